@@ -1,0 +1,1 @@
+"""Data tables shipped with the domain library (read with importlib.resources)."""

@@ -1,0 +1,282 @@
+"""How one field of two person records agrees: the verdicts, their evidence weights, the comparators.
+
+Each comparator returns a :class:`Verdict`: an :class:`Agreement` (what a reviewer is shown) and a
+weight in bits of evidence (log2 of a likelihood ratio: positive supports "same person",
+negative opposes it, 0 is neutral). The weights are one table, :data:`WEIGHTS`, so they can be
+read and tuned in one place; spelling variants slide between two weights by how alike the
+spellings are.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum
+from functools import lru_cache
+from typing import NamedTuple
+
+from domain.matching_places import canonical_city, canonical_country, canonical_state
+from domain.matching_text import nickname_relation, significant_words, spelling_likeness, squash
+
+__all__ = [
+    "Agreement",
+    "Verdict",
+    "WEIGHTS",
+    "weight_of",
+    "compare_given",
+    "compare_surname",
+    "compare_middle",
+    "compare_birth_dates",
+    "compare_genders",
+    "compare_cities",
+    "compare_codes",
+    "compare_guardians",
+    "canonical_gender",
+    "canonical_place",
+    "place_verdicts",
+]
+
+
+class Agreement(Enum):
+    """How a field of a local record agrees with the same field of a candidate."""
+
+    EXACT = "exact"
+    NICKNAME = "nickname"
+    SPELLING_VARIANT = "spelling variant"
+    DAY_MONTH_SWAPPED = "day and month swapped"
+    DIGIT_TYPO = "one digit differs"
+    FIRST_LAST_SWAPPED = "first and last name swapped"
+    COMPOUND_SURNAME_PART = "part of a compound surname"
+    MIDDLE_IN_FIRST = "middle name inside the first name"
+    MISSING = "missing on one side"
+    DIFFERENT = "different"
+
+
+class Verdict(NamedTuple):
+    """One field's agreement, its weight of evidence in bits, and a short reason for reviewers."""
+
+    agreement: Agreement
+    weight: float
+    note: str = ""
+
+
+# (field kind, agreement) -> bits of evidence. For SPELLING_VARIANT the pair is (weakest, strongest).
+# A birth date is the strongest single field: one day in some 5,000 of a school population.
+WEIGHTS: dict[str, dict[Agreement, tuple[float, float]]] = {
+    "first": {
+        Agreement.EXACT: (5.0, 5.0),
+        Agreement.NICKNAME: (4.0, 4.0),
+        Agreement.MIDDLE_IN_FIRST: (4.0, 4.0),
+        Agreement.FIRST_LAST_SWAPPED: (4.0, 4.0),
+        Agreement.SPELLING_VARIANT: (2.0, 3.5),
+        Agreement.DIFFERENT: (-4.5, -4.5),
+    },
+    "last": {
+        Agreement.EXACT: (6.0, 6.0),
+        Agreement.COMPOUND_SURNAME_PART: (5.0, 5.0),
+        Agreement.FIRST_LAST_SWAPPED: (5.0, 5.0),
+        Agreement.SPELLING_VARIANT: (2.5, 4.5),
+        Agreement.DIFFERENT: (-5.0, -5.0),
+    },
+    "middle": {
+        Agreement.EXACT: (3.0, 3.0),
+        Agreement.NICKNAME: (2.0, 2.0),
+        Agreement.MIDDLE_IN_FIRST: (2.0, 2.0),
+        Agreement.SPELLING_VARIANT: (1.0, 2.0),
+        Agreement.DIFFERENT: (-2.0, -2.0),
+    },
+    "birth_date": {
+        Agreement.EXACT: (9.0, 9.0),
+        Agreement.DAY_MONTH_SWAPPED: (3.0, 3.0),
+        Agreement.DIGIT_TYPO: (2.0, 2.0),
+        Agreement.DIFFERENT: (-6.0, -6.0),
+    },
+    "gender": {
+        Agreement.EXACT: (0.5, 0.5),
+        # (X against M or F, M against F): a non-binary marker is often recorded in one system only.
+        Agreement.DIFFERENT: (-0.5, -3.0),
+    },
+    "city": {
+        Agreement.EXACT: (1.5, 1.5),
+        Agreement.SPELLING_VARIANT: (0.5, 1.0),
+        Agreement.DIFFERENT: (-1.0, -1.0),
+    },
+    "state": {Agreement.EXACT: (0.5, 0.5), Agreement.DIFFERENT: (-1.5, -1.5)},
+    "country": {Agreement.EXACT: (0.5, 0.5), Agreement.DIFFERENT: (-2.5, -2.5)},
+    "guardians": {
+        Agreement.EXACT: (2.0, 2.0),
+        Agreement.SPELLING_VARIANT: (1.0, 1.0),
+        Agreement.DIFFERENT: (-0.5, -0.5),
+    },
+}
+
+_MISSING = Verdict(Agreement.MISSING, 0.0)
+
+
+def weight_of(kind: str, agreement: Agreement, strength: float = 1.0) -> float:
+    """The weight of ``agreement`` for a field kind; ``strength`` 0..1 slides within its range."""
+    if agreement is Agreement.MISSING:
+        return 0.0
+    weakest, strongest = WEIGHTS[kind][agreement]
+    return weakest + (strongest - weakest) * strength
+
+
+def _verdict(kind: str, agreement: Agreement, note: str = "", strength: float = 1.0) -> Verdict:
+    return Verdict(agreement, weight_of(kind, agreement, strength), note)
+
+
+def _variant_strength(likeness: float) -> float:
+    """Spelling likeness 0.85..1.0 mapped onto 0..1."""
+    return max(0.0, min(1.0, (likeness - 0.85) / 0.15))
+
+
+@lru_cache(maxsize=1 << 18)
+def compare_given(left: str, right: str, kind: str = "first") -> Verdict:
+    """Compare two folded given names (first, or middle with ``kind="middle"``).
+
+    An initial agrees weakly with a name it begins ("J" and "JUAN").
+    """
+    if not left or not right:
+        return _MISSING
+    if left == right:
+        return _verdict(kind, Agreement.EXACT)
+    relation = nickname_relation(left, right)
+    if relation:
+        return _verdict(kind, Agreement.NICKNAME, relation)
+    shorter, longer = sorted((left, right), key=len)
+    if len(shorter) == 1 and longer[0] == shorter:
+        return _verdict(kind, Agreement.SPELLING_VARIANT, "initial only", 0.0)
+    if len(shorter) >= 3 and longer.startswith(shorter) and " " not in shorter:
+        return _verdict(kind, Agreement.NICKNAME, "shortened form")
+    likeness = spelling_likeness(left, right)
+    if likeness:
+        return _verdict(kind, Agreement.SPELLING_VARIANT, f"{likeness:.2f} alike", _variant_strength(likeness))
+    return _verdict(kind, Agreement.DIFFERENT)
+
+
+def compare_middle(left: str, right: str) -> Verdict:
+    """Compare two folded middle names; an initial agrees weakly with a name it begins."""
+    return compare_given(left, right, "middle")
+
+
+@lru_cache(maxsize=1 << 18)
+def compare_surname(left: str, right: str) -> Verdict:
+    """Compare two folded surnames, knowing Hispanic compound surnames and their particles."""
+    if not left or not right:
+        return _MISSING
+    if left == right:
+        return _verdict("last", Agreement.EXACT)
+    if squash(left) == squash(right):
+        return _verdict("last", Agreement.COMPOUND_SURNAME_PART, "spacing differs")
+    left_parts, right_parts = significant_words(left), significant_words(right)
+    left_set, right_set = set(left_parts), set(right_parts)
+    if left_set == right_set:
+        return _verdict("last", Agreement.COMPOUND_SURNAME_PART, "same parts, other order or particles")
+    if left_set < right_set or right_set < left_set:
+        return _verdict("last", Agreement.COMPOUND_SURNAME_PART, "one side has only part of the surname")
+    likeness = spelling_likeness(squash(left), squash(right))
+    if likeness:
+        return _verdict("last", Agreement.SPELLING_VARIANT, f"{likeness:.2f} alike", _variant_strength(likeness))
+    if len(left_parts) + len(right_parts) > 2:
+        best = max(spelling_likeness(a, b) for a in left_parts for b in right_parts)
+        if best >= 0.9:
+            return _verdict("last", Agreement.COMPOUND_SURNAME_PART, "one part spelled differently", 0.0)
+    return _verdict("last", Agreement.DIFFERENT)
+
+
+def _digits_typo(left: str, right: str) -> bool:
+    """One character changed, or two neighbours swapped, between equal-length digit strings."""
+    differ = [index for index, (a, b) in enumerate(zip(left, right)) if a != b]
+    if len(differ) == 1:
+        return True
+    return (
+        len(differ) == 2
+        and differ[1] == differ[0] + 1
+        and left[differ[0]] == right[differ[1]]
+        and left[differ[1]] == right[differ[0]]
+    )
+
+
+def compare_birth_dates(left: dt.date | None, right: dt.date | None) -> Verdict:
+    """Compare birth dates: exact, day and month swapped, one digit mistyped, or different."""
+    if left is None or right is None:
+        return _MISSING
+    if left == right:
+        return _verdict("birth_date", Agreement.EXACT)
+    if left.year == right.year and left.month == right.day and left.day == right.month:
+        return _verdict("birth_date", Agreement.DAY_MONTH_SWAPPED)
+    if _digits_typo(left.strftime("%Y%m%d"), right.strftime("%Y%m%d")):
+        return _verdict("birth_date", Agreement.DIGIT_TYPO)
+    return _verdict("birth_date", Agreement.DIFFERENT)
+
+
+# Folded free text -> M, F or X. Anything else is compared as text.
+_GENDERS: dict[str, str] = {
+    **dict.fromkeys(("M", "MALE", "MAN", "BOY", "H", "HOMBRE", "MASCULINO", "NINO"), "M"),
+    **dict.fromkeys(("F", "FEMALE", "WOMAN", "GIRL", "MUJER", "FEMENINO", "NINA"), "F"),
+    **dict.fromkeys(("X", "N", "NONBINARY", "NON BINARY", "NB", "OTHER", "NO BINARIO"), "X"),
+}
+
+
+def canonical_gender(folded: str) -> str:
+    """``M``, ``F`` or ``X`` for the usual spellings, else the folded text itself."""
+    return _GENDERS.get(folded, folded)
+
+
+def compare_genders(left: str, right: str) -> Verdict:
+    """Compare canonical genders; X against M or F is only a weak disagreement."""
+    if not left or not right:
+        return _MISSING
+    if left == right:
+        return _verdict("gender", Agreement.EXACT)
+    if "X" in (left, right):
+        return _verdict("gender", Agreement.DIFFERENT, "X against a binary marker", 0.0)
+    return _verdict("gender", Agreement.DIFFERENT)
+
+
+def compare_cities(left: str, right: str) -> Verdict:
+    """Compare canonical city names; one inside the other ("Bristol" in "Bristol, City of") is a variant."""
+    if not left or not right:
+        return _MISSING
+    if left == right or squash(left) == squash(right):
+        return _verdict("city", Agreement.EXACT)
+    left_words, right_words = set(left.split()), set(right.split())
+    if left_words <= right_words or right_words <= left_words:
+        return _verdict("city", Agreement.SPELLING_VARIANT, "one name inside the other", 1.0)
+    likeness = spelling_likeness(left, right)
+    if likeness:
+        return _verdict("city", Agreement.SPELLING_VARIANT, f"{likeness:.2f} alike", _variant_strength(likeness))
+    return _verdict("city", Agreement.DIFFERENT)
+
+
+def compare_codes(kind: str, left: str, right: str) -> Verdict:
+    """Compare canonical state or country codes (``kind`` is ``"state"`` or ``"country"``)."""
+    if not left or not right:
+        return _MISSING
+    return _verdict(kind, Agreement.EXACT if left == right else Agreement.DIFFERENT)
+
+
+def compare_guardians(left: tuple[frozenset[str], ...], right: tuple[frozenset[str], ...]) -> Verdict:
+    """Compare guardians given as word sets of folded full names (word order does not matter)."""
+    if not left or not right:
+        return _MISSING
+    if any(a == b for a in left for b in right):
+        return _verdict("guardians", Agreement.EXACT, "a guardian in common")
+    if any(len(a & b) >= 2 for a in left for b in right):
+        return _verdict("guardians", Agreement.SPELLING_VARIANT, "a guardian shares two names")
+    return _verdict("guardians", Agreement.DIFFERENT, "no guardian in common")
+
+
+def place_verdicts(
+    left: tuple[str, str, str], right: tuple[str, str, str]
+) -> tuple[Verdict, Verdict, Verdict]:
+    """City, state and country verdicts for canonical (city, state, country) triples."""
+    return (
+        compare_cities(left[0], right[0]),
+        compare_codes("state", left[1], right[1]),
+        compare_codes("country", left[2], right[2]),
+    )
+
+
+def canonical_place(city: str | None, state: str | None, country: str | None) -> tuple[str, str, str]:
+    """Canonical (city, state, country) of free-text birth place fields."""
+    return canonical_city(city), canonical_state(state), canonical_country(country)

@@ -1,0 +1,127 @@
+"""Whole-name comparison: first, middle and last together, so that misplaced parts still agree.
+
+A name part can land in the wrong box: "Maria Elena" typed as the first name where the other
+record has "Maria" and middle "Elena"; a student who goes by the middle name; first and last
+name entered the other way round. Field-by-field comparison calls those disagreements; this
+module looks across the boxes before it gives its verdict.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import NamedTuple
+
+from domain.matching_fields import (
+    Agreement,
+    Verdict,
+    compare_given,
+    compare_middle,
+    compare_surname,
+    weight_of,
+)
+from domain.matching_text import words
+
+__all__ = ["NameForm", "NameVerdicts", "compare_names"]
+
+
+class NameForm(NamedTuple):
+    """A person's folded first, middle and last name (``""`` when blank)."""
+
+    first: str
+    middle: str
+    last: str
+
+
+class NameVerdicts(NamedTuple):
+    """The verdicts for first, middle and last name of one pairing of two name forms."""
+
+    first: Verdict
+    middle: Verdict
+    last: Verdict
+
+    @property
+    def weight(self) -> float:
+        """The evidence of the three verdicts together."""
+        return self.first.weight + self.middle.weight + self.last.weight
+
+
+_NAME_AGREES = frozenset({Agreement.EXACT, Agreement.NICKNAME})
+_PART_AGREES = frozenset(
+    {Agreement.EXACT, Agreement.NICKNAME, Agreement.SPELLING_VARIANT, Agreement.COMPOUND_SURNAME_PART}
+)
+
+
+def _given_agrees(left: str, right: str) -> bool:
+    return compare_given(left, right).agreement in _NAME_AGREES
+
+
+def _middle_in_first(local: NameForm, candidate: NameForm) -> NameVerdicts | None:
+    """Verdicts when one side carries the other's middle name in its first name, else ``None``."""
+    inside = weight_of("first", Agreement.MIDDLE_IN_FIRST)
+    inside_middle = weight_of("middle", Agreement.MIDDLE_IN_FIRST)
+    local_first, candidate_first = words(local.first), words(candidate.first)
+    local_given = local_first + words(local.middle)
+    candidate_given = candidate_first + words(candidate.middle)
+    if local_given == candidate_given:
+        note = "same given names, split differently between first and middle"
+        return NameVerdicts(
+            Verdict(Agreement.MIDDLE_IN_FIRST, inside, note),
+            Verdict(Agreement.MIDDLE_IN_FIRST, inside_middle, note),
+            compare_surname(local.last, candidate.last),
+        )
+    for longer, shorter, longer_given, shorter_form in (
+        (local_first, candidate_first, local_given, candidate),
+        (candidate_first, local_first, candidate_given, local),
+    ):
+        if len(longer) > 1 and len(shorter) == 1 and any(_given_agrees(word, shorter[0]) for word in longer):
+            rest = " ".join(word for word in longer_given if word != shorter[0])
+            middle = compare_middle(rest, shorter_form.middle) if shorter_form.middle else None
+            first = Verdict(Agreement.MIDDLE_IN_FIRST, inside, "one first name holds two given names")
+            if middle is None or middle.agreement is Agreement.DIFFERENT:
+                middle = Verdict(Agreement.MISSING, 0.0, "the other middle name sits in the first name")
+            return NameVerdicts(first, middle, compare_surname(local.last, candidate.last))
+    if (local.middle and _given_agrees(local.middle, candidate.first)) or (
+        candidate.middle and _given_agrees(candidate.middle, local.first)
+    ):
+        return NameVerdicts(
+            Verdict(Agreement.MIDDLE_IN_FIRST, inside, "goes by the middle name"),
+            Verdict(Agreement.MISSING, 0.0, "used as the first name on the other side"),
+            compare_surname(local.last, candidate.last),
+        )
+    return None
+
+
+def _first_last_swapped(local: NameForm, candidate: NameForm) -> NameVerdicts | None:
+    """Verdicts when first and last name were entered the other way round, else ``None``."""
+    one = compare_surname(local.first, candidate.last)
+    other = compare_surname(local.last, candidate.first)
+    agreeing = [verdict for verdict in (one, other) if verdict.agreement in _PART_AGREES]
+    if not agreeing or len(agreeing) + [one, other].count(Verdict(Agreement.MISSING, 0.0)) < 2:
+        return None
+    swapped = Agreement.FIRST_LAST_SWAPPED
+    note = "first and last name entered the other way round"
+    scale = min(1.0, sum(verdict.weight for verdict in agreeing) / (2 * weight_of("last", Agreement.EXACT)))
+    first = Verdict(swapped, weight_of("first", swapped) * scale, note) if one in agreeing else one
+    last = Verdict(swapped, weight_of("last", swapped) * scale, note) if other in agreeing else other
+    return NameVerdicts(first, compare_middle(local.middle, candidate.middle), last)
+
+
+@lru_cache(maxsize=1 << 17)
+def compare_names(local: NameForm, candidate: NameForm) -> NameVerdicts:
+    """Compare two folded names part by part, then across parts; the best-supported reading wins."""
+    straight = NameVerdicts(
+        compare_given(local.first, candidate.first),
+        compare_middle(local.middle, candidate.middle),
+        compare_surname(local.last, candidate.last),
+    )
+    first_agrees = straight.first.agreement in _NAME_AGREES or straight.first.agreement is Agreement.MISSING
+    if first_agrees and straight.last.agreement is not Agreement.MISSING:
+        return straight
+    readings = [_first_last_swapped(local, candidate)]
+    if not first_agrees:
+        readings.append(_middle_in_first(local, candidate))
+    best = straight
+    for reading in readings:
+        if reading is not None and reading.weight > best.weight + 0.5:
+            best = reading
+    return best

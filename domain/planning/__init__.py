@@ -1,0 +1,86 @@
+"""Planning: which records to send to CALPADS and which local changes a loaded file would make.
+
+Pure functions over domain values: no database, no files, no clock (``today`` / ``now`` are
+handed in). Each plan lists what would happen and why, so a person can review it before the
+workflow applies it.
+"""
+
+from __future__ import annotations
+
+from domain.planning.extract import ExtractChange, ExtractCounts, ExtractPlan, SsidOutcome, plan_extract
+from domain.planning.identity import (
+    FieldChange,
+    FieldValue,
+    IdentityField,
+    LocalIdentity,
+    LocalLookup,
+    SsidLookup,
+    as_lookup,
+    lookup_by_local_id,
+    lookup_by_ssid,
+)
+from domain.planning.ods import COMPARED_FIELDS, DeleteReason, OdsDelete, OdsPlan, plan_ods_reconciliation
+from domain.planning.replacement import ReplacementChange, ReplacementOutcome, ReplacementPlan, plan_replacements
+from domain.planning.request import (
+    Exclusion,
+    ExclusionReason,
+    RequestSelection,
+    Selection,
+    build_senr_records,
+    request_file_name,
+    select_request,
+    updated_file_name,
+)
+from domain.planning.sela import SelaPlan, SelaSkip, SelaUpdate, plan_sela_import
+from domain.planning.senr import senr_record
+from domain.planning.translation import TRANSLATED_FIELDS, CodeTranslator
+from domain.planning.updated import UndecidedStudents, build_updated_records
+
+__all__ = [
+    # Step 1
+    "Selection",
+    "ExclusionReason",
+    "Exclusion",
+    "RequestSelection",
+    "select_request",
+    "build_senr_records",
+    "senr_record",
+    "request_file_name",
+    "updated_file_name",
+    "CodeTranslator",
+    "TRANSLATED_FIELDS",
+    # Step 4
+    "UndecidedStudents",
+    "build_updated_records",
+    # local identity changes
+    "LocalIdentity",
+    "IdentityField",
+    "FieldValue",
+    "FieldChange",
+    "LocalLookup",
+    "SsidLookup",
+    "as_lookup",
+    "lookup_by_local_id",
+    "lookup_by_ssid",
+    # Step 7
+    "SsidOutcome",
+    "ExtractChange",
+    "ExtractCounts",
+    "ExtractPlan",
+    "plan_extract",
+    # Replacement SSIDs
+    "ReplacementOutcome",
+    "ReplacementChange",
+    "ReplacementPlan",
+    "plan_replacements",
+    # ODS audit and SELA
+    "COMPARED_FIELDS",
+    "DeleteReason",
+    "OdsDelete",
+    "OdsPlan",
+    "plan_ods_reconciliation",
+    "SelaSkip",
+    "SelaUpdate",
+    "SelaPlan",
+    "plan_sela_import",
+]

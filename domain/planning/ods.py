@@ -1,0 +1,201 @@
+"""SENR ODS audit: the SENR records that bring CALPADS' current academic year in line with the SIS.
+
+An enrollment is identified by **(SSID, school of attendance, enrollment start date)**, the way
+CALPADS itself tells enrollments apart. For the current academic year only (ODS records whose
+Academic Year ID is that year and whose Reporting LEA is ours):
+
+- a local enrollment CALPADS lacks → add (``A``), once its start date has come;
+- a CALPADS record whose local enrollment differs in grade, status, exit date, exit reason or
+  completion → replace (``R``; allowed since the start date is in the current year, SENR0167);
+- a CALPADS record with no local enrollment of that key → delete (``D``). When the student has
+  other local current-year enrollments, the local one of the changed school or start date is
+  added in its place (delete + add, the way to change a key); otherwise the student has no local
+  current-year enrollment at all.
+
+Earlier years are never touched. Students without an SSID are left to the SSID workflow and
+listed (a blank SSID would make CALPADS issue a new one). Every local student counts, active or
+not: an exited enrollment is still one CALPADS must hold.
+
+The ODS download is streamed: only its current-year records are kept, each as one joined string,
+so a ten-year file of millions of lines needs memory for one year of records only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from enum import Enum
+
+from domain.model import Student
+from domain.planning.senr import senr_record
+from domain.planning.translation import CodeTranslator
+from domain.records import OdsSenrRecord, SenrRecord
+from domain.validation import Violation, validate_senr
+from domain.values import AcademicYear, CdsCode, LocalId
+
+__all__ = ["DeleteReason", "OdsDelete", "OdsPlan", "plan_ods_reconciliation", "COMPARED_FIELDS"]
+
+COMPARED_FIELDS = ("grade", "enroll_status", "exit_date", "exit_reason", "completion_status")
+"""The SENR fields whose difference makes a replace (the key fields make a delete + add)."""
+
+_SEP = "^"  # values of a caret-delimited file never contain one
+
+
+class DeleteReason(Enum):
+    """Why a CALPADS current-year record is to be deleted."""
+
+    NOT_ENROLLED_LOCALLY = "not_enrolled_locally"
+    ENROLLMENT_CHANGED = "enrollment_changed"
+
+    @property
+    def text(self) -> str:
+        """The reason as the review list shows it."""
+        if self is DeleteReason.NOT_ENROLLED_LOCALLY:
+            return "the student has no local enrollment this year"
+        return "the local enrollment has another school or start date (deleted, then added)"
+
+
+@dataclass(frozen=True, slots=True)
+class OdsDelete:
+    """A CALPADS record to delete (transaction ``D``) and why."""
+
+    record: SenrRecord
+    reason: DeleteReason
+
+
+@dataclass
+class OdsPlan:
+    """The audit's outcome: three files' records in posting order, each with its pre-validation."""
+
+    deletes: list[OdsDelete] = field(default_factory=list)
+    replaces: list[SenrRecord] = field(default_factory=list)
+    adds: list[SenrRecord] = field(default_factory=list)
+    without_ssid: list[LocalId] = field(default_factory=list)
+    unchanged: int = 0
+    earlier_years: int = 0
+    other_lea: int = 0
+    not_started: int = 0
+    delete_violations: list[Violation] = field(default_factory=list)
+    replace_violations: list[Violation] = field(default_factory=list)
+    add_violations: list[Violation] = field(default_factory=list)
+
+    @property
+    def delete_records(self) -> list[SenrRecord]:
+        """The delete file's records."""
+        return [d.record for d in self.deletes]
+
+    def in_posting_order(self) -> list[tuple[str, list[SenrRecord], list[Violation]]]:
+        """``("delete" | "replace" | "add", records, violations)``, in the order to post them."""
+        return [
+            ("delete", self.delete_records, self.delete_violations),
+            ("replace", self.replaces, self.replace_violations),
+            ("add", self.adds, self.add_violations),
+        ]
+
+
+def plan_ods_reconciliation(
+    ods: Iterable[OdsSenrRecord],
+    students: Iterable[Student],
+    *,
+    year: AcademicYear,
+    lea: CdsCode,
+    today: dt.date,
+    translate: CodeTranslator,
+) -> OdsPlan:
+    """Compare the SENR ODS download's ``year`` with the local students' enrollments of ``year``.
+
+    ``ods`` is read once, then ``students`` once. Local codes go through ``translate``
+    (:class:`~domain.errors.TranslationMissing` names the student and field otherwise).
+    """
+    plan = OdsPlan()
+    calpads = _current_year_records(ods, plan, year=year, lea=lea)
+    for student in students:
+        _reconcile_student(student, calpads, plan, year=year, lea=lea, today=today, translate=translate)
+    for texts in calpads.values():
+        plan.deletes.extend(_delete(t, DeleteReason.NOT_ENROLLED_LOCALLY) for t in _as_list(texts))
+    for records, violations in (
+        (plan.delete_records, plan.delete_violations),
+        (plan.replaces, plan.replace_violations),
+        (plan.adds, plan.add_violations),
+    ):
+        violations.extend(validate_senr(records, lea=lea, current_year=year, today=today))
+    return plan
+
+
+def _current_year_records(
+    ods: Iterable[OdsSenrRecord], plan: OdsPlan, *, year: AcademicYear, lea: CdsCode
+) -> dict[str, str | list[str]]:
+    """SSID → that student's current-year records, each kept as its joined field values."""
+    kept: dict[str, str | list[str]] = {}
+    code = year.code
+    for line in ods:
+        senr = line.senr
+        if senr.academic_year != code:
+            plan.earlier_years += 1
+        elif senr.reporting_lea != lea or not senr.ssid:
+            plan.other_lea += 1
+        else:
+            text = _SEP.join(senr.values())
+            held = kept.get(senr.ssid)
+            if held is None:
+                kept[senr.ssid] = text
+            elif isinstance(held, str):
+                kept[senr.ssid] = [held, text]
+            else:
+                held.append(text)
+    return kept
+
+
+def _reconcile_student(
+    student: Student,
+    calpads: dict[str, str | list[str]],
+    plan: OdsPlan,
+    *,
+    year: AcademicYear,
+    lea: CdsCode,
+    today: dt.date,
+    translate: CodeTranslator,
+) -> None:
+    enrollments = [e for e in student.enrollments if year.contains(e.start)]
+    if not enrollments:
+        return
+    if student.ssid is None:
+        plan.without_ssid.append(student.local_id)
+        return
+    held = calpads.pop(student.ssid, None)
+    theirs = {_key(SenrRecord(*t.split(_SEP))): t for t in _as_list(held)} if held is not None else {}
+    for enrollment in enrollments:
+        ours = senr_record(
+            student, enrollment, lea=lea, year=year, translate=translate, ssid=student.ssid, with_exit=True
+        )
+        text = theirs.pop(_key(ours), None)
+        if text is None:
+            if enrollment.start <= today:
+                plan.adds.append(replace(ours, transaction_type="A"))
+            else:
+                plan.not_started += 1
+        elif _differs(ours, SenrRecord(*text.split(_SEP))):
+            plan.replaces.append(replace(ours, transaction_type="R"))
+        else:
+            plan.unchanged += 1
+    plan.deletes.extend(_delete(t, DeleteReason.ENROLLMENT_CHANGED) for t in theirs.values())
+
+
+def _key(record: SenrRecord) -> tuple[str, str]:
+    return record.school, record.enroll_start
+
+
+def _differs(ours: SenrRecord, theirs: SenrRecord) -> bool:
+    return any(getattr(ours, name) != getattr(theirs, name) for name in COMPARED_FIELDS)
+
+
+def _delete(text: str, reason: DeleteReason) -> OdsDelete:
+    values = text.split(_SEP)
+    # The ODS line reads SENR-R; the delete is an SENR input record without the LEA's old record id.
+    return OdsDelete(SenrRecord("SENR", "D", "", *values[3:]), reason)
+
+
+def _as_list(held: str | list[str]) -> list[str]:
+    return [held] if isinstance(held, str) else held
+

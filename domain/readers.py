@@ -1,0 +1,30 @@
+"""Readers of every CALPADS file the project meets: the public entrance (implementations in ``readers_*``).
+
+Every reader streams (a generator over lines; memory stays flat on multi-million-line files),
+accepts a path or a binary stream (an upload), recognises the file kind on open (``.layout`` is
+known before iterating), accepts a BOM, CR LF or LF and trailing blank lines, falls back from
+UTF-8 to Windows-1252 with a warning, and reports every problem as
+:class:`domain.errors.FileProblem` naming file, line, field number and field name, never the
+value itself. A file of another kind raises :class:`domain.errors.WrongFileKind`
+("expected SSID Extract, found SENR").
+"""
+
+from __future__ import annotations
+
+from domain.readers_caret import open_ods_senr, open_replacements, open_sela, open_senr, open_ssid_extract
+from domain.readers_detect import detect_kind
+from domain.readers_match import open_match_result, read_score
+from domain.readers_source import ParsedFile, Source
+
+__all__ = [
+    "ParsedFile",
+    "Source",
+    "open_senr",
+    "open_ods_senr",
+    "open_ssid_extract",
+    "open_replacements",
+    "open_match_result",
+    "open_sela",
+    "detect_kind",
+    "read_score",
+]

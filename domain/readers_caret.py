@@ -1,0 +1,158 @@
+"""Readers of the caret-delimited CALPADS files: SENR, SENR ODS download, SELA, SSID Extract, Replacement SSIDs.
+
+Every line is first checked whole against the layout's compiled pattern (one C-level call); only a
+line that fails is taken apart to name the field and the reason. SENR, SENR-R and SELA records
+stay text (content rules belong to validation: here only count, record type and lengths are
+checked); Extract and Replacement rows are typed and every value is checked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from dataclasses import fields
+from operator import itemgetter
+from typing import Any, TypeVar
+
+from domain.errors import FileProblem
+from domain.layouts import FieldKind, Layout
+from domain.layouts_checks import first_problem, line_pattern
+from domain.readers_detect import expect
+from domain.readers_source import ParsedFile, Source, TextSource
+from domain.records import ExtractRow, OdsSenrRecord, ReplacementRow, SelaRecord, SenrRecord
+
+__all__ = ["open_senr", "open_ods_senr", "open_sela", "open_ssid_extract", "open_replacements", "line_problem"]
+
+R = TypeVar("R")
+
+
+def line_problem(name: str, number: int, layout: Layout, line: str, typed: bool) -> FileProblem:
+    """The problem of a line that failed its layout's pattern, naming the field (never the value)."""
+    found = first_problem(layout, line.split(layout.delimiter), typed)
+    if found is None:
+        return FileProblem(name, number, f"is not a valid line of {layout.title}")
+    spec, message = found
+    if spec is None:
+        return FileProblem(name, number, message)
+    return FileProblem(name, number, message, spec.number, spec.name)
+
+
+def _builder(layout: Layout, cls: Callable[..., R], attrs: tuple[str, ...], offset: int = 0) -> Callable[[list[str]], R]:
+    """A function making ``cls`` from a line's values: positional when the layout has exactly ``attrs`` in order."""
+    indices = [next((f.number - 1 for f in layout.fields if f.attr == a), None) for a in attrs]
+    if indices == list(range(offset, offset + len(attrs))):
+        end = offset + len(attrs)
+        if offset == 0 and end == layout.width:
+            return lambda parts: cls(*parts)
+        return lambda parts: cls(*parts[offset:end])
+    present = tuple(a for a, i in zip(attrs, indices) if i is not None)
+    take = itemgetter(*(i for i in indices if i is not None))
+    return lambda parts: cls(**dict(zip(present, take(parts))))
+
+
+def _dropped(text: TextSource, layout: Layout, attrs: set[str]) -> None:
+    lost = [f.label for f in layout.fields if f.attr not in attrs]
+    if lost:
+        text.warn(f"{layout.title}: not kept in the records: {', '.join(lost)}")
+
+
+def _text_rows(text: TextSource, layout: Layout, make: Callable[[list[str]], R]) -> ParsedFile[R]:
+    match = line_pattern(layout, False).fullmatch
+    delimiter = layout.delimiter
+    name = text.name
+
+    def rows(lines: Iterator[str]) -> Iterator[R]:
+        for number, line in enumerate(lines, start=1):
+            if match(line) is None:
+                raise line_problem(name, number, layout, line, False)
+            yield make(line.split(delimiter))
+
+    return ParsedFile(text, layout, rows)
+
+
+_SENR_ATTRS = tuple(f.name for f in fields(SenrRecord))
+_SELA_ATTRS = tuple(f.name for f in fields(SelaRecord))
+
+
+def open_senr(source: Source, name: str | None = None) -> ParsedFile[SenrRecord]:
+    """Open an SENR file (any registered CFS version); records keep every field's exact text.
+
+    Refuses another kind of file (an ODS download is "found SENR ODS download") and, while
+    iterating, a line with the wrong field count, another record type or an over-long value.
+    """
+    text = TextSource(source, name)
+    layout = expect(text, "SENR")
+    _dropped(text, layout, set(_SENR_ATTRS))
+    return _text_rows(text, layout, _builder(layout, SenrRecord, _SENR_ATTRS))
+
+
+def open_ods_senr(source: Source, name: str | None = None) -> ParsedFile[OdsSenrRecord]:
+    """Open an SSID Enrollment ODS download (``SENR-R``, 35 SENR fields + Upload Date + Last Date Updated).
+
+    Values stay text, field 1 included (``SENR-R``); checked: field count, record type, lengths.
+    """
+    text = TextSource(source, name)
+    layout = expect(text, "SENR-R")
+    _dropped(text, layout, {*_SENR_ATTRS, "upload_date", "last_updated"})
+    senr = _builder(layout, SenrRecord, _SENR_ATTRS)
+    upload, updated = layout.field("upload_date").number - 1, layout.field("last_updated").number - 1
+
+    def make(parts: list[str]) -> OdsSenrRecord:
+        return OdsSenrRecord(senr(parts), parts[upload], parts[updated])
+
+    return _text_rows(text, layout, make)
+
+
+def open_sela(source: Source, name: str | None = None) -> ParsedFile[SelaRecord]:
+    """Open a SELA file or a SELA ODS download (``SELA-R``); records keep every field's exact text."""
+    text = TextSource(source, name)
+    layout = expect(text, "SELA", "SELA-R")
+    return _text_rows(text, layout, _builder(layout, SelaRecord, _SELA_ATTRS))
+
+
+def _typed_rows(text: TextSource, layout: Layout, cls: Callable[..., R], attrs: tuple[str, ...]) -> ParsedFile[R]:
+    """Rows of a typed record class: every value checked; blank codes and dates become ``None``."""
+    match = line_pattern(layout, True).fullmatch
+    delimiter = layout.delimiter
+    name = text.name
+    plain = [(f.attr, f.number - 1) for f in layout.fields if f.kind in (FieldKind.TEXT, FieldKind.DIGITS)]
+    dates = [(f.attr, f.number - 1) for f in layout.fields if f.kind is FieldKind.DATE]
+    codes = [(f.attr, f.number - 1) for f in layout.fields if f.kind in (FieldKind.CODE, FieldKind.YES_NO)]
+    absent: dict[str, Any] = {a: None for a in attrs if a != "line" and not layout.has(a)}
+    to_date = dt.date.fromisoformat
+
+    def rows(lines: Iterator[str]) -> Iterator[R]:
+        for number, line in enumerate(lines, start=1):
+            if match(line) is None:
+                raise line_problem(name, number, layout, line, True)
+            parts = line.split(delimiter)
+            values: dict[str, Any] = {a: parts[i] for a, i in plain}
+            try:
+                for a, i in dates:
+                    value = parts[i]
+                    values[a] = to_date(value) if value else None
+            except ValueError:
+                raise line_problem(name, number, layout, line, True) from None
+            for a, i in codes:
+                values[a] = parts[i] or None
+            yield cls(line=number, **values, **absent)
+
+    return ParsedFile(text, layout, rows)
+
+
+def open_ssid_extract(source: Source, name: str | None = None) -> ParsedFile[ExtractRow]:
+    """Open an SSID Extract: the current 16-column layout or the 2019 14-column one (``.layout`` says which).
+
+    For the 2019 layout ``legal_middle`` and ``swd`` are ``None``. Blank optional codes (ELAS,
+    primary language, SWD) and blank dates are ``None``. Refused: bad SSIDs, dates, codes, lengths.
+    """
+    text = TextSource(source, name)
+    layout = expect(text, "SSID Extract")
+    return _typed_rows(text, layout, ExtractRow, tuple(f.name for f in fields(ExtractRow)))
+
+
+def open_replacements(source: Source, name: str | None = None) -> ParsedFile[ReplacementRow]:
+    """Open a Replacement SSIDs Extract (5 columns); every SSID and code is checked."""
+    text = TextSource(source, name)
+    layout = expect(text, "Replacement SSIDs")
+    return _typed_rows(text, layout, ReplacementRow, tuple(f.name for f in fields(ReplacementRow)))

@@ -1,0 +1,192 @@
+"""Text lines out of a file or an uploaded stream, without ever holding the whole file.
+
+Bytes are read in blocks and cut at line ends; each block is decoded as UTF-8 (a BOM at the start
+is dropped) and, when that fails, line by line with a fall-back to Windows-1252 and a warning.
+CR LF and LF both end a line; blank lines at the end are ignored, a blank line followed by more
+data is a problem. ``ParsedFile`` is what every ``open_*`` reader returns.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Generator, Iterator
+from pathlib import Path
+from typing import BinaryIO, Generic, TypeVar
+
+from domain.errors import FileProblem
+from domain.layouts_spec import Layout
+
+__all__ = ["Source", "TextSource", "ParsedFile", "source_name"]
+
+Source = Path | BinaryIO
+"""A file path, or a binary stream (an upload) positioned at the file's first byte."""
+
+T = TypeVar("T")
+
+_BLOCK = 1 << 20
+_LONGEST_LINE = 1 << 16  # far beyond any CALPADS record; a longer "line" is not a text file
+_CP1252 = "read as Windows-1252 (the file is not UTF-8), from line {line}"
+
+
+def source_name(source: Source, name: str | None) -> str:
+    """The file name messages use: ``name`` if given, else the path's or stream's base name."""
+    if name:
+        return name
+    if isinstance(source, Path):
+        return source.name
+    stream_name = getattr(source, "name", None)
+    if isinstance(stream_name, str) and stream_name:
+        return os.path.basename(stream_name)
+    return "uploaded file"
+
+
+class TextSource:
+    """The lines of one file as text; re-readable for paths and seekable streams.
+
+    ``first_line`` is the first line (``None`` for an empty file), read on construction so a
+    reader knows the file kind before iterating. Decoding warnings go to ``warnings``.
+    """
+
+    def __init__(self, source: Source, name: str | None = None) -> None:
+        self.name = source_name(source, name)
+        self.warnings: list[str] = []
+        self._source = source
+        self._start: int | None = None
+        self._pending: Iterator[str] | None = None
+        self._cp1252_warned = False
+        if not isinstance(source, Path):
+            try:
+                self._start = source.tell() if source.seekable() else None
+            except OSError:
+                self._start = None
+        lines = self._open_lines()
+        try:
+            self.first_line: str | None = next(lines)
+        except StopIteration:
+            self.first_line = None
+        if self._start is None and not isinstance(source, Path):
+            self._pending = lines  # a one-way stream: keep reading where the peek stopped
+        else:
+            lines.close()
+            if self._start is not None and not isinstance(source, Path):
+                source.seek(self._start)  # leave the stream as it was handed over
+
+    def lines(self) -> Iterator[str]:
+        """Every line from line 1 on, line ends removed, trailing blank lines left out."""
+        if self._pending is not None:
+            pending, self._pending = self._pending, None
+            if self.first_line is not None:
+                yield self.first_line
+            yield from pending
+            return
+        if self._start is None and not isinstance(self._source, Path):
+            raise FileProblem(self.name, 1, "the stream was already read and cannot be read again")
+        yield from self._open_lines()
+
+    def warn(self, message: str) -> None:
+        """Record a warning once."""
+        if message not in self.warnings:
+            self.warnings.append(message)
+
+    def _open_lines(self) -> Generator[str, None, None]:
+        if isinstance(self._source, Path):
+            try:
+                stream: BinaryIO = open(self._source, "rb")
+            except OSError as error:
+                raise FileProblem(self.name, 1, f"cannot be opened ({error.strerror})") from None
+            with stream:
+                yield from self._lines(stream)
+        else:
+            if self._start is not None:
+                self._source.seek(self._start)
+            yield from self._lines(self._source)
+
+    def _lines(self, stream: BinaryIO) -> Iterator[str]:
+        blank_from = 0  # number of the first of a run of blank lines, 0 when none is pending
+        number = 0
+        for line in self._decoded(stream):
+            number += 1
+            if line and not line.isspace():
+                if blank_from:
+                    raise FileProblem(self.name, blank_from, "blank line in the middle of the file")
+                yield line
+            elif not blank_from:
+                blank_from = number
+
+    def _decoded(self, stream: BinaryIO) -> Iterator[str]:
+        carry = b""
+        done = 0  # lines yielded so far
+        first = True
+        while True:
+            chunk = stream.read(_BLOCK)
+            if not chunk:
+                break
+            data = carry + chunk if carry else chunk
+            cut = data.rfind(b"\n") + 1
+            if cut == 0:
+                carry = data
+                if len(carry) > _LONGEST_LINE:
+                    raise FileProblem(self.name, done + 1, "line is far too long: this is not a CALPADS text file")
+                continue
+            block, carry = data[:cut], data[cut:]
+            if first:
+                block = block.removeprefix(b"\xef\xbb\xbf")
+                first = False
+            lines = self._decode_block(block, done)
+            lines.pop()  # the block ends with a line end: the last piece is empty
+            done += len(lines)
+            yield from lines
+        if carry:
+            if first:
+                carry = carry.removeprefix(b"\xef\xbb\xbf")
+            yield from self._decode_block(carry, done)
+
+    def _decode_block(self, block: bytes, done: int) -> list[str]:
+        try:
+            text = block.decode("utf-8")
+        except UnicodeDecodeError:
+            return [self._decode_line(raw, done + i) for i, raw in enumerate(block.split(b"\n"), start=1)]
+        if "\r" in text:
+            text = text.replace("\r\n", "\n")
+        return text.split("\n")
+
+    def _decode_line(self, raw: bytes, number: int) -> str:
+        raw = raw.removesuffix(b"\r")
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+        try:
+            text = raw.decode("cp1252")
+        except UnicodeDecodeError:
+            raise FileProblem(self.name, number, "is neither UTF-8 nor Windows-1252 text") from None
+        if not self._cp1252_warned:
+            self._cp1252_warned = True
+            self.warn(_CP1252.format(line=number))
+        return text
+
+
+class ParsedFile(Generic[T]):
+    """A file opened by a reader: its name, layout and warnings are known; iterating yields its records lazily.
+
+    Iterating reads the file (again, for a path or a seekable stream); a problem found on the way
+    raises :class:`domain.errors.FileProblem` naming the line and field.
+    """
+
+    def __init__(self, text: TextSource, layout: Layout, rows: Callable[[Iterator[str]], Iterator[T]]) -> None:
+        self._text = text
+        self._rows = rows
+        self.name = text.name
+        self.layout = layout
+        self.warnings = text.warnings
+
+    @property
+    def kind(self) -> str:
+        """Human name of the file kind, e.g. ``SSID Extract``."""
+        return self.layout.kind
+
+    def __iter__(self) -> Iterator[T]:
+        return self._rows(self._text.lines())
+
+    def __repr__(self) -> str:
+        return f"ParsedFile({self.name!r}, {self.layout.title})"

@@ -1,0 +1,119 @@
+"""The layout registry holds what calpads-files.md says, field by field."""
+
+from __future__ import annotations
+
+import pytest
+
+from domain.codes import CODE_SETS
+from domain.layouts import LAYOUTS, FieldKind, Required, layout, layouts_of_kind
+
+SENR_NAMES_AND_LENGTHS = [
+    ("Record Type Code", 4), ("Transaction Type Code", 1), ("Local Record ID", 255), ("Reporting LEA", 7),
+    ("School of Attendance", 7), ("School of Attendance NPS", 7), ("Academic Year ID", 9), ("SSID", 10),
+    ("Local Student ID", 15), ("Student Legal First Name", 30), ("Student Legal Middle Name", 30),
+    ("Student Legal Last Name", 50), ("Student Legal Name Suffix", 3), ("Student Alias First Name", 30),
+    ("Student Alias Middle Name", 30), ("Student Alias Last Name", 50), ("Student Birth Date", 8),
+    ("Student Gender Code", 1), ("Student Birth City", 30), ("Student Birth State Province Code", 6),
+    ("Student Birth Country Code", 2), ("Enrollment Start Date", 8), ("Enrollment Status Code", 2),
+    ("Grade Level Code", 2), ("Enrollment Exit Date", 8), ("Student Exit Reason Code", 4),
+    ("Student School Completion Status", 3), ("Expected Receiver School of Attendance", 7),
+    ("Student Met All UC/CSU Requirements Indicator", 1), ("Student School Transfer Code", 1),
+    ("District of Geographic Residence", 7), ("Student Golden State Seal Merit Diploma Indicator", 1),
+    ("Student Seal of Biliteracy Indicator", 1), ("Adult Age Students with Disabilities in Transition Status", 1),
+    ("Graduation Exemption Indicator", 1),
+]
+
+EXTRACT_NAMES_AND_LENGTHS = [
+    ("Reporting LEA", 7), ("School of Attendance", 7), ("SSID", 10), ("Local Student ID", 16),
+    ("Student Legal Last Name", 50), ("Student Legal First Name", 30), ("Student Legal Middle Name", 30),
+    ("Student Gender Code", 1), ("Student Birth Date", 8), ("Enrollment Start Date", 8), ("Grade Level Code", 2),
+    ("English Language Acquisition Status Code", 4), ("English Language Acquisition Status Start Date", 8),
+    ("Primary Language Code", 2), ("Date SSID Created", 8), ("Student with Disabilities Indicator", 1),
+]
+
+
+def test_senr_current_has_the_35_fields_of_the_file_specification() -> None:
+    senr = layout("SENR")
+    assert (senr.version, senr.record_type, senr.delimiter, senr.has_header) == ("2023-24", "SENR", "^", False)
+    assert [(f.name, f.max_length) for f in senr.fields] == SENR_NAMES_AND_LENGTHS
+    assert [f.number for f in senr.fields] == list(range(1, 36))
+    assert senr.title == "SENR 2023-24 (35 columns)"
+
+
+def test_senr_fields_carry_kind_requiredness_and_code_sets() -> None:
+    senr = layout("SENR")
+    assert senr.field("ssid").kind is FieldKind.DIGITS and senr.field("ssid").required is Required.CONDITIONAL
+    assert senr.field("birth_date").kind is FieldKind.DATE and senr.field("birth_date").required is Required.YES
+    assert senr.field("grade").code_set == "grade"
+    assert senr.field("exit_reason").code_set == "exit_reason"
+    assert senr.field("local_student_id").label == "field 9 (Local Student ID)"
+
+
+def test_older_senr_versions_shift_fields_as_the_specification_says() -> None:
+    old = layout("SENR", "pre-2018-19")
+    assert old.fields[21].name == "Primary Language Code" and old.fields[21].number == 22
+    assert old.field("enroll_start").number == 23 and old.width == 34
+    wbl = layout("SENR", "2018-19")
+    assert [f.number for f in wbl.fields if f.name.startswith("Work-Based Learning")] == list(range(34, 40))
+    assert [v.version for v in LAYOUTS["SENR"]] == ["pre-2018-19", "2018-19", "2023-24"]
+
+
+def test_ods_download_is_senr_plus_two_dates_with_record_type_senr_r() -> None:
+    ods = layout("SENR-R")
+    assert ods.width == 37 and ods.record_type == "SENR-R" and ods.kind == "SENR ODS download"
+    assert [f.name for f in ods.fields[1:35]] == [n for n, _ in SENR_NAMES_AND_LENGTHS[1:]]
+    assert [f.name for f in ods.fields[35:]] == ["Upload Date", "Last Date Updated"]
+    assert [v.width for v in LAYOUTS["SENR-R"]] == [36, 41, 37]
+
+
+def test_ssid_extract_current_and_2019() -> None:
+    current, old = layout("SSID Extract"), layout("SSID Extract", "2019")
+    assert [(f.name, f.max_length) for f in current.fields] == EXTRACT_NAMES_AND_LENGTHS
+    assert [f.name for f in old.fields] == [
+        n for n, _ in EXTRACT_NAMES_AND_LENGTHS if n not in ("Student Legal Middle Name", "Student with Disabilities Indicator")
+    ]
+    assert (current.title, old.title) == ("SSID Extract current (16 columns)", "SSID Extract 2019 (14 columns)")
+    assert layouts_of_kind("SSID Extract") == (old, current)
+
+
+def test_replacement_ssids_and_sela_layouts() -> None:
+    assert [(f.name, f.max_length) for f in layout("Replacement SSIDs").fields] == [
+        ("Reporting LEA", 7), ("Last Known School of Attendance", 7), ("Last Known Local Student ID", 16),
+        ("Retired SSID", 10), ("Replacement SSID", 10),
+    ]
+    sela, sela_r = layout("SELA"), layout("SELA-R")
+    assert sela.width == sela_r.width == 16
+    assert (sela.record_type, sela_r.record_type, sela_r.kind) == ("SELA", "SELA-R", "SELA ODS download")
+    assert [f.name for f in sela.fields][12:] == [
+        "English Language Acquisition Status Code", "English Language Acquisition Status Start Date",
+        "Primary Language Code", "Correction Reason Code",
+    ]
+
+
+def test_match_result_has_13_published_columns_then_the_assumed_candidate_columns() -> None:
+    match = layout("SSID Match result")
+    names = [f.name for f in match.fields]
+    assert names[:13] == [
+        "Submitted_SENR_ReportingLEA", "Submitted_SENR_SchoolofAttendance", "Selection", "Submitted_SENR_LocalID",
+        "Submitted_SENR_Student_LegalLastName", "Submitted_SENR_Student_LegalFirstName",
+        "Submitted_SENR_Student_LegalMiddleName", "Result_SENR_SSID", "Result_SENR_SSIDCreateDate",
+        "Result_MatchCategory", "Result_MatchPercentageScore", "Submitted_SENR_Gender", "Submitted_SENR_BirthDate",
+    ]
+    assert names[13] == "Result_SENR_Student_LegalLastName" and names[-1] == "Result_SENR_BirthCountryCode"
+    assert (match.delimiter, match.has_header, match.width) == (",", True, 23)
+
+
+def test_every_code_set_a_field_names_exists() -> None:
+    for versions in LAYOUTS.values():
+        for each in versions:
+            for spec in each.fields:
+                assert spec.code_set is None or spec.code_set in CODE_SETS
+
+
+def test_layout_lookup_refuses_unknown_names_and_versions() -> None:
+    with pytest.raises(KeyError):
+        layout("SENR", "1999-00")
+    with pytest.raises(KeyError):
+        layout("STAS")
+    with pytest.raises(KeyError):
+        layout("SENR").field("no_such_field")

@@ -1,0 +1,174 @@
+"""Step 1: who is requested, why others are not, and the exact request records and file names."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+
+import pytest
+
+from domain.errors import TranslationMissing
+from domain.model import Enrollment, PersonName, Student
+from domain.planning import (
+    CodeTranslator,
+    Exclusion,
+    ExclusionReason,
+    Selection,
+    build_senr_records,
+    request_file_name,
+    select_request,
+    updated_file_name,
+)
+from domain.values import AcademicYear, CdsCode, LocalId, Ssid
+
+LEA = CdsCode("1964212")
+YEAR = AcademicYear(2025)
+TODAY = dt.date(2025, 9, 1)
+SCHOOL = CdsCode("6000001")
+OTHER_SCHOOL = CdsCode("6000009")
+SELECTED = frozenset({SCHOOL, CdsCode("6000002")})
+
+MARIA = Student(
+    local_id=LocalId("100234"),
+    legal=PersonName("MARIA", "LOPEZ", "ELENA"),
+    birth_date=dt.date(2015, 3, 14),
+    gender="F",
+    birth_city="LOS ANGELES",
+    birth_state="US-CA",
+    birth_country="US",
+    enrollments=(Enrollment(SCHOOL, "05", dt.date(2025, 8, 14)),),
+)
+
+
+def _student(local_id: str, *enrollments: Enrollment, **changes: object) -> Student:
+    return replace(MARIA, local_id=LocalId(local_id), enrollments=enrollments, **changes)  # type: ignore[arg-type]
+
+
+def _select(students: list[Student], **options: Selection | None) -> tuple[list[str], list[tuple[str, str]]]:
+    selection = select_request(students, selected_schools=SELECTED, year=YEAR, today=TODAY, **options)
+    return (
+        [s.local_id for s, _ in selection.included],
+        [(e.local_id, e.reason.text) for e in selection.excluded],
+    )
+
+
+CURRENT = Enrollment(SCHOOL, "05", dt.date(2025, 8, 14))
+STUDENTS = [
+    _student("1", CURRENT),
+    _student("2", CURRENT, ssid=Ssid("1234567890")),
+    _student("3", CURRENT, active=False),
+    _student("4", Enrollment(SCHOOL, "04", dt.date(2024, 8, 15), exit_date=dt.date(2025, 6, 12), exit_reason="E155")),
+    _student("5", Enrollment(OTHER_SCHOOL, "05", dt.date(2025, 8, 14))),
+    _student("6", Enrollment(SCHOOL, "05", dt.date(2025, 9, 15))),
+    _student("7"),
+    _student("8", Enrollment(CdsCode("6000002"), "KN", dt.date(2025, 8, 14)), tags=frozenset({"newcomer"})),
+]
+
+
+def test_students_selected_and_every_excluded_student_without_ssid_with_its_reason() -> None:
+    assert _select(STUDENTS) == (
+        ["1", "8"],
+        [
+            ("3", "inactive"),
+            ("4", "no current enrollment"),
+            ("5", "school not selected"),
+            ("6", "future start"),
+            ("7", "no current enrollment"),
+        ],
+    )
+
+
+def test_a_start_date_of_today_is_not_in_the_future() -> None:
+    assert _select([_student("9", Enrollment(SCHOOL, "05", TODAY))]) == (["9"], [])
+
+
+@pytest.mark.parametrize(
+    ("selection", "kept"),
+    [
+        (Selection.of_ids(["8", " ", "1 "]), ["1", "8"]),
+        (Selection(grades=frozenset({"KN"})), ["8"]),
+        (Selection(schools=frozenset({SCHOOL})), ["1"]),
+        (Selection(tags=frozenset({"newcomer"})), ["8"]),
+        (Selection(), []),
+    ],
+)
+def test_keep_requests_only_the_selection(selection: Selection, kept: list[str]) -> None:
+    included, excluded = _select(STUDENTS, keep=selection)
+    assert included == kept
+    assert [e for e in excluded if e[1] == "not in the KEEP selection"] == [
+        (i, "not in the KEEP selection") for i in ("1", "8") if i not in kept
+    ]
+
+
+def test_skip_requests_all_but_the_selection() -> None:
+    included, excluded = _select(STUDENTS, skip=Selection(tags=frozenset({"newcomer"})))
+    assert included == ["1"]
+    assert ("8", "skipped") in excluded
+
+
+def test_keep_and_skip_accept_plain_id_sets() -> None:
+    selection = select_request(
+        STUDENTS, selected_schools=SELECTED, year=YEAR, today=TODAY, skip=frozenset({LocalId("1")})
+    )
+    assert [s.local_id for s, _ in selection.included] == ["8"]
+    assert Exclusion(LocalId("1"), ExclusionReason.SKIPPED) in selection.excluded
+
+
+def test_the_open_primary_enrollment_is_the_one_requested() -> None:
+    exited = Enrollment(SCHOOL, "05", dt.date(2025, 8, 20), exit_date=dt.date(2025, 8, 25), exit_reason="T160")
+    secondary = Enrollment(CdsCode("6000002"), "05", dt.date(2025, 8, 26), status="20")
+    primary = Enrollment(SCHOOL, "05", dt.date(2025, 8, 14))
+    selection = select_request(
+        [_student("1", exited, secondary, primary)], selected_schools=SELECTED, year=YEAR, today=TODAY
+    )
+    assert selection.included[0][1] == primary
+
+
+def test_the_request_record_is_the_illustrative_record_of_the_spec() -> None:
+    (record,) = build_senr_records([(MARIA, MARIA.enrollments[0])], lea=LEA, year=YEAR, translate=CodeTranslator())
+    assert "^".join(record.values()) + "\r\n" == (
+        "SENR^^^1964212^6000001^^2025-2026^^100234^MARIA^ELENA^LOPEZ^^^^^20150314^F^LOS ANGELES^US-CA^US"
+        "^20250814^10^05^^^^^^^^^^^\r\n"
+    )
+
+
+def test_request_records_leave_exit_fields_blank_and_keep_names_as_stored() -> None:
+    student = replace(
+        MARIA,
+        legal=PersonName("José", "Núñez", ""),
+        suffix="Jr",
+        alias=PersonName("Pepe", "Nunez"),
+        enrollments=(Enrollment(SCHOOL, "5", dt.date(2025, 8, 14), exit_date=dt.date(2025, 8, 30), exit_reason="T160"),),
+    )
+    translate = CodeTranslator({("grade", "5"): "05", ("suffix", "Jr"): "JR"})
+    (record,) = build_senr_records([(student, student.enrollments[0])], lea=LEA, year=YEAR, translate=translate)
+    assert record.values()[9:16] == ("José", "", "Núñez", "JR", "Pepe", "", "Nunez")
+    assert (record.grade, record.exit_date, record.exit_reason, record.ssid) == ("05", "", "", "")
+
+
+def test_an_untranslatable_code_names_the_student_and_field() -> None:
+    student = replace(MARIA, enrollments=(Enrollment(SCHOOL, "K", dt.date(2025, 8, 14)),))
+    with pytest.raises(TranslationMissing) as caught:
+        build_senr_records([(student, student.enrollments[0])], lea=LEA, year=YEAR, translate=CodeTranslator())
+    assert str(caught.value) == "student 100234: Grade Level code 'K' has no CALPADS translation"
+    assert (caught.value.local_id, caught.value.code) == ("100234", "K")
+
+
+def test_a_table_entry_overrides_the_identity_and_must_land_in_the_code_set() -> None:
+    translate = CodeTranslator({("gender", "F"): "M", ("grade", "05"): "5th"})
+    assert translate("gender", "F", "1") == "M"
+    assert translate("gender", "X", "1") == "X"
+    assert translate("suffix", "", "1") == ""
+    with pytest.raises(TranslationMissing, match="student 1: Grade Level code '05'"):
+        translate("grade", "05", "1")
+
+
+def test_a_table_for_an_unknown_field_is_refused() -> None:
+    with pytest.raises(ValueError, match="unknown fields: colour"):
+        CodeTranslator({("colour", "red"): "R"})
+
+
+def test_file_names() -> None:
+    now = dt.datetime(2025, 9, 1, 14, 5, 9)
+    assert request_file_name(now) == "2025_09_01_140509_SENR_SSID.txt"
+    assert updated_file_name(now) == "2025_09_01_140509_SENR_SSID_Updated.txt"

@@ -1,0 +1,247 @@
+"""SENR pre-validation: every rule of calpads-files.md §3 fails on a record that breaks it, and only then."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+from typing import Any
+
+import pytest
+
+from domain.records import SenrRecord
+from domain.validation import Severity, Violation, errors_of, validate_record, validate_senr, warnings_of
+from domain.values import AcademicYear, CdsCode
+
+LEA = CdsCode("1964212")
+YEAR = AcademicYear(2025)
+TODAY = dt.date(2025, 9, 1)
+
+# The illustrative SSID request record of calpads-files.md §2.
+REQUEST_LINE = (
+    "SENR^^^1964212^6000001^^2025-2026^^100234^MARIA^ELENA^LOPEZ^^^^^20150314^F^LOS ANGELES^US-CA^US"
+    "^20250814^10^05^^^^^^^^^^^"
+)
+BASE = SenrRecord(*REQUEST_LINE.split("^"))
+
+EXITED = {"exit_date": "20260115", "exit_reason": "T160"}
+GRADUATE = {"exit_date": "20260601", "exit_reason": "E230", "completion_status": "100", "met_uc_csu": "Y",
+            "graduation_exemption": "N", "grade": "12", "birth_date": "20080101"}
+
+# (rule, field number, changes to BASE that break exactly that rule)
+FAILING: list[tuple[str, int, dict[str, Any]]] = [
+    ("FRMT0001", 10, {"legal_first": "A" * 31}),
+    ("FRMT0001", 9, {"local_student_id": "1234567890123456"}),
+    ("FRMT0002", 17, {"birth_date": "20150230"}),
+    ("FRMT0002", 22, {"enroll_start": "2025-08-"}),
+    ("FRMT0002", 25, {**EXITED, "exit_date": "20261301"}),
+    ("FRMT0004", 5, {"school": "600001"}),
+    ("FRMT0004", 8, {"ssid": "12345ABCDE"}),
+    ("GERR0001", 12, {"legal_last": ""}),
+    ("GERR0001", 24, {"grade": ""}),
+    ("GERR0001", 25, {"exit_reason": "T160"}),
+    ("GERR0001", 26, {"exit_date": "20260115"}),
+    ("GERR0001", 27, {"exit_date": "20260601", "exit_reason": "E230"}),
+    ("GERR0001", 28, {"exit_date": "20260115", "exit_reason": "T165"}),
+    ("GERR0001", 29, {**GRADUATE, "met_uc_csu": ""}),
+    ("GERR0001", 31, {"transfer_code": "1"}),
+    ("GERR0002", 18, {"gender": "Q"}),
+    ("GERR0002", 24, {"grade": "13"}),
+    ("GERR0002", 26, {**EXITED, "exit_reason": "T999"}),
+    ("GERR0002", 1, {"record_type": "SELA"}),
+    ("GERR0007", 24, {"grade": "TD"}),
+    ("GERR0007", 24, {"grade": "TK", "academic_year": "2022-2023", "enroll_start": "20220815"}),
+    ("GERR0007", 26, {**EXITED, "exit_reason": "T270"}),
+    ("GERR0008", 2, {"transaction_type": "X"}),
+    ("SENR0001", 4, {"reporting_lea": "1964213"}),
+    ("SENR0003", 6, {"school_nps": "1234567"}),
+    ("SENR0004", 6, {"school": "0000001"}),
+    ("SENR0006", 7, {"academic_year": "2025-2027"}),
+    ("SENR0006", 7, {"academic_year": "2027-2028", "enroll_start": "20270816"}),
+    ("SENR0018", 25, {"exit_date": "20250813", "exit_reason": "T160"}),
+    ("SENR0018", 25, {"exit_date": "20250812", "exit_reason": "N470"}),
+    ("SENR0022", 27, {**EXITED, "completion_status": "360"}),
+    ("SENR0032", 8, {"transaction_type": "D"}),
+    ("SENR0032", 8, {"transaction_type": "R"}),
+    ("SENR0036", 20, {"birth_state": "CA"}),
+    ("SENR0036", 20, {"birth_state": "MX-BCN"}),
+    ("SENR0036", 20, {"birth_state": "US-CA", "birth_country": "PH"}),
+    ("SENR0167", 2, {"transaction_type": "R", "ssid": "1234567890", "academic_year": "2024-2025",
+                     "enroll_start": "20240814"}),
+    ("SENR0175", 26, {**GRADUATE, "exit_reason": "T160"}),
+    ("SENR0302", 26, {**EXITED, "enroll_status": "20"}),
+    ("SENR0315", 32, {"golden_state_seal": "Y"}),
+    ("SENR0316", 33, {**EXITED, "exit_reason": "E230", "completion_status": "360", "seal_of_biliteracy": "Y"}),
+    ("SENR0522", 26, {**EXITED, "enroll_status": "50"}),
+    ("SENR0523", 23, {**EXITED, "exit_reason": "E170"}),
+    ("SENR0630", 35, {"graduation_exemption": "N"}),
+    ("SENR0632", 35, {**GRADUATE, "graduation_exemption": ""}),
+    ("SENR0742", 7, {"academic_year": "2024-2025"}),
+    ("IVR0668", 17, {"birth_date": "20250902"}),
+    ("IVR0012", 17, {"birth_date": "19900101"}),
+    ("IVR0012", 17, {"birth_date": "20250101", "grade": "KN"}),
+    ("IVR0012", 17, {"birth_date": "20100101", "grade": "AD"}),
+    ("IVR0012", 17, {"birth_date": "19450101", "grade": "AD"}),
+]
+
+# Records close to a failing one that break nothing.
+PASSING: list[tuple[str, dict[str, Any]]] = [
+    ("FRMT0001", {"legal_first": "A" * 30, "local_student_id": "123456789012345"}),
+    ("FRMT0002", {"birth_date": "20160229"}),
+    ("FRMT0004", {"ssid": "1234567890"}),
+    ("GERR0001", {"legal_middle": "", "suffix": "", "birth_city": ""}),
+    ("GERR0001", {"exit_date": "20260115", "exit_reason": "T165", "expected_receiver_school": "6000002"}),
+    ("GERR0001", {"transfer_code": "1", "district_of_residence": "1964213"}),
+    ("GERR0002", {"gender": "X", "suffix": "JR"}),
+    ("GERR0007", {"grade": "TK"}),
+    ("GERR0007", {"grade": "TD", "academic_year": "2022-2023", "enroll_start": "20220815"}),
+    ("GERR0008", {"transaction_type": "A"}),
+    ("GERR0008", {"transaction_type": " "}),
+    ("SENR0001", {"reporting_lea": LEA}),
+    ("SENR0004", {"school": "0000001", "school_nps": "1234567"}),
+    ("SENR0006", {"academic_year": "2026-2027", "enroll_start": "20260817"}),
+    ("SENR0018", {"exit_date": "20250814", "exit_reason": "T160"}),
+    ("SENR0018", {"exit_date": "20250813", "exit_reason": "N470"}),
+    ("SENR0018", {"exit_date": "20250814", "exit_reason": "N470"}),
+    ("SENR0022", {**EXITED, "exit_reason": "E230", "completion_status": "360"}),
+    ("SENR0032", {"transaction_type": "D", "ssid": "1234567890"}),
+    ("SENR0036", {"birth_state": "CA-ON", "birth_country": "CA"}),
+    ("SENR0036", {"birth_state": "", "birth_country": "PH"}),
+    ("SENR0167", {"transaction_type": "R", "ssid": "1234567890"}),
+    ("SENR0175", GRADUATE),
+    ("SENR0302", {**EXITED, "enroll_status": "20", "exit_reason": "E170"}),
+    ("SENR0315", {**GRADUATE, "golden_state_seal": "Y", "seal_of_biliteracy": "Y"}),
+    ("SENR0522", {**EXITED, "enroll_status": "50", "exit_reason": "E150"}),
+    ("SENR0522", {**EXITED, "enroll_status": "50", "exit_reason": "N470"}),
+    ("SENR0523", {**EXITED, "enroll_status": "50", "exit_reason": "E170"}),
+    ("SENR0630", {**GRADUATE, "graduation_exemption": "Y"}),
+    ("SENR0632", {**GRADUATE, "exit_date": "20230601", "graduation_exemption": "", "academic_year": "2022-2023",
+                  "enroll_start": "20220815", "birth_date": "20050101"}),
+    ("SENR0742", {"academic_year": "2025-2026", "enroll_start": "20260630"}),
+    ("IVR0668", {"birth_date": "20150901", "grade": "05"}),
+    ("IVR0012", {"birth_date": "20030815", "grade": "12"}),
+    ("IVR0012", {"birth_date": "19460101", "grade": "AD"}),
+]
+
+SECTION_3_RULES = {
+    "FRMT0001", "FRMT0002", "GERR0001", "GERR0002", "GERR0007", "GERR0008", "SENR0001", "SENR0003",
+    "SENR0004", "SENR0006", "SENR0018", "SENR0022", "SENR0032", "SENR0036", "SENR0167", "SENR0175",
+    "SENR0302", "SENR0315", "SENR0316", "SENR0522", "SENR0523", "SENR0742", "IVR0668", "IVR0012", "SENR0178",
+}
+
+
+def _check(record: SenrRecord) -> list[Violation]:
+    return validate_record(record, lea=LEA, current_year=YEAR, today=TODAY)
+
+
+def test_the_illustrative_request_record_passes() -> None:
+    assert _check(BASE) == []
+
+
+@pytest.mark.parametrize(("rule", "field", "changes"), FAILING, ids=[f"{r}-{f}-{i}" for i, (r, f, _) in enumerate(FAILING)])
+def test_a_record_breaking_a_rule_yields_exactly_that_rule(rule: str, field: int, changes: dict[str, Any]) -> None:
+    found = _check(replace(BASE, **changes))
+    assert [(v.rule, v.field_number) for v in found] == [(rule, field)]
+    assert found[0].local_id == changes.get("local_student_id", "100234")
+    assert found[0].severity is (Severity.WARNING if rule == "IVR0012" else Severity.ERROR)
+
+
+@pytest.mark.parametrize(("rule", "changes"), PASSING, ids=[f"{r}-{i}" for i, (r, _) in enumerate(PASSING)])
+def test_a_record_close_to_breaking_a_rule_passes(rule: str, changes: dict[str, Any]) -> None:
+    assert _check(replace(BASE, **changes)) == []
+
+
+def test_every_rule_of_section_3_has_a_failing_and_a_passing_example() -> None:
+    failing = {rule for rule, _, _ in FAILING} | {"SENR0178"}  # SENR0178 spans records: tested below
+    passing = {rule for rule, _ in PASSING} | {"SENR0178"}
+    assert SECTION_3_RULES <= failing
+    assert SECTION_3_RULES - {"SENR0003", "SENR0316"} <= passing  # their passing twins: SENR0004, SENR0315
+
+
+def test_messages_name_field_and_student_but_not_the_value() -> None:
+    (too_long,) = _check(replace(BASE, legal_first="MARIAMARIAMARIAMARIAMARIAMARIAM"))
+    assert str(too_long) == (
+        "student 100234, field 10 (Student Legal First Name): FRMT0001 error: "
+        "value is 31 characters, longer than the field's 30"
+    )
+    (bad_date,) = _check(replace(BASE, birth_date="20150230"))
+    assert "20150230" not in str(bad_date)
+    assert bad_date.message == "date is not a real calendar date"
+
+
+def test_code_messages_say_which_code_and_year() -> None:
+    (retired,) = _check(replace(BASE, grade="TD"))
+    assert retired.message == "Grade Level code 'TD' is not valid in 2025-2026"
+    (state,) = _check(replace(BASE, birth_state="CA"))
+    assert state.message == "birth state/province 'CA' is not valid for birth country 'US'"
+
+
+def test_age_is_measured_at_enrollment_start() -> None:
+    # 22 on the start date, 23 today: no warning (the record's own point in time counts).
+    assert _check(replace(BASE, birth_date="20020815", grade="12")) == []
+    (warning,) = _check(replace(BASE, birth_date="20020814", grade="12"))
+    assert warning.message == "age 23 at enrollment start is outside 1-22"
+    assert warnings_of([warning]) == [warning] and errors_of([warning]) == []
+
+
+def test_a_malformed_date_is_reported_once_not_again_by_the_rules_reading_it() -> None:
+    found = _check(replace(BASE, enroll_start="20251331", exit_date="20250101", exit_reason="T160"))
+    assert [(v.rule, v.field_number) for v in found] == [("FRMT0002", 22)]
+
+
+def test_one_record_can_break_several_rules() -> None:
+    record = replace(BASE, reporting_lea="1111111", gender="", academic_year="2024-2025")
+    assert [(v.rule, v.field_number) for v in _check(record)] == [
+        ("GERR0001", 18),
+        ("SENR0001", 4),
+        ("SENR0742", 7),
+    ]
+
+
+def _validate(*records: SenrRecord) -> list[tuple[int | None, str, int]]:
+    return [(v.record, v.rule, v.field_number) for v in validate_senr(records, lea=LEA, current_year=YEAR, today=TODAY)]
+
+
+def test_validate_senr_numbers_records_and_orders_by_record_and_field() -> None:
+    assert _validate(BASE, replace(BASE, local_student_id="2", gender="Q", legal_last=""), BASE) == [
+        (2, "GERR0001", 12),
+        (2, "GERR0002", 18),
+        (3, "SENR0178", 22),
+    ]
+
+
+def test_senr0178_two_open_enrollments_at_one_school_overlap() -> None:
+    second = replace(BASE, enroll_start="20250901")
+    found = validate_senr([BASE, second], lea=LEA, current_year=YEAR, today=TODAY)
+    assert [(v.record, v.rule) for v in found] == [(2, "SENR0178")]
+    assert found[0].message == "overlaps the enrollment of record 1 at the same school"
+
+
+def test_senr0178_exit_inside_the_next_enrollment_overlaps() -> None:
+    first = replace(BASE, exit_date="20251001", exit_reason="E150")
+    second = replace(BASE, enroll_start="20250915", grade="06")
+    assert _validate(second, first) == [(1, "SENR0178", 22)]
+
+
+@pytest.mark.parametrize(
+    "second",
+    [
+        replace(BASE, enroll_start="20251001", grade="06"),  # starts the day the first exits
+        replace(BASE, enroll_start="20251002", grade="06"),
+        replace(BASE, school="6000002"),  # another school
+        replace(BASE, local_student_id="100235"),  # another student
+        replace(BASE, transaction_type="D", ssid="1234567890"),  # a delete is not an enrollment
+    ],
+)
+def test_senr0178_enrollments_that_do_not_overlap(second: SenrRecord) -> None:
+    first = replace(BASE, exit_date="20251001", exit_reason="E150")
+    assert _validate(first, second) == []
+
+
+def test_senr0178_a_no_show_does_not_overlap_the_real_enrollment() -> None:
+    no_show = replace(BASE, exit_date="20250813", exit_reason="N470")
+    assert _validate(no_show, BASE) == []
+
+
+def test_senr0178_reports_each_later_overlapping_record() -> None:
+    records = [BASE, replace(BASE, enroll_start="20250820"), replace(BASE, enroll_start="20250825")]
+    assert _validate(*records) == [(2, "SENR0178", 22), (3, "SENR0178", 22)]
