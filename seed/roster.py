@@ -1,0 +1,274 @@
+"""Importing a roster CSV (cli.md "Roster CSV"): students and enrollments from the district's SIS.
+
+One row per enrollment; a student with several enrollments repeats the student columns, which
+must then be identical. Codes are stored as the district gives them (translated only when a
+CALPADS file is built). The file is read, checked and written in one streaming pass inside one
+transaction: the first bad row raises :class:`domain.errors.FileProblem` naming the line and
+column, and the transaction leaves the database exactly as it was.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import hashlib
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import BinaryIO
+
+from domain.errors import FileProblem, InvalidValue
+from domain.model import Address, Enrollment, Guardian, LanguageStatus, PersonName, SpecialEducation, Student
+from domain.values import CdsCode, LocalId, parse_cds_code, parse_local_id, parse_ssid
+from store.bulk import insert_chunked
+from store.database import database_proxy
+from store.students_write import ensure_schools, save_students
+from store.tables_sis import Enrollment as EnrollmentRow
+from store.tables_sis import Student as StudentRow
+
+__all__ = ["ROSTER_COLUMNS", "RosterCounts", "RosterRow", "import_roster", "read_roster"]
+
+ROSTER_COLUMNS: tuple[str, ...] = (
+    "local_id", "legal_first", "legal_middle", "legal_last", "suffix", "alias_first", "alias_middle",
+    "alias_last", "birth_date", "gender", "birth_city", "birth_state", "birth_country", "ssid", "school",
+    "grade", "enroll_start", "enroll_exit", "exit_reason", "enroll_status", "elas", "elas_date",
+    "primary_language", "swd", "guardian1_first", "guardian1_last", "guardian2_first", "guardian2_last",
+    "address", "city", "state", "zip", "active",
+)  # fmt: skip
+"""The roster's columns, in the order cli.md lists them (a file may order them differently)."""
+
+_ENROLLMENT_COLUMNS = frozenset({"school", "grade", "enroll_start", "enroll_exit", "exit_reason", "enroll_status"})
+_STUDENT_COLUMNS = tuple(c for c in ROSTER_COLUMNS if c not in _ENROLLMENT_COLUMNS)
+_REQUIRED = frozenset({"local_id", "legal_first", "legal_last", "birth_date", "gender", "school", "grade", "enroll_start", "active"})
+# Longest value each column may hold (the table's column width).
+_MAX = {
+    "legal_first": 30, "legal_middle": 30, "legal_last": 50, "suffix": 3, "alias_first": 30, "alias_middle": 30,
+    "alias_last": 50, "gender": 2, "birth_city": 30, "birth_state": 6, "birth_country": 2, "grade": 4,
+    "exit_reason": 4, "enroll_status": 2, "elas": 4, "primary_language": 3, "guardian1_first": 30,
+    "guardian1_last": 50, "guardian2_first": 30, "guardian2_last": 50, "address": 100, "city": 50, "state": 2,
+    "zip": 10,
+}  # fmt: skip
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+@dataclass(frozen=True, slots=True)
+class RosterCounts:
+    """Distinct students and enrollment rows imported."""
+
+    students: int
+    enrollments: int
+
+
+@dataclass(frozen=True, slots=True)
+class RosterRow:
+    """A checked roster record; ``repeat`` when an earlier line already gave this student."""
+
+    line: int
+    student: Student
+    repeat: bool
+
+
+class _Line:
+    """One CSV record with the file name and line number, for errors that name them."""
+
+    def __init__(self, file: str, line: int, header: Sequence[str], values: Sequence[str]) -> None:
+        self.file, self.line = file, line
+        self.values = dict(zip(header, (v.strip() for v in values)))
+        self.positions = {name: i for i, name in enumerate(header, 1)}
+
+    def problem(self, column: str, message: str) -> FileProblem:
+        return FileProblem(self.file, self.line, message, self.positions[column], column)
+
+    def text(self, column: str) -> str:
+        value = self.values[column]
+        if not value and column in _REQUIRED:
+            raise self.problem(column, "is required")
+        if len(value) > _MAX.get(column, 255):
+            raise self.problem(column, f"longer than {_MAX[column]} characters")
+        return value
+
+    def date(self, column: str) -> dt.date | None:
+        value = self.text(column)
+        if not value:
+            return None
+        if not _DATE.fullmatch(value):
+            raise self.problem(column, "must be a YYYY-MM-DD date")
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise self.problem(column, "is not a real calendar date") from None
+
+    def choice(self, column: str, allowed: tuple[str, ...]) -> str:
+        value = self.text(column).upper()
+        if value not in allowed:
+            raise self.problem(column, f"must be {' or '.join(a or 'blank' for a in allowed)}")
+        return value
+
+
+def _parsed(line: _Line, column: str, parser: Callable[[str], str]) -> str:
+    value = line.text(column)
+    if not value:
+        return value
+    try:
+        return parser(value)
+    except InvalidValue as exc:
+        raise line.problem(column, exc.reason) from None
+
+
+def _student(line: _Line) -> Student:
+    local_id = LocalId(_parsed(line, "local_id", parse_local_id))
+    birth_date = line.date("birth_date")
+    assert birth_date is not None
+    start = line.date("enroll_start")
+    assert start is not None
+    exit_date = line.date("enroll_exit")
+    if exit_date is not None and exit_date < start - dt.timedelta(days=1):
+        raise line.problem("enroll_exit", "is before enroll_start")
+    elas, elas_date = line.text("elas").upper(), line.date("elas_date")
+    if elas_date is not None and not elas:
+        raise line.problem("elas_date", "given without elas")
+    alias = PersonName(line.text("alias_first"), line.text("alias_last"), line.text("alias_middle"))
+    guardians = tuple(
+        Guardian(line.text(f"guardian{n}_first"), line.text(f"guardian{n}_last"))
+        for n in (1, 2)
+        if line.values[f"guardian{n}_first"] or line.values[f"guardian{n}_last"]
+    )
+    home = (line.text("address"), line.text("city"), line.text("state"), line.text("zip"))
+    ssid = _parsed(line, "ssid", parse_ssid)
+    swd = line.choice("swd", ("Y", "N", ""))
+    return Student(
+        local_id=local_id,
+        legal=PersonName(line.text("legal_first"), line.text("legal_last"), line.text("legal_middle")),
+        birth_date=birth_date,
+        gender=line.text("gender").upper(),
+        suffix=line.text("suffix"),
+        alias=alias if alias != PersonName("", "", "") else None,
+        birth_city=line.text("birth_city"),
+        birth_state=line.text("birth_state").upper(),
+        birth_country=line.text("birth_country").upper(),
+        ssid=parse_ssid(ssid) if ssid else None,
+        active=line.choice("active", ("Y", "N")) == "Y",
+        enrollments=(
+            Enrollment(
+                school=CdsCode(_parsed(line, "school", lambda v: parse_cds_code(v, "school code"))),
+                grade=line.text("grade").upper(),
+                start=start,
+                status=line.text("enroll_status") or "10",
+                exit_date=exit_date,
+                exit_reason=line.text("exit_reason").upper(),
+            ),
+        ),
+        language=LanguageStatus(elas or None, elas_date, line.text("primary_language") or None),
+        special_education=SpecialEducation(swd or None),
+        guardians=guardians,
+        addresses=(Address(*home),) if any(home) else (),
+    )
+
+
+def read_roster(path: Path) -> Iterator[RosterRow]:
+    """Check and convert each record of the roster at ``path``; the first problem raises FileProblem.
+
+    Streams; remembers only a 16-byte fingerprint of each student's columns, to check that
+    repeated rows of one student agree.
+    """
+    name = path.name
+    first_seen: dict[str, tuple[int, bytes]] = {}
+    with path.open("rb") as handle:
+        reader = csv.reader(_decoded_lines(handle, name))
+        line_number = 0
+        try:
+            header = [h.strip() for h in next(reader, [])]
+            _check_header(name, header)
+            line_number = reader.line_num
+            for values in reader:
+                start_line, line_number = line_number + 1, reader.line_num
+                if not any(v.strip() for v in values):
+                    continue
+                if len(values) != len(header):
+                    raise FileProblem(name, start_line, f"has {len(values)} fields, the header has {len(header)}")
+                line = _Line(name, start_line, header, values)
+                student = _student(line)
+                identity = "\x1f".join(line.values[c] for c in _STUDENT_COLUMNS).encode()
+                fingerprint = hashlib.blake2b(identity, digest_size=16).digest()
+                seen = first_seen.setdefault(student.local_id, (start_line, fingerprint))
+                if seen[1] != fingerprint:
+                    raise line.problem("local_id", f"student columns differ from line {seen[0]} for the same local_id")
+                yield RosterRow(start_line, student, repeat=seen[0] != start_line)
+        except csv.Error as exc:
+            raise FileProblem(name, line_number + 1, f"is not well-formed CSV ({exc})") from None
+
+
+def _decoded_lines(handle: BinaryIO, name: str) -> Iterator[str]:
+    """Lines as text, decoded one at a time so an encoding problem names its line (BOM dropped)."""
+    for number, raw in enumerate(handle, 1):
+        if number == 1 and raw.startswith(codecs.BOM_UTF8):
+            raw = raw[len(codecs.BOM_UTF8) :]
+        try:
+            yield raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise FileProblem(name, number, "is not UTF-8 text") from None
+
+
+def _check_header(name: str, header: list[str]) -> None:
+    if not any(header):
+        raise FileProblem(name, 1, "is empty: a header row naming the roster columns is required")
+    missing = [c for c in ROSTER_COLUMNS if c not in header]
+    unknown = [c for c in header if c not in ROSTER_COLUMNS]
+    twice = sorted({c for c in header if header.count(c) > 1})
+    problems = [
+        f"missing column(s): {', '.join(missing)}" if missing else "",
+        f"unknown column(s): {', '.join(unknown)}" if unknown else "",
+        f"column(s) given twice: {', '.join(twice)}" if twice else "",
+    ]
+    if any(problems):
+        raise FileProblem(name, 1, "header row: " + "; ".join(p for p in problems if p))
+
+
+def import_roster(path: Path, *, chunk: int = 1000) -> RosterCounts:
+    """Upsert the roster's students by local id, with their enrollments; all or nothing.
+
+    A student's enrollments are replaced by the roster's. A blank SSID, ELAS or SWD does not
+    erase one the workbench already holds (it came from CALPADS).
+    """
+    pending: dict[LocalId, Student] = {}
+    students = enrollments = 0
+
+    def flush() -> None:
+        ensure_schools(e.school for s in pending.values() for e in s.enrollments)
+        save_students(pending.values(), keep_calpads_values=True)
+        pending.clear()
+
+    with database_proxy.atomic():
+        for row in read_roster(path):
+            local_id = row.student.local_id
+            enrollments += 1
+            if not row.repeat:
+                students += 1
+                pending[local_id] = row.student
+            elif local_id in pending:
+                earlier = pending[local_id]
+                pending[local_id] = _with_enrollments(earlier, earlier.enrollments + row.student.enrollments)
+            else:  # a later row of a student already written: add the enrollment
+                _append_enrollment(local_id, row.student.enrollments[0])
+            if len(pending) >= chunk:
+                flush()
+        flush()
+    return RosterCounts(students, enrollments)
+
+
+def _with_enrollments(student: Student, enrollments: tuple[Enrollment, ...]) -> Student:
+    return replace(student, enrollments=enrollments)
+
+
+def _append_enrollment(local_id: str, enrollment: Enrollment) -> None:
+    ensure_schools([enrollment.school])
+    student_id = StudentRow.get(StudentRow.local_id == local_id).id
+    insert_chunked(
+        EnrollmentRow,
+        [EnrollmentRow.student, EnrollmentRow.school, EnrollmentRow.grade, EnrollmentRow.start_date,
+         EnrollmentRow.status, EnrollmentRow.exit_date, EnrollmentRow.exit_reason],
+        [(student_id, enrollment.school, enrollment.grade, enrollment.start, enrollment.status,
+          enrollment.exit_date, enrollment.exit_reason)],
+    )  # fmt: skip

@@ -1,0 +1,38 @@
+"""The CALPADS sandbox: a SIMULATOR of the state's side of the SSID exchange, for demos and tests.
+
+It is not CALPADS and knows nothing real. It keeps a statewide population consistent with the
+demo district in its own database (never the district's) and answers the way CALPADS does,
+with files in ordinary CALPADS formats, so the whole round trip can be shown and tested offline:
+
+- :func:`init_population` — the statewide students, their histories, near-namesakes, a MID merge;
+- :func:`match_file` — the SSID Matching Tool: an SENR request in, a match result CSV out;
+- :func:`post_file` — posting an SENR file (refused whole on any error; blank SSIDs get new ones);
+- :func:`write_extract`, :func:`write_replacement_extract`, :func:`write_ods_download` — the SSID
+  Extract, the Replacement SSIDs Extract and the ten-year SENR ODS download.
+
+Every function takes the sandbox database URL (``sqlite:///...`` or ``postgresql://...``).
+"""
+
+from __future__ import annotations
+
+from seed.sandbox_errors import PostingRefused, SandboxError
+from seed.sandbox_extracts import ExtractSummary, write_extract, write_ods_download, write_replacement_extract
+from seed.sandbox_matcher import MatchSummary, match_file
+from seed.sandbox_models import open_sandbox
+from seed.sandbox_population import init_population
+from seed.sandbox_posting import PostSummary, post_file
+
+__all__ = [
+    "init_population",
+    "match_file",
+    "post_file",
+    "write_extract",
+    "write_replacement_extract",
+    "write_ods_download",
+    "open_sandbox",
+    "MatchSummary",
+    "PostSummary",
+    "ExtractSummary",
+    "SandboxError",
+    "PostingRefused",
+]

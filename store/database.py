@@ -1,0 +1,130 @@
+"""Opening the district database by URL, and the proxy every table is bound through.
+
+URLs: ``sqlite:///relative/path.db`` (relative to the current directory),
+``sqlite:////absolute/path.db``, ``sqlite:///:memory:``, and
+``postgresql://user:password@host:port/dbname?options=...`` (psycopg 3; query parameters are
+passed to the driver, e.g. ``options=-csearch_path%3Dmyschema``).
+
+The app, the command line and the tests share one model layer: every table is bound to
+:data:`database_proxy`, and :func:`open_database` points the proxy at a real database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+import peewee
+
+from store.errors import StoreError
+
+__all__ = [
+    "database_proxy",
+    "DEFAULT_URL",
+    "open_database",
+    "transaction",
+    "utc_now",
+    "UtcDateTimeField",
+    "sqlite_path",
+]
+
+DEFAULT_URL = "sqlite:///instance/ssid.db"
+
+database_proxy = peewee.DatabaseProxy()
+"""The database every table of :mod:`store` is bound to (see :func:`open_database`)."""
+
+_SQLITE_PRAGMAS = {
+    "journal_mode": "wal",
+    "foreign_keys": 1,
+    "synchronous": "normal",
+    "cache_size": -64_000,  # 64 MB
+    "temp_store": "memory",
+}
+
+
+def sqlite_path(url: str) -> str | None:
+    """The file path of a ``sqlite:///`` URL (``:memory:`` as is); ``None`` for other schemes."""
+    if not url.startswith("sqlite:"):
+        return None
+    if not url.startswith("sqlite:///") or len(url) == len("sqlite:///"):
+        raise StoreError("a SQLite URL looks like sqlite:///relative/path.db or sqlite:////absolute/path.db")
+    return unquote(url[len("sqlite:///") :])
+
+
+def _connect_sqlite(path: str) -> peewee.Database:
+    if path != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    # timeout = busy timeout in seconds: a second writer waits instead of failing at once.
+    return peewee.SqliteDatabase(path, pragmas=_SQLITE_PRAGMAS, timeout=15)
+
+
+def _connect_postgresql(url: str) -> peewee.Database:
+    parts = urlsplit(url)
+    name = unquote(parts.path.lstrip("/"))
+    if not name:
+        raise StoreError("a PostgreSQL URL names its database: postgresql://user@host:port/dbname")
+    params: dict[str, Any] = dict(parse_qsl(parts.query))
+    if parts.username:
+        params["user"] = unquote(parts.username)
+    if parts.password:
+        params["password"] = unquote(parts.password)
+    if parts.hostname:
+        params["host"] = parts.hostname
+    if parts.port:
+        params["port"] = parts.port
+    return peewee.PostgresqlDatabase(name, prefer_psycopg3=True, **params)
+
+
+def open_database(url: str, *, bind: bool = True) -> peewee.Database:
+    """Open the database at ``url`` and (by default) point :data:`database_proxy` at it.
+
+    Nothing is created here; :func:`store.schema.init_schema` creates or upgrades the tables.
+    Raises :class:`StoreError` for a URL of another kind.
+    """
+    path = sqlite_path(url)
+    if path is not None:
+        database = _connect_sqlite(path)
+    elif url.startswith(("postgresql://", "postgres://")):
+        database = _connect_postgresql(url)
+    else:
+        raise StoreError("unsupported database URL: use sqlite:///path.db or postgresql://user@host:port/dbname")
+    if bind:
+        database_proxy.initialize(database)
+    return database
+
+
+@contextmanager
+def transaction() -> Iterator[None]:
+    """One atomic unit of work on the bound database (nested calls become savepoints)."""
+    with database_proxy.atomic():
+        yield
+
+
+def utc_now() -> dt.datetime:
+    """The current time, timezone-aware, in UTC (what every timestamp column stores)."""
+    return dt.datetime.now(dt.UTC)
+
+
+class UtcDateTimeField(peewee.DateTimeField):
+    """A timestamp stored as naive UTC and read back as an aware UTC ``datetime``.
+
+    PostgreSQL's ``TIMESTAMP`` and SQLite's text both drop the offset, so the column always holds
+    UTC; a naive value given to it is refused rather than guessed.
+    """
+
+    def db_value(self, value: Any) -> Any:
+        if isinstance(value, dt.datetime):
+            if value.tzinfo is None:
+                raise ValueError("naive datetime: store UTC-aware timestamps (store.utc_now())")
+            value = value.astimezone(dt.UTC).replace(tzinfo=None)
+        return super().db_value(value)  # type: ignore[no-untyped-call]
+
+    def python_value(self, value: Any) -> Any:
+        value = super().python_value(value)  # type: ignore[no-untyped-call]
+        if isinstance(value, dt.datetime) and value.tzinfo is None:
+            return value.replace(tzinfo=dt.UTC)
+        return value

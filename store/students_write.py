@@ -1,0 +1,156 @@
+"""Writing students in bulk: upsert by local id, replace what the SIS lists about them.
+
+For each chunk of students: one ``INSERT ... ON CONFLICT (local_id) DO UPDATE`` for the student
+rows, one query for their ids, set-based deletes of their enrollments, guardians and addresses,
+then chunked inserts of the new ones and upserts of language status and special education.
+Everything runs inside one transaction: a failure leaves the database as it was.
+
+Identifiers the workbench itself receives from CALPADS (SSID, Old State ID, ELAS and its start
+date, SWD) are not erased by a source that leaves them blank (``keep_calpads_values=True``): a
+roster exported before the SSID Extract was applied must not undo it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import peewee
+
+from domain import model as dm
+from store.bulk import chunked, insert_chunked, rows_per_statement, tuples
+from store.database import database_proxy
+from store.students import student_columns
+from store.tables_sis import Address, Enrollment, Guardian, LanguageStatus, School, SpecialEducation, Student
+
+__all__ = ["SaveCounts", "save_students", "ensure_schools"]
+
+_STUDENT_FIELDS: list[Any] = [
+    Student.local_id, Student.ssid, Student.old_state_id, Student.legal_first, Student.legal_middle,
+    Student.legal_last, Student.suffix, Student.alias_first, Student.alias_middle, Student.alias_last,
+    Student.birth_date, Student.gender, Student.birth_city, Student.birth_state, Student.birth_country,
+    Student.active, Student.tags,
+]
+
+
+@dataclass(frozen=True, slots=True)
+class SaveCounts:
+    """How many students and enrollments a save wrote."""
+
+    students: int
+    enrollments: int
+
+
+def ensure_schools(codes: Iterable[str]) -> int:
+    """Create a bare ``school`` row for every code not yet known; returns how many were added."""
+    wanted = set(codes)
+    if not wanted:
+        return 0
+    known = {code for (code,) in tuples(School.select(School.code).where(School.code.in_(list(wanted))))}
+    missing = sorted(wanted - known)
+    if missing:
+        insert_chunked(School, [School.code, School.name], ((code, "") for code in missing))
+    return len(missing)
+
+
+def _upsert_students(chunk: list[dm.Student], keep_calpads_values: bool) -> None:
+    rows = [tuple(columns[f.name] for f in _STUDENT_FIELDS) for columns in map(student_columns, chunk)]
+    update: dict[Any, Any] = {f: peewee.EXCLUDED[f.column_name] for f in _STUDENT_FIELDS if f is not Student.local_id}
+    if keep_calpads_values:
+        update[Student.ssid] = peewee.fn.COALESCE(peewee.EXCLUDED.ssid, Student.ssid)
+        update[Student.old_state_id] = peewee.fn.COALESCE(peewee.EXCLUDED.old_state_id, Student.old_state_id)
+    for part in chunked(rows, rows_per_statement(len(_STUDENT_FIELDS))):
+        (
+            Student.insert_many(part, fields=_STUDENT_FIELDS)
+            .on_conflict(conflict_target=[Student.local_id], update=update)
+            .execute()
+        )
+
+
+def _upsert_language(pairs: list[tuple[int, dm.Student]], keep_calpads_values: bool) -> None:
+    fields = [LanguageStatus.student, LanguageStatus.elas, LanguageStatus.elas_start, LanguageStatus.primary_language]
+    rows = [(sid, s.language.elas, s.language.elas_start, s.language.primary_language) for sid, s in pairs]
+    excluded = peewee.EXCLUDED
+    update: dict[Any, Any] = {
+        LanguageStatus.elas: excluded.elas,
+        LanguageStatus.elas_start: excluded.elas_start,
+        LanguageStatus.primary_language: excluded.primary_language,
+    }
+    if keep_calpads_values:
+        keep = excluded.elas.is_null()
+        update[LanguageStatus.elas] = peewee.Case(None, [(keep, LanguageStatus.elas)], excluded.elas)
+        update[LanguageStatus.elas_start] = peewee.Case(None, [(keep, LanguageStatus.elas_start)], excluded.elas_start)
+        update[LanguageStatus.primary_language] = peewee.fn.COALESCE(excluded.primary_language, LanguageStatus.primary_language)
+    for part in chunked(rows, rows_per_statement(len(fields))):
+        LanguageStatus.insert_many(part, fields=fields).on_conflict(
+            conflict_target=[LanguageStatus.student], update=update
+        ).execute()
+
+
+def _upsert_special_education(pairs: list[tuple[int, dm.Student]], keep_calpads_values: bool) -> None:
+    fields = [SpecialEducation.student, SpecialEducation.swd]
+    rows = [(sid, s.special_education.swd) for sid, s in pairs]
+    swd: Any = peewee.EXCLUDED.swd
+    if keep_calpads_values:
+        swd = peewee.fn.COALESCE(peewee.EXCLUDED.swd, SpecialEducation.swd)
+    for part in chunked(rows, rows_per_statement(len(fields))):
+        SpecialEducation.insert_many(part, fields=fields).on_conflict(
+            conflict_target=[SpecialEducation.student], update={SpecialEducation.swd: swd}
+        ).execute()
+
+
+def _replace_children(pairs: list[tuple[int, dm.Student]], fresh: bool) -> int:
+    ids = [sid for sid, _ in pairs]
+    if not fresh:
+        for table in (Enrollment, Guardian, Address):
+            table.delete().where(table.student.in_(ids)).execute()
+    enrollments = insert_chunked(
+        Enrollment,
+        [Enrollment.student, Enrollment.school, Enrollment.grade, Enrollment.start_date, Enrollment.status,
+         Enrollment.exit_date, Enrollment.exit_reason, Enrollment.completion_status],
+        (
+            (sid, e.school, e.grade, e.start, e.status, e.exit_date, e.exit_reason, e.completion_status)
+            for sid, s in pairs
+            for e in s.enrollments
+        ),
+    )
+    insert_chunked(
+        Guardian,
+        [Guardian.student, Guardian.position, Guardian.first, Guardian.last],
+        ((sid, n, g.first, g.last) for sid, s in pairs for n, g in enumerate(s.guardians, 1)),
+    )
+    insert_chunked(
+        Address,
+        [Address.student, Address.position, Address.street, Address.city, Address.state, Address.zip],
+        ((sid, n, a.street, a.city, a.state, a.zip) for sid, s in pairs for n, a in enumerate(s.addresses, 1)),
+    )
+    return enrollments
+
+
+def save_students(
+    students: Iterable[dm.Student], *, keep_calpads_values: bool = True, fresh: bool = False, chunk: int = 1000
+) -> SaveCounts:
+    """Upsert ``students`` by local id (streamed, ``chunk`` at a time) in one transaction.
+
+    Each student's enrollments, guardians and addresses are replaced by the ones given; language
+    status and special education are upserted. Schools named by enrollments must exist (see
+    :func:`ensure_schools`). ``fresh=True`` promises the students are new (skips the deletes).
+    A local id given twice in one chunk keeps the last one.
+    """
+    total_students = total_enrollments = 0
+    with database_proxy.atomic():
+        for part in chunked(students, chunk):
+            by_local_id = {s.local_id: s for s in part}
+            unique = list(by_local_id.values())
+            _upsert_students(unique, keep_calpads_values)
+            ids: dict[str, int] = {
+                local_id: sid
+                for local_id, sid in tuples(Student.select(Student.local_id, Student.id).where(Student.local_id.in_(list(by_local_id))))
+            }
+            pairs = [(ids[s.local_id], s) for s in unique]
+            _upsert_language(pairs, keep_calpads_values)
+            _upsert_special_education(pairs, keep_calpads_values)
+            total_enrollments += _replace_children(pairs, fresh)
+            total_students += len(unique)
+    return SaveCounts(total_students, total_enrollments)

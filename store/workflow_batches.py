@@ -1,0 +1,239 @@
+"""Batches set-based: the preview kept line by line, apply with a journal, undo from the journal.
+
+Part of the workflow's store (:mod:`store.workflow_store`). Every statement works on a whole
+batch at once (``UPDATE ... FROM batch_preview_line``, ``INSERT ... SELECT``), the same SQL on
+SQLite (3.39+) and PostgreSQL, so applying a 600,000-line extract is a handful of statements.
+
+Conventions of :class:`store.tables_batches.PreviewLine`: on a line with ``applied`` set, a
+non-null ``*_new`` is a value to write and ``*_old`` the value the preview found; lines not
+applied only show what the file says. The journal (:class:`store.tables_batches.BatchChange`)
+holds one row per field changed (values as text) and a ``*row*`` row for a language-status or
+special-education row the apply had to create, which undo deletes again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any, cast
+
+import peewee
+
+from domain.planning.identity import FieldChange, FieldValue, IdentityField, LocalIdentity
+from domain.runs import PreviewItem
+from domain.values import LocalId, Ssid
+from store.bulk import insert_chunked, tuples
+from store.tables_batches import BatchChange, PreviewLine
+from store.tables_sis import LanguageStatus, SpecialEducation, Student
+
+__all__ = ["BatchSql", "insert_preview", "preview_items"]
+
+ROW_CREATED = "*row*"
+
+
+@dataclass(frozen=True, slots=True)
+class _Field:
+    """A field a batch may change: where it lives and its preview columns (``<column>_old/_new``)."""
+
+    field: IdentityField
+    table: str
+    key: str  # the table's column holding the student's id
+    column: str
+    is_date: bool = False
+
+
+_FIELDS = (
+    _Field(IdentityField.SSID, "student", "id", "ssid"),
+    _Field(IdentityField.OLD_STATE_ID, "student", "id", "old_state_id"),
+    _Field(IdentityField.ELAS, "language_status", "student_id", "elas"),
+    _Field(IdentityField.ELAS_START, "language_status", "student_id", "elas_start", is_date=True),
+    _Field(IdentityField.SWD, "special_education", "student_id", "swd"),
+)
+_BY_FIELD = {f.field: f for f in _FIELDS}
+_CHILD_TABLES = ("language_status", "special_education")
+
+assert Student._meta.table_name == "student"
+assert LanguageStatus._meta.table_name == "language_status"
+assert SpecialEducation._meta.table_name == "special_education"
+_P = PreviewLine._meta.table_name
+_J = BatchChange._meta.table_name
+
+
+def _date(value: Any) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+def insert_preview(batch_id: int, items: Iterable[PreviewItem]) -> int:
+    """Store a batch's preview lines (chunked inserts), then link them to students by local id."""
+    p = PreviewLine
+    columns = [p.batch, p.line, p.local_id, p.kind, p.applied, p.detail] + [
+        getattr(p, f"{f.column}_{end}") for f in _FIELDS for end in ("old", "new")
+    ]
+
+    def row(item: PreviewItem) -> tuple[Any, ...]:
+        values: dict[IdentityField, tuple[FieldValue, FieldValue]] = {c.field: (c.old, c.new) for c in item.changes}
+        pairs = [v for f in _FIELDS for v in values.get(f.field, (None, None))]
+        return (batch_id, item.line, item.local_id, item.kind, item.applied, item.detail, *pairs)
+
+    count = insert_chunked(p, cast("list[peewee.Field[Any]]", columns), map(row, items))
+    owner = Student.select(Student.id).where(Student.local_id == p.local_id)
+    p.update(student=owner).where(p.batch == batch_id).execute()
+    return count
+
+
+def preview_items(batch_id: int, applied: bool | None = None, limit: int | None = None) -> list[PreviewItem]:
+    """A batch's preview lines in file order (only applied, or only listed, when asked)."""
+    p = PreviewLine
+    query = p.select().where(p.batch == batch_id)
+    if applied is not None:
+        query = query.where(p.applied == applied)
+    query = query.order_by(p.line, p.id)
+    if limit is not None:
+        query = query.limit(limit)
+    items = []
+    for r in query:
+        changes = []
+        for f in _FIELDS:
+            old, new = getattr(r, f"{f.column}_old"), getattr(r, f"{f.column}_new")
+            if old is not None or new is not None:
+                changes.append(FieldChange(LocalId(r.local_id), f.field, old, new))
+        items.append(PreviewItem(r.line, r.local_id, r.kind, bool(r.applied), tuple(changes), r.detail))
+    return items
+
+
+class BatchSql:
+    """The set-based statements of apply and undo, in the database's dialect."""
+
+    def __init__(self, database: peewee.Database) -> None:
+        self.database = database
+        self.param = database.param
+        self.postgres = isinstance(database, peewee.PostgresqlDatabase)
+
+    def _one(self, sql: str, *params: Any) -> int:
+        row = self.database.execute_sql(sql, params).fetchone()  # type: ignore[no-untyped-call]
+        return int(row[0] or 0) if row else 0
+
+    def _run(self, sql: str, *params: Any) -> int:
+        return int(self.database.execute_sql(sql, params).rowcount)  # type: ignore[no-untyped-call]
+
+    def _text(self, expression: str) -> str:
+        return f"CAST({expression} AS TEXT)"
+
+    def _from_text(self, f: _Field, expression: str) -> str:
+        # SQLite keeps dates as ISO text already (CAST AS DATE would make it a number there).
+        return f"CAST({expression} AS DATE)" if f.is_date and self.postgres else expression
+
+    def _changing(self, f: _Field) -> str:
+        q = self.param
+        return f"p.batch_id = {q} AND p.applied AND p.student_id IS NOT NULL AND p.{f.column}_new IS NOT NULL"
+
+    def identities(self) -> Iterator[LocalIdentity]:
+        """Every student's identity fields, in one query."""
+        query = (
+            Student.select(
+                Student.local_id, Student.ssid, Student.old_state_id,
+                LanguageStatus.elas, LanguageStatus.elas_start, SpecialEducation.swd,
+            )
+            .join(LanguageStatus, peewee.JOIN.LEFT_OUTER, on=(LanguageStatus.student == Student.id))
+            .switch(Student)
+            .join(SpecialEducation, peewee.JOIN.LEFT_OUTER, on=(SpecialEducation.student == Student.id))
+        )
+        for local_id, ssid, old, elas, start, swd in tuples(query):
+            yield LocalIdentity(
+                LocalId(local_id), Ssid(ssid) if ssid else None, Ssid(old) if old else None, elas, _date(start), swd
+            )
+
+    def _current(self, f: _Field) -> tuple[str, str]:
+        """(join clause, current-value expression) of ``f`` for preview lines ``p``."""
+        if f.table == "student":
+            return "JOIN student t ON t.id = p.student_id", f"t.{f.column}"
+        return f"LEFT JOIN {f.table} t ON t.student_id = p.student_id", f"t.{f.column}"
+
+    def stale(self, batch_id: int) -> int:
+        """Previewed changes whose starting value is no longer the student's current value."""
+        total = 0
+        for f in _FIELDS:
+            join, current = self._current(f)
+            total += self._one(
+                f"SELECT COUNT(*) FROM {_P} p {join} WHERE {self._changing(f)} "
+                f"AND {current} IS DISTINCT FROM p.{f.column}_old",
+                batch_id,
+            )
+        return total
+
+    def apply(self, batch_id: int) -> dict[str, int]:
+        """Write every change of the batch; journal first. Counts per ``table.field`` and ``students``."""
+        q = self.param
+        counts: dict[str, int] = {}
+        for table in _CHILD_TABLES:
+            wanted = " OR ".join(f"p.{f.column}_new IS NOT NULL" for f in _FIELDS if f.table == table)
+            missing = (
+                f"FROM {_P} p WHERE p.batch_id = {q} AND p.applied AND p.student_id IS NOT NULL AND ({wanted}) "
+                f"AND NOT EXISTS (SELECT 1 FROM {table} t WHERE t.student_id = p.student_id)"
+            )
+            self._run(
+                f"INSERT INTO {_J} (batch_id, student_id, local_id, table_name, field_name, old_value, new_value) "
+                f"SELECT p.batch_id, p.student_id, p.local_id, '{table}', '{ROW_CREATED}', NULL, NULL {missing}",
+                batch_id,
+            )
+            created = self._run(f"INSERT INTO {table} (student_id) SELECT DISTINCT p.student_id {missing}", batch_id)
+            if created:
+                counts[f"{table}.rows_created"] = created
+        for f in _FIELDS:
+            join, current = self._current(f)
+            self._run(
+                f"INSERT INTO {_J} (batch_id, student_id, local_id, table_name, field_name, old_value, new_value) "
+                f"SELECT p.batch_id, p.student_id, p.local_id, '{f.table}', '{f.column}', "
+                f"{self._text(current)}, {self._text(f'p.{f.column}_new')} FROM {_P} p {join} "
+                f"WHERE {self._changing(f)} AND {current} IS DISTINCT FROM p.{f.column}_new",
+                batch_id,
+            )
+            changed = self._run(
+                f"UPDATE {f.table} SET {f.column} = p.{f.column}_new FROM {_P} p "
+                f"WHERE p.student_id = {f.table}.{f.key} AND {self._changing(f)} "
+                f"AND {f.table}.{f.column} IS DISTINCT FROM p.{f.column}_new",
+                batch_id,
+            )
+            if changed:
+                counts[f"{f.table}.{f.column}"] = changed
+        counts["students"] = self._one(
+            f"SELECT COUNT(DISTINCT student_id) FROM {_J} WHERE batch_id = {q} AND field_name <> '{ROW_CREATED}'",
+            batch_id,
+        )
+        return counts
+
+    def changed_since(self, batch_id: int) -> int:
+        """Journaled fields whose current value is no longer the one the apply wrote."""
+        q = self.param
+        total = 0
+        for f in _FIELDS:
+            key = "id" if f.table == "student" else "student_id"
+            total += self._one(
+                f"SELECT COUNT(*) FROM {_J} c LEFT JOIN {f.table} t ON t.{key} = c.student_id "
+                f"WHERE c.batch_id = {q} AND c.table_name = '{f.table}' AND c.field_name = '{f.column}' "
+                f"AND {self._text(f't.{f.column}')} IS DISTINCT FROM c.new_value",
+                batch_id,
+            )
+        return total
+
+    def undo(self, batch_id: int) -> int:
+        """Write every journaled old value back and delete the rows the apply created."""
+        q = self.param
+        restored = 0
+        for f in _FIELDS:
+            restored += self._run(
+                f"UPDATE {f.table} SET {f.column} = {self._from_text(f, 'c.old_value')} FROM {_J} c "
+                f"WHERE c.student_id = {f.table}.{f.key} AND c.batch_id = {q} "
+                f"AND c.table_name = '{f.table}' AND c.field_name = '{f.column}'",
+                batch_id,
+            )
+        for table in _CHILD_TABLES:
+            self._run(
+                f"DELETE FROM {table} WHERE student_id IN (SELECT c.student_id FROM {_J} c WHERE c.batch_id = {q} "
+                f"AND c.table_name = '{table}' AND c.field_name = '{ROW_CREATED}')",
+                batch_id,
+            )
+        return restored

@@ -1,0 +1,365 @@
+"""The workflow's store: ``workflows.ports.WorkflowStore`` on the peewee tables.
+
+Runs move by compare-and-set (``UPDATE run SET state=new WHERE id=? AND state=old``); on SQLite
+every workflow transaction starts ``BEGIN IMMEDIATE`` so two writers queue instead of failing
+half-way, on PostgreSQL the row lock of the compare-and-set does the same. Batches are applied
+and undone set-based (:mod:`store.workflow_batches`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
+from typing import Any, cast
+
+import peewee
+
+from domain import model as dm
+from domain.planning.identity import LocalIdentity
+from domain.records import MatchCandidate, MatchCategory, MatchResultRow, SenrRecord
+from domain.runs import (
+    CLOSED_RUN_STATES,
+    Batch,
+    BatchKind,
+    CalpadsHistoryEntry,
+    FileKind,
+    GeneratedFile,
+    HistoryEntry,
+    PreviewItem,
+    Run,
+    RunState,
+)
+from domain.values import LocalId, Ssid
+from domain.writers import senr_line
+from store import tables_batches as tb
+from store import tables_product as tp
+from store.bulk import chunked, insert_chunked, tuples
+from store.codes import translations
+from store.settings import DistrictSettings, read_settings
+from store.students import iter_students, students_without_ssid
+from store.tables_sis import Student
+from store.workflow_batches import BatchSql, insert_preview, preview_items
+
+__all__ = ["DatabaseWorkflowStore"]
+
+_CLOSED = [s.value for s in CLOSED_RUN_STATES]
+
+
+def _newest(table: type[peewee.Model]) -> Any:
+    key: Any = table._meta.primary_key
+    return key.desc()
+
+
+def _run(row: tp.Run) -> Run:
+    return Run(row.id, RunState(row.state), row.opened_at, row.opened_by)
+
+
+def _counts(text: str) -> dict[str, int]:
+    return {str(k): int(v) for k, v in json.loads(text or "{}").items()}
+
+
+def _file(row: tp.GeneratedFile) -> GeneratedFile:
+    return GeneratedFile(
+        row.id, FileKind(row.kind), row.name, row.sha256, row.records, row.created_at, row.created_by, row.run_id,
+        bool(row.retired),
+    )
+
+
+def _batch(row: tb.Batch) -> Batch:
+    return Batch(
+        row.id, BatchKind(row.kind), row.state, row.file_name, row.sha256, row.loaded_at, row.loaded_by, row.run_id,
+        bool(row.overwrite), _counts(row.counts),
+    )
+
+
+def _senr_text(record: SenrRecord) -> str:
+    return senr_line(record).decode("utf-8").removesuffix("\r\n")
+
+
+class DatabaseWorkflowStore:
+    """The workflow's persistence on an open database (the one bound to ``store.database_proxy``)."""
+
+    def __init__(self, database: peewee.Database) -> None:
+        self.database = database
+        self._sql = BatchSql(database)
+
+    def atomic(self) -> AbstractContextManager[object]:
+        if isinstance(self.database, peewee.SqliteDatabase):
+            return self.database.atomic("IMMEDIATE")
+        return self.database.atomic()
+
+    # -- the district's data ------------------------------------------------------------------
+    def district_settings(self) -> DistrictSettings:
+        return read_settings()
+
+    def code_translations(self) -> Mapping[tuple[str, str], str]:
+        return {(name, local): calpads for name, codes in translations().items() for local, calpads in codes.items()}
+
+    def iter_students(self, *, without_ssid: bool = False) -> Iterator[dm.Student]:
+        return students_without_ssid() if without_ssid else iter_students()
+
+    def local_ids_with_ssid(self, ssid: Ssid) -> list[LocalId]:
+        query = Student.select(Student.local_id).where(Student.ssid == ssid).order_by(Student.local_id)
+        return [LocalId(local_id) for (local_id,) in tuples(query)]
+
+    # -- runs and their history -------------------------------------------------------------
+    def start_run(self, at: dt.datetime, actor: str) -> tuple[Run, bool]:
+        with self.atomic():
+            if isinstance(self.database, peewee.PostgresqlDatabase):
+                # Two starts at once must not both find "no open run": they queue on this lock.
+                self.database.execute_sql(  # type: ignore[no-untyped-call]
+                    f'LOCK TABLE "{tp.Run._meta.table_name}" IN SHARE ROW EXCLUSIVE MODE'
+                )
+            found = tp.Run.select().where(tp.Run.state.not_in(_CLOSED)).order_by(tp.Run.id).first()
+            if found is not None:
+                return _run(found), False
+            return _run(tp.Run.create(state=RunState.NEW.value, opened_at=at, opened_by=actor)), True
+
+    def get_run(self, run_id: int) -> Run | None:
+        row = tp.Run.get_or_none(tp.Run.id == run_id)
+        return _run(row) if row is not None else None
+
+    def latest_run(self) -> Run | None:
+        row = tp.Run.select().order_by(_newest(tp.Run)).first()
+        return _run(row) if row is not None else None
+
+    def set_run_state(self, run_id: int, old: RunState, new: RunState) -> bool:
+        changes: dict[Any, Any] = {tp.Run.state: new.value}
+        if new is not old:
+            changes[tp.Run.version] = tp.Run.version + 1
+            if new in CLOSED_RUN_STATES:
+                changes[tp.Run.closed_at] = dt.datetime.now(dt.UTC)
+        updated = tp.Run.update(changes).where((tp.Run.id == run_id) & (tp.Run.state == old.value)).execute()
+        return int(updated) == 1
+
+    def add_history(self, entry: HistoryEntry) -> None:
+        tp.RunTransition.create(
+            run=entry.run, at=entry.at, actor=entry.actor, event=entry.event, source=entry.source or "",
+            dest=entry.dest, accepted=entry.accepted, reason=entry.reason, file_name=entry.file_name,
+            sha256=entry.sha256, counts=json.dumps(dict(entry.counts)),
+        )
+
+    def run_history(self, run_id: int) -> list[HistoryEntry]:
+        rows = tp.RunTransition.select().where(tp.RunTransition.run == run_id).order_by(tp.RunTransition.id)
+        return [
+            HistoryEntry(
+                run_id, r.at, r.actor, r.event, r.source or None, r.dest, bool(r.accepted), r.reason, r.file_name,
+                r.sha256, _counts(r.counts),
+            )
+            for r in rows
+        ]
+
+    def run_counts(self, run_id: int) -> Mapping[str, int]:
+        return {
+            "requested": tp.MatchRequest.select().where(tp.MatchRequest.run == run_id).count(),
+            "decided": tp.MatchDecisionRow.select().where(tp.MatchDecisionRow.run == run_id).count(),
+            "candidates": tp.MatchCandidate.select()
+            .where((tp.MatchCandidate.run == run_id) & tp.MatchCandidate.ssid.is_null(False))
+            .count(),
+        }
+
+    # -- the local duplicate check ------------------------------------------------------------
+    def retired_ssids(self) -> set[Ssid]:
+        query = (
+            tb.PreviewLine.select(tb.PreviewLine.ssid_old)
+            .join(tb.Batch)
+            .where((tb.Batch.kind == BatchKind.REPLACEMENT.value) & tb.PreviewLine.ssid_old.is_null(False))
+            .distinct()
+        )
+        return {Ssid(str(ssid)) for (ssid,) in tuples(query)}
+
+    def acknowledged_issues(self) -> set[str]:
+        acks = tb.DuplicateAcknowledgement
+        query = acks.select(acks.kind, acks.first_local_id, acks.second_local_id)
+        return {f"{kind}:{first},{second}" if second else f"{kind}:{first}" for kind, first, second in tuples(query)}
+
+    def acknowledge_issue(self, key: str, actor: str, at: dt.datetime) -> None:
+        kind, _, ids = key.partition(":")
+        first, _, second = ids.partition(",")
+        tb.DuplicateAcknowledgement.insert(
+            kind=kind, first_local_id=first, second_local_id=second, acknowledged_by=actor, acknowledged_at=at
+        ).on_conflict_ignore().execute()
+
+    # -- the request file and the match results -----------------------------------------------
+    def save_request(self, run_id: int, records: Sequence[SenrRecord]) -> None:
+        request = tp.MatchRequest
+        insert_chunked(
+            request,
+            [request.run, request.local_id, request.line, request.senr_line],
+            ((run_id, r.local_student_id, n, _senr_text(r)) for n, r in enumerate(records, start=1)),
+        )
+        owner = Student.select(Student.id).where(Student.local_id == request.local_id)
+        request.update(student=owner).where(request.run == run_id).execute()
+
+    def request_records(self, run_id: int) -> list[SenrRecord]:
+        query = tp.MatchRequest.select(tp.MatchRequest.senr_line).where(tp.MatchRequest.run == run_id)
+        return [SenrRecord(*line.split("^")) for (line,) in tuples(query.order_by(tp.MatchRequest.line))]
+
+    def requested_ids(self, run_id: int) -> set[LocalId]:
+        query = tp.MatchRequest.select(tp.MatchRequest.local_id).where(tp.MatchRequest.run == run_id)
+        return {LocalId(local_id) for (local_id,) in tuples(query)}
+
+    def runs_requesting(self, local_ids: Collection[LocalId]) -> list[int]:
+        found: dict[int, int] = {}
+        request = tp.MatchRequest
+        for chunk in chunked(sorted(set(local_ids)), 5000):
+            query = request.select(request.run, peewee.fn.COUNT(request.id)).where(request.local_id.in_(chunk))
+            for run_id, count in tuples(query.group_by(request.run)):
+                found[run_id] = found.get(run_id, 0) + count
+        return sorted((r for r, n in found.items() if n == len(set(local_ids))), reverse=True)
+
+    def save_candidates(self, run_id: int, rows: Iterable[MatchResultRow]) -> int:
+        c = tp.MatchCandidate
+        fields = [
+            c.run, c.local_id, c.line, c.ssid, c.ssid_created, c.category, c.score, c.percent, c.legal_last,
+            c.legal_first, c.legal_middle, c.gender, c.birth_date, c.reporting_lea, c.school, c.birth_city,
+            c.birth_state, c.birth_country,
+        ]
+        stored = 0
+
+        def values(row: MatchResultRow) -> tuple[Any, ...]:
+            nonlocal stored
+            k = row.candidate
+            if k is None:
+                return (run_id, row.local_id, row.line, None, None, row.category.value, "", None, *[""] * 4, None, *[""] * 5)
+            stored += 1
+            return (
+                run_id, row.local_id, row.line, k.ssid, k.ssid_created, k.category.value, k.score_text,
+                round(k.percent) if k.percent is not None else None, k.legal_last or "", k.legal_first or "",
+                k.legal_middle or "", k.gender or "", k.birth_date, k.reporting_lea or "", k.school or "",
+                k.birth_city or "", k.birth_state or "", k.birth_country or "",
+            )
+
+        insert_chunked(c, cast("list[peewee.Field[Any]]", fields), map(values, rows))
+        return stored
+
+    def candidates(self, run_id: int, local_id: LocalId | None = None) -> dict[LocalId, list[MatchCandidate]]:
+        c = tp.MatchCandidate
+        query = c.select().where((c.run == run_id) & c.ssid.is_null(False))
+        if local_id is not None:
+            query = query.where(c.local_id == local_id)
+        found: dict[LocalId, list[MatchCandidate]] = {}
+        for r in query.order_by(c.local_id, c.percent.desc(nulls="LAST"), c.line):
+            found.setdefault(LocalId(r.local_id), []).append(
+                MatchCandidate(
+                    Ssid(r.ssid or ""), r.ssid_created, MatchCategory(r.category), r.score,
+                    float(r.percent) if r.percent is not None else None, r.legal_last or None, r.legal_first or None,
+                    r.legal_middle or None, r.gender or None, r.birth_date, r.reporting_lea or None, r.school or None,
+                    r.birth_city or None, r.birth_state or None, r.birth_country or None,
+                )
+            )
+        return found
+
+    def decisions(self, run_id: int) -> dict[LocalId, dm.MatchDecision]:
+        d = tp.MatchDecisionRow
+        query = d.select(d.local_id, d.kind, d.ssid).where(d.run == run_id)
+        return {
+            LocalId(local_id): dm.MatchDecision(LocalId(local_id), dm.DecisionKind(kind), Ssid(ssid) if ssid else None)
+            for local_id, kind, ssid in tuples(query)
+        }
+
+    def save_decision(
+        self, run_id: int, decision: dm.MatchDecision, warnings: Sequence[str], actor: str, at: dt.datetime
+    ) -> None:
+        d = tp.MatchDecisionRow
+        values = {
+            "run": run_id, "local_id": decision.local_id, "kind": decision.kind.value, "ssid": decision.ssid,
+            "actor": actor, "at": at, "warnings": "\n".join(warnings),
+        }
+        d.insert(**values).on_conflict(
+            conflict_target=[d.run, d.local_id],
+            update={d.kind: decision.kind.value, d.ssid: decision.ssid, d.actor: actor, d.at: at,
+                    d.warnings: values["warnings"], d.version: d.version + 1},
+        ).execute()
+        tp.DecisionLog.create(**values)
+
+    # -- files and CALPADS history --------------------------------------------------------------
+    def add_generated_file(
+        self, kind: FileKind, name: str, content: bytes, records: int, at: dt.datetime, actor: str, run_id: int | None
+    ) -> GeneratedFile:
+        import hashlib
+
+        row = tp.GeneratedFile.create(
+            run=run_id, kind=kind.value, name=name, sha256=hashlib.sha256(content).hexdigest(), records=records,
+            size=len(content), content=content, created_at=at, created_by=actor,
+        )
+        return _file(row)
+
+    def generated_files(self, run_id: int | None = None, include_retired: bool = False) -> list[GeneratedFile]:
+        f = tp.GeneratedFile
+        query = f.select(*(x for x in f._meta.sorted_fields if x is not f.content))
+        if run_id is not None:
+            query = query.where(f.run == run_id)
+        if not include_retired:
+            query = query.where(f.retired == False)  # noqa: E712
+        return [_file(row) for row in query.order_by(_newest(f))]
+
+    def retire_files(self, run_id: int, kind: FileKind) -> int:
+        f = tp.GeneratedFile
+        query = f.update(retired=True, retired_at=dt.datetime.now(dt.UTC))
+        return int(query.where((f.run == run_id) & (f.kind == kind.value) & (f.retired == False)).execute())  # noqa: E712
+
+    def add_calpads_history(self, entry: CalpadsHistoryEntry) -> None:
+        tb.CalpadsHistory.create(
+            at=entry.at, actor=entry.actor, what=entry.action.value, file_kind=entry.kind.value,
+            file_name=entry.file_name, sha256=entry.sha256, records=entry.records, run=entry.run,
+            batch=entry.batch, counts=json.dumps(dict(entry.counts)),
+        )
+
+    # -- batches ----------------------------------------------------------------------------------
+    def iter_identities(self) -> Iterator[LocalIdentity]:
+        return self._sql.identities()
+
+    def add_batch(
+        self, kind: BatchKind, state: str, file_name: str, sha256: str, at: dt.datetime, actor: str,
+        run_id: int | None, overwrite: bool, counts: Mapping[str, int], items: Iterable[PreviewItem],
+    ) -> Batch:
+        row = tb.Batch.create(
+            kind=kind.value, run=run_id, state=state, file_name=file_name, sha256=sha256, overwrite=overwrite,
+            counts=json.dumps(dict(counts)), loaded_at=at, loaded_by=actor,
+        )
+        insert_preview(row.id, items)
+        return _batch(row)
+
+    def get_batch(self, batch_id: int) -> Batch | None:
+        row = tb.Batch.get_or_none(tb.Batch.id == batch_id)
+        return _batch(row) if row is not None else None
+
+    def batches(self, kind: BatchKind, run_id: int | None = None) -> list[Batch]:
+        query = tb.Batch.select().where(tb.Batch.kind == kind.value)
+        if run_id is not None:
+            query = query.where(tb.Batch.run == run_id)
+        return [_batch(row) for row in query.order_by(_newest(tb.Batch))]
+
+    def preview(self, batch_id: int, applied: bool | None = None, limit: int | None = None) -> list[PreviewItem]:
+        return preview_items(batch_id, applied, limit)
+
+    def set_batch_state(self, batch_id: int, old: str, new: str, at: dt.datetime, actor: str) -> bool:
+        b = tb.Batch
+        changes: dict[Any, Any] = {b.state: new, b.version: b.version + 1}
+        if new == "applied":
+            changes.update({b.applied_at: at, b.applied_by: actor})
+        elif new == "undone":
+            changes.update({b.undone_at: at, b.undone_by: actor})
+        return int(b.update(changes).where((b.id == batch_id) & (b.state == old)).execute()) == 1
+
+    def stale_changes(self, batch_id: int) -> int:
+        return self._sql.stale(batch_id)
+
+    def apply_changes(self, batch_id: int) -> Mapping[str, int]:
+        return self._sql.apply(batch_id)
+
+    def changed_since_apply(self, batch_id: int) -> int:
+        return self._sql.changed_since(batch_id)
+
+    def undo_changes(self, batch_id: int) -> int:
+        return self._sql.undo(batch_id)
+
+    # -- mail ---------------------------------------------------------------------------------------
+    def add_outbox(self, at: dt.datetime, to: str, subject: str, body: str, error: str | None) -> None:
+        tb.Outbox.create(
+            created_at=at, recipient=to, subject=subject, body=body, sent_at=at if error is None else None,
+            attempts=1 if error is None or error != "no mail server configured" else 0, error=error,
+        )

@@ -1,0 +1,140 @@
+"""Roster CSV import: what loads, and what a bad file is refused with (nothing loaded then)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from pathlib import Path
+
+import peewee
+import pytest
+
+from domain.errors import FileProblem
+from domain.model import Enrollment
+from domain.values import CdsCode
+from seed.roster import ROSTER_COLUMNS, import_roster
+from store.bulk import tuples
+from store.schema import ALL_TABLES
+from store.students import student_by_local_id
+from store.tables_sis import Student as StudentRow
+
+BASE = {
+    "local_id": "100234", "legal_first": "María", "legal_middle": "Elena", "legal_last": "López",
+    "suffix": "", "alias_first": "", "alias_middle": "", "alias_last": "", "birth_date": "2015-03-14",
+    "gender": "F", "birth_city": "Los Angeles", "birth_state": "US-CA", "birth_country": "US", "ssid": "",
+    "school": "6019715", "grade": "05", "enroll_start": "2025-08-13", "enroll_exit": "", "exit_reason": "",
+    "enroll_status": "10", "elas": "EL", "elas_date": "2019-08-14", "primary_language": "01", "swd": "N",
+    "guardian1_first": "Rosa", "guardian1_last": "López", "guardian2_first": "", "guardian2_last": "",
+    "address": "5276 Flair Dr", "city": "El Monte", "state": "CA", "zip": "91731", "active": "Y",
+}  # fmt: skip
+
+
+def _roster(path: Path, rows: list[dict[str, str]], *, bom: bool = False) -> Path:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=ROSTER_COLUMNS, lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    path.write_text(("\ufeff" if bom else "") + out.getvalue(), encoding="utf-8")
+    return path
+
+
+def _student(n: int, **changes: str) -> dict[str, str]:
+    return {**BASE, "local_id": str(100000 + n), "legal_first": f"Student{n}", **changes}
+
+
+def _contents() -> dict[str, list[str]]:
+    """Every row of every table, comparable before and after."""
+    return {t._meta.table_name: sorted(repr(row) for row in tuples(t.select())) for t in ALL_TABLES}
+
+
+def test_a_roster_loads_students_and_their_enrollments(database: peewee.Database, tmp_path: Path) -> None:
+    rows = [
+        _student(1),
+        _student(2, ssid="2000000002", swd="Y", active="N", enroll_exit="2025-09-30", exit_reason="T160"),
+        _student(1, school="1936145", grade="05", enroll_start="2025-06-01", enroll_status="20"),
+    ]
+    counts = import_roster(_roster(tmp_path / "roster.csv", rows, bom=True))
+    assert (counts.students, counts.enrollments) == (2, 3)
+    first = student_by_local_id("100001")
+    assert first is not None
+    assert first.legal.first == "Student1" and first.legal.last == "López"
+    assert first.enrollments == (
+        Enrollment(CdsCode("1936145"), "05", dt.date(2025, 6, 1), "20"),
+        Enrollment(CdsCode("6019715"), "05", dt.date(2025, 8, 13), "10"),
+    )
+    assert first.language.elas == "EL" and first.special_education.swd == "N"
+    second = student_by_local_id("100002")
+    assert second is not None and second.ssid == "2000000002" and not second.active
+
+
+def test_a_later_roster_updates_by_local_id_and_keeps_the_ssid(database: peewee.Database, tmp_path: Path) -> None:
+    import_roster(_roster(tmp_path / "first.csv", [_student(1, ssid="2000000001")]))
+    import_roster(_roster(tmp_path / "second.csv", [_student(1, legal_last="López Ruiz", grade="06", elas="", elas_date="")]))
+    student = student_by_local_id("100001")
+    assert student is not None
+    assert student.legal.last == "López Ruiz"
+    assert [e.grade for e in student.enrollments] == ["06"]
+    assert student.ssid == "2000000001"
+    assert student.language.elas == "EL"
+    assert StudentRow.select().count() == 1
+
+
+def test_an_impossible_date_on_line_7_loads_nothing(database: peewee.Database, tmp_path: Path) -> None:
+    import_roster(_roster(tmp_path / "before.csv", [_student(90)]))
+    before = _contents()
+    rows = [_student(n) for n in range(1, 6)] + [_student(6, birth_date="2015-02-30")] + [_student(7)]
+    with pytest.raises(FileProblem) as refused:
+        import_roster(_roster(tmp_path / "roster.csv", rows), chunk=2)  # earlier chunks were written
+    assert str(refused.value) == "roster.csv, line 7, field 9 (birth_date): is not a real calendar date"
+    assert (refused.value.line, refused.value.field_name) == (7, "birth_date")
+    assert _contents() == before
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"local_id": ""}, "line 2, field 1 (local_id): is required"),
+        ({"ssid": "12345"}, "line 2, field 14 (ssid): must be exactly 10 digits"),
+        ({"school": "60197"}, "line 2, field 15 (school): must be exactly 7 digits"),
+        ({"enroll_start": "08/13/2025"}, "line 2, field 17 (enroll_start): must be a YYYY-MM-DD date"),
+        ({"enroll_exit": "2025-01-01"}, "line 2, field 18 (enroll_exit): is before enroll_start"),
+        ({"swd": "maybe"}, "line 2, field 24 (swd): must be Y or N or blank"),
+        ({"active": ""}, "line 2, field 33 (active): is required"),
+        ({"legal_first": "X" * 31}, "line 2, field 2 (legal_first): longer than 30 characters"),
+        ({"elas": "", "elas_date": "2019-08-14"}, "line 2, field 22 (elas_date): given without elas"),
+    ],
+)
+def test_each_bad_value_is_named_by_line_and_column(
+    database: peewee.Database, tmp_path: Path, changes: dict[str, str], message: str
+) -> None:
+    with pytest.raises(FileProblem) as refused:
+        import_roster(_roster(tmp_path / "roster.csv", [_student(1, **changes)]))
+    assert str(refused.value) == f"roster.csv, {message}"
+    assert StudentRow.select().count() == 0
+
+
+def test_repeated_rows_of_one_student_must_agree(database: peewee.Database, tmp_path: Path) -> None:
+    rows = [_student(1), _student(2), _student(1, birth_date="2015-03-15", school="1936145")]
+    with pytest.raises(FileProblem) as refused:
+        import_roster(_roster(tmp_path / "roster.csv", rows))
+    assert str(refused.value) == "roster.csv, line 4, field 1 (local_id): student columns differ from line 2 for the same local_id"
+    assert StudentRow.select().count() == 0
+
+
+def test_a_header_without_the_roster_columns_is_refused(database: peewee.Database, tmp_path: Path) -> None:
+    path = tmp_path / "export.csv"
+    path.write_text("local_id,first,last\r\n1,Ana,Ruiz\r\n", encoding="utf-8")
+    with pytest.raises(FileProblem) as refused:
+        import_roster(path)
+    assert str(refused.value).startswith("export.csv, line 1: header row: missing column(s): legal_first, legal_middle")
+    assert str(refused.value).endswith("unknown column(s): first, last")
+
+
+def test_a_file_in_another_encoding_is_refused_with_its_line(database: peewee.Database, tmp_path: Path) -> None:
+    path = _roster(tmp_path / "roster.csv", [_student(1), _student(2)])
+    path.write_bytes(path.read_bytes().replace("López".encode(), "López".encode("cp1252")))
+    with pytest.raises(FileProblem) as refused:
+        import_roster(path)
+    assert str(refused.value) == "roster.csv, line 2: is not UTF-8 text"
+    assert StudentRow.select().count() == 0
