@@ -1,0 +1,132 @@
+"""Files in and out of a step: SHA-256 fingerprints, SENR content, and writing an output file."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import TypeVar
+
+from domain.records import SenrRecord
+from domain.runs import CalpadsAction, CalpadsHistoryEntry, FileKind, GeneratedFile
+from domain.writers import write_senr
+from workflows.errors import StepRefused
+from workflows.ports import WorkflowStore
+from workflows.stepping import Actor
+
+__all__ = ["Progress", "counted", "count_lines", "sha256_bytes", "sha256_file", "senr_bytes", "check_out_dir", "write_output", "local_stamp", "keep_file", "note_loaded"]
+
+
+R = TypeVar("R")
+
+Progress = Callable[[int], None]
+"""Told how many more lines were read (for a progress bar)."""
+
+
+def count_lines(path: Path) -> int:
+    """How many lines the file has (line ends counted in blocks; a last line without one counts)."""
+    lines, last = 0, b"\n"
+    with open(path, "rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            lines += block.count(b"\n")
+            last = block[-1:]
+    return lines + (last != b"\n")
+
+
+def counted(rows: Iterable[R], progress: Progress | None, every: int = 10_000) -> Iterator[R]:
+    """``rows`` unchanged, telling ``progress`` every ``every`` rows and at the end."""
+    if progress is None:
+        yield from rows
+        return
+    pending = 0
+    for row in rows:
+        yield row
+        pending += 1
+        if pending == every:
+            progress(pending)
+            pending = 0
+    if pending:
+        progress(pending)
+
+
+def sha256_bytes(content: bytes) -> str:
+    """The SHA-256 of ``content``, in hex."""
+    return hashlib.sha256(content).hexdigest()
+
+
+def sha256_file(path: Path) -> str:
+    """The SHA-256 of the file at ``path``, read in blocks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def senr_bytes(records: Iterable[SenrRecord]) -> tuple[bytes, int]:
+    """An SENR file's exact bytes and its record count."""
+    buffer = io.BytesIO()
+    count = write_senr(records, buffer)
+    return buffer.getvalue(), count
+
+
+def check_out_dir(out_dir: Path) -> Path:
+    """The output folder, created if missing; refused when it cannot be written to."""
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise StepRefused(f"{out_dir}: cannot create the output folder ({error.strerror})") from None
+    if not out_dir.is_dir() or not os.access(out_dir, os.W_OK):
+        raise StepRefused(f"{out_dir}: not a folder that can be written to")
+    return out_dir
+
+
+def write_output(out_dir: Path, name: str, content: bytes) -> Path:
+    """Write ``content`` as ``out_dir/name`` all at once (a temporary file renamed into place)."""
+    target = check_out_dir(out_dir) / name
+    handle, temporary = tempfile.mkstemp(prefix=f".{name}.", dir=out_dir)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(content)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return target
+
+
+def local_stamp(at: dt.datetime) -> dt.datetime:
+    """``at`` in the machine's local time, as file names show it to the people who download them."""
+    return at.astimezone() if at.tzinfo is not None else at
+
+
+def keep_file(
+    store: WorkflowStore, kind: FileKind, name: str, content: bytes, records: int, actor: Actor, run_id: int | None
+) -> GeneratedFile:
+    """Keep a produced file (File Download list, with its SHA-256) and note it in the CALPADS History."""
+    at = actor.now()
+    kept = store.add_generated_file(kind, name, content, records, at, actor.name, run_id)
+    store.add_calpads_history(
+        CalpadsHistoryEntry(at, actor.name, CalpadsAction.PRODUCED, kind, name, kept.sha256, records, run_id)
+    )
+    return kept
+
+
+def note_loaded(
+    store: WorkflowStore,
+    kind: FileKind,
+    name: str,
+    sha256: str,
+    records: int,
+    actor: Actor,
+    run_id: int | None = None,
+    batch_id: int | None = None,
+) -> None:
+    """Note a loaded CALPADS file in the CALPADS History."""
+    store.add_calpads_history(
+        CalpadsHistoryEntry(actor.now(), actor.name, CalpadsAction.LOADED, kind, name, sha256, records, run_id, batch_id)
+    )

@@ -1,0 +1,107 @@
+"""The email summary after an apply: which tables and how many values changed — counts only, never a
+student's name or SSID.
+
+It goes over SMTP when a server is configured (the ``SSID_SMTP_*`` environment, else the
+settings), to the settings' notification address; without a server it waits in the outbox. A
+mail server that fails does not undo the apply: the message stays in the outbox with the error.
+"""
+
+from __future__ import annotations
+
+import os
+import smtplib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from email.message import EmailMessage
+
+from workflows.ports import DistrictSettings, WorkflowStore
+from workflows.stepping import Actor
+
+__all__ = ["SmtpConfig", "smtp_config", "summary_body", "send_apply_summary"]
+
+
+@dataclass(frozen=True, slots=True)
+class SmtpConfig:
+    host: str
+    port: int
+    user: str
+    password: str
+    sender: str
+
+
+def smtp_config(settings: DistrictSettings, environ: Mapping[str, str] = os.environ) -> SmtpConfig | None:
+    """The SMTP server to use: ``SSID_SMTP_HOST`` (and the other ``SSID_SMTP_*``) first, else the
+    settings; ``None`` when neither names a host.
+    """
+    if environ.get("SSID_SMTP_HOST"):
+        host, port = environ["SSID_SMTP_HOST"], environ.get("SSID_SMTP_PORT", "")
+        user, sender = environ.get("SSID_SMTP_USER", ""), environ.get("SSID_SMTP_SENDER", "")
+    else:
+        host, port = settings.smtp_host, str(settings.smtp_port or "")
+        user, sender = settings.smtp_user, settings.smtp_sender
+    if not host:
+        return None
+    return SmtpConfig(
+        host,
+        int(port) if port.isdigit() else 25,
+        user,
+        environ.get("SSID_SMTP_PASSWORD", ""),
+        sender or "ssid-workbench@localhost",
+    )
+
+
+def summary_body(title: str, counts: Mapping[str, int], actor: Actor) -> str:
+    """The text of a summary: what was applied, by whom, when, and the counts per ``table.field``."""
+    lines = [
+        f"SSID Workbench: {title}.",
+        f"By {actor.name} at {actor.now():%Y-%m-%d %H:%M:%S} UTC.",
+        "",
+        "Tables and counts changed:",
+    ]
+    fields = sorted(key for key in counts if "." in key)
+    lines.extend(f"  {key}: {counts[key]}" for key in fields)
+    if not fields:
+        lines.append("  (nothing changed)")
+    lines.extend(["", f"Students changed: {counts.get('students', 0)}", ""])
+    return "\n".join(lines)
+
+
+def _send(config: SmtpConfig, to: str, subject: str, body: str) -> None:
+    message = EmailMessage()
+    message["From"] = config.sender
+    message["To"] = to
+    message["Subject"] = subject
+    message.set_content(body)
+    with smtplib.SMTP(config.host, config.port, timeout=15) as smtp:
+        smtp.ehlo()
+        if smtp.has_extn("starttls"):
+            smtp.starttls()
+            smtp.ehlo()
+        if config.user:
+            smtp.login(config.user, config.password)
+        smtp.send_message(message)
+
+
+def send_apply_summary(store: WorkflowStore, title: str, counts: Mapping[str, int], actor: Actor) -> bool:
+    """Mail the summary of an apply to the notification address; whether it was sent now.
+
+    Without an address nothing is sent; without a mail server, or when it fails, the message is
+    kept in the outbox (with the error) for later.
+    """
+    settings = store.district_settings()
+    to = settings.email
+    if not to:
+        return False
+    subject = f"SSID Workbench: {title}"
+    body = summary_body(title, counts, actor)
+    config = smtp_config(settings)
+    error: str | None = "no mail server configured"
+    if config is not None:
+        try:
+            _send(config, to, subject, body)
+            error = None
+        except (OSError, smtplib.SMTPException) as failure:
+            error = f"{type(failure).__name__}: {failure}"
+    with store.atomic():
+        store.add_outbox(actor.now(), to, subject, body, error)
+    return error is None

@@ -1,0 +1,220 @@
+"""The seam between the workflow services and persistence: what a store must offer.
+
+``workflows`` never imports the database layer; it is handed an object that satisfies
+:class:`WorkflowStore` (the concrete one is ``store.workflow_store``). Every value crossing the
+seam is a domain type (``domain.model``, ``domain.records``, ``domain.runs``) or a builtin, so the
+store needs nothing from ``workflows``.
+
+Transactions: :meth:`WorkflowStore.atomic` opens one (nested calls are savepoints). A service
+changes a run's state only inside one, together with its history row and the step's data, by a
+compare-and-set on the old state (:meth:`WorkflowStore.set_run_state`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
+from typing import Protocol
+
+from domain.model import MatchDecision, Student
+from domain.planning.identity import LocalIdentity
+from domain.records import MatchCandidate, MatchResultRow, SenrRecord
+from domain.runs import (
+    Batch,
+    BatchKind,
+    CalpadsHistoryEntry,
+    FileKind,
+    GeneratedFile,
+    HistoryEntry,
+    PreviewItem,
+    Run,
+    RunState,
+)
+from domain.values import AcademicYear, CdsCode, LocalId, Ssid
+
+__all__ = ["DistrictSettings", "WorkflowStore"]
+
+
+class DistrictSettings(Protocol):
+    """The settings a run needs (any object with these attributes will do)."""
+
+    @property
+    def lea(self) -> CdsCode | None: ...
+    @property
+    def year(self) -> AcademicYear | None: ...
+    @property
+    def schools(self) -> Collection[CdsCode]: ...
+    @property
+    def missing(self) -> Sequence[str]:
+        """What keeps the settings from being complete for a request file, in words."""
+        ...
+    @property
+    def email(self) -> str: ...
+    @property
+    def smtp_host(self) -> str: ...
+    @property
+    def smtp_port(self) -> int | None: ...
+    @property
+    def smtp_user(self) -> str: ...
+    @property
+    def smtp_sender(self) -> str: ...
+
+
+class WorkflowStore(Protocol):
+    """Persistence of runs, their history, files, candidates, decisions and batches."""
+
+    def atomic(self) -> AbstractContextManager[object]:
+        """A transaction (a savepoint when nested); leaving by an exception rolls it back."""
+        ...
+
+    # -- the district's data --------------------------------------------------------------
+    def district_settings(self) -> DistrictSettings: ...
+
+    def code_translations(self) -> Mapping[tuple[str, str], str]:
+        """(code field, local code) → CALPADS code (fields as ``domain.planning.translation``)."""
+        ...
+
+    def iter_students(self, *, without_ssid: bool = False) -> Iterator[Student]:
+        """Every student (only those without an SSID when asked), with everything recorded about them."""
+        ...
+
+    def local_ids_with_ssid(self, ssid: Ssid) -> list[LocalId]: ...
+
+    # -- runs and their history -----------------------------------------------------------
+    def start_run(self, at: dt.datetime, actor: str) -> tuple[Run, bool]:
+        """Open a run unless one is open: (the new run, True), or (the open run, False)."""
+        ...
+
+    def get_run(self, run_id: int) -> Run | None: ...
+
+    def latest_run(self) -> Run | None: ...
+
+    def set_run_state(self, run_id: int, old: RunState, new: RunState) -> bool:
+        """``UPDATE run SET state=new WHERE id=run_id AND state=old``; whether one row changed."""
+        ...
+
+    def add_history(self, entry: HistoryEntry) -> None: ...
+
+    def run_counts(self, run_id: int) -> Mapping[str, int]:
+        """``requested``, ``decided`` and ``candidates`` (candidate SSIDs proposed) of the run."""
+        ...
+
+    def run_history(self, run_id: int) -> list[HistoryEntry]:
+        """Every attempted step of the run, in the order they happened."""
+        ...
+
+    # -- the local duplicate check ---------------------------------------------------------
+    def retired_ssids(self) -> set[Ssid]:
+        """SSIDs retired by applied (not undone) Replacement batches."""
+        ...
+
+    def acknowledged_issues(self) -> set[str]: ...
+
+    def acknowledge_issue(self, key: str, actor: str, at: dt.datetime) -> None: ...
+
+    # -- the request file and the match results --------------------------------------------
+    def save_request(self, run_id: int, records: Sequence[SenrRecord]) -> None: ...
+
+    def request_records(self, run_id: int) -> list[SenrRecord]:
+        """The run's request records, in file order."""
+        ...
+
+    def requested_ids(self, run_id: int) -> set[LocalId]: ...
+
+    def runs_requesting(self, local_ids: Collection[LocalId]) -> list[int]:
+        """Runs whose request file holds every one of ``local_ids``."""
+        ...
+
+    def save_candidates(self, run_id: int, rows: Iterable[MatchResultRow]) -> int:
+        """Store the rows of a match result file; returns how many candidates were stored."""
+        ...
+
+    def candidates(self, run_id: int, local_id: LocalId | None = None) -> dict[LocalId, list[MatchCandidate]]:
+        """Each requested student's candidates, highest percentage first (one student when named)."""
+        ...
+
+    def decisions(self, run_id: int) -> dict[LocalId, MatchDecision]: ...
+
+    def save_decision(
+        self, run_id: int, decision: MatchDecision, warnings: Sequence[str], actor: str, at: dt.datetime
+    ) -> None:
+        """Set (or change) a student's decision and log the change."""
+        ...
+
+    # -- files and CALPADS history ------------------------------------------------------------
+    def add_generated_file(
+        self,
+        kind: FileKind,
+        name: str,
+        content: bytes,
+        records: int,
+        at: dt.datetime,
+        actor: str,
+        run_id: int | None,
+    ) -> GeneratedFile: ...
+
+    def generated_files(self, run_id: int | None = None, include_retired: bool = False) -> list[GeneratedFile]: ...
+
+    def retire_files(self, run_id: int, kind: FileKind) -> int: ...
+
+    def add_calpads_history(self, entry: CalpadsHistoryEntry) -> None: ...
+
+    # -- batches (extract, replacement, SELA import, ODS audit) -----------------------------
+    def iter_identities(self) -> Iterator[LocalIdentity]:
+        """Every student's identity fields (SSID, Old State ID, ELAS and start, SWD)."""
+        ...
+
+    def add_batch(
+        self,
+        kind: BatchKind,
+        state: str,
+        file_name: str,
+        sha256: str,
+        at: dt.datetime,
+        actor: str,
+        run_id: int | None,
+        overwrite: bool,
+        counts: Mapping[str, int],
+        items: Iterable[PreviewItem],
+    ) -> Batch:
+        """Store a loaded file's preview as a new batch (bulk insert)."""
+        ...
+
+    def get_batch(self, batch_id: int) -> Batch | None: ...
+
+    def batches(self, kind: BatchKind, run_id: int | None = None) -> list[Batch]:
+        """Batches of ``kind`` (of one run when given), newest first."""
+        ...
+
+    def preview(self, batch_id: int, applied: bool | None = None, limit: int | None = None) -> list[PreviewItem]:
+        """The batch's preview lines in file order (only applied, or only listed, when asked)."""
+        ...
+
+    def set_batch_state(self, batch_id: int, old: str, new: str, at: dt.datetime, actor: str) -> bool:
+        """Compare-and-set on the batch's state (stamping applied/undone by and at); whether it moved."""
+        ...
+
+    def stale_changes(self, batch_id: int) -> int:
+        """How many previewed changes no longer start from the student's current value."""
+        ...
+
+    def apply_changes(self, batch_id: int) -> Mapping[str, int]:
+        """Apply the batch's changes set-based, journaling every changed field.
+
+        Returns the number of changed values per ``table.field``.
+        """
+        ...
+
+    def changed_since_apply(self, batch_id: int) -> int:
+        """How many fields the batch set hold another value now (undo would overwrite them)."""
+        ...
+
+    def undo_changes(self, batch_id: int) -> int:
+        """Restore every field the batch's apply changed, from the journal; returns how many."""
+        ...
+
+    # -- mail ----------------------------------------------------------------------------------
+    def add_outbox(self, at: dt.datetime, to: str, subject: str, body: str, error: str | None) -> None:
+        """Keep a message in the outbox: sent now when ``error`` is ``None``, else waiting, with why."""
+        ...
