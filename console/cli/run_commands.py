@@ -1,0 +1,286 @@
+"""`ssid run ...`: every step of the SSID workflow, headless (contract: shared/spec/cli.md)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+from typing import Any
+
+import click
+
+from console.cli.common import CliContext, Refusal, common_options
+from console.cli.workflow_cli import actor_of, existing_file, out_dir_option, progress_for, refused, workflow_store
+from domain.errors import InvalidValue
+from domain.model import DecisionKind
+from domain.planning.request import Selection
+from domain.runs import HistoryEntry, Run
+from domain.values import LocalId, parse_ssid
+from workflows import services_extract, services_request, services_results, services_run
+from workflows.local_check import local_issues
+
+__all__ = ["COMMANDS"]
+
+
+def _state(run: Run) -> dict[str, Any]:
+    return {"run": run.id, "state": run.state.value}
+
+
+@click.group("run")
+def run_group() -> None:
+    """The SSID workflow: request file, match results, decisions, updated file, SSID Extract."""
+
+
+@run_group.command("start")
+@common_options
+def start_command(ctx: CliContext) -> None:
+    """Open a new run (refused while another run is open)."""
+    store = workflow_store(ctx)
+    with refused(ctx):
+        ctx.emit(_state(services_run.start_run(store, actor_of(ctx))))
+
+
+@run_group.command("status")
+@click.argument("run_id", type=int, metavar="RUN")
+@common_options
+def status_command(ctx: CliContext, run_id: int) -> None:
+    """A run's state and counts: students requested, decided, and candidates proposed."""
+    store = workflow_store(ctx)
+    with refused(ctx):
+        status = services_run.run_status(store, run_id)
+    ctx.emit(
+        {**_state(status.run), "requested": status.requested, "decided": status.decided, "candidates": status.candidates}
+    )
+
+
+@run_group.command("issues")
+@common_options
+def issues_command(ctx: CliContext) -> None:
+    """The local duplicate check: issues that block resolve-mids until acknowledged."""
+    store = workflow_store(ctx)
+    issues = local_issues(store)
+    result = {
+        "issues": [
+            {"key": i.key, "kind": i.kind.value, "local_ids": list(i.local_ids), "message": i.message, "acknowledged": i.acknowledged}
+            for i in issues
+        ]
+    }
+    human = "\n".join(f"{i.key}: {i.message}{' (acknowledged)' if i.acknowledged else ''}" for i in issues)
+    ctx.emit(result, human or "no local issue")
+
+
+@run_group.command("resolve-mids")
+@click.argument("run_id", type=int, metavar="RUN")
+@click.option("--attest", is_flag=True, help="I attest that the MIDs in CALPADS are resolved.")
+@click.option("--acknowledge", "keys", multiple=True, metavar="KEY", help="Acknowledge a local issue (see `ssid run issues`); repeatable.")
+@click.option("--acknowledge-all", is_flag=True, help="Acknowledge every open local issue.")
+@common_options
+def resolve_mids_command(ctx: CliContext, run_id: int, attest: bool, keys: tuple[str, ...], acknowledge_all: bool) -> None:
+    """MIDs resolved: your attestation, and no unacknowledged local duplicate issue."""
+    store = workflow_store(ctx)
+    actor = actor_of(ctx)
+    with refused(ctx):
+        if keys or acknowledge_all:
+            services_run.acknowledge_issues(store, ("all",) if acknowledge_all else keys, actor)
+        ctx.emit(_state(services_run.resolve_mids(store, run_id, actor, attested=attest)))
+
+
+def _selection(path: Path | None) -> Selection | None:
+    if path is None:
+        return None
+    try:
+        return Selection.of_ids(existing_file(path).read_text(encoding="utf-8-sig").splitlines())
+    except UnicodeDecodeError:
+        raise Refusal(f"{path}: not a UTF-8 text file of local ids, one a line") from None
+
+
+@run_group.command("create-senr")
+@click.argument("run_id", type=int, metavar="RUN")
+@out_dir_option
+@click.option("--keep", type=click.Path(dir_okay=False, path_type=Path), help="Only these students (one local id a line).")
+@click.option("--skip", type=click.Path(dir_okay=False, path_type=Path), help="All but these students (one local id a line).")
+@click.option("--accept-warnings", is_flag=True, help="Accept pre-validation warnings (e.g. age out of range).")
+@common_options
+def create_senr_command(
+    ctx: CliContext, run_id: int, out_dir: Path, keep: Path | None, skip: Path | None, accept_warnings: bool
+) -> None:
+    """Step 1: write the SSID request file (students without an SSID), and say who was left out and why."""
+    if keep is not None and skip is not None:
+        raise Refusal("give --keep or --skip, not both")
+    store = workflow_store(ctx)
+    with refused(ctx):
+        made = services_request.create_request(
+            store, run_id, actor_of(ctx), out_dir,
+            keep=_selection(keep), skip=_selection(skip), accept_warnings=accept_warnings,
+        )
+    for warning in made.warnings:
+        click.echo(f"ssid: warning: {warning}", err=True)
+    ctx.emit(
+        {
+            **_state(made.run),
+            "file": str(made.path),
+            "records": made.file.records,
+            "excluded": [{"local_id": e.local_id, "reason": e.reason.text} for e in made.excluded],
+        },
+        f"run {made.run.id}: {made.file.records} students in {made.path} ({len(made.excluded)} without SSID left out)",
+    )
+
+
+@run_group.command("load-results")
+@click.argument("run_id", type=int, metavar="RUN")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@common_options
+def load_results_command(ctx: CliContext, run_id: int, file: Path) -> None:
+    """Step 3: load CALPADS' match result file for the run's request."""
+    store = workflow_store(ctx)
+    with refused(ctx), progress_for(ctx, existing_file(file), "reading match results") as progress:
+        loaded = services_results.load_results(store, run_id, file, actor_of(ctx), progress=progress)
+    ctx.emit({**_state(loaded.run), "students": loaded.students, "candidates": loaded.candidates})
+
+
+@run_group.command("decide")
+@click.argument("run_id", type=int, metavar="RUN")
+@click.argument("local_id")
+@click.option("--select", "select_ssid", metavar="SSID", help="Select this candidate's SSID.")
+@click.option("--new", "new_ssid", is_flag=True, help="Ask CALPADS for a new SSID.")
+@click.option("--no-match", is_flag=True, help="No action for this student.")
+@common_options
+def decide_command(
+    ctx: CliContext, run_id: int, local_id: str, select_ssid: str | None, new_ssid: bool, no_match: bool
+) -> None:
+    """Record (or change) one student's decision."""
+    if sum((select_ssid is not None, new_ssid, no_match)) != 1:
+        raise Refusal("give exactly one of --select SSID, --new, --no-match")
+    ssid = None
+    if select_ssid is not None:
+        with ctx.refusing(InvalidValue):
+            ssid = parse_ssid(select_ssid)
+    kind = DecisionKind.SELECT if ssid else DecisionKind.NEW_SSID if new_ssid else DecisionKind.NO_MATCH
+    store = workflow_store(ctx)
+    with refused(ctx):
+        decided = services_results.decide(store, run_id, LocalId(local_id), kind, actor_of(ctx), ssid)
+    for warning in decided.warnings:
+        click.echo(f"ssid: warning: {warning}", err=True)
+    ctx.emit({"run": run_id, "local_id": local_id, "decision": kind.value, "ssid": decided.decision.ssid})
+
+
+@run_group.command("partial")
+@click.argument("run_id", type=int, metavar="RUN")
+@out_dir_option
+@common_options
+def partial_command(ctx: CliContext, run_id: int, out_dir: Path) -> None:
+    """The updated SENR file of the students decided so far."""
+    store = workflow_store(ctx)
+    with refused(ctx):
+        made = services_results.partial_file(store, run_id, out_dir, actor_of(ctx))
+    ctx.emit({"run": run_id, "file": str(made.path), "records": made.file.records})
+
+
+@run_group.command("confirm")
+@click.argument("run_id", type=int, metavar="RUN")
+@common_options
+def confirm_command(ctx: CliContext, run_id: int) -> None:
+    """Every requested student is decided: make the decisions final."""
+    store = workflow_store(ctx)
+    with refused(ctx):
+        ctx.emit(_state(services_results.confirm_all(store, run_id, actor_of(ctx))))
+
+
+@run_group.command("create-updated")
+@click.argument("run_id", type=int, metavar="RUN")
+@out_dir_option
+@common_options
+def create_updated_command(ctx: CliContext, run_id: int, out_dir: Path) -> None:
+    """Step 4: write the updated SENR file from the decisions."""
+    store = workflow_store(ctx)
+    with refused(ctx):
+        made = services_results.create_updated(store, run_id, out_dir, actor_of(ctx))
+    ctx.emit({**_state(made.run), "file": str(made.path), "records": made.file.records})
+
+
+@run_group.command("load-extract")
+@click.argument("run_id", type=int, metavar="RUN")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--overwrite", is_flag=True, help="Replace a different existing SSID (discouraged; the old one moves to Old State ID).")
+@common_options
+def load_extract_command(ctx: CliContext, run_id: int, file: Path, overwrite: bool) -> None:
+    """Step 7: load the SSID Extract and preview every change (nothing is written to students)."""
+    store = workflow_store(ctx)
+    with refused(ctx), progress_for(ctx, existing_file(file), "reading SSID Extract") as progress:
+        preview = services_extract.load_extract(
+            store, run_id, file, actor_of(ctx), overwrite=overwrite, progress=progress
+        )
+    run = store.get_run(run_id)
+    ctx.emit(
+        {"run": run_id, "state": run.state.value if run else None, "changes": preview.changes,
+         "conflicts": preview.conflicts, "unmatched": preview.unmatched}
+    )
+
+
+@run_group.command("apply-extract")
+@click.argument("run_id", type=int, metavar="RUN")
+@common_options
+def apply_extract_command(ctx: CliContext, run_id: int) -> None:
+    """Step 7: apply the previewed SSID Extract (one transaction; can be undone)."""
+    store = workflow_store(ctx)
+    with refused(ctx):
+        applied = services_extract.apply_extract(store, run_id, actor_of(ctx), confirmed=True)
+    ctx.emit({**_state(applied.run), "updated": applied.updated})
+
+
+@run_group.command("undo-extract")
+@click.argument("run_id", type=int, metavar="RUN")
+@common_options
+def undo_extract_command(ctx: CliContext, run_id: int) -> None:
+    """Undo the applied SSID Extract: every changed field restored."""
+    store = workflow_store(ctx)
+    with refused(ctx):
+        restored = services_extract.undo_extract(store, run_id, actor_of(ctx))
+    ctx.emit({"run": run_id, "restored": restored})
+
+
+@run_group.command("cancel")
+@click.argument("run_id", type=int, metavar="RUN")
+@common_options
+def cancel_command(ctx: CliContext, run_id: int) -> None:
+    """Cancel the run (not once its extract was applied)."""
+    store = workflow_store(ctx)
+    with refused(ctx):
+        ctx.emit(_state(services_run.cancel_run(store, run_id, actor_of(ctx))))
+
+
+_EVENT_KEYS = ("at", "actor", "event", "source", "dest", "accepted", "reason")
+
+
+def _event(entry: HistoryEntry) -> dict[str, Any]:
+    return {
+        "at": entry.at.isoformat(), "actor": entry.actor, "event": entry.event, "source": entry.source,
+        "dest": entry.dest, "accepted": entry.accepted, "reason": entry.reason,
+    }
+
+
+@run_group.command("history")
+@click.argument("run_id", type=int, metavar="RUN")
+@click.option("--csv", "as_csv", is_flag=True, help="Print the history as CSV.")
+@common_options
+def history_command(ctx: CliContext, run_id: int, as_csv: bool) -> None:
+    """Every attempted step of the run, accepted and refused, with actor and time."""
+    store = workflow_store(ctx)
+    with refused(ctx):
+        events = [_event(e) for e in services_run.run_history(store, run_id)]
+    if as_csv:
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=_EVENT_KEYS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(events)
+        click.echo(buffer.getvalue(), nl=False)
+        return
+    human = "\n".join(
+        f"{e['at']} {e['actor']}: {e['event']} {e['source'] or '-'} -> "
+        + (e["dest"] if e["accepted"] else f"refused: {e['reason']}")
+        for e in events
+    )
+    ctx.emit({"run": run_id, "events": events}, human)
+
+
+COMMANDS: list[click.Command] = [run_group]
