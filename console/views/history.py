@@ -1,0 +1,95 @@
+"""History, the auditors' home: every run's steps, accepted and refused, with actor, time, files
+(SHA-256) and counts; the files exchanged with CALPADS; the workflow's state diagram; a CSV of it
+all. History is metadata, not student data: auditors may export it."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from collections.abc import Iterator
+
+from flask import Response, request
+from flask_admin import expose
+
+from console.views.base import GuardedView, json_counts
+from console.views.diagram import state_diagram_svg
+from domain.runs import RunState
+from store.tables_batches import CalpadsHistory
+from store.tables_product import Run, RunTransition
+from workflows.diagram import run_diagram
+
+__all__ = ["HistoryView", "HISTORY_CSV_COLUMNS"]
+
+RUNS_PER_PAGE = 10
+
+HISTORY_CSV_COLUMNS = (
+    "run", "at", "actor", "event", "source", "dest", "accepted", "reason", "file_name", "sha256", "counts",
+)
+
+
+def _csv_line(values: list[str]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerow(values)
+    return buffer.getvalue()
+
+
+def _counts_text(text: str | None) -> str:
+    return "; ".join(f"{k}={v}" for k, v in json_counts(text).items())
+
+
+class HistoryView(GuardedView):
+    """``/admin/history/``."""
+
+    @expose("/")
+    def index(self) -> str:
+        page = max(request.args.get("page", 0, type=int), 0)
+        total = Run.select().count()
+        runs = list(Run.select().order_by(Run.id.desc()).offset(page * RUNS_PER_PAGE).limit(RUNS_PER_PAGE))
+        ids = [run.id for run in runs]
+        steps: defaultdict[int, list[RunTransition]] = defaultdict(list)
+        files: defaultdict[int, list[CalpadsHistory]] = defaultdict(list)
+        if ids:
+            for step in RunTransition.select().where(RunTransition.run.in_(ids)).order_by(RunTransition.at, RunTransition.id):
+                steps[step.run_id].append(step)
+            for entry in CalpadsHistory.select().where(CalpadsHistory.run.in_(ids)).order_by(CalpadsHistory.at):
+                files[entry.run_id].append(entry)
+        unbound = list(CalpadsHistory.select().where(CalpadsHistory.run.is_null()).order_by(CalpadsHistory.at.desc()).limit(50))
+        latest = runs[0] if runs and page == 0 else None
+        current = RunState(latest.state) if latest is not None else None
+        return self.render(
+            "console/history.html",
+            runs=runs,
+            steps=steps,
+            files=files,
+            unbound=unbound,
+            counts=json_counts,
+            page=page,
+            pages=max((total + RUNS_PER_PAGE - 1) // RUNS_PER_PAGE, 1),
+            diagram=state_diagram_svg(current),
+            mermaid=run_diagram(current),
+        )
+
+    @expose("/history.csv")
+    def export(self) -> Response:
+        """Every step of every run (or of ``?run=N``) as CSV, streamed."""
+        query = RunTransition.select().order_by(RunTransition.run, RunTransition.at, RunTransition.id)
+        run = request.args.get("run", type=int)
+        if run is not None:
+            query = query.where(RunTransition.run == run)
+
+        def lines() -> Iterator[str]:
+            yield _csv_line(list(HISTORY_CSV_COLUMNS))
+            for step in query.iterator():
+                yield _csv_line(
+                    [
+                        str(step.run_id), step.at.isoformat(), step.actor, step.event, step.source, step.dest or "",
+                        "yes" if step.accepted else "no", step.reason or "", step.file_name or "", step.sha256 or "",
+                        _counts_text(step.counts),
+                    ]
+                )
+
+        name = f"ssid_history_run_{run}.csv" if run is not None else "ssid_history.csv"
+        return Response(
+            lines(), mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{name}"'}
+        )

@@ -1,0 +1,270 @@
+"""One Flask-Admin table per store table: what a coordinator or auditor looks things up in.
+
+SIS tables and code translations can be corrected by admins; the workflow's own records (runs,
+history, decisions, candidates, files, batches, outbox, jobs) are read-only here: they change
+only through the workflow, which keeps its history.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import peewee
+from flask_admin.model import typefmt
+from werkzeug.security import generate_password_hash
+from wtforms import PasswordField, SelectField
+from wtforms.validators import ValidationError
+
+from console.auth import ROLES
+from console.views.base import TableView, format_counts
+from store import tables_batches as tb
+from store import tables_product as tp
+from store import tables_sis as ts
+
+__all__ = ["table_views"]
+
+SIS = "Tables"
+RECORDS = "Workflow records"
+
+
+def _utc(view: Any, value: dt.datetime, name: str) -> str:
+    return value.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def _date(view: Any, value: dt.date, name: str) -> str:
+    return value.isoformat()
+
+
+_FORMATTERS = {**typefmt.BASE_FORMATTERS, dt.datetime: _utc, dt.date: _date, type(None): typefmt.empty_formatter}
+_DETAIL_FORMATTERS = {**typefmt.DETAIL_FORMATTERS, dt.datetime: _utc, dt.date: _date}
+_EXPORT_FORMATTERS = {**typefmt.EXPORT_FORMATTERS, dt.datetime: _utc, dt.date: _date}
+
+
+class _Table(TableView):
+    column_type_formatters = _FORMATTERS
+    column_type_formatters_detail = _DETAIL_FORMATTERS
+    column_type_formatters_export = _EXPORT_FORMATTERS
+
+
+class _Record(_Table):
+    """A workflow record: read and export only."""
+
+    allow_create = False
+    allow_edit = False
+    allow_delete = False
+
+
+class _OfStudent(_Table):
+    """A table whose rows belong to a student: shows and searches the student's local id (one join)."""
+
+    column_searchable_list: Any = (ts.Student.local_id,)
+    column_labels = {"student.local_id": "Local ID"}
+
+    def get_query(self) -> peewee.ModelSelect:
+        return self.model.select(self.model, ts.Student).join(ts.Student).switch(self.model)
+
+    def _handle_join(self, query: peewee.ModelSelect, field: Any, joins: set[str]) -> peewee.ModelSelect:
+        joins.add(ts.Student.__name__)  # already joined by get_query
+        return super()._handle_join(query, field, joins)
+
+
+class SchoolView(_Table):
+    column_list = ("code", "name", "kind", "selected")
+    column_searchable_list = ("code", "name")
+    column_filters = ("selected", "kind")
+    column_editable_list = ("selected",)
+    column_default_sort = "code"
+    form_columns = ("code", "name", "kind", "selected")
+
+
+class StudentView(_Table):
+    column_list = (
+        "local_id", "ssid", "old_state_id", "legal_last", "legal_first", "legal_middle",
+        "birth_date", "gender", "birth_country", "active", "tags",
+    )
+    column_labels = {"local_id": "Local ID", "ssid": "SSID", "old_state_id": "Old State ID"}
+    column_searchable_list = ("local_id", "ssid", "old_state_id", "legal_last", "legal_first")
+    column_filters = ("active", "gender", "birth_date", "birth_country", "ssid", "tags")
+    column_default_sort = "local_id"
+
+
+class EnrollmentView(_OfStudent):
+    column_list = (
+        "student.local_id", "school", "grade", "start_date", "status", "exit_date", "exit_reason", "completion_status",
+    )
+    column_filters = (ts.School.code, "grade", "status", "start_date", "exit_reason")
+    column_labels = {"student.local_id": "Local ID", "school.code": "School"}
+    form_excluded_columns = ("student",)
+
+
+class LanguageStatusView(_OfStudent):
+    column_list = ("student.local_id", "elas", "elas_start", "primary_language")
+    column_labels = {"student.local_id": "Local ID", "elas": "ELAS", "elas_start": "ELAS start"}
+    column_filters = ("elas", "elas_start", "primary_language")
+    form_excluded_columns = ("student",)
+
+
+class SpecialEducationView(_OfStudent):
+    column_list = ("student.local_id", "swd")
+    column_labels = {"student.local_id": "Local ID", "swd": "SWD"}
+    column_filters = ("swd",)
+    form_excluded_columns = ("student",)
+
+
+class GuardianView(_OfStudent):
+    column_list = ("student.local_id", "position", "first", "last")
+    column_searchable_list = (ts.Student.local_id, "last", "first")
+    form_excluded_columns = ("student",)
+
+
+class AddressView(_OfStudent):
+    column_list = ("student.local_id", "position", "street", "city", "state", "zip")
+    column_searchable_list = (ts.Student.local_id, "street", "city", "zip")
+    column_filters = ("city", "zip")
+    form_excluded_columns = ("student",)
+
+
+class CodeTranslationView(_Table):
+    column_list = ("field", "local_code", "calpads_code")
+    column_labels = {"field": "Code set", "calpads_code": "CALPADS code"}
+    column_searchable_list = ("field", "local_code", "calpads_code")
+    column_filters = ("field",)
+    column_default_sort = [("field", False), ("local_code", False)]
+
+
+class UserView(_Table):
+    """Console users. The password hash is never shown; a new password is hashed when saved."""
+
+    column_list = ("name", "role", "active", "created_at")
+    column_details_list = ("name", "role", "active", "created_at")
+    column_export_list = ("name", "role", "active", "created_at")
+    column_searchable_list = ("name",)
+    column_filters = ("role", "active")
+    form_columns = ("name", "role", "active", "password")
+    form_overrides = {"role": SelectField}
+    form_args = {"role": {"choices": [(r, r) for r in ROLES]}}
+    form_extra_fields = {"password": PasswordField("Password (leave blank to keep)")}
+
+    def on_model_change(self, form: Any, model: Any, is_created: bool) -> None:
+        password = form.password.data
+        if password:
+            if len(password) < 8:
+                raise ValidationError("A password needs at least 8 characters.")
+            model.password_hash = generate_password_hash(password)
+        elif is_created:
+            raise ValidationError("A new user needs a password.")
+
+
+class RunView(_Record):
+    column_list = ("id", "state", "opened_at", "opened_by", "closed_at", "counts")
+    column_filters = ("state", "opened_at", "opened_by")
+    column_default_sort = ("id", True)
+    column_formatters = {"counts": format_counts}
+
+
+class RunHistoryView(_Record):
+    column_list = ("run", "at", "actor", "event", "source", "dest", "accepted", "reason", "file_name", "sha256", "counts")
+    column_searchable_list = ("actor", "event", "file_name", "sha256")
+    column_filters = ("accepted", "event", "actor", "at")
+    column_default_sort = ("at", True)
+    column_formatters = {"counts": format_counts}
+
+
+class DecisionView(_Record):
+    column_list = ("run", "local_id", "kind", "ssid", "actor", "at", "warnings", "bulk")
+    column_labels = {"local_id": "Local ID", "ssid": "SSID"}
+    column_searchable_list = ("local_id", "ssid", "actor")
+    column_filters = ("kind", "actor", "bulk")
+    column_default_sort = ("at", True)
+
+
+class DecisionLogView(DecisionView):
+    pass
+
+
+class CandidateView(_Record):
+    column_list = (
+        "run", "local_id", "ssid", "category", "score", "legal_last", "legal_first", "legal_middle", "gender", "birth_date",
+    )
+    column_labels = {"local_id": "Local ID", "ssid": "SSID"}
+    column_searchable_list = ("local_id", "ssid", "legal_last")
+    column_filters = ("category",)
+    column_exclude_list = ("source_line",)
+
+
+class GeneratedFileView(_Record):
+    """Files the workbench wrote: metadata only (the bytes are downloaded from the File Download list)."""
+
+    column_list = ("name", "kind", "run", "records", "size", "sha256", "created_at", "created_by", "retired")
+    column_details_list = column_list
+    column_export_list = column_list
+    column_labels = {"sha256": "SHA-256"}
+    column_searchable_list = ("name", "sha256")
+    column_filters = ("kind", "retired", "created_at")
+    column_default_sort = ("created_at", True)
+
+
+class CalpadsHistoryView(_Record):
+    column_list = ("at", "actor", "what", "file_kind", "file_name", "sha256", "records", "counts", "run", "batch")
+    column_labels = {"sha256": "SHA-256"}
+    column_searchable_list = ("file_name", "sha256", "actor")
+    column_filters = ("what", "file_kind", "at")
+    column_default_sort = ("at", True)
+    column_formatters = {"counts": format_counts}
+
+
+class BatchView(_Record):
+    column_list = ("id", "kind", "state", "run", "file_name", "sha256", "overwrite", "counts", "loaded_at", "loaded_by", "applied_at", "undone_at")
+    column_filters = ("kind", "state", "loaded_at")
+    column_default_sort = ("id", True)
+    column_formatters = {"counts": format_counts}
+
+
+class OutboxView(_Record):
+    column_list = ("created_at", "recipient", "subject", "sent_at", "attempts", "error")
+    column_searchable_list = ("recipient", "subject")
+    column_filters = ("sent_at",)
+    column_default_sort = ("created_at", True)
+
+
+class JobView(_Record):
+    column_list = ("id", "kind", "state", "actor", "created_at", "started_at", "finished_at", "progress", "total", "message", "error")
+    column_filters = ("kind", "state")
+    column_default_sort = ("id", True)
+
+
+class DuplicateAcknowledgementView(_Record):
+    column_list = ("kind", "first_local_id", "second_local_id", "ssid", "acknowledged_by", "acknowledged_at", "note")
+    column_filters = ("kind",)
+
+
+def table_views() -> list[TableView]:
+    """A fresh view per table (Flask-Admin views belong to one app)."""
+
+    def view(cls: type[TableView], model: type[peewee.Model], name: str, category: str, endpoint: str) -> TableView:
+        # flask_admin's peewee ModelView annotates ``name`` wrongly (as a database).
+        return cls(model, name=name, category=category, endpoint=endpoint)  # type: ignore[arg-type]
+
+    return [
+        view(SchoolView, ts.School, "Schools", SIS, "school"),
+        view(StudentView, ts.Student, "Students", SIS, "student"),
+        view(EnrollmentView, ts.Enrollment, "Enrollments", SIS, "enrollment"),
+        view(LanguageStatusView, ts.LanguageStatus, "Language status", SIS, "language_status"),
+        view(SpecialEducationView, ts.SpecialEducation, "Special education", SIS, "special_education"),
+        view(GuardianView, ts.Guardian, "Guardians", SIS, "guardian"),
+        view(AddressView, ts.Address, "Addresses", SIS, "address"),
+        view(CodeTranslationView, tp.CodeTranslation, "Code translations", SIS, "code_translation"),
+        view(UserView, tp.User, "Users", SIS, "user"),
+        view(RunView, tp.Run, "Runs", RECORDS, "run"),
+        view(RunHistoryView, tp.RunTransition, "Run history", RECORDS, "run_history"),
+        view(DecisionView, tp.MatchDecisionRow, "Decisions", RECORDS, "decision"),
+        view(DecisionLogView, tp.DecisionLog, "Decision log", RECORDS, "decision_log"),
+        view(CandidateView, tp.MatchCandidate, "Candidates", RECORDS, "candidate"),
+        view(GeneratedFileView, tp.GeneratedFile, "Generated files", RECORDS, "generated_file"),
+        view(CalpadsHistoryView, tb.CalpadsHistory, "CALPADS history", RECORDS, "calpads_history"),
+        view(BatchView, tb.Batch, "Batches", RECORDS, "batch"),
+        view(OutboxView, tb.Outbox, "Outbox", RECORDS, "outbox"),
+        view(JobView, tb.Job, "Jobs", RECORDS, "job"),
+        view(DuplicateAcknowledgementView, tb.DuplicateAcknowledgement, "Acknowledged duplicates", RECORDS, "duplicate_ack"),
+    ]

@@ -1,0 +1,160 @@
+"""What the workflow pages share: the store adapter, the acting person, the current run, uploads,
+and the buttons of the run's stepper with the reason each one would be refused.
+
+Views call the workflow services (:mod:`workflows`) for every step; nothing here decides a step.
+The stepper's reasons come from the machine's own order (:func:`workflows.run_machine.order_reason`)
+and guards (:func:`workflows.guards.guard_reason`), fed with the facts that are cheap to gather on
+every page view; a guard whose facts are expensive (the local duplicate check, pre-validation of
+every record) answers when the button is pressed, and its refusal is shown and recorded.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import peewee
+from flask import abort, current_app, request
+from werkzeug.datastructures import FileStorage
+from werkzeug.utils import secure_filename
+
+from console.auth import current_user
+from domain.runs import Run, RunEvent, RunState
+from store.database import database_proxy
+from store.settings import read_settings
+from store.workflow_store import DatabaseWorkflowStore
+from workflows.guards import ConfirmFacts, ExtractFacts, guard_reason
+from workflows.run_machine import order_reason
+from workflows.services_extract import pending_extract
+from workflows.services_run import settings_problem
+from workflows.stepping import Actor
+
+__all__ = [
+    "Upload",
+    "StepButton",
+    "STEP_LABELS",
+    "workflow_store",
+    "acting",
+    "current_run",
+    "run_or_404",
+    "received_upload",
+    "output_folder",
+    "count_lines",
+    "step_buttons",
+]
+
+STEP_LABELS: dict[RunEvent, str] = {
+    RunEvent.RESOLVE_MIDS: "MIDs resolved",
+    RunEvent.CREATE_SENR: "Create SENR",
+    RunEvent.LOAD_RESULTS: "Load match results",
+    RunEvent.CONFIRM_ALL: "Confirm all",
+    RunEvent.CREATE_UPDATED: "Create updated SENR",
+    RunEvent.APPLY_EXTRACT: "Apply SSID Extract",
+    RunEvent.CANCEL: "Cancel run",
+}
+
+
+def workflow_store() -> DatabaseWorkflowStore:
+    """The workflow store on the database this request uses."""
+    database = database_proxy.obj
+    assert isinstance(database, peewee.Database)
+    return DatabaseWorkflowStore(database)
+
+
+def acting() -> Actor:
+    """The signed-in person, as the workflow records them."""
+    user = current_user()
+    if user is None:
+        abort(401)
+    return Actor(user.name)
+
+
+def current_run() -> Run | None:
+    """The newest run (open or not): the one the Identifiers page shows."""
+    return workflow_store().latest_run()
+
+
+def run_or_404(run_id: int) -> Run:
+    run = workflow_store().get_run(run_id)
+    if run is None:
+        abort(404, description=f"There is no run {run_id}.")
+    return run
+
+
+@dataclass(frozen=True)
+class Upload:
+    """An uploaded file saved under the upload folder; ``name`` is the name the person gave it."""
+
+    path: Path
+    name: str
+
+    def discard(self) -> None:
+        self.path.unlink(missing_ok=True)
+
+
+def received_upload(field: str = "file") -> Upload | None:
+    """Save the request's uploaded file (``None`` when none was chosen)."""
+    stored: FileStorage | None = request.files.get(field)
+    if stored is None or not stored.filename:
+        return None
+    name = Path(stored.filename).name  # browsers may send a path; only the name is ours to show
+    folder = Path(current_app.config["UPLOAD_FOLDER"])
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{secrets.token_hex(8)}_{secure_filename(name) or 'upload'}"
+    stored.save(path)
+    return Upload(path, name)
+
+
+def output_folder() -> Path:
+    """Where produced files are also written (they are kept in the database for download)."""
+    folder = Path(current_app.config["OUTPUT_FOLDER"])
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def count_lines(path: Path) -> int:
+    """Lines in a file (the last one counted without a line end), read in blocks."""
+    lines, last = 0, b"\n"
+    with open(path, "rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            lines += block.count(b"\n")
+            last = block[-1:]
+    return lines + (0 if last == b"\n" else 1)
+
+
+@dataclass(frozen=True)
+class StepButton:
+    """One action of the stepper: enabled, or disabled with the reason it would be refused."""
+
+    event: RunEvent
+    label: str
+    reason: str | None
+
+    @property
+    def allowed(self) -> bool:
+        return self.reason is None
+
+
+def _cheap_guard(event: RunEvent, run: Run, store: DatabaseWorkflowStore) -> str | None:
+    if event is RunEvent.CREATE_SENR:
+        return settings_problem(read_settings())
+    if event is RunEvent.CONFIRM_ALL:
+        counts = store.run_counts(run.id)
+        return guard_reason(event, ConfirmFacts(counts.get("requested", 0) - counts.get("decided", 0)))
+    if event is RunEvent.APPLY_EXTRACT:
+        return guard_reason(event, ExtractFacts(pending_extract(store, run.id) is not None, True))
+    return None
+
+
+def step_buttons(run: Run) -> Iterator[StepButton]:
+    """Every action of the run in workflow order, each with the reason it would be refused now."""
+    store = workflow_store()
+    for event in RunEvent:
+        reason = order_reason(event, run.state) or _cheap_guard(event, run, store)
+        yield StepButton(event, STEP_LABELS[event], reason)
+
+
+def is_reviewing(run: Run | None) -> bool:
+    return run is not None and run.state is RunState.RESULTS_LOADED
