@@ -23,9 +23,12 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
+# The demo district in instance/ssid.db (created when absent), then the console in development
+# mode (a secret key made up for the process; `ssid serve` without --dev needs SSID_SECRET_KEY).
 run: $(STAMP)
 	$(BIN)/ssid demo-setup
-	$(BIN)/ssid serve --host $(HOST) --port $(PORT)
+	test -f instance/sandbox.db || $(BIN)/ssid sandbox populate
+	$(BIN)/ssid serve --dev --host $(HOST) --port $(PORT)
 
 typecheck: $(STAMP)
 	$(BIN)/mypy --strict

@@ -46,6 +46,7 @@ def _resolve(config: Mapping[str, Any]) -> dict[str, Any]:
         raise ConsoleConfigError(f"SSID_ENV must be {PRODUCTION} or {DEVELOPMENT}, not {env!r}")
     testing = bool(config.get("TESTING", False))
     secret = _setting(config, "SECRET_KEY", "SSID_SECRET_KEY")
+    secret_given = bool(secret)
     if not secret:
         if env == PRODUCTION and not testing:
             raise ConsoleConfigError(
@@ -62,8 +63,10 @@ def _resolve(config: Mapping[str, Any]) -> dict[str, Any]:
         SECRET_KEY=secret,
         DATABASE_URL=_setting(config, "DATABASE_URL", "SSID_DATABASE_URL", DEFAULT_URL),
         UPLOAD_FOLDER=str(Path(_setting(config, "UPLOAD_FOLDER", "SSID_UPLOAD_FOLDER", instance / "uploads")).resolve()),
+        OUTPUT_FOLDER=str(Path(_setting(config, "OUTPUT_FOLDER", "SSID_OUTPUT_FOLDER", instance / "files")).resolve()),
+        GENERATED_SECRET=not secret_given,
         SECURE_COOKIES=_truthy(_setting(config, "SECURE_COOKIES", "SSID_SECURE_COOKIES", "0")),
-        LONG_LOAD_LINES=int(config.get("LONG_LOAD_LINES", 10_000)),
+        LONG_LOAD_LINES=int(_setting(config, "LONG_LOAD_LINES", "SSID_LONG_LOAD_LINES", 10_000)),
         JOB_WORKERS=int(config.get("JOB_WORKERS", 2)),
         MAX_CONTENT_LENGTH=config.get("MAX_CONTENT_LENGTH", 2 * 1024**3),
         MAX_FORM_MEMORY_SIZE=config.get("MAX_FORM_MEMORY_SIZE", 8 * 1024**2),
@@ -77,7 +80,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     Keys: ``DATABASE_URL`` (else ``SSID_DATABASE_URL``, else ``sqlite:///instance/ssid.db``),
     ``SECRET_KEY`` (else ``SSID_SECRET_KEY``; required in production), ``TESTING``,
     ``SSID_ENV`` (``production`` by default, or ``development``), ``SECURE_COOKIES``,
-    ``UPLOAD_FOLDER``, ``LONG_LOAD_LINES`` (loads longer than this run as background jobs).
+    ``UPLOAD_FOLDER``, ``OUTPUT_FOLDER`` (where produced files are also written),
+    ``LONG_LOAD_LINES`` (loads longer than this run as background jobs; else ``SSID_LONG_LOAD_LINES``).
     Raises :class:`ConsoleConfigError` when the configuration cannot be used.
     """
     settings = _resolve(config or {})

@@ -34,8 +34,8 @@
         bar.classList.remove("progress-bar-animated", "progress-bar-striped");
         bar.classList.add("bg-success");
         outcome.className = "job-outcome alert alert-success mt-2";
-        outcome.textContent = "Done.";
-        if (done) { window.location.assign(done); }
+        outcome.textContent = "Done. " + ((status.result && status.result.summary) || "");
+        if (done) { window.setTimeout(function () { window.location.assign(done); }, 1200); }
       }
       return status.finished;
     }

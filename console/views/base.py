@@ -64,21 +64,39 @@ class TableView(RoleGuard, ModelView):
     allow_delete = True
     allow_export = True
 
-    @property  # type: ignore[override]
+    # Flask-Admin reads these flags per request; they answer for the signed-in person. The setters
+    # keep them writeable, as Flask-Admin declares them, and set what admins may do.
+    @property
     def can_create(self) -> bool:
         return self.allow_create and is_admin()
 
-    @property  # type: ignore[override]
+    @can_create.setter
+    def can_create(self, value: bool) -> None:
+        self.allow_create = value
+
+    @property
     def can_edit(self) -> bool:
         return self.allow_edit and is_admin()
 
-    @property  # type: ignore[override]
+    @can_edit.setter
+    def can_edit(self, value: bool) -> None:
+        self.allow_edit = value
+
+    @property
     def can_delete(self) -> bool:
         return self.allow_delete and is_admin()
 
-    @property  # type: ignore[override]
+    @can_delete.setter
+    def can_delete(self, value: bool) -> None:
+        self.allow_delete = value
+
+    @property
     def can_export(self) -> bool:
         return self.allow_export and is_admin()
+
+    @can_export.setter
+    def can_export(self, value: bool) -> None:
+        self.allow_export = value
 
     def is_action_allowed(self, name: str) -> bool:
         return is_admin() and bool(super().is_action_allowed(name))

@@ -8,6 +8,7 @@ import csv
 import io
 from collections import defaultdict
 from collections.abc import Iterator
+from typing import Any
 
 from flask import Response, request
 from flask_admin import expose
@@ -45,7 +46,8 @@ class HistoryView(GuardedView):
     def index(self) -> str:
         page = max(request.args.get("page", 0, type=int), 0)
         total = Run.select().count()
-        runs = list(Run.select().order_by(Run.id.desc()).offset(page * RUNS_PER_PAGE).limit(RUNS_PER_PAGE))
+        newest_first: Any = Run._meta.primary_key  # declared `id: int` for mypy; the column is a field
+        runs = list(Run.select().order_by(newest_first.desc()).offset(page * RUNS_PER_PAGE).limit(RUNS_PER_PAGE))
         ids = [run.id for run in runs]
         steps: defaultdict[int, list[RunTransition]] = defaultdict(list)
         files: defaultdict[int, list[CalpadsHistory]] = defaultdict(list)
@@ -53,7 +55,8 @@ class HistoryView(GuardedView):
             for step in RunTransition.select().where(RunTransition.run.in_(ids)).order_by(RunTransition.at, RunTransition.id):
                 steps[step.run_id].append(step)
             for entry in CalpadsHistory.select().where(CalpadsHistory.run.in_(ids)).order_by(CalpadsHistory.at):
-                files[entry.run_id].append(entry)
+                if entry.run_id is not None:
+                    files[entry.run_id].append(entry)
         unbound = list(CalpadsHistory.select().where(CalpadsHistory.run.is_null()).order_by(CalpadsHistory.at.desc()).limit(50))
         latest = runs[0] if runs and page == 0 else None
         current = RunState(latest.state) if latest is not None else None

@@ -13,21 +13,39 @@ from console.jobs import EXPECTED_FAILURES, JobRunner, ProgressReport
 from console.views.base import flash_refusal
 from console.views.workflow_support import Upload, acting, count_lines
 
-__all__ = ["LoadWork", "run_load"]
+__all__ = ["LoadWork", "LinesRead", "run_load", "lines_read"]
 
-LoadWork = Callable[[ProgressReport], Mapping[str, Any]]
-"""The load itself: given a progress report, call the workflow service and return its counts."""
+LoadWork = Callable[["LinesRead"], Mapping[str, Any]]
+"""The load itself: given a lines-read counter, call the workflow service and return its counts."""
+
+LinesRead = Callable[[int], None]
+"""What the workflow services report: how many more lines were read (``workflows.files.Progress``)."""
 
 
-def _no_progress(done: int, total: int | None = None, message: str | None = None) -> None:
+def lines_read(report: ProgressReport, total: int | None, name: str) -> LinesRead:
+    """Turn the services' "n more lines read" into the job's "done of total" progress."""
+    done = 0
+
+    def more(count: int) -> None:
+        nonlocal done
+        done += count
+        report(done, total, f"reading {name}")
+
+    return more
+
+
+def _no_progress(count: int) -> None:
     return None
 
 
-def run_load(kind: str, upload: Upload, work: LoadWork, done_url: str, success: Callable[[Mapping[str, Any]], str]) -> BaseResponse:
+def run_load(
+    kind: str, upload: Upload, work: LoadWork, done_url: str, success: Callable[[Mapping[str, Any]], str]
+) -> BaseResponse:
     """Run ``work`` on ``upload``: inline for a short file, as a job beyond ``LONG_LOAD_LINES`` lines.
 
     Inline, a refusal is flashed and the person goes back to ``done_url``; a job's page shows
-    its progress and sends the person to ``done_url`` when it is done.
+    its progress (percent and lines) and sends the person to ``done_url`` when it is done, or
+    says why it failed.
     """
     lines = count_lines(upload.path)
     if lines <= current_app.config["LONG_LOAD_LINES"]:
@@ -41,10 +59,12 @@ def run_load(kind: str, upload: Upload, work: LoadWork, done_url: str, success: 
             upload.discard()
         return redirect(done_url)
 
-    def in_background(progress: ProgressReport) -> Mapping[str, Any]:
+    def in_background(report: ProgressReport) -> Mapping[str, Any]:
         try:
-            progress(0, lines, f"reading {upload.name}")
-            return work(progress)
+            report(0, lines, f"reading {upload.name}")
+            result = dict(work(lines_read(report, lines, upload.name)))
+            result["summary"] = success(result)
+            return result
         finally:
             upload.discard()
 

@@ -93,7 +93,7 @@ class EnrollmentView(_OfStudent):
     column_list = (
         "student.local_id", "school", "grade", "start_date", "status", "exit_date", "exit_reason", "completion_status",
     )
-    column_filters = (ts.School.code, "grade", "status", "start_date", "exit_reason")
+    column_filters: Any = (ts.School.code, "grade", "status", "start_date", "exit_reason")
     column_labels = {"student.local_id": "Local ID", "school.code": "School"}
     form_excluded_columns = ("student",)
 
@@ -133,17 +133,24 @@ class CodeTranslationView(_Table):
     column_default_sort = [("field", False), ("local_code", False)]
 
 
+class RoleField(SelectField):
+    """The role of a console user: one of :data:`console.auth.ROLES`."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("choices", [(role, role) for role in ROLES])
+        super().__init__(*args, **kwargs)
+
+
 class UserView(_Table):
     """Console users. The password hash is never shown; a new password is hashed when saved."""
 
     column_list = ("name", "role", "active", "created_at")
-    column_details_list = ("name", "role", "active", "created_at")
-    column_export_list = ("name", "role", "active", "created_at")
+    column_details_list = ["name", "role", "active", "created_at"]
+    column_export_list = ["name", "role", "active", "created_at"]
     column_searchable_list = ("name",)
     column_filters = ("role", "active")
     form_columns = ("name", "role", "active", "password")
-    form_overrides = {"role": SelectField}
-    form_args = {"role": {"choices": [(r, r) for r in ROLES]}}
+    form_overrides = {"role": RoleField}
     form_extra_fields = {"password": PasswordField("Password (leave blank to keep)")}
 
     def on_model_change(self, form: Any, model: Any, is_created: bool) -> None:
@@ -197,8 +204,8 @@ class GeneratedFileView(_Record):
     """Files the workbench wrote: metadata only (the bytes are downloaded from the File Download list)."""
 
     column_list = ("name", "kind", "run", "records", "size", "sha256", "created_at", "created_by", "retired")
-    column_details_list = column_list
-    column_export_list = column_list
+    column_details_list = list(column_list)
+    column_export_list = list(column_list)
     column_labels = {"sha256": "SHA-256"}
     column_searchable_list = ("name", "sha256")
     column_filters = ("kind", "retired", "created_at")

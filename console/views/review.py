@@ -1,0 +1,187 @@
+"""Identifiers, SSID Match review tab (Step 3): one requested student at a time, the local student
+in the first column and CALPADS' candidates beside it, highest percentage first, differences
+marked field by field; No Match / New SSID / Select; Previous / Next; Download Partial Extract.
+
+Coming back resumes the run: without a student named, the page opens at the first requested
+student who has no decision yet. The warnings the workflow gives with a decision (New SSID
+despite a strong candidate, an SSID another student holds or was given in this run) are shown to
+the person, who stays on that student to reconsider.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+from dataclasses import dataclass
+
+from flask import abort, flash, redirect, request, url_for
+from flask_admin import expose
+from werkzeug.wrappers import Response as BaseResponse
+
+from console.auth import is_admin
+from console.views.base import GuardedView, flash_refusal
+from console.views.calpads_steps import partial_file_steps
+from console.views.review_compare import compare_with_candidates
+from console.views.tabs import newest_file, render_tab
+from console.views.workflow_support import acting, current_run, output_folder, run_or_404, workflow_store
+from domain.model import DecisionKind
+from domain.records import SenrRecord
+from domain.runs import FileKind, RunState
+from domain.values import LocalId, Ssid
+from store.students import student_by_local_id
+from store.tables_product import MatchDecisionRow, MatchRequest
+from workflows.errors import StepRefused
+from workflows.services_results import decide, partial_file
+
+__all__ = ["ReviewView", "ReviewToggles", "DECISION_LABELS"]
+
+DECISION_LABELS: Mapping[DecisionKind, str] = {
+    DecisionKind.NO_MATCH: "No Match",
+    DecisionKind.NEW_SSID: "New SSID",
+    DecisionKind.SELECT: "Select",
+}
+
+_REVIEWED = frozenset({RunState.RESULTS_LOADED, RunState.ALL_CONFIRMED, RunState.UPDATED, RunState.EXTRACT_LOADED})
+
+
+@dataclass(frozen=True)
+class ReviewToggles:
+    """What the reviewer chose to see: unmatched students only, guardians, addresses, language."""
+
+    unmatched: bool = False
+    guardians: bool = False
+    addresses: bool = False
+    language: bool = False
+
+    @classmethod
+    def from_values(cls, values: Mapping[str, str]) -> ReviewToggles:
+        return cls(*(values.get(name) == "1" for name in ("unmatched", "guardians", "addresses", "language")))
+
+    def as_args(self) -> dict[str, Any]:
+        """The toggles as URL arguments (only those switched on)."""
+        return {name: "1" for name, on in vars(self).items() if on}
+
+
+def _requested_ids(run_id: int) -> list[str]:
+    query = MatchRequest.select(MatchRequest.local_id).where(MatchRequest.run == run_id).order_by(MatchRequest.line)
+    return [row.local_id for row in query]
+
+
+def _request_record(run_id: int, local_id: str) -> SenrRecord:
+    row = MatchRequest.get_or_none((MatchRequest.run == run_id) & (MatchRequest.local_id == local_id))
+    if row is None:
+        abort(404, description=f"Student {local_id} is not in run {run_id}'s request file.")
+    return SenrRecord(*row.senr_line.split("^"))
+
+
+def _neighbour(order: list[str], at: int, step: int, keep: Callable[[str], bool]) -> str | None:
+    index = at + step
+    while 0 <= index < len(order):
+        if keep(order[index]):
+            return order[index]
+        index += step
+    return None
+
+
+class ReviewView(GuardedView):
+    """``/admin/review/``: ``?student=LOCAL_ID`` plus the toggles ``unmatched``, ``guardians``,
+    ``addresses``, ``language`` (``=1``)."""
+
+    def is_visible(self) -> bool:
+        return False  # a tab of Identifiers
+
+    @expose("/")
+    def index(self) -> str:
+        run = current_run()
+        toggles = ReviewToggles.from_values(request.args)
+        if run is None or run.state not in _REVIEWED:
+            return render_tab(self, "console/review.html", run=run, toggles=toggles, local=None)
+        store = workflow_store()
+        order = _requested_ids(run.id)
+        decisions = store.decisions(run.id)
+
+        def shown(local_id: str) -> bool:
+            return not toggles.unmatched or local_id not in decisions
+
+        wanted = request.args.get("student", "")
+        if wanted not in order:
+            undecided = [i for i in order if i not in decisions]
+            wanted = undecided[0] if undecided else (order[0] if order else "")
+        if not wanted:
+            return render_tab(self, "console/review.html", run=run, toggles=toggles, local=None)
+        at = order.index(wanted)
+        listed = [i for i in order if shown(i)]
+        candidates = store.candidates(run.id, LocalId(wanted)).get(LocalId(wanted), [])
+        local = _request_record(run.id, wanted)
+        row = MatchDecisionRow.get_or_none((MatchDecisionRow.run == run.id) & (MatchDecisionRow.local_id == wanted))
+        partial = newest_file(run.id, FileKind.PARTIAL)
+        return render_tab(
+            self,
+            "console/review.html",
+            run=run,
+            toggles=toggles,
+            local=local,
+            student=student_by_local_id(wanted) if toggles.guardians or toggles.addresses or toggles.language else None,
+            candidates=candidates,
+            rows=compare_with_candidates(local, candidates),
+            decision=decisions.get(LocalId(wanted)),
+            decision_warnings=[w for w in (row.warnings.splitlines() if row is not None else []) if w],
+            decided=len(decisions),
+            requested=len(order),
+            position=listed.index(wanted) + 1 if wanted in listed else None,
+            listed=len(listed),
+            previous=_neighbour(order, at, -1, shown),
+            next=_neighbour(order, at, 1, shown),
+            editable=run.state is RunState.RESULTS_LOADED and is_admin(),
+            labels=DECISION_LABELS,
+            DecisionKind=DecisionKind,
+            partial=partial,
+            partial_steps=partial_file_steps(partial.name) if partial is not None else None,
+        )
+
+    @expose("/<int:run_id>/decide", methods=("POST",))
+    def decide(self, run_id: int) -> BaseResponse:
+        run_or_404(run_id)
+        toggles = ReviewToggles.from_values(request.form)
+        local_id = LocalId(request.form.get("local_id", ""))
+        try:
+            kind = DecisionKind(request.form.get("decision", ""))
+        except ValueError:
+            abort(400, description="Choose No Match, New SSID or Select.")
+        ssid = Ssid(request.form.get("ssid", "")) if kind is DecisionKind.SELECT else None
+        try:
+            decided = decide(workflow_store(), run_id, local_id, kind, acting(), ssid)
+        except StepRefused as refused:
+            flash_refusal(refused.reason)
+            return redirect(url_for(".index", student=local_id, **toggles.as_args()))
+        # Local ids only: flashed messages travel in the session cookie.
+        flash(f"Student {local_id}: {DECISION_LABELS[decided.decision.kind]} recorded.", "success")
+        if decided.warnings:
+            for warning in decided.warnings:
+                flash(f"Warning: {warning}. The decision is recorded; change it here if it is a mistake.", "warning")
+            return redirect(url_for(".index", student=local_id, **toggles.as_args()))
+        return redirect(url_for(".index", student=self._after(run_id, local_id, toggles), **toggles.as_args()))
+
+    def _after(self, run_id: int, local_id: str, toggles: ReviewToggles) -> str:
+        """The student to show after deciding ``local_id``: the next one shown, else this one."""
+        order = _requested_ids(run_id)
+        decisions = workflow_store().decisions(run_id)
+        following = _neighbour(order, order.index(local_id), 1, lambda i: not toggles.unmatched or i not in decisions)
+        return following or local_id
+
+    @expose("/<int:run_id>/partial", methods=("POST",))
+    def partial(self, run_id: int) -> BaseResponse:
+        run_or_404(run_id)
+        toggles = ReviewToggles.from_values(request.form)
+        try:
+            produced = partial_file(workflow_store(), run_id, output_folder(), acting())
+        except StepRefused as refused:
+            flash_refusal(refused.reason)
+        else:
+            flash(
+                f"{produced.file.name} created with {produced.file.records} record(s). Upload it to CALPADS and "
+                "post it, then start over: cancel this run and start a new one (the steps are below).",
+                "success",
+            )
+        return redirect(url_for(".index", student=request.form.get("local_id", ""), **toggles.as_args()))
+

@@ -1,0 +1,97 @@
+"""The Identifiers page's frame, shared by its tabs: the run's stepper, its counts, the tabs, and
+the run's newest files (request, updated, partial) that the CALPADS instructions name.
+
+Each tab is its own view (one page per module); they all render through :func:`render_tab`, so
+the stepper looks the same on every tab and always reflects the run as stored.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, request
+from flask_admin import BaseView
+
+from console.views.workflow_support import current_run, step_buttons, workflow_store
+from domain.runs import FileKind, GeneratedFile, Run, RunState
+from workflows.run_machine import TRANSITIONS
+from workflows.services_run import run_status
+
+__all__ = ["TABS", "STEPPER_STATES", "render_tab", "newest_file", "state_index", "done_events"]
+
+TABS: tuple[tuple[str, str], ...] = (
+    ("identifiers.index", "Run"),
+    ("senr.index", "Create SENR"),
+    ("review.index", "SSID Match review"),
+    ("load_ssid.index", "Load SSID"),
+    ("replacement.index", "Replacement"),
+    ("ods_audit.index", "ODS audit"),
+    ("files.index", "File Download"),
+)
+"""The tabs of the Identifiers page, in order (endpoint, label)."""
+
+STEPPER_STATES: tuple[tuple[RunState, str], ...] = (
+    (RunState.NEW, "Run started"),
+    (RunState.MIDS_RESOLVED, "MIDs resolved"),
+    (RunState.SENR_CREATED, "SENR created"),
+    (RunState.RESULTS_LOADED, "Match results loaded"),
+    (RunState.ALL_CONFIRMED, "All confirmed"),
+    (RunState.UPDATED, "Updated SENR created"),
+    (RunState.EXTRACT_LOADED, "SSID Extract loaded"),
+)
+"""The states of a run in workflow order, as the stepper names them."""
+
+
+def state_index(state: RunState) -> int:
+    """Where ``state`` sits on the stepper (cancelled: past the end)."""
+    order = [s for s, _ in STEPPER_STATES]
+    return order.index(state) if state in order else len(order)
+
+
+def newest_file(run_id: int, kind: FileKind) -> GeneratedFile | None:
+    """The run's newest file of ``kind``, retired or not (the instructions name it)."""
+    files = [f for f in workflow_store().generated_files(run_id, include_retired=True) if f.kind is kind]
+    return files[0] if files else None
+
+
+def _reached(run: Run) -> int:
+    """How far a cancelled run had got: the state of its last accepted step before cancel."""
+    if run.state is not RunState.CANCELLED:
+        return state_index(run.state)
+    steps = [h for h in workflow_store().run_history(run.id) if h.accepted and h.dest and h.dest != "cancelled"]
+    return state_index(RunState(steps[-1].dest)) if steps and steps[-1].dest else 0
+
+
+def done_events(reached: int) -> frozenset[str]:
+    """The steps the run has already taken (their destination is behind or at where it got)."""
+    return frozenset(
+        event.value
+        for event, (_, dest) in TRANSITIONS.items()
+        if dest is not RunState.CANCELLED and state_index(dest) <= reached
+    )
+
+
+def render_tab(view: BaseView, template: str, run: Run | None = None, **context: Any) -> str:
+    """Render one tab of the Identifiers page around ``run`` (default: the newest run)."""
+    run = run if run is not None else current_run()
+    buttons = list(step_buttons(run)) if run is not None else []
+    reached = _reached(run) if run is not None else -1
+    return str(
+        view.render(
+            template,
+            run=run,
+            status=run_status(workflow_store(), run.id) if run is not None else None,
+            stepper=STEPPER_STATES,
+            reached=reached,
+            done=done_events(reached) if run is not None else frozenset(),
+            buttons=buttons,
+            step={button.event.value: button for button in buttons},
+            tabs=[tab for tab in TABS if tab[0].partition(".")[0] in current_app.blueprints],
+            active_tab=request.endpoint,
+            request_file=newest_file(run.id, FileKind.REQUEST) if run is not None else None,
+            updated_file=newest_file(run.id, FileKind.UPDATED) if run is not None else None,
+            partial_file=newest_file(run.id, FileKind.PARTIAL) if run is not None else None,
+            RunState=RunState,
+            **context,
+        )
+    )
