@@ -137,7 +137,7 @@ class RoleField(SelectField):
     """The role of a console user: one of :data:`console.auth.ROLES`."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("choices", [(role, role) for role in ROLES])
+        kwargs.setdefault("choices", {role: role for role in ROLES})
         super().__init__(*args, **kwargs)
 
 

@@ -1,0 +1,126 @@
+"""Roles and CSRF, measured on the forms themselves: every POST form an admin sees on any page, at
+every state of a run, is collected from the HTML and replayed
+
+- by an auditor (with the auditor's own valid CSRF token): 403, and no row of any table changes;
+- by the admin without the CSRF token: 400, and no row changes.
+
+Every export of student data an admin sees (table exports, file downloads) answers 403 to the
+auditor, who sees no POST form but "Sign out" and no download link."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from flask import Flask
+
+from domain.runs import RunState
+from tests.e2e.conftest import Sandbox, Signed, snapshot
+from tests.e2e.console_drive import drive_to, latest_run, load_extract_for_review
+from tests.e2e.console_html import Form, forms, inline_edits, links
+from tests.e2e.test_console_pages import IDENTIFIER_TABS, table_views
+
+OTHER_PAGES = ("/admin/history/", "/admin/settings/", "/admin/review/?guardians=1&addresses=1&language=1")
+
+EXPECTED_ACTIONS = {
+    "/admin/identifiers/start", "/admin/identifiers/N/acknowledge", "/admin/identifiers/N/resolve-mids",
+    "/admin/senr/N/create", "/admin/identifiers/N/load-results", "/admin/review/N/decide", "/admin/review/N/partial",
+    "/admin/identifiers/N/confirm", "/admin/identifiers/N/updated", "/admin/load-ssid/N/load",
+    "/admin/load-ssid/N/apply", "/admin/load-ssid/N/undo", "/admin/identifiers/N/cancel",
+    "/admin/settings/options", "/admin/settings/schools", "/admin/settings/translations",
+    "/admin/student/new/", "/admin/student/edit/", "/admin/student/delete/", "/admin/student/action/",
+    "/admin/user/new/", "/admin/school/ajax/update/", "/logout",
+}
+"""Every kind of form the admin must meet along the way (run and row ids shown as N)."""
+
+
+def _pattern(action: str) -> str:
+    return "/".join("N" if part.isdigit() else part for part in urlsplit(action).path.split("/"))
+
+
+def _admin_pages(app: Flask, admin: Signed) -> list[str]:
+    """Every page whose forms the admin may use: tabs, history, settings, each table's list,
+    create page and the edit page of its first row."""
+    pages = [*IDENTIFIER_TABS, *OTHER_PAGES]
+    for view in table_views(app):
+        listing = f"/admin/{view}/"
+        pages.append(listing)
+        html = admin.page(listing)
+        pages += [href for href in links(html) if href.startswith(f"/admin/{view}/new/")][:1]
+        pages += [href for href in links(html) if href.startswith(f"/admin/{view}/edit/?id=")][:1]
+    return pages
+
+
+def _collect(app: Flask, admin: Signed, found: dict[tuple[str, tuple[str, ...]], Form]) -> None:
+    for page in _admin_pages(app, admin):
+        html = admin.page(page)
+        for form in [*forms(html, page=page), *inline_edits(html, page)]:
+            key = (_pattern(form.action), tuple(sorted({name for name, _ in form.fields} | set(form.files))))
+            found.setdefault(key, form)
+
+
+def _replay(signed: Signed, form: Form, *, token: bool) -> int:
+    data = {k: v for k, v in form.data().items() if k != "csrf_token"}
+    files = {name: (b"SENR^^^1964212\r\n", "upload.txt") for name in form.files}
+    return signed.post(form.action, data, files, token=token).status_code
+
+
+def _walk(app: Flask, admin: Signed, sandbox: Sandbox, tmp_path: Path) -> dict[tuple[str, tuple[str, ...]], Form]:
+    """Every form the admin sees, at every state of a run (and with an extract awaiting apply)."""
+    found: dict[tuple[str, tuple[str, ...]], Form] = {}
+    _collect(app, admin, found)  # no run yet: Start a new run
+    for state in (RunState.NEW, RunState.MIDS_RESOLVED, RunState.SENR_CREATED, RunState.RESULTS_LOADED,
+                  RunState.ALL_CONFIRMED, RunState.UPDATED):
+        drive_to(admin, sandbox, tmp_path, state)
+        if state is RunState.RESULTS_LOADED:
+            admin.post(f"/admin/review/{latest_run().id}/partial")  # the partial file's page too
+        _collect(app, admin, found)
+    load_extract_for_review(admin, sandbox, tmp_path)
+    _collect(app, admin, found)
+    assert admin.post(f"/admin/load-ssid/{latest_run().id}/apply", {"confirm": "yes"}).status_code == 302
+    assert latest_run().state == RunState.EXTRACT_LOADED.value
+    _collect(app, admin, found)
+    return found
+
+
+def test_every_admin_form_is_refused_to_the_auditor_and_without_a_token(
+    app: Flask, admin: Signed, auditor: Signed, sandbox: Sandbox, tmp_path: Path
+) -> None:
+    found = _walk(app, admin, sandbox, tmp_path)
+    seen = {pattern for pattern, _ in found}
+    assert EXPECTED_ACTIONS <= seen, sorted(EXPECTED_ACTIONS - seen)
+    assert len(found) > 40
+    auditor.page("/admin/history/")  # the auditor's session has its own token
+    before = snapshot()
+    for (pattern, _), form in sorted(found.items()):
+        if pattern != "/logout":  # an auditor may sign out
+            assert _replay(auditor, form, token=True) == 403, form.action
+        assert _replay(admin, form, token=False) == 400, form.action
+        assert snapshot() == before, form.action
+
+
+def test_the_auditor_sees_no_form_but_sign_out_and_cannot_download_student_data(
+    app: Flask, admin: Signed, auditor: Signed, sandbox: Sandbox, tmp_path: Path
+) -> None:
+    drive_to(admin, sandbox, tmp_path, RunState.EXTRACT_LOADED)
+    pages = _admin_pages(app, admin)
+    exports = sorted(
+        {href for page in pages for href in links(admin.page(page)) if "/export/" in href or href.endswith("/download")}
+    )
+    assert any("/admin/student/export/csv/" in href for href in exports)
+    assert any(href.startswith("/admin/files/") for href in exports)
+    for href in exports:
+        assert admin.get(href).status_code == 200, href
+        assert auditor.get(href).status_code == 403, href
+    for page in pages:
+        answer = auditor.get(page)
+        if "/new/" in page or "/edit/" in page:
+            assert answer.status_code == 403, page
+            continue
+        html = answer.get_data(as_text=True)
+        assert answer.status_code == 200, page
+        assert [f.action for f in forms(html)] == ["/logout"], page
+        assert not [href for href in links(html) if "/export/" in href or href.endswith("/download")], page
+    # History is the auditors' own: its CSV is metadata (no names, birth dates or SSIDs).
+    history = auditor.get("/admin/history/history.csv")
+    assert history.status_code == 200 and history.mimetype == "text/csv"
