@@ -33,8 +33,9 @@ run: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy --strict
 
+# SSID_BROWSER_REQUIRED: here a missing chromium fails the browser test instead of skipping it.
 pytest: $(STAMP) browser
-	$(BIN)/pytest -W error
+	SSID_BROWSER_REQUIRED=1 $(BIN)/pytest -W error
 
 test: typecheck pytest
 

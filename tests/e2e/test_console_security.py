@@ -4,12 +4,8 @@ without a secret key, and `ssid serve` started for real: address, demo sign-ins,
 
 from __future__ import annotations
 
-import os
 import re
-import socket
 import subprocess
-import sys
-import time
 import urllib.request
 from pathlib import Path
 
@@ -20,9 +16,7 @@ from store.database import open_database
 from store.schema import init_schema
 from tests.e2e.conftest import Signed
 from tests.e2e.console_html import elements
-
-ROOT = Path(__file__).resolve().parents[2]
-SSID = str(Path(sys.executable).with_name("ssid"))
+from tests.e2e.console_server import SSID, environment, serving
 
 
 def test_the_session_cookie_and_headers_protect_every_page(admin: Signed) -> None:
@@ -64,75 +58,34 @@ def test_production_refuses_to_start_without_a_secret_key(database_url: str, tmp
     app.extensions["ssid_jobs"].shutdown()
 
 
-def _environment(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("SSID_SECRET_KEY", "SSID_ENV", "SSID_DATABASE_URL")}
-    env.update(extra)
-    return env
-
-
 def test_ssid_serve_refuses_production_without_a_key(database_url: str, tmp_path: Path) -> None:
     done = subprocess.run(
-        [SSID, "serve", "--db", database_url, "--port", "1"], cwd=tmp_path, env=_environment(),
+        [SSID, "serve", "--db", database_url, "--port", "1"], cwd=tmp_path, env=environment(),
         capture_output=True, text=True, timeout=60,
     )
     assert done.returncode == 2
     assert done.stderr.startswith("ssid: the console refuses to start in production without a secret key")
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _serve(database_url: str, cwd: Path) -> tuple[subprocess.Popen[str], int, list[str]]:
-    port = _free_port()
-    server = subprocess.Popen(
-        [SSID, "serve", "--dev", "--db", database_url, "--port", str(port)], cwd=cwd, env=_environment(),
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
-    assert server.stdout is not None
-    printed: list[str] = []
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        line = server.stdout.readline()
-        printed.append(line.rstrip("\n"))
-        if "Running on" in line or not line:
-            break
-    return server, port, printed
-
-
-def _stop(server: subprocess.Popen[str]) -> None:
-    server.terminate()
-    server.wait(timeout=30)
-    if server.stdout is not None:
-        server.stdout.close()
-
-
 def test_ssid_serve_runs_the_console_and_prints_the_demo_sign_ins(database_url: str, tmp_path: Path) -> None:
     demo = subprocess.run(
-        [SSID, "demo-setup", "--db", database_url, "--students", "20"], cwd=tmp_path, env=_environment(),
+        [SSID, "demo-setup", "--db", database_url, "--students", "20"], cwd=tmp_path, env=environment(),
         capture_output=True, text=True, timeout=120,
     )
     assert demo.returncode == 0, demo.stderr
-    server, port, printed = _serve(database_url, tmp_path)
-    try:
+    with serving(database_url, tmp_path) as server:
+        port, printed = server.port, server.printed
         assert printed[0] == f"SSID Workbench console: http://127.0.0.1:{port}  (database {database_url})"
         assert printed[1].startswith("development mode: using a secret key made up for this process")
         assert printed[2:4] == ["demo sign-in (admin): admin / admin-demo", "demo sign-in (auditor): auditor / auditor-demo"]
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=10) as answer:
             assert answer.status == 200 and b"Sign in with your console account." in answer.read()
-    finally:
-        _stop(server)
 
 
 def test_a_database_without_demo_accounts_prints_no_sign_in(database_url: str, tmp_path: Path) -> None:
     database = open_database(database_url)
     init_schema(database)
     database.close()
-    server, port, printed = _serve(database_url, tmp_path)
-    try:
-        assert printed[0].startswith(f"SSID Workbench console: http://127.0.0.1:{port}")
-        assert not [line for line in printed if "demo sign-in" in line]
-    finally:
-        _stop(server)
+    with serving(database_url, tmp_path) as server:
+        assert server.printed[0].startswith(f"SSID Workbench console: {server.url}")
+        assert not [line for line in server.printed if "demo sign-in" in line]

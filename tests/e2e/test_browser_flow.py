@@ -1,0 +1,171 @@
+"""A coordinator's whole run in a real browser: Debian's chromium driven by Playwright through
+`ssid serve`, Step 1 to Step 7, against the CALPADS sandbox run as `ssid sandbox ...`. Every file
+goes through the page: downloaded from File Download, handed to the sandbox, uploaded back.
+The SSID Extract is long enough to load as a background job, so the progress bar is exercised.
+
+Screenshots of the review page and the History page are saved in docs/screenshots/ (README.md
+shows them).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from store.database import open_database
+from store.tables_sis import Student
+from tests.e2e.console_server import serving, ssid_json
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+STUDENTS = 80
+LAUNCH_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        if os.environ.get("SSID_BROWSER_REQUIRED") == "1":
+            pytest.fail("chromium is not installed (`make browser` installs it from Debian packages)")
+        pytest.skip("chromium is not installed: `make browser` installs it (make test does)")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=chromium, args=LAUNCH_ARGS)
+        yield launched
+        launched.close()
+
+
+def _download(page: Page, file_name: str, folder: Path) -> Path:
+    page.goto(page.url.split("/admin/")[0] + "/admin/files/")
+    with page.expect_download() as download:
+        page.locator(f'tr[data-file="{file_name}"] a:has-text("Download")').click()
+    target = folder / download.value.suggested_filename
+    download.value.save_as(target)
+    return target
+
+
+def _flash(page: Page) -> str:
+    return " ".join(page.locator(".alert").all_inner_texts())
+
+
+def test_a_coordinator_takes_a_run_from_step_1_to_step_7_in_the_browser(
+    browser: Browser, database_url: str, tmp_path: Path
+) -> None:
+    sandbox_url = f"sqlite:///{tmp_path / 'sandbox.db'}"
+    calpads = tmp_path / "calpads"
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    ssid_json(tmp_path, "db", "init", "--db", database_url)
+    ssid_json(tmp_path, "seed", "demo", "--students", str(STUDENTS), "--db", database_url)
+    ssid_json(tmp_path, "sandbox", "populate", "--students", str(STUDENTS), "--sandbox-db", sandbox_url)
+    before = _students_with_ssid(database_url)
+
+    with serving(database_url, tmp_path, SSID_LONG_LOAD_LINES="40") as server:
+        context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+        page = context.new_page()
+        page.on("dialog", lambda dialog: dialog.accept())  # "Confirm every decision?" and the like
+        page.goto(server.url + "/admin/identifiers/")
+        page.fill("#name", "admin")
+        page.fill("#password", "admin-demo")
+        page.click("button:has-text('Sign in')")
+        expect(page).to_have_url(server.url + "/admin/identifiers/")
+
+        page.click("button:has-text('Start a new run')")
+        for box in page.locator("input[name=issue]").all():
+            box.check()
+        if page.locator("input[name=issue]").count():
+            page.click("button:has-text('Acknowledge the ticked issues')")
+        page.click("button[data-event=resolve_mids]")  # without the attestation: refused, and recorded
+        assert "a person must attest that the CALPADS MIDs are resolved" in _flash(page)
+        page.check("#attest")
+        page.click("button[data-event=resolve_mids]")
+        assert "MIDs resolved." in _flash(page)
+
+        # Step 1: the request file, created on the Create SENR tab and downloaded from File Download.
+        page.click("a:has-text('Open Create SENR')")
+        page.click("#create-senr-form button[data-event=create_senr]")
+        assert "_SENR_SSID.txt created with" in _flash(page)
+        request_name = page.locator("h5 .file-name").inner_text()
+        request_file = _download(page, request_name, downloads)
+
+        # Step 2 in the simulated CALPADS, Step 3 back in the console.
+        result = Path(ssid_json(tmp_path, "sandbox", "match", str(request_file), "--out", str(calpads), "--sandbox-db", sandbox_url)["file"])
+        page.click("a.nav-link:has-text('Run')")
+        page.set_input_files("#results-file", str(result))
+        page.click("button[data-event=load_results]")
+        expect(page).to_have_url(server.url + "/admin/review/")
+
+        screenshot_taken = False
+        while True:
+            page.goto(server.url + "/admin/review/")  # resumes at the first student without a decision
+            decided = int(page.locator("[data-count=decided]").first.inner_text())
+            requested = int(page.locator("[data-count=requested]").first.inner_text())
+            if decided == requested:
+                break
+            candidates = page.locator("#review-table thead th.candidate").count()
+            if not screenshot_taken and candidates >= 2 and page.locator("#review-table td.diff").count():
+                SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+                page.screenshot(path=str(SCREENSHOTS / "review.png"), full_page=True)
+                screenshot_taken = True
+            if candidates:
+                page.locator("button[value=select]").first.click()
+            else:
+                page.click("button[value=new_ssid]")
+            assert "recorded" in _flash(page)
+        assert screenshot_taken, "no student with two candidates and a difference to show"
+
+        page.click("#review-finish button[data-event=confirm_all]")
+        assert "Every decision is confirmed." in _flash(page)
+        page.click("button[data-event=create_updated]")
+        assert "_SENR_SSID_Updated.txt created with" in _flash(page)
+        updated_name = page.locator("#step-apply-extract .file-name").first.inner_text()
+        updated_file = _download(page, updated_name, downloads)
+
+        # Steps 5 and 6 in the simulated CALPADS; Step 7 loads the extract as a background job.
+        posted = ssid_json(tmp_path, "sandbox", "post", str(updated_file), "--sandbox-db", sandbox_url)
+        assert posted["errors"] == 0 and posted["posted"] > 0
+        extract = Path(ssid_json(tmp_path, "sandbox", "extract", "--out", str(calpads), "--sandbox-db", sandbox_url)["file"])
+        page.goto(server.url + "/admin/load-ssid/")
+        page.set_input_files("#extract-file", str(extract))
+        page.click("#load-extract-form button[type=submit]")
+        expect(page.locator(".job-progress")).to_be_visible()
+        expect(page.locator(".job-outcome")).to_contain_text("Done.", timeout=60_000)
+        expect(page).to_have_url(server.url + "/admin/load-ssid/", timeout=30_000)
+        expect(page.locator("#preview-table")).to_be_visible()
+        new_ssids = int(page.locator("[data-count=new] strong").inner_text())
+        assert new_ssids > 0
+        page.check("#confirm-preview")
+        page.click("#apply-extract-form button[data-event=apply_extract]")
+        assert "SSID Extract applied" in _flash(page)
+        expect(page.locator("code[data-run-state]")).to_have_text("extract_loaded")
+
+        # History, as the auditor sees it.
+        page.click("button:has-text('Sign out')")
+        page.fill("#name", "auditor")
+        page.fill("#password", "auditor-demo")
+        page.click("button:has-text('Sign in')")
+        expect(page).to_have_url(server.url + "/admin/history/")
+        expect(page.locator("section.run-history td code", has_text="apply_extract")).to_be_visible()
+        page.screenshot(path=str(SCREENSHOTS / "history.png"), full_page=True)
+        context.close()
+
+    # Exactly the previewed new SSIDs reached the district database.
+    assert _students_with_ssid(database_url) == before + new_ssids
+
+
+def _students_with_ssid(database_url: str) -> int:
+    database = open_database(database_url)
+    try:
+        return int(Student.select().where(Student.ssid.is_null(False)).count())
+    finally:
+        database.close()
