@@ -13,6 +13,7 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
@@ -74,6 +75,8 @@ def test_a_coordinator_takes_a_run_from_step_1_to_step_7_in_the_browser(
         context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
         page = context.new_page()
         page.on("dialog", lambda dialog: dialog.accept())  # "Confirm every decision?" and the like
+        refused_by_policy: list[str] = []
+        page.on("console", lambda m: refused_by_policy.append(m.text) if "Content Security Policy" in m.text else None)
         page.goto(server.url + "/admin/identifiers/")
         page.fill("#name", "admin")
         page.fill("#password", "admin-demo")
@@ -158,6 +161,7 @@ def test_a_coordinator_takes_a_run_from_step_1_to_step_7_in_the_browser(
         expect(page.locator("section.run-history td code", has_text="apply_extract")).to_be_visible()
         page.screenshot(path=str(SCREENSHOTS / "history.png"), full_page=True)
         context.close()
+    assert refused_by_policy == []  # no script or handler of any page was blocked
 
     # Exactly the previewed new SSIDs reached the district database.
     assert _students_with_ssid(database_url) == before + new_ssids
@@ -169,3 +173,35 @@ def _students_with_ssid(database_url: str) -> int:
         return int(Student.select().where(Student.ssid.is_null(False)).count())
     finally:
         database.close()
+
+
+def test_table_pages_run_their_scripts_under_the_content_security_policy(
+    browser: Browser, database_url: str, tmp_path: Path
+) -> None:
+    ssid_json(tmp_path, "db", "init", "--db", database_url)
+    ssid_json(tmp_path, "seed", "demo", "--students", "20", "--db", database_url)
+    with serving(database_url, tmp_path) as server:
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        page = context.new_page()
+        refused_by_policy: list[str] = []
+        page.on("console", lambda m: refused_by_policy.append(m.text) if "Content Security Policy" in m.text else None)
+        questions: list[str] = []
+
+        def answer(dialog: Any) -> None:
+            questions.append(dialog.message)
+            dialog.dismiss()
+
+        page.on("dialog", answer)
+        page.goto(server.url + "/login")
+        page.fill("#name", "admin")
+        page.fill("#password", "admin-demo")
+        page.click("button:has-text('Sign in')")
+        page.goto(server.url + "/admin/student/")
+        rows = page.locator("table.model-list tbody tr").count()
+        assert rows == 20
+        page.locator("table.model-list tbody tr").first.locator("button[title='Delete Record']").click()
+        assert questions == ["Are you sure you want to delete this record?"]  # Flask-Admin's own confirm ran
+        page.goto(server.url + "/admin/student/")
+        assert page.locator("table.model-list tbody tr").count() == 20  # dismissed: nothing deleted
+        context.close()
+    assert refused_by_policy == []
