@@ -31,6 +31,7 @@ from workflows.services_request import create_request
 __all__ = ["SenrView", "StudentLine", "LEFT_OUT_BY_SELECTION"]
 
 PER_PAGE = 100
+WARNINGS_SHOWN = 10  # flashed messages travel in the session cookie: keep them few
 
 LEFT_OUT_BY_SELECTION = "left out by the KEEP or SKIP selection"
 """Why an otherwise eligible student is not in a request file made with a selection."""
@@ -168,6 +169,8 @@ class SenrView(GuardedView):
             f"{len(outcome.excluded)} student(s) without an SSID left out (listed below).",
             "success",
         )
-        for warning in outcome.warnings:
+        for warning in outcome.warnings[:WARNINGS_SHOWN]:
             flash(f"Accepted warning: {warning}", "warning")
+        if len(outcome.warnings) > WARNINGS_SHOWN:
+            flash(f"… and {len(outcome.warnings) - WARNINGS_SHOWN} more accepted warning(s).", "warning")
         return back_to(".index")
