@@ -1,22 +1,11 @@
-"""Readers stay flat in memory: read a 100,000-line and a 1,000,000-line SENR ODS download, each in a fresh
-process, and print each one's seconds and peak resident memory.
+"""Readers stay flat in memory: generated SENR ODS downloads of any size, read by the domain reader.
 
-    .venv/bin/python -m bench.bench_readers [--sizes 100000,1000000]
-
-Files are generated into a temporary directory (with the project's own ODS writer, which is timed
-too) and removed afterwards. Peak memory is the child process's ``ru_maxrss``; ``baseline`` is the
-same process after imports and before reading, so ``peak - baseline`` is what reading cost.
+``write_generated_ods`` writes a file with the project's own ODS writer; ``read_ods`` reads every
+record (run in a fresh process by :mod:`bench.ops`, which compares the peaks of two sizes).
 """
 
 from __future__ import annotations
 
-import argparse
-import json
-import resource
-import subprocess
-import sys
-import tempfile
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,7 +13,7 @@ from domain.readers import open_ods_senr
 from domain.records import OdsSenrRecord, SenrRecord
 from domain.writers import write_ods_senr
 
-__all__ = ["main"]
+__all__ = ["write_generated_ods", "read_ods"]
 
 _FIRST = ("MARIA", "JOSÉ", "LI", "AALIYAH", "NGUYEN", "OLUWASEUN")
 _LAST = ("LOPEZ", "PEÑA", "SMITH", "TRAN", "GARCIA-HERNANDEZ", "O'BRIEN")
@@ -50,49 +39,17 @@ def _records(count: int) -> Iterator[OdsSenrRecord]:
         )
 
 
-def _read(path: Path) -> None:
-    """Child process: read every record, print JSON with lines, seconds and memory (KiB)."""
-    baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    started = time.perf_counter()
-    parsed = open_ods_senr(path)
+def write_generated_ods(path: Path, lines: int) -> None:
+    """Write an SENR ODS download of ``lines`` records (ten academic years, varied values)."""
+    partial = path.with_suffix(".partial")
+    with partial.open("wb") as out:
+        write_ods_senr(_records(lines), out)
+    partial.rename(path)
+
+
+def read_ods(path: str) -> dict[str, int]:
+    """Read every record of the ODS download at ``path`` (nothing kept)."""
     lines = 0
-    for _ in parsed:
+    for _ in open_ods_senr(Path(path)):
         lines += 1
-    seconds = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(json.dumps({"lines": lines, "seconds": seconds, "baseline_kib": baseline, "peak_kib": peak}))
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Generate the files, read each in a child process, print the table."""
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", default="100000,1000000", help="comma-separated line counts")
-    parser.add_argument("--read", type=Path, help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
-    if args.read:
-        _read(args.read)
-        return 0
-    print(f"{'lines':>10} {'MB':>8} {'write s':>8} {'read s':>8} {'us/line':>8} {'baseline MiB':>13} {'peak MiB':>9}")
-    with tempfile.TemporaryDirectory(prefix="bench_readers_") as folder:
-        for size in (int(s) for s in args.sizes.split(",")):
-            path = Path(folder) / f"ods_{size}.txt"
-            started = time.perf_counter()
-            with path.open("wb") as out:
-                write_ods_senr(_records(size), out)
-            wrote = time.perf_counter() - started
-            child = subprocess.run(
-                [sys.executable, "-m", "bench.bench_readers", "--read", str(path)],
-                check=True, capture_output=True, text=True,
-            )
-            got = json.loads(child.stdout)
-            assert got["lines"] == size
-            print(
-                f"{size:>10} {path.stat().st_size / 1e6:>8.1f} {wrote:>8.2f} {got['seconds']:>8.2f} "
-                f"{got['seconds'] / size * 1e6:>8.2f} {got['baseline_kib'] / 1024:>13.1f} {got['peak_kib'] / 1024:>9.1f}"
-            )
-            path.unlink()
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
+    return {"lines": lines}

@@ -1,0 +1,81 @@
+"""``make bench``: every district-scale operation of issue 6, measured in one run, as one table.
+
+    .venv/bin/python -m bench [--scale 1.0] [--only roster,request,match,extract,ods] [--pg URL | --no-pg]
+
+Sizes are a 600,000-student district at ``--scale 1`` (smaller scales for a quick look). Inputs are
+made by the project itself and cached under ``bench/out/cache/``. Each row: operation, size, wall
+seconds, peak resident MB, the floor measured in the same run, the ratio to it, the target, and
+whether it is met. PostgreSQL rows appear when a server answers (``SSID_BENCH_DATABASE_URL``, else
+the local test server).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+
+from bench.data import ROOT, Workspace
+from bench.ops import OPERATIONS, Result
+
+__all__ = ["main"]
+
+_LOCAL_PG = "postgresql://postgres@127.0.0.1:5432/test"
+
+
+def _postgres(url: str | None) -> str | None:
+    if url is None:
+        return None
+    try:
+        import psycopg
+
+        with psycopg.connect(url, connect_timeout=3):
+            return url
+    except Exception:  # noqa: BLE001 - any failure means: no PostgreSQL rows
+        return None
+
+
+def _table(results: list[Result]) -> str:
+    header = f"{'operation':<48} {'size':<28} {'seconds':>8} {'peak MB':>8} {'floor s':>8} {'ratio':>6}  {'target':<32} met"
+    lines = [header, "-" * len(header)]
+    for r in results:
+        floor = f"{r.floor_seconds:8.2f}" if r.floor_seconds else f"{'-':>8}"
+        ratio = f"{r.ratio:6.2f}" if r.ratio is not None else f"{'-':>6}"
+        met = "yes" if not r.missed else "NO (" + ", ".join(r.missed) + ")"
+        lines.append(
+            f"{r.operation:<48} {r.size:<28} {r.measured.seconds:8.2f} {r.measured.peak_mb:8.0f} {floor} {ratio}  "
+            f"{r.target.describe():<32} {met}"
+        )
+        if r.note:
+            lines.append(f"{'':<48}   {r.note}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scale", type=float, default=1.0, help="size factor (1 = 600,000 students)")
+    parser.add_argument("--only", default=",".join(OPERATIONS), help="comma-separated operations")
+    parser.add_argument("--pg", default=os.environ.get("SSID_BENCH_DATABASE_URL", _LOCAL_PG), help="PostgreSQL URL")
+    parser.add_argument("--no-pg", action="store_true", help="SQLite only")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out", help="work folder")
+    args = parser.parse_args(argv)
+    names = [n.strip() for n in args.only.split(",") if n.strip()]
+    unknown = [n for n in names if n not in OPERATIONS]
+    if unknown:
+        parser.error(f"unknown operation(s): {', '.join(unknown)}; known: {', '.join(OPERATIONS)}")
+    pg = None if args.no_pg else _postgres(args.pg)
+    workspace = Workspace(args.out, dt.date.today(), pg)
+    results: list[Result] = []
+    for name in names:
+        print(f"bench: {name} ...", file=sys.stderr, flush=True)
+        results.extend(OPERATIONS[name](workspace, args.scale))
+    print(_table(results))
+    if pg is None and not args.no_pg:
+        print("(PostgreSQL did not answer: SQLite rows only)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
