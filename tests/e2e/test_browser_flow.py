@@ -55,8 +55,9 @@ def _download(page: Page, file_name: str, folder: Path) -> Path:
     return target
 
 
-def _flash(page: Page) -> str:
-    return " ".join(page.locator(".alert").all_inner_texts())
+def _flashed(page: Page, text: str) -> None:
+    """Wait until the page (after its navigation) shows a message containing ``text``."""
+    expect(page.locator(".alert", has_text=text).first).to_be_visible()
 
 
 def test_a_coordinator_takes_a_run_from_step_1_to_step_7_in_the_browser(
@@ -89,15 +90,15 @@ def test_a_coordinator_takes_a_run_from_step_1_to_step_7_in_the_browser(
         if page.locator("input[name=issue]").count():
             page.click("button:has-text('Acknowledge the ticked issues')")
         page.click("button[data-event=resolve_mids]")  # without the attestation: refused, and recorded
-        assert "a person must attest that the CALPADS MIDs are resolved" in _flash(page)
+        _flashed(page, "a person must attest that the CALPADS MIDs are resolved")
         page.check("#attest")
         page.click("button[data-event=resolve_mids]")
-        assert "MIDs resolved." in _flash(page)
+        _flashed(page, "MIDs resolved.")
 
         # Step 1: the request file, created on the Create SENR tab and downloaded from File Download.
         page.click("a:has-text('Open Create SENR')")
         page.click("#create-senr-form button[data-event=create_senr]")
-        assert "_SENR_SSID.txt created with" in _flash(page)
+        _flashed(page, "_SENR_SSID.txt created with")
         request_name = page.locator("h5 .file-name").inner_text()
         request_file = _download(page, request_name, downloads)
 
@@ -124,13 +125,13 @@ def test_a_coordinator_takes_a_run_from_step_1_to_step_7_in_the_browser(
                 page.locator("button[value=select]").first.click()
             else:
                 page.click("button[value=new_ssid]")
-            assert "recorded" in _flash(page)
+            _flashed(page, "recorded")
         assert screenshot_taken, "no student with two candidates and a difference to show"
 
         page.click("#review-finish button[data-event=confirm_all]")
-        assert "Every decision is confirmed." in _flash(page)
+        _flashed(page, "Every decision is confirmed.")
         page.click("button[data-event=create_updated]")
-        assert "_SENR_SSID_Updated.txt created with" in _flash(page)
+        _flashed(page, "_SENR_SSID_Updated.txt created with")
         updated_name = page.locator("#step-apply-extract .file-name").first.inner_text()
         updated_file = _download(page, updated_name, downloads)
 
@@ -149,7 +150,7 @@ def test_a_coordinator_takes_a_run_from_step_1_to_step_7_in_the_browser(
         assert new_ssids > 0
         page.check("#confirm-preview")
         page.click("#apply-extract-form button[data-event=apply_extract]")
-        assert "SSID Extract applied" in _flash(page)
+        _flashed(page, "SSID Extract applied")
         expect(page.locator("code[data-run-state]")).to_have_text("extract_loaded")
 
         # History, as the auditor sees it.

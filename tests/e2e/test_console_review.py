@@ -121,11 +121,12 @@ def test_decisions_move_on_warn_about_mids_and_resume_where_the_review_stopped(
     assert f"the SSID selected is already held by local student {held[mid.ssid]}" in answer.get_data(as_text=True)
 
     # An SSID that is not one of the student's candidates is refused: no decision is recorded.
-    refused = admin.post(f"/admin/review/{run.id}/decide", {"local_id": second, "decision": "select", "ssid": "1234567890"}, follow=True)
+    undecided = next(i for i in order if MatchDecisionRow.get_or_none(MatchDecisionRow.local_id == i) is None)
+    refused = admin.post(f"/admin/review/{run.id}/decide", {"local_id": undecided, "decision": "select", "ssid": "1234567890"}, follow=True)
     assert text_of(refused.get_data(as_text=True), "div", class_="alert-danger").endswith(
-        f"student {second}: the SSID selected is not one of the student's candidates"
+        f"student {undecided}: the SSID selected is not one of the student's candidates"
     )
-    assert MatchDecisionRow.get_or_none(MatchDecisionRow.local_id == second) is None
+    assert MatchDecisionRow.get_or_none(MatchDecisionRow.local_id == undecided) is None
 
 
 def test_toggles_show_guardians_addresses_and_language(admin: Signed, sandbox: Sandbox, tmp_path: Path) -> None:
