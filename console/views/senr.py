@@ -31,6 +31,7 @@ from workflows.services_request import create_request
 __all__ = ["SenrView", "StudentLine", "LEFT_OUT_BY_SELECTION"]
 
 PER_PAGE = 100
+LISTED = 1000  # students listed before "and N more" (a large district's first request is long)
 WARNINGS_SHOWN = 10  # flashed messages travel in the session cookie: keep them few
 
 LEFT_OUT_BY_SELECTION = "left out by the KEEP or SKIP selection"
@@ -144,6 +145,7 @@ class SenrView(GuardedView):
             included=included,
             excluded=excluded,
             reasons=[r.text for r in ExclusionReason],
+            shown=LISTED,
             steps=match_request_steps(kept.name) if kept is not None else None,
         )
 

@@ -12,7 +12,7 @@ from typing import Any
 from flask import current_app, request
 from flask_admin import BaseView
 
-from console.views.workflow_support import current_run, step_buttons, workflow_store
+from console.views.workflow_support import STATE_LABELS, current_run, step_buttons, workflow_store
 from domain.runs import FileKind, GeneratedFile, Run, RunState
 from workflows.run_machine import TRANSITIONS
 from workflows.services_run import run_status
@@ -30,15 +30,7 @@ TABS: tuple[tuple[str, str], ...] = (
 )
 """The tabs of the Identifiers page, in order (endpoint, label)."""
 
-STEPPER_STATES: tuple[tuple[RunState, str], ...] = (
-    (RunState.NEW, "Run started"),
-    (RunState.MIDS_RESOLVED, "MIDs resolved"),
-    (RunState.SENR_CREATED, "SENR created"),
-    (RunState.RESULTS_LOADED, "Match results loaded"),
-    (RunState.ALL_CONFIRMED, "All confirmed"),
-    (RunState.UPDATED, "Updated SENR created"),
-    (RunState.EXTRACT_LOADED, "SSID Extract loaded"),
-)
+STEPPER_STATES: tuple[tuple[RunState, str], ...] = tuple(STATE_LABELS.items())
 """The states of a run in workflow order, as the stepper names them."""
 
 

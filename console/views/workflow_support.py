@@ -26,7 +26,7 @@ from store.database import database_proxy
 from store.settings import read_settings
 from store.workflow_store import DatabaseWorkflowStore
 from workflows.guards import ConfirmFacts, ExtractFacts, guard_reason
-from workflows.run_machine import order_reason
+from workflows.run_machine import TRANSITIONS, order_reason
 from workflows.services_extract import pending_extract
 from workflows.services_run import settings_problem
 from workflows.stepping import Actor
@@ -34,6 +34,7 @@ from workflows.stepping import Actor
 __all__ = [
     "Upload",
     "StepButton",
+    "STATE_LABELS",
     "STEP_LABELS",
     "workflow_store",
     "acting",
@@ -44,6 +45,17 @@ __all__ = [
     "count_lines",
     "step_buttons",
 ]
+
+STATE_LABELS: dict[RunState, str] = {
+    RunState.NEW: "Run started",
+    RunState.MIDS_RESOLVED: "MIDs resolved",
+    RunState.SENR_CREATED: "SENR created",
+    RunState.RESULTS_LOADED: "Match results loaded",
+    RunState.ALL_CONFIRMED: "All confirmed",
+    RunState.UPDATED: "Updated SENR created",
+    RunState.EXTRACT_LOADED: "SSID Extract loaded",
+}
+"""The states of the main line in workflow order, as the stepper names them."""
 
 STEP_LABELS: dict[RunEvent, str] = {
     RunEvent.RESOLVE_MIDS: "MIDs resolved",
@@ -148,11 +160,23 @@ def _cheap_guard(event: RunEvent, run: Run, store: DatabaseWorkflowStore) -> str
     return None
 
 
+def _out_of_order(event: RunEvent, state: RunState) -> str | None:
+    """Why ``event`` cannot happen yet (or any more), in the stepper's words; ``None`` when it can."""
+    reason = order_reason(event, state)
+    if reason is None or state is RunState.CANCELLED or event is RunEvent.CANCEL:
+        return reason  # "the run is cancelled", "an applied run cannot be cancelled"
+    sources, dest = TRANSITIONS[event]
+    order = list(STATE_LABELS)
+    if order.index(state) >= order.index(dest):
+        return f"already done (the run is at “{STATE_LABELS[state]}”)"
+    return f"the run must first reach “{STATE_LABELS[sources[0]]}”; it is at “{STATE_LABELS[state]}”"
+
+
 def step_buttons(run: Run) -> Iterator[StepButton]:
     """Every action of the run in workflow order, each with the reason it would be refused now."""
     store = workflow_store()
     for event in RunEvent:
-        reason = order_reason(event, run.state) or _cheap_guard(event, run, store)
+        reason = _out_of_order(event, run.state) or _cheap_guard(event, run, store)
         yield StepButton(event, STEP_LABELS[event], reason)
 
 

@@ -16,7 +16,7 @@ from flask import Flask
 
 from domain.runs import RunState
 from tests.e2e.conftest import Sandbox, Signed, snapshot
-from tests.e2e.console_drive import drive_to, latest_run, load_extract_for_review
+from tests.e2e.console_drive import ORDER, drive_to, latest_run, load_extract_for_review
 from tests.e2e.console_html import Form, forms, inline_edits, links
 from tests.e2e.test_console_pages import IDENTIFIER_TABS, table_views
 
@@ -102,7 +102,10 @@ def test_every_admin_form_is_refused_to_the_auditor_and_without_a_token(
 def test_the_auditor_sees_no_form_but_sign_out_and_cannot_download_student_data(
     app: Flask, admin: Signed, auditor: Signed, sandbox: Sandbox, tmp_path: Path
 ) -> None:
-    drive_to(admin, sandbox, tmp_path, RunState.EXTRACT_LOADED)
+    for state in ORDER:  # the workflow pages change with the run's state
+        drive_to(admin, sandbox, tmp_path, state)
+        for page in (*IDENTIFIER_TABS, *OTHER_PAGES):
+            assert [f.action for f in forms(auditor.page(page))] == ["/logout"], (state.value, page)
     pages = _admin_pages(app, admin)
     exports = sorted(
         {href for page in pages for href in links(admin.page(page)) if "/export/" in href or href.endswith("/download")}
