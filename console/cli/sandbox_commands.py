@@ -7,12 +7,11 @@ use them to demonstrate and test the workflow, never as CALPADS data.
 from __future__ import annotations
 
 import datetime as dt
-import sys
 from pathlib import Path
 
 import click
 
-from console.cli.common import CliContext, common_options
+from console.cli.common import CliContext, common_options, counting_bar
 from domain.errors import DomainError
 from seed.demo import generate_district
 from seed.sandbox import (
@@ -20,15 +19,17 @@ from seed.sandbox import (
     SandboxError,
     init_population,
     match_file,
+    open_sandbox,
     post_file,
     write_extract,
     write_ods_download,
     write_replacement_extract,
 )
 from seed.sandbox_extracts import ExtractSummary
+from seed.sandbox_models import StateStudent
 from store.errors import StoreError
 
-__all__ = ["COMMANDS"]
+__all__ = ["COMMANDS", "rebuild_population", "sandbox_is_empty"]
 
 _EXPECTED = (DomainError, SandboxError, StoreError, OSError)
 _DATE = click.DateTime(formats=["%Y-%m-%d"])
@@ -62,6 +63,20 @@ def sandbox_group() -> None:
     """
 
 
+def rebuild_population(ctx: CliContext, students: int, seed: int, today: dt.date) -> tuple[int, str]:
+    """(Simulator) Replace the sandbox's statewide population with one consistent with the demo
+    district of ``students``, ``seed`` and ``today``; returns the SSIDs created and the LEA."""
+    district = generate_district(students, seed, today)
+    with ctx.refusing(*_EXPECTED), counting_bar(ctx, students, "statewide students (simulated CALPADS)") as bar:
+        return init_population(ctx.sandbox_url, district, bar), district.lea
+
+
+def sandbox_is_empty(ctx: CliContext) -> bool:
+    """Whether the sandbox of ``--sandbox-db`` has no statewide population yet."""
+    with ctx.refusing(*_EXPECTED), open_sandbox(ctx.sandbox_url):
+        return StateStudent.select().count() == 0
+
+
 @sandbox_group.command("populate")
 @click.option("--students", type=click.IntRange(min=0), default=2000, show_default=True, help="Demo district size.")
 @click.option("--seed", "seed", type=int, default=1, show_default=True, help="Same seed, same district.")
@@ -72,21 +87,8 @@ def populate_command(ctx: CliContext, students: int, seed: int, today: dt.dateti
 
     `ssid seed demo` does this too; use this to rebuild the sandbox alone.
     """
-    district = generate_district(students, seed, _today(today))
-    with ctx.refusing(*_EXPECTED):
-        if ctx.show_progress:
-            with click.progressbar(length=students, label="statewide students", file=sys.stderr) as bar:
-                done = 0
-
-                def advance(count: int) -> None:
-                    nonlocal done
-                    bar.update(count - done)
-                    done = count
-
-                created = init_population(ctx.sandbox_url, district, advance)
-        else:
-            created = init_population(ctx.sandbox_url, district)
-    ctx.emit({"ssids": created, "lea": district.lea}, f"simulated CALPADS: {created} statewide SSIDs for LEA {district.lea}")
+    created, lea = rebuild_population(ctx, students, seed, _today(today))
+    ctx.emit({"ssids": created, "lea": lea}, f"simulated CALPADS: {created} statewide SSIDs for LEA {lea}")
 
 
 @sandbox_group.command("match")

@@ -23,6 +23,14 @@ ROOT = Path(__file__).resolve().parents[2]
 TODAY = "2025-10-15"
 
 
+@pytest.fixture(autouse=True)
+def sandbox_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """`seed demo` also builds the simulated CALPADS: keep it out of the working directory."""
+    path = tmp_path / "sandbox.db"
+    monkeypatch.setenv("SSID_SANDBOX_DATABASE_URL", f"sqlite:///{path}")
+    return path
+
+
 def ssid(url: str, *args: str, stdin: str | None = None) -> Result:
     return CliRunner().invoke(main, [*args, "--db", url], input=stdin, catch_exceptions=False)
 
