@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 from pathlib import Path
 
 import peewee
 import pytest
 
-from domain.records import ReplacementRow, SelaRecord
+from domain.records import ReplacementRow
 from domain.runs import BatchKind, RunState
 from domain.values import CdsCode, LocalId, Ssid
 from domain.writers import write_replacements, write_sela
 from store.tables_batches import BatchChange, CalpadsHistory, Outbox
 from store.tables_product import RunTransition
 from store.tables_sis import LanguageStatus, Student
-from tests.integration.workflow_builder import RunBuilder, actor, snapshot
+from tests.integration.workflow_builder import RunBuilder, actor, sela_record, snapshot
 from workflows import services_replacement, services_run, services_sela
 from workflows.errors import StepRefused
 from workflows.local_check import local_issues
@@ -69,14 +68,11 @@ def test_replacement_moves_the_retired_ssid_to_old_state_id_and_undo_puts_it_bac
 
 
 def _replacement_file(builder: RunBuilder, rows: list[tuple[str, str, str]]) -> Path:
-    buffer = io.BytesIO()
-    write_replacements(
+    return builder.write(
+        "replacements.txt",
+        write_replacements,
         [ReplacementRow(n, LEA, CdsCode("6019715"), LocalId(l), Ssid(r), Ssid(s)) for n, (l, r, s) in enumerate(rows, 1)],
-        buffer,
     )
-    path = builder.out("replacements.txt")
-    path.write_bytes(buffer.getvalue())
-    return path
 
 
 def test_a_chain_of_replacements_is_applied_as_one_change_and_undone_exactly(builder: RunBuilder) -> None:
@@ -120,17 +116,7 @@ def test_a_replacement_file_of_another_lea_or_of_another_kind_is_refused_and_sto
 
 def _sela_file(builder: RunBuilder, records: list[tuple[str, str, str, str]]) -> Path:
     """A SELA ODS download (SELA-R) with (local id, SSID, ELAS, start) records."""
-    buffer = io.BytesIO()
-    write_sela(
-        [
-            SelaRecord("SELA-R", "", "", "1964212", "6019715", "2025-2026", ssid, "A", "B", "20150101", "F", local_id, elas, start, "01", "")
-            for local_id, ssid, elas, start in records
-        ],
-        buffer,
-    )
-    path = builder.out("sela.txt")
-    path.write_bytes(buffer.getvalue())
-    return path
+    return builder.write("sela.txt", write_sela, [sela_record(local_id, ssid, elas, start) for local_id, ssid, elas, start in records])
 
 
 def test_sela_import_sets_new_el_and_ifep_and_undo_restores(builder: RunBuilder) -> None:

@@ -4,7 +4,6 @@ the run's state and every table as they were (a refused run step only adds its h
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,13 +13,12 @@ import pytest
 from click.testing import CliRunner
 
 from console.cli import main
-from domain.records import SelaRecord
 from domain.runs import RunState
 from domain.writers import write_sela
 from seed.sandbox import match_file, write_ods_download
 from store.database import database_proxy
 from store.tables_product import RunTransition
-from tests.integration.workflow_builder import NOW, TODAY, RunBuilder, actor, history_rows, snapshot
+from tests.integration.workflow_builder import NOW, TODAY, RunBuilder, actor, history_rows, sela_record, snapshot
 from workflows import services_extract, services_ods, services_replacement, services_results, services_sela
 from workflows.errors import StepRefused
 
@@ -42,15 +40,7 @@ class Load:
 
 def _sela(builder: RunBuilder) -> Path:
     students = [s.student for s in builder.district.students()][:4]
-    records = [
-        SelaRecord("SELA-R", "", "", "1964212", "6019715", "2025-2026", s.ssid or "", "A", "B", "20150101", "F", s.local_id, "EL", "20250820", "01", "")
-        for s in students
-    ]
-    buffer = io.BytesIO()
-    write_sela(records, buffer)
-    path = builder.out("sela.txt")
-    path.write_bytes(buffer.getvalue())
-    return path
+    return builder.write("sela.txt", write_sela, [sela_record(s.local_id, s.ssid or "", "EL", "20250820") for s in students])
 
 
 def _replacements(builder: RunBuilder) -> Path:

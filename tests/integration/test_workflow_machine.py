@@ -15,7 +15,7 @@ from domain.runs import RunEvent, RunState
 from domain.values import LocalId
 from seed.sandbox import match_file, write_extract
 from store.tables_product import RunTransition
-from tests.integration.workflow_builder import NOW, TODAY, RunBuilder, actor, history_rows, snapshot
+from tests.integration.workflow_builder import NOW, TODAY, RunBuilder, actor, history_rows, last_history, snapshot
 from workflows import services_extract, services_request, services_results, services_run
 from workflows.errors import StepRefused
 from workflows.run_machine import TRANSITIONS
@@ -124,7 +124,7 @@ def test_every_event_from_every_state(database: peewee.Database, tmp_path: Path,
         fire()
         assert builder.store.get_run(run).state is _expected(state, event)  # type: ignore[union-attr]
         if event != "decide":  # decisions have their own log, not the run's history
-            last = RunTransition.select().order_by(RunTransition.id.desc()).get()
+            last = last_history()
             assert (last.event, last.accepted, last.actor) == (event, True, "ana")
         return
 
@@ -135,7 +135,7 @@ def test_every_event_from_every_state(database: peewee.Database, tmp_path: Path,
     assert builder.store.get_run(run).state is state  # type: ignore[union-attr]
     assert snapshot(skip=(RunTransition,)) == before
     assert history_rows() == [*history, (event, state.value, None, False, reason)]
-    last = RunTransition.select().order_by(RunTransition.id.desc()).get()
+    last = last_history()
     assert (last.run_id, last.actor) == (run, "ana")
 
 

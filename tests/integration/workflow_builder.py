@@ -8,26 +8,31 @@ do not depend on when the tests run.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+import io
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO, TypeVar
 
 import peewee
 
 from domain.model import DecisionKind
+from domain.records import SelaRecord
 from domain.runs import RunState
-from domain.values import LocalId
+from domain.values import LocalId, Ssid
 from seed.demo import DemoDistrict, generate_district
 from seed.demo_load import load_demo
 from seed.sandbox import init_population, match_file, post_file, write_extract, write_replacement_extract
+from store.bulk import tuples
 from store.schema import ALL_TABLES
 from store.tables_product import RunTransition
 from store.workflow_store import DatabaseWorkflowStore
 from workflows import services_extract, services_request, services_results, services_run
 from workflows.stepping import Actor
 
-__all__ = ["TODAY", "NOW", "actor", "Snapshot", "snapshot", "RunBuilder", "STATE_ORDER"]
+__all__ = ["TODAY", "NOW", "actor", "Snapshot", "snapshot", "history_rows", "last_history", "sela_record", "RunBuilder", "STATE_ORDER"]
+
+R = TypeVar("R")
 
 TODAY = dt.date(2025, 10, 15)
 NOW = dt.datetime(2025, 10, 15, 19, 30, tzinfo=dt.UTC)
@@ -36,6 +41,13 @@ NOW = dt.datetime(2025, 10, 15, 19, 30, tzinfo=dt.UTC)
 def actor(name: str = "maria", at: dt.datetime = NOW) -> Actor:
     """An acting user whose clock always reads ``at``."""
     return Actor(name, clock=lambda: at)
+
+
+def sela_record(local_id: str, ssid: str, elas: str, start: str) -> SelaRecord:
+    """A SELA ODS download record (``SELA-R``) of the demo LEA for one student."""
+    return SelaRecord(
+        "SELA-R", "", "", "1964212", "6019715", "2025-2026", ssid, "A", "B", "20150101", "F", local_id, elas, start, "01", ""
+    )
 
 
 Snapshot = dict[str, list[tuple[Any, ...]]]
@@ -48,14 +60,21 @@ def snapshot(*, skip: tuple[type[peewee.Model], ...] = ()) -> Snapshot:
         if table in skip:
             continue
         key: Any = table._meta.primary_key
-        taken[table._meta.table_name] = [tuple(row) for row in table.select().order_by(key).tuples()]
+        taken[table._meta.table_name] = list(tuples(table.select().order_by(key)))
     return taken
 
 
 def history_rows() -> list[tuple[Any, ...]]:
     """The run history table's rows (event, source, dest, accepted, reason), in order."""
     t = RunTransition
-    return list(t.select(t.event, t.source, t.dest, t.accepted, t.reason).order_by(t.id).tuples())
+    return list(tuples(t.select(t.event, t.source, t.dest, t.accepted, t.reason).order_by(t.id)))
+
+
+def last_history() -> RunTransition:
+    """The newest row of the run history table."""
+    key: Any = RunTransition._meta.primary_key
+    row: RunTransition = RunTransition.select().order_by(key.desc()).get()
+    return row
 
 
 STATE_ORDER = (
@@ -92,7 +111,15 @@ class RunBuilder:
     def out(self, name: str) -> Path:
         return self.folder / name
 
-    def decide_all(self, choose: Callable[[LocalId, list[str]], tuple[DecisionKind, str | None]] | None = None) -> None:
+    def write(self, name: str, writer: Callable[[Iterable[R], BinaryIO], int], records: Iterable[R]) -> Path:
+        """A file ``name`` in the test's folder, written by a domain writer."""
+        buffer = io.BytesIO()
+        writer(records, buffer)
+        path = self.out(name)
+        path.write_bytes(buffer.getvalue())
+        return path
+
+    def decide_all(self, choose: Callable[[LocalId, list[Ssid]], tuple[DecisionKind, Ssid | None]] | None = None) -> None:
         """Decide every requested student: the best candidate when there is one, else New SSID."""
         candidates = self.store.candidates(self.run_id)
         for local_id in sorted(self.store.requested_ids(self.run_id)):
@@ -100,7 +127,7 @@ class RunBuilder:
             kind, ssid = choose(local_id, ssids) if choose else (
                 (DecisionKind.SELECT, ssids[0]) if ssids else (DecisionKind.NEW_SSID, None)
             )
-            services_results.decide(self.store, self.run_id, local_id, kind, actor("jose"), ssid)  # type: ignore[arg-type]
+            services_results.decide(self.store, self.run_id, local_id, kind, actor("jose"), ssid)
 
     def step(self, state: RunState) -> None:
         """Take the one step that enters ``state`` from the state before it."""
