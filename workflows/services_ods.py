@@ -6,7 +6,8 @@ An audit is a batch of no run with its own machine (:func:`workflows.batch_machi
 1. ``loaded`` — :func:`load_ods_audit`: the ten-year SSID Enrollment ODS Download is streamed
    and compared with the local current-year enrollments (domain.planning.ods) before anything is
    written; the audit keeps the records it would send (deletes with their reasons, replaces,
-   adds) and the students left to the SSID workflow because they have no SSID.
+   adds) and the students left to the SSID workflow because they have no SSID (or still hold one
+   a loaded Replacement SSIDs Extract retired).
 2. ``evaluated`` — :func:`evaluate_ods_audit`: a person reviewed the deletes
    (:func:`ods_audit_review` lists them) and the records pass local pre-validation.
 3. ``files_created`` — :func:`create_ods_files`: one SENR file per kind in posting order
@@ -20,11 +21,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from domain.errors import TranslationMissing, WriteRefused
+from domain.model import Student
 from domain.planning.ods import DeleteReason, OdsPlan, plan_ods_reconciliation
 from domain.planning.translation import CodeTranslator
 from domain.readers import open_ods_senr
@@ -150,8 +152,16 @@ def plan_ods_audit(
     today = _today(actor)
     translate = CodeTranslator(store.code_translations())
 
+    retired = store.retired_ssids()
+
+    def students() -> Iterator[Student]:
+        # A student still holding an SSID CALPADS retired is left alone like one without SSID:
+        # CALPADS knows the child under the replacement (apply the Replacement SSIDs first).
+        for student in store.iter_students():
+            yield replace(student, ssid=None) if student.ssid in retired else student
+
     def plan(ods: Iterable[OdsSenrRecord]) -> OdsPlan:
-        return plan_ods_reconciliation(ods, store.iter_students(), year=year, lea=lea, today=today, translate=translate)
+        return plan_ods_reconciliation(ods, students(), year=year, lea=lea, today=today, translate=translate)
 
     try:
         read, planned = read_planned(path, name, open_ods_senr, plan, progress)

@@ -14,6 +14,7 @@ import sys
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import click
@@ -21,6 +22,7 @@ import click
 __all__ = [
     "CliContext",
     "counting_bar",
+    "existing_file",
     "Refusal",
     "common_options",
     "DEFAULT_DATABASE_URL",
@@ -71,6 +73,13 @@ class CliContext:
             yield
         except errors as exc:
             raise Refusal(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from exc
+
+
+def existing_file(path: Path) -> Path:
+    """``path`` if it is a readable file; else a refusal naming it (one line, exit 2)."""
+    if not path.is_file():
+        raise Refusal(f"{path}: no such file")
+    return path
 
 
 @contextmanager

@@ -45,7 +45,7 @@ def _note_review(review: OdsAuditReview) -> None:
         note(f"ODS audit {audit}: ... and {len(review.delete_list) - LISTED_LIMIT} more deletes (`ssid ods show {audit}`)")
     if review.without_ssid:
         note(
-            f"ODS audit {audit}: {len(review.without_ssid)} students without SSID left to the SSID workflow: "
+            f"ODS audit {audit}: {len(review.without_ssid)} students without a usable SSID left to the SSID workflow: "
             + ", ".join(review.without_ssid[:LISTED_LIMIT])
         )
     for warning in review.warnings[:LISTED_LIMIT]:

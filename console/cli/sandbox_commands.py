@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from console.cli.common import CliContext, common_options, counting_bar
+from console.cli.common import CliContext, common_options, counting_bar, existing_file
 from domain.errors import DomainError
 from seed.demo import generate_district
 from seed.sandbox import (
@@ -33,7 +33,7 @@ __all__ = ["COMMANDS", "rebuild_population", "sandbox_is_empty"]
 
 _EXPECTED = (DomainError, SandboxError, StoreError, OSError)
 _DATE = click.DateTime(formats=["%Y-%m-%d"])
-_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
+_FILE = click.Path(dir_okay=False, path_type=Path)
 _DIR = click.Path(file_okay=False, path_type=Path)
 
 
@@ -98,7 +98,7 @@ def populate_command(ctx: CliContext, students: int, seed: int, today: dt.dateti
 def match_command(ctx: CliContext, file: Path, out_dir: Path) -> None:
     """(Simulator) SSID Matching Tool: write match results (CSV) for an SENR request FILE."""
     with ctx.refusing(*_EXPECTED):
-        summary = match_file(ctx.sandbox_url, file, out_dir)
+        summary = match_file(ctx.sandbox_url, existing_file(file), out_dir)
     ctx.emit(
         {"file": str(summary.file), "students": summary.students, "candidates": summary.candidates},
         f"simulated match results: {summary.file} ({summary.students} students, {summary.candidates} candidates)",
@@ -117,7 +117,7 @@ def post_command(ctx: CliContext, file: Path, report_dir: Path | None, today: dt
     """
     with ctx.refusing(*_EXPECTED):
         try:
-            summary = post_file(ctx.sandbox_url, file, today=_today(today))
+            summary = post_file(ctx.sandbox_url, existing_file(file), today=_today(today))
         except PostingRefused as refused:
             if report_dir is not None:
                 report_dir.mkdir(parents=True, exist_ok=True)

@@ -12,7 +12,7 @@ from typing import Protocol
 
 import click
 
-from console.cli.common import CliContext, Refusal, common_options
+from console.cli.common import CliContext, common_options, existing_file
 from console.cli.db_commands import open_district_database
 from domain.runs import Batch
 from store.workflow_store import DatabaseWorkflowStore
@@ -64,13 +64,6 @@ def progress_for(ctx: CliContext, path: Path, label: str) -> Iterator[Progress |
         return
     with click.progressbar(length=count_lines(path), label=label, file=sys.stderr) as bar:
         yield bar.update
-
-
-def existing_file(path: Path) -> Path:
-    """``path`` if it is a readable file; else a refusal naming it."""
-    if not path.is_file():
-        raise Refusal(f"{path}: no such file")
-    return path
 
 
 out_dir_option = click.option(

@@ -108,3 +108,18 @@ def test_the_audit_needs_the_lea_and_year_and_a_download(district: RunBuilder) -
     assert wrong.value.reason.endswith("expected SENR ODS download, found SENR")
     assert snapshot(skip=(RunTransition,)) == before
     assert store.batches(BatchKind.ODS_AUDIT) == []
+
+
+def test_a_student_holding_a_retired_ssid_is_left_out_until_the_replacement_is_applied(
+    database: peewee.Database, tmp_path: Path
+) -> None:
+    builder = RunBuilder(database, tmp_path, students=60)
+    builder.to(RunState.EXTRACT_LOADED)
+    retired = builder.district.student(2).student.local_id
+    before = services_ods.load_ods_audit(builder.store, _download(builder, "ods"), actor())
+    assert retired in {d.local_id for d in before.delete_list}  # CALPADS' record under the replacement SSID
+    services_replacement.load_replacements(builder.store, builder.files["replacements"], actor())
+    after = services_ods.load_ods_audit(builder.store, _download(builder, "ods2"), actor())
+    assert retired not in {d.local_id for d in after.delete_list}
+    assert retired in after.without_ssid
+    assert after.adds == before.adds - 1
