@@ -17,13 +17,14 @@ from store.students import count_students
 __all__ = ["COMMANDS"]
 
 
-def _load(ctx: CliContext, students: int, seed: int, today: dt.date) -> DemoCounts:
+def _load(ctx: CliContext, students: int, seed: int, today: dt.date, *, sandbox: bool = True) -> DemoCounts:
     """Load the demo district, then (re)build the simulated CALPADS population consistent with it."""
     district = generate_district(students, seed, today)
     fresh = count_students() == 0
     with counting_bar(ctx, students, "demo students") as bar:
         counts = load_demo(district, fresh=fresh, progress=bar)
-    rebuild_population(ctx, students, seed, today)
+    if sandbox:
+        rebuild_population(ctx, students, seed, today)
     return counts
 
 
@@ -39,14 +40,16 @@ def seed_group() -> None:
 @click.option("--students", type=click.IntRange(min=0), default=2000, show_default=True, help="How many students.")
 @click.option("--seed", "seed", type=int, default=1, show_default=True, help="Same seed, same district.")
 @click.option("--today", type=_TODAY, default=None, help="Date the district is generated for (default: today).")
+@click.option("--no-sandbox", is_flag=True, help="Leave the simulated CALPADS (--sandbox-db) as it is.")
 @common_options
-def demo_command(ctx: CliContext, students: int, seed: int, today: dt.datetime | None) -> None:
+def demo_command(ctx: CliContext, students: int, seed: int, today: dt.datetime | None, no_sandbox: bool) -> None:
     """Load the demo district (schools, settings, demo users, students) into the database.
 
-    The CALPADS sandbox (--sandbox-db) gets a statewide population consistent with it.
+    The CALPADS sandbox (--sandbox-db) gets a statewide population consistent with it
+    (unless --no-sandbox).
     """
     open_district_database(ctx)
-    counts = _load(ctx, students, seed, today.date() if today else dt.date.today())
+    counts = _load(ctx, students, seed, today.date() if today else dt.date.today(), sandbox=not no_sandbox)
     ctx.emit({"students": counts.students, "schools": counts.schools}, f"{counts.students} students, {counts.schools} schools")
 
 

@@ -123,6 +123,7 @@ def test_the_whole_workflow_through_the_command_line(database_url: str, tmp_path
 
     # -- Step 2 at CALPADS (simulated), Step 3: load, decide -------------------------------------------
     matched = ssid.ok("sandbox", "match", str(request), "--out", str(out), keys={"file", "students", "candidates"})
+    assert matched["candidates"] > 0  # seed demo built the simulated CALPADS too
     results = Path(matched["file"])
     loaded = ssid.ok("run", "load-results", "1", str(results), keys={*RUN_KEYS, "students", "candidates"}, who="jose")
     assert (loaded["state"], loaded["students"], loaded["candidates"]) == ("results_loaded", len(requested), matched["candidates"])
@@ -170,7 +171,7 @@ def test_the_whole_workflow_through_the_command_line(database_url: str, tmp_path
     assert (posted["posted"], posted["errors"]) == (len(sent), 0)
     assert posted["new_ssids"] == sum(1 for kind, _ in decisions.values() if kind == "new_ssid")
     extract = Path(ssid.ok("sandbox", "extract", "--out", str(out), keys=FILE_KEYS)["file"])
-    rows = {row.local_id: row for row in open_ssid_extract(extract)}
+    rows: dict[str, ExtractRow] = {row.local_id: row for row in open_ssid_extract(extract)}
 
     # -- Step 7: load, preview, apply; every decided student checked -----------------------------------
     before = {local_id: ssid.student(local_id) for local_id in decisions}

@@ -158,4 +158,4 @@ def test_a_mail_server_that_refuses_does_not_undo_the_apply(builder: RunBuilder,
     services_extract.apply_extract(builder.store, builder.run_id, actor("ana"))
     assert builder.store.get_run(builder.run_id).state is RunState.EXTRACT_LOADED  # type: ignore[union-attr]
     [kept] = Outbox.select()
-    assert kept.sent_at is None and kept.error.startswith("ConnectionRefusedError")
+    assert kept.sent_at is None and str(kept.error).startswith("ConnectionRefusedError")
