@@ -27,7 +27,7 @@ from console.cli.workflow_cli import (
     refused,
     workflow_store,
 )
-from domain.runs import OdsAuditState
+from domain.runs import BatchKind, OdsAuditState
 from store.workflow_store import DatabaseWorkflowStore
 from workflows import services_ods, services_sela
 from workflows.services_ods import OdsAuditReview
@@ -106,8 +106,25 @@ def audit_command(ctx: CliContext, file: Path, out_dir: Path, sela_file: Path | 
     }
     human = f"ODS audit {kept.audit.id}: {kept.deletes} deletes, {kept.replaces} replaces, {kept.adds} adds"
     if review:
-        human += f"; review it, then `ssid ods create-files {kept.audit.id} --out DIR`"
+        note(f"ODS audit {kept.audit.id} kept for review: `ssid ods show {kept.audit.id}`, then `ssid ods create-files {kept.audit.id}`")
     ctx.emit(result, "\n".join([human, *files]))
+
+
+@ods_group.command("list")
+@common_options
+def list_command(ctx: CliContext) -> None:
+    """Every ODS audit, newest first: its number, state, file and counts."""
+    store = workflow_store(ctx)
+    audits = [
+        {"audit": a.id, "state": a.state, "file": a.file_name, "loaded_at": a.loaded_at.isoformat(), "loaded_by": a.loaded_by,
+         **{key: a.counts.get(key, 0) for key in ("adds", "replaces", "deletes")}}
+        for a in store.batches(BatchKind.ODS_AUDIT)
+    ]
+    human = "\n".join(
+        f"ODS audit {a['audit']} ({a['state']}): {a['file']}, {a['deletes']} deletes, {a['replaces']} replaces, {a['adds']} adds"
+        for a in audits
+    )
+    ctx.emit({"audits": audits}, human or "no ODS audit yet")
 
 
 @ods_group.command("show")

@@ -103,9 +103,12 @@ def test_commands_refuse_a_database_without_schema(database_url: str) -> None:
     assert (refused.exit_code, refused.stderr) == (2, "ssid: the database has no tables yet: run `ssid db init` first\n")
 
 
-def test_demo_setup_creates_once_then_leaves_the_database_alone(database_url: str) -> None:
+def test_demo_setup_creates_once_then_leaves_the_database_alone(database_url: str, tmp_path: Path) -> None:
     assert ok(database_url, "demo-setup", "--students", "30") == {"created": True, "students": 30}
     assert ok(database_url, "demo-setup", "--students", "30") == {"created": False, "students": 30}
+    # The simulated CALPADS was populated with it: its SSID Extract lists the district's students.
+    extract = ok(database_url, "sandbox", "extract", "--out", str(tmp_path / "extract"))
+    assert extract["records"] > 20
 
 
 @pytest.mark.slow

@@ -158,6 +158,9 @@ def test_the_whole_workflow_through_the_command_line(database_url: str, tmp_path
     for local_id in requested[len(first_half):]:  # `changed` gets its final decision in one of the two loops
         decide(local_id, *decisions[local_id])
     assert ssid.ok("run", "confirm", "1", keys=RUN_KEYS, who="jose")["state"] == "all_confirmed"
+    status = ssid.ok("run", "status", "1", keys={*RUN_KEYS, "requested", "decided", "candidates"})
+    assert status == {"run": 1, "state": "all_confirmed", "requested": len(requested), "decided": len(requested),
+                      "candidates": matched["candidates"]}
     assert "decide needs a run in state results_loaded" in ssid.refused("run", "decide", "1", changed, "--new", who="jose")
 
     # -- Step 4, Steps 5-6 at CALPADS (simulated) -----------------------------------------------------
@@ -213,6 +216,8 @@ def test_the_whole_workflow_through_the_command_line(database_url: str, tmp_path
     table = ssid("run", "history", "1", "--csv")
     assert table.stdout.splitlines()[0] == "at,actor,event,source,dest,accepted,reason"
     assert len(table.stdout.splitlines()) == len(history) + 1
+
+    assert ssid.refused("run", "cancel", "1", who="ana") == "the run's SSID Extract was applied; an applied run cannot be cancelled"
 
     # -- undo: every field back -------------------------------------------------------------------------
     restored = ssid.ok("run", "undo-extract", "1", keys={"run", "restored"}, who="ana")["restored"]
