@@ -192,18 +192,19 @@ def check_pre_validation(planned: PlannedOdsAudit) -> None:
     _refuse_errors(errors, OdsAuditEvent.EVALUATE.value)
 
 
-def _item(number: int, kind: str, record: SenrRecord, reason: DeleteReason | None = None) -> PreviewItem:
+def _item(kind: str, record: SenrRecord, reason: DeleteReason | None = None) -> PreviewItem:
+    """An audit line keeping its SENR record (and a delete's reason) as JSON; numbered later."""
     detail: dict[str, str] = {"senr": _SEP.join(record.values())}
     if reason is not None:
         detail["reason"] = reason.value
-    return PreviewItem(number, record.local_student_id, kind, False, (), json.dumps(detail))
+    return PreviewItem(0, record.local_student_id, kind, False, (), json.dumps(detail))
 
 
 def _items(plan: OdsPlan) -> list[PreviewItem]:
     """The audit's lines in posting order (numbered from 1), then the students without SSID."""
-    items = [_item(0, "delete", d.record, d.reason) for d in plan.deletes]
-    items += [_item(0, "replace", r) for r in plan.replaces]
-    items += [_item(0, "add", a) for a in plan.adds]
+    items = [_item("delete", d.record, d.reason) for d in plan.deletes]
+    items += [_item("replace", r) for r in plan.replaces]
+    items += [_item("add", a) for a in plan.adds]
     items += [PreviewItem(0, local_id, WITHOUT_SSID, False) for local_id in plan.without_ssid]
     return [replace(item, line=number) for number, item in enumerate(items, start=1)]
 

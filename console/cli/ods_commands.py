@@ -1,4 +1,4 @@
-"""`ssid ods audit|show|create-files` (the SENR ODS audit) and `ssid sela load|apply|undo` (the SELA
+"""`ssid ods audit|list|show|create-files` (the SENR ODS audit) and `ssid sela load|apply|undo` (the SELA
 EL/IFEP import) — contract: shared/spec/cli.md.
 
 `ssid ods audit FILE --out DIR` does the whole audit for a scheduled job: it reads both files
@@ -30,6 +30,7 @@ from console.cli.workflow_cli import (
 from domain.runs import BatchKind, OdsAuditState
 from store.workflow_store import DatabaseWorkflowStore
 from workflows import services_ods, services_sela
+from workflows.files import check_out_dir
 from workflows.services_ods import OdsAuditReview
 from workflows.services_sela import PlannedSela
 from workflows.stepping import Actor
@@ -88,7 +89,9 @@ def audit_command(ctx: CliContext, file: Path, out_dir: Path, sela_file: Path | 
     actor = actor_of(ctx)
     existing_file(file)
     with refused(ctx):
-        # Both files are read and checked before anything is stored.
+        # The output folder and both files are checked before anything is stored.
+        if not review:
+            check_out_dir(out_dir)
         sela = _plan_sela(ctx, store, sela_file)
         with progress_for(ctx, file, "reading SENR ODS download") as progress:
             planned = services_ods.plan_ods_audit(store, file, actor, progress=progress)
