@@ -258,3 +258,10 @@ def test_the_whole_workflow_through_the_command_line(database_url: str, tmp_path
     again = ssid.ok("sandbox", "ods", "--out", str(out / "again"), keys=FILE_KEYS)
     second = ssid.ok("ods", "audit", again["file"], "--out", str(out / "ods2"), keys={"files", "adds", "replaces", "deletes", "sela_updates"})
     assert second == {"files": [], "adds": 0, "replaces": 0, "deletes": 0, "sela_updates": 0}
+
+    # -- the run is closed: a new one may start, and be cancelled; the replacement can be undone -------
+    assert ssid.ok("run", "start", keys=RUN_KEYS, who="maria") == {"run": 2, "state": "new"}
+    assert ssid.ok("run", "cancel", "2", keys=RUN_KEYS, who="maria") == {"run": 2, "state": "cancelled"}
+    assert ssid.refused("run", "cancel", "2", who="maria") == "the run is cancelled"
+    assert ssid.ok("replacement", "undo", batch, keys={"batch", "restored"}, who="ana") == {"batch": int(batch), "restored": 2}
+    assert ssid.student(retired.student.local_id)["ssid"] == retired.retired_ssid
