@@ -339,7 +339,7 @@ class DatabaseWorkflowStore:
     def set_batch_state(self, batch_id: int, old: str, new: str, at: dt.datetime, actor: str) -> bool:
         b = tb.Batch
         changes: dict[Any, Any] = {b.state: new, b.version: b.version + 1}
-        if new == "applied":
+        if new in ("applied", "files_created"):  # an ODS audit's files are what "applying" it means
             changes.update({b.applied_at: at, b.applied_by: actor})
         elif new == "undone":
             changes.update({b.undone_at: at, b.undone_by: actor})

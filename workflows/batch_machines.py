@@ -36,7 +36,7 @@ class BatchEvent(Enum):
 
 
 class OdsAuditEvent(Enum):
-    """Events of an SENR ODS audit."""
+    """Events of an SENR ODS audit: a person evaluated the audit (reviewed its deletes), its files were written."""
 
     EVALUATE = "evaluate"
     CREATE_FILES = "create_files"
@@ -60,7 +60,12 @@ E = TypeVar("E", bound=Enum)
 S = TypeVar("S", bound=Enum)
 
 _DONE_WORDS: Mapping[str, str] = MappingProxyType(
-    {"applied": "was already applied", "undone": "was undone", "files_created": "already has its files"}
+    {
+        "applied": "was already applied",
+        "undone": "was undone",
+        "evaluated": "was already evaluated",
+        "files_created": "already has its files",
+    }
 )
 
 
@@ -109,6 +114,6 @@ def batch_machine(state: BatchState, what: str = "batch") -> SmallMachine[BatchE
     return SmallMachine(what, BATCH_TRANSITIONS, BatchState, state)
 
 
-def ods_audit_machine(state: OdsAuditState) -> SmallMachine[OdsAuditEvent, OdsAuditState]:
+def ods_audit_machine(state: OdsAuditState, what: str = "ODS audit") -> SmallMachine[OdsAuditEvent, OdsAuditState]:
     """The machine of an SENR ODS audit in ``state``."""
-    return SmallMachine("ODS audit", ODS_AUDIT_TRANSITIONS, OdsAuditState, state)
+    return SmallMachine(what, ODS_AUDIT_TRANSITIONS, OdsAuditState, state)

@@ -1,36 +1,60 @@
-"""What every loaded batch shares (SSID Extract, Replacement SSIDs, SELA import): reading the
-file whole before anything is written, keeping its preview, applying it, undoing it.
+"""What every loaded batch shares (SSID Extract, Replacement SSIDs, SELA import, ODS audit):
+reading the file whole before anything is written, keeping its preview, applying it, undoing it.
 
 Apply and undo run inside the caller's transaction: the batch moves by compare-and-set on its
 state, a preview that no longer matches the students' current values is refused (load the file
-again), every changed field is journaled, and undo restores each from the journal.
+again), every changed field is journaled, and undo restores each from the journal. Batches that
+belong to no run (Replacement SSIDs, SELA import) are loaded, applied and undone whole by
+:func:`load_file_batch`, :func:`apply_file_batch` and :func:`undo_file_batch`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from domain.errors import FileProblem
-from domain.runs import Batch, BatchKind, BatchState, CalpadsAction, CalpadsHistoryEntry, FileKind, PreviewItem
-from workflows.batch_machines import BatchEvent, batch_machine
+from domain.runs import (
+    Batch,
+    BatchKind,
+    BatchState,
+    CalpadsAction,
+    CalpadsHistoryEntry,
+    FileKind,
+    OdsAuditState,
+    PreviewItem,
+)
+from domain.values import CdsCode
+from workflows.batch_machines import BatchEvent, OdsAuditEvent, batch_machine, ods_audit_machine
 from workflows.errors import NotFound, StepRefused
 from workflows.files import Progress, counted, sha256_file
+from workflows.mail import send_apply_summary
 from workflows.ports import WorkflowStore
 from workflows.stepping import Actor
 
 __all__ = [
+    "ReadFile",
+    "AppliedBatch",
+    "read_planned",
     "read_whole",
+    "check_lea",
     "load_batch",
+    "load_file_batch",
+    "move_batch",
     "apply_batch",
+    "apply_file_batch",
     "undo_batch",
+    "undo_file_batch",
     "get_batch",
     "changed_students",
     "BATCH_FILE_KINDS",
+    "BATCH_TITLES",
 ]
 
 R = TypeVar("R")
+P = TypeVar("P")
 
 BATCH_FILE_KINDS: Mapping[BatchKind, FileKind] = {
     BatchKind.EXTRACT: FileKind.SSID_EXTRACT,
@@ -46,6 +70,69 @@ _WHAT = {
     BatchKind.ODS_AUDIT: "ODS audit",
 }
 
+BATCH_TITLES: Mapping[BatchKind, str] = {
+    BatchKind.EXTRACT: "SSID Extract",
+    BatchKind.REPLACEMENT: "Replacement SSIDs",
+    BatchKind.SELA_IMPORT: "SELA EL/IFEP import",
+    BatchKind.ODS_AUDIT: "SENR ODS audit",
+}
+"""What each kind of batch is called in messages and mail subjects."""
+
+
+@dataclass(frozen=True)
+class ReadFile:
+    """A file read whole: the name shown, its SHA-256 and how many lines it had."""
+
+    name: str
+    sha256: str
+    lines: int
+
+    @property
+    def as_tuple(self) -> tuple[str, str, int]:
+        return self.name, self.sha256, self.lines
+
+
+@dataclass(frozen=True)
+class AppliedBatch:
+    """An applied batch, how many students it changed, and its counts per ``table.field``."""
+
+    batch: Batch
+    updated: int
+    counts: Mapping[str, int]
+
+
+class _LeaRow(Protocol):
+    @property
+    def line(self) -> int: ...
+    @property
+    def reporting_lea(self) -> CdsCode: ...
+
+
+def read_planned(
+    path: Path,
+    name: str | None,
+    reader: Callable[[Path, str], Iterable[R]],
+    plan: Callable[[Iterable[R]], P],
+    progress: Progress | None = None,
+) -> tuple[ReadFile, P]:
+    """Stream a file's rows through ``plan`` before anything is written; a broken file (or a
+    :class:`FileProblem` the plan raises) is a refusal naming the file, line and field.
+    """
+    shown = name or path.name
+    lines = 0
+
+    def rows() -> Iterable[R]:
+        nonlocal lines
+        for row in counted(reader(path, shown), progress):
+            lines += 1
+            yield row
+
+    try:
+        planned = plan(rows())
+    except FileProblem as problem:
+        raise StepRefused(str(problem)) from None
+    return ReadFile(shown, sha256_file(path), lines), planned
+
 
 def read_whole(
     path: Path, name: str | None, reader: Callable[[Path, str], Iterable[R]], progress: Progress | None = None
@@ -53,12 +140,18 @@ def read_whole(
     """Read every row of a file before anything is written; a broken file is a refusal naming
     the file, line and field. Returns the name shown, the SHA-256 and the rows.
     """
-    shown = name or path.name
-    try:
-        rows = list(counted(reader(path, shown), progress))
-    except FileProblem as problem:
-        raise StepRefused(str(problem)) from None
-    return shown, sha256_file(path), rows
+    read, rows = read_planned(path, name, reader, list, progress)
+    return read.name, read.sha256, rows
+
+
+def check_lea(rows: Iterable[_LeaRow], lea: CdsCode | None, name: str) -> None:
+    """Refuse a CALPADS download of another LEA (field 1, Reporting LEA), naming the first such line."""
+    if lea is None:
+        return
+    for row in rows:
+        if row.reporting_lea != lea:
+            problem = FileProblem(name, row.line, f"LEA {row.reporting_lea} is not ours ({lea})", 1, "Reporting LEA")
+            raise StepRefused(str(problem))
 
 
 def changed_students(items: Iterable[PreviewItem]) -> int:
@@ -100,10 +193,19 @@ def get_batch(store: WorkflowStore, batch_id: int, kind: BatchKind) -> Batch:
     return batch
 
 
-def _move(store: WorkflowStore, batch: Batch, event: BatchEvent, actor: Actor) -> BatchState:
-    dest = batch_machine(BatchState(batch.state), f"{_WHAT[batch.kind]} {batch.id}").fire(event)
-    if not store.set_batch_state(batch.id, batch.state, dest.value, actor.now(), actor.name):
-        raise StepRefused(f"the {_WHAT[batch.kind]} {batch.id} changed meanwhile; look at it again", event.value)
+def move_batch(store: WorkflowStore, batch: Batch, event: BatchEvent | OdsAuditEvent, actor: Actor) -> str:
+    """Fire ``event`` on the batch's machine and move it by compare-and-set; returns the new state.
+
+    Refused when the machine does not allow the event from the batch's state, or when the batch
+    moved meanwhile (of two people applying it at once, exactly one succeeds).
+    """
+    what = f"{_WHAT[batch.kind]} {batch.id}"
+    if isinstance(event, OdsAuditEvent):
+        dest = ods_audit_machine(OdsAuditState(batch.state), what).fire(event).value
+    else:
+        dest = batch_machine(BatchState(batch.state), what).fire(event).value
+    if not store.set_batch_state(batch.id, batch.state, dest, actor.now(), actor.name):
+        raise StepRefused(f"the {what} changed meanwhile; look at it again", event.value)
     return dest
 
 
@@ -112,7 +214,7 @@ def apply_batch(store: WorkflowStore, batch: Batch, actor: Actor) -> Mapping[str
 
     Returns the counts of changed values per ``table.field`` and ``students``.
     """
-    _move(store, batch, BatchEvent.APPLY, actor)
+    move_batch(store, batch, BatchEvent.APPLY, actor)
     stale = store.stale_changes(batch.id)
     if stale:
         raise StepRefused(
@@ -132,7 +234,7 @@ def apply_batch(store: WorkflowStore, batch: Batch, actor: Actor) -> Mapping[str
 
 def undo_batch(store: WorkflowStore, batch: Batch, actor: Actor) -> int:
     """Undo an applied batch (inside the caller's transaction): every journaled field restored."""
-    _move(store, batch, BatchEvent.UNDO, actor)
+    move_batch(store, batch, BatchEvent.UNDO, actor)
     changed = store.changed_since_apply(batch.id)
     if changed:
         raise StepRefused(
@@ -149,3 +251,27 @@ def undo_batch(store: WorkflowStore, batch: Batch, actor: Actor) -> int:
     )
     return restored
 
+
+
+def load_file_batch(
+    store: WorkflowStore, kind: BatchKind, read: ReadFile, items: list[PreviewItem], counts: Mapping[str, int], actor: Actor
+) -> Batch:
+    """Keep a planned file of no run (Replacement SSIDs, SELA) as a batch, in one transaction."""
+    with store.atomic():
+        return load_batch(store, kind, read.as_tuple, items, counts, actor)
+
+
+def apply_file_batch(store: WorkflowStore, batch_id: int, kind: BatchKind, actor: Actor) -> AppliedBatch:
+    """Apply a loaded batch of no run in one transaction, then mail the summary of counts."""
+    batch = get_batch(store, batch_id, kind)
+    with store.atomic():
+        counts = apply_batch(store, batch, actor)
+    send_apply_summary(store, f"{BATCH_TITLES[kind]} applied (batch {batch.id})", counts, actor)
+    return AppliedBatch(store.get_batch(batch.id) or batch, counts.get("students", 0), counts)
+
+
+def undo_file_batch(store: WorkflowStore, batch_id: int, kind: BatchKind, actor: Actor) -> int:
+    """Undo an applied batch of no run in one transaction; returns how many fields were restored."""
+    batch = get_batch(store, batch_id, kind)
+    with store.atomic():
+        return undo_batch(store, batch, actor)

@@ -106,7 +106,7 @@ class WorkflowStore(Protocol):
 
     # -- the local duplicate check ---------------------------------------------------------
     def retired_ssids(self) -> set[Ssid]:
-        """SSIDs retired by applied (not undone) Replacement batches."""
+        """SSIDs that a loaded Replacement SSIDs batch retired (whether applied yet or not)."""
         ...
 
     def acknowledged_issues(self) -> set[str]: ...

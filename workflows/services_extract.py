@@ -16,7 +16,7 @@ from domain.planning.extract import ExtractChange, ExtractPlan, plan_extract
 from domain.planning.identity import FieldChange, IdentityField, lookup_by_local_id, lookup_by_ssid
 from domain.readers import open_ssid_extract
 from domain.runs import Batch, BatchKind, BatchState, FileKind, PreviewItem, Run, RunEvent, RunState
-from workflows.batches import apply_batch, changed_students, load_batch, read_whole, undo_batch
+from workflows.batches import apply_batch, changed_students, check_lea, load_batch, read_whole, undo_batch
 from workflows.errors import StepRefused
 from workflows.files import Progress
 from workflows.guards import ExtractFacts
@@ -98,6 +98,7 @@ def load_extract(
 
     def prepare(run: Run) -> None:
         shown, sha256, rows = read_whole(path, name, open_ssid_extract, progress)
+        check_lea(rows, store.district_settings().lea, shown)
         identities = list(store.iter_identities())
         plan = plan_extract(rows, lookup_by_local_id(identities), overwrite=overwrite, ssid_holders=lookup_by_ssid(identities))
         items = extract_items(plan)

@@ -14,12 +14,15 @@ import sys
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import click
 
 __all__ = [
     "CliContext",
+    "counting_bar",
+    "existing_file",
     "Refusal",
     "common_options",
     "DEFAULT_DATABASE_URL",
@@ -60,7 +63,7 @@ class CliContext:
 
     @property
     def show_progress(self) -> bool:
-        """Progress bars go to stderr only when stderr is a terminal and JSON was not asked for."""
+        """Progress bars go to stderr, and only when stderr is a terminal."""
         return sys.stderr.isatty()
 
     @contextmanager
@@ -70,6 +73,31 @@ class CliContext:
             yield
         except errors as exc:
             raise Refusal(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from exc
+
+
+def existing_file(path: Path) -> Path:
+    """``path`` if it is a readable file; else a refusal naming it (one line, exit 2)."""
+    if not path.is_file():
+        raise Refusal(f"{path}: no such file")
+    return path
+
+
+@contextmanager
+def counting_bar(ctx: CliContext, length: int, label: str) -> Iterator[Callable[[int], None] | None]:
+    """A progress bar on stderr, told how many of ``length`` are done so far, when stderr is a
+    terminal; else nothing (``None``)."""
+    if not ctx.show_progress:
+        yield None
+        return
+    with click.progressbar(length=length, label=label, file=sys.stderr) as bar:
+        done = 0
+
+        def advance(count: int) -> None:
+            nonlocal done
+            bar.update(count - done)
+            done = count
+
+        yield advance
 
 
 def _human(result: Mapping[str, Any]) -> str:

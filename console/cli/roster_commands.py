@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from console.cli.common import CliContext, common_options
+from console.cli.common import CliContext, common_options, existing_file
 from console.cli.db_commands import open_district_database
 from domain.errors import DomainError
 from seed.roster import import_roster
@@ -20,13 +20,13 @@ def roster_group() -> None:
 
 
 @roster_group.command("import")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @common_options
 def import_command(ctx: CliContext, file: Path) -> None:
     """Load students and enrollments from a roster CSV (all or nothing; upsert by local id)."""
     open_district_database(ctx)
     with ctx.refusing(DomainError):
-        counts = import_roster(file)
+        counts = import_roster(existing_file(file))
     ctx.emit(
         {"students": counts.students, "enrollments": counts.enrollments},
         f"{counts.students} students, {counts.enrollments} enrollments",

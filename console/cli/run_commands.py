@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from console.cli.common import CliContext, Refusal, common_options
-from console.cli.workflow_cli import actor_of, existing_file, out_dir_option, progress_for, refused, workflow_store
+from console.cli.workflow_cli import actor_of, emit_listed, existing_file, out_dir_option, progress_for, refused, workflow_store
 from domain.errors import InvalidValue
 from domain.model import DecisionKind
 from domain.planning.request import Selection
@@ -210,6 +210,7 @@ def load_extract_command(ctx: CliContext, run_id: int, file: Path, overwrite: bo
         preview = services_extract.load_extract(
             store, run_id, file, actor_of(ctx), overwrite=overwrite, progress=progress
         )
+    emit_listed(ctx, store, preview.batch.id)
     run = store.get_run(run_id)
     ctx.emit(
         {"run": run_id, "state": run.state.value if run else None, "changes": preview.changes,

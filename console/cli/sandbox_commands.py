@@ -7,12 +7,11 @@ use them to demonstrate and test the workflow, never as CALPADS data.
 from __future__ import annotations
 
 import datetime as dt
-import sys
 from pathlib import Path
 
 import click
 
-from console.cli.common import CliContext, common_options
+from console.cli.common import CliContext, common_options, counting_bar, existing_file
 from domain.errors import DomainError
 from seed.demo import generate_district
 from seed.sandbox import (
@@ -20,19 +19,21 @@ from seed.sandbox import (
     SandboxError,
     init_population,
     match_file,
+    open_sandbox,
     post_file,
     write_extract,
     write_ods_download,
     write_replacement_extract,
 )
 from seed.sandbox_extracts import ExtractSummary
+from seed.sandbox_models import StateStudent
 from store.errors import StoreError
 
-__all__ = ["COMMANDS"]
+__all__ = ["COMMANDS", "rebuild_population", "sandbox_is_empty"]
 
 _EXPECTED = (DomainError, SandboxError, StoreError, OSError)
 _DATE = click.DateTime(formats=["%Y-%m-%d"])
-_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
+_FILE = click.Path(dir_okay=False, path_type=Path)
 _DIR = click.Path(file_okay=False, path_type=Path)
 
 
@@ -62,6 +63,20 @@ def sandbox_group() -> None:
     """
 
 
+def rebuild_population(ctx: CliContext, students: int, seed: int, today: dt.date) -> tuple[int, str]:
+    """(Simulator) Replace the sandbox's statewide population with one consistent with the demo
+    district of ``students``, ``seed`` and ``today``; returns the SSIDs created and the LEA."""
+    district = generate_district(students, seed, today)
+    with ctx.refusing(*_EXPECTED), counting_bar(ctx, students, "statewide students (simulated CALPADS)") as bar:
+        return init_population(ctx.sandbox_url, district, bar), district.lea
+
+
+def sandbox_is_empty(ctx: CliContext) -> bool:
+    """Whether the sandbox of ``--sandbox-db`` has no statewide population yet."""
+    with ctx.refusing(*_EXPECTED), open_sandbox(ctx.sandbox_url):
+        return StateStudent.select().count() == 0
+
+
 @sandbox_group.command("populate")
 @click.option("--students", type=click.IntRange(min=0), default=2000, show_default=True, help="Demo district size.")
 @click.option("--seed", "seed", type=int, default=1, show_default=True, help="Same seed, same district.")
@@ -72,21 +87,8 @@ def populate_command(ctx: CliContext, students: int, seed: int, today: dt.dateti
 
     `ssid seed demo` does this too; use this to rebuild the sandbox alone.
     """
-    district = generate_district(students, seed, _today(today))
-    with ctx.refusing(*_EXPECTED):
-        if ctx.show_progress:
-            with click.progressbar(length=students, label="statewide students", file=sys.stderr) as bar:
-                done = 0
-
-                def advance(count: int) -> None:
-                    nonlocal done
-                    bar.update(count - done)
-                    done = count
-
-                created = init_population(ctx.sandbox_url, district, advance)
-        else:
-            created = init_population(ctx.sandbox_url, district)
-    ctx.emit({"ssids": created, "lea": district.lea}, f"simulated CALPADS: {created} statewide SSIDs for LEA {district.lea}")
+    created, lea = rebuild_population(ctx, students, seed, _today(today))
+    ctx.emit({"ssids": created, "lea": lea}, f"simulated CALPADS: {created} statewide SSIDs for LEA {lea}")
 
 
 @sandbox_group.command("match")
@@ -96,7 +98,7 @@ def populate_command(ctx: CliContext, students: int, seed: int, today: dt.dateti
 def match_command(ctx: CliContext, file: Path, out_dir: Path) -> None:
     """(Simulator) SSID Matching Tool: write match results (CSV) for an SENR request FILE."""
     with ctx.refusing(*_EXPECTED):
-        summary = match_file(ctx.sandbox_url, file, out_dir)
+        summary = match_file(ctx.sandbox_url, existing_file(file), out_dir)
     ctx.emit(
         {"file": str(summary.file), "students": summary.students, "candidates": summary.candidates},
         f"simulated match results: {summary.file} ({summary.students} students, {summary.candidates} candidates)",
@@ -115,7 +117,7 @@ def post_command(ctx: CliContext, file: Path, report_dir: Path | None, today: dt
     """
     with ctx.refusing(*_EXPECTED):
         try:
-            summary = post_file(ctx.sandbox_url, file, today=_today(today))
+            summary = post_file(ctx.sandbox_url, existing_file(file), today=_today(today))
         except PostingRefused as refused:
             if report_dir is not None:
                 report_dir.mkdir(parents=True, exist_ok=True)

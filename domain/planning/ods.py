@@ -13,7 +13,9 @@ Academic Year ID is that year and whose Reporting LEA is ours):
   current-year enrollment at all.
 
 Earlier years are never touched. Students without an SSID are left to the SSID workflow and
-listed (a blank SSID would make CALPADS issue a new one). Every local student counts, active or
+listed (a blank SSID would make CALPADS issue a new one); a CALPADS record that carries such a
+student's Local Student ID is left alone too (it is most likely that child's, under the SSID the
+district has not loaded yet), not deleted. Every local student counts, active or
 not: an exited enrollment is still one CALPADS must hold.
 
 The ODS download is streamed: only its current-year records are kept, each as one joined string,
@@ -72,6 +74,7 @@ class OdsPlan:
     replaces: list[SenrRecord] = field(default_factory=list)
     adds: list[SenrRecord] = field(default_factory=list)
     without_ssid: list[LocalId] = field(default_factory=list)
+    without_ssid_records: int = 0
     unchanged: int = 0
     earlier_years: int = 0
     other_lea: int = 0
@@ -110,10 +113,17 @@ def plan_ods_reconciliation(
     """
     plan = OdsPlan()
     calpads = _current_year_records(ods, plan, year=year, lea=lea)
+    unidentified: set[str] = set()
     for student in students:
+        if student.ssid is None:
+            unidentified.add(student.local_id)
         _reconcile_student(student, calpads, plan, year=year, lea=lea, today=today, translate=translate)
     for texts in calpads.values():
-        plan.deletes.extend(_delete(t, DeleteReason.NOT_ENROLLED_LOCALLY) for t in _as_list(texts))
+        for text in _as_list(texts):
+            if text.split(_SEP, 9)[8] in unidentified:  # field 9: Local Student ID
+                plan.without_ssid_records += 1
+            else:
+                plan.deletes.append(_delete(text, DeleteReason.NOT_ENROLLED_LOCALLY))
     for records, violations in (
         (plan.delete_records, plan.delete_violations),
         (plan.replaces, plan.replace_violations),

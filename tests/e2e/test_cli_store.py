@@ -23,6 +23,14 @@ ROOT = Path(__file__).resolve().parents[2]
 TODAY = "2025-10-15"
 
 
+@pytest.fixture(autouse=True)
+def sandbox_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """`seed demo` also builds the simulated CALPADS: keep it out of the working directory."""
+    path = tmp_path / "sandbox.db"
+    monkeypatch.setenv("SSID_SANDBOX_DATABASE_URL", f"sqlite:///{path}")
+    return path
+
+
 def ssid(url: str, *args: str, stdin: str | None = None) -> Result:
     return CliRunner().invoke(main, [*args, "--db", url], input=stdin, catch_exceptions=False)
 
@@ -95,9 +103,12 @@ def test_commands_refuse_a_database_without_schema(database_url: str) -> None:
     assert (refused.exit_code, refused.stderr) == (2, "ssid: the database has no tables yet: run `ssid db init` first\n")
 
 
-def test_demo_setup_creates_once_then_leaves_the_database_alone(database_url: str) -> None:
+def test_demo_setup_creates_once_then_leaves_the_database_alone(database_url: str, tmp_path: Path) -> None:
     assert ok(database_url, "demo-setup", "--students", "30") == {"created": True, "students": 30}
     assert ok(database_url, "demo-setup", "--students", "30") == {"created": False, "students": 30}
+    # The simulated CALPADS was populated with it: its SSID Extract lists the district's students.
+    extract = ok(database_url, "sandbox", "extract", "--out", str(tmp_path / "extract"))
+    assert extract["records"] > 20
 
 
 @pytest.mark.slow

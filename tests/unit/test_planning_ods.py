@@ -119,3 +119,15 @@ def test_a_student_with_two_current_enrollments_keeps_both() -> None:
         ods, [_student("1", "1000000001", first, second)], year=YEAR, lea=LEA, today=TODAY, translate=CodeTranslator()
     )
     assert (plan.unchanged, plan.replaces, plan.adds, plan.deletes) == (2, [], [], [])
+
+
+def test_a_calpads_record_of_a_local_student_without_ssid_is_not_deleted() -> None:
+    # CALPADS enrolled student 6 under an SSID the district has not loaded yet: not a delete.
+    ods = [_ods("6000000006", "6"), _ods("9000000009", "9")]
+    plan = plan_ods_reconciliation(
+        ods, [_student("6", None, Enrollment(SCHOOL, "05", AUG14))],
+        year=YEAR, lea=LEA, today=TODAY, translate=CodeTranslator(),
+    )
+    assert plan.without_ssid == ["6"]
+    assert plan.without_ssid_records == 1
+    assert [d.record.local_student_id for d in plan.deletes] == ["9"]

@@ -1,0 +1,197 @@
+"""`ssid ods audit|list|show|create-files` (the SENR ODS audit) and `ssid sela load|apply|undo` (the SELA
+EL/IFEP import) — contract: shared/spec/cli.md.
+
+`ssid ods audit FILE --out DIR` does the whole audit for a scheduled job: it reads both files
+first (a broken one, or records failing pre-validation, refuse with exit 2 and nothing stored),
+lists the deletes on stderr, then writes the files. `--review` stops after loading, for a person
+to look at the deletes (`ssid ods show AUDIT`) before `ssid ods create-files AUDIT --out DIR`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from console.cli.common import CliContext, common_options
+from console.cli.workflow_cli import (
+    LISTED_LIMIT,
+    actor_of,
+    add_batch_commands,
+    emit_listed,
+    existing_file,
+    note,
+    out_dir_option,
+    progress_for,
+    refused,
+    workflow_store,
+)
+from domain.runs import BatchKind, OdsAuditState
+from store.workflow_store import DatabaseWorkflowStore
+from workflows import services_ods, services_sela
+from workflows.files import check_out_dir
+from workflows.services_ods import OdsAuditReview
+from workflows.services_sela import PlannedSela
+from workflows.stepping import Actor
+
+__all__ = ["COMMANDS"]
+
+
+def _note_review(review: OdsAuditReview) -> None:
+    audit = review.audit.id
+    for line in review.delete_list[:LISTED_LIMIT]:
+        note(f"ODS audit {audit}: delete student {line.local_id} at school {line.school} from {line.enroll_start}: {line.reason.text}")
+    if len(review.delete_list) > LISTED_LIMIT:
+        note(f"ODS audit {audit}: ... and {len(review.delete_list) - LISTED_LIMIT} more deletes (`ssid ods show {audit}`)")
+    if review.without_ssid:
+        note(
+            f"ODS audit {audit}: {len(review.without_ssid)} students without a usable SSID left to the SSID workflow: "
+            + ", ".join(review.without_ssid[:LISTED_LIMIT])
+        )
+    for warning in review.warnings[:LISTED_LIMIT]:
+        note(f"warning: {warning}")
+
+
+def _plan_sela(ctx: CliContext, store: DatabaseWorkflowStore, file: Path | None) -> PlannedSela | None:
+    if file is None:
+        return None
+    with progress_for(ctx, existing_file(file), "reading SELA download") as progress:
+        return services_sela.plan_sela(store, file, progress=progress)
+
+
+def _import_sela(ctx: CliContext, store: DatabaseWorkflowStore, planned: PlannedSela | None, actor: Actor) -> int:
+    """Keep and apply a planned SELA import; the students updated."""
+    if planned is None:
+        return 0
+    preview = services_sela.keep_sela(store, planned, actor)
+    emit_listed(ctx, store, preview.batch.id)
+    if not preview.changes:
+        return 0
+    return services_sela.apply_sela(store, preview.batch.id, actor).updated
+
+
+@click.group("ods")
+def ods_group() -> None:
+    """The SENR ODS audit: SENR files that bring CALPADS' current year in line with the district."""
+
+
+@ods_group.command("audit")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@out_dir_option
+@click.option("--sela", "sela_file", type=click.Path(dir_okay=False, path_type=Path), help="A SELA ODS download: import its new EL/IFEP students.")
+@click.option("--review", is_flag=True, help="Only load the audit and list its deletes; write no file yet.")
+@common_options
+def audit_command(ctx: CliContext, file: Path, out_dir: Path, sela_file: Path | None, review: bool) -> None:
+    """Compare the SENR ODS download's current year with local enrollments and write the SENR
+    files in posting order (deletes, replaces, adds), each pre-validated."""
+    store = workflow_store(ctx)
+    actor = actor_of(ctx)
+    existing_file(file)
+    with refused(ctx):
+        # The output folder and both files are checked before anything is stored.
+        if not review:
+            check_out_dir(out_dir)
+        sela = _plan_sela(ctx, store, sela_file)
+        with progress_for(ctx, file, "reading SENR ODS download") as progress:
+            planned = services_ods.plan_ods_audit(store, file, actor, progress=progress)
+        if not review:
+            services_ods.check_pre_validation(planned)
+        kept = services_ods.keep_ods_audit(store, planned, actor)
+        _note_review(kept)
+        sela_updates = _import_sela(ctx, store, sela, actor)
+        files: list[str] = []
+        if not review:
+            services_ods.evaluate_ods_audit(store, kept.audit.id, actor, deletes_reviewed=True)
+            files = [str(f.path) for f in services_ods.create_ods_files(store, kept.audit.id, out_dir, actor).files]
+    result: dict[str, Any] = {
+        "files": files, "adds": kept.adds, "replaces": kept.replaces, "deletes": kept.deletes, "sela_updates": sela_updates,
+    }
+    human = f"ODS audit {kept.audit.id}: {kept.deletes} deletes, {kept.replaces} replaces, {kept.adds} adds"
+    if review:
+        note(f"ODS audit {kept.audit.id} kept for review: `ssid ods show {kept.audit.id}`, then `ssid ods create-files {kept.audit.id}`")
+    ctx.emit(result, "\n".join([human, *files]))
+
+
+@ods_group.command("list")
+@common_options
+def list_command(ctx: CliContext) -> None:
+    """Every ODS audit, newest first: its number, state, file and counts."""
+    store = workflow_store(ctx)
+    audits = [
+        {"audit": a.id, "state": a.state, "file": a.file_name, "loaded_at": a.loaded_at.isoformat(), "loaded_by": a.loaded_by,
+         **{key: a.counts.get(key, 0) for key in ("adds", "replaces", "deletes")}}
+        for a in store.batches(BatchKind.ODS_AUDIT)
+    ]
+    human = "\n".join(
+        f"ODS audit {a['audit']} ({a['state']}): {a['file']}, {a['deletes']} deletes, {a['replaces']} replaces, {a['adds']} adds"
+        for a in audits
+    )
+    ctx.emit({"audits": audits}, human or "no ODS audit yet")
+
+
+@ods_group.command("show")
+@click.argument("audit_id", type=int, metavar="AUDIT")
+@common_options
+def show_command(ctx: CliContext, audit_id: int) -> None:
+    """An audit's review: counts, every delete with its reason, students without SSID, pre-validation."""
+    store = workflow_store(ctx)
+    with refused(ctx):
+        review = services_ods.ods_audit_review(store, audit_id, actor_of(ctx))
+    result = {
+        "audit": audit_id,
+        "state": review.audit.state,
+        "adds": review.adds,
+        "replaces": review.replaces,
+        "deletes": review.deletes,
+        "delete_list": [
+            {"local_id": d.local_id, "school": d.school, "enroll_start": d.enroll_start, "reason": d.reason.value}
+            for d in review.delete_list
+        ],
+        "without_ssid": list(review.without_ssid),
+        "errors": list(review.errors),
+        "warnings": list(review.warnings),
+    }
+    lines = [f"ODS audit {audit_id} ({review.audit.state}): {review.deletes} deletes, {review.replaces} replaces, {review.adds} adds"]
+    lines += [f"delete student {d.local_id} at school {d.school} from {d.enroll_start}: {d.reason.text}" for d in review.delete_list]
+    lines += [f"no SSID (left to the SSID workflow): student {local_id}" for local_id in review.without_ssid]
+    lines += [f"error: {e}" for e in review.errors] + [f"warning: {w}" for w in review.warnings]
+    ctx.emit(result, "\n".join(lines))
+
+
+@ods_group.command("create-files")
+@click.argument("audit_id", type=int, metavar="AUDIT")
+@out_dir_option
+@click.option("--deletes-reviewed", is_flag=True, help="I reviewed the audit's deletes (needed when it has any).")
+@common_options
+def create_files_command(ctx: CliContext, audit_id: int, out_dir: Path, deletes_reviewed: bool) -> None:
+    """Write a loaded audit's SENR files in posting order (deletes, replaces, adds)."""
+    store = workflow_store(ctx)
+    actor = actor_of(ctx)
+    with refused(ctx):
+        review = services_ods.ods_audit_review(store, audit_id, actor)
+        if review.audit.state == OdsAuditState.LOADED.value:
+            services_ods.evaluate_ods_audit(store, audit_id, actor, deletes_reviewed=deletes_reviewed)
+        made = services_ods.create_ods_files(store, audit_id, out_dir, actor)
+    files = [str(f.path) for f in made.files]
+    ctx.emit(
+        {"files": files, "adds": review.adds, "replaces": review.replaces, "deletes": review.deletes},
+        "\n".join([f"ODS audit {audit_id}: {len(files)} files written", *files]),
+    )
+
+
+@click.group("sela")
+def sela_group() -> None:
+    """The SELA EL/IFEP import: students the state's testing vendor newly identified as EL or IFEP."""
+
+
+add_batch_commands(
+    sela_group,
+    "SELA EL/IFEP import",
+    "SELA ODS download",
+    lambda store, path, actor, progress: services_sela.load_sela(store, path, actor, progress=progress),
+    services_sela.apply_sela,
+    services_sela.undo_sela,
+)
+
+COMMANDS: list[click.Command] = [ods_group, sela_group]

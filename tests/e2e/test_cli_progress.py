@@ -1,0 +1,55 @@
+"""Long loads show a progress bar on stderr when stderr is a terminal (a pseudo-terminal here), and
+stdout still carries only the command's JSON."""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import subprocess
+import sys
+from pathlib import Path
+
+import peewee
+
+from domain.runs import RunState
+from seed.sandbox import write_ods_download
+from tests.integration.workflow_builder import NOW, TODAY, RunBuilder
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _on_a_terminal(args: list[str]) -> tuple[int, str, str]:
+    """Run ``ssid args`` with stderr on a pseudo-terminal: (exit code, stdout, what the terminal showed)."""
+    master, slave = pty.openpty()
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "100"}
+    process = subprocess.Popen(
+        [sys.executable, "-c", "from console.cli import main; main()", *args],
+        env=env, stdout=subprocess.PIPE, stderr=slave, stdin=subprocess.DEVNULL,
+    )
+    os.close(slave)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:  # the terminal closes with the process
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(master)
+    out = process.stdout.read() if process.stdout else b""
+    if process.stdout:
+        process.stdout.close()
+    return process.wait(timeout=60), out.decode(), shown.decode(errors="replace")
+
+
+def test_the_ods_audit_shows_a_progress_bar_on_a_terminal(database: peewee.Database, database_url: str, tmp_path: Path) -> None:
+    builder = RunBuilder(database, tmp_path, students=60)
+    builder.to(RunState.EXTRACT_LOADED)
+    download = write_ods_download(builder.sandbox_url, tmp_path / "ods", today=TODAY, now=NOW)
+    database.close()
+    code, out, shown = _on_a_terminal(["ods", "audit", str(download.file), "--out", str(tmp_path / "files"), "--review", "--db", database_url, "--json"])
+    assert code == 0, shown
+    assert "reading SENR ODS download" in shown and "100%" in shown
+    assert set(json.loads(out)) == {"files", "adds", "replaces", "deletes", "sela_updates"}

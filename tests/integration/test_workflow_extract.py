@@ -1,0 +1,145 @@
+"""Step 7 on a real database: the SSID Extract's preview, apply and undo, field by field."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import peewee
+import pytest
+
+from domain.planning.identity import LocalIdentity
+from domain.readers import open_ssid_extract
+from domain.runs import BatchKind, FileKind, RunState
+from domain.values import LocalId, Ssid
+from store.tables_batches import BatchChange, CalpadsHistory
+from store.tables_product import RunTransition
+from store.tables_sis import LanguageStatus, SpecialEducation, Student
+from tests.integration.workflow_builder import RunBuilder, actor, snapshot
+from workflows import services_extract
+from workflows.errors import StepRefused
+
+FIELDS = ("ssid", "old_state_id", "elas", "elas_start", "swd")
+
+
+def _identities(builder: RunBuilder) -> dict[LocalId, LocalIdentity]:
+    return {i.local_id: i for i in builder.store.iter_identities()}
+
+
+def _differences(before: dict[LocalId, LocalIdentity], after: dict[LocalId, LocalIdentity]) -> dict[str, int]:
+    changed = dict.fromkeys(FIELDS, 0)
+    for local_id, old in before.items():
+        for name in FIELDS:
+            changed[name] += getattr(old, name) != getattr(after[local_id], name)
+    return changed
+
+
+@pytest.fixture
+def at_updated(database: peewee.Database, tmp_path: Path) -> RunBuilder:
+    builder = RunBuilder(database, tmp_path, students=60)
+    builder.to(RunState.UPDATED)
+    return builder
+
+
+def _make_the_extract_change_elas_and_swd(builder: RunBuilder) -> list[LocalId]:
+    """Local ELAS and SWD values the extract will change: blank some, drop some rows entirely."""
+    rows = [r for r in open_ssid_extract(builder.files["extract"]) if r.elas and r.elas_start]
+    swd_rows = [r for r in open_ssid_extract(builder.files["extract"]) if r.swd == "Y"]
+    assert len(rows) >= 4 and len(swd_rows) >= 2
+    ids = [r.local_id for r in rows[:4]]
+    students = {s.local_id: s.id for s in Student.select(Student.local_id, Student.id)}
+    LanguageStatus.update(elas="TBD", elas_start=None).where(LanguageStatus.student == students[ids[0]]).execute()
+    LanguageStatus.update(elas=None).where(LanguageStatus.student == students[ids[1]]).execute()
+    LanguageStatus.delete().where(LanguageStatus.student << [students[ids[2]], students[ids[3]]]).execute()
+    SpecialEducation.update(swd="N").where(SpecialEducation.student == students[swd_rows[0].local_id]).execute()
+    SpecialEducation.delete().where(SpecialEducation.student == students[swd_rows[1].local_id]).execute()
+    return ids
+
+
+def test_undo_restores_every_changed_field_exactly(at_updated: RunBuilder) -> None:
+    builder = at_updated
+    _make_the_extract_change_elas_and_swd(builder)
+    before = _identities(builder)
+    tables = snapshot(skip=(RunTransition, BatchChange, CalpadsHistory))
+
+    preview = services_extract.load_extract(builder.store, builder.run_id, builder.files["extract"], actor(), overwrite=True)
+    assert preview.changes > 0
+    applied = services_extract.apply_extract(builder.store, builder.run_id, actor("ana"))
+    after = _identities(builder)
+    changed = _differences(before, after)
+    assert all(changed[name] > 0 for name in FIELDS), changed  # every kind of field really changed
+    assert applied.updated == sum(1 for i in before if before[i] != after[i])
+    assert applied.counts["language_status.rows_created"] == 2
+    assert applied.counts["special_education.rows_created"] == 1
+
+    restored = services_extract.undo_extract(builder.store, builder.run_id, actor("ana"))
+    assert restored == sum(changed.values())
+    undone = _identities(builder)
+    for local_id, old in before.items():
+        for name in FIELDS:
+            assert getattr(undone[local_id], name) == getattr(old, name), (local_id, name)
+    # The rows apply had to create are gone again; everything else is as it was (batch aside).
+    now = snapshot(skip=(RunTransition, BatchChange, CalpadsHistory))
+    for table in ("student", "language_status", "special_education", "enrollment", "guardian"):
+        assert now[table] == tables[table], table
+    assert builder.store.get_batch(applied.batch.id).state == "undone"  # type: ignore[union-attr]
+
+
+def test_apply_retires_the_request_file_and_notes_every_file(at_updated: RunBuilder) -> None:
+    builder = at_updated
+    store = builder.store
+    assert [f.kind for f in store.generated_files(builder.run_id)] == [FileKind.UPDATED, FileKind.REQUEST]
+    services_extract.load_extract(store, builder.run_id, builder.files["extract"], actor())
+    services_extract.apply_extract(store, builder.run_id, actor())
+    assert [f.kind for f in store.generated_files(builder.run_id)] == [FileKind.UPDATED]
+    assert [f.kind for f in store.generated_files(builder.run_id, include_retired=True)] == [FileKind.UPDATED, FileKind.REQUEST]
+    noted = [(r.what, r.file_kind) for r in CalpadsHistory.select().order_by(CalpadsHistory.id)]
+    assert noted == [
+        ("produced", "request"),
+        ("loaded", "match_result"),
+        ("produced", "updated"),
+        ("loaded", "ssid_extract"),
+        ("applied", "ssid_extract"),
+    ]
+
+
+def test_a_preview_that_no_longer_matches_the_students_is_refused(at_updated: RunBuilder) -> None:
+    builder = at_updated
+    preview = services_extract.load_extract(builder.store, builder.run_id, builder.files["extract"], actor())
+    new = next(i for i in builder.store.preview(preview.batch.id, applied=True) if i.kind == "new")
+    Student.update(ssid="5999999999").where(Student.local_id == new.local_id).execute()
+    before = snapshot(skip=(RunTransition,))
+    with pytest.raises(StepRefused) as refused:
+        services_extract.apply_extract(builder.store, builder.run_id, actor())
+    assert refused.value.reason == (
+        f"1 student field(s) changed since the SSID Extract batch {preview.batch.id} was previewed; load the file again"
+    )
+    assert snapshot(skip=(RunTransition,)) == before
+    assert builder.store.get_run(builder.run_id).state is RunState.UPDATED  # type: ignore[union-attr]
+
+
+def test_an_extract_of_another_lea_is_refused_naming_the_line(at_updated: RunBuilder) -> None:
+    builder = at_updated
+    lines = builder.files["extract"].read_bytes().split(b"\r\n")
+    lines[2] = b"1111111" + lines[2][7:]
+    other = builder.out("other_lea.txt")
+    other.write_bytes(b"\r\n".join(lines))
+    before = snapshot(skip=(RunTransition,))
+    with pytest.raises(StepRefused) as refused:
+        services_extract.load_extract(builder.store, builder.run_id, other, actor())
+    assert refused.value.reason == "other_lea.txt, line 3, field 1 (Reporting LEA): LEA 1111111 is not ours (1964212)"
+    assert snapshot(skip=(RunTransition,)) == before
+    assert builder.store.batches(BatchKind.EXTRACT) == []
+
+
+def test_a_conflicting_ssid_is_listed_and_not_applied_unless_overwrite(at_updated: RunBuilder) -> None:
+    builder = at_updated
+    retired = builder.district.student(2)  # the district still holds the SSID CALPADS retired
+    assert retired.retired_ssid is not None and retired.state_ssid is not None
+    preview = services_extract.load_extract(builder.store, builder.run_id, builder.files["extract"], actor())
+    listed = {i.local_id: i for i in builder.store.preview(preview.batch.id, applied=False)}
+    conflict = listed[retired.student.local_id]
+    assert conflict.kind == "conflict"
+    assert [(c.field.value, c.old, c.new) for c in conflict.changes] == [("ssid", retired.retired_ssid, retired.state_ssid)]
+    services_extract.apply_extract(builder.store, builder.run_id, actor())
+    kept = _identities(builder)[retired.student.local_id]
+    assert (kept.ssid, kept.old_state_id) == (Ssid(retired.retired_ssid), retired.student.old_state_id)

@@ -1,0 +1,166 @@
+"""Bring a real run to any state through the real services, against the CALPADS sandbox.
+
+Shared by the workflow integration tests: a small demo district in the test's database, the
+sandbox (a simulator) in a SQLite file beside it, and a fixed clock so file names and "today"
+do not depend on when the tests run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, BinaryIO, TypeVar
+
+import peewee
+
+from domain.model import DecisionKind
+from domain.records import SelaRecord
+from domain.runs import RunState
+from domain.values import LocalId, Ssid
+from seed.demo import DemoDistrict, generate_district
+from seed.demo_load import load_demo
+from seed.sandbox import init_population, match_file, post_file, write_extract, write_replacement_extract
+from store.bulk import tuples
+from store.schema import ALL_TABLES
+from store.tables_product import RunTransition
+from store.workflow_store import DatabaseWorkflowStore
+from workflows import services_extract, services_request, services_results, services_run
+from workflows.stepping import Actor
+
+__all__ = ["TODAY", "NOW", "actor", "Snapshot", "snapshot", "history_rows", "last_history", "sela_record", "RunBuilder", "STATE_ORDER"]
+
+R = TypeVar("R")
+
+TODAY = dt.date(2025, 10, 15)
+NOW = dt.datetime(2025, 10, 15, 19, 30, tzinfo=dt.UTC)
+
+
+def actor(name: str = "maria", at: dt.datetime = NOW) -> Actor:
+    """An acting user whose clock always reads ``at``."""
+    return Actor(name, clock=lambda: at)
+
+
+def sela_record(local_id: str, ssid: str, elas: str, start: str) -> SelaRecord:
+    """A SELA ODS download record (``SELA-R``) of the demo LEA for one student."""
+    return SelaRecord(
+        "SELA-R", "", "", "1964212", "6019715", "2025-2026", ssid, "A", "B", "20150101", "F", local_id, elas, start, "01", ""
+    )
+
+
+Snapshot = dict[str, list[tuple[Any, ...]]]
+
+
+def snapshot(*, skip: tuple[type[peewee.Model], ...] = ()) -> Snapshot:
+    """Every row of every table of the district database (but ``skip``), in primary-key order."""
+    taken: Snapshot = {}
+    for table in ALL_TABLES:
+        if table in skip:
+            continue
+        key: Any = table._meta.primary_key
+        taken[table._meta.table_name] = list(tuples(table.select().order_by(key)))
+    return taken
+
+
+def history_rows() -> list[tuple[Any, ...]]:
+    """The run history table's rows (event, source, dest, accepted, reason), in order."""
+    t = RunTransition
+    return list(tuples(t.select(t.event, t.source, t.dest, t.accepted, t.reason).order_by(t.id)))
+
+
+def last_history() -> RunTransition:
+    """The newest row of the run history table."""
+    key: Any = RunTransition._meta.primary_key
+    row: RunTransition = RunTransition.select().order_by(key.desc()).get()
+    return row
+
+
+STATE_ORDER = (
+    RunState.NEW,
+    RunState.MIDS_RESOLVED,
+    RunState.SENR_CREATED,
+    RunState.RESULTS_LOADED,
+    RunState.ALL_CONFIRMED,
+    RunState.UPDATED,
+    RunState.EXTRACT_LOADED,
+)
+
+
+@dataclass
+class RunBuilder:
+    """A demo district and its sandbox; :meth:`to` walks a new run through the steps up to a state."""
+
+    database: peewee.Database
+    folder: Path
+    students: int = 40
+    store: DatabaseWorkflowStore = field(init=False)
+    district: DemoDistrict = field(init=False)
+    sandbox_url: str = field(init=False)
+    files: dict[str, Path] = field(init=False, default_factory=dict)
+    run_id: int = 0
+
+    def __post_init__(self) -> None:
+        self.district = generate_district(self.students, 1, TODAY)
+        load_demo(self.district, fresh=True, with_users=False)
+        self.sandbox_url = f"sqlite:///{self.folder / 'sandbox.db'}"
+        init_population(self.sandbox_url, self.district)
+        self.store = DatabaseWorkflowStore(self.database)
+
+    def out(self, name: str) -> Path:
+        return self.folder / name
+
+    def write(self, name: str, writer: Callable[[Iterable[R], BinaryIO], int], records: Iterable[R]) -> Path:
+        """A file ``name`` in the test's folder, written by a domain writer."""
+        buffer = io.BytesIO()
+        writer(records, buffer)
+        path = self.out(name)
+        path.write_bytes(buffer.getvalue())
+        return path
+
+    def decide_all(self, choose: Callable[[LocalId, list[Ssid]], tuple[DecisionKind, Ssid | None]] | None = None) -> None:
+        """Decide every requested student: the best candidate when there is one, else New SSID."""
+        candidates = self.store.candidates(self.run_id)
+        for local_id in sorted(self.store.requested_ids(self.run_id)):
+            ssids = [c.ssid for c in candidates.get(local_id, [])]
+            kind, ssid = choose(local_id, ssids) if choose else (
+                (DecisionKind.SELECT, ssids[0]) if ssids else (DecisionKind.NEW_SSID, None)
+            )
+            services_results.decide(self.store, self.run_id, local_id, kind, actor("jose"), ssid)
+
+    def step(self, state: RunState) -> None:
+        """Take the one step that enters ``state`` from the state before it."""
+        store, who = self.store, actor()
+        if state is RunState.NEW:
+            self.run_id = services_run.start_run(store, who).id
+        elif state is RunState.MIDS_RESOLVED:
+            services_run.acknowledge_issues(store, ["all"], who)
+            services_run.resolve_mids(store, self.run_id, who, attested=True)
+        elif state is RunState.SENR_CREATED:
+            self.files["request"] = services_request.create_request(store, self.run_id, who, self.out("request")).path
+        elif state is RunState.RESULTS_LOADED:
+            self.files["results"] = match_file(self.sandbox_url, self.files["request"], self.out("results")).file
+            services_results.load_results(store, self.run_id, self.files["results"], who)
+        elif state is RunState.ALL_CONFIRMED:
+            self.decide_all()
+            services_results.confirm_all(store, self.run_id, who)
+        elif state is RunState.UPDATED:
+            self.files["updated"] = services_results.create_updated(store, self.run_id, self.out("updated"), who).path
+            post_file(self.sandbox_url, self.files["updated"], today=TODAY)
+            self.files["extract"] = write_extract(self.sandbox_url, self.out("extract"), today=TODAY, now=NOW).file
+            self.files["replacements"] = write_replacement_extract(
+                self.sandbox_url, self.out("replacements"), today=TODAY, now=NOW
+            ).file
+        elif state is RunState.EXTRACT_LOADED:
+            services_extract.load_extract(store, self.run_id, self.files["extract"], who)
+            services_extract.apply_extract(store, self.run_id, who)
+        elif state is RunState.CANCELLED:
+            services_run.cancel_run(store, self.run_id, who)
+
+    def to(self, state: RunState) -> int:
+        """A new run brought to ``state`` (cancelled: cancelled right after it started); its id."""
+        path = (RunState.NEW, RunState.CANCELLED) if state is RunState.CANCELLED else STATE_ORDER[: STATE_ORDER.index(state) + 1]
+        for step in path:
+            self.step(step)
+        return self.run_id

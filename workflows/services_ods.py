@@ -1,0 +1,338 @@
+"""The SENR ODS audit (product.md "SENR ODS audit"): the SENR files that bring CALPADS' current
+academic year in line with the district's enrollments.
+
+An audit is a batch of no run with its own machine (:func:`workflows.batch_machines.ods_audit_machine`):
+
+1. ``loaded`` — :func:`load_ods_audit`: the ten-year SSID Enrollment ODS Download is streamed
+   and compared with the local current-year enrollments (domain.planning.ods) before anything is
+   written; the audit keeps the records it would send (deletes with their reasons, replaces,
+   adds) and the students left to the SSID workflow because they have no SSID (or still hold one
+   a loaded Replacement SSIDs Extract retired).
+2. ``evaluated`` — :func:`evaluate_ods_audit`: a person reviewed the deletes
+   (:func:`ods_audit_review` lists them) and the records pass local pre-validation.
+3. ``files_created`` — :func:`create_ods_files`: one SENR file per kind in posting order
+   (deletes, replaces, adds), each pre-validated again, kept in the File Download list with its
+   SHA-256 and noted in the CALPADS History, then written to the output folder.
+
+Earlier years are never changed; nothing about the students changes either.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from domain.errors import TranslationMissing, WriteRefused
+from domain.model import Student
+from domain.planning.ods import DeleteReason, OdsPlan, plan_ods_reconciliation
+from domain.planning.translation import CodeTranslator
+from domain.readers import open_ods_senr
+from domain.records import OdsSenrRecord, SenrRecord
+from domain.runs import Batch, BatchKind, FileKind, GeneratedFile, PreviewItem
+from domain.validation import Severity, Violation, validate_senr
+from domain.values import AcademicYear, CdsCode, LocalId
+from workflows.batch_machines import OdsAuditEvent
+from workflows.batches import ReadFile, get_batch, load_batch, move_batch, read_planned
+from workflows.errors import StepRefused
+from workflows.files import Progress, check_out_dir, keep_file, local_stamp, senr_bytes, write_output
+from workflows.ports import WorkflowStore
+from workflows.stepping import Actor
+
+__all__ = [
+    "WITHOUT_SSID",
+    "ODS_FILES",
+    "OdsDeleteLine",
+    "OdsAuditReview",
+    "OdsFile",
+    "OdsFiles",
+    "PlannedOdsAudit",
+    "plan_ods_audit",
+    "check_pre_validation",
+    "keep_ods_audit",
+    "load_ods_audit",
+    "ods_audit_review",
+    "evaluate_ods_audit",
+    "create_ods_files",
+]
+
+WITHOUT_SSID = "without_ssid"
+"""The preview kind of a student with a current-year enrollment but no SSID (left to the SSID workflow)."""
+
+ODS_FILES: tuple[tuple[str, FileKind, str], ...] = (
+    ("delete", FileKind.ODS_DELETES, "1_Deletes"),
+    ("replace", FileKind.ODS_REPLACES, "2_Replaces"),
+    ("add", FileKind.ODS_ADDS, "3_Adds"),
+)
+"""Each output file in posting order: the preview kind of its records, its file kind, its name's end."""
+
+_TITLES = {kind: label.split("_", 1)[1] for kind, _, label in ODS_FILES}
+_SEP = "^"  # values of a caret-delimited file never contain one
+
+
+@dataclass(frozen=True)
+class OdsDeleteLine:
+    """A CALPADS record the audit would delete, as the review lists it (no names, no SSIDs)."""
+
+    local_id: LocalId
+    school: str
+    enroll_start: str
+    reason: DeleteReason
+
+
+@dataclass(frozen=True)
+class OdsAuditReview:
+    """What a person reviews before the files are written.
+
+    ``errors`` and ``warnings`` are the pre-validation findings per file (e.g. ``Adds file,
+    record 2, student 100034, field 27 ...``); any error keeps the audit from being evaluated.
+    """
+
+    audit: Batch
+    deletes: int
+    replaces: int
+    adds: int
+    unchanged: int
+    delete_list: tuple[OdsDeleteLine, ...]
+    without_ssid: tuple[LocalId, ...]
+    errors: tuple[str, ...]
+    warnings: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class OdsFile:
+    """One SENR file the audit produced: its kind (``delete``/``replace``/``add``), the kept file, where written."""
+
+    kind: str
+    file: GeneratedFile
+    path: Path
+
+
+@dataclass(frozen=True)
+class OdsFiles:
+    """The audit after its files were created, and the files in posting order."""
+
+    audit: Batch
+    files: tuple[OdsFile, ...]
+
+
+@dataclass(frozen=True)
+class PlannedOdsAudit:
+    """An ODS download read and compared, nothing stored yet (see :func:`keep_ods_audit`)."""
+
+    read: ReadFile
+    plan: OdsPlan
+    year: AcademicYear
+    lea: CdsCode
+    today: dt.date
+
+
+def _district(store: WorkflowStore) -> tuple[CdsCode, AcademicYear]:
+    settings = store.district_settings()
+    if settings.lea is None or settings.year is None:
+        raise StepRefused("the ODS audit needs the LEA code and the academic year: set them in the settings")
+    return settings.lea, settings.year
+
+
+def _today(actor: Actor) -> dt.date:
+    return local_stamp(actor.now()).date()
+
+
+def plan_ods_audit(
+    store: WorkflowStore, path: Path, actor: Actor, *, name: str | None = None, progress: Progress | None = None
+) -> PlannedOdsAudit:
+    """Stream the ODS download and compare its current academic year with the local enrollments.
+
+    Nothing is written. Refused when the settings lack the LEA or year, the file is broken or of
+    another kind (naming file, line and field), or a local code has no CALPADS translation.
+    """
+    lea, year = _district(store)
+    today = _today(actor)
+    translate = CodeTranslator(store.code_translations())
+
+    retired = store.retired_ssids()
+
+    def students() -> Iterator[Student]:
+        # A student still holding an SSID CALPADS retired is left alone like one without SSID:
+        # CALPADS knows the child under the replacement (apply the Replacement SSIDs first).
+        for student in store.iter_students():
+            yield replace(student, ssid=None) if student.ssid in retired else student
+
+    def plan(ods: Iterable[OdsSenrRecord]) -> OdsPlan:
+        return plan_ods_reconciliation(ods, students(), year=year, lea=lea, today=today, translate=translate)
+
+    try:
+        read, planned = read_planned(path, name, open_ods_senr, plan, progress)
+    except TranslationMissing as missing:
+        raise StepRefused(str(missing)) from None
+    return PlannedOdsAudit(read, planned, year, lea, today)
+
+
+def _problems(kind: str, violations: Iterable[Violation]) -> tuple[list[str], list[str]]:
+    """Pre-validation findings of one output file as (errors, warnings), each naming the file."""
+    title = _TITLES[kind]
+    errors: list[str] = []
+    warnings: list[str] = []
+    for violation in violations:
+        (warnings if violation.severity is Severity.WARNING else errors).append(f"{title} file, {violation}")
+    return errors, warnings
+
+
+def _refuse_errors(errors: list[str] | tuple[str, ...], event: str) -> None:
+    if errors:
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        raise StepRefused(f"pre-validation failed: {errors[0]}{more}", event)
+
+
+def check_pre_validation(planned: PlannedOdsAudit) -> None:
+    """Refuse a planned audit whose records fail pre-validation, before anything is stored."""
+    errors = [e for kind, _, violations in planned.plan.in_posting_order() for e in _problems(kind, violations)[0]]
+    _refuse_errors(errors, OdsAuditEvent.EVALUATE.value)
+
+
+def _item(kind: str, record: SenrRecord, reason: DeleteReason | None = None) -> PreviewItem:
+    """An audit line keeping its SENR record (and a delete's reason) as JSON; numbered later."""
+    detail: dict[str, str] = {"senr": _SEP.join(record.values())}
+    if reason is not None:
+        detail["reason"] = reason.value
+    return PreviewItem(0, record.local_student_id, kind, False, (), json.dumps(detail))
+
+
+def _items(plan: OdsPlan) -> list[PreviewItem]:
+    """The audit's lines in posting order (numbered from 1), then the students without SSID."""
+    items = [_item("delete", d.record, d.reason) for d in plan.deletes]
+    items += [_item("replace", r) for r in plan.replaces]
+    items += [_item("add", a) for a in plan.adds]
+    items += [PreviewItem(0, local_id, WITHOUT_SSID, False) for local_id in plan.without_ssid]
+    return [replace(item, line=number) for number, item in enumerate(items, start=1)]
+
+
+def _counts(plan: OdsPlan, read: ReadFile) -> dict[str, int]:
+    return {
+        "lines": read.lines,
+        "deletes": len(plan.deletes),
+        "replaces": len(plan.replaces),
+        "adds": len(plan.adds),
+        "unchanged": plan.unchanged,
+        "without_ssid": len(plan.without_ssid),
+        "without_ssid_records": plan.without_ssid_records,
+        "not_started": plan.not_started,
+        "earlier_years": plan.earlier_years,
+        "other_lea": plan.other_lea,
+    }
+
+
+def keep_ods_audit(store: WorkflowStore, planned: PlannedOdsAudit, actor: Actor) -> OdsAuditReview:
+    """Keep a planned audit (state ``loaded``) and note the download in the CALPADS History; one transaction."""
+    items = _items(planned.plan)
+    with store.atomic():
+        audit = load_batch(store, BatchKind.ODS_AUDIT, planned.read.as_tuple, items, _counts(planned.plan, planned.read), actor)
+    return _review(audit, items, planned.lea, planned.year, planned.today)
+
+
+def load_ods_audit(
+    store: WorkflowStore, path: Path, actor: Actor, *, name: str | None = None, progress: Progress | None = None
+) -> OdsAuditReview:
+    """Read, compare and keep an SENR ODS download as a new audit (``loaded``), for review.
+
+    The expensive part (streaming a file of millions of lines) happens before the short
+    transaction that stores the audit. ``name`` is the file name to show (an upload's).
+    """
+    return keep_ods_audit(store, plan_ods_audit(store, path, actor, name=name, progress=progress), actor)
+
+
+def _record(item: PreviewItem) -> tuple[SenrRecord, str]:
+    """The SENR record an audit line keeps, and its delete reason (``""`` when not a delete)."""
+    detail = json.loads(item.detail)
+    return SenrRecord(*detail["senr"].split(_SEP)), detail.get("reason", "")
+
+
+def _records(items: Iterable[PreviewItem], kind: str) -> list[SenrRecord]:
+    return [_record(i)[0] for i in items if i.kind == kind]
+
+
+def _review(audit: Batch, items: list[PreviewItem], lea: CdsCode, year: AcademicYear, today: dt.date) -> OdsAuditReview:
+    errors: list[str] = []
+    warnings: list[str] = []
+    for kind, _, _ in ODS_FILES:
+        found, warned = _problems(kind, validate_senr(_records(items, kind), lea=lea, current_year=year, today=today))
+        errors += found
+        warnings += warned
+    deletes = tuple(
+        OdsDeleteLine(LocalId(item.local_id), record.school, record.enroll_start, DeleteReason(reason))
+        for item, (record, reason) in ((i, _record(i)) for i in items if i.kind == "delete")
+    )
+    counts = audit.counts
+    return OdsAuditReview(
+        audit,
+        counts.get("deletes", 0),
+        counts.get("replaces", 0),
+        counts.get("adds", 0),
+        counts.get("unchanged", 0),
+        deletes,
+        tuple(LocalId(i.local_id) for i in items if i.kind == WITHOUT_SSID),
+        tuple(errors),
+        tuple(warnings),
+    )
+
+
+def ods_audit_review(store: WorkflowStore, audit_id: int, actor: Actor) -> OdsAuditReview:
+    """The review of a kept audit: its counts, the deletes with their reasons, the students
+    without SSID, and the pre-validation findings as of the actor's today."""
+    lea, year = _district(store)
+    audit = get_batch(store, audit_id, BatchKind.ODS_AUDIT)
+    return _review(audit, store.preview(audit.id), lea, year, _today(actor))
+
+
+def evaluate_ods_audit(store: WorkflowStore, audit_id: int, actor: Actor, *, deletes_reviewed: bool) -> OdsAuditReview:
+    """A person evaluated the audit (``loaded → evaluated``): they reviewed its deletes.
+
+    Refused when the audit is not ``loaded``, when it has deletes and ``deletes_reviewed`` is
+    false, or when any record fails pre-validation (fix the local data and load the file again).
+    """
+    review = ods_audit_review(store, audit_id, actor)
+    event = OdsAuditEvent.EVALUATE.value
+    with store.atomic():
+        move_batch(store, review.audit, OdsAuditEvent.EVALUATE, actor)
+        _refuse_errors(review.errors, event)
+        if review.deletes and not deletes_reviewed:
+            raise StepRefused(f"the ODS audit lists {review.deletes} delete(s): review them first", event)
+    return replace(review, audit=store.get_batch(audit_id) or review.audit)
+
+
+def _file_name(at: dt.datetime, label: str) -> str:
+    return f"{local_stamp(at):%Y_%m_%d_%H%M%S}_SENR_ODS_{label}.txt"
+
+
+def create_ods_files(store: WorkflowStore, audit_id: int, out_dir: Path, actor: Actor) -> OdsFiles:
+    """Write the evaluated audit's SENR files in posting order (``evaluated → files_created``).
+
+    Each file (deletes, then replaces, then adds; a kind without records has no file) is
+    pre-validated, kept in the File Download list with its SHA-256 and noted in the CALPADS
+    History in one transaction, then written to ``out_dir``.
+    """
+    check_out_dir(out_dir)
+    review = ods_audit_review(store, audit_id, actor)
+    _refuse_errors(review.errors, OdsAuditEvent.CREATE_FILES.value)
+    items = store.preview(audit_id)
+    contents: list[tuple[str, FileKind, str, bytes, int]] = []
+    for kind, file_kind, label in ODS_FILES:
+        records = _records(items, kind)
+        if not records:
+            continue
+        try:
+            content, count = senr_bytes(records)
+        except WriteRefused as refused:
+            raise StepRefused(str(refused), OdsAuditEvent.CREATE_FILES.value) from None
+        contents.append((kind, file_kind, _file_name(actor.now(), label), content, count))
+    with store.atomic():
+        move_batch(store, review.audit, OdsAuditEvent.CREATE_FILES, actor)
+        kept = [
+            (kind, keep_file(store, file_kind, name, content, count, actor, None), content)
+            for kind, file_kind, name, content, count in contents
+        ]
+    files = tuple(OdsFile(kind, file, write_output(out_dir, file.name, content)) for kind, file, content in kept)
+    return OdsFiles(store.get_batch(audit_id) or review.audit, files)
+
