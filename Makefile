@@ -27,7 +27,6 @@ browser:
 # mode (a secret key made up for the process; `ssid serve` without --dev needs SSID_SECRET_KEY).
 run: $(STAMP)
 	$(BIN)/ssid demo-setup
-	test -f instance/sandbox.db || $(BIN)/ssid sandbox populate
 	$(BIN)/ssid serve --dev --host $(HOST) --port $(PORT)
 
 typecheck: $(STAMP)

@@ -9,7 +9,10 @@ from console.views.history import HistoryView
 from console.views.identifiers import IdentifiersView
 from console.views.job_progress import JobProgressView
 from console.views.load_ssid import LoadSsidView
+from console.views.ods_audit import OdsAuditView
+from console.views.replacement import ReplacementView
 from console.views.review import ReviewView
+from console.views.sela import SelaView
 from console.views.senr import SenrView
 from console.views.settings import SettingsView
 from console.views.tables import table_views
@@ -23,6 +26,9 @@ def register_views(admin: Admin) -> None:
     admin.add_view(SenrView(name="Create SENR", endpoint="senr", url="/admin/senr"))
     admin.add_view(ReviewView(name="SSID Match review", endpoint="review", url="/admin/review"))
     admin.add_view(LoadSsidView(name="Load SSID", endpoint="load_ssid", url="/admin/load-ssid"))
+    admin.add_view(ReplacementView(name="Replacement SSIDs", endpoint="replacement", url="/admin/replacement"))
+    admin.add_view(OdsAuditView(name="ODS audit", endpoint="ods_audit", url="/admin/ods-audit"))
+    admin.add_view(SelaView(name="SELA import", endpoint="sela", url="/admin/sela"))
     admin.add_view(FilesView(name="File Download", endpoint="files", url="/admin/files"))
     admin.add_view(HistoryView(name="History", endpoint="history", url="/admin/history"))
     admin.add_view(SettingsView(name="Settings", endpoint="settings", url="/admin/settings"))

@@ -17,6 +17,7 @@ __all__ = [
     "updated_file_steps",
     "partial_file_steps",
     "replacement_steps",
+    "sela_steps",
     "ods_download_steps",
     "ods_posting_steps",
 ]
@@ -113,6 +114,20 @@ def replacement_steps() -> CalpadsSteps:
     )
 
 
+def sela_steps() -> CalpadsSteps:
+    """Before loading the SELA ODS download."""
+    return CalpadsSteps(
+        "In CALPADS: the SELA ODS Download",
+        (
+            _step("In CALPADS, request the English Language Acquisition (SELA) ODS Download for your LEA and download it."),
+            _step(
+                "Load it below. Students the state's testing vendor identified as EL or IFEP whose local status "
+                "is missing or TBD get that status and its start date, after you review the preview."
+            ),
+        ),
+    )
+
+
 def ods_download_steps() -> CalpadsSteps:
     """Before loading the SENR ODS download."""
     return CalpadsSteps(
@@ -122,7 +137,7 @@ def ods_download_steps() -> CalpadsSteps:
                 "In CALPADS, request the SSID Enrollment (SENR) ODS Download for your LEA, enrollment "
                 "start dates from July 1 ten years back through today, and download it."
             ),
-            _step("Load it below (with the SELA ODS Download too, if you have it)."),
+            _step("Load it below. The SELA ODS Download has its own page, linked below."),
         ),
     )
 

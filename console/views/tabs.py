@@ -63,8 +63,9 @@ def done_events(reached: int) -> frozenset[str]:
     )
 
 
-def render_tab(view: BaseView, template: str, run: Run | None = None, **context: Any) -> str:
-    """Render one tab of the Identifiers page around ``run`` (default: the newest run)."""
+def render_tab(view: BaseView, template: str, run: Run | None = None, active_tab: str | None = None, **context: Any) -> str:
+    """Render one tab of the Identifiers page around ``run`` (default: the newest run); the tab
+    shown active is ``active_tab`` (default: the page's own endpoint)."""
     run = run if run is not None else current_run()
     buttons = list(step_buttons(run)) if run is not None else []
     reached = _reached(run) if run is not None else -1
@@ -79,7 +80,7 @@ def render_tab(view: BaseView, template: str, run: Run | None = None, **context:
             buttons=buttons,
             step={button.event.value: button for button in buttons},
             tabs=[tab for tab in TABS if tab[0].partition(".")[0] in current_app.blueprints],
-            active_tab=request.endpoint,
+            active_tab=active_tab or request.endpoint,
             request_file=newest_file(run.id, FileKind.REQUEST) if run is not None else None,
             updated_file=newest_file(run.id, FileKind.UPDATED) if run is not None else None,
             partial_file=newest_file(run.id, FileKind.PARTIAL) if run is not None else None,

@@ -24,7 +24,14 @@ from werkzeug.test import TestResponse
 from console import create_app
 from seed.demo import DemoDistrict, generate_district
 from seed.demo_load import load_demo
-from seed.sandbox import init_population, match_file, post_file, write_extract
+from seed.sandbox import (
+    init_population,
+    match_file,
+    post_file,
+    write_extract,
+    write_ods_download,
+    write_replacement_extract,
+)
 from store.tables_batches import BATCH_TABLES
 from store.tables_product import PRODUCT_TABLES
 from store.tables_sis import SIS_TABLES
@@ -48,7 +55,17 @@ class Sandbox:
         return post_file(self.url, senr_file, today=dt.date.today()).posted
 
     def extract(self) -> Path:
-        return write_extract(self.url, self.folder, today=dt.date.today(), now=dt.datetime.now().replace(microsecond=0)).file
+        return write_extract(self.url, self.folder, today=dt.date.today(), now=_now()).file
+
+    def replacements(self) -> Path:
+        return write_replacement_extract(self.url, self.folder, today=dt.date.today(), now=_now()).file
+
+    def ods(self) -> Path:
+        return write_ods_download(self.url, self.folder, today=dt.date.today(), now=_now()).file
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now().replace(microsecond=0)
 
 
 @pytest.fixture
@@ -137,6 +154,7 @@ def sign_in(app: Flask, name: str, password: str) -> Signed:
     signed = Signed(client, name)
     response = signed.post("/login", {"name": name, "password": password})
     assert response.status_code == 302, response.get_data(as_text=True)
+    client.get(response.headers["Location"], follow_redirects=True)  # the home page: the new session's token
     return signed
 
 

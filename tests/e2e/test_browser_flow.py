@@ -68,8 +68,8 @@ def test_a_coordinator_takes_a_run_from_step_1_to_step_7_in_the_browser(
     downloads = tmp_path / "downloads"
     downloads.mkdir()
     ssid_json(tmp_path, "db", "init", "--db", database_url)
-    ssid_json(tmp_path, "seed", "demo", "--students", str(STUDENTS), "--db", database_url)
-    ssid_json(tmp_path, "sandbox", "populate", "--students", str(STUDENTS), "--sandbox-db", sandbox_url)
+    # `ssid seed demo` also gives the CALPADS sandbox a statewide population consistent with the district.
+    ssid_json(tmp_path, "seed", "demo", "--students", str(STUDENTS), "--db", database_url, "--sandbox-db", sandbox_url)
     before = _students_with_ssid(database_url)
 
     with serving(database_url, tmp_path, SSID_LONG_LOAD_LINES="40") as server:
@@ -180,7 +180,7 @@ def test_table_pages_run_their_scripts_under_the_content_security_policy(
     browser: Browser, database_url: str, tmp_path: Path
 ) -> None:
     ssid_json(tmp_path, "db", "init", "--db", database_url)
-    ssid_json(tmp_path, "seed", "demo", "--students", "20", "--db", database_url)
+    ssid_json(tmp_path, "seed", "demo", "--students", "20", "--db", database_url, "--no-sandbox")
     with serving(database_url, tmp_path) as server:
         context = browser.new_context(viewport={"width": 1400, "height": 1000})
         page = context.new_page()

@@ -13,7 +13,10 @@ from tests.e2e.conftest import Sandbox, Signed
 from tests.e2e.console_drive import ORDER, drive_to
 from tests.e2e.console_html import elements, links, text_of
 
-IDENTIFIER_TABS = ("/admin/identifiers/", "/admin/senr/", "/admin/review/", "/admin/load-ssid/", "/admin/files/")
+IDENTIFIER_TABS = (
+    "/admin/identifiers/", "/admin/senr/", "/admin/review/", "/admin/load-ssid/", "/admin/replacement/",
+    "/admin/ods-audit/", "/admin/sela/", "/admin/files/",
+)
 REDIRECTING = {"admin.index", "auth.root", "auth.login", "jobs.index"}
 
 

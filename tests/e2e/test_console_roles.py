@@ -27,6 +27,8 @@ EXPECTED_ACTIONS = {
     "/admin/senr/N/create", "/admin/identifiers/N/load-results", "/admin/review/N/decide", "/admin/review/N/partial",
     "/admin/identifiers/N/confirm", "/admin/identifiers/N/updated", "/admin/load-ssid/N/load",
     "/admin/load-ssid/N/apply", "/admin/load-ssid/N/undo", "/admin/identifiers/N/cancel",
+    "/admin/replacement/load", "/admin/replacement/N/apply", "/admin/replacement/N/undo",
+    "/admin/ods-audit/load", "/admin/ods-audit/N/files", "/admin/sela/load",
     "/admin/settings/options", "/admin/settings/schools", "/admin/settings/translations",
     "/admin/student/new/", "/admin/student/edit/", "/admin/student/delete/", "/admin/student/action/",
     "/admin/user/new/", "/admin/school/ajax/update/", "/logout",
@@ -79,6 +81,13 @@ def _walk(app: Flask, admin: Signed, sandbox: Sandbox, tmp_path: Path) -> dict[t
     _collect(app, admin, found)
     assert admin.post(f"/admin/load-ssid/{latest_run().id}/apply", {"confirm": "yes"}).status_code == 302
     assert latest_run().state == RunState.EXTRACT_LOADED.value
+    _collect(app, admin, found)
+    # The files of no run: a Replacement extract awaiting apply, then applied; an ODS audit to review.
+    for path, file in (("/admin/replacement/load", sandbox.replacements()), ("/admin/ods-audit/load", sandbox.ods())):
+        assert admin.post(path, files={"file": (file.read_bytes(), file.name)}).status_code == 302
+    _collect(app, admin, found)
+    [apply] = [f for f in forms(admin.page("/admin/replacement/")) if f.action.endswith("/apply")]
+    assert admin.post(apply.action, {"confirm": "yes"}).status_code == 302
     _collect(app, admin, found)
     return found
 
