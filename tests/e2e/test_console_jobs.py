@@ -87,3 +87,17 @@ def test_the_job_page_never_sends_the_person_to_another_site(long_app: Flask, sa
     for target in ("//evil.example/", "https://evil.example/", "/\\evil.example"):
         page = admin.page(f"/admin/jobs/{job}?done={target}")
         assert "data-done-url" not in page
+
+
+def test_a_long_ods_download_is_compared_in_the_background(long_app: Flask, sandbox: Sandbox, tmp_path: Path) -> None:
+    admin = sign_in(long_app, *ADMIN)
+    drive_to(admin, sandbox, tmp_path, RunState.EXTRACT_LOADED)
+    download = sandbox.ods()
+    answer = admin.post("/admin/ods-audit/load", files={"file": (download.read_bytes(), download.name)})
+    assert answer.headers["Location"].endswith("?done=/admin/ods-audit/")
+    job = _job_of(answer.headers["Location"])
+    long_app.extensions["ssid_jobs"].wait(job, timeout=120)
+    status = admin.get(f"/admin/jobs/{job}.json").get_json()
+    lines = download.read_bytes().count(b"\n")
+    assert (status["state"], status["lines"], status["total"]) == ("done", lines, lines)
+    assert status["result"]["deletes"] == int(text_of(admin.page("/admin/ods-audit/"), "strong", data_count="deletes"))
