@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 from domain.runs import RunState
 from store.tables_product import GeneratedFile, MatchCandidate, MatchRequest, Run
@@ -37,7 +38,16 @@ def _state() -> RunState:
 
 
 def _accepted(admin: Signed, path: str, data: Mapping[str, str | list[str]] | None = None, **files: tuple[bytes, str]) -> str:
-    response = admin.post(path, data, files or None, follow=True)
+    response = admin.post(path, data, files or None)
+    location = urlsplit(response.headers.get("Location", ""))
+    if location.path.startswith("/admin/jobs/"):  # a long load: wait for its job, as the page would
+        job = int(location.path.rsplit("/", 1)[1])
+        admin.client.application.extensions["ssid_jobs"].wait(job, timeout=120)
+        status = admin.get(f"/admin/jobs/{job}.json").get_json()
+        assert status["state"] == "done", status["error"]
+        response = admin.get(parse_qs(location.query)["done"][0], follow_redirects=True)
+    elif response.status_code == 302:
+        response = admin.get(response.headers["Location"], follow_redirects=True)
     assert response.status_code == 200, response.status_code
     html = response.get_data(as_text=True)
     errors = [e.text.strip() for e in elements(html, "div", class_="alert-danger")]
