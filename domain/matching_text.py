@@ -36,24 +36,33 @@ PARTICLES = frozenset(
 "García y López") and generational suffixes ("Smith Jr")."""
 
 # Apostrophes join (O'Brien -> OBRIEN); every other non-letter, non-digit separates words.
-_JOINERS = frozenset("'’`´")
+_JOINERS = "'’`´"
+_ASCII_FOLD = str.maketrans(
+    {**{chr(code): " " for code in range(128) if not chr(code).isalnum()}, **dict.fromkeys(_JOINERS)}
+)
+# Letters that carry no combining accent, so Unicode decomposition leaves them as they are.
+_TRANSLITERATED = str.maketrans(
+    {"Đ": "D", "đ": "d", "ß": "ss", "Ø": "O", "ø": "o", "Æ": "AE", "æ": "ae", "Œ": "OE", "œ": "oe", "Ł": "L", "ł": "l", "ı": "i", "’": None, "´": None}
+)
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 18)
 def fold(text: str | None) -> str:
     """Return ``text`` upper-cased, accents removed, punctuation turned into single spaces.
 
-    ``"José  de-la Peña"`` and ``"JOSE DE LA PENA"`` fold to the same string; ``None`` folds to ``""``.
+    ``"José  de-la Peña"`` and ``"JOSE DE LA PENA"`` fold to the same string, ``"Đặng"`` to
+    ``"DANG"``; ``None`` folds to ``""``. Letters of other scripts are kept (upper-cased).
     """
     if not text:
         return ""
-    decomposed = unicodedata.normalize("NFKD", text)
-    kept: list[str] = []
-    for char in decomposed:
-        if unicodedata.combining(char) or char in _JOINERS:
-            continue
-        kept.append(char.upper() if char.isalnum() and char.isascii() else " ")
-    return " ".join("".join(kept).split())
+    if not text.isascii():
+        decomposed = unicodedata.normalize("NFKD", text.translate(_TRANSLITERATED))
+        text = "".join(
+            char if char.isascii() or char.isalnum() else " "
+            for char in decomposed
+            if not unicodedata.combining(char)
+        )
+    return " ".join(text.translate(_ASCII_FOLD).upper().split())
 
 
 def words(folded: str) -> tuple[str, ...]:

@@ -1,0 +1,226 @@
+"""Which pairs of a population are worth comparing: blocking on a few simple keys.
+
+Comparing all pairs of 600,000 students is 180 billion comparisons. Instead every person gets a
+few *blocking keys* and only people who share a key are compared. Each kind of key catches one
+kind of mistake while the rest of the record still agrees:
+
+======================  =====================================================  ==========================
+key                     made of                                                 finds the pair when
+======================  =====================================================  ==========================
+``date``                birth date + any one name sound (first or last)         a name differs or swapped
+``day typo``            birth year and month + first and last name sounds       the day is mistyped
+``month typo``          birth year and day + first and last name sounds         the month is mistyped
+``day/month swap``      birth year, {month, day} + first and last name sounds   day and month are swapped
+``year typo``           birth month and day + first and last name sounds        the year is mistyped
+``names``               first and last name sounds (one side has no date)       a birth date is missing
+``place``               birth city + any one name sound (one side lacks a       little else is known
+                        date or a name)
+======================  =====================================================  ==========================
+
+A name sound is the Soundex code of a word: of the first given name and of the formal names it
+may be a nickname of ("Bill" also sounds as "William"), and of each part of a compound surname.
+The last two kinds only pair a person who lacks the field with everyone in the block.
+
+A block larger than :data:`MAX_BLOCK` (every "Jose Garcia" born in one year) is not dropped: its
+members are sorted by name and each is compared with its next :data:`WINDOW` neighbours only,
+so the work grows with the population, not with its square.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Hashable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from domain.matching_facts import PreparedFacts
+from domain.matching_text import nickname_roots, phonetic_code, significant_words
+
+__all__ = ["BlockingCodes", "KEY_KINDS", "MAX_BLOCK", "WINDOW", "blocking_codes", "blocking_keys", "candidate_pairs"]
+
+MAX_BLOCK = 40
+"""A block up to this size is compared all pairs against all; a larger one only within :data:`WINDOW`."""
+
+WINDOW = 12
+"""In a block larger than :data:`MAX_BLOCK`, how many sorted neighbours each member is compared with."""
+
+_SOUND_BITS = 15  # a name sound as a number below 2**15; two of them make a 30-bit name key
+_SOUNDS: dict[str, int] = {}
+
+
+def _sound(word: str) -> int:
+    """A number for the Soundex code of ``word`` (0 for a word without letters)."""
+    code = phonetic_code(word)
+    if not code:
+        return 0
+    number = _SOUNDS.get(code)
+    if number is None:
+        number = _SOUNDS[code] = len(_SOUNDS) + 1
+        if number >= 1 << _SOUND_BITS:
+            raise OverflowError("more distinct name sounds than a blocking key can hold")
+    return number
+
+
+class BlockingCodes(NamedTuple):
+    """What one person's keys are made of: name sounds (as numbers), birth date parts, city, sort order.
+
+    A NamedTuple, not a dataclass: 600,000 of them are built per search and tuples build fastest.
+    """
+
+    given: tuple[int, ...]
+    surname: tuple[int, ...]
+    sounds: tuple[int, ...]  # given and surname together (so first and last name may be swapped)
+    date: dt.date | None
+    city: str
+    order: str
+
+    @property
+    def lacks_date(self) -> bool:
+        """No birth date: only the names and place keys can find this person's duplicates."""
+        return self.date is None
+
+    @property
+    def lacks_date_or_name(self) -> bool:
+        """No birth date, first name or surname: the place key may be all there is."""
+        return self.date is None or not self.given or not self.surname
+
+
+def blocking_codes(person: PreparedFacts) -> BlockingCodes:
+    """The name sounds, date, city and sort order the blocking keys of ``person`` are made of."""
+    given: dict[int, None] = {}
+    surname: dict[int, None] = {}
+    for name in person.names:
+        first = name.first.split(" ", 1)[0]
+        if first:
+            given[_sound(first)] = None
+            for root in nickname_roots(first):
+                given[_sound(root.split(" ", 1)[0])] = None
+        for part in significant_words(name.last)[:3]:
+            surname[_sound(part)] = None
+    given.pop(0, None)
+    surname.pop(0, None)
+    legal = person.names[0]
+    return BlockingCodes(
+        tuple(given),
+        tuple(surname),
+        tuple(dict.fromkeys((*given, *surname))),
+        person.facts.birth_date,
+        person.place[0],
+        f"{legal.last} {legal.first}",
+    )
+
+
+def _name_keys(codes: BlockingCodes, prefix: int) -> Iterator[int]:
+    for first in codes.given:
+        for last in codes.surname:
+            yield prefix << 2 * _SOUND_BITS | first << _SOUND_BITS | last
+
+
+def _date_keys(codes: BlockingCodes) -> Iterator[Hashable]:
+    if codes.date is not None:
+        day = codes.date.toordinal() << _SOUND_BITS
+        for sound in codes.sounds:
+            yield day | sound
+
+
+def _typo_keys(part: Callable[[dt.date], int]) -> Callable[[BlockingCodes], Iterator[Hashable]]:
+    """Keys of first and last name sounds with the part of the birth date a typo leaves intact."""
+
+    def keys(codes: BlockingCodes) -> Iterator[Hashable]:
+        if codes.date is not None:
+            yield from _name_keys(codes, part(codes.date))
+
+    return keys
+
+
+def _names_keys(codes: BlockingCodes) -> Iterator[Hashable]:
+    yield from _name_keys(codes, 0)
+
+
+def _place_keys(codes: BlockingCodes) -> Iterator[Hashable]:
+    if codes.city:
+        for sound in codes.sounds:
+            yield (codes.city, sound)
+
+
+@dataclass(frozen=True, slots=True)
+class _KeyKind:
+    name: str
+    keys: Callable[[BlockingCodes], Iterator[Hashable]]
+    needs: Callable[[BlockingCodes], bool] | None = None  # only pairs with such a member count
+
+
+KEY_KINDS: tuple[str, ...] = ("date", "day typo", "month typo", "day/month swap", "year typo", "names", "place")
+"""The kinds of blocking key, in the order their blocks are searched."""
+
+_KINDS = (
+    _KeyKind("date", _date_keys),
+    _KeyKind("day typo", _typo_keys(lambda date: date.year << 4 | date.month)),
+    _KeyKind("month typo", _typo_keys(lambda date: date.year << 5 | date.day)),
+    _KeyKind(
+        "day/month swap",
+        _typo_keys(lambda date: date.year << 10 | min(date.month, date.day) << 5 | max(date.month, date.day)),
+    ),
+    _KeyKind("year typo", _typo_keys(lambda date: date.month << 5 | date.day)),
+    _KeyKind("names", _names_keys, lambda codes: codes.lacks_date),
+    _KeyKind("place", _place_keys, lambda codes: codes.lacks_date_or_name),
+)
+assert tuple(kind.name for kind in _KINDS) == KEY_KINDS
+
+
+def blocking_keys(person: PreparedFacts) -> frozenset[tuple[str, Hashable]]:
+    """The blocking keys of a person, each tagged with its kind (see :data:`KEY_KINDS`)."""
+    codes = blocking_codes(person)
+    return frozenset((kind.name, key) for kind in _KINDS for key in kind.keys(codes))
+
+
+def _blocks(kind: _KeyKind, codes: Sequence[BlockingCodes]) -> dict[Hashable, list[int]]:
+    """Members of each block of one kind; for a kind that needs it, only blocks with a needy member."""
+    blocks: defaultdict[Hashable, list[int]] = defaultdict(list)
+    if kind.needs is None:
+        for index, person in enumerate(codes):
+            for key in kind.keys(person):
+                blocks[key].append(index)
+        return blocks
+    needs = kind.needs
+    wanted = {key for person in codes if needs(person) for key in kind.keys(person)}
+    for index, person in enumerate(codes):
+        for key in kind.keys(person):
+            if key in wanted:
+                blocks[key].append(index)
+    return blocks
+
+
+def _block_pairs(
+    members: list[int], codes: Sequence[BlockingCodes], needs: Callable[[BlockingCodes], bool] | None, window: int
+) -> list[int]:
+    """Pairs (packed ``low << 32 | high``) to compare inside one block; members come in ascending order."""
+    size = len(members)
+    if size > window:
+        members = sorted(members, key=lambda index: codes[index].order)
+    pairs: list[int] = []
+    for position in range(size - 1):
+        left = members[position]
+        others = members[position + 1 : position + 1 + window]
+        needy = needs is None or needs(codes[left])
+        for right in others:
+            if needy or (needs is not None and needs(codes[right])):
+                pairs.append(left << 32 | right if left < right else right << 32 | left)
+    return pairs
+
+
+def candidate_pairs(
+    codes: Sequence[BlockingCodes], *, max_block: int = MAX_BLOCK, window: int = WINDOW
+) -> Iterator[tuple[str, list[int]]]:
+    """For each key kind in turn, its name and the pairs of positions in ``codes`` it puts in one block.
+
+    Pairs come packed as ``low << 32 | high``; a pair may come more than once (from several
+    keys). Kinds are searched one at a time so only one kind's blocks are in memory at once.
+    """
+    for kind in _KINDS:
+        pairs: list[int] = []
+        for members in _blocks(kind, codes).values():
+            if len(members) > 1:
+                pairs.extend(_block_pairs(members, codes, kind.needs, window if len(members) > max_block else max_block))
+        yield kind.name, pairs
