@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from domain.duplicates_blocking import blocking_codes, candidate_pairs
 from domain.duplicates_groups import average_linkage_groups
 from domain.matching import Comparison, PersonFacts, compare_prepared, population_frequencies, prepare
-from domain.matching_score import bits_of, evaluate
+from domain.matching_score import HIGHEST_SHOWN_PERCENT, bits_of, evaluate
 
 __all__ = ["SuspectedDuplicate", "DuplicateSearch", "LIKELY_DUPLICATE_PERCENT", "find_duplicates", "search_duplicates"]
 
@@ -102,7 +102,9 @@ class DuplicateSearch:
 
     def suspected(self, min_percent: float = LIKELY_DUPLICATE_PERCENT) -> list[SuspectedDuplicate]:
         """The pairs rated at least ``min_percent``, highest first, each with its full comparison."""
-        floor = bits_of(min_percent)
+        # A pair shown at min_percent has at least that much evidence (100.0 needs 99.9's); the
+        # margin keeps rounding at the boundary from dropping one.
+        floor = bits_of(min(min_percent, HIGHEST_SHOWN_PERCENT)) - 1e-6
         found: list[SuspectedDuplicate] = []
         with _no_cycle_collection():
             for left, right, bits in self.scored_pairs():

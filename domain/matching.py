@@ -27,7 +27,14 @@ from types import MappingProxyType
 from domain.matching_facts import PersonFacts, PreparedFacts, population_frequencies, prepare
 from domain.matching_fields import Agreement, MatchField
 from domain.matching_frequencies import ValueFrequencies
-from domain.matching_score import ADJUSTED_FIELDS, EVEN_ODDS_BITS, TWIN_CAP_PERCENT, evaluate, percent_of
+from domain.matching_score import (
+    ADJUSTED_FIELDS,
+    EVEN_ODDS_BITS,
+    HIGHEST_SHOWN_PERCENT,
+    TWIN_CAP_PERCENT,
+    evaluate,
+    percent_of,
+)
 
 __all__ = [
     "Agreement",
@@ -39,6 +46,7 @@ __all__ = [
     "PreparedFacts",
     "ValueFrequencies",
     "EVEN_ODDS_BITS",
+    "HIGHEST_SHOWN_PERCENT",
     "TWIN_CAP_PERCENT",
     "compare",
     "compare_prepared",
@@ -91,9 +99,8 @@ class FieldResult:
 class Comparison:
     """The outcome of comparing a local person with a candidate.
 
-    ``fields`` maps every :class:`MatchField` (in display order; plain attribute names work as
-    keys too) to its :class:`FieldResult`. ``percent`` (0-100, rounded down to one decimal, so
-    100.0 only when :attr:`agrees_on_every_field`) is what a reviewer reads; ``bits``, the total
+    ``fields`` maps every :class:`MatchField` (in display order) to its :class:`FieldResult`. ``percent`` (0-100, rounded down to one decimal;
+    100.0 only when :attr:`agrees_on_every_field` too) is what a reviewer reads; ``bits``, the total
     evidence it comes from, ranks candidates finely where percents saturate.
     """
 
@@ -148,7 +155,11 @@ def _frequency_note(adjustment: float) -> str:
 
 
 def _shown_percent(bits: float) -> float:
-    """The percent rounded *down* to one decimal: 100.0 is kept for a comparison with nothing to question."""
+    """The percent rounded *down* to one decimal, so at most 99.9.
+
+    100.0 is kept for a comparison that reaches 99.9 with nothing to question (every field filled
+    on both sides agrees exactly): a nickname, a swapped date, a spelling variant never shows 100.
+    """
     return math.floor(percent_of(bits) * 10.0) / 10.0
 
 
@@ -186,7 +197,9 @@ def compare_prepared(
     comparison = Comparison(
         MappingProxyType(results), _shown_percent(evaluation.bits), evaluation.bits, evaluation.is_twin_pattern
     )
-    return replace(comparison, percent=100.0) if comparison.agrees_on_every_field else comparison
+    if comparison.percent >= HIGHEST_SHOWN_PERCENT and comparison.agrees_on_every_field:
+        return replace(comparison, percent=100.0)
+    return comparison
 
 
 def compare(

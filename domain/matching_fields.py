@@ -133,7 +133,9 @@ WEIGHTS: dict[str, dict[Agreement, tuple[float, float]]] = {
     },
     "last": {
         Agreement.EXACT: (6.0, 6.0),
-        Agreement.COMPOUND_SURNAME_PART: (5.0, 5.0),
+        # (one part in common and another different: cousins share that much; same parts, or one
+        # side only part of the other's)
+        Agreement.COMPOUND_SURNAME_PART: (1.0, 5.0),
         Agreement.FIRST_LAST_SWAPPED: (5.0, 5.0),
         Agreement.SPELLING_VARIANT: (2.5, 4.5),
         Agreement.DIFFERENT: (-5.0, -5.0),
@@ -243,13 +245,19 @@ def compare_surname(left: str, right: str) -> Verdict:
     if left_set < right_set or right_set < left_set:
         return _verdict("last", Agreement.COMPOUND_SURNAME_PART, "one side has only part of the surname")
     likeness = spelling_likeness(squash(left), squash(right))
+    if likeness >= _SLIP:
+        return _verdict("last", Agreement.SPELLING_VARIANT, f"{likeness:.2f} alike", _variant_strength(likeness))
+    # "Garcia Lopez" and "Garcia Ruiz" look alike letter by letter but are a cousin's surname.
+    if len(left_parts) + len(right_parts) > 2 and (
+        not left_set.isdisjoint(right_set) or max(spelling_likeness(a, b) for a in left_parts for b in right_parts) >= 0.9
+    ):
+        return _verdict("last", Agreement.COMPOUND_SURNAME_PART, "one part in common, another differs", 0.0)
     if likeness:
         return _verdict("last", Agreement.SPELLING_VARIANT, f"{likeness:.2f} alike", _variant_strength(likeness))
-    if len(left_parts) + len(right_parts) > 2:
-        best = max(spelling_likeness(a, b) for a in left_parts for b in right_parts)
-        if best >= 0.9:
-            return _verdict("last", Agreement.COMPOUND_SURNAME_PART, "one part spelled differently", 0.0)
     return _verdict("last", Agreement.DIFFERENT)
+
+
+_SLIP = 0.95  # a spelling likeness this high is a typing slip, whatever the parts
 
 
 def _one_digit_apart(left: int, right: int, width: int) -> bool:

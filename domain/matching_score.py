@@ -31,6 +31,7 @@ __all__ = [
     "bits_of",
     "FIELDS",
     "ADJUSTED_FIELDS",
+    "HIGHEST_SHOWN_PERCENT",
     "TWIN_CAP_PERCENT",
     "EVEN_ODDS_BITS",
 ]
@@ -47,6 +48,9 @@ EVEN_ODDS_BITS = 11.0
 Exact first and last name alone (5 + 6 bits) leave a reviewer at 50 %; add an exact birth date
 (9 bits) and the pair is above 99 %.
 """
+
+HIGHEST_SHOWN_PERCENT = 99.9
+"""The highest percent evidence alone shows; 100.0 also needs every filled field to agree exactly."""
 
 TWIN_CAP_PERCENT = 5.0
 """The highest percent a pair with the twin pattern can get: twins are strong evidence against."""
