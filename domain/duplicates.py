@@ -81,12 +81,12 @@ class DuplicateSearch:
         prepared, frequencies = self._prepared, self._frequencies
         seen: set[int] = set()
         for _, pairs in candidate_pairs([blocking_codes(person) for person in prepared]):
-            for packed in pairs:
-                if packed in seen:
-                    continue
-                seen.add(packed)
-                self._pairs.append(packed)
-                self._bits.append(evaluate(prepared[packed >> 32], prepared[packed & _LOW], frequencies).bits)
+            fresh = sorted(set(pairs).difference(seen))  # sorted: the same order every run
+            seen.update(fresh)
+            self._pairs.extend(fresh)
+            self._bits.extend(
+                evaluate(prepared[packed >> 32], prepared[packed & _LOW], frequencies).bits for packed in fresh
+            )
 
     def _bits_between(self, left: int, right: int) -> float:
         return evaluate(self._prepared[left], self._prepared[right], self._frequencies).bits

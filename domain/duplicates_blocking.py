@@ -32,9 +32,11 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import NamedTuple
 
 from domain.matching_facts import PreparedFacts
+from domain.matching_names import NameForm
 from domain.matching_text import nickname_roots, phonetic_code, significant_words
 
 __all__ = ["BlockingCodes", "KEY_KINDS", "MAX_BLOCK", "WINDOW", "blocking_codes", "blocking_keys", "candidate_pairs"]
@@ -62,18 +64,37 @@ def _sound(word: str) -> int:
     return number
 
 
+@lru_cache(maxsize=1 << 16)
+def _given_sounds(first_word: str) -> tuple[int, tuple[int, ...]]:
+    """The sound of a first name, and its sounds with those of the formal names it may stand for."""
+    own = _sound(first_word)
+    rooted = dict.fromkeys((own, *(_sound(root.split(" ", 1)[0]) for root in nickname_roots(first_word))))
+    rooted.pop(0, None)
+    return own, tuple(rooted)
+
+
+@lru_cache(maxsize=1 << 16)
+def _surname_sounds(last: str) -> tuple[int, ...]:
+    """The sounds of the (up to three) significant parts of a surname."""
+    sounds = dict.fromkeys(_sound(part) for part in significant_words(last)[:3])
+    sounds.pop(0, None)
+    return tuple(sounds)
+
+
 class BlockingCodes(NamedTuple):
-    """What one person's keys are made of: name sounds (as numbers), birth date parts, city, sort order.
+    """What one person's keys are made of: name sounds (as numbers), birth date, city, sort order.
 
     A NamedTuple, not a dataclass: 600,000 of them are built per search and tuples build fastest.
     """
 
-    given: tuple[int, ...]
-    surname: tuple[int, ...]
-    sounds: tuple[int, ...]  # given and surname together (so first and last name may be swapped)
+    # The first name's and surname's own sounds together (so first and last name may be swapped);
+    # a nickname shares its root's sound and the surname's, which the name keys already pair.
+    sounds: tuple[int, ...]
+    # first sound << 15 | surname sound, for every first sound (nickname roots too) and surname part.
+    name_pairs: tuple[int, ...]
     date: dt.date | None
     city: str
-    order: str
+    order: NameForm
 
     @property
     def lacks_date(self) -> bool:
@@ -83,71 +104,61 @@ class BlockingCodes(NamedTuple):
     @property
     def lacks_date_or_name(self) -> bool:
         """No birth date, first name or surname: the place key may be all there is."""
-        return self.date is None or not self.given or not self.surname
+        return self.date is None or not self.name_pairs
 
 
 def blocking_codes(person: PreparedFacts) -> BlockingCodes:
     """The name sounds, date, city and sort order the blocking keys of ``person`` are made of."""
-    given: dict[int, None] = {}
-    surname: dict[int, None] = {}
+    own: list[int] = []
+    pairs: list[int] = []
     for name in person.names:
         first = name.first.split(" ", 1)[0]
+        given: tuple[int, ...] = ()
         if first:
-            given[_sound(first)] = None
-            for root in nickname_roots(first):
-                given[_sound(root.split(" ", 1)[0])] = None
-        for part in significant_words(name.last)[:3]:
-            surname[_sound(part)] = None
-    given.pop(0, None)
-    surname.pop(0, None)
-    legal = person.names[0]
-    return BlockingCodes(
-        tuple(given),
-        tuple(surname),
-        tuple(dict.fromkeys((*given, *surname))),
-        person.facts.birth_date,
-        person.place[0],
-        f"{legal.last} {legal.first}",
-    )
+            sound, given = _given_sounds(first)
+            own.append(sound)
+        surname = _surname_sounds(name.last)
+        own.extend(surname)
+        pairs.extend(first << _SOUND_BITS | last for first in given for last in surname)
+    # A sound twice ("Lee Lee") would put a person in one block twice, and pair them with themselves.
+    sounds = tuple(sound for sound in dict.fromkeys(own) if sound)
+    name_pairs = tuple(dict.fromkeys(pairs)) if len(person.names) > 1 else tuple(pairs)
+    return BlockingCodes(sounds, name_pairs, person.facts.birth_date, person.place[0], person.names[0])
 
 
-def _name_keys(codes: BlockingCodes, prefix: int) -> Iterator[int]:
-    for first in codes.given:
-        for last in codes.surname:
-            yield prefix << 2 * _SOUND_BITS | first << _SOUND_BITS | last
+def _date_keys(codes: BlockingCodes) -> list[Hashable]:
+    if codes.date is None:
+        return []
+    day = codes.date.toordinal() << _SOUND_BITS
+    return [day | sound for sound in codes.sounds]
 
 
-def _date_keys(codes: BlockingCodes) -> Iterator[Hashable]:
-    if codes.date is not None:
-        day = codes.date.toordinal() << _SOUND_BITS
-        for sound in codes.sounds:
-            yield day | sound
-
-
-def _typo_keys(part: Callable[[dt.date], int]) -> Callable[[BlockingCodes], Iterator[Hashable]]:
+def _typo_keys(part: Callable[[dt.date], int]) -> Callable[[BlockingCodes], list[Hashable]]:
     """Keys of first and last name sounds with the part of the birth date a typo leaves intact."""
 
-    def keys(codes: BlockingCodes) -> Iterator[Hashable]:
-        if codes.date is not None:
-            yield from _name_keys(codes, part(codes.date))
+    def keys(codes: BlockingCodes) -> list[Hashable]:
+        if codes.date is None:
+            return []
+        prefix = part(codes.date) << 2 * _SOUND_BITS
+        return [prefix | pair for pair in codes.name_pairs]
 
     return keys
 
 
-def _names_keys(codes: BlockingCodes) -> Iterator[Hashable]:
-    yield from _name_keys(codes, 0)
+def _names_keys(codes: BlockingCodes) -> list[Hashable]:
+    return list(codes.name_pairs)
 
 
-def _place_keys(codes: BlockingCodes) -> Iterator[Hashable]:
-    if codes.city:
-        for sound in codes.sounds:
-            yield (codes.city, sound)
+def _place_keys(codes: BlockingCodes) -> list[Hashable]:
+    if not codes.city:
+        return []
+    return [(codes.city, sound) for sound in codes.sounds]
 
 
 @dataclass(frozen=True, slots=True)
 class _KeyKind:
     name: str
-    keys: Callable[[BlockingCodes], Iterator[Hashable]]
+    keys: Callable[[BlockingCodes], list[Hashable]]
     needs: Callable[[BlockingCodes], bool] | None = None  # only pairs with such a member count
 
 
@@ -178,15 +189,15 @@ def blocking_keys(person: PreparedFacts) -> frozenset[tuple[str, Hashable]]:
 def _blocks(kind: _KeyKind, codes: Sequence[BlockingCodes]) -> dict[Hashable, list[int]]:
     """Members of each block of one kind; for a kind that needs it, only blocks with a needy member."""
     blocks: defaultdict[Hashable, list[int]] = defaultdict(list)
-    if kind.needs is None:
+    keys_of, needs = kind.keys, kind.needs
+    if needs is None:
         for index, person in enumerate(codes):
-            for key in kind.keys(person):
+            for key in keys_of(person):
                 blocks[key].append(index)
         return blocks
-    needs = kind.needs
-    wanted = {key for person in codes if needs(person) for key in kind.keys(person)}
+    wanted = {key for person in codes if needs(person) for key in keys_of(person)}
     for index, person in enumerate(codes):
-        for key in kind.keys(person):
+        for key in keys_of(person):
             if key in wanted:
                 blocks[key].append(index)
     return blocks

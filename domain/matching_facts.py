@@ -48,12 +48,15 @@ class PreparedFacts:
     names: tuple[NameForm, ...]
     gender: str
     place: tuple[str, str, str]
-    guardians: tuple[frozenset[str], ...]
+    guardians: frozenset[frozenset[str]]
 
     @property
     def birth_date(self) -> dt.date | None:
         """The birth date, as given."""
         return self.facts.birth_date
+
+
+_NOBODY: frozenset[frozenset[str]] = frozenset()
 
 
 @lru_cache(maxsize=1 << 16)
@@ -74,7 +77,7 @@ def prepare(facts: PersonFacts) -> PreparedFacts:
         )
         if alias != legal:
             names = (legal, alias)
-    guardians = tuple(filter(None, map(_name_words, facts.guardian_names))) if facts.guardian_names else ()
+    guardians = frozenset(filter(None, map(_name_words, facts.guardian_names))) if facts.guardian_names else _NOBODY
     return PreparedFacts(
         facts=facts,
         names=names,
@@ -93,16 +96,17 @@ def frequency_key(kind: str, value: str) -> str:
 
 
 def _observations(person: PreparedFacts) -> Iterator[tuple[str, Hashable]]:
+    # Every name form counts, so that agreeing on an alias ("Peter") is weighed like any first name.
     legal = person.names[0]
-    values: tuple[tuple[str, Hashable], ...] = (
-        ("first", frequency_key("first", legal.first)),
-        ("last", legal.last),
-        ("birth_date", person.facts.birth_date),
-        ("city", person.place[0]),
-    )
-    for kind, value in values:
-        if value:
-            yield kind, value
+    for name in person.names:
+        if name.first and (name is legal or name.first != legal.first):
+            yield "first", frequency_key("first", name.first)
+        if name.last and (name is legal or name.last != legal.last):
+            yield "last", name.last
+    if person.facts.birth_date:
+        yield "birth_date", person.facts.birth_date
+    if person.place[0]:
+        yield "city", person.place[0]
 
 
 def population_frequencies(people: Iterable[PersonFacts | PreparedFacts]) -> ValueFrequencies:

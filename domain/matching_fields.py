@@ -126,15 +126,17 @@ WEIGHTS: dict[str, dict[Agreement, tuple[float, float]]] = {
     "first": {
         Agreement.EXACT: (5.0, 5.0),
         Agreement.NICKNAME: (4.0, 4.0),
-        Agreement.MIDDLE_IN_FIRST: (4.0, 4.0),
+        # (goes by the middle name: the other first name is unexplained; the same given names
+        # split differently between first and middle)
+        Agreement.MIDDLE_IN_FIRST: (2.0, 4.0),
         Agreement.FIRST_LAST_SWAPPED: (4.0, 4.0),
         Agreement.SPELLING_VARIANT: (2.0, 3.5),
         Agreement.DIFFERENT: (-4.5, -4.5),
     },
     "last": {
         Agreement.EXACT: (6.0, 6.0),
-        # (one part in common and another different: cousins share that much; same parts, or one
-        # side only part of the other's)
+        # (one part in common and another different: cousins share that much; same parts, or the
+        # second surname left out). Only the second surname given is halfway.
         Agreement.COMPOUND_SURNAME_PART: (1.0, 5.0),
         Agreement.FIRST_LAST_SWAPPED: (5.0, 5.0),
         Agreement.SPELLING_VARIANT: (2.5, 4.5),
@@ -169,10 +171,12 @@ WEIGHTS: dict[str, dict[Agreement, tuple[float, float]]] = {
     },
     "state": {Agreement.EXACT: (0.5, 0.5), Agreement.DIFFERENT: (-1.5, -1.5)},
     "country": {Agreement.EXACT: (0.5, 0.5), Agreement.DIFFERENT: (-2.5, -2.5)},
+    # Both records list guardians and none is in common: rare for one child (a new guardian, a
+    # typo), usual for two.
     "guardians": {
-        Agreement.EXACT: (2.0, 2.0),
-        Agreement.SPELLING_VARIANT: (1.0, 1.0),
-        Agreement.DIFFERENT: (-0.5, -0.5),
+        Agreement.EXACT: (3.0, 3.0),
+        Agreement.SPELLING_VARIANT: (1.5, 1.5),
+        Agreement.DIFFERENT: (-2.0, -2.0),
     },
 }
 
@@ -243,7 +247,10 @@ def compare_surname(left: str, right: str) -> Verdict:
     if left_set == right_set:
         return _verdict("last", Agreement.COMPOUND_SURNAME_PART, "same parts, other order or particles")
     if left_set < right_set or right_set < left_set:
-        return _verdict("last", Agreement.COMPOUND_SURNAME_PART, "one side has only part of the surname")
+        shorter, longer = (left_parts, right_parts) if len(left_set) < len(right_set) else (right_parts, left_parts)
+        if longer[: len(shorter)] == shorter:
+            return _verdict("last", Agreement.COMPOUND_SURNAME_PART, "one side leaves out the second surname")
+        return _verdict("last", Agreement.COMPOUND_SURNAME_PART, "one side has only a later part of the surname", 0.5)
     likeness = spelling_likeness(squash(left), squash(right))
     if likeness >= _SLIP:
         return _verdict("last", Agreement.SPELLING_VARIANT, f"{likeness:.2f} alike", _variant_strength(likeness))
@@ -339,11 +346,11 @@ def compare_codes(kind: str, left: str, right: str) -> Verdict:
     return _verdict(kind, Agreement.EXACT if left == right else Agreement.DIFFERENT)
 
 
-def compare_guardians(left: tuple[frozenset[str], ...], right: tuple[frozenset[str], ...]) -> Verdict:
+def compare_guardians(left: frozenset[frozenset[str]], right: frozenset[frozenset[str]]) -> Verdict:
     """Compare guardians given as word sets of folded full names (word order does not matter)."""
     if not left or not right:
         return MISSING
-    if not frozenset(left).isdisjoint(right):
+    if not left.isdisjoint(right):
         return _GUARDIAN_IN_COMMON
     if any(len(a & b) >= 2 for a in left for b in right):
         return _GUARDIAN_ALIKE

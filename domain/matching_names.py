@@ -58,6 +58,8 @@ def _given_agrees(left: str, right: str) -> bool:
 def _middle_in_first(local: NameForm, candidate: NameForm) -> NameVerdicts | None:
     """Verdicts when one side carries the other's middle name in its first name, else ``None``."""
     inside = weight_of("first", Agreement.MIDDLE_IN_FIRST)
+    two_in_one = weight_of("first", Agreement.MIDDLE_IN_FIRST, 0.75)
+    by_middle = weight_of("first", Agreement.MIDDLE_IN_FIRST, 0.0)
     inside_middle = weight_of("middle", Agreement.MIDDLE_IN_FIRST)
     local_first, candidate_first = words(local.first), words(candidate.first)
     local_given = local_first + words(local.middle)
@@ -76,7 +78,7 @@ def _middle_in_first(local: NameForm, candidate: NameForm) -> NameVerdicts | Non
         if len(longer) > 1 and len(shorter) == 1 and any(_given_agrees(word, shorter[0]) for word in longer):
             rest = " ".join(word for word in longer_given if word != shorter[0])
             middle = compare_middle(rest, shorter_form.middle) if shorter_form.middle else None
-            first = Verdict(Agreement.MIDDLE_IN_FIRST, inside, "one first name holds two given names")
+            first = Verdict(Agreement.MIDDLE_IN_FIRST, two_in_one, "one first name holds two given names")
             if middle is None or middle.agreement is Agreement.DIFFERENT:
                 middle = Verdict(Agreement.MISSING, 0.0, "the other middle name sits in the first name")
             return NameVerdicts(first, middle, compare_surname(local.last, candidate.last))
@@ -84,7 +86,7 @@ def _middle_in_first(local: NameForm, candidate: NameForm) -> NameVerdicts | Non
         candidate.middle and _given_agrees(candidate.middle, local.first)
     ):
         return NameVerdicts(
-            Verdict(Agreement.MIDDLE_IN_FIRST, inside, "goes by the middle name"),
+            Verdict(Agreement.MIDDLE_IN_FIRST, by_middle, "goes by the middle name"),
             Verdict(Agreement.MISSING, 0.0, "used as the first name on the other side"),
             compare_surname(local.last, candidate.last),
         )
@@ -130,7 +132,6 @@ def _may_hold_middle(local: NameForm, candidate: NameForm) -> bool:
     return not _given_roots(local.first, local.middle).isdisjoint(_given_roots(candidate.first, candidate.middle))
 
 
-@lru_cache(maxsize=1 << 17)
 def compare_names(local: NameForm, candidate: NameForm) -> NameVerdicts:
     """Compare two folded names part by part, then across parts; the best-supported reading wins."""
     first = compare_given(local.first, candidate.first)

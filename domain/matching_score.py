@@ -68,6 +68,8 @@ def bits_of(percent: float) -> float:
 
 
 _TWIN_CAP_BITS = bits_of(TWIN_CAP_PERCENT)
+_NOWHERE = ("", "", "")
+_NO_PLACE = (MISSING, MISSING, MISSING)
 _NO_ADJUSTMENTS = (0.0, 0.0, 0.0, 0.0)
 
 
@@ -143,8 +145,8 @@ def evaluate(
     names, left_index, right_index = _best_names(local, candidate)
     birth = compare_birth_dates(local.facts.birth_date, candidate.facts.birth_date)
     gender = compare_genders(local.gender, candidate.gender)
-    city, state, country = place_verdicts(local.place, candidate.place)
-    guardians = compare_guardians(local.guardians, candidate.guardians) if local.guardians else MISSING
+    city, state, country = place_verdicts(local.place, candidate.place) if local.place != _NOWHERE else _NO_PLACE
+    guardians = compare_guardians(local.guardians, candidate.guardians)
     verdicts = (names.first, names.middle, names.last, birth, gender, city, state, country, guardians)
     bits = (
         names.first.weight

@@ -157,16 +157,24 @@ def are_nicknames(left: str, right: str) -> bool:
 def spelling_likeness(left: str, right: str) -> float:
     """How strongly two different folded names look like one name misspelled, from 0.0 to 1.0.
 
-    1.0 is one typing slip (one letter added, dropped, changed or two swapped) in a name of four
-    letters or more; Jaro-Winkler similarity counts when it is high; names that sound alike
-    (same Metaphone code) score at least 0.85. Anything below 0.85 is not a spelling variant.
+    1.0 is one typing slip (one letter added, dropped, changed or two swapped) in a name of five
+    letters or more (shorter names one letter apart are often two names: Pham and Phan, Kim and
+    Lim); Jaro-Winkler similarity counts when it is high; names that sound alike (same Metaphone
+    code) score at least 0.85. Anything below 0.85 is not a spelling variant.
     """
     if not left or not right or left == right:
         return 0.0
-    shortest = min(len(left), len(right))
-    if shortest >= 4 and jellyfish.damerau_levenshtein_distance(left, right) == 1:
-        return 1.0
     likeness = jellyfish.jaro_winkler_similarity(left, right)
+    if likeness < _HOPELESS:
+        return 0.0
+    shortest = min(len(left), len(right))
+    if shortest >= 5 and jellyfish.damerau_levenshtein_distance(left, right) == 1:
+        return 1.0
     if shortest >= 3 and likeness < 0.85 and _metaphone(left) == _metaphone(right):
         likeness = 0.85
     return likeness if likeness >= 0.85 else 0.0
+
+
+# Below this Jaro-Winkler similarity two names are neither one slip apart (a slip in a name of five
+# letters or more leaves at least 0.75) nor, in practice, sound-alikes: skip the costlier checks.
+_HOPELESS = 0.7
