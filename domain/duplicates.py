@@ -12,21 +12,31 @@ from __future__ import annotations
 
 import gc
 from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from domain.duplicates_blocking import blocking_codes, candidate_pairs
+from domain.duplicates_blocking import KEY_KINDS, blocking_codes, candidate_pairs
 from domain.duplicates_groups import average_linkage_groups
 from domain.matching import Comparison, PersonFacts, compare_prepared, population_frequencies, prepare
 from domain.matching_score import HIGHEST_SHOWN_PERCENT, bits_of, evaluate
 
-__all__ = ["SuspectedDuplicate", "DuplicateSearch", "LIKELY_DUPLICATE_PERCENT", "find_duplicates", "search_duplicates"]
+__all__ = [
+    "SuspectedDuplicate",
+    "DuplicateSearch",
+    "Progress",
+    "LIKELY_DUPLICATE_PERCENT",
+    "find_duplicates",
+    "search_duplicates",
+]
 
 LIKELY_DUPLICATE_PERCENT = 50.0
 """The default percent from which a pair is reported: as likely one person as two."""
 
 _LOW = 0xFFFFFFFF
+
+Progress = Callable[[int, int], None]
+"""Told (steps done, steps in all) as a duplicate search advances."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +73,7 @@ class DuplicateSearch:
     the population and, compactly, every pair the blocking keys put together with its score.
     """
 
-    def __init__(self, people: Iterable[tuple[str, PersonFacts]]) -> None:
+    def __init__(self, people: Iterable[tuple[str, PersonFacts]], progress: Progress | None = None) -> None:
         ids: list[str] = []
         facts: list[PersonFacts] = []
         for person_id, person in people:
@@ -72,21 +82,25 @@ class DuplicateSearch:
         self.ids: tuple[str, ...] = tuple(ids)
         self._pairs = array("q")
         self._bits = array("d")
+        steps = 1 + len(KEY_KINDS)
+        report = progress or (lambda done, total: None)
         with _no_cycle_collection():
             self._prepared = [prepare(person) for person in facts]
             self._frequencies = population_frequencies(self._prepared)
-            self._score_candidates()
+            report(1, steps)
+            self._score_candidates(lambda done: report(1 + done, steps))
 
-    def _score_candidates(self) -> None:
+    def _score_candidates(self, kinds_done: Callable[[int], None]) -> None:
         prepared, frequencies = self._prepared, self._frequencies
         seen: set[int] = set()
-        for _, pairs in candidate_pairs([blocking_codes(person) for person in prepared]):
+        for done, (_, pairs) in enumerate(candidate_pairs([blocking_codes(person) for person in prepared]), 1):
             fresh = sorted(set(pairs).difference(seen))  # sorted: the same order every run
             seen.update(fresh)
             self._pairs.extend(fresh)
             self._bits.extend(
                 evaluate(prepared[packed >> 32], prepared[packed & _LOW], frequencies).bits for packed in fresh
             )
+            kinds_done(done)
 
     def _bits_between(self, left: int, right: int) -> float:
         return evaluate(self._prepared[left], self._prepared[right], self._frequencies).bits
@@ -129,19 +143,28 @@ class DuplicateSearch:
         return [tuple(self.ids[position] for position in group) for group in positions]
 
 
-def search_duplicates(people: Iterable[tuple[str, PersonFacts]]) -> DuplicateSearch:
-    """Compare every pair of ``people`` (id, facts) that shares a blocking key; see :class:`DuplicateSearch`."""
-    return DuplicateSearch(people)
+def search_duplicates(
+    people: Iterable[tuple[str, PersonFacts]], *, progress: Progress | None = None
+) -> DuplicateSearch:
+    """Compare every pair of ``people`` (id, facts) that shares a blocking key; see :class:`DuplicateSearch`.
+
+    ``progress``, when given, is called with (steps done, steps in all) as the search advances
+    (folding the people, then each kind of blocking key), for a progress bar.
+    """
+    return DuplicateSearch(people, progress)
 
 
 def find_duplicates(
-    people: Iterable[tuple[str, PersonFacts]], *, min_percent: float = LIKELY_DUPLICATE_PERCENT
+    people: Iterable[tuple[str, PersonFacts]],
+    *,
+    min_percent: float = LIKELY_DUPLICATE_PERCENT,
+    progress: Progress | None = None,
 ) -> list[SuspectedDuplicate]:
     """Pairs of records in ``people`` (id, facts) that may be the same person, highest percent first.
 
     Only pairs sharing a blocking key are compared (see :mod:`domain.duplicates_blocking`); pairs
     below ``min_percent`` are left out. Agreement on a name, birth date or city that is rare in
     ``people`` counts for more than on a common one. Each result carries the full
-    :class:`~domain.matching.Comparison` as evidence.
+    :class:`~domain.matching.Comparison` as evidence. ``progress``: see :func:`search_duplicates`.
     """
-    return search_duplicates(people).suspected(min_percent)
+    return search_duplicates(people, progress=progress).suspected(min_percent)

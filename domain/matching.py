@@ -25,6 +25,7 @@ from enum import Enum
 from types import MappingProxyType
 
 from domain.matching_facts import PersonFacts, PreparedFacts, population_frequencies, prepare
+from domain.records import MatchCandidate
 from domain.matching_fields import Agreement, MatchField
 from domain.matching_frequencies import ValueFrequencies
 from domain.matching_score import (
@@ -48,6 +49,7 @@ __all__ = [
     "EVEN_ODDS_BITS",
     "HIGHEST_SHOWN_PERCENT",
     "TWIN_CAP_PERCENT",
+    "candidate_facts",
     "compare",
     "compare_prepared",
     "prepare",
@@ -213,3 +215,20 @@ def compare(
     agreement on a rare name, birth date or city counts for more, and on a common one for less.
     """
     return compare_prepared(prepare(local), prepare(candidate), frequencies)
+
+
+def candidate_facts(candidate: MatchCandidate) -> PersonFacts:
+    """What a CALPADS match result file tells about a candidate, as facts to compare a local student with.
+
+    Columns the file does not carry stay blank, which :func:`compare` treats as neutral.
+    """
+    return PersonFacts(
+        legal_first=candidate.legal_first or None,
+        legal_middle=candidate.legal_middle or None,
+        legal_last=candidate.legal_last or None,
+        birth_date=candidate.birth_date,
+        gender=candidate.gender or None,
+        birth_city=candidate.birth_city or None,
+        birth_state=candidate.birth_state or None,
+        birth_country=candidate.birth_country or None,
+    )

@@ -10,6 +10,7 @@ from dataclasses import replace
 import pytest
 
 from domain.duplicates import LIKELY_DUPLICATE_PERCENT, SuspectedDuplicate, find_duplicates, search_duplicates
+from domain.duplicates_blocking import KEY_KINDS
 from domain.matching import Agreement, MatchField, PersonFacts
 
 FIRST = ("Sofía", "Mateo", "Camila", "Santiago", "Valentina", "Emiliano", "Ximena", "Diego", "Olivia", "Liam",
@@ -150,3 +151,10 @@ def test_an_empty_or_single_population_has_no_duplicates() -> None:
     assert find_duplicates([]) == []
     assert find_duplicates(population(1)) == []
     assert search_duplicates([]).groups() == []
+
+
+def test_progress_is_reported_step_by_step_to_the_end() -> None:
+    seen: list[tuple[int, int]] = []
+    find_duplicates(population(50), progress=lambda done, total: seen.append((done, total)))
+    total = 1 + len(KEY_KINDS)
+    assert seen == [(done, total) for done in range(1, total + 1)]

@@ -13,10 +13,13 @@ from domain.matching import (
     Evidence,
     MatchField,
     PersonFacts,
+    candidate_facts,
     compare,
     population_frequencies,
 )
 from domain.matching_text import fold
+from domain.records import MatchCandidate, MatchCategory
+from domain.values import Ssid
 
 ANA = PersonFacts(
     legal_first="Ana",
@@ -145,3 +148,18 @@ def test_rare_values_count_for_more_than_common_ones_in_a_population() -> None:
 def test_comparison_is_symmetric_in_its_percent() -> None:
     local = dataclasses.replace(ANA, legal_first="Ana Sofía", legal_middle=None, legal_last="Ruiz Soto")
     assert compare(local, ANA).percent == compare(ANA, local).percent
+
+
+def test_a_calpads_candidate_becomes_facts_with_blanks_neutral() -> None:
+    candidate = MatchCandidate(
+        ssid=Ssid("1234567890"), ssid_created=None, category=MatchCategory.SINGLE, score_text="97%", percent=97.0,
+        legal_last="RUIZ", legal_first="ANA", legal_middle="", gender="F", birth_date=dt.date(2013, 9, 14),
+        birth_state="US-CA",
+    )
+    facts = candidate_facts(candidate)
+    assert (facts.legal_first, facts.legal_middle, facts.birth_city, facts.birth_state) == ("ANA", None, None, "US-CA")
+    comparison = compare(ANA, facts)
+    assert comparison.agrees_on_every_field and comparison.percent == 100.0
+    assert [field for field, result in comparison.fields.items() if result.agreement is Agreement.MISSING] == [
+        MatchField.LEGAL_MIDDLE, MatchField.BIRTH_CITY, MatchField.BIRTH_COUNTRY, MatchField.GUARDIAN_NAMES,
+    ]
