@@ -4,22 +4,31 @@ Comparing all pairs of 600,000 students is 180 billion comparisons. Instead ever
 few *blocking keys* and only people who share a key are compared. Each kind of key catches one
 kind of mistake while the rest of the record still agrees:
 
-======================  =====================================================  ==========================
-key                     made of                                                 finds the pair when
-======================  =====================================================  ==========================
-``date``                birth date + any one name sound (first or last)         a name differs or swapped
-``day typo``            birth year and month + first and last name sounds       the day is mistyped
-``month typo``          birth year and day + first and last name sounds         the month is mistyped
-``day/month swap``      birth year, {month, day} + first and last name sounds   day and month are swapped
-``year typo``           birth month and day + first and last name sounds        the year is mistyped
-``names``               first and last name sounds (one side has no date)       a birth date is missing
-``place``               birth city + any one name sound (one side lacks a       little else is known
-                        date or a name)
-======================  =====================================================  ==========================
+=====================  ======================================================  =========================
+key                    made of                                                  finds the pair when
+=====================  ======================================================  =========================
+``date``               birth date + a given name's sound (or the first name's   the first name is another
+                       initial) + a surname part's sound, in either order       given name or mistyped,
+                                                                                or first and last name
+                                                                                are swapped
+``date and first``     birth date + the first name's sound                      the surname changed
+``date and one name``  birth date + the sound or initial of the one name there   one side has no first
+                       is (one side lacks a first name or a surname)            name or no surname
+``day typo``           birth year and month + first and last name sounds        the day is mistyped
+``month typo``         birth year and day + first and last name sounds          the month is mistyped
+``day/month swap``     birth year, {month, day} + first and last name sounds    day and month are swapped
+``year typo``          birth month and day + first and last name sounds         the year is mistyped
+``names``              first and last name sounds (one side has no date)        a birth date is missing
+``place``              birth city + any one name sound (one side lacks a date   little else is known
+                       or a name)
+=====================  ======================================================  =========================
 
-A name sound is the Soundex code of a word: of the first given name and of the formal names it
-may be a nickname of ("Bill" also sounds as "William"), and of each part of a compound surname.
-The last two kinds only pair a person who lacks the field with everyone in the block.
+A name sound is the Soundex code of a word. For the first name it is also the sound of the formal
+names it may be a nickname of ("Bill" also sounds as "William"); a given name is any word of the
+first or middle name; a compound surname has a sound for each part. Twins (same birth date and
+surname, other given names) share no key, which spares comparing every pair of children born on
+one day into one family name. The last two kinds only pair a person who lacks the field with
+everyone in the block.
 
 A block larger than :data:`MAX_BLOCK` (every "Jose Garcia" born in one year) is not dropped: its
 members are sorted by name and each is compared with its next :data:`WINDOW` neighbours only,
@@ -33,6 +42,7 @@ from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import attrgetter
 from typing import NamedTuple
 
 from domain.matching_facts import PreparedFacts
@@ -54,14 +64,21 @@ _SOUNDS: dict[str, int] = {}
 def _sound(word: str) -> int:
     """A number for the Soundex code of ``word`` (0 for a word without letters)."""
     code = phonetic_code(word)
-    if not code:
-        return 0
+    return _sound_number(code) if code else 0
+
+
+def _sound_number(code: str) -> int:
     number = _SOUNDS.get(code)
     if number is None:
         number = _SOUNDS[code] = len(_SOUNDS) + 1
         if number >= 1 << _SOUND_BITS:
             raise OverflowError("more distinct name sounds than a blocking key can hold")
     return number
+
+
+def _initial(word: str) -> int:
+    """A number for the first letter of ``word``, distinct from every sound's number."""
+    return _sound_number(f"#{word[:1]}")
 
 
 @lru_cache(maxsize=1 << 16)
@@ -87,11 +104,18 @@ class BlockingCodes(NamedTuple):
     A NamedTuple, not a dataclass: 600,000 of them are built per search and tuples build fastest.
     """
 
-    # The first name's and surname's own sounds together (so first and last name may be swapped);
-    # a nickname shares its root's sound and the surname's, which the name keys already pair.
+    # The first name's and surname's own sounds (no nickname roots), for the place key.
     sounds: tuple[int, ...]
     # first sound << 15 | surname sound, for every first sound (nickname roots too) and surname part.
     name_pairs: tuple[int, ...]
+    # lower << 15 | higher of a given-word sound (first or middle) and a surname part's sound, and
+    # the first name's initial << 15 | a surname part's sound (a typo after the first letter).
+    word_pairs: tuple[int, ...]
+    first_sounds: tuple[int, ...]  # the first word of the first name, of each name form
+    # The first name's sound and initial and the surname parts' sounds, each alone: keys a record
+    # without first name or surname shares with complete ones.
+    lone_sounds: tuple[int, ...]
+    lacks_a_name: bool  # no first name or no surname
     date: dt.date | None
     city: str
     order: NameForm
@@ -104,33 +128,67 @@ class BlockingCodes(NamedTuple):
     @property
     def lacks_date_or_name(self) -> bool:
         """No birth date, first name or surname: the place key may be all there is."""
-        return self.date is None or not self.name_pairs
+        return self.date is None or self.lacks_a_name
+
+
+@lru_cache(maxsize=1 << 16)
+def _word_sounds(first: str, middle: str) -> tuple[int, ...]:
+    """The sounds of every given word, first and middle."""
+    sounds = dict.fromkeys(_sound(word) for word in (*first.split(), *middle.split()))
+    sounds.pop(0, None)
+    return tuple(sounds)
 
 
 def blocking_codes(person: PreparedFacts) -> BlockingCodes:
     """The name sounds, date, city and sort order the blocking keys of ``person`` are made of."""
     own: list[int] = []
+    firsts: list[int] = []
     pairs: list[int] = []
+    words: list[int] = []
+    lone: list[int] = []
     for name in person.names:
         first = name.first.split(" ", 1)[0]
         given: tuple[int, ...] = ()
+        surname = _surname_sounds(name.last)
         if first:
             sound, given = _given_sounds(first)
             own.append(sound)
-        surname = _surname_sounds(name.last)
+            firsts.append(sound)
+            initial = _initial(first)
+            words.extend(initial << _SOUND_BITS | last for last in surname)
+            lone += (sound, initial)
         own.extend(surname)
+        lone.extend(surname)
         pairs.extend(first << _SOUND_BITS | last for first in given for last in surname)
-    # A sound twice ("Lee Lee") would put a person in one block twice, and pair them with themselves.
-    sounds = tuple(sound for sound in dict.fromkeys(own) if sound)
-    name_pairs = tuple(dict.fromkeys(pairs)) if len(person.names) > 1 else tuple(pairs)
-    return BlockingCodes(sounds, name_pairs, person.facts.birth_date, person.place[0], person.names[0])
+        words.extend(
+            min(word, last) << _SOUND_BITS | max(word, last)
+            for word in _word_sounds(name.first, name.middle)
+            for last in surname
+        )
+    # A key twice would put a person in one block twice, and pair them with themselves.
+    return BlockingCodes(
+        tuple(sound for sound in dict.fromkeys(own) if sound),
+        tuple(dict.fromkeys(pairs)),
+        tuple(dict.fromkeys(words)),
+        tuple(sound for sound in dict.fromkeys(firsts) if sound),
+        tuple(sound for sound in dict.fromkeys(lone) if sound),
+        not (person.names[0].first and person.names[0].last),
+        person.facts.birth_date,
+        person.place[0],
+        person.names[0],
+    )
 
 
-def _date_keys(codes: BlockingCodes) -> list[Hashable]:
-    if codes.date is None:
-        return []
-    day = codes.date.toordinal() << _SOUND_BITS
-    return [day | sound for sound in codes.sounds]
+def _date_keys(pairs: Callable[[BlockingCodes], tuple[int, ...]]) -> Callable[[BlockingCodes], list[Hashable]]:
+    """Keys of the exact birth date with the sounds ``pairs`` gives."""
+
+    def keys(codes: BlockingCodes) -> list[Hashable]:
+        if codes.date is None:
+            return []
+        day = codes.date.toordinal() << 2 * _SOUND_BITS
+        return [day | pair for pair in pairs(codes)]
+
+    return keys
 
 
 def _typo_keys(part: Callable[[dt.date], int]) -> Callable[[BlockingCodes], list[Hashable]]:
@@ -162,11 +220,15 @@ class _KeyKind:
     needs: Callable[[BlockingCodes], bool] | None = None  # only pairs with such a member count
 
 
-KEY_KINDS: tuple[str, ...] = ("date", "day typo", "month typo", "day/month swap", "year typo", "names", "place")
+KEY_KINDS: tuple[str, ...] = (
+    "date", "date and first", "date and one name", "day typo", "month typo", "day/month swap", "year typo", "names", "place",
+)
 """The kinds of blocking key, in the order their blocks are searched."""
 
 _KINDS = (
-    _KeyKind("date", _date_keys),
+    _KeyKind("date", _date_keys(lambda codes: codes.word_pairs)),
+    _KeyKind("date and first", _date_keys(lambda codes: codes.first_sounds)),
+    _KeyKind("date and one name", _date_keys(lambda codes: codes.lone_sounds), attrgetter("lacks_a_name")),
     _KeyKind("day typo", _typo_keys(lambda date: date.year << 4 | date.month)),
     _KeyKind("month typo", _typo_keys(lambda date: date.year << 5 | date.day)),
     _KeyKind(
@@ -174,8 +236,8 @@ _KINDS = (
         _typo_keys(lambda date: date.year << 10 | min(date.month, date.day) << 5 | max(date.month, date.day)),
     ),
     _KeyKind("year typo", _typo_keys(lambda date: date.month << 5 | date.day)),
-    _KeyKind("names", _names_keys, lambda codes: codes.lacks_date),
-    _KeyKind("place", _place_keys, lambda codes: codes.lacks_date_or_name),
+    _KeyKind("names", _names_keys, attrgetter("lacks_date")),
+    _KeyKind("place", _place_keys, attrgetter("lacks_date_or_name")),
 )
 assert tuple(kind.name for kind in _KINDS) == KEY_KINDS
 

@@ -31,9 +31,10 @@ def pairs_of(people: list[PersonFacts]) -> dict[str, set[tuple[int, int]]]:
     ("retyped", "kind"),
     [
         (replace(LUPE, legal_first="Lupe"), "date"),
-        (replace(LUPE, legal_first="Maria", legal_middle=None), "date"),  # a first name typed quite differently
+        (replace(LUPE, legal_first="Inés", legal_middle=None), "date"),  # goes by the middle name
         (replace(LUPE, legal_last="Soto"), "date"),
         (replace(LUPE, legal_first="Ramírez Soto", legal_last="Guadalupe"), "date"),
+        (replace(LUPE, legal_last="Fitzgerald"), "date and first"),  # the surname changed
         (replace(LUPE, birth_date=dt.date(2012, 4, 19)), "day typo"),
         (replace(LUPE, birth_date=dt.date(2012, 7, 9)), "month typo"),
         (replace(LUPE, birth_date=dt.date(2012, 9, 4)), "day/month swap"),
@@ -52,12 +53,26 @@ def test_a_record_without_birth_date_meets_by_names_and_only_then() -> None:
     assert found["names"] == {(0, 1), (1, 2)}  # the two dated records meet by name only through the undated one
 
 
+def test_a_record_without_first_name_meets_by_date_and_surname() -> None:
+    nameless = replace(LUPE, legal_first=None, legal_middle=None)
+    found = pairs_of([LUPE, nameless, replace(LUPE, legal_first="Rosa")])
+    assert found["date and one name"] == {(0, 1), (1, 2)}
+
+
 def test_the_place_key_serves_records_with_little_else() -> None:
     only_first = PersonFacts(legal_first="Guadalupe", birth_city="Salinas")
     found = pairs_of([LUPE, only_first, replace(LUPE, legal_first="Rosa")])
     assert found["place"] == {(0, 1)}
     assert found["date"] == {(0, 2)}
     assert found["names"] == set()
+
+
+def test_twins_share_no_key() -> None:
+    # Every pair of children born on one day into one family name would otherwise be compared.
+    twin = replace(LUPE, legal_first="Valeria", legal_middle="Rosa")
+    # They share only keys that pair a record lacking a date or a name.
+    assert kinds_shared(LUPE, twin) == {"place", "date and one name"}
+    assert {kind: pairs for kind, pairs in pairs_of([LUPE, twin]).items() if pairs} == {}
 
 
 def test_different_children_share_no_key() -> None:
