@@ -41,7 +41,8 @@ Progress = Callable[[int, int], None]
 
 @dataclass(frozen=True, slots=True)
 class SuspectedDuplicate:
-    """Two records that may be one person: their ids, the percent, and the field-by-field evidence."""
+    """Two records that may be one person: their ids (``left`` came first in the input), the percent,
+    and the field-by-field evidence (``left`` compared as the local side)."""
 
     left: str
     right: str
@@ -55,7 +56,9 @@ def _no_cycle_collection() -> Iterator[None]:
 
     Each collection walks every live object (600,000 people and their folded names), so with
     the collector on, half the search time goes to walking them again and again; reference
-    counting frees everything the search makes, so nothing accumulates while it is paused.
+    counting frees everything the search makes, so nothing accumulates while it is paused. The
+    switch is process-wide: another thread's garbage waits for the search, and two overlapping
+    searches only re-enable it early.
     """
     was_enabled = gc.isenabled()
     gc.disable()

@@ -18,7 +18,7 @@ key                    made of                                                  
 ``month typo``         birth year and day + first and last name sounds          the month is mistyped
 ``day/month swap``     birth year, {month, day} + first and last name sounds    day and month are swapped
 ``year typo``          birth month and day + first and last name sounds         the year is mistyped
-``names``              first and last name sounds (one side has no date)        a birth date is missing
+``names``              first and last name sounds (one side lacks a date)       a birth date is missing
 ``place``              birth city + any one name sound (one side lacks a date   little else is known
                        or a name)
 =====================  ======================================================  =========================
@@ -26,9 +26,9 @@ key                    made of                                                  
 A name sound is the Soundex code of a word. For the first name it is also the sound of the formal
 names it may be a nickname of ("Bill" also sounds as "William"); a given name is any word of the
 first or middle name; a compound surname has a sound for each part. Twins (same birth date and
-surname, other given names) share no key, which spares comparing every pair of children born on
-one day into one family name. The last two kinds only pair a person who lacks the field with
-everyone in the block.
+surname, other given names) share no key unless their first names begin with the same letter,
+which spares comparing every pair of children born on one day into one family name. The kinds
+marked "one side lacks" only pair a person who lacks the field with everyone in the block.
 
 A block larger than :data:`MAX_BLOCK` (every "Jose Garcia" born in one year) is not dropped: its
 members are sorted by name and each is compared with its next :data:`WINDOW` neighbours only,
@@ -221,7 +221,15 @@ class _KeyKind:
 
 
 KEY_KINDS: tuple[str, ...] = (
-    "date", "date and first", "date and one name", "day typo", "month typo", "day/month swap", "year typo", "names", "place",
+    "date",
+    "date and first",
+    "date and one name",
+    "day typo",
+    "month typo",
+    "day/month swap",
+    "year typo",
+    "names",
+    "place",
 )
 """The kinds of blocking key, in the order their blocks are searched."""
 
