@@ -1,44 +1,48 @@
-"""Suspected duplicate students within one population, found without comparing everyone with everyone.
+"""Suspected duplicate students within one population: two records that may be one child.
 
-Comparing all pairs of 600,000 students is 180 billion comparisons; instead every person gets a
-few *blocking keys* (same birth date and a name sound; same names and birth year; ...) and only
-people who share a key are compared. A key shared by too many people (every "Jose Garcia") is not
-dropped: its members are sorted (by birth date, or by month and day so that a mistyped year
-stays close) and each is compared with its next neighbours only, so the work stays linear.
+Only pairs that share a blocking key are compared (:mod:`domain.duplicates_blocking`), each with
+the matching assistant's comparison, weighted by how common each value is in this population
+(two "Garcia"s share less than two "Xochicale"s). :func:`find_duplicates` lists the pairs at or
+above a percent; :meth:`DuplicateSearch.groups` gathers records that are one person into groups
+without letting one vague record chain two different people together
+(:mod:`domain.duplicates_groups`).
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+import gc
+from array import array
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
-from domain.matching import Comparison, PersonFacts, PreparedFacts, compare_prepared, population_frequencies, prepare
-from domain.matching_evaluation import evaluate
-from domain.matching_text import nickname_roots, phonetic_code, significant_words, words
+from domain.duplicates_blocking import KEY_KINDS, blocking_codes, candidate_pairs
+from domain.duplicates_groups import average_linkage_groups
+from domain.matching import Comparison, PersonFacts, compare_prepared, population_frequencies, prepare
+from domain.matching_score import HIGHEST_SHOWN_PERCENT, bits_of, evaluate
 
 __all__ = [
     "SuspectedDuplicate",
-    "blocking_keys",
-    "candidate_pairs",
+    "DuplicateSearch",
+    "Progress",
+    "LIKELY_DUPLICATE_PERCENT",
     "find_duplicates",
-    "group_duplicates",
-    "MAX_BLOCK",
-    "WINDOW",
+    "search_duplicates",
 ]
 
-MAX_BLOCK = 40
-"""A block up to this size is compared all pairs against all; a larger one only within :data:`WINDOW`."""
+LIKELY_DUPLICATE_PERCENT = 50.0
+"""The default percent from which a pair is reported: as likely one person as two."""
 
-WINDOW = 12
-"""In a block larger than :data:`MAX_BLOCK`, how many sorted neighbours each member is compared with."""
+_LOW = 0xFFFFFFFF
 
-_MISSING_DATE = (9999, 99, 99)
+Progress = Callable[[int, int], None]
+"""Told (steps done, steps in all) as a duplicate search advances."""
 
 
 @dataclass(frozen=True, slots=True)
 class SuspectedDuplicate:
-    """Two records that may be one person: their ids, the percent, and the field-by-field evidence."""
+    """Two records that may be one person: their ids (``left`` came first in the input), the percent,
+    and the field-by-field evidence (``left`` compared as the local side)."""
 
     left: str
     right: str
@@ -46,152 +50,124 @@ class SuspectedDuplicate:
     evidence: Comparison
 
 
-def _given_codes(prepared: PreparedFacts) -> set[str]:
-    """Sound codes of the first given name and of the formal names it may be a nickname of."""
-    codes: set[str] = set()
-    for name in prepared.names:
-        first_words = words(name.first)
-        if first_words:
-            codes.add(phonetic_code(first_words[0]))
-            codes.update(phonetic_code(root.split()[0]) for root in nickname_roots(first_words[0]))
-    codes.discard("")
-    return codes
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Pause Python's cycle collector while a search builds millions of small, acyclic objects.
+
+    Each collection walks every live object (600,000 people and their folded names), so with
+    the collector on, half the search time goes to walking them again and again; reference
+    counting frees everything the search makes, so nothing accumulates while it is paused. The
+    switch is process-wide: another thread's garbage waits for the search, and two overlapping
+    searches only re-enable it early.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
-def _surname_codes(prepared: PreparedFacts) -> set[str]:
-    """Sound codes of every significant part of the surname (both parts of "Garcia Lopez")."""
-    codes = {phonetic_code(part) for name in prepared.names for part in significant_words(name.last)[:3]}
-    codes.discard("")
-    return codes
+class DuplicateSearch:
+    """Every compared pair of one population with its evidence in bits; ask it for pairs or groups.
+
+    Built by :func:`search_duplicates`. Holds the people (folded once), the value frequencies of
+    the population and, compactly, every pair the blocking keys put together with its score.
+    """
+
+    def __init__(self, people: Iterable[tuple[str, PersonFacts]], progress: Progress | None = None) -> None:
+        ids: list[str] = []
+        facts: list[PersonFacts] = []
+        for person_id, person in people:
+            ids.append(person_id)
+            facts.append(person)
+        self.ids: tuple[str, ...] = tuple(ids)
+        self._pairs = array("q")
+        self._bits = array("d")
+        steps = 1 + len(KEY_KINDS)
+        report = progress or (lambda done, total: None)
+        with _no_cycle_collection():
+            self._prepared = [prepare(person) for person in facts]
+            self._frequencies = population_frequencies(self._prepared)
+            report(1, steps)
+            self._score_candidates(lambda done: report(1 + done, steps))
+
+    def _score_candidates(self, kinds_done: Callable[[int], None]) -> None:
+        prepared, frequencies = self._prepared, self._frequencies
+        seen: set[int] = set()
+        for done, (_, pairs) in enumerate(candidate_pairs([blocking_codes(person) for person in prepared]), 1):
+            fresh = sorted(set(pairs).difference(seen))  # sorted: the same order every run
+            seen.update(fresh)
+            self._pairs.extend(fresh)
+            self._bits.extend(
+                evaluate(prepared[packed >> 32], prepared[packed & _LOW], frequencies).bits for packed in fresh
+            )
+            kinds_done(done)
+
+    def _bits_between(self, left: int, right: int) -> float:
+        return evaluate(self._prepared[left], self._prepared[right], self._frequencies).bits
+
+    @property
+    def compared(self) -> int:
+        """How many pairs were compared."""
+        return len(self._pairs)
+
+    def scored_pairs(self) -> Iterable[tuple[int, int, float]]:
+        """Every compared pair as (position, position, bits of evidence), positions into :attr:`ids`."""
+        return ((packed >> 32, packed & _LOW, bits) for packed, bits in zip(self._pairs, self._bits))
+
+    def suspected(self, min_percent: float = LIKELY_DUPLICATE_PERCENT) -> list[SuspectedDuplicate]:
+        """The pairs rated at least ``min_percent``, highest first, each with its full comparison."""
+        # A pair shown at min_percent has at least that much evidence (100.0 needs 99.9's); the
+        # margin keeps rounding at the boundary from dropping one.
+        floor = bits_of(min(min_percent, HIGHEST_SHOWN_PERCENT)) - 1e-6
+        found: list[SuspectedDuplicate] = []
+        with _no_cycle_collection():
+            for left, right, bits in self.scored_pairs():
+                if bits >= floor:
+                    evidence = compare_prepared(self._prepared[left], self._prepared[right], self._frequencies)
+                    if evidence.percent >= min_percent:
+                        found.append(SuspectedDuplicate(self.ids[left], self.ids[right], evidence.percent, evidence))
+        found.sort(key=lambda duplicate: (-duplicate.percent, duplicate.left, duplicate.right))
+        return found
+
+    def groups(self, min_percent: float = LIKELY_DUPLICATE_PERCENT) -> list[tuple[str, ...]]:
+        """Groups of ids that look like one person each, largest first.
+
+        Two groups merge when the average evidence over every pair between them is worth at least
+        ``min_percent`` (so a pair alone forms a group exactly when :meth:`suspected` lists it);
+        see :mod:`domain.duplicates_groups`.
+        """
+        with _no_cycle_collection():
+            positions = average_linkage_groups(
+                len(self.ids), self.scored_pairs(), bits_of(min_percent), self._bits_between
+            )
+        return [tuple(self.ids[position] for position in group) for group in positions]
 
 
-def _keys(prepared: PreparedFacts) -> dict[str, tuple[int, int, int]]:
-    """Blocking keys of one person, each with the sort key used when its block is too large."""
-    given, surname = _given_codes(prepared), _surname_codes(prepared)
-    codes = given | surname
-    born = prepared.facts.birth_date
-    by_date = (born.year, born.month, born.day) if born else _MISSING_DATE
-    by_day = (born.month, born.day, born.year) if born else _MISSING_DATE
-    keys: dict[str, tuple[int, int, int]] = {}
-    if born is not None:
-        year, month, day = f"{born.year:04d}", f"{born.month:02d}", f"{born.day:02d}"
-        # Any name sound in common (first, last, or one in the other's place) and the birth date,
-        # exact or with one of its parts (year, month, day) mistyped.
-        for code in codes:
-            keys[f"D{year}{month}{day}{code}"] = by_date
-            keys[f"M{month}{day}{code}"] = by_date
-            keys[f"Y{year}{month}{code}"] = by_date
-            keys[f"Z{year}{day}{code}"] = by_date
-        # The date with day and month swapped meets the other record's own date key.
-        if born.day <= 12 and born.day != born.month:
-            for code in surname:
-                keys[f"D{year}{day}{month}{code}"] = by_date
-    # Same names whatever the date (mistyped, or missing), sorted by month and day.
-    for first in given:
-        for last in surname:
-            keys[f"N{first}{last}"] = by_day
-    # Birth city and a name sound, for records with little else.
-    city = prepared.place[0]
-    if city:
-        for code in codes:
-            keys[f"C{city}|{code}"] = by_date
-    return keys
+def search_duplicates(
+    people: Iterable[tuple[str, PersonFacts]], *, progress: Progress | None = None
+) -> DuplicateSearch:
+    """Compare every pair of ``people`` (id, facts) that shares a blocking key; see :class:`DuplicateSearch`.
 
-
-def blocking_keys(facts: PersonFacts) -> frozenset[str]:
-    """The blocking keys of a person: two people are compared only if they share at least one."""
-    return frozenset(_keys(prepare(facts)))
-
-
-def _block_pairs(members: list[tuple[tuple[int, int, int], int]], max_block: int, window: int) -> Iterator[int]:
-    """Pairs (as ``low << 32 | high`` indexes) to compare inside one block."""
-    if len(members) <= max_block:
-        indexes = [index for _, index in members]
-        for position, left in enumerate(indexes):
-            for right in indexes[position + 1 :]:
-                yield (left << 32 | right) if left < right else (right << 32 | left)
-        return
-    members.sort()
-    for position, (_, left) in enumerate(members):
-        for _, right in members[position + 1 : position + 1 + window]:
-            yield (left << 32 | right) if left < right else (right << 32 | left)
-
-
-def candidate_pairs(
-    people: Sequence[PreparedFacts], *, max_block: int = MAX_BLOCK, window: int = WINDOW
-) -> set[tuple[int, int]]:
-    """The pairs of positions in ``people`` that share a blocking key and are close enough to compare."""
-    return {(packed >> 32, packed & 0xFFFFFFFF) for packed in _packed_pairs(people, max_block, window)}
-
-
-def _packed_pairs(people: Sequence[PreparedFacts], max_block: int, window: int) -> set[int]:
-    blocks: defaultdict[str, list[tuple[tuple[int, int, int], int]]] = defaultdict(list)
-    for index, prepared in enumerate(people):
-        for key, order in _keys(prepared).items():
-            blocks[key].append((order, index))
-    pairs: set[int] = set()
-    for members in blocks.values():
-        if len(members) > 1:
-            pairs.update(_block_pairs(members, max_block, window))
-    return pairs
+    ``progress``, when given, is called with (steps done, steps in all) as the search advances
+    (folding the people, then each kind of blocking key), for a progress bar.
+    """
+    return DuplicateSearch(people, progress)
 
 
 def find_duplicates(
     people: Iterable[tuple[str, PersonFacts]],
     *,
-    min_percent: float = 50.0,
-    max_block: int = MAX_BLOCK,
-    window: int = WINDOW,
+    min_percent: float = LIKELY_DUPLICATE_PERCENT,
+    progress: Progress | None = None,
 ) -> list[SuspectedDuplicate]:
     """Pairs of records in ``people`` (id, facts) that may be the same person, highest percent first.
 
-    Only pairs sharing a blocking key are compared (see :func:`blocking_keys`); pairs below
-    ``min_percent`` are left out. Agreement on a name, birth date or city that is rare in
-    ``people`` counts for more than on a common one (see :func:`population_frequencies`). Each
-    result carries the full :class:`Comparison` as evidence.
+    Only pairs sharing a blocking key are compared (see :mod:`domain.duplicates_blocking`); pairs
+    below ``min_percent`` are left out. Agreement on a name, birth date or city that is rare in
+    ``people`` counts for more than on a common one. Each result carries the full
+    :class:`~domain.matching.Comparison` as evidence. ``progress``: see :func:`search_duplicates`.
     """
-    ids: list[str] = []
-    prepared: list[PreparedFacts] = []
-    for person_id, facts in people:
-        ids.append(person_id)
-        prepared.append(prepare(facts))
-    frequencies = population_frequencies(prepared)
-    found: list[SuspectedDuplicate] = []
-    for packed in _packed_pairs(prepared, max_block, window):
-        left, right = packed >> 32, packed & 0xFFFFFFFF
-        if evaluate(prepared[left], prepared[right], frequencies).percent >= min_percent:
-            evidence = compare_prepared(prepared[left], prepared[right], frequencies)
-            found.append(SuspectedDuplicate(ids[left], ids[right], evidence.percent, evidence))
-    found.sort(key=lambda duplicate: (-duplicate.percent, duplicate.left, duplicate.right))
-    return found
-
-
-def group_duplicates(
-    duplicates: Iterable[SuspectedDuplicate],
-    *,
-    min_percent: float = 50.0,
-    keep: Callable[[SuspectedDuplicate], bool] | None = None,
-) -> list[frozenset[str]]:
-    """Groups of ids linked, directly or through others, by suspected duplicates at ``min_percent`` or more.
-
-    ``keep`` can veto links (for example those a reviewer already rejected). Groups are returned
-    largest first; an id appears in at most one group.
-    """
-    parent: dict[str, str] = {}
-
-    def root(item: str) -> str:
-        parent.setdefault(item, item)
-        while parent[item] != item:
-            parent[item] = parent[parent[item]]
-            item = parent[item]
-        return item
-
-    for duplicate in duplicates:
-        if duplicate.percent >= min_percent and (keep is None or keep(duplicate)):
-            left, right = root(duplicate.left), root(duplicate.right)
-            if left != right:
-                parent[max(left, right)] = min(left, right)
-    groups: defaultdict[str, set[str]] = defaultdict(set)
-    for item in parent:
-        groups[root(item)].add(item)
-    return sorted((frozenset(group) for group in groups.values()), key=lambda group: (-len(group), min(group)))
+    return search_duplicates(people, progress=progress).suspected(min_percent)

@@ -9,35 +9,63 @@ Two rules sit above the sum. A blank field is neutral: it neither helps nor hurt
 date and surname with a clearly different first name is the pattern of twins, which is strong
 evidence *against* (:attr:`Comparison.is_twin_pattern`): the percent is capped low
 (:data:`TWIN_CAP_PERCENT`) however much else agrees.
+
+For a review page: iterate ``comparison.fields.values()`` (display order) and show, per
+:class:`FieldResult`, ``field.label`` ("First name"), ``label`` ("nickname") and ``evidence``
+(for / neutral / against, for the badge's colour). For a bulk action:
+:attr:`Comparison.agrees_on_every_field` and :attr:`Comparison.is_twin_pattern`.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from enum import Enum
 from types import MappingProxyType
 
-from domain.matching_evaluation import FIELDS, TWIN_CAP_PERCENT, evaluate
 from domain.matching_facts import PersonFacts, PreparedFacts, population_frequencies, prepare
-from domain.matching_fields import Agreement
+from domain.records import MatchCandidate
+from domain.matching_fields import Agreement, MatchField
 from domain.matching_frequencies import ValueFrequencies
+from domain.matching_score import (
+    ADJUSTED_FIELDS,
+    EVEN_ODDS_BITS,
+    HIGHEST_SHOWN_PERCENT,
+    TWIN_CAP_PERCENT,
+    evaluate,
+    percent_of,
+)
 
 __all__ = [
     "Agreement",
+    "Evidence",
+    "MatchField",
     "PersonFacts",
     "FieldResult",
     "Comparison",
     "PreparedFacts",
     "ValueFrequencies",
-    "FIELDS",
+    "EVEN_ODDS_BITS",
+    "HIGHEST_SHOWN_PERCENT",
     "TWIN_CAP_PERCENT",
+    "candidate_facts",
     "compare",
     "compare_prepared",
     "prepare",
     "population_frequencies",
 ]
 
-_CORE_FIELDS = ("legal_first", "legal_last", "birth_date")
+
+_CORE_FIELDS = (MatchField.LEGAL_FIRST, MatchField.LEGAL_LAST, MatchField.BIRTH_DATE)
+
+
+class Evidence(Enum):
+    """Which way a field's agreement points: the colour of its badge."""
+
+    FOR = "for"
+    NEUTRAL = "neutral"
+    AGAINST = "against"
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,23 +77,36 @@ class FieldResult:
     names they are the name actually compared, which may be an alias (the note then says so).
     """
 
-    field: str
+    field: MatchField
     agreement: Agreement
     weight: float
     local: str
     candidate: str
     note: str = ""
 
+    @property
+    def label(self) -> str:
+        """What a badge says, in a coordinator's words: ``"nickname"``, ``"day and month swapped"``."""
+        return self.agreement.label
+
+    @property
+    def evidence(self) -> Evidence:
+        """Whether this field counts for the match, against it, or not at all."""
+        if self.weight > 0:
+            return Evidence.FOR
+        return Evidence.AGAINST if self.weight < 0 else Evidence.NEUTRAL
+
 
 @dataclass(frozen=True, slots=True)
 class Comparison:
     """The outcome of comparing a local person with a candidate.
 
-    ``fields`` maps every name in :data:`FIELDS` to its :class:`FieldResult`. ``percent`` (0-100,
-    one decimal) ranks candidates; ``bits`` is the total evidence it was computed from.
+    ``fields`` maps every :class:`MatchField` (in display order) to its :class:`FieldResult`. ``percent`` (0-100, rounded down to one decimal;
+    100.0 only when :attr:`agrees_on_every_field` too) is what a reviewer reads; ``bits``, the total
+    evidence it comes from, ranks candidates finely where percents saturate.
     """
 
-    fields: Mapping[str, FieldResult]
+    fields: Mapping[MatchField, FieldResult]
     percent: float
     bits: float
     is_twin_pattern: bool
@@ -89,24 +130,39 @@ class Comparison:
         return tuple(sorted((r for r in self.fields.values() if r.weight < 0), key=lambda r: r.weight))
 
 
-def _displayed(facts: PersonFacts, alias: bool) -> dict[str, str]:
-    """The values shown for each field; names come from the alias when the alias was compared."""
+def _displayed(facts: PersonFacts, alias: bool) -> tuple[str, ...]:
+    """The values shown for each field (FIELDS order); names come from the alias when it was compared."""
     first, middle, last = facts.legal_first, facts.legal_middle, facts.legal_last
     if alias:
         first, last = facts.alias_first or first, facts.alias_last or last
         middle = facts.alias_middle if facts.alias_first else middle
-    values: dict[str, object] = {
-        "legal_first": first,
-        "legal_middle": middle,
-        "legal_last": last,
-        "birth_date": facts.birth_date,
-        "gender": facts.gender,
-        "birth_city": facts.birth_city,
-        "birth_state": facts.birth_state,
-        "birth_country": facts.birth_country,
-        "guardian_names": "; ".join(facts.guardian_names),
-    }
-    return {name: "" if value is None else str(value) for name, value in values.items()}
+    values = (
+        first,
+        middle,
+        last,
+        facts.birth_date,
+        facts.gender,
+        facts.birth_city,
+        facts.birth_state,
+        facts.birth_country,
+        "; ".join(facts.guardian_names),
+    )
+    return tuple("" if value is None else str(value) for value in values)
+
+
+def _frequency_note(adjustment: float) -> str:
+    if abs(adjustment) < 0.05:
+        return ""
+    return "rare in this population" if adjustment > 0 else "common in this population"
+
+
+def _shown_percent(bits: float) -> float:
+    """The percent rounded *down* to one decimal, so at most 99.9.
+
+    100.0 is kept for a comparison that reaches 99.9 with nothing to question (every field filled
+    on both sides agrees exactly): a nickname, a swapped date, a spelling variant never shows 100.
+    """
+    return math.floor(percent_of(bits) * 10.0) / 10.0
 
 
 def compare_prepared(
@@ -117,13 +173,35 @@ def compare_prepared(
     left = _displayed(local.facts, evaluation.local_name > 0)
     right = _displayed(candidate.facts, evaluation.candidate_name > 0)
     via_alias = evaluation.local_name > 0 or evaluation.candidate_name > 0
-    fields: dict[str, FieldResult] = {}
-    for name, verdict in zip(FIELDS, evaluation.verdicts):
-        notes = (verdict.note, "via an alias" if via_alias and name.startswith("legal_") else "")
-        fields[name] = FieldResult(
-            name, verdict.agreement, verdict.weight, left[name], right[name], "; ".join(filter(None, notes))
+    adjustment_at = dict(zip(ADJUSTED_FIELDS, evaluation.adjustments))
+    results: dict[MatchField, FieldResult] = {}
+    for position, (field, verdict) in enumerate(zip(MatchField, evaluation.verdicts)):
+        adjustment = adjustment_at.get(position, 0.0)
+        notes = (
+            verdict.note,
+            "via an alias" if via_alias and field.startswith("legal_") else "",
+            _frequency_note(adjustment),
         )
-    return Comparison(MappingProxyType(fields), evaluation.percent, evaluation.bits, evaluation.is_twin_pattern)
+        results[field] = FieldResult(
+            field,
+            verdict.agreement,
+            round(verdict.weight + adjustment, 2),
+            left[position],
+            right[position],
+            "; ".join(filter(None, notes)),
+        )
+    if evaluation.is_twin_pattern:
+        first = results[MatchField.LEGAL_FIRST]
+        note = "; ".join(filter(None, (first.note, "same birth date and surname: twins?")))
+        results[MatchField.LEGAL_FIRST] = FieldResult(
+            first.field, first.agreement, first.weight, first.local, first.candidate, note
+        )
+    comparison = Comparison(
+        MappingProxyType(results), _shown_percent(evaluation.bits), evaluation.bits, evaluation.is_twin_pattern
+    )
+    if comparison.percent >= HIGHEST_SHOWN_PERCENT and comparison.agrees_on_every_field:
+        return replace(comparison, percent=100.0)
+    return comparison
 
 
 def compare(
@@ -133,7 +211,24 @@ def compare(
 
     The result says how every field agrees (see :class:`Agreement`), flags the twin pattern, and
     tells whether every filled field agrees exactly (:attr:`Comparison.agrees_on_every_field`).
-    With ``frequencies`` (from :func:`population_frequencies`) an exact agreement on a rare name,
-    birth date or city counts for more, and on a common one for less.
+    Missing data is neutral. With ``frequencies`` (from :func:`population_frequencies`) an exact
+    agreement on a rare name, birth date or city counts for more, and on a common one for less.
     """
     return compare_prepared(prepare(local), prepare(candidate), frequencies)
+
+
+def candidate_facts(candidate: MatchCandidate) -> PersonFacts:
+    """What a CALPADS match result file tells about a candidate, as facts to compare a local student with.
+
+    Columns the file does not carry stay blank, which :func:`compare` treats as neutral.
+    """
+    return PersonFacts(
+        legal_first=candidate.legal_first or None,
+        legal_middle=candidate.legal_middle or None,
+        legal_last=candidate.legal_last or None,
+        birth_date=candidate.birth_date,
+        gender=candidate.gender or None,
+        birth_city=candidate.birth_city or None,
+        birth_state=candidate.birth_state or None,
+        birth_country=candidate.birth_country or None,
+    )

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Hashable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from domain.matching_fields import canonical_gender, canonical_place
 from domain.matching_frequencies import ValueFrequencies
 from domain.matching_names import NameForm
-from domain.matching_text import fold, words
+from domain.matching_text import fold
 
 __all__ = ["PersonFacts", "PreparedFacts", "prepare", "population_frequencies", "frequency_key"]
 
@@ -19,18 +20,20 @@ class PersonFacts:
     """What is known about a person for matching; any field may be blank (``None``).
 
     Names, gender and birth place are free text: case, accents and punctuation do not matter
-    (``"José"`` equals ``"JOSE"``). ``gender`` understands M/F/X and words such as ``"female"``.
-    Aliases are other names the person is known by; guardians are full names in any word order.
+    (``"José"`` equals ``"JOSE"``). ``gender`` understands M/F/X and words such as ``"female"``;
+    ``birth_state`` understands ``"US-CA"``, ``"CA"`` and ``"California"``; ``birth_country``
+    ISO codes and the usual country names. Aliases are other names the person is known by;
+    guardians are full names in any word order.
     """
 
-    legal_first: str | None
-    legal_middle: str | None
-    legal_last: str | None
-    birth_date: dt.date | None
-    gender: str | None
-    birth_city: str | None
-    birth_state: str | None
-    birth_country: str | None
+    legal_first: str | None = None
+    legal_middle: str | None = None
+    legal_last: str | None = None
+    birth_date: dt.date | None = None
+    gender: str | None = None
+    birth_city: str | None = None
+    birth_state: str | None = None
+    birth_country: str | None = None
     alias_first: str | None = None
     alias_middle: str | None = None
     alias_last: str | None = None
@@ -45,13 +48,27 @@ class PreparedFacts:
     names: tuple[NameForm, ...]
     gender: str
     place: tuple[str, str, str]
-    guardians: tuple[frozenset[str], ...]
+    guardians: frozenset[frozenset[str]]
+
+    @property
+    def birth_date(self) -> dt.date | None:
+        """The birth date, as given."""
+        return self.facts.birth_date
+
+
+_NOBODY: frozenset[frozenset[str]] = frozenset()
+
+
+@lru_cache(maxsize=1 << 16)
+def _name_words(name: str) -> frozenset[str]:
+    """The folded words of a full name, in no order (guardians are written "first last" or "last, first")."""
+    return frozenset(fold(name).split())
 
 
 def prepare(facts: PersonFacts) -> PreparedFacts:
     """Fold the text of ``facts`` once, for comparing this person with many others."""
     legal = NameForm(fold(facts.legal_first), fold(facts.legal_middle), fold(facts.legal_last))
-    names = [legal]
+    names: tuple[NameForm, ...] = (legal,)
     if facts.alias_first or facts.alias_middle or facts.alias_last:
         alias = NameForm(
             fold(facts.alias_first) or legal.first,
@@ -59,11 +76,11 @@ def prepare(facts: PersonFacts) -> PreparedFacts:
             fold(facts.alias_last) or legal.last,
         )
         if alias != legal:
-            names.append(alias)
-    guardians = tuple(frozenset(fold(name).split()) for name in facts.guardian_names if fold(name))
+            names = (legal, alias)
+    guardians = frozenset(filter(None, map(_name_words, facts.guardian_names))) if facts.guardian_names else _NOBODY
     return PreparedFacts(
         facts=facts,
-        names=tuple(names),
+        names=names,
         gender=canonical_gender(fold(facts.gender)),
         place=canonical_place(facts.birth_city, facts.birth_state, facts.birth_country),
         guardians=guardians,
@@ -73,21 +90,23 @@ def prepare(facts: PersonFacts) -> PreparedFacts:
 def frequency_key(kind: str, value: str) -> str:
     """The value counted for a field kind: first names by their first word, others whole."""
     if kind == "first":
-        first_words = words(value)
-        return first_words[0] if first_words else ""
+        space = value.find(" ")
+        return value if space < 0 else value[:space]
     return value
 
 
-def _observations(person: PreparedFacts) -> Iterator[tuple[str, str]]:
+def _observations(person: PreparedFacts) -> Iterator[tuple[str, Hashable]]:
+    # Every name form counts, so that agreeing on an alias ("Peter") is weighed like any first name.
     legal = person.names[0]
-    for kind, value in (
-        ("first", frequency_key("first", legal.first)),
-        ("last", legal.last),
-        ("birth_date", person.facts.birth_date.isoformat() if person.facts.birth_date else ""),
-        ("city", person.place[0]),
-    ):
-        if value:
-            yield kind, value
+    for name in person.names:
+        if name.first and (name is legal or name.first != legal.first):
+            yield "first", frequency_key("first", name.first)
+        if name.last and (name is legal or name.last != legal.last):
+            yield "last", name.last
+    if person.facts.birth_date:
+        yield "birth_date", person.facts.birth_date
+    if person.place[0]:
+        yield "city", person.place[0]
 
 
 def population_frequencies(people: Iterable[PersonFacts | PreparedFacts]) -> ValueFrequencies:

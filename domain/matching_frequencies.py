@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
@@ -30,11 +30,11 @@ FREQUENCY_KINDS = ("first", "last", "birth_date", "city")
 class ValueFrequencies:
     """Adjustments in bits per (field kind, value), built by :meth:`count` from a population."""
 
-    adjustments: Mapping[tuple[str, str], float]
+    adjustments: Mapping[tuple[str, Hashable], float]
     unseen: Mapping[str, float]
 
     @classmethod
-    def count(cls, values: Iterable[tuple[str, str]]) -> ValueFrequencies:
+    def count(cls, values: Iterable[tuple[str, Hashable]]) -> ValueFrequencies:
         """Build the adjustments from (kind, value) observations, one per person and field filled."""
         counts = Counter(values)
         totals: Counter[str] = Counter()
@@ -51,7 +51,7 @@ class ValueFrequencies:
         unseen = {kind: _clamp(math.log2(typical[kind] * totals[kind])) for kind in totals}
         return cls(MappingProxyType(adjustments), MappingProxyType(unseen))
 
-    def adjustment(self, kind: str, value: str) -> float:
+    def adjustment(self, kind: str, value: Hashable) -> float:
         """Bits to add to an exact agreement on ``value`` of field ``kind`` (0.0 for unknown kinds)."""
         found = self.adjustments.get((kind, value))
         return found if found is not None else self.unseen.get(kind, 0.0)

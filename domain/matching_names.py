@@ -19,7 +19,7 @@ from domain.matching_fields import (
     compare_surname,
     weight_of,
 )
-from domain.matching_text import words
+from domain.matching_text import nickname_roots, words
 
 __all__ = ["NameForm", "NameVerdicts", "compare_names"]
 
@@ -58,6 +58,8 @@ def _given_agrees(left: str, right: str) -> bool:
 def _middle_in_first(local: NameForm, candidate: NameForm) -> NameVerdicts | None:
     """Verdicts when one side carries the other's middle name in its first name, else ``None``."""
     inside = weight_of("first", Agreement.MIDDLE_IN_FIRST)
+    two_in_one = weight_of("first", Agreement.MIDDLE_IN_FIRST, 0.75)
+    by_middle = weight_of("first", Agreement.MIDDLE_IN_FIRST, 0.0)
     inside_middle = weight_of("middle", Agreement.MIDDLE_IN_FIRST)
     local_first, candidate_first = words(local.first), words(candidate.first)
     local_given = local_first + words(local.middle)
@@ -76,7 +78,7 @@ def _middle_in_first(local: NameForm, candidate: NameForm) -> NameVerdicts | Non
         if len(longer) > 1 and len(shorter) == 1 and any(_given_agrees(word, shorter[0]) for word in longer):
             rest = " ".join(word for word in longer_given if word != shorter[0])
             middle = compare_middle(rest, shorter_form.middle) if shorter_form.middle else None
-            first = Verdict(Agreement.MIDDLE_IN_FIRST, inside, "one first name holds two given names")
+            first = Verdict(Agreement.MIDDLE_IN_FIRST, two_in_one, "one first name holds two given names")
             if middle is None or middle.agreement is Agreement.DIFFERENT:
                 middle = Verdict(Agreement.MISSING, 0.0, "the other middle name sits in the first name")
             return NameVerdicts(first, middle, compare_surname(local.last, candidate.last))
@@ -84,7 +86,7 @@ def _middle_in_first(local: NameForm, candidate: NameForm) -> NameVerdicts | Non
         candidate.middle and _given_agrees(candidate.middle, local.first)
     ):
         return NameVerdicts(
-            Verdict(Agreement.MIDDLE_IN_FIRST, inside, "goes by the middle name"),
+            Verdict(Agreement.MIDDLE_IN_FIRST, by_middle, "goes by the middle name"),
             Verdict(Agreement.MISSING, 0.0, "used as the first name on the other side"),
             compare_surname(local.last, candidate.last),
         )
@@ -106,22 +108,46 @@ def _first_last_swapped(local: NameForm, candidate: NameForm) -> NameVerdicts | 
     return NameVerdicts(first, compare_middle(local.middle, candidate.middle), last)
 
 
-@lru_cache(maxsize=1 << 17)
+def _may_be_swapped(local: NameForm, candidate: NameForm, last: Verdict) -> bool:
+    """A cheap test before the swapped reading: the surnames do not already agree, and a first
+    name begins like the other side's surname (a typo in the very first letter is not looked for)."""
+    if last.agreement is Agreement.EXACT or last.agreement is Agreement.COMPOUND_SURNAME_PART:
+        return False
+    return bool(
+        (local.first and local.first[0] == candidate.last[:1]) or (local.last and local.last[0] == candidate.first[:1])
+    )
+
+
+@lru_cache(maxsize=1 << 16)
+def _given_roots(first: str, middle: str) -> frozenset[str]:
+    """The formal names every given word (first and middle) may stand for."""
+    return frozenset(root for word in (*first.split(), *middle.split()) for root in nickname_roots(word))
+
+
+def _may_hold_middle(local: NameForm, candidate: NameForm) -> bool:
+    """A cheap test before the middle-name readings: someone has a middle name or two first names,
+    and some given word on one side is, or is a nickname of, a given word on the other."""
+    if not (local.middle or candidate.middle or " " in local.first or " " in candidate.first):
+        return False
+    return not _given_roots(local.first, local.middle).isdisjoint(_given_roots(candidate.first, candidate.middle))
+
+
 def compare_names(local: NameForm, candidate: NameForm) -> NameVerdicts:
     """Compare two folded names part by part, then across parts; the best-supported reading wins."""
-    straight = NameVerdicts(
-        compare_given(local.first, candidate.first),
-        compare_middle(local.middle, candidate.middle),
-        compare_surname(local.last, candidate.last),
-    )
-    first_agrees = straight.first.agreement in _NAME_AGREES or straight.first.agreement is Agreement.MISSING
-    if first_agrees and straight.last.agreement is not Agreement.MISSING:
+    first = compare_given(local.first, candidate.first)
+    last = compare_surname(local.last, candidate.last)
+    straight = NameVerdicts(first, compare_middle(local.middle, candidate.middle), last)
+    agreement = first.agreement
+    first_agrees = agreement is Agreement.EXACT or agreement is Agreement.NICKNAME or agreement is Agreement.MISSING
+    if first_agrees and last.agreement is not Agreement.MISSING:
         return straight
-    readings = [_first_last_swapped(local, candidate)]
-    if not first_agrees:
-        readings.append(_middle_in_first(local, candidate))
     best = straight
-    for reading in readings:
-        if reading is not None and reading.weight > best.weight + 0.5:
-            best = reading
+    if _may_be_swapped(local, candidate, last):
+        swapped = _first_last_swapped(local, candidate)
+        if swapped is not None and swapped.weight > best.weight + 0.5:
+            best = swapped
+    if not first_agrees and _may_hold_middle(local, candidate):
+        inside = _middle_in_first(local, candidate)
+        if inside is not None and inside.weight > best.weight + 0.5:
+            best = inside
     return best

@@ -79,8 +79,14 @@ def canonical_country(text: str | None) -> str:
 
 @lru_cache(maxsize=4096)
 def canonical_state(text: str | None) -> str:
-    """A US state as its postal code when the table knows it, else as folded text; ``""`` when blank."""
+    """A US state as its postal code when the table knows it, else as folded text; ``""`` when blank.
+
+    ``"US-CA"``, ``"CA"`` and ``"California"`` are all ``"CA"``; ``"MX-BCN"`` stays ``"MX BCN"``.
+    """
     folded = fold(text)
+    if folded.startswith("US "):
+        # CALPADS writes a state with its country ("US-CA"); a SIS often writes "CA" or "California".
+        folded = folded[3:]
     return _STATE_LOOKUP.get(folded, folded)
 
 

@@ -36,24 +36,33 @@ PARTICLES = frozenset(
 "García y López") and generational suffixes ("Smith Jr")."""
 
 # Apostrophes join (O'Brien -> OBRIEN); every other non-letter, non-digit separates words.
-_JOINERS = frozenset("'’`´")
+_JOINERS = "'’`´"
+_ASCII_FOLD = str.maketrans(
+    {**{chr(code): " " for code in range(128) if not chr(code).isalnum()}, **dict.fromkeys(_JOINERS)}
+)
+# Letters that carry no combining accent, so Unicode decomposition leaves them as they are.
+_TRANSLITERATED = str.maketrans(
+    {"Đ": "D", "đ": "d", "ß": "ss", "Ø": "O", "ø": "o", "Æ": "AE", "æ": "ae", "Œ": "OE", "œ": "oe", "Ł": "L", "ł": "l", "ı": "i", "’": None, "´": None}
+)
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 18)
 def fold(text: str | None) -> str:
     """Return ``text`` upper-cased, accents removed, punctuation turned into single spaces.
 
-    ``"José  de-la Peña"`` and ``"JOSE DE LA PENA"`` fold to the same string; ``None`` folds to ``""``.
+    ``"José  de-la Peña"`` and ``"JOSE DE LA PENA"`` fold to the same string, ``"Đặng"`` to
+    ``"DANG"``; ``None`` folds to ``""``. Letters of other scripts are kept (upper-cased).
     """
     if not text:
         return ""
-    decomposed = unicodedata.normalize("NFKD", text)
-    kept: list[str] = []
-    for char in decomposed:
-        if unicodedata.combining(char) or char in _JOINERS:
-            continue
-        kept.append(char.upper() if char.isalnum() and char.isascii() else " ")
-    return " ".join("".join(kept).split())
+    if not text.isascii():
+        decomposed = unicodedata.normalize("NFKD", text.translate(_TRANSLITERATED))
+        text = "".join(
+            char if char.isascii() or char.isalnum() else " "
+            for char in decomposed
+            if not unicodedata.combining(char)
+        )
+    return " ".join(text.translate(_ASCII_FOLD).upper().split())
 
 
 def words(folded: str) -> tuple[str, ...]:
@@ -148,16 +157,24 @@ def are_nicknames(left: str, right: str) -> bool:
 def spelling_likeness(left: str, right: str) -> float:
     """How strongly two different folded names look like one name misspelled, from 0.0 to 1.0.
 
-    1.0 is one typing slip (one letter added, dropped, changed or two swapped) in a name of four
-    letters or more; Jaro-Winkler similarity counts when it is high; names that sound alike
-    (same Metaphone code) score at least 0.85. Anything below 0.85 is not a spelling variant.
+    1.0 is one typing slip (one letter added, dropped, changed or two swapped) in a name of five
+    letters or more (shorter names one letter apart are often two names: Pham and Phan, Kim and
+    Lim); Jaro-Winkler similarity counts when it is high; names that sound alike (same Metaphone
+    code) score at least 0.85. Anything below 0.85 is not a spelling variant.
     """
     if not left or not right or left == right:
         return 0.0
-    shortest = min(len(left), len(right))
-    if shortest >= 4 and jellyfish.damerau_levenshtein_distance(left, right) == 1:
-        return 1.0
     likeness = jellyfish.jaro_winkler_similarity(left, right)
+    if likeness < _HOPELESS:
+        return 0.0
+    shortest = min(len(left), len(right))
+    if shortest >= 5 and jellyfish.damerau_levenshtein_distance(left, right) == 1:
+        return 1.0
     if shortest >= 3 and likeness < 0.85 and _metaphone(left) == _metaphone(right):
         likeness = 0.85
     return likeness if likeness >= 0.85 else 0.0
+
+
+# Below this Jaro-Winkler similarity two names are neither one slip apart (a slip in a name of five
+# letters or more leaves at least 0.75) nor, in practice, sound-alikes: skip the costlier checks.
+_HOPELESS = 0.7

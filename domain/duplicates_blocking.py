@@ -1,0 +1,307 @@
+"""Which pairs of a population are worth comparing: blocking on a few simple keys.
+
+Comparing all pairs of 600,000 students is 180 billion comparisons. Instead every person gets a
+few *blocking keys* and only people who share a key are compared. Each kind of key catches one
+kind of mistake while the rest of the record still agrees:
+
+=====================  ======================================================  =========================
+key                    made of                                                  finds the pair when
+=====================  ======================================================  =========================
+``date``               birth date + a given name's sound (or the first name's   the first name is another
+                       initial) + a surname part's sound, in either order       given name or mistyped,
+                                                                                or first and last name
+                                                                                are swapped
+``date and first``     birth date + the first name's sound                      the surname changed
+``date and one name``  birth date + the sound or initial of the one name there   one side has no first
+                       is (one side lacks a first name or a surname)            name or no surname
+``day typo``           birth year and month + first and last name sounds        the day is mistyped
+``month typo``         birth year and day + first and last name sounds          the month is mistyped
+``day/month swap``     birth year, {month, day} + first and last name sounds    day and month are swapped
+``year typo``          birth month and day + first and last name sounds         the year is mistyped
+``names``              first and last name sounds (one side lacks a date)       a birth date is missing
+``place``              birth city + any one name sound (one side lacks a date   little else is known
+                       or a name)
+=====================  ======================================================  =========================
+
+A name sound is the Soundex code of a word. For the first name it is also the sound of the formal
+names it may be a nickname of ("Bill" also sounds as "William"); a given name is any word of the
+first or middle name; a compound surname has a sound for each part. Twins (same birth date and
+surname, other given names) share no key unless their first names begin with the same letter,
+which spares comparing every pair of children born on one day into one family name. The kinds
+marked "one side lacks" only pair a person who lacks the field with everyone in the block.
+
+A block larger than :data:`MAX_BLOCK` (every "Jose Garcia" born in one year) is not dropped: its
+members are sorted by name and each is compared with its next :data:`WINDOW` neighbours only,
+so the work grows with the population, not with its square.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Hashable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from operator import attrgetter
+from typing import NamedTuple
+
+from domain.matching_facts import PreparedFacts
+from domain.matching_names import NameForm
+from domain.matching_text import nickname_roots, phonetic_code, significant_words
+
+__all__ = ["BlockingCodes", "KEY_KINDS", "MAX_BLOCK", "WINDOW", "blocking_codes", "blocking_keys", "candidate_pairs"]
+
+MAX_BLOCK = 40
+"""A block up to this size is compared all pairs against all; a larger one only within :data:`WINDOW`."""
+
+WINDOW = 12
+"""In a block larger than :data:`MAX_BLOCK`, how many sorted neighbours each member is compared with."""
+
+_SOUND_BITS = 15  # a name sound as a number below 2**15; two of them make a 30-bit name key
+_SOUNDS: dict[str, int] = {}
+
+
+def _sound(word: str) -> int:
+    """A number for the Soundex code of ``word`` (0 for a word without letters)."""
+    code = phonetic_code(word)
+    return _sound_number(code) if code else 0
+
+
+def _sound_number(code: str) -> int:
+    number = _SOUNDS.get(code)
+    if number is None:
+        number = _SOUNDS[code] = len(_SOUNDS) + 1
+        if number >= 1 << _SOUND_BITS:
+            raise OverflowError("more distinct name sounds than a blocking key can hold")
+    return number
+
+
+def _initial(word: str) -> int:
+    """A number for the first letter of ``word``, distinct from every sound's number."""
+    return _sound_number(f"#{word[:1]}")
+
+
+@lru_cache(maxsize=1 << 16)
+def _given_sounds(first_word: str) -> tuple[int, tuple[int, ...]]:
+    """The sound of a first name, and its sounds with those of the formal names it may stand for."""
+    own = _sound(first_word)
+    rooted = dict.fromkeys((own, *(_sound(root.split(" ", 1)[0]) for root in nickname_roots(first_word))))
+    rooted.pop(0, None)
+    return own, tuple(rooted)
+
+
+@lru_cache(maxsize=1 << 16)
+def _surname_sounds(last: str) -> tuple[int, ...]:
+    """The sounds of the (up to three) significant parts of a surname."""
+    sounds = dict.fromkeys(_sound(part) for part in significant_words(last)[:3])
+    sounds.pop(0, None)
+    return tuple(sounds)
+
+
+class BlockingCodes(NamedTuple):
+    """What one person's keys are made of: name sounds (as numbers), birth date, city, sort order.
+
+    A NamedTuple, not a dataclass: 600,000 of them are built per search and tuples build fastest.
+    """
+
+    # The first name's and surname's own sounds (no nickname roots), for the place key.
+    sounds: tuple[int, ...]
+    # first sound << 15 | surname sound, for every first sound (nickname roots too) and surname part.
+    name_pairs: tuple[int, ...]
+    # lower << 15 | higher of a given-word sound (first or middle) and a surname part's sound, and
+    # the first name's initial << 15 | a surname part's sound (a typo after the first letter).
+    word_pairs: tuple[int, ...]
+    first_sounds: tuple[int, ...]  # the first word of the first name, of each name form
+    # The first name's sound and initial and the surname parts' sounds, each alone: keys a record
+    # without first name or surname shares with complete ones.
+    lone_sounds: tuple[int, ...]
+    lacks_a_name: bool  # no first name or no surname
+    date: dt.date | None
+    city: str
+    order: NameForm
+
+    @property
+    def lacks_date(self) -> bool:
+        """No birth date: only the names and place keys can find this person's duplicates."""
+        return self.date is None
+
+    @property
+    def lacks_date_or_name(self) -> bool:
+        """No birth date, first name or surname: the place key may be all there is."""
+        return self.date is None or self.lacks_a_name
+
+
+@lru_cache(maxsize=1 << 16)
+def _word_sounds(first: str, middle: str) -> tuple[int, ...]:
+    """The sounds of every given word, first and middle."""
+    sounds = dict.fromkeys(_sound(word) for word in (*first.split(), *middle.split()))
+    sounds.pop(0, None)
+    return tuple(sounds)
+
+
+def blocking_codes(person: PreparedFacts) -> BlockingCodes:
+    """The name sounds, date, city and sort order the blocking keys of ``person`` are made of."""
+    own: list[int] = []
+    firsts: list[int] = []
+    pairs: list[int] = []
+    words: list[int] = []
+    lone: list[int] = []
+    for name in person.names:
+        first = name.first.split(" ", 1)[0]
+        given: tuple[int, ...] = ()
+        surname = _surname_sounds(name.last)
+        if first:
+            sound, given = _given_sounds(first)
+            own.append(sound)
+            firsts.append(sound)
+            initial = _initial(first)
+            words.extend(initial << _SOUND_BITS | last for last in surname)
+            lone += (sound, initial)
+        own.extend(surname)
+        lone.extend(surname)
+        pairs.extend(first << _SOUND_BITS | last for first in given for last in surname)
+        words.extend(
+            min(word, last) << _SOUND_BITS | max(word, last)
+            for word in _word_sounds(name.first, name.middle)
+            for last in surname
+        )
+    # A key twice would put a person in one block twice, and pair them with themselves.
+    return BlockingCodes(
+        tuple(sound for sound in dict.fromkeys(own) if sound),
+        tuple(dict.fromkeys(pairs)),
+        tuple(dict.fromkeys(words)),
+        tuple(sound for sound in dict.fromkeys(firsts) if sound),
+        tuple(sound for sound in dict.fromkeys(lone) if sound),
+        not (person.names[0].first and person.names[0].last),
+        person.facts.birth_date,
+        person.place[0],
+        person.names[0],
+    )
+
+
+def _date_keys(pairs: Callable[[BlockingCodes], tuple[int, ...]]) -> Callable[[BlockingCodes], list[Hashable]]:
+    """Keys of the exact birth date with the sounds ``pairs`` gives."""
+
+    def keys(codes: BlockingCodes) -> list[Hashable]:
+        if codes.date is None:
+            return []
+        day = codes.date.toordinal() << 2 * _SOUND_BITS
+        return [day | pair for pair in pairs(codes)]
+
+    return keys
+
+
+def _typo_keys(part: Callable[[dt.date], int]) -> Callable[[BlockingCodes], list[Hashable]]:
+    """Keys of first and last name sounds with the part of the birth date a typo leaves intact."""
+
+    def keys(codes: BlockingCodes) -> list[Hashable]:
+        if codes.date is None:
+            return []
+        prefix = part(codes.date) << 2 * _SOUND_BITS
+        return [prefix | pair for pair in codes.name_pairs]
+
+    return keys
+
+
+def _names_keys(codes: BlockingCodes) -> list[Hashable]:
+    return list(codes.name_pairs)
+
+
+def _place_keys(codes: BlockingCodes) -> list[Hashable]:
+    if not codes.city:
+        return []
+    return [(codes.city, sound) for sound in codes.sounds]
+
+
+@dataclass(frozen=True, slots=True)
+class _KeyKind:
+    name: str
+    keys: Callable[[BlockingCodes], list[Hashable]]
+    needs: Callable[[BlockingCodes], bool] | None = None  # only pairs with such a member count
+
+
+KEY_KINDS: tuple[str, ...] = (
+    "date",
+    "date and first",
+    "date and one name",
+    "day typo",
+    "month typo",
+    "day/month swap",
+    "year typo",
+    "names",
+    "place",
+)
+"""The kinds of blocking key, in the order their blocks are searched."""
+
+_KINDS = (
+    _KeyKind("date", _date_keys(lambda codes: codes.word_pairs)),
+    _KeyKind("date and first", _date_keys(lambda codes: codes.first_sounds)),
+    _KeyKind("date and one name", _date_keys(lambda codes: codes.lone_sounds), attrgetter("lacks_a_name")),
+    _KeyKind("day typo", _typo_keys(lambda date: date.year << 4 | date.month)),
+    _KeyKind("month typo", _typo_keys(lambda date: date.year << 5 | date.day)),
+    _KeyKind(
+        "day/month swap",
+        _typo_keys(lambda date: date.year << 10 | min(date.month, date.day) << 5 | max(date.month, date.day)),
+    ),
+    _KeyKind("year typo", _typo_keys(lambda date: date.month << 5 | date.day)),
+    _KeyKind("names", _names_keys, attrgetter("lacks_date")),
+    _KeyKind("place", _place_keys, attrgetter("lacks_date_or_name")),
+)
+assert tuple(kind.name for kind in _KINDS) == KEY_KINDS
+
+
+def blocking_keys(person: PreparedFacts) -> frozenset[tuple[str, Hashable]]:
+    """The blocking keys of a person, each tagged with its kind (see :data:`KEY_KINDS`)."""
+    codes = blocking_codes(person)
+    return frozenset((kind.name, key) for kind in _KINDS for key in kind.keys(codes))
+
+
+def _blocks(kind: _KeyKind, codes: Sequence[BlockingCodes]) -> dict[Hashable, list[int]]:
+    """Members of each block of one kind; for a kind that needs it, only blocks with a needy member."""
+    blocks: defaultdict[Hashable, list[int]] = defaultdict(list)
+    keys_of, needs = kind.keys, kind.needs
+    if needs is None:
+        for index, person in enumerate(codes):
+            for key in keys_of(person):
+                blocks[key].append(index)
+        return blocks
+    wanted = {key for person in codes if needs(person) for key in keys_of(person)}
+    for index, person in enumerate(codes):
+        for key in keys_of(person):
+            if key in wanted:
+                blocks[key].append(index)
+    return blocks
+
+
+def _block_pairs(
+    members: list[int], codes: Sequence[BlockingCodes], needs: Callable[[BlockingCodes], bool] | None, window: int
+) -> list[int]:
+    """Pairs (packed ``low << 32 | high``) to compare inside one block; members come in ascending order."""
+    size = len(members)
+    if size > window:
+        members = sorted(members, key=lambda index: codes[index].order)
+    pairs: list[int] = []
+    for position in range(size - 1):
+        left = members[position]
+        others = members[position + 1 : position + 1 + window]
+        needy = needs is None or needs(codes[left])
+        for right in others:
+            if needy or (needs is not None and needs(codes[right])):
+                pairs.append(left << 32 | right if left < right else right << 32 | left)
+    return pairs
+
+
+def candidate_pairs(
+    codes: Sequence[BlockingCodes], *, max_block: int = MAX_BLOCK, window: int = WINDOW
+) -> Iterator[tuple[str, list[int]]]:
+    """For each key kind in turn, its name and the pairs of positions in ``codes`` it puts in one block.
+
+    Pairs come packed as ``low << 32 | high``; a pair may come more than once (from several
+    keys). Kinds are searched one at a time so only one kind's blocks are in memory at once.
+    """
+    for kind in _KINDS:
+        pairs: list[int] = []
+        for members in _blocks(kind, codes).values():
+            if len(members) > 1:
+                pairs.extend(_block_pairs(members, codes, kind.needs, window if len(members) > max_block else max_block))
+        yield kind.name, pairs
