@@ -35,6 +35,7 @@ from domain.values import LocalId, Ssid
 from domain.writers import senr_line
 from store import tables_batches as tb
 from store import tables_product as tp
+from store.assistant_store import AssistantTables
 from store.bulk import chunked, insert_chunked, tuples
 from store.codes import translations
 from store.settings import DistrictSettings, read_settings
@@ -78,7 +79,7 @@ def _senr_text(record: SenrRecord) -> str:
     return senr_line(record).decode("utf-8").removesuffix("\r\n")
 
 
-class DatabaseWorkflowStore:
+class DatabaseWorkflowStore(AssistantTables):
     """The workflow's persistence on an open database (the one bound to ``store.database_proxy``)."""
 
     def __init__(self, database: peewee.Database) -> None:

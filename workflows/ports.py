@@ -32,6 +32,7 @@ from domain.runs import (
     RunState,
 )
 from domain.values import AcademicYear, CdsCode, LocalId, Ssid
+from workflows.ports_assistant import AssistantStore
 
 __all__ = ["DistrictSettings", "WorkflowStore"]
 
@@ -61,7 +62,7 @@ class DistrictSettings(Protocol):
     def smtp_sender(self) -> str: ...
 
 
-class WorkflowStore(Protocol):
+class WorkflowStore(AssistantStore, Protocol):
     """Persistence of runs, their history, files, candidates, decisions and batches."""
 
     def atomic(self) -> AbstractContextManager[object]:

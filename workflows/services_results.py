@@ -22,6 +22,7 @@ from workflows.errors import StepRefused
 from workflows.batches import read_whole
 from workflows.files import Progress, check_out_dir, keep_file, local_stamp, note_loaded, senr_bytes, write_output
 from workflows.guards import ConfirmFacts, NoFacts, ResultsFacts
+from workflows.mid_guards import STRONG_MATCH_PERCENT, decision_warnings
 from workflows.ports import WorkflowStore
 from workflows.run_machine import order_reason
 from workflows.services_run import settings_problem
@@ -38,10 +39,6 @@ __all__ = [
     "confirm_all",
     "create_updated",
 ]
-
-STRONG_MATCH_PERCENT = 90.0
-"""A candidate at or above this percentage makes "New SSID" worth a warning."""
-
 
 @dataclass(frozen=True)
 class LoadedResults:
@@ -132,8 +129,10 @@ def decide(
     """Record (or change) one student's decision; only among that student's candidates.
 
     Refused outside ``results_loaded`` (decisions are final once confirmed). Warns, without
-    refusing, when New SSID is chosen despite a strong candidate, or the SSID selected is already
-    held by another local student or selected for another student of the run.
+    refusing, when New SSID is chosen despite a strong candidate (CALPADS' or our comparison's),
+    or the SSID selected is already held by another local student, selected for another student
+    of the run, or a candidate with the twin pattern (:mod:`workflows.mid_guards`); the warnings
+    are logged with the decision.
     """
     try:
         decision = MatchDecision(local_id, kind, ssid)
@@ -144,21 +143,9 @@ def decide(
         if local_id not in store.requested_ids(run.id):
             raise StepRefused(f"student {local_id} is not in run {run.id}'s request file", "decide")
         candidates = store.candidates(run.id, local_id).get(local_id, [])
-        warnings: list[str] = []
-        if kind is DecisionKind.SELECT:
-            if ssid not in {c.ssid for c in candidates}:
-                raise StepRefused(f"student {local_id}: the SSID selected is not one of the student's candidates", "decide")
-            assert ssid is not None
-            holders = [h for h in store.local_ids_with_ssid(ssid) if h != local_id]
-            if holders:
-                warnings.append(f"the SSID selected is already held by local student {holders[0]}")
-            twins = [d.local_id for d in store.decisions(run.id).values() if d.ssid == ssid and d.local_id != local_id]
-            if twins:
-                warnings.append(f"the same SSID is selected for student {twins[0]} of this run")
-        elif kind is DecisionKind.NEW_SSID:
-            strong = max((c.percent or 0.0 for c in candidates), default=0.0)
-            if strong >= STRONG_MATCH_PERCENT:
-                warnings.append(f"student {local_id} has a strong candidate ({strong:.0f}%); New SSID may create a MID")
+        if kind is DecisionKind.SELECT and ssid not in {c.ssid for c in candidates}:
+            raise StepRefused(f"student {local_id}: the SSID selected is not one of the student's candidates", "decide")
+        warnings = decision_warnings(store, run.id, local_id, kind, ssid, candidates)
         store.save_decision(run.id, decision, warnings, actor.name, actor.now())
         return Decided(decision, warnings)
 

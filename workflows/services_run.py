@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from domain.runs import HistoryEntry, Run, RunEvent
 from workflows.errors import StepRefused
 from workflows.guards import MidsFacts, NoFacts
+from workflows.duplicate_check import shown_issues
 from workflows.local_check import LocalIssue, local_issues
 from workflows.ports import DistrictSettings, WorkflowStore
 from workflows.run_machine import order_reason
@@ -49,8 +50,11 @@ def start_run(store: WorkflowStore, actor: Actor) -> Run:
 
 
 def acknowledge_issues(store: WorkflowStore, keys: Collection[str], actor: Actor) -> list[LocalIssue]:
-    """Acknowledge local issues by key (``"all"`` acknowledges every open one); returns the issues."""
-    issues = local_issues(store)
+    """Acknowledge local issues by key (``"all"`` acknowledges every open one); returns the issues.
+
+    The keys are those of the stored check a person was shown (current or not).
+    """
+    issues = shown_issues(store, actor)
     known = {issue.key for issue in issues}
     wanted = known if "all" in keys else set(keys)
     unknown = sorted(wanted - known)
@@ -62,13 +66,18 @@ def acknowledge_issues(store: WorkflowStore, keys: Collection[str], actor: Actor
     return issues
 
 
-def resolve_mids(store: WorkflowStore, run_id: int, actor: Actor, *, attested: bool) -> Run:
-    """The MIDs-resolved step: a person's attestation and no unacknowledged local issue."""
+def resolve_mids(store: WorkflowStore, run_id: int, actor: Actor, *, attested: bool, recheck: bool = True) -> Run:
+    """The MIDs-resolved step: a person's attestation and no unacknowledged local issue.
+
+    The local duplicate check is the stored one while it is current; else it runs again now, or
+    with ``recheck=False`` (a large district's console) the step is refused saying so.
+    """
 
     def facts(run: Run) -> MidsFacts:
         if not attested or order_reason(RunEvent.RESOLVE_MIDS, run.state) is not None:
             return MidsFacts(attested, 0)  # the cheap refusal first: no duplicate check needed
-        return MidsFacts(True, sum(1 for issue in local_issues(store) if not issue.acknowledged))
+        issues = local_issues(store, actor, recheck=recheck)
+        return MidsFacts(True, sum(1 for issue in issues if not issue.acknowledged))
 
     run, _ = advance(store, run_id, RunEvent.RESOLVE_MIDS, facts, actor, lambda run: None)
     return run

@@ -9,15 +9,16 @@ from typing import Any
 
 import click
 
+from console.cli.assistant_commands import add_assistant_commands
 from console.cli.common import CliContext, Refusal, common_options
 from console.cli.workflow_cli import actor_of, emit_listed, existing_file, out_dir_option, progress_for, refused, workflow_store
 from domain.errors import InvalidValue
 from domain.model import DecisionKind
 from domain.planning.request import Selection
-from domain.runs import HistoryEntry, Run
+from domain.runs import HistoryEntry, Run, RunState
 from domain.values import LocalId, parse_ssid
-from workflows import services_extract, services_request, services_results, services_run
-from workflows.local_check import local_issues
+from workflows import duplicate_check, services_extract, services_request, services_results, services_run
+from workflows.mid_guards import decision_warnings
 
 __all__ = ["COMMANDS"]
 
@@ -53,22 +54,6 @@ def status_command(ctx: CliContext, run_id: int) -> None:
     )
 
 
-@run_group.command("issues")
-@common_options
-def issues_command(ctx: CliContext) -> None:
-    """The local duplicate check: issues that block resolve-mids until acknowledged."""
-    store = workflow_store(ctx)
-    issues = local_issues(store)
-    result = {
-        "issues": [
-            {"key": i.key, "kind": i.kind.value, "local_ids": list(i.local_ids), "message": i.message, "acknowledged": i.acknowledged}
-            for i in issues
-        ]
-    }
-    human = "\n".join(f"{i.key}: {i.message}{' (acknowledged)' if i.acknowledged else ''}" for i in issues)
-    ctx.emit(result, human or "no local issue")
-
-
 @run_group.command("resolve-mids")
 @click.argument("run_id", type=int, metavar="RUN")
 @click.option("--attest", is_flag=True, help="I attest that the MIDs in CALPADS are resolved.")
@@ -81,6 +66,7 @@ def resolve_mids_command(ctx: CliContext, run_id: int, attest: bool, keys: tuple
     actor = actor_of(ctx)
     with refused(ctx):
         if keys or acknowledge_all:
+            duplicate_check.current_check(store, actor)  # acknowledge what a current check finds
             services_run.acknowledge_issues(store, ("all",) if acknowledge_all else keys, actor)
         ctx.emit(_state(services_run.resolve_mids(store, run_id, actor, attested=attest)))
 
@@ -144,11 +130,17 @@ def load_results_command(ctx: CliContext, run_id: int, file: Path) -> None:
 @click.option("--select", "select_ssid", metavar="SSID", help="Select this candidate's SSID.")
 @click.option("--new", "new_ssid", is_flag=True, help="Ask CALPADS for a new SSID.")
 @click.option("--no-match", is_flag=True, help="No action for this student.")
+@click.option("--anyway", is_flag=True, help="Decide even when the decision gives a MID warning (it is logged with it).")
 @common_options
 def decide_command(
-    ctx: CliContext, run_id: int, local_id: str, select_ssid: str | None, new_ssid: bool, no_match: bool
+    ctx: CliContext, run_id: int, local_id: str, select_ssid: str | None, new_ssid: bool, no_match: bool, anyway: bool
 ) -> None:
-    """Record (or change) one student's decision."""
+    """Record (or change) one student's decision.
+
+    A decision that could create a MID (New SSID despite a strong candidate, an SSID another local
+    student holds or another student of the run was given, a candidate with the twin pattern) is
+    refused with the warning unless --anyway; with it, the warning is logged with the decision.
+    """
     if sum((select_ssid is not None, new_ssid, no_match)) != 1:
         raise Refusal("give exactly one of --select SSID, --new, --no-match")
     ssid = None
@@ -157,6 +149,11 @@ def decide_command(
             ssid = parse_ssid(select_ssid)
     kind = DecisionKind.SELECT if ssid else DecisionKind.NEW_SSID if new_ssid else DecisionKind.NO_MATCH
     store = workflow_store(ctx)
+    run = store.get_run(run_id)
+    if not anyway and run is not None and run.state is RunState.RESULTS_LOADED:
+        warnings = decision_warnings(store, run_id, LocalId(local_id), kind, ssid)
+        if warnings:
+            raise Refusal(f"warning: {'; '.join(warnings)}; nothing recorded (decide anyway with --anyway)")
     with refused(ctx):
         decided = services_results.decide(store, run_id, LocalId(local_id), kind, actor_of(ctx), ssid)
     for warning in decided.warnings:
@@ -283,5 +280,7 @@ def history_command(ctx: CliContext, run_id: int, as_csv: bool) -> None:
     )
     ctx.emit({"run": run_id, "events": events}, human)
 
+
+add_assistant_commands(run_group)
 
 COMMANDS: list[click.Command] = [run_group]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask_admin import Admin
 
+from console.views.bulk_accept import BulkAcceptView
+from console.views.duplicates import DuplicatesView
 from console.views.files import FilesView
 from console.views.history import HistoryView
 from console.views.identifiers import IdentifiersView
@@ -25,6 +27,8 @@ def register_views(admin: Admin) -> None:
     admin.add_view(IdentifiersView(name="Identifiers", endpoint="identifiers", url="/admin/identifiers"))
     admin.add_view(SenrView(name="Create SENR", endpoint="senr", url="/admin/senr"))
     admin.add_view(ReviewView(name="SSID Match review", endpoint="review", url="/admin/review"))
+    admin.add_view(BulkAcceptView(name="Bulk accept", endpoint="bulk_accept", url="/admin/bulk-accept"))
+    admin.add_view(DuplicatesView(name="Local duplicates", endpoint="duplicates", url="/admin/duplicates"))
     admin.add_view(LoadSsidView(name="Load SSID", endpoint="load_ssid", url="/admin/load-ssid"))
     admin.add_view(ReplacementView(name="Replacement SSIDs", endpoint="replacement", url="/admin/replacement"))
     admin.add_view(OdsAuditView(name="ODS audit", endpoint="ods_audit", url="/admin/ods-audit"))

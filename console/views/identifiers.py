@@ -2,6 +2,10 @@
 reason, when it would be refused), the local duplicate check, and what happens in CALPADS.
 
 Every button calls a workflow service; a refusal is shown as it was recorded in the history.
+The local duplicate check is the stored one (:mod:`workflows.duplicate_check`): the page shows
+it, never runs it. Starting a run runs it when it is missing or out of date (in the background
+for a large district); "MIDs resolved" runs it again when it is out of date for a small district,
+and for a large one is refused saying so (the Local duplicates tab runs it in the background).
 """
 
 from __future__ import annotations
@@ -14,17 +18,21 @@ from flask_admin import expose
 from werkzeug.wrappers import Response as BaseResponse
 
 from console.views.base import GuardedView, back_to, flash_refusal
+from console.views.duplicates import check_now_or_in_background, long_check
 from console.views.calpads_steps import CalpadsSteps, match_request_steps, updated_file_steps
 from console.views.long_work import LinesRead, run_load
 from console.views.tabs import newest_file, render_tab
 from console.views.workflow_support import acting, current_run, output_folder, received_upload, run_or_404, workflow_store
 from domain.runs import FileKind, Run, RunState
 from workflows.errors import StepRefused
-from workflows.local_check import local_issues
+from workflows.duplicate_check import latest_check
 from workflows.services_results import confirm_all, create_updated, load_results
 from workflows.services_run import acknowledge_issues, cancel_run, resolve_mids, start_run
 
-__all__ = ["IdentifiersView"]
+__all__ = ["IdentifiersView", "RUN_TAB_ISSUES"]
+
+RUN_TAB_ISSUES = 20
+"""Local issues listed on the Run tab (open ones first); the Local duplicates tab lists them all."""
 
 
 class IdentifiersView(GuardedView):
@@ -33,14 +41,17 @@ class IdentifiersView(GuardedView):
     @expose("/")
     def index(self) -> str:
         run = current_run()
-        # The local duplicate check reads every student: only while it can still block the run.
-        issues = local_issues(workflow_store()) if run is not None and run.state is RunState.NEW else []
+        # The stored check (cheap to read), while it can still block the run.
+        check = latest_check(workflow_store()) if run is not None and run.state is RunState.NEW else None
+        issues = check.issues if check is not None else []
         return render_tab(
             self,
             "console/identifiers.html",
             run=run,
-            issues=issues,
-            open_issues=sum(1 for issue in issues if not issue.acknowledged),
+            check=check,
+            issues=sorted(issues, key=lambda issue: issue.acknowledged)[:RUN_TAB_ISSUES],
+            more_issues=max(0, len(issues) - RUN_TAB_ISSUES),
+            open_issues=check.open_issues if check is not None else 0,
             steps_after_request=_after_request(run),
             steps_after_updated=_after_updated(run),
         )
@@ -53,6 +64,9 @@ class IdentifiersView(GuardedView):
             flash_refusal(refused.reason)
         else:
             flash(f"Run {run.id} started.", "success")
+            check = latest_check(workflow_store())
+            if check is None or not check.current:  # the run's first step needs it
+                return check_now_or_in_background(url_for(".index"))
         return back_to(".index")
 
     @expose("/<int:run_id>/acknowledge", methods=("POST",))
@@ -74,7 +88,9 @@ class IdentifiersView(GuardedView):
     def resolve(self, run_id: int) -> BaseResponse:
         attested = request.form.get("attest") == "yes"
         return self._step(
-            run_id, lambda: resolve_mids(workflow_store(), run_id, acting(), attested=attested), "MIDs resolved."
+            run_id,
+            lambda: resolve_mids(workflow_store(), run_id, acting(), attested=attested, recheck=not long_check()),
+            "MIDs resolved.",
         )
 
     @expose("/<int:run_id>/confirm", methods=("POST",))

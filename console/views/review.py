@@ -6,6 +6,13 @@ Coming back resumes the run: without a student named, the page opens at the firs
 student who has no decision yet. The warnings the workflow gives with a decision (New SSID
 despite a strong candidate, an SSID another student holds or was given in this run) are shown to
 the person, who stays on that student to reconsider.
+
+Beside CALPADS' percentage (shown exactly as given, and still what orders the candidates) the page
+shows our comparison (:mod:`workflows.review_assist`): a percent, and per field a badge saying how
+the values agree, coloured by whether that counts for the match or against it; the twin pattern
+is called out. A decision that would give a MID warning is not recorded at once: the page shows
+the warnings first (``?confirm=KIND&candidate=N``) with a "Decide anyway" button, and the warnings
+are then logged with the decision.
 """
 
 from __future__ import annotations
@@ -25,15 +32,17 @@ from console.views.review_compare import compare_with_candidates
 from console.views.tabs import newest_file, render_tab
 from console.views.workflow_support import acting, current_run, output_folder, run_or_404, workflow_store
 from domain.model import DecisionKind
-from domain.records import SenrRecord
+from domain.records import MatchCandidate, SenrRecord
 from domain.runs import FileKind, RunState
 from domain.values import LocalId, Ssid
 from store.students import student_by_local_id
 from store.tables_product import MatchDecisionRow, MatchRequest
 from workflows.errors import StepRefused
+from workflows.mid_guards import decision_warnings
+from workflows.review_assist import compare_candidates
 from workflows.services_results import decide, partial_file
 
-__all__ = ["ReviewView", "ReviewToggles", "DECISION_LABELS"]
+__all__ = ["ReviewView", "ReviewToggles", "PendingDecision", "DECISION_LABELS"]
 
 DECISION_LABELS: Mapping[DecisionKind, str] = {
     DecisionKind.NO_MATCH: "No Match",
@@ -42,6 +51,34 @@ DECISION_LABELS: Mapping[DecisionKind, str] = {
 }
 
 _REVIEWED = frozenset({RunState.RESULTS_LOADED, RunState.ALL_CONFIRMED, RunState.UPDATED, RunState.EXTRACT_LOADED})
+
+
+@dataclass(frozen=True)
+class PendingDecision:
+    """A decision held back for a second look: its kind, the candidate (1-based; 0 for none) and SSID,
+    and the warnings it would give now."""
+
+    kind: DecisionKind
+    candidate: int
+    ssid: Ssid | None
+    warnings: list[str]
+
+
+def _pending(run_id: int, local_id: LocalId, candidates: list[MatchCandidate]) -> PendingDecision | None:
+    """The decision named by ``?confirm=KIND&candidate=N``, with its warnings (``None`` when none is named)."""
+    try:
+        kind = DecisionKind(request.args.get("confirm", ""))
+    except ValueError:
+        return None
+    number = request.args.get("candidate", "0")
+    position = int(number) if number.isdigit() else 0
+    ssid: Ssid | None = None
+    if kind is DecisionKind.SELECT:
+        if not 1 <= position <= len(candidates):
+            return None
+        ssid = candidates[position - 1].ssid
+    warnings = decision_warnings(workflow_store(), run_id, local_id, kind, ssid, candidates)
+    return PendingDecision(kind, position, ssid, warnings)
 
 
 @dataclass(frozen=True)
@@ -113,6 +150,7 @@ class ReviewView(GuardedView):
         listed = [i for i in order if shown(i)]
         candidates = store.candidates(run.id, LocalId(wanted)).get(LocalId(wanted), [])
         local = _request_record(run.id, wanted)
+        editable = run.state is RunState.RESULTS_LOADED and is_admin()
         row = MatchDecisionRow.get_or_none((MatchDecisionRow.run == run.id) & (MatchDecisionRow.local_id == wanted))
         partial = newest_file(run.id, FileKind.PARTIAL)
         return render_tab(
@@ -124,6 +162,8 @@ class ReviewView(GuardedView):
             student=student_by_local_id(wanted) if toggles.guardians or toggles.addresses or toggles.language else None,
             candidates=candidates,
             rows=compare_with_candidates(local, candidates),
+            ours=compare_candidates(local, candidates),
+            pending=_pending(run.id, LocalId(wanted), candidates) if editable else None,
             decision=decisions.get(LocalId(wanted)),
             decision_warnings=[w for w in (row.warnings.splitlines() if row is not None else []) if w],
             decided=len(decisions),
@@ -132,7 +172,7 @@ class ReviewView(GuardedView):
             listed=len(listed),
             previous=_neighbour(order, at, -1, shown),
             next=_neighbour(order, at, 1, shown),
-            editable=run.state is RunState.RESULTS_LOADED and is_admin(),
+            editable=editable,
             labels=DECISION_LABELS,
             DecisionKind=DecisionKind,
             partial=partial,
@@ -149,6 +189,15 @@ class ReviewView(GuardedView):
         except ValueError:
             abort(400, description="Choose No Match, New SSID or Select.")
         ssid = Ssid(request.form.get("ssid", "")) if kind is DecisionKind.SELECT else None
+        if request.form.get("anyway") != "yes" and run_or_404(run_id).state is RunState.RESULTS_LOADED:
+            candidates = workflow_store().candidates(run_id, local_id).get(local_id, [])
+            if decision_warnings(workflow_store(), run_id, local_id, kind, ssid, candidates):
+                # Nothing recorded yet: the page shows the warnings and asks whether to decide anyway.
+                number = next((n for n, c in enumerate(candidates, start=1) if c.ssid == ssid), 0)
+                flash(f"Student {local_id}: not recorded yet. Look at the warning below first.", "warning")
+                return redirect(
+                    url_for(".index", student=local_id, confirm=kind.value, candidate=number, **toggles.as_args())
+                )
         try:
             decided = decide(workflow_store(), run_id, local_id, kind, acting(), ssid)
         except StepRefused as refused:

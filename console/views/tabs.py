@@ -21,6 +21,7 @@ __all__ = ["TABS", "STEPPER_STATES", "render_tab", "newest_file", "state_index",
 
 TABS: tuple[tuple[str, str], ...] = (
     ("identifiers.index", "Run"),
+    ("duplicates.index", "Local duplicates"),
     ("senr.index", "Create SENR"),
     ("review.index", "SSID Match review"),
     ("load_ssid.index", "Load SSID"),

@@ -126,7 +126,11 @@ def test_a_coordinator_takes_a_run_from_step_1_to_step_7_in_the_browser(
                 page.locator("button[value=select]").first.click()
             else:
                 page.click("button[value=new_ssid]")
-            _flashed(page, "recorded")
+            _flashed(page, "recorded")  # "… recorded." or, for a MID warning, "… not recorded yet."
+            if page.locator("#decide-anyway").count():  # the warning read, the person decides anyway
+                expect(page.locator("#mid-confirm .pending-warning").first).to_be_visible()
+                page.click("#decide-anyway")
+                _flashed(page, "The decision is recorded")
         assert screenshot_taken, "no student with two candidates and a difference to show"
 
         page.click("#review-finish button[data-event=confirm_all]")

@@ -15,6 +15,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from console.cli import main
+from store.schema import SCHEMA_VERSION
 from seed.demo import generate_district
 from store.database import open_database
 from store.tables_sis import Student
@@ -42,8 +43,8 @@ def ok(url: str, *args: str, stdin: str | None = None) -> Any:
 
 
 def test_init_then_seed_then_read_back(database_url: str) -> None:
-    assert ok(database_url, "db", "init") == {"schema_version": 1}
-    assert ok(database_url, "db", "init") == {"schema_version": 1}
+    assert ok(database_url, "db", "init") == {"schema_version": SCHEMA_VERSION}
+    assert ok(database_url, "db", "init") == {"schema_version": SCHEMA_VERSION}
     assert ok(database_url, "seed", "demo", "--students", "40", "--today", TODAY) == {"students": 40, "schools": 6}
     assert ok(database_url, "settings", "show") == {
         "lea": "1964212",
@@ -122,6 +123,6 @@ def test_the_installed_command_runs_init_and_seed_in_a_fresh_directory(tmp_path:
         assert done.returncode == 0, done.stderr
         return json.loads(done.stdout)
 
-    assert run("db", "init") == {"schema_version": 1}
+    assert run("db", "init") == {"schema_version": SCHEMA_VERSION}
     assert run("seed", "demo", "--students", "50", "--today", TODAY) == {"students": 50, "schools": 6}
     assert (tmp_path / "instance" / "ssid.db").is_file()  # the default: sqlite:///instance/ssid.db under the cwd

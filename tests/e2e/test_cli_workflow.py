@@ -21,6 +21,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from console.cli import main
+from store.schema import SCHEMA_VERSION
 from domain.readers import open_senr, open_ssid_extract
 from domain.records import ExtractRow
 from domain.writers import write_sela
@@ -28,6 +29,7 @@ from seed.demo import generate_district
 from tests.integration.workflow_builder import sela_record
 
 STUDENTS = 150
+ISSUES_KEYS = {"check", "issues", "open", "hidden"}
 
 
 class Ssid:
@@ -99,7 +101,7 @@ def test_the_whole_workflow_through_the_command_line(database_url: str, tmp_path
     out = tmp_path / "files"
 
     # -- the district, its settings, and a run -----------------------------------------------------
-    assert ssid.ok("db", "init", keys={"schema_version"}) == {"schema_version": 1}
+    assert ssid.ok("db", "init", keys={"schema_version"}) == {"schema_version": SCHEMA_VERSION}
     assert ssid.ok("seed", "demo", "--students", str(STUDENTS), keys={"students", "schools"}) == {"students": STUDENTS, "schools": 6}
     settings = ssid.ok("settings", "set", "--email", "calpads@rhvusd.example.org", keys={"lea", "year", "schools", "email"})
     assert (settings["lea"], settings["email"]) == ("1964212", "calpads@rhvusd.example.org")
@@ -108,8 +110,12 @@ def test_the_whole_workflow_through_the_command_line(database_url: str, tmp_path
 
     # -- MIDs: the look-alike records of one child must be acknowledged ------------------------------
     assert "unacknowledged issue" in ssid.refused("run", "resolve-mids", "1", "--attest", who="maria")
-    issues = ssid.ok("run", "issues", keys={"issues"})["issues"]
-    assert [i["key"] for i in issues] == ["lookalike:100004,100005"]
+    found = ssid.ok("run", "issues", keys=ISSUES_KEYS)
+    issues = found["issues"]
+    assert [i["key"] for i in issues] == ["lookalike:100004,100005"]  # the demo's two records of one child
+    assert (found["check"]["current"], found["check"]["students"], found["check"]["by"], found["open"]) == (True, STUDENTS, "maria", 1)
+    assert {e["field"]: e["agreement"] for e in issues[0]["evidence"]}["birth_date"] == "exact"
+    assert ssid.ok("run", "issues", keys=ISSUES_KEYS)["check"]["id"] == found["check"]["id"]  # stored: not run again
     assert ssid.ok("run", "resolve-mids", "1", "--attest", "--acknowledge-all", keys=RUN_KEYS, who="maria")["state"] == "mids_resolved"
 
     # -- Step 1: the request file, and who was left out ------------------------------------------------
@@ -140,13 +146,18 @@ def test_the_whole_workflow_through_the_command_line(database_url: str, tmp_path
     assert {kind for kind, _ in decisions.values()} == {"select", "new_ssid", "no_match"}
     first_half = requested[: len(requested) // 2]
 
-    def decide(local_id: str, kind: str, chosen: str | None) -> None:
+    def decide(local_id: str, kind: str, chosen: str | None, *more: str) -> None:
         option = ["--select", chosen] if kind == "select" and chosen else ["--new"] if kind == "new_ssid" else ["--no-match"]
-        done = ssid.ok("run", "decide", "1", local_id, *option, keys={"run", "local_id", "decision", "ssid"}, who="jose")
+        done = ssid.ok("run", "decide", "1", local_id, *option, *more, keys={"run", "local_id", "decision", "ssid"}, who="jose")
         assert (done["decision"], done["ssid"]) == (kind, chosen)
 
-    changed = next(i for i in requested if decisions[i][0] == "select")
-    decide(changed, "new_ssid", None)  # first New SSID, then the person changes their mind
+    changed = next(i for i in requested if decisions[i][0] == "select" and candidates[i][0][1] >= 90)
+    # New SSID despite a strong candidate: refused with the warning, nothing recorded, unless --anyway.
+    warned = ssid.refused("run", "decide", "1", changed, "--new", who="jose")
+    assert warned.startswith(f"warning: student {changed} has a strong candidate (candidate 1: CALPADS ")
+    assert warned.endswith("New SSID may create a MID; nothing recorded (decide anyway with --anyway)")
+    assert ssid.ok("run", "status", "1", keys={*RUN_KEYS, "requested", "decided", "candidates"})["decided"] == 0
+    decide(changed, "new_ssid", None, "--anyway")  # first New SSID anyway, then the person changes their mind
     for local_id in first_half:
         decide(local_id, *decisions[local_id])
     assert "not one of the student's candidates" in ssid.refused("run", "decide", "1", requested[0], "--select", "5999999999", who="jose")

@@ -14,7 +14,7 @@ from tests.e2e.console_drive import ORDER, drive_to
 from tests.e2e.console_html import elements, links, text_of
 
 IDENTIFIER_TABS = (
-    "/admin/identifiers/", "/admin/senr/", "/admin/review/", "/admin/load-ssid/", "/admin/replacement/",
+    "/admin/identifiers/", "/admin/duplicates/", "/admin/senr/", "/admin/review/", "/admin/load-ssid/", "/admin/replacement/",
     "/admin/ods-audit/", "/admin/sela/", "/admin/files/",
 )
 REDIRECTING = {"admin.index", "auth.root", "auth.login", "jobs.index"}

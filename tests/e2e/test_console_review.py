@@ -14,7 +14,7 @@ from console.views.review_compare import CellState, compare_with_candidates
 from domain.records import MatchCandidate, MatchCategory, SenrRecord
 from domain.runs import RunState
 from domain.values import Ssid
-from store.tables_product import GeneratedFile, MatchCandidate as CandidateRow, MatchDecisionRow, MatchRequest
+from store.tables_product import DecisionLog, GeneratedFile, MatchCandidate as CandidateRow, MatchDecisionRow, MatchRequest
 from store.tables_sis import Guardian, Student
 from tests.e2e.conftest import Sandbox, Signed
 from tests.e2e.console_drive import drive_to
@@ -104,21 +104,26 @@ def test_decisions_move_on_warn_about_mids_and_resume_where_the_review_stopped(
     assert not elements(unmatched, "a", id="review-previous")  # the only earlier student is decided
     assert elements(admin.page(f"/admin/review/?student={second}"), "a", id="review-previous")
 
-    # A strong candidate makes "New SSID" a warning the person sees; the page stays on the student.
+    # A strong candidate makes "New SSID" a warning shown first: nothing is recorded until the person
+    # decides anyway; then the decision is recorded and the warning logged with it.
     strong = CandidateRow.select().where((CandidateRow.run == run.id) & (CandidateRow.percent >= 90)).first()
     assert strong is not None
-    warned = admin.post(f"/admin/review/{run.id}/decide", {"local_id": strong.local_id, "decision": "new_ssid"}, follow=True)
-    html = warned.get_data(as_text=True)
-    assert f"Warning: student {strong.local_id} has a strong candidate" in html
+    html, log = _decide_anyway(admin, run.id, {"local_id": strong.local_id, "decision": "new_ssid"}, "new_ssid")
+    warning = log.warnings
+    assert warning.startswith(f"student {strong.local_id} has a strong candidate (candidate 1: CALPADS {strong.score}, our comparison ")
+    assert warning.endswith("New SSID may create a MID")
+    assert (log.kind, log.actor, log.bulk) == ("new_ssid", "admin", False)
+    assert f"Warning: {warning}." in html
     assert text_of(html, "th", class_="local").endswith(strong.local_id)
     assert "strong candidate" in text_of(html, "div", class_="decision-warning")
 
-    # Selecting an SSID a local student already holds is recorded, and said.
+    # Selecting an SSID a local student already holds: the same, with that warning.
     held = {s.ssid: s.local_id for s in Student.select().where(Student.ssid.is_null(False))}
     mid = CandidateRow.select().where((CandidateRow.run == run.id) & CandidateRow.ssid.in_(list(held))).first()
     assert mid is not None, "the demo's request has no candidate another local student holds"
-    answer = admin.post(f"/admin/review/{run.id}/decide", {"local_id": mid.local_id, "decision": "select", "ssid": mid.ssid}, follow=True)
-    assert f"the SSID selected is already held by local student {held[mid.ssid]}" in answer.get_data(as_text=True)
+    html, log = _decide_anyway(admin, run.id, {"local_id": mid.local_id, "decision": "select", "ssid": mid.ssid}, "select")
+    assert log.warnings.splitlines()[0] == f"the SSID selected is already held by local student {held[mid.ssid]}"
+    assert (log.kind, log.ssid) == ("select", mid.ssid)
 
     # An SSID that is not one of the student's candidates is refused: no decision is recorded.
     undecided = next(i for i in order if MatchDecisionRow.get_or_none(MatchDecisionRow.local_id == i) is None)
@@ -127,6 +132,25 @@ def test_decisions_move_on_warn_about_mids_and_resume_where_the_review_stopped(
         f"student {undecided}: the SSID selected is not one of the student's candidates"
     )
     assert MatchDecisionRow.get_or_none(MatchDecisionRow.local_id == undecided) is None
+
+
+def _decide_anyway(admin: Signed, run_id: int, decision: dict[str, str], kind: str) -> tuple[str, DecisionLog]:
+    """Post a decision that warns: nothing recorded, the warnings shown with "Decide anyway"; then
+    decide anyway. The page after, and the decision's log row."""
+    local_id = decision["local_id"]
+    logged = DecisionLog.select().where(DecisionLog.local_id == local_id).count()
+    held_back = admin.post(f"/admin/review/{run_id}/decide", decision)
+    assert held_back.status_code == 302 and f"confirm={kind}" in held_back.headers["Location"]
+    assert DecisionLog.select().where(DecisionLog.local_id == local_id).count() == logged  # nothing recorded
+    page = admin.page(held_back.headers["Location"])
+    shown = [" ".join(e.text.split()) for e in elements(page, "li", class_="pending-warning")]
+    assert shown and f"Student {local_id}: not recorded yet" in page
+    [anyway] = [f for f in forms(page) if dict(f.fields).get("anyway") == "yes"]
+    assert dict(anyway.fields)["csrf_token"] and dict(anyway.fields)["local_id"] == local_id
+    after = admin.post(anyway.action, anyway.data(), follow=True).get_data(as_text=True)
+    log = DecisionLog.select().where(DecisionLog.local_id == local_id).order_by(DecisionLog.id.desc()).first()
+    assert log is not None and log.warnings.splitlines() == shown
+    return after, log
 
 
 def test_toggles_show_guardians_addresses_and_language(admin: Signed, sandbox: Sandbox, tmp_path: Path) -> None:
@@ -151,7 +175,7 @@ def test_a_partial_file_holds_the_students_decided_so_far_and_the_page_advises_s
     first = MatchRequest.select().where(MatchRequest.run == run.id).order_by(MatchRequest.line).first().local_id
     refused = admin.post(f"/admin/review/{run.id}/partial", follow=True).get_data(as_text=True)
     assert "no student decided so far would be sent" in refused
-    admin.post(f"/admin/review/{run.id}/decide", {"local_id": first, "decision": "new_ssid"})
+    admin.post(f"/admin/review/{run.id}/decide", {"local_id": first, "decision": "new_ssid", "anyway": "yes"})
     page = admin.post(f"/admin/review/{run.id}/partial", {"local_id": first}, follow=True).get_data(as_text=True)
     partial = GeneratedFile.get(GeneratedFile.kind == "partial")
     assert partial.name.endswith("_SENR_SSID_Partial.txt") and partial.records == 1

@@ -17,10 +17,14 @@ from flask import Flask
 from domain.runs import RunState
 from tests.e2e.conftest import Sandbox, Signed, snapshot
 from tests.e2e.console_drive import ORDER, drive_to, latest_run, load_extract_for_review
-from tests.e2e.console_html import Form, forms, inline_edits, links
+from store.tables_product import MatchCandidate
+from tests.e2e.console_html import Form, elements, forms, inline_edits, links
+from tests.integration.workflow_builder import calpads_is_sure
 from tests.e2e.test_console_pages import IDENTIFIER_TABS, table_views
 
-OTHER_PAGES = ("/admin/history/", "/admin/settings/", "/admin/review/?guardians=1&addresses=1&language=1")
+OTHER_PAGES = (
+    "/admin/history/", "/admin/settings/", "/admin/review/?guardians=1&addresses=1&language=1", "/admin/bulk-accept/",
+)
 
 EXPECTED_ACTIONS = {
     "/admin/identifiers/start", "/admin/identifiers/N/acknowledge", "/admin/identifiers/N/resolve-mids",
@@ -32,6 +36,7 @@ EXPECTED_ACTIONS = {
     "/admin/settings/options", "/admin/settings/schools", "/admin/settings/translations",
     "/admin/student/new/", "/admin/student/edit/", "/admin/student/delete/", "/admin/student/action/",
     "/admin/user/new/", "/admin/school/ajax/update/", "/logout",
+    "/admin/duplicates/check", "/admin/duplicates/decide", "/admin/duplicates/unmark", "/admin/bulk-accept/N/accept",
 }
 """Every kind of form the admin must meet along the way (run and row ids shown as N)."""
 
@@ -53,12 +58,23 @@ def _admin_pages(app: Flask, admin: Signed) -> list[str]:
     return pages
 
 
-def _collect(app: Flask, admin: Signed, found: dict[tuple[str, tuple[str, ...]], Form]) -> None:
-    for page in _admin_pages(app, admin):
+def _collect(app: Flask, admin: Signed, found: dict[tuple[str, tuple[str, ...]], Form], *extra: str) -> None:
+    _collect_pages(admin, [*_admin_pages(app, admin), *extra], found)
+
+
+def _collect_pages(admin: Signed, pages: list[str], found: dict[tuple[str, tuple[str, ...]], Form]) -> None:
+    for page in pages:
         html = admin.page(page)
         for form in [*forms(html, page=page), *inline_edits(html, page)]:
             key = (_pattern(form.action), tuple(sorted({name for name, _ in form.fields} | set(form.files))))
             found.setdefault(key, form)
+
+
+def _warned_decision_page(run_id: int) -> str:
+    """The review page of a decision held back for its MID warning (New SSID despite a strong candidate)."""
+    strong = MatchCandidate.select().where((MatchCandidate.run == run_id) & (MatchCandidate.percent >= 90)).first()
+    assert strong is not None
+    return f"/admin/review/?student={strong.local_id}&confirm=new_ssid"
 
 
 def _replay(signed: Signed, form: Form, *, token: bool) -> int:
@@ -74,9 +90,18 @@ def _walk(app: Flask, admin: Signed, sandbox: Sandbox, tmp_path: Path) -> dict[t
     for state in (RunState.NEW, RunState.MIDS_RESOLVED, RunState.SENR_CREATED, RunState.RESULTS_LOADED,
                   RunState.ALL_CONFIRMED, RunState.UPDATED):
         drive_to(admin, sandbox, tmp_path, state)
+        extra: list[str] = []
+        if state is RunState.NEW:  # then a pair marked not a duplicate: its Undo form
+            _collect(app, admin, found)
+            pair = [e.attrs["value"] for e in elements(admin.page("/admin/duplicates/"), "input", name="issue")][:1]
+            assert admin.post("/admin/duplicates/decide", {"issue": pair, "action": "not_duplicate"}).status_code == 302
+            _collect_pages(admin, ["/admin/duplicates/"], found)
+            continue
         if state is RunState.RESULTS_LOADED:
             admin.post(f"/admin/review/{latest_run().id}/partial")  # the partial file's page too
-        _collect(app, admin, found)
+            extra.append(_warned_decision_page(latest_run().id))  # and "Decide anyway"
+            calpads_is_sure(latest_run().id, "100009")  # a student bulk acceptance lists: its confirmation
+        _collect(app, admin, found, *extra)
     load_extract_for_review(admin, sandbox, tmp_path)
     _collect(app, admin, found)
     assert admin.post(f"/admin/load-ssid/{latest_run().id}/apply", {"confirm": "yes"}).status_code == 302
@@ -98,6 +123,7 @@ def test_every_admin_form_is_refused_to_the_auditor_and_without_a_token(
     found = _walk(app, admin, sandbox, tmp_path)
     seen = {pattern for pattern, _ in found}
     assert EXPECTED_ACTIONS <= seen, sorted(EXPECTED_ACTIONS - seen)
+    assert ("/admin/review/N/decide", ("anyway", "csrf_token", "local_id")) in found  # "Decide anyway"
     assert len(found) > 40
     auditor.page("/admin/history/")  # the auditor's session has its own token
     before = snapshot()

@@ -1,0 +1,234 @@
+"""The matching assistant's persistence (``workflows.ports.AssistantStore``): what the local
+duplicate check reads, its stored runs and "not a duplicate" marks, and what bulk decisions need.
+
+Mixed into :class:`store.workflow_store.DatabaseWorkflowStore`, so the workflow services reach it
+through the same store object.
+
+What the check reads is read lean: the few student columns the matching assistant compares, and
+the guardians' names, chunk by chunk of student ids (two queries a chunk, whatever the district's
+size). Whether any of it changed since a check is told by :meth:`student_data_version`, a counter
+database triggers move (``store.tables_assistant.StudentDataVersion``), without reading a student.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import defaultdict
+from collections.abc import Collection, Iterator, Sequence
+from typing import Any
+
+from peewee import EXCLUDED
+
+from domain.duplicates_local import (
+    CheckedStudent,
+    DuplicateCheckSummary,
+    IssueKind,
+    LocalIssue,
+    NotDuplicateMark,
+    student_facts,
+)
+from domain.matching import Agreement, FieldResult, MatchField, PersonFacts
+from domain.model import Guardian as GuardianName, MatchDecision, PersonName
+from domain.records import SenrRecord
+from domain.values import LocalId, Ssid
+from store import tables_assistant as ta
+from store import tables_product as tp
+from store.bulk import chunked, insert_chunked, rows_per_statement, tuples
+from store.tables_batches import DuplicateAcknowledgement
+from store.tables_sis import Guardian, Student
+
+__all__ = ["AssistantTables", "CHECK_CHUNK"]
+
+CHECK_CHUNK = 20_000
+"""Students read per chunk by the local duplicate check."""
+
+_CHECK_COLUMNS: tuple[Any, ...] = (Student.id, *(getattr(Student, name) for name in ta.CHECKED_STUDENT_COLUMNS))
+"""What the check reads of a student: the columns the change triggers watch (same list)."""
+
+_Row = tuple[Any, ...]
+
+
+def _date(value: Any) -> dt.date | None:
+    # Rows read as tuples skip the field's conversion; SQLite then gives text.
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+def _chunks() -> Iterator[tuple[list[_Row], dict[int, list[tuple[str, str]]]]]:
+    """The check's student rows in id order, a chunk at a time, each with its guardians (in order)."""
+    last_id = 0
+    while True:
+        rows = list(tuples(Student.select(*_CHECK_COLUMNS).where(Student.id > last_id).order_by(Student.id).limit(CHECK_CHUNK)))
+        if not rows:
+            return
+        guardians: dict[int, list[tuple[str, str]]] = defaultdict(list)
+        query = (
+            Guardian.select(Guardian.student, Guardian.first, Guardian.last)
+            .where((Guardian.student >= rows[0][0]) & (Guardian.student <= rows[-1][0]))
+            .order_by(Guardian.student, Guardian.position, Guardian.id)
+        )
+        for student_id, first, last in tuples(query):
+            guardians[student_id].append((first, last))
+        yield rows, guardians
+        last_id = rows[-1][0]
+
+
+def _checked(row: _Row, guardians: list[tuple[str, str]]) -> CheckedStudent:
+    (_, local_id, ssid, active, first, middle, last, alias_first, alias_middle, alias_last, born, gender, city,
+     state, country) = row
+    alias = PersonName(alias_first, alias_last, alias_middle) if alias_first or alias_middle or alias_last else None
+    facts = student_facts(
+        PersonName(first, last, middle), alias, _date(born), gender, city, state, country,
+        (GuardianName(f, l) for f, l in guardians),
+    )
+    return CheckedStudent(LocalId(local_id), Ssid(ssid) if ssid else None, bool(active), facts)
+
+
+def _evidence_json(evidence: Sequence[FieldResult]) -> str:
+    return json.dumps(
+        [[r.field.value, r.agreement.value, r.weight, r.local, r.candidate, r.note] for r in evidence],
+        ensure_ascii=False,
+    ) if evidence else ""
+
+
+def _evidence(text: str) -> tuple[FieldResult, ...]:
+    if not text:
+        return ()
+    return tuple(
+        FieldResult(MatchField(field), Agreement(agreement), float(weight), local, candidate, note)
+        for field, agreement, weight, local, candidate, note in json.loads(text)
+    )
+
+
+def _summary(row: ta.DuplicateCheck) -> DuplicateCheckSummary:
+    return DuplicateCheckSummary(
+        row.id, row.checked_at, row.checked_by, row.students, row.compared, row.lookalike_percent, row.fingerprint,
+        row.seconds, row.issues,
+    )
+
+
+class AssistantTables:
+    """The matching assistant's part of the workflow store (a mixin: needs no state of its own)."""
+
+    # -- what the local duplicate check reads ---------------------------------------------------
+    def check_students(self) -> Iterator[CheckedStudent]:
+        """Every student as the local duplicate check reads them, in id order."""
+        for rows, guardians in _chunks():
+            for row in rows:
+                yield _checked(row, guardians.get(row[0], []))
+
+    def student_data_version(self) -> int:
+        """The counter the triggers move on every change to what the check reads."""
+        row = ta.StudentDataVersion.get_or_none(ta.StudentDataVersion.id == 1)
+        return int(row.version) if row is not None else 0
+
+    # -- stored checks ----------------------------------------------------------------------------
+    def save_duplicate_check(
+        self, checked_at: dt.datetime, checked_by: str, students: int, compared: int, lookalike_percent: float,
+        fingerprint: str, seconds: float, issues: Sequence[LocalIssue],
+    ) -> DuplicateCheckSummary:
+        """Store a run of the check and the issues it found (in their order)."""
+        row = ta.DuplicateCheck.create(
+            checked_at=checked_at, checked_by=checked_by, students=students, compared=compared,
+            lookalike_percent=lookalike_percent, fingerprint=fingerprint, seconds=seconds, issues=len(issues),
+        )
+        i = ta.DuplicateCheckIssue
+        insert_chunked(
+            i,
+            [i.check, i.position, i.key, i.kind, i.local_ids, i.message, i.percent, i.evidence],
+            (
+                (row.id, n, x.key, x.kind.value, ",".join(x.local_ids), x.message, x.percent, _evidence_json(x.evidence))
+                for n, x in enumerate(issues, start=1)
+            ),
+        )
+        return _summary(row)
+
+    def latest_duplicate_check(self) -> DuplicateCheckSummary | None:
+        """The newest stored run of the check, if any."""
+        key: Any = ta.DuplicateCheck.id
+        row = ta.DuplicateCheck.select().order_by(key.desc()).first()
+        return _summary(row) if row is not None else None
+
+    def duplicate_check_issues(self, check_id: int) -> list[LocalIssue]:
+        """The issues a stored check found, in its order (acknowledged as stored: never)."""
+        i = ta.DuplicateCheckIssue
+        query = i.select(i.key, i.kind, i.local_ids, i.message, i.percent, i.evidence).where(i.check == check_id)
+        return [
+            LocalIssue(key, IssueKind(kind), tuple(LocalId(x) for x in ids.split(",")), message, False, percent, _evidence(evidence))
+            for key, kind, ids, message, percent, evidence in tuples(query.order_by(i.position))
+        ]
+
+    def issue_acknowledgements(self) -> dict[str, tuple[str, dt.datetime]]:
+        """Who acknowledged each acknowledged issue, and when (by key)."""
+        return {
+            f"{a.kind}:{a.first_local_id},{a.second_local_id}" if a.second_local_id else f"{a.kind}:{a.first_local_id}":
+            (a.acknowledged_by, a.acknowledged_at)
+            for a in DuplicateAcknowledgement.select()
+        }
+
+    # -- "not a duplicate" ----------------------------------------------------------------------
+    def not_duplicate_marks(self) -> list[NotDuplicateMark]:
+        """Every pair marked "not a duplicate", newest first."""
+        m = ta.NotDuplicateMark
+        return [
+            NotDuplicateMark(LocalId(row.first_local_id), LocalId(row.second_local_id), row.marked_by, row.marked_at)
+            for row in m.select().order_by(m.marked_at.desc(), m.first_local_id, m.second_local_id)
+        ]
+
+    def mark_not_duplicate(self, first: LocalId, second: LocalId, actor: str, at: dt.datetime) -> None:
+        """Remember that ``first`` and ``second`` are two different children (again: no change)."""
+        low, high = sorted((first, second))
+        ta.NotDuplicateMark.insert(
+            first_local_id=low, second_local_id=high, marked_by=actor, marked_at=at
+        ).on_conflict_ignore().execute()
+
+    def unmark_not_duplicate(self, first: LocalId, second: LocalId) -> bool:
+        """Forget a "not a duplicate" mark; whether there was one."""
+        low, high = sorted((first, second))
+        m = ta.NotDuplicateMark
+        return int(m.delete().where((m.first_local_id == low) & (m.second_local_id == high)).execute()) == 1
+
+    # -- what bulk decisions and the MID guards need -------------------------------------------------
+    def request_record(self, run_id: int, local_id: LocalId) -> SenrRecord | None:
+        """One student's record in the run's request file, as written (``None`` when not requested)."""
+        r = tp.MatchRequest
+        row = r.select(r.senr_line).where((r.run == run_id) & (r.local_id == local_id)).first()
+        return SenrRecord(*row.senr_line.split("^")) if row is not None else None
+
+    def ssid_holders(self, ssids: Collection[Ssid]) -> dict[Ssid, list[LocalId]]:
+        """The local students holding each of ``ssids`` (SSIDs nobody holds are absent)."""
+        found: dict[Ssid, list[LocalId]] = defaultdict(list)
+        for chunk in chunked(sorted(set(ssids)), 5000):
+            query = Student.select(Student.ssid, Student.local_id).where(Student.ssid.in_(chunk))
+            for ssid, local_id in tuples(query.order_by(Student.local_id)):
+                found[Ssid(ssid)].append(LocalId(local_id))
+        return dict(found)
+
+    def people_born_on(self, dates: Collection[dt.date]) -> Iterator[tuple[LocalId, PersonFacts]]:
+        """Every student born on one of ``dates``, with their names, birth date and gender (for twins)."""
+        for chunk in chunked(sorted(set(dates)), 2000):
+            query = Student.select(
+                Student.local_id, Student.legal_first, Student.legal_middle, Student.legal_last, Student.birth_date,
+                Student.gender,
+            ).where(Student.birth_date.in_(chunk))
+            for local_id, first, middle, last, born, gender in tuples(query.order_by(Student.id)):
+                yield LocalId(local_id), PersonFacts(
+                    legal_first=first or None, legal_middle=middle or None, legal_last=last or None,
+                    birth_date=_date(born), gender=gender or None,
+                )
+
+    def save_bulk_decisions(self, run_id: int, decisions: Sequence[MatchDecision], actor: str, at: dt.datetime) -> None:
+        """Set (or change) many students' decisions at once, each logged as a bulk decision."""
+        d, log = tp.MatchDecisionRow, tp.DecisionLog
+        rows = [(run_id, x.local_id, x.kind.value, x.ssid, actor, at, "", True) for x in decisions]
+        for chunk in chunked(rows, rows_per_statement(8)):
+            d.insert_many(chunk, fields=[d.run, d.local_id, d.kind, d.ssid, d.actor, d.at, d.warnings, d.bulk]).on_conflict(
+                conflict_target=[d.run, d.local_id],
+                update={
+                    d.kind: EXCLUDED.kind, d.ssid: EXCLUDED.ssid, d.actor: EXCLUDED.actor, d.at: EXCLUDED.at,
+                    d.warnings: EXCLUDED.warnings, d.bulk: EXCLUDED.bulk, d.version: d.version + 1,
+                },
+            ).execute()
+        insert_chunked(log, [log.run, log.local_id, log.kind, log.ssid, log.actor, log.at, log.warnings, log.bulk], rows)

@@ -1,0 +1,155 @@
+"""The matching assistant's tables: stored runs of the local duplicate check and what they found,
+and the pairs a person marked "not a duplicate".
+
+- one run of the check (when, by whom, over how many students, the fingerprint of the data it
+  read): :class:`DuplicateCheck`; each issue it found, with the evidence of a look-alike pair as
+  JSON: :class:`DuplicateCheckIssue`;
+- two local records a person said are two different children: :class:`NotDuplicateMark` (a later
+  check leaves the pair out of its list);
+- a counter of changes to what the check reads: :class:`StudentDataVersion`, moved by database
+  triggers on ``student`` and ``guardian`` (so every way of changing a student counts: an import,
+  an applied extract, an undo, an edit in the Tables page, plain SQL).
+
+Created by migration ``0002_assistant`` on a database of version 1.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import peewee
+
+from store.database import UtcDateTimeField, utc_now
+from store.tables_sis import Guardian, Student, Table
+
+__all__ = [
+    "StudentDataVersion",
+    "DuplicateCheck",
+    "DuplicateCheckIssue",
+    "NotDuplicateMark",
+    "CHECKED_STUDENT_COLUMNS",
+    "ASSISTANT_TABLES",
+]
+
+
+CHECKED_STUDENT_COLUMNS: tuple[str, ...] = (
+    "local_id", "ssid", "active", "legal_first", "legal_middle", "legal_last", "alias_first", "alias_middle",
+    "alias_last", "birth_date", "gender", "birth_city", "birth_state", "birth_country",
+)
+"""The ``student`` columns the local duplicate check reads: changing one moves the version."""
+
+_WATCHED: tuple[tuple[str, str], ...] = (
+    ("student", ", ".join(CHECKED_STUDENT_COLUMNS)),
+    ("guardian", "student_id, position, first, last"),
+)
+"""Each watched table and the columns whose update counts as a change."""
+
+_FUNCTION = "student_data_changed"
+
+
+def _sqlite_triggers(table: str, version: str) -> list[str]:
+    bump = f"UPDATE {version} SET version = version + 1 WHERE id = 1;"
+    columns = dict(_WATCHED)[table]
+    events = (("insert", "INSERT"), ("delete", "DELETE"), ("update", f"UPDATE OF {columns}"))
+    return [
+        f"CREATE TRIGGER IF NOT EXISTS {table}_changed_{name} AFTER {event} ON {table} BEGIN {bump} END"
+        for name, event in events
+    ]
+
+
+def _postgresql_triggers(table: str, version: str) -> list[str]:
+    # Per statement, not per row: an extract applied to 600,000 students moves the counter once.
+    columns = dict(_WATCHED)[table]
+    return [
+        f"CREATE OR REPLACE TRIGGER {table}_changed AFTER INSERT OR DELETE OR UPDATE OF {columns} ON {table} "
+        f"FOR EACH STATEMENT EXECUTE FUNCTION {_FUNCTION}()"
+    ]
+
+
+class StudentDataVersion(Table):
+    """One row (``id`` 1) whose ``version`` grows with every change to what the duplicate check reads.
+
+    Database triggers move it (created with the table, on SQLite and PostgreSQL), so no write path
+    can forget to: a stored check whose version is the current one read the students as they are.
+    A change that leaves the values as they were still counts (the check is then run again).
+    """
+
+    id = peewee.IntegerField(primary_key=True)
+    version = peewee.BigIntegerField(default=0)
+
+    class Meta:
+        table_name = "student_data_version"
+        depends_on = (Student, Guardian)  # created after them: the triggers sit on them
+
+    @classmethod
+    def create_table(cls, safe: bool = True, **options: Any) -> None:
+        """The table, its one row, and the triggers on ``student`` and ``guardian`` that move it."""
+        super().create_table(safe=safe, **options)
+        database: Any = cls._meta.database
+        cls.insert(id=1, version=0).on_conflict_ignore().execute()
+        name = cls._meta.table_name
+        if isinstance(database.obj if isinstance(database, peewee.DatabaseProxy) else database, peewee.PostgresqlDatabase):
+            database.execute_sql(
+                f"CREATE OR REPLACE FUNCTION {_FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS "
+                f"$$ BEGIN UPDATE {name} SET version = version + 1 WHERE id = 1; RETURN NULL; END $$"
+            )
+            statements = [sql for table, _ in _WATCHED for sql in _postgresql_triggers(table, name)]
+        else:
+            statements = [sql for table, _ in _WATCHED for sql in _sqlite_triggers(table, name)]
+        for sql in statements:
+            database.execute_sql(sql)
+
+
+class DuplicateCheck(Table):
+    """One run of the local duplicate check (its issues are :class:`DuplicateCheckIssue` rows)."""
+
+    id: int
+    checked_at = UtcDateTimeField(default=utc_now, index=True)
+    checked_by = peewee.CharField(max_length=80)
+    students = peewee.IntegerField(default=0)
+    compared = peewee.BigIntegerField(default=0)
+    lookalike_percent = peewee.FloatField()
+    fingerprint = peewee.CharField(max_length=100)
+    seconds = peewee.FloatField(default=0.0)
+    issues = peewee.IntegerField(default=0)
+
+    class Meta:
+        table_name = "duplicate_check"
+
+
+class DuplicateCheckIssue(Table):
+    """One issue a check found, in the check's order; ``local_ids`` comma-separated and sorted;
+    ``evidence`` a JSON list of field results (look-alike pairs only, else ``""``)."""
+
+    id: int
+    check_id: int
+    check = peewee.ForeignKeyField(DuplicateCheck, backref="found", on_delete="CASCADE", index=True)
+    position = peewee.IntegerField()
+    key = peewee.TextField()
+    kind = peewee.CharField(max_length=20)
+    local_ids = peewee.TextField()
+    message = peewee.TextField()
+    percent = peewee.FloatField(null=True)
+    evidence = peewee.TextField(default="")
+
+    class Meta:
+        table_name = "duplicate_check_issue"
+        indexes = ((("check", "position"), True),)
+
+
+class NotDuplicateMark(Table):
+    """Two local records a person said are two different children (``first`` < ``second``)."""
+
+    id: int
+    first_local_id = peewee.CharField(max_length=15)
+    second_local_id = peewee.CharField(max_length=15)
+    marked_by = peewee.CharField(max_length=80)
+    marked_at = UtcDateTimeField(default=utc_now)
+
+    class Meta:
+        table_name = "not_duplicate_mark"
+        indexes = ((("first_local_id", "second_local_id"), True),)
+
+
+ASSISTANT_TABLES: tuple[type[Table], ...] = (StudentDataVersion, DuplicateCheck, DuplicateCheckIssue, NotDuplicateMark)
+"""The matching assistant's tables, parents before children."""

@@ -1,0 +1,164 @@
+"""The local duplicate check, run once and stored: what the Run tab, the Duplicates page,
+``ssid run issues`` and the ``resolve_mids`` guard read, instead of comparing every student again
+on every look (about 40 s for 600,000 students).
+
+A stored check is **current** when nothing it read has changed since it started:
+
+- no change to a student's compared fields (local id, SSID, active, legal and alias names, birth
+  date, gender, birth place) nor to any guardian — the store's ``student_data_version``, a
+  counter database triggers move on every such write, by any path (a change back to the same
+  value counts too);
+- the same SSIDs retired by loaded Replacement extracts;
+- the same look-alike threshold (:data:`~workflows.local_findings.LOOKALIKE_PERCENT`).
+
+Acknowledgements and "not a duplicate" marks are not part of it: they are applied each time the
+stored issues are read, so acknowledging an issue, or marking a pair, does not make the check out
+of date. A marked pair is left out of every list (this check's and later ones').
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import time
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, replace
+
+from domain.duplicates_local import DuplicateCheckSummary, IssueKind, LocalIssue, lookalike_ids
+from domain.values import LocalId
+from workflows.errors import StepRefused
+from workflows.local_findings import LOOKALIKE_PERCENT, find_issues
+from workflows.ports import WorkflowStore
+from workflows.stepping import Actor
+
+__all__ = [
+    "CheckView",
+    "CheckProgress",
+    "fingerprint",
+    "run_check",
+    "latest_check",
+    "current_check",
+    "shown_issues",
+    "mark_not_duplicate",
+    "unmark_not_duplicate",
+]
+
+CheckProgress = Callable[[int, int], None]
+"""Told (steps done, steps in all) as a check advances."""
+
+
+@dataclass(frozen=True, slots=True)
+class CheckView:
+    """A stored check as a person sees it now: its summary, whether it is current, its issues
+    (acknowledged ones flagged, pairs marked "not a duplicate" left out), and who acknowledged what."""
+
+    summary: DuplicateCheckSummary
+    current: bool
+    issues: list[LocalIssue]
+    hidden: int
+    acknowledgements: dict[str, tuple[str, dt.datetime]]
+
+    @property
+    def open_issues(self) -> int:
+        """How many listed issues nobody has acknowledged: what keeps ``resolve_mids`` back."""
+        return sum(1 for issue in self.issues if not issue.acknowledged)
+
+
+def fingerprint(store: WorkflowStore) -> str:
+    """What a check read, in short: the students' data version, the retired SSIDs, the threshold."""
+    retired = hashlib.sha256("\n".join(sorted(store.retired_ssids())).encode()).hexdigest()[:32]
+    return f"{store.student_data_version()}:{retired}:{LOOKALIKE_PERCENT:g}"
+
+
+def _view(store: WorkflowStore, summary: DuplicateCheckSummary, current: bool) -> CheckView:
+    acknowledgements = store.issue_acknowledgements()
+    marked = {mark.key for mark in store.not_duplicate_marks()}
+    issues: list[LocalIssue] = []
+    hidden = 0
+    for issue in store.duplicate_check_issues(summary.id):
+        if issue.kind is IssueKind.LOOKALIKE and issue.key in marked:
+            hidden += 1
+            continue
+        issues.append(replace(issue, acknowledged=issue.key in acknowledgements))
+    return CheckView(summary, current, issues, hidden, dict(acknowledgements))
+
+
+def run_check(store: WorkflowStore, actor: Actor, progress: CheckProgress | None = None) -> CheckView:
+    """Run the local duplicate check over every student now and store what it found."""
+    started = time.perf_counter()
+    read_as = fingerprint(store)  # before reading: a change made meanwhile makes the check out of date
+    retired = store.retired_ssids()
+    findings = find_issues(store.check_students(), retired, progress=progress)
+    with store.atomic():
+        summary = store.save_duplicate_check(
+            actor.now(), actor.name, findings.students, findings.compared, LOOKALIKE_PERCENT, read_as,
+            round(time.perf_counter() - started, 2), findings.issues,
+        )
+    return _view(store, summary, True)
+
+
+def latest_check(store: WorkflowStore, *, verify: bool = True) -> CheckView | None:
+    """The newest stored check (``None`` when the check never ran), and whether it is current
+    (``verify=False`` leaves that unasked and says "current")."""
+    summary = store.latest_duplicate_check()
+    if summary is None:
+        return None
+    return _view(store, summary, not verify or summary.fingerprint == fingerprint(store))
+
+
+def current_check(
+    store: WorkflowStore, actor: Actor, *, recheck: bool = True, progress: CheckProgress | None = None
+) -> CheckView:
+    """The stored check when it is current; else a new one (``recheck``), or a refusal saying why."""
+    stored = latest_check(store)
+    if stored is not None and stored.current:
+        return stored
+    if recheck:
+        return run_check(store, actor, progress)
+    if stored is None:
+        raise StepRefused("the local duplicate check has not run yet: run it first (Duplicates page)")
+    at = stored.summary.checked_at.strftime("%Y-%m-%d %H:%M UTC")
+    raise StepRefused(
+        f"the local duplicate check of {at} is out of date (student records changed since): run it again"
+    )
+
+
+def shown_issues(store: WorkflowStore, actor: Actor) -> list[LocalIssue]:
+    """The issues of the newest stored check, current or not (a check is run when none is stored):
+    what a person was shown, and so what they can acknowledge or mark."""
+    stored = latest_check(store, verify=False)
+    return (stored if stored is not None else run_check(store, actor)).issues
+
+
+def _pairs(keys: Collection[str]) -> list[tuple[LocalId, LocalId]]:
+    pairs = []
+    for key in keys:
+        ids = lookalike_ids(key)
+        if ids is None:
+            raise StepRefused(f"{key} is not a pair of look-alike records: only those can be marked not a duplicate")
+        pairs.append(ids)
+    return pairs
+
+
+def mark_not_duplicate(store: WorkflowStore, keys: Collection[str], actor: Actor) -> int:
+    """Mark look-alike pairs (by issue key) as two different children; how many were marked.
+
+    Only pairs the newest check lists can be marked (an unknown key changes nothing).
+    """
+    pairs = _pairs(keys)
+    listed = {issue.key for issue in shown_issues(store, actor)}
+    unknown = sorted(set(keys) - listed)
+    if unknown:
+        raise StepRefused(f"no listed look-alike pair {unknown[0]}")
+    with store.atomic():
+        for first, second in pairs:
+            store.mark_not_duplicate(first, second, actor.name, actor.now())
+    return len(pairs)
+
+
+def unmark_not_duplicate(store: WorkflowStore, key: str, actor: Actor) -> None:
+    """Forget a "not a duplicate" mark: the pair is listed again wherever a check found it."""
+    [(first, second)] = _pairs([key])
+    with store.atomic():
+        if not store.unmark_not_duplicate(first, second):
+            raise StepRefused(f"{key} is not marked not a duplicate")

@@ -1,0 +1,107 @@
+"""Finding the local issues in the district's records (the computation; storing it is
+:mod:`workflows.duplicate_check`): students sharing an SSID, students who look like one child
+(``domain.duplicates`` at :data:`LOOKALIKE_PERCENT`), SSIDs a Replacement extract retired.
+
+Why 99.9 %: on the demo district (seed 1; its name pools are small, so namesakes are far more
+common than in a real district) the check at 95 % listed 1,197 pairs among 197,226 active
+students of which 21 are real (two records of one child), and 10,115 among 591,496 (60 real);
+at 99.9 % it lists 101 and 546, still with every real one (21 and 60). 99.9 % is the strongest
+evidence a comparison shows short of exact agreement on every field (odds of at least 999 to 1);
+the real pairs sit 2 or more bits above it. At 100 % a real pair entered with a nickname or
+without the middle name is missed (5 of 21, 15 of 60). Measured by ``bench/bench_matching.py``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, replace
+
+from domain.duplicates import Progress, search_duplicates
+from domain.duplicates_local import CheckedStudent, IssueKind, LocalIssue, issue_key, student_facts
+from domain.matching import HIGHEST_SHOWN_PERCENT, FieldResult, PersonFacts
+from domain.model import Student
+from domain.values import LocalId, Ssid
+
+__all__ = ["LOOKALIKE_PERCENT", "Findings", "person_facts", "checked_student", "find_issues", "with_acknowledged"]
+
+LOOKALIKE_PERCENT = HIGHEST_SHOWN_PERCENT
+"""Two students rated at least this alike (99.9 %) by the matching assistant are reported as one child."""
+
+
+@dataclass(frozen=True, slots=True)
+class Findings:
+    """What one run of the check found: the issues (stable order), students read, pairs compared."""
+
+    issues: list[LocalIssue]
+    students: int
+    compared: int
+
+
+def person_facts(student: Student) -> PersonFacts:
+    """What the matching assistant compares of a local student."""
+    return student_facts(
+        student.legal, student.alias, student.birth_date, student.gender, student.birth_city, student.birth_state,
+        student.birth_country, student.guardians,
+    )
+
+
+def checked_student(student: Student) -> CheckedStudent:
+    """A local student as the check reads them."""
+    return CheckedStudent(student.local_id, student.ssid, student.active, person_facts(student))
+
+
+def _issue(
+    kind: IssueKind, ids: Iterable[LocalId], message: str, percent: float | None = None,
+    evidence: tuple[FieldResult, ...] = (),
+) -> LocalIssue:
+    ordered = tuple(sorted(ids))
+    text = message.format(ids=" and ".join(ordered))
+    return LocalIssue(issue_key(kind, ordered), kind, ordered, text, False, percent, evidence)
+
+
+def find_issues(
+    students: Iterable[CheckedStudent],
+    retired: Collection[Ssid],
+    *,
+    lookalike_percent: float = LOOKALIKE_PERCENT,
+    progress: Progress | None = None,
+) -> Findings:
+    """Every local issue among ``students``, in a stable order (by kind, then local ids).
+
+    Every student counts for shared and retired SSIDs; only active ones are compared for
+    look-alikes. ``progress``: see :func:`domain.duplicates.search_duplicates`.
+    """
+    by_ssid: defaultdict[Ssid, list[LocalId]] = defaultdict(list)
+    facts: list[tuple[str, PersonFacts]] = []
+    issues: list[LocalIssue] = []
+    count = 0
+    for student in students:
+        count += 1
+        if student.ssid is not None:
+            by_ssid[student.ssid].append(student.local_id)
+            if student.ssid in retired:
+                issues.append(
+                    _issue(IssueKind.RETIRED_SSID, [student.local_id], "student {ids} holds an SSID CALPADS has retired")
+                )
+        if student.active:
+            facts.append((student.local_id, student.facts))
+    for ids in by_ssid.values():
+        if len(ids) > 1:
+            issues.append(_issue(IssueKind.SHARED_SSID, ids, "students {ids} share one SSID"))
+    search = search_duplicates(facts, progress=progress)
+    for pair in search.suspected(lookalike_percent):
+        ids = [LocalId(pair.left), LocalId(pair.right)]
+        # The evidence reads "first local id" against "second": swap the sides when left is the greater id.
+        evidence = tuple(pair.evidence.fields.values())
+        if pair.left > pair.right:
+            evidence = tuple(replace(r, local=r.candidate, candidate=r.local) for r in evidence)
+        message = f"students {{ids}} look like one child ({pair.percent:g} %)"
+        issues.append(_issue(IssueKind.LOOKALIKE, ids, message, pair.percent, evidence))
+    issues.sort(key=lambda issue: (issue.kind.value, issue.local_ids))
+    return Findings(issues, count, search.compared)
+
+
+def with_acknowledged(issues: Iterable[LocalIssue], acknowledged: Collection[str]) -> list[LocalIssue]:
+    """``issues`` with those whose key is in ``acknowledged`` flagged as acknowledged."""
+    return [replace(issue, acknowledged=issue.key in acknowledged) for issue in issues]
