@@ -22,7 +22,7 @@
         bar.setAttribute("aria-valuenow", String(percent));
         bar.textContent = percent + "%";
       }
-      var text = status.lines.toLocaleString() + (status.total ? " of " + status.total.toLocaleString() : "") + " lines";
+      var text = status.lines.toLocaleString() + (status.total ? " of " + status.total.toLocaleString() : "") + " " + (box.getAttribute("data-unit") || "lines");
       if (status.message) { text += " \u2014 " + status.message; }
       lines.textContent = text;
       if (status.state === "failed") {

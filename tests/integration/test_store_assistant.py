@@ -1,0 +1,59 @@
+"""The matching assistant's tables on a real database: a database of version 1 upgrades to them
+(the data-version triggers included), and the triggers count every write to what the check reads,
+rolled back with the write."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import peewee
+import pytest
+from playhouse.migrations import Runner
+
+import store
+from store.database import open_database
+from store.schema import ALL_TABLES, SCHEMA_VERSION, init_schema, schema_version
+from store.tables_assistant import ASSISTANT_TABLES, StudentDataVersion
+from store.tables_sis import Guardian, Student
+
+MIGRATIONS = Path(store.__file__).with_name("migrations")
+
+
+def _student(local_id: str) -> Student:
+    return Student.create(local_id=local_id, legal_first="Ana", legal_last="Ruiz", birth_date=dt.date(2012, 5, 1), gender="F")
+
+
+def _version() -> int:
+    return int(StudentDataVersion.get_by_id(1).version)
+
+
+def test_a_version_1_database_upgrades_to_the_assistant_tables_and_triggers(database_url: str) -> None:
+    db = open_database(database_url)
+    old = [t for t in ALL_TABLES if t not in ASSISTANT_TABLES]
+    db.create_tables(old)
+    runner = Runner(db, str(MIGRATIONS), table_name="schema_version")  # type: ignore[no-untyped-call]
+    runner.up(target="0001_initial", fake=True)  # type: ignore[no-untyped-call]
+    _student("100001")
+    assert schema_version(db) == 1 and "student_data_version" not in db.get_tables()
+    assert init_schema(db) == SCHEMA_VERSION >= 2
+    assert {t._meta.table_name for t in ASSISTANT_TABLES} <= set(db.get_tables())
+    assert _version() == 0
+    Student.update(legal_first="Anabel").where(Student.local_id == "100001").execute()
+    assert _version() == 1
+
+
+def test_every_write_to_a_compared_field_moves_the_version_and_a_rollback_moves_it_back(database: peewee.Database) -> None:
+    assert _version() == 0
+    student = _student("100001")
+    assert _version() == 1
+    Guardian.create(student=student, first="Rosa", last="Ruiz")
+    Student.update(tags="x").where(Student.id == student.id).execute()  # not a compared field
+    assert _version() == 2
+    with pytest.raises(RuntimeError), database.atomic():
+        Student.update(ssid="2000000001").where(Student.id == student.id).execute()
+        raise RuntimeError("the apply failed half-way")
+    assert _version() == 2
+    Guardian.delete().execute()
+    Student.delete().execute()
+    assert _version() >= 4

@@ -1,0 +1,110 @@
+"""The local duplicate check's findings, computed without a database: shared and retired SSIDs,
+look-alike pairs at 99.9 % with their evidence read "first local id against second", twins and
+inactive students left alone, groups of pairs that share a student, and stable keys."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from dataclasses import replace
+
+from domain.duplicates_local import CheckedStudent, IssueKind, LocalIssue, issue_groups, issue_key, lookalike_ids
+from domain.matching import HIGHEST_SHOWN_PERCENT, Agreement, Evidence, MatchField, PersonFacts
+from domain.values import LocalId, Ssid
+from workflows.local_findings import LOOKALIKE_PERCENT, find_issues, with_acknowledged
+
+BORN = dt.date(2013, 4, 9)
+
+
+def child(local_id: str, ssid: str | None = None, *, active: bool = True, **fields: object) -> CheckedStudent:
+    values: dict[str, object] = {
+        "legal_first": "Guadalupe", "legal_middle": "Itzel", "legal_last": "Ramírez Ortega", "birth_date": BORN,
+        "gender": "F", "birth_city": "Santa Ana", "birth_state": "US-CA", "birth_country": "US",
+        "guardian_names": ("Rosa Ortega", "Luis Ramírez"),
+    }
+    values.update(fields)
+    return CheckedStudent(LocalId(local_id), Ssid(ssid) if ssid else None, active, PersonFacts(**values))  # type: ignore[arg-type]
+
+
+def others() -> list[CheckedStudent]:
+    """Children who look like nobody else."""
+    return [
+        child("200001", legal_first="Kevin", legal_middle=None, legal_last="Nguyen", birth_date=dt.date(2012, 1, 2),
+              gender="M", guardian_names=("Lan Nguyen",)),
+        child("200002", legal_first="Arman", legal_middle=None, legal_last="Petrosyan", birth_date=dt.date(2015, 6, 30),
+              gender="M", birth_city="Glendale", guardian_names=("Ani Petrosyan",)),
+    ]
+
+
+def test_the_threshold_is_the_strongest_evidence_short_of_every_field_the_same() -> None:
+    assert LOOKALIKE_PERCENT == HIGHEST_SHOWN_PERCENT == 99.9
+
+
+def test_two_records_of_one_child_are_one_lookalike_issue_with_the_evidence_read_in_key_order() -> None:
+    # The second record was typed with the nickname and day and month swapped; listed first in the input.
+    nickname = child("100005", legal_first="Lupe", birth_date=dt.date(2013, 9, 4))
+    found = find_issues([nickname, child("100004", "2000000001"), *others()], set())
+    [issue] = found.issues
+    assert (issue.key, issue.kind, issue.local_ids) == ("lookalike:100004,100005", IssueKind.LOOKALIKE, ("100004", "100005"))
+    assert issue.percent is not None and issue.percent >= 99.9
+    assert issue.message == f"students 100004 and 100005 look like one child ({issue.percent:g} %)"
+    by_field = {r.field: r for r in issue.evidence}
+    assert (by_field[MatchField.LEGAL_FIRST].local, by_field[MatchField.LEGAL_FIRST].candidate) == ("Guadalupe", "Lupe")
+    assert by_field[MatchField.LEGAL_FIRST].agreement is Agreement.NICKNAME
+    assert by_field[MatchField.BIRTH_DATE].agreement is Agreement.DAY_MONTH_SWAPPED
+    assert by_field[MatchField.BIRTH_DATE].local == "2013-04-09"
+    assert all(r.evidence is not Evidence.AGAINST for r in issue.evidence)
+    assert found.students == 4 and found.compared >= 1
+
+
+def test_twins_namesakes_below_the_threshold_and_inactive_students_are_not_lookalikes() -> None:
+    twin = child("100002", legal_first="Citlali", legal_middle=None)
+    namesake = child("100003", birth_city="Fresno", guardian_names=("Ana Ortega", "Juan Ramírez"), birth_date=dt.date(2013, 4, 10))
+    gone = child("100009", active=False)
+    assert find_issues([child("100001"), twin, *others()], set()).issues == []
+    assert find_issues([child("100001"), namesake, *others()], set()).issues == []
+    assert find_issues([child("100001"), gone, *others()], set()).issues == []
+    assert [i.key for i in find_issues([child("100001"), gone], set(), lookalike_percent=50.0).issues] == []
+
+
+def test_shared_and_retired_ssids_count_every_student_active_or_not() -> None:
+    students = [
+        child("300003", "2000000009", active=False, **_unlike(1)),
+        child("300001", "2000000009", **_unlike(2)),
+        child("300002", "3000000001", **_unlike(3)),
+        child("300004", "2000000009", **_unlike(4)),
+    ]
+    found = find_issues(students, {Ssid("3000000001")})
+    assert [(i.key, i.message) for i in found.issues] == [
+        ("retired_ssid:300002", "student 300002 holds an SSID CALPADS has retired"),
+        ("shared_ssid:300001,300003,300004", "students 300001 and 300003 and 300004 share one SSID"),
+    ]
+    assert [i.evidence for i in found.issues] == [(), ()]
+
+
+def _unlike(n: int) -> dict[str, Any]:
+    names = ("Kevin Nguyen", "Arman Petrosyan", "Sofia Kim", "Liam Smith")
+    first, last = names[n - 1].split()
+    return {"legal_first": first, "legal_middle": None, "legal_last": last, "birth_date": dt.date(2010 + n, n, n)}
+
+
+def test_keys_are_stable_and_name_the_pair() -> None:
+    assert issue_key(IssueKind.LOOKALIKE, ["100005", "100004"]) == "lookalike:100004,100005"
+    assert lookalike_ids("lookalike:100004,100005") == ("100004", "100005")
+    assert lookalike_ids("shared_ssid:1,2") is None and lookalike_ids("lookalike:1") is None
+    assert lookalike_ids("lookalike:1,2,3") is None
+
+
+def test_pairs_that_share_a_student_form_one_group_and_acknowledgement_is_by_key() -> None:
+    def pair(a: str, b: str) -> LocalIssue:
+        return LocalIssue(issue_key(IssueKind.LOOKALIKE, [a, b]), IssueKind.LOOKALIKE, (LocalId(a), LocalId(b)), "")
+
+    shared = LocalIssue("shared_ssid:1,2", IssueKind.SHARED_SSID, (LocalId("1"), LocalId("2")), "")
+    issues = [pair("1", "2"), pair("5", "6"), pair("2", "3"), shared]
+    groups = issue_groups(issues)
+    assert [[i.key for i in g] for g in groups] == [
+        ["lookalike:1,2", "lookalike:2,3"], ["lookalike:5,6"], ["shared_ssid:1,2"],
+    ]
+    flagged = with_acknowledged(issues, {"lookalike:5,6"})
+    assert [i.acknowledged for i in flagged] == [False, True, False, False]
+    assert replace(flagged[1], acknowledged=False) == issues[1]
