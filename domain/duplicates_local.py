@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from enum import Enum
 
 from domain.matching import FieldResult, PersonFacts
-from domain.model import Guardian, PersonName
 from domain.values import LocalId, Ssid
 
 __all__ = [
@@ -127,29 +126,32 @@ class NotDuplicateMark:
 
 
 def student_facts(
-    legal: PersonName,
-    alias: PersonName | None,
+    legal: tuple[str, str, str],
+    alias: tuple[str, str, str] | None,
     birth_date: dt.date | None,
     gender: str,
     birth_city: str,
     birth_state: str,
     birth_country: str,
-    guardians: Iterable[Guardian],
+    guardians: Iterable[tuple[str, str]],
 ) -> PersonFacts:
-    """What the matching assistant compares of a local student (blank text becomes ``None``)."""
+    """What the matching assistant compares of a local student: names as (first, middle, last),
+    guardians as (first, last); blank text becomes ``None``."""
+    first, middle, last = legal
+    alias_first, alias_middle, alias_last = alias or ("", "", "")
     return PersonFacts(
-        legal_first=legal.first or None,
-        legal_middle=legal.middle or None,
-        legal_last=legal.last or None,
+        legal_first=first or None,
+        legal_middle=middle or None,
+        legal_last=last or None,
         birth_date=birth_date,
         gender=gender or None,
         birth_city=birth_city or None,
         birth_state=birth_state or None,
         birth_country=birth_country or None,
-        alias_first=(alias.first or None) if alias else None,
-        alias_middle=(alias.middle or None) if alias else None,
-        alias_last=(alias.last or None) if alias else None,
-        guardian_names=tuple(f"{g.first} {g.last}".strip() for g in guardians),
+        alias_first=alias_first or None,
+        alias_middle=alias_middle or None,
+        alias_last=alias_last or None,
+        guardian_names=tuple(f"{g_first} {g_last}".strip() for g_first, g_last in guardians),
     )
 
 

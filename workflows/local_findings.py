@@ -40,9 +40,11 @@ class Findings:
 
 def person_facts(student: Student) -> PersonFacts:
     """What the matching assistant compares of a local student."""
+    legal, alias = student.legal, student.alias
     return student_facts(
-        student.legal, student.alias, student.birth_date, student.gender, student.birth_city, student.birth_state,
-        student.birth_country, student.guardians,
+        (legal.first, legal.middle, legal.last), (alias.first, alias.middle, alias.last) if alias else None,
+        student.birth_date, student.gender, student.birth_city, student.birth_state, student.birth_country,
+        ((g.first, g.last) for g in student.guardians),
     )
 
 

@@ -12,6 +12,7 @@ import peewee
 import pytest
 
 from domain.runs import RunState
+from store.assistant_store import KEPT_CHECKS
 from store.tables_assistant import DuplicateCheck, DuplicateCheckIssue, NotDuplicateMark, StudentDataVersion
 from store.tables_batches import DuplicateAcknowledgement
 from store.tables_sis import Guardian, Student
@@ -145,3 +146,14 @@ def test_resolve_mids_without_recheck_is_refused_on_an_out_of_date_check_and_say
     assert history_rows()[-1][:2] == ("resolve_mids", "new")
     duplicate_check.run_check(store, actor())  # e.g. the background job
     assert services_run.resolve_mids(store, run, actor(), attested=True, recheck=False).state is RunState.MIDS_RESOLVED
+
+
+def test_older_checks_keep_their_summary_and_only_the_newest_keep_their_issues(builder: RunBuilder) -> None:
+    for _ in range(KEPT_CHECKS + 2):
+        duplicate_check.run_check(builder.store, actor())
+    assert _checks() == KEPT_CHECKS + 2
+    kept = {row.check_id for row in DuplicateCheckIssue.select()}
+    ids = sorted(row.id for row in DuplicateCheck.select())
+    assert kept == set(ids[-KEPT_CHECKS:])
+    view = duplicate_check.latest_check(builder.store)
+    assert view is not None and [i.key for i in view.issues] == [PAIR]

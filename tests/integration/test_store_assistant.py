@@ -12,10 +12,15 @@ import pytest
 from playhouse.migrations import Runner
 
 import store
+from seed.demo import generate_district
+from seed.demo_load import load_demo
 from store.database import open_database
 from store.schema import ALL_TABLES, SCHEMA_VERSION, init_schema, schema_version
 from store.tables_assistant import ASSISTANT_TABLES, StudentDataVersion
+from store.students import iter_students
 from store.tables_sis import Guardian, Student
+from store.workflow_store import DatabaseWorkflowStore
+from workflows.local_findings import checked_student
 
 MIGRATIONS = Path(store.__file__).with_name("migrations")
 
@@ -57,3 +62,13 @@ def test_every_write_to_a_compared_field_moves_the_version_and_a_rollback_moves_
     Guardian.delete().execute()
     Student.delete().execute()
     assert _version() >= 4
+
+
+def test_the_check_reads_each_student_as_the_full_record_gives_them(database: peewee.Database) -> None:
+    district = generate_district(300, 1, dt.date(2025, 10, 15))
+    load_demo(district, fresh=True, with_users=False)
+    store = DatabaseWorkflowStore(database)
+    lean = list(store.check_students())
+    assert lean == [checked_student(student) for student in iter_students()]
+    assert len(lean) == 300 and any(s.facts.alias_first for s in lean) and any(not s.active for s in lean)
+    assert all(s.facts.guardian_names for s in lean)
