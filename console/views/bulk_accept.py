@@ -6,7 +6,7 @@ names the list the person saw, so a list that changed meanwhile is refused, not 
 
 from __future__ import annotations
 
-from flask import flash, request, url_for
+from flask import flash, request
 from flask_admin import expose
 from werkzeug.wrappers import Response as BaseResponse
 
