@@ -37,6 +37,7 @@ from workflows.stepping import Actor
 __all__ = [
     "ReadFile",
     "AppliedBatch",
+    "LoadedPreview",
     "read_planned",
     "read_whole",
     "check_lea",
@@ -99,6 +100,17 @@ class AppliedBatch:
     batch: Batch
     updated: int
     counts: Mapping[str, int]
+
+
+class LoadedPreview(Protocol):
+    """What a load service returns: the batch kept, students it would change, lines not applied."""
+
+    @property
+    def batch(self) -> Batch: ...
+    @property
+    def changes(self) -> int: ...
+    @property
+    def unmatched(self) -> int: ...
 
 
 class _LeaRow(Protocol):

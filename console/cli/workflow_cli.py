@@ -16,6 +16,7 @@ from console.cli.common import CliContext, common_options, existing_file
 from console.cli.db_commands import open_district_database
 from domain.runs import Batch
 from store.workflow_store import DatabaseWorkflowStore
+from workflows.batches import LoadedPreview
 from workflows.errors import StepRefused
 from workflows.files import Progress, count_lines
 from workflows.stepping import Actor
@@ -90,15 +91,6 @@ def emit_listed(ctx: CliContext, store: DatabaseWorkflowStore, batch_id: int) ->
         note(f"... and {len(listed) - LISTED_LIMIT} more lines not applied")
 
 
-class _Preview(Protocol):
-    @property
-    def batch(self) -> Batch: ...
-    @property
-    def changes(self) -> int: ...
-    @property
-    def unmatched(self) -> int: ...
-
-
 class _Applied(Protocol):
     @property
     def batch(self) -> Batch: ...
@@ -110,7 +102,7 @@ def add_batch_commands(
     group: click.Group,
     what: str,
     file_kind: str,
-    load: Callable[[DatabaseWorkflowStore, Path, Actor, Progress | None], _Preview],
+    load: Callable[[DatabaseWorkflowStore, Path, Actor, Progress | None], LoadedPreview],
     apply: Callable[[DatabaseWorkflowStore, int, Actor], _Applied],
     undo: Callable[[DatabaseWorkflowStore, int, Actor], int],
 ) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, ClassVar, Protocol
+from typing import Any, ClassVar
 
 from flask import flash, request, url_for
 from flask_admin import expose
@@ -22,23 +22,12 @@ from console.views.long_work import LinesRead, run_load
 from console.views.tabs import render_tab
 from console.views.workflow_support import acting, received_upload, workflow_store
 from domain.runs import Batch, BatchKind, BatchState
-from workflows.batches import AppliedBatch
+from workflows.batches import AppliedBatch, LoadedPreview
 from workflows.errors import StepRefused
 from workflows.ports import WorkflowStore
 from workflows.stepping import Actor
 
 __all__ = ["FileBatchView", "LoadedPreview"]
-
-
-class LoadedPreview(Protocol):
-    """What a load service returns: the batch kept, students it would change, lines not applied."""
-
-    @property
-    def batch(self) -> Batch: ...
-    @property
-    def changes(self) -> int: ...
-    @property
-    def unmatched(self) -> int: ...
 
 
 class FileBatchView(GuardedView):

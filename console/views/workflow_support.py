@@ -29,6 +29,7 @@ from workflows.guards import ConfirmFacts, ExtractFacts, guard_reason
 from workflows.run_machine import TRANSITIONS, order_reason
 from workflows.services_extract import pending_extract
 from workflows.services_run import settings_problem
+from workflows.files import count_lines
 from workflows.stepping import Actor
 
 __all__ = [
@@ -124,16 +125,6 @@ def output_folder() -> Path:
     folder = Path(current_app.config["OUTPUT_FOLDER"])
     folder.mkdir(parents=True, exist_ok=True)
     return folder
-
-
-def count_lines(path: Path) -> int:
-    """Lines in a file (the last one counted without a line end), read in blocks."""
-    lines, last = 0, b"\n"
-    with open(path, "rb") as stream:
-        for block in iter(lambda: stream.read(1 << 20), b""):
-            lines += block.count(b"\n")
-            last = block[-1:]
-    return lines + (0 if last == b"\n" else 1)
 
 
 @dataclass(frozen=True)

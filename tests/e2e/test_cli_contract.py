@@ -84,3 +84,12 @@ def test_every_command_accepts_the_common_options_and_has_help() -> None:
             continue
         assert set(COMMON) <= _options(command), words
         assert command.help, words
+
+
+def test_the_command_line_reference_lists_every_command_as_it_is() -> None:
+    from console.cli.reference import reference
+
+    written = (Path(__file__).resolve().parents[2] / "docs" / "cli.md").read_text(encoding="utf-8")
+    assert written == reference(), "docs/cli.md is behind: python -m console.cli.reference > docs/cli.md"
+    for words, _command in _leaves(main):
+        assert f"**`ssid {' '.join(words)}" in written
