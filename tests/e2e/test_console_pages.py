@@ -101,6 +101,7 @@ def test_the_students_search_takes_an_identifier_or_the_start_of_a_last_name(adm
         return sorted(" ".join(e.text.split()) for e in elements(page, "td", class_="col-local_id"))
 
     form = admin.page("/admin/student/")
+    assert f"List ({len(students)})" in form  # the count of the whole table
     assert [e.attrs["placeholder"] for e in elements(form, "input", name="search")] == [
         "Local ID, SSID, Old State ID or the start of a last name"
     ]
@@ -110,6 +111,7 @@ def test_the_students_search_takes_an_identifier_or_the_start_of_a_last_name(adm
     typed = surname[:3].lower()
     starting = sorted(s.local_id for s in students if s.legal.last.lower().startswith(typed))
     assert listed(typed) == starting and listed(typed.upper()) == starting
+    assert f"List ({len(starting)})" in admin.page(f"/admin/student/?search={typed}")
     assert listed(surname[1:]) == []  # the middle of a name is not the start of one
 
 
