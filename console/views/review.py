@@ -35,7 +35,7 @@ from domain.model import DecisionKind
 from domain.records import MatchCandidate, SenrRecord
 from domain.runs import FileKind, RunState
 from domain.values import LocalId, Ssid
-from store.bulk import tuples
+from store.database import database_proxy
 from store.students import student_by_local_id
 from store.tables_product import MatchDecisionRow, MatchRequest
 from workflows.errors import StepRefused
@@ -102,7 +102,8 @@ class ReviewToggles:
 
 def _requested_ids(run_id: int) -> list[str]:
     query = MatchRequest.select(MatchRequest.local_id).where(MatchRequest.run == run_id).order_by(MatchRequest.line)
-    return [str(row[0]) for row in tuples(query)]  # plain values: a run holds tens of thousands
+    # Straight from the cursor: a run holds tens of thousands of students, read on every page.
+    return [row[0] for row in database_proxy.execute(query).fetchall()]
 
 
 def _request_record(run_id: int, local_id: str) -> SenrRecord:
