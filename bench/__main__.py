@@ -19,10 +19,13 @@ from pathlib import Path
 
 from bench.data import ROOT, Workspace
 from bench.ops import OPERATIONS, Result
+from bench.ops_console import CONSOLE_OPERATIONS
 
 __all__ = ["main"]
 
 _LOCAL_PG = "postgresql://postgres@127.0.0.1:5432/test"
+
+OPERATIONS.update(CONSOLE_OPERATIONS)  # the console's page times (bench/ops_console.py)
 
 
 def _postgres(url: str | None) -> str | None:

@@ -13,6 +13,7 @@ from domain.model import Student
 from seed.demo import DemoDistrict
 from store.database import database_proxy
 from store.settings import write_settings
+from store.statistics import refresh_planner_statistics
 from store.students_write import save_students
 from store.tables_sis import School
 from store.users import add_user, get_user
@@ -64,6 +65,7 @@ def load_demo(
                 if get_user(name) is None:
                     add_user(name, password, role)
         counts = save_students(students(), fresh=fresh, keep_calpads_values=False)
+    refresh_planner_statistics()
     if progress is not None:
         progress(counts.students)
     return DemoCounts(counts.students, counts.enrollments, len(district.schools))

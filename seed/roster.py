@@ -24,6 +24,7 @@ from domain.model import Address, Enrollment, Guardian, LanguageStatus, PersonNa
 from domain.values import CdsCode, LocalId, parse_cds_code, parse_local_id, parse_ssid
 from store.bulk import insert_chunked
 from store.database import database_proxy
+from store.statistics import refresh_planner_statistics
 from store.students_write import ensure_schools, save_students
 from store.tables_sis import Enrollment as EnrollmentRow
 from store.tables_sis import Student as StudentRow
@@ -255,6 +256,7 @@ def import_roster(path: Path, *, chunk: int = 1000) -> RosterCounts:
             if len(pending) >= chunk:
                 flush()
         flush()
+    refresh_planner_statistics()
     return RosterCounts(students, enrollments)
 
 

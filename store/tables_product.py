@@ -136,7 +136,8 @@ class MatchRequest(Table):
     senr_line = peewee.TextField()
 
     class Meta:
-        indexes = ((("run", "local_id"), True),)
+        # (run, line): the review's order, asked for on every review page (migration 0005).
+        indexes = ((("run", "local_id"), True), (("run", "line"), False))
 
 
 class MatchCandidate(Table):

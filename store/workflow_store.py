@@ -238,11 +238,17 @@ class DatabaseWorkflowStore(AssistantTables):
 
     def candidates(self, run_id: int, local_id: LocalId | None = None) -> dict[LocalId, list[MatchCandidate]]:
         c = tp.MatchCandidate
-        query = c.select().where((c.run == run_id) & c.ssid.is_null(False))
+        query = c.select().where(c.run == run_id)
         if local_id is not None:
+            # One student's few lines by the (run, local id) index; "has an SSID" is checked below,
+            # since as a condition it made SQLite read the whole run by its (run, SSID) index.
             query = query.where(c.local_id == local_id)
+        else:
+            query = query.where(c.ssid.is_null(False))
         found: dict[LocalId, list[MatchCandidate]] = {}
         for r in query.order_by(c.local_id, c.percent.desc(nulls="LAST"), c.line):
+            if r.ssid is None:
+                continue  # a line saying "no candidate"
             found.setdefault(LocalId(r.local_id), []).append(
                 MatchCandidate(
                     Ssid(r.ssid or ""), r.ssid_created, MatchCategory(r.category), r.score,

@@ -17,7 +17,7 @@ are then logged with the decision.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 from dataclasses import dataclass
 
@@ -29,14 +29,15 @@ from console.auth import is_admin
 from console.views.base import GuardedView, flash_refusal
 from console.views.calpads_steps import partial_file_steps
 from console.views.review_compare import compare_with_candidates
+from console.views.review_order import first_to_review, place, requested
 from console.views.tabs import newest_file, render_tab
 from console.views.workflow_support import acting, current_run, output_folder, run_or_404, workflow_store
-from domain.model import DecisionKind
+from domain.model import DecisionKind, MatchDecision
 from domain.records import MatchCandidate, SenrRecord
 from domain.runs import FileKind, RunState
 from domain.values import LocalId, Ssid
 from store.students import student_by_local_id
-from store.tables_product import MatchDecisionRow, MatchRequest
+from store.tables_product import MatchDecisionRow
 from workflows.errors import StepRefused
 from workflows.mid_guards import decision_warnings
 from workflows.review_assist import compare_candidates
@@ -99,27 +100,6 @@ class ReviewToggles:
         return {name: "1" for name, on in vars(self).items() if on}
 
 
-def _requested_ids(run_id: int) -> list[str]:
-    query = MatchRequest.select(MatchRequest.local_id).where(MatchRequest.run == run_id).order_by(MatchRequest.line)
-    return [row.local_id for row in query]
-
-
-def _request_record(run_id: int, local_id: str) -> SenrRecord:
-    row = MatchRequest.get_or_none((MatchRequest.run == run_id) & (MatchRequest.local_id == local_id))
-    if row is None:
-        abort(404, description=f"Student {local_id} is not in run {run_id}'s request file.")
-    return SenrRecord(*row.senr_line.split("^"))
-
-
-def _neighbour(order: list[str], at: int, step: int, keep: Callable[[str], bool]) -> str | None:
-    index = at + step
-    while 0 <= index < len(order):
-        if keep(order[index]):
-            return order[index]
-        index += step
-    return None
-
-
 class ReviewView(GuardedView):
     """``/admin/review/``: ``?student=LOCAL_ID`` plus the toggles ``unmatched``, ``guardians``,
     ``addresses``, ``language`` (``=1``)."""
@@ -133,25 +113,20 @@ class ReviewView(GuardedView):
         toggles = ReviewToggles.from_values(request.args)
         if run is None or run.state not in _REVIEWED:
             return render_tab(self, "console/review.html", run=run, toggles=toggles, local=None)
-        store = workflow_store()
-        order = _requested_ids(run.id)
-        decisions = store.decisions(run.id)
-
-        def shown(local_id: str) -> bool:
-            return not toggles.unmatched or local_id not in decisions
-
-        wanted = request.args.get("student", "")
-        if wanted not in order:
-            undecided = [i for i in order if i not in decisions]
-            wanted = undecided[0] if undecided else (order[0] if order else "")
-        if not wanted:
+        wanted = requested(run.id, request.args.get("student", ""))
+        if wanted is None:
+            first = first_to_review(run.id)
+            wanted = requested(run.id, first) if first is not None else None
+        if wanted is None:
             return render_tab(self, "console/review.html", run=run, toggles=toggles, local=None)
-        at = order.index(wanted)
-        listed = [i for i in order if shown(i)]
-        candidates = store.candidates(run.id, LocalId(wanted)).get(LocalId(wanted), [])
-        local = _request_record(run.id, wanted)
+        local_id = LocalId(wanted.local_id)
+        store = workflow_store()
+        candidates = store.candidates(run.id, local_id).get(local_id, [])
+        local = SenrRecord(*wanted.senr_line.split("^"))
         editable = run.state is RunState.RESULTS_LOADED and is_admin()
-        row = MatchDecisionRow.get_or_none((MatchDecisionRow.run == run.id) & (MatchDecisionRow.local_id == wanted))
+        row = MatchDecisionRow.get_or_none((MatchDecisionRow.run == run.id) & (MatchDecisionRow.local_id == local_id))
+        decision = MatchDecision(local_id, DecisionKind(row.kind), Ssid(row.ssid) if row.ssid else None) if row else None
+        at = place(run.id, wanted.line, toggles.unmatched, listed_here=not toggles.unmatched or row is None)
         partial = newest_file(run.id, FileKind.PARTIAL)
         return render_tab(
             self,
@@ -159,19 +134,17 @@ class ReviewView(GuardedView):
             run=run,
             toggles=toggles,
             local=local,
-            student=student_by_local_id(wanted) if toggles.guardians or toggles.addresses or toggles.language else None,
+            student=student_by_local_id(local_id) if toggles.guardians or toggles.addresses or toggles.language else None,
             candidates=candidates,
             rows=compare_with_candidates(local, candidates),
             ours=compare_candidates(local, candidates),
-            pending=_pending(run.id, LocalId(wanted), candidates) if editable else None,
-            decision=decisions.get(LocalId(wanted)),
+            pending=_pending(run.id, local_id, candidates) if editable else None,
+            decision=decision,
             decision_warnings=[w for w in (row.warnings.splitlines() if row is not None else []) if w],
-            decided=len(decisions),
-            requested=len(order),
-            position=listed.index(wanted) + 1 if wanted in listed else None,
-            listed=len(listed),
-            previous=_neighbour(order, at, -1, shown),
-            next=_neighbour(order, at, 1, shown),
+            position=at.position,
+            listed=at.listed,
+            previous=at.previous,
+            next=at.next,
             editable=editable,
             labels=DECISION_LABELS,
             DecisionKind=DecisionKind,
@@ -213,9 +186,8 @@ class ReviewView(GuardedView):
 
     def _after(self, run_id: int, local_id: str, toggles: ReviewToggles) -> str:
         """The student to show after deciding ``local_id``: the next one shown, else this one."""
-        order = _requested_ids(run_id)
-        decisions = workflow_store().decisions(run_id)
-        following = _neighbour(order, order.index(local_id), 1, lambda i: not toggles.unmatched or i not in decisions)
+        this = requested(run_id, local_id)
+        following = place(run_id, this.line, toggles.unmatched, listed_here=False).next if this else None
         return following or local_id
 
     @expose("/<int:run_id>/partial", methods=("POST",))

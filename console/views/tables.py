@@ -11,6 +11,8 @@ import datetime as dt
 from typing import Any
 
 import peewee
+from flask import g
+from peewee import SQL, fn
 from flask_admin.model import typefmt
 from werkzeug.security import generate_password_hash
 from wtforms import PasswordField, SelectField
@@ -18,6 +20,7 @@ from wtforms.validators import ValidationError
 
 from console.auth import ROLES
 from console.views.base import TableView, format_counts
+from console.views.student_search import SEARCH_HINT, student_search
 from store import tables_batches as tb
 from store import tables_product as tp
 from store import tables_sis as ts
@@ -78,6 +81,20 @@ class SchoolView(_Table):
     form_columns = ("code", "name", "kind", "selected")
 
 
+class _PlainCount(peewee.ModelSelect):
+    """A select that counts its rows with a plain ``COUNT(*)``.
+
+    peewee counts by wrapping the query (``SELECT COUNT(1) FROM (SELECT 1 FROM student)``), which
+    SQLite reads row by row; the plain form it answers from the smallest index: 6 ms instead of
+    45 ms per page at 600,000 students. Grouped, distinct or limited selects count the usual way.
+    """
+
+    def count(self, database: Any = None, clear_limit: bool = False) -> int:
+        if any(getattr(self, part, None) for part in ("_group_by", "_distinct", "_limit", "_offset")):
+            return int(super().count(database, clear_limit))
+        return int(self.select(fn.COUNT(SQL("*"))).order_by().scalar(database))
+
+
 class StudentView(_Table):
     column_list = (
         "local_id", "ssid", "old_state_id", "legal_last", "legal_first", "legal_middle",
@@ -87,6 +104,27 @@ class StudentView(_Table):
     column_searchable_list = ("local_id", "ssid", "old_state_id", "legal_last", "legal_first")
     column_filters = ("active", "gender", "birth_date", "birth_country", "ssid", "tags")
     column_default_sort = "local_id"
+
+    # The search box is answered from the indexes (console.views.student_search), not by
+    # Flask-Admin's look inside every column. Flask-Admin builds the list from get_query(), so the
+    # text travels there in the request's ``g``.
+    def search_placeholder(self) -> str:
+        return SEARCH_HINT
+
+    def get_list(  # type: ignore[override]
+        self, page: int | None, sort_column: str | None, sort_desc: bool | None, search: str | None, filters: Any,
+        execute: bool = True, page_size: int | None = None,
+    ) -> Any:
+        g.student_search = search.strip() if search else None
+        try:
+            return super().get_list(page, sort_column, sort_desc, None, filters, execute, page_size)
+        finally:
+            g.student_search = None
+
+    def get_query(self) -> peewee.ModelSelect:
+        query = _PlainCount(ts.Student, ts.Student._meta.sorted_fields, is_default=True)
+        text = g.get("student_search")
+        return query.where(student_search(text)) if text else query
 
 
 class EnrollmentView(_OfStudent):

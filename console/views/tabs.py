@@ -68,13 +68,14 @@ def render_tab(view: BaseView, template: str, run: Run | None = None, active_tab
     """Render one tab of the Identifiers page around ``run`` (default: the newest run); the tab
     shown active is ``active_tab`` (default: the page's own endpoint)."""
     run = run if run is not None else current_run()
-    buttons = list(step_buttons(run)) if run is not None else []
+    status = run_status(workflow_store(), run.id) if run is not None else None
+    buttons = list(step_buttons(run, status.requested - status.decided)) if run is not None and status is not None else []
     reached = _reached(run) if run is not None else -1
     return str(
         view.render(
             template,
             run=run,
-            status=run_status(workflow_store(), run.id) if run is not None else None,
+            status=status,
             stepper=STEPPER_STATES,
             reached=reached,
             done=done_events(reached) if run is not None else frozenset(),

@@ -140,12 +140,14 @@ class StepButton:
         return self.reason is None
 
 
-def _cheap_guard(event: RunEvent, run: Run, store: DatabaseWorkflowStore) -> str | None:
+def _cheap_guard(event: RunEvent, run: Run, store: DatabaseWorkflowStore, undecided: int | None) -> str | None:
     if event is RunEvent.CREATE_SENR:
         return settings_problem(read_settings())
     if event is RunEvent.CONFIRM_ALL:
-        counts = store.run_counts(run.id)
-        return guard_reason(event, ConfirmFacts(counts.get("requested", 0) - counts.get("decided", 0)))
+        if undecided is None:
+            counts = store.run_counts(run.id)
+            undecided = counts.get("requested", 0) - counts.get("decided", 0)
+        return guard_reason(event, ConfirmFacts(undecided))
     if event is RunEvent.APPLY_EXTRACT:
         return guard_reason(event, ExtractFacts(pending_extract(store, run.id) is not None, True))
     return None
@@ -163,11 +165,12 @@ def _out_of_order(event: RunEvent, state: RunState) -> str | None:
     return f"the run must first reach “{STATE_LABELS[sources[0]]}”; it is at “{STATE_LABELS[state]}”"
 
 
-def step_buttons(run: Run) -> Iterator[StepButton]:
-    """Every action of the run in workflow order, each with the reason it would be refused now."""
+def step_buttons(run: Run, undecided: int | None = None) -> Iterator[StepButton]:
+    """Every action of the run in workflow order, each with the reason it would be refused now
+    (``undecided``: the run's students without a decision, when the page has counted them)."""
     store = workflow_store()
     for event in RunEvent:
-        reason = _out_of_order(event, run.state) or _cheap_guard(event, run, store)
+        reason = _out_of_order(event, run.state) or _cheap_guard(event, run, store, undecided)
         yield StepButton(event, STEP_LABELS[event], reason)
 
 

@@ -1,9 +1,10 @@
 """A coordinator's whole run in a real browser: Debian's chromium driven by Playwright through
 `ssid serve`, Step 1 to Step 7, against the CALPADS sandbox run as `ssid sandbox ...`. Every file
 goes through the page: downloaded from File Download, handed to the sandbox, uploaded back.
-The SSID Extract is long enough to load as a background job, so the progress bar is exercised.
+The SSID Extract is padded to 50,000 lines (students CALPADS lists and the district has not got), so
+it loads as a background job: the progress bar is screenshotted while it shows percent and lines.
 
-Screenshots of the review page and the History page are saved in tests/artifacts/screenshots/
+Screenshots of the review page, the progress bar and the History page are saved in tests/artifacts/screenshots/
 (ignored by git), or in the folder named by ``SSID_SCREENSHOTS``: README.md shows the copies in
 docs/screenshots/, refreshed with ``SSID_SCREENSHOTS=docs/screenshots make test``.
 """
@@ -11,14 +12,19 @@ docs/screenshots/, refreshed with ``SSID_SCREENSHOTS=docs/screenshots make test`
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
+from domain.readers import open_ssid_extract
+from domain.values import LocalId, Ssid
+from domain.writers import write_ssid_extract
 from store.database import open_database
 from store.tables_sis import Student
 from tests.e2e.console_server import serving, ssid_json
@@ -28,6 +34,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / os.environ.get("SSID_SCREENSHOTS", "tests/artifacts/screenshots")
 STUDENTS = 80
+LONG_EXTRACT = 50_000
 LAUNCH_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -144,11 +151,18 @@ def test_a_coordinator_takes_a_run_from_step_1_to_step_7_in_the_browser(
         posted = ssid_json(tmp_path, "sandbox", "post", str(updated_file), "--sandbox-db", sandbox_url)
         assert posted["errors"] == 0 and posted["posted"] > 0
         extract = Path(ssid_json(tmp_path, "sandbox", "extract", "--out", str(calpads), "--sandbox-db", sandbox_url)["file"])
+        extract = _padded(extract, LONG_EXTRACT, tmp_path / "long")
         page.goto(server.url + "/admin/load-ssid/")
         page.set_input_files("#extract-file", str(extract))
         page.click("#load-extract-form button[type=submit]")
-        expect(page.locator(".job-progress")).to_be_visible()
-        expect(page.locator(".job-outcome")).to_contain_text("Done.", timeout=60_000)
+        # The bar as the page's script fills it: a percent, and how many of the 50,000 lines are read.
+        bar, lines = page.locator(".job-progress .progress-bar"), page.locator(".job-progress .job-lines")
+        expect(bar).to_be_visible()
+        expect(bar).to_have_text(re.compile(r"^\d{1,3}%$"))
+        expect(lines).to_have_text(re.compile(r"^[1-9][\d,]* of 50,000 lines"), timeout=60_000)
+        # The bar slides to its new width (a CSS transition): the picture shows where it ends.
+        page.screenshot(path=str(SCREENSHOTS / "progress.png"), full_page=True, animations="disabled")
+        expect(page.locator(".job-outcome")).to_contain_text("Done.", timeout=120_000)
         expect(page).to_have_url(server.url + "/admin/load-ssid/", timeout=30_000)
         expect(page.locator("#preview-table")).to_be_visible()
         new_ssids = int(page.locator("[data-count=new] strong").inner_text())
@@ -171,6 +185,21 @@ def test_a_coordinator_takes_a_run_from_step_1_to_step_7_in_the_browser(
 
     # Exactly the previewed new SSIDs reached the district database.
     assert _students_with_ssid(database_url) == before + new_ssids
+
+
+def _padded(extract: Path, lines: int, folder: Path) -> Path:
+    """The SSID Extract CALPADS gave, followed by students the district has not got (a made-up local
+    id and SSID each, so every one is unmatched) up to ``lines`` lines; the same file name."""
+    rows = list(open_ssid_extract(extract))
+    more = (
+        replace(rows[0], line=n, local_id=LocalId(f"9{n:08d}"), ssid=Ssid(f"{7_000_000_000 + n}"))
+        for n in range(len(rows) + 1, lines + 1)
+    )
+    folder.mkdir()
+    padded = folder / extract.name
+    with padded.open("wb") as out:
+        assert write_ssid_extract([*rows, *more], out) == lines
+    return padded
 
 
 def _students_with_ssid(database_url: str) -> int:

@@ -5,10 +5,12 @@ to the sign-in page; the menus and each role's home are what a person expects.""
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import quote
 
 from flask import Flask
 
 from domain.runs import RunState
+from seed.demo import DemoDistrict
 from tests.e2e.conftest import Sandbox, Signed
 from tests.e2e.console_drive import ORDER, drive_to
 from tests.e2e.console_html import elements, links, text_of
@@ -89,6 +91,28 @@ def test_tables_search_and_filter(admin: Signed) -> None:
     active = admin.page("/admin/student/?flt0_0=0")  # filter 0: Active equals No
     assert "100007" in active  # the demo's inactive student
     assert "100003" not in active
+
+
+def test_the_students_search_takes_an_identifier_or_the_start_of_a_last_name(admin: Signed, district: DemoDistrict) -> None:
+    students = [demo.student for demo in district.students()]
+
+    def listed(text: str) -> list[str]:
+        page = admin.page(f"/admin/student/?search={quote(text)}")
+        return sorted(" ".join(e.text.split()) for e in elements(page, "td", class_="col-local_id"))
+
+    form = admin.page("/admin/student/")
+    assert f"List ({len(students)})" in form  # the count of the whole table
+    assert [e.attrs["placeholder"] for e in elements(form, "input", name="search")] == [
+        "Local ID, SSID, Old State ID or the start of a last name"
+    ]
+    held = next(s for s in students if s.ssid)
+    assert listed(str(held.ssid)) == [held.local_id]
+    surname = students[0].legal.last
+    typed = surname[:3].lower()
+    starting = sorted(s.local_id for s in students if s.legal.last.lower().startswith(typed))
+    assert listed(typed) == starting and listed(typed.upper()) == starting
+    assert f"List ({len(starting)})" in admin.page(f"/admin/student/?search={typed}")
+    assert listed(surname[1:]) == []  # the middle of a name is not the start of one
 
 
 def test_signed_out_visitors_go_to_the_sign_in_page(app: Flask) -> None:

@@ -104,6 +104,13 @@ def test_decisions_move_on_warn_about_mids_and_resume_where_the_review_stopped(
     unmatched = admin.page(f"/admin/review/?student={second}&unmatched=1")
     assert not elements(unmatched, "a", id="review-previous")  # the only earlier student is decided
     assert elements(admin.page(f"/admin/review/?student={second}"), "a", id="review-previous")
+    position = " ".join(text_of(unmatched, "span", id="review-position").split())
+    assert position == f"Student 1 of {len(order) - 1} without a decision · 1 of {len(order)} decided"
+    everyone = admin.page(f"/admin/review/?student={second}")
+    assert " ".join(text_of(everyone, "span", id="review-position").split()) == f"Student 2 of {len(order)} · 1 of {len(order)} decided"
+    assert [a.attrs["href"] for a in elements(everyone, "a", id="review-next")] == [f"/admin/review/?student={order[2]}"]
+    decided_one = " ".join(text_of(admin.page(f"/admin/review/?student={first}&unmatched=1"), "span", id="review-position").split())
+    assert decided_one == f"This student is decided · 1 of {len(order)} decided"
 
     # A strong candidate makes "New SSID" a warning shown first: nothing is recorded until the person
     # decides anyway; then the decision is recorded and the warning logged with it.

@@ -41,3 +41,15 @@ def test_a_naive_timestamp_is_refused(database: peewee.Database) -> None:
     with pytest.raises(ValueError, match="naive datetime"):
         Run.create(state="new", opened_by="registrar", opened_at=dt.datetime(2025, 8, 14, 7, 30))
     assert utc_now().tzinfo == dt.UTC
+
+
+def test_an_earlier_database_gets_the_review_order_index(database_url: str) -> None:
+    db = open_database(database_url)
+    init_schema(db)
+    db.execute_sql('DROP INDEX "match_request_run_id_line"')  # type: ignore[no-untyped-call]  # as before version 5
+    db.execute_sql("DELETE FROM schema_version WHERE name = '0005_review_order'")  # type: ignore[no-untyped-call]
+    assert "match_request_run_id_line" not in {i.name for i in db.get_indexes("match_request")}
+    assert init_schema(db) == SCHEMA_VERSION >= 5
+    review_order = [i for i in db.get_indexes("match_request") if i.name == "match_request_run_id_line"]
+    assert [(i.columns, i.unique) for i in review_order] == [(["run_id", "line"], False)]
+    db.close()

@@ -1,0 +1,69 @@
+"""Where a student stands in the review: the run's requested students in the request file's
+order, all of them or only those without a decision yet.
+
+The database answers each question (the first undecided student, the one before and after, the
+position, how many are listed) with one small query: a run holds tens of thousands of students,
+and none of them is read into the page to find its neighbours.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import peewee
+
+from store.tables_product import MatchDecisionRow, MatchRequest
+
+__all__ = ["Place", "requested", "first_to_review", "place"]
+
+
+@dataclass(frozen=True)
+class Place:
+    """A student's place among those listed: 1-based position (``None`` when not listed), how
+    many are listed, and the local ids before and after (``None`` at either end)."""
+
+    position: int | None
+    listed: int
+    previous: str | None
+    next: str | None
+
+
+def requested(run_id: int, local_id: str) -> MatchRequest | None:
+    """The student's line of the run's request file (``None`` when not requested in this run)."""
+    row: MatchRequest | None = MatchRequest.get_or_none((MatchRequest.run == run_id) & (MatchRequest.local_id == local_id))
+    return row
+
+
+def _listed(run_id: int, undecided_only: bool) -> peewee.ModelSelect[MatchRequest]:
+    r, d = MatchRequest, MatchDecisionRow
+    query = r.select(r.local_id).where(r.run == run_id)
+    if undecided_only:
+        on = (d.run == r.run) & (d.local_id == r.local_id)
+        query = query.join(d, peewee.JOIN.LEFT_OUTER, on=on).where(d.local_id.is_null())
+    return query
+
+
+def _first(query: peewee.ModelSelect[MatchRequest], ascending: bool = True) -> str | None:
+    line = MatchRequest.line
+    found = query.order_by(line if ascending else line.desc()).limit(1).scalar()
+    return str(found) if found is not None else None
+
+
+def first_to_review(run_id: int) -> str | None:
+    """Where the review resumes: the first student without a decision, else the first of all."""
+    return _first(_listed(run_id, True)) or _first(_listed(run_id, False))
+
+
+def place(run_id: int, line: int, undecided_only: bool, listed_here: bool) -> Place:
+    """The place of the student on request line ``line`` among those listed (``listed_here``:
+    whether that student is among them)."""
+    listed = _listed(run_id, undecided_only)
+    every = int(_listed(run_id, False).count())
+    if undecided_only:  # every decision is of a requested student: a subtraction, not a join
+        every -= int(MatchDecisionRow.select().where(MatchDecisionRow.run == run_id).count())
+    return Place(
+        position=int(listed.where(MatchRequest.line <= line).count()) if listed_here else None,
+        listed=every,
+        previous=_first(listed.where(MatchRequest.line < line), ascending=False),
+        next=_first(listed.where(MatchRequest.line > line)),
+    )
