@@ -11,7 +11,7 @@ A job records the process running it (``host:pid``) and a heartbeat. A job whose
 (killed, the machine restarted) would otherwise say "running" forever: when its process is gone
 (same host), or its heartbeat is older than :data:`STALE_AFTER` (another host), the job is shown,
 and recorded, as failed (abandoned). Every load and apply is one transaction, so an abandoned job
-changed nothing; starting it again is safe. The command line's long steps are jobs too
+left all or nothing of each step; starting it again is safe. The command line's long steps are jobs too
 (:func:`tracked`), so the Jobs table lists them and a killed command shows as failed.
 """
 
@@ -88,7 +88,10 @@ def _abandoned_reason(row: Job, now: dt.datetime) -> str | None:
         why = f"no sign of life from {row.owner} since {seen:%Y-%m-%d %H:%M} UTC"
     else:
         return None
-    return f"abandoned: {why} before it finished; nothing of it was written (one transaction); start it again"
+    return (
+        f"abandoned: {why} before it finished; whatever it had not committed was rolled back "
+        "(each step is one transaction): look at the run or file, and start it again if it is not done"
+    )
 
 log = logging.getLogger(__name__)
 
