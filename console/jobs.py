@@ -11,8 +11,8 @@ A job records the process running it (``host:pid``) and a heartbeat. A job whose
 (killed, the machine restarted) would otherwise say "running" forever: when its process is gone
 (same host), or its heartbeat is older than :data:`STALE_AFTER` (another host), the job is shown,
 and recorded, as failed (abandoned). Every load and apply is one transaction, so an abandoned job
-left all or nothing of each step; starting it again is safe. The command line's long steps are jobs too
-(:func:`tracked`), so the Jobs table lists them and a killed command shows as failed.
+left all or nothing of each step; starting it again is safe. The command line's long steps are jobs
+while they run (:func:`tracked`), so a killed command shows as failed too.
 """
 
 from __future__ import annotations
@@ -208,17 +208,20 @@ def _finish(job_id: int, state: str, error: str | None, result: Mapping[str, Any
 
 @contextmanager
 def tracked(kind: str, actor: str, message: str = "") -> Iterator[Progress]:
-    """A job row around work done in this process (the command line): running while the block
-    runs, then done, or failed with the reason; the block's exception is raised again."""
+    """A job row while work runs in this process (the command line), so a process that dies on
+    the way leaves a job that is shown as failed (abandoned). A step that ends, accepted or
+    refused, removes its row (the run's history has it); an unexpected error leaves it failed."""
     job = Job.create(kind=kind, actor=actor, state="queued", message=message, owner=this_process())
     _start(job.id)
-    progress = Progress(job.id)
     try:
-        yield progress
+        yield Progress(job.id)
+    except EXPECTED_FAILURES:
+        Job.delete().where(Job.id == job.id).execute()
+        raise
     except Exception as exc:
         _finish(job.id, "failed", _reason(exc, job.id), {})
         raise
-    _finish(job.id, "done", None, {})
+    Job.delete().where(Job.id == job.id).execute()
 
 
 class JobRunner:
