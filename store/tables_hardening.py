@@ -38,7 +38,7 @@ class IdentityChange(Table):
     id: int
     at = UtcDateTimeField(default=utc_now, index=True)
     actor = peewee.CharField(max_length=80)
-    source = peewee.CharField(max_length=40)
+    source = peewee.CharField(max_length=255)
     local_id = peewee.CharField(max_length=15, index=True)
     field_name = peewee.CharField(max_length=40)
     old_value = peewee.TextField(null=True)

@@ -31,7 +31,7 @@ def up(migrator: Any, db: Any) -> None:
     class IdentityChange(_Base):
         at = UtcDateTimeField(default=utc_now, index=True)
         actor = peewee.CharField(max_length=80)
-        source = peewee.CharField(max_length=40)
+        source = peewee.CharField(max_length=255)
         local_id = peewee.CharField(max_length=15, index=True)
         field_name = peewee.CharField(max_length=40)
         old_value = peewee.TextField(null=True)
