@@ -2,7 +2,7 @@
 
 - The request log (werkzeug's, and any access log built on it) shows a path without its query
   string: searches and filters of the Tables page carry names, birth dates and SSIDs.
-- An unexpected error is logged by its type and frames only (an exception's message may quote a
+- An unexpected error (and a save Flask-Admin refused) is logged by its type and frames only (an exception's message may quote a
   value, e.g. a database's "Key (ssid)=(…) already exists"), and the person sees a plain page
   without a traceback, in production and in development alike (``ssid serve --dev`` never runs
   the debugger).
@@ -22,7 +22,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.exceptions import BadRequest, InternalServerError, RequestEntityTooLarge
 
-__all__ = ["QueryStringsHidden", "ConsoleFlask", "init_privacy", "upload_limit_message", "DEFAULT_MAX_UPLOAD_MB"]
+__all__ = ["QueryStringsHidden", "ExceptionMessagesHidden", "ConsoleFlask", "init_privacy", "upload_limit_message", "DEFAULT_MAX_UPLOAD_MB"]
 
 DEFAULT_MAX_UPLOAD_MB = 200
 
@@ -41,6 +41,20 @@ class QueryStringsHidden(logging.Filter):
             return True
         record.msg = _QUERY.sub("?…", text)
         record.args = ()
+        return True
+
+
+class ExceptionMessagesHidden(logging.Filter):
+    """Keeps an exception's type and frames, drops its message (Flask-Admin logs a failed save
+    with the database's words, which may quote the value: "Key (ssid)=(…) already exists")."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and record.exc_info[0] is not None:
+            kind, _value, tb = record.exc_info
+            record.msg = f"{record.getMessage()} ({kind.__name__})\n{_frames(tb)}"
+            record.args = ()
+            record.exc_info = None
+            record.exc_text = None
         return True
 
 
@@ -66,9 +80,10 @@ def upload_limit_message(limit_mb: int) -> str:
 
 def init_privacy(app: Flask) -> None:
     """Request logs without query strings, plain error pages, the upload limit's 400."""
-    werkzeug_log = logging.getLogger("werkzeug")
-    if not any(isinstance(f, QueryStringsHidden) for f in werkzeug_log.filters):
-        werkzeug_log.addFilter(QueryStringsHidden())
+    for name, kind in (("werkzeug", QueryStringsHidden), ("flask-admin.peewee", ExceptionMessagesHidden)):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, kind) for f in logger.filters):
+            logger.addFilter(kind())
 
     @app.errorhandler(RequestEntityTooLarge)
     def _too_large(_error: RequestEntityTooLarge) -> tuple[str, int]:

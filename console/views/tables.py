@@ -23,7 +23,7 @@ from store import tables_batches as tb
 from store import tables_product as tp
 from store import tables_sis as ts
 from store.database import database_proxy
-from store.identity_journal import identity_values, journal_differences
+from store.identity_journal import identity_history, identity_values, journal_differences
 
 __all__ = ["table_views"]
 
@@ -115,6 +115,11 @@ class SchoolView(_Table):
 
 
 class StudentView(_Journaled):
+    details_template = "console/student_details.html"  # with the student's identity changes
+
+    def render(self, template: str, **kwargs: Any) -> Any:
+        return super().render(template, identity_history=identity_history, **kwargs)
+
     column_list = (
         "local_id", "ssid", "old_state_id", "legal_last", "legal_first", "legal_middle",
         "birth_date", "gender", "birth_country", "active", "tags",

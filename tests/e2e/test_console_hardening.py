@@ -16,6 +16,7 @@ from werkzeug.test import encode_multipart
 from domain.runs import RunState
 from seed.demo import DemoDistrict
 from store.tables_product import DecisionLog, MatchCandidate, MatchDecisionRow, MatchRequest
+from store.tables_sis import Student
 from tests.e2e.conftest import ADMIN, Sandbox, Signed, make_app, sign_in, snapshot
 from tests.e2e.console_drive import drive_to
 from tests.e2e.console_html import elements, forms
@@ -225,3 +226,20 @@ def test_a_decision_after_the_run_was_confirmed_is_refused(app: Flask, sandbox: 
     assert _alerts(html) == ["decide needs a run in state results_loaded; this run is in state all_confirmed"]
     after = MatchDecisionRow.get_by_id(decided.id)
     assert (after.kind, after.version) == (decided.kind, decided.version)
+
+
+def test_a_refused_table_save_logs_the_error_without_the_databases_words(
+    admin: Signed, caplog: pytest.LogCaptureFixture
+) -> None:
+    first, second = list(Student.select().order_by(Student.local_id).limit(2))
+    page = f"/admin/student/edit/?id={second.id}"
+    [form] = [f for f in forms(admin.page(page)) if "local_id" in dict(f.fields)]
+    data = {k: v for k, v in form.data().items() if k != "csrf_token"}
+    data["local_id"] = [first.local_id]  # taken: the database refuses the save
+    with caplog.at_level(logging.DEBUG):
+        answer = admin.post(form.action or page, data, follow=True)
+    assert answer.status_code == 200
+    assert Student.get_by_id(second.id).local_id == second.local_id
+    logged = caplog.text
+    assert "IntegrityError" in logged
+    assert "UNIQUE constraint failed" not in logged and "already exists" not in logged and first.local_id not in logged

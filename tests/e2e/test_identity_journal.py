@@ -5,6 +5,7 @@ roster import — listed by `ssid student changes LOCAL_ID`, oldest first."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -62,3 +63,7 @@ def test_every_identity_change_names_its_batch_or_page_and_its_person(
     assert {"actor": "rosa", "field": "SWD", "old": swd.swd if swd else None, "new": new_swd,
             "source": "roster import roster.csv", "batch": None, "run": None} in listed[3:]
     assert all(e["actor"] and e["source"] for e in listed)
+    # The student's page in the console lists the same changes.
+    rows = [[" ".join(td.split()) for td in re.findall(r"<td>(.*?)</td>", tr, re.S)]
+            for tr in re.findall(r"<tr><td>.*?</tr>", admin.page(f"/admin/student/details/?id={student.id}"), re.S)]
+    assert [(r[1], r[2], r[5]) for r in rows] == [(e["actor"], e["field"], e["source"]) for e in listed]
