@@ -13,7 +13,7 @@ from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 
 from console.auth import init_auth
-from console.jobs import JobRunner
+from console.jobs import JobRunner, sweep_abandoned
 from console.privacy import DEFAULT_MAX_UPLOAD_MB, ConsoleFlask, init_privacy
 from console.security import csp_nonce, init_security
 from store.database import DEFAULT_URL, database_proxy, open_database
@@ -98,6 +98,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if app.config.get("INIT_SCHEMA", True):
         with database.connection_context():
             init_schema(database)
+            sweep_abandoned()  # jobs of a console (or command) that died show as failed, not running
 
     @app.before_request
     def _connect() -> None:

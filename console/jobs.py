@@ -45,6 +45,7 @@ __all__ = [
     "JobStatus",
     "job_status",
     "tracked",
+    "sweep_abandoned",
     "this_process",
     "EXPECTED_FAILURES",
     "HEARTBEAT_EVERY",
@@ -164,17 +165,29 @@ class JobStatus:
         }
 
 
+def _fail_if_abandoned(row: Job) -> bool:
+    reason = _abandoned_reason(row, utc_now())
+    if reason is None:
+        return False
+    Job.update(state="failed", error=reason, finished_at=utc_now()).where(
+        (Job.id == row.id) & (Job.state == row.state)
+    ).execute()
+    return True
+
+
+def sweep_abandoned() -> int:
+    """Record every job whose process died as failed (abandoned); returns how many (the console
+    runs this when it starts, so the Jobs table never shows a dead job as running)."""
+    return sum(_fail_if_abandoned(row) for row in Job.select().where(Job.state.in_(["queued", "running"])))
+
+
 def job_status(job_id: int) -> JobStatus | None:
     """The job's status as stored, or ``None`` when there is no such job; a job whose process died
     is recorded as failed (abandoned) first."""
     row = Job.get_or_none(Job.id == job_id)
     if row is None:
         return None
-    reason = _abandoned_reason(row, utc_now())
-    if reason is not None:
-        Job.update(state="failed", error=reason, finished_at=utc_now()).where(
-            (Job.id == job_id) & (Job.state == row.state)
-        ).execute()
+    if _fail_if_abandoned(row):
         row = Job.get_by_id(job_id)
     try:
         result = json.loads(row.result or "{}")

@@ -26,6 +26,7 @@ from store.database import database_proxy
 from store.tables_batches import Batch, BatchChange, Job
 from store.tables_product import GeneratedFile, Run
 from store.tables_sis import LanguageStatus, SpecialEducation, Student
+from tests.e2e.conftest import make_app
 from tests.integration.workflow_builder import NOW, TODAY, RunBuilder, actor
 from workflows import services_extract
 from workflows.files import count_lines
@@ -131,7 +132,14 @@ def test_a_console_load_killed_in_the_background_is_failed_and_loads_again(
 
     _intact(database)
     assert Batch.select().count() == batches  # the preview was one transaction: nothing of it stored
-    _abandoned("load_extract")
+    job = Job.select().where(Job.kind == "load_extract").get()
+    assert job.state == "running"  # as the killed console left it
+    # The console started again: its Jobs table shows the job failed, saying why.
+    restarted = make_app(database_url, tmp_path / "restarted")
+    swept = Job.get_by_id(job.id)
+    assert swept.state == "failed" and str(swept.error).startswith(f"abandoned: the process running it ({job.owner}) stopped")
+    restarted.extensions["ssid_jobs"].shutdown()
+    database_proxy.initialize(database)  # the test's own connection again
     preview = services_extract.load_extract(builder.store, builder.run_id, extract, actor())
     assert preview.changes == changes
 
