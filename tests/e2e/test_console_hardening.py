@@ -3,6 +3,7 @@ guessed from two console processes, the Secure cookie, and two reviewers decidin
 
 from __future__ import annotations
 
+import hashlib
 import io
 import logging
 from pathlib import Path
@@ -15,7 +16,7 @@ from werkzeug.test import encode_multipart
 
 from domain.runs import RunState
 from seed.demo import DemoDistrict
-from store.tables_product import DecisionLog, MatchCandidate, MatchDecisionRow, MatchRequest
+from store.tables_product import GeneratedFile, DecisionLog, MatchCandidate, MatchDecisionRow, MatchRequest
 from store.tables_sis import Student
 from tests.e2e.conftest import ADMIN, Sandbox, Signed, make_app, sign_in, snapshot
 from tests.e2e.console_drive import drive_to
@@ -243,3 +244,15 @@ def test_a_refused_table_save_logs_the_error_without_the_databases_words(
     logged = caplog.text
     assert "IntegrityError" in logged
     assert "UNIQUE constraint failed" not in logged and "already exists" not in logged and first.local_id not in logged
+
+
+def test_a_download_goes_out_under_a_safe_file_name(admin: Signed) -> None:
+    content = b"SENR^^^1964212\r\n"
+    kept = GeneratedFile.create(
+        kind="request", name='../../etc/"passwd"\r\nSet-Cookie: x=1.txt', sha256=hashlib.sha256(content).hexdigest(),
+        records=1, size=len(content), content=content, created_by="admin",
+    )
+    answer = admin.get(f"/admin/files/{kept.id}/download")
+    assert answer.status_code == 200 and answer.get_data() == content
+    assert answer.headers["Content-Disposition"] == 'attachment; filename="etc_passwd_Set-Cookie_x1.txt"'
+    assert "Set-Cookie" not in answer.headers or "x=1" not in answer.headers.get("Set-Cookie", "")

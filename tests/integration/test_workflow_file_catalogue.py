@@ -86,6 +86,15 @@ KNOWN_GAPS = {
 }
 
 
+SAYS = {
+    "empty": "found an empty file",
+    "binary_junk": "is neither UTF-8 nor Windows-1252 text",
+    "utf16": 'UTF-16 text (Excel\'s "Unicode Text"): save it as UTF-8 or Windows-1252 text',
+    "other_district": "1964220",
+}
+"""What the refusal says for these breakages, at every load (the others name their line and field)."""
+
+
 def _refused(load: Load, builder: RunBuilder, path: Path) -> str:
     with pytest.raises(StepRefused) as refused:
         load.service(builder, path)
@@ -116,6 +125,9 @@ def test_every_kind_of_broken_file_is_refused_and_changes_nothing(
     history = history_rows()
     reason = _refused(load, builder, path)
     assert reason.startswith(path.name), reason
+    assert SAYS.get(breakage, "") in reason
+    if breakage == "duplicate_lines" and load_name != "match_results":  # there the header comes again first
+        assert "repeats line 1 exactly (was the file pasted or saved twice?); download it again" in reason
     assert snapshot(skip=(RunTransition,)) == before
 
     result = CliRunner().invoke(main, [*load.command(builder, path), "--db", database_url, "--json"], catch_exceptions=False)
