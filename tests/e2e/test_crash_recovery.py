@@ -139,7 +139,8 @@ def test_a_console_load_killed_in_the_background_is_failed_and_loads_again(
     swept = Job.get_by_id(job.id)
     assert swept.state == "failed" and str(swept.error).startswith(f"abandoned: the process running it ({job.owner}) stopped")
     restarted.extensions["ssid_jobs"].shutdown()
-    database_proxy.initialize(database)  # the test's own connection again
+    database_proxy.obj.close()  # the restarted console's connection, then the test's own again
+    database_proxy.initialize(database)
     preview = services_extract.load_extract(builder.store, builder.run_id, extract, actor())
     assert preview.changes == changes
 
