@@ -9,11 +9,12 @@ import re
 from pathlib import Path
 from typing import Any
 
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 from flask import Flask
 
 from console.cli import main
 from domain.runs import RunState
+from store.database import database_proxy
 from store.tables_batches import BatchChange
 from store.tables_sis import SpecialEducation, Student
 from tests.e2e.conftest import Sandbox, Signed
@@ -22,8 +23,17 @@ from tests.e2e.console_html import forms
 from tests.integration.test_roster_import import _roster, _student
 
 
+def _ssid(*args: str) -> Result:
+    """Run `ssid ARGS` in this process; the console's database stays bound afterwards."""
+    bound = database_proxy.obj
+    try:
+        return CliRunner().invoke(main, list(args))
+    finally:
+        database_proxy.initialize(bound)  # the command closed its own connection
+
+
 def _changes(app: Flask, local_id: str) -> list[dict[str, Any]]:
-    done = CliRunner().invoke(main, ["student", "changes", local_id, "--db", app.config["DATABASE_URL"], "--json"])
+    done = _ssid("student", "changes", local_id, "--db", app.config["DATABASE_URL"], "--json")
     assert done.exit_code == 0, done.stderr
     found: list[dict[str, Any]] = json.loads(done.stdout)["changes"]
     return [{k: e[k] for k in ("actor", "field", "old", "new", "source", "batch", "run")} for e in found]
@@ -56,7 +66,7 @@ def test_every_identity_change_names_its_batch_or_page_and_its_person(
     swd = SpecialEducation.get_or_none(SpecialEducation.student == student.id)
     new_swd = "N" if swd is not None and swd.swd == "Y" else "Y"
     roster = _roster(tmp_path / "roster.csv", [_student(0, local_id=local_id, ssid="1234567897", swd=new_swd)])
-    imported = CliRunner().invoke(main, ["roster", "import", str(roster), "--db", app.config["DATABASE_URL"], "--as", "rosa"])
+    imported = _ssid("roster", "import", str(roster), "--db", app.config["DATABASE_URL"], "--as", "rosa")
     assert imported.exit_code == 0, imported.stderr
     listed = _changes(app, local_id)
     assert listed[:3] == [extract, undone, edited]

@@ -19,6 +19,7 @@ from flask import Flask
 from console.cli import main
 from domain.runs import RunState
 from seed.demo import DemoDistrict
+from store.database import database_proxy
 from store.tables_sis import Student
 from tests.e2e.conftest import Sandbox, Signed
 from tests.e2e.console_drive import drive_to
@@ -59,8 +60,10 @@ def test_a_whole_run_logs_no_student_data(
     ):
         assert admin.get(page).status_code == 200, page
     url = app.config["DATABASE_URL"]
+    bound = database_proxy.obj
     for command in (["student", "show", student.local_id], ["run", "history", str(run.id)]):
         assert CliRunner().invoke(main, [*command, "--db", url, "--json"]).exit_code == 0
+    database_proxy.initialize(bound)  # each command closed its own connection
     for name in ("peewee", "werkzeug", "console", "flask_admin"):
         logging.getLogger(name).setLevel(logging.NOTSET)
 
