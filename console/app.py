@@ -13,7 +13,8 @@ from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 
 from console.auth import init_auth
-from console.jobs import JobRunner
+from console.jobs import JobRunner, sweep_abandoned
+from console.privacy import DEFAULT_MAX_UPLOAD_MB, ConsoleFlask, init_privacy
 from console.security import csp_nonce, init_security
 from store.database import DEFAULT_URL, database_proxy, open_database
 from store.schema import init_schema
@@ -55,6 +56,7 @@ def _resolve(config: Mapping[str, Any]) -> dict[str, Any]:
             )
         # Development: a key for this process only (sessions end when it stops).
         secret = secrets.token_hex(32)
+    upload_mb = int(_setting(config, "MAX_UPLOAD_MB", "SSID_MAX_UPLOAD_MB", DEFAULT_MAX_UPLOAD_MB))
     instance = Path(_setting(config, "INSTANCE_PATH", "SSID_INSTANCE_PATH", "instance")).resolve()
     resolved = dict(config)
     resolved.update(
@@ -68,7 +70,9 @@ def _resolve(config: Mapping[str, Any]) -> dict[str, Any]:
         SECURE_COOKIES=_truthy(_setting(config, "SECURE_COOKIES", "SSID_SECURE_COOKIES", "0")),
         LONG_LOAD_LINES=int(_setting(config, "LONG_LOAD_LINES", "SSID_LONG_LOAD_LINES", 10_000)),
         JOB_WORKERS=int(config.get("JOB_WORKERS", 2)),
-        MAX_CONTENT_LENGTH=config.get("MAX_CONTENT_LENGTH", 2 * 1024**3),
+        MAX_UPLOAD_MB=upload_mb,
+        # The file plus the form's few fields; the saved file is measured again (received_upload).
+        MAX_CONTENT_LENGTH=config.get("MAX_CONTENT_LENGTH", upload_mb * 1024**2 + 64 * 1024),
         MAX_FORM_MEMORY_SIZE=config.get("MAX_FORM_MEMORY_SIZE", 8 * 1024**2),
     )
     return resolved
@@ -81,11 +85,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     ``SECRET_KEY`` (else ``SSID_SECRET_KEY``; required in production), ``TESTING``,
     ``SSID_ENV`` (``production`` by default, or ``development``), ``SECURE_COOKIES``,
     ``UPLOAD_FOLDER``, ``OUTPUT_FOLDER`` (where produced files are also written),
-    ``LONG_LOAD_LINES`` (loads longer than this run as background jobs; else ``SSID_LONG_LOAD_LINES``).
+    ``LONG_LOAD_LINES`` (loads longer than this run as background jobs; else ``SSID_LONG_LOAD_LINES``),
+    ``MAX_UPLOAD_MB`` (the largest file accepted, 200 MB by default; else ``SSID_MAX_UPLOAD_MB``).
     Raises :class:`ConsoleConfigError` when the configuration cannot be used.
     """
     settings = _resolve(config or {})
-    app = Flask("console", root_path=str(_PACKAGE), static_folder="static", template_folder="templates")
+    app = ConsoleFlask("console", root_path=str(_PACKAGE), static_folder="static", template_folder="templates")
     app.config.update(settings)
     Path(app.config["UPLOAD_FOLDER"]).mkdir(parents=True, exist_ok=True)
 
@@ -93,6 +98,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if app.config.get("INIT_SCHEMA", True):
         with database.connection_context():
             init_schema(database)
+            sweep_abandoned()  # jobs of a console (or command) that died show as failed, not running
 
     @app.before_request
     def _connect() -> None:
@@ -103,6 +109,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         if not database_proxy.is_closed():
             database_proxy.close()
 
+    init_privacy(app)
     init_security(app, secure_cookie=app.config["SECURE_COOKIES"])
     init_auth(app)
     app.extensions["ssid_jobs"] = JobRunner(workers=app.config["JOB_WORKERS"])

@@ -9,9 +9,7 @@ non-admin answers 403 (signing out aside). Read-only endpoints that hand out stu
 
 from __future__ import annotations
 
-import threading
-import time
-from collections import defaultdict, deque
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -21,6 +19,8 @@ import flask_login  # type: ignore[import-untyped]
 from flask import Blueprint, Flask, Response, abort, current_app, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
+from store.database import utc_now
+from store.sign_ins import failures_since, forget_failures, record_failure
 from store.users import ROLES, UserAccount, authenticate, get_user_by_id
 
 __all__ = [
@@ -91,32 +91,27 @@ def _load_user(user_id: str) -> SignedIn | None:
 
 
 class LoginRateLimit:
-    """At most ``limit`` failed sign-ins per name and per address within ``window`` seconds."""
+    """At most ``limit`` failed sign-ins per name and per address within ``window`` seconds.
 
-    def __init__(self, limit: int = 5, window: float = 60.0, clock: Callable[[], float] = time.monotonic) -> None:
+    The failures are kept in the database (:mod:`store.sign_ins`), so every console process and a
+    restarted one count the same failures.
+    """
+
+    def __init__(self, limit: int = 5, window: float = 60.0, clock: Callable[[], dt.datetime] = utc_now) -> None:
         self.limit = limit
-        self.window = window
+        self.window = dt.timedelta(seconds=window)
         self._clock = clock
-        self._failures: defaultdict[str, deque[float]] = defaultdict(deque)
-        self._lock = threading.Lock()
-
-    def _recent(self, key: str, now: float) -> deque[float]:
-        times = self._failures[key]
-        while times and times[0] <= now - self.window:
-            times.popleft()
-        return times
 
     def blocked(self, name: str, address: str) -> bool:
         """Whether another attempt for ``name`` from ``address`` must wait."""
-        now = self._clock()
-        with self._lock:
-            return any(len(self._recent(key, now)) >= self.limit for key in _keys(name, address))
+        return failures_since(_keys(name, address), self._clock() - self.window) >= self.limit
 
     def failed(self, name: str, address: str) -> None:
         now = self._clock()
-        with self._lock:
-            for key in _keys(name, address):
-                self._recent(key, now).append(now)
+        record_failure(_keys(name, address), now, forget_before=now - self.window)
+
+    def succeeded(self, name: str) -> None:
+        forget_failures(_keys(name, "")[:1])
 
 
 def _keys(name: str, address: str) -> tuple[str, str]:
@@ -157,6 +152,7 @@ def login() -> Response | BaseResponse | tuple[str, int] | str:
         else:
             user = _signed_in(authenticate(name, password)) if name else None
             if user is not None:
+                limiter.succeeded(name)
                 session.clear()  # a fresh session (and CSRF token) on sign-in: no fixation
                 flask_login.login_user(user)
                 return redirect(_safe_next(request.args.get("next")) or _home())

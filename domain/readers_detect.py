@@ -43,10 +43,20 @@ def split_csv_line(line: str) -> tuple[str, list[str]]:
     return best
 
 
+def _utf16(first_line: str) -> bool:
+    """Whether the line is UTF-16 read as 8-bit text: its byte-order mark, or every other character NUL."""
+    if first_line.startswith(("\ufeff\x00", "\xff\xfe", "\xfe\xff", "ÿþ", "þÿ")):
+        return True
+    sample = first_line[:64]
+    return len(sample) >= 8 and (sample[1::2].count("\x00") == len(sample[1::2]) or sample[::2].count("\x00") == len(sample[::2]))
+
+
 def detect(first_line: str | None) -> Detected:
     """The kind of file whose first (non-empty) line is ``first_line``."""
     if first_line is None:
         return Detected("an empty file", None)
+    if _utf16(first_line):
+        return Detected('UTF-16 text (Excel\'s "Unicode Text"): save it as UTF-8 or Windows-1252 text', None)
     parts = first_line.split("^")
     same_type = [v for v in _ALL if v.record_type is not None and v.record_type == parts[0]]
     if same_type:

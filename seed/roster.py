@@ -227,18 +227,19 @@ def _check_header(name: str, header: list[str]) -> None:
         raise FileProblem(name, 1, "header row: " + "; ".join(p for p in problems if p))
 
 
-def import_roster(path: Path, *, chunk: int = 1000) -> RosterCounts:
+def import_roster(path: Path, *, chunk: int = 1000, actor: str = "unknown") -> RosterCounts:
     """Upsert the roster's students by local id, with their enrollments; all or nothing.
 
     A student's enrollments are replaced by the roster's. A blank SSID, ELAS or SWD does not
-    erase one the workbench already holds (it came from CALPADS).
+    erase one the workbench already holds (it came from CALPADS); one the roster changes is
+    journaled as a roster import by ``actor``.
     """
     pending: dict[LocalId, Student] = {}
     students = enrollments = 0
 
     def flush() -> None:
         ensure_schools(e.school for s in pending.values() for e in s.enrollments)
-        save_students(pending.values(), keep_calpads_values=True)
+        save_students(pending.values(), keep_calpads_values=True, journal=(f"roster import {path.name}", actor))
         pending.clear()
 
     with database_proxy.atomic():

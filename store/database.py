@@ -21,6 +21,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 import peewee
 
 from store.errors import StoreError
+from store.query_log import hide_query_parameters
 
 __all__ = [
     "database_proxy",
@@ -33,6 +34,8 @@ __all__ = [
 ]
 
 DEFAULT_URL = "sqlite:///instance/ssid.db"
+
+hide_query_parameters()  # before any query: student data never reaches a log through peewee
 
 database_proxy = peewee.DatabaseProxy()
 """The database every table of :mod:`store` is bound to (see :func:`open_database`)."""

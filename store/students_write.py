@@ -21,6 +21,7 @@ import peewee
 from domain import model as dm
 from store.bulk import chunked, insert_chunked, rows_per_statement, tuples
 from store.database import database_proxy
+from store.identity_journal import identity_values, journal_differences
 from store.students import student_columns
 from store.tables_sis import Address, Enrollment, Guardian, LanguageStatus, School, SpecialEducation, Student
 
@@ -129,20 +130,27 @@ def _replace_children(pairs: list[tuple[int, dm.Student]], fresh: bool) -> int:
 
 
 def save_students(
-    students: Iterable[dm.Student], *, keep_calpads_values: bool = True, fresh: bool = False, chunk: int = 1000
+    students: Iterable[dm.Student],
+    *,
+    keep_calpads_values: bool = True,
+    fresh: bool = False,
+    chunk: int = 1000,
+    journal: tuple[str, str] | None = None,
 ) -> SaveCounts:
     """Upsert ``students`` by local id (streamed, ``chunk`` at a time) in one transaction.
 
     Each student's enrollments, guardians and addresses are replaced by the ones given; language
     status and special education are upserted. Schools named by enrollments must exist (see
     :func:`ensure_schools`). ``fresh=True`` promises the students are new (skips the deletes).
-    A local id given twice in one chunk keeps the last one.
+    A local id given twice in one chunk keeps the last one. ``journal=(source, actor)`` records
+    every SSID, Old State ID, ELAS and SWD the save changed (:mod:`store.identity_journal`).
     """
     total_students = total_enrollments = 0
     with database_proxy.atomic():
         for part in chunked(students, chunk):
             by_local_id = {s.local_id: s for s in part}
             unique = list(by_local_id.values())
+            before = identity_values(by_local_id) if journal is not None else {}
             _upsert_students(unique, keep_calpads_values)
             ids: dict[str, int] = {
                 local_id: sid
@@ -153,4 +161,6 @@ def save_students(
             _upsert_special_education(pairs, keep_calpads_values)
             total_enrollments += _replace_children(pairs, fresh)
             total_students += len(unique)
+            if journal is not None:
+                journal_differences(before, identity_values(by_local_id), *journal)
     return SaveCounts(total_students, total_enrollments)

@@ -151,6 +151,10 @@ class Job(Table):
     message = peewee.TextField(default="")
     error = peewee.TextField(null=True)
     result = peewee.TextField(default="{}")
+    # Added by migration 0004: the process running the job (``host:pid``) and its last sign of
+    # life, so a job whose process died is shown as failed (abandoned) rather than running forever.
+    owner = peewee.CharField(max_length=120, default="")
+    heartbeat_at = UtcDateTimeField(null=True)
 
 
 class DuplicateAcknowledgement(Table):

@@ -267,6 +267,11 @@ class DatabaseWorkflowStore(AssistantTables):
             for local_id, kind, ssid in tuples(query)
         }
 
+    def decision_version(self, run_id: int, local_id: LocalId) -> tuple[int, str] | None:
+        d = tp.MatchDecisionRow
+        row = d.select(d.version, d.actor).where((d.run == run_id) & (d.local_id == local_id)).tuples().first()
+        return (int(row[0]), str(row[1])) if row is not None else None
+
     def save_decision(
         self, run_id: int, decision: dm.MatchDecision, warnings: Sequence[str], actor: str, at: dt.datetime
     ) -> None:

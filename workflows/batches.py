@@ -10,8 +10,8 @@ belong to no run (Replacement SSIDs, SELA import) are loaded, applied and undone
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Protocol, TypeVar
 
@@ -115,9 +115,40 @@ class LoadedPreview(Protocol):
 
 class _LeaRow(Protocol):
     @property
-    def line(self) -> int: ...
-    @property
-    def reporting_lea(self) -> CdsCode: ...
+    def reporting_lea(self) -> str: ...
+
+
+def _line_of(row: object, position: int) -> int:
+    """The file line of a row: its own ``line``, else its position (caret files have no header)."""
+    line = getattr(row, "line", None)
+    return line if isinstance(line, int) else position
+
+
+def _repeats_refused(rows: Iterable[R], name: str) -> Iterator[R]:
+    """The rows, refusing the first that repeats an earlier one exactly (a file pasted or saved twice)."""
+    seen: dict[tuple[object, ...], int] = {}
+    for position, row in enumerate(rows, start=1):
+        line = _line_of(row, position)
+        values = row.values() if hasattr(row, "values") else tuple(
+            getattr(row, f.name) for f in fields(row) if f.name != "line"  # type: ignore[arg-type]
+        )
+        first = seen.setdefault(tuple(values), line)
+        if first != line:
+            raise FileProblem(name, line, f"repeats line {first} exactly (was the file pasted or saved twice?); download it again")
+        yield row
+
+
+def _cut_off(path: Path, name: str, lines: int) -> None:
+    """Refuse a file whose last line has no line end: CALPADS files end with one, so the
+    download (or a copy) was cut off, whatever the last line still looks like."""
+    with open(path, "rb") as stream:
+        if stream.seek(0, 2) == 0:
+            return
+        stream.seek(-1, 2)
+        ended = stream.read(1) == b"\n"
+    if not ended:
+        problem = FileProblem(name, max(lines, 1), "ends without a line end: the file was cut off; download it again")
+        raise StepRefused(str(problem))
 
 
 def read_planned(
@@ -126,16 +157,20 @@ def read_planned(
     reader: Callable[[Path, str], Iterable[R]],
     plan: Callable[[Iterable[R]], P],
     progress: Progress | None = None,
+    *,
+    distinct: bool = False,
 ) -> tuple[ReadFile, P]:
     """Stream a file's rows through ``plan`` before anything is written; a broken file (or a
-    :class:`FileProblem` the plan raises) is a refusal naming the file, line and field.
+    :class:`FileProblem` the plan raises) is a refusal naming the file, line and field. A file
+    cut off in its last line is refused too, and with ``distinct`` one that repeats a line exactly.
     """
     shown = name or path.name
     lines = 0
 
     def rows() -> Iterable[R]:
         nonlocal lines
-        for row in counted(reader(path, shown), progress):
+        read = counted(reader(path, shown), progress)
+        for row in _repeats_refused(read, shown) if distinct else read:
             lines += 1
             yield row
 
@@ -143,26 +178,31 @@ def read_planned(
         planned = plan(rows())
     except FileProblem as problem:
         raise StepRefused(str(problem)) from None
+    _cut_off(path, shown, lines)
     return ReadFile(shown, sha256_file(path), lines), planned
 
 
 def read_whole(
     path: Path, name: str | None, reader: Callable[[Path, str], Iterable[R]], progress: Progress | None = None
 ) -> tuple[str, str, list[R]]:
-    """Read every row of a file before anything is written; a broken file is a refusal naming
-    the file, line and field. Returns the name shown, the SHA-256 and the rows.
+    """Read every row of a file before anything is written; a broken file, one cut off or one
+    repeating a line is a refusal naming the file, line and field. Returns the name shown, the
+    SHA-256 and the rows.
     """
-    read, rows = read_planned(path, name, reader, list, progress)
+    read, rows = read_planned(path, name, reader, list, progress, distinct=True)
     return read.name, read.sha256, rows
 
 
-def check_lea(rows: Iterable[_LeaRow], lea: CdsCode | None, name: str) -> None:
-    """Refuse a CALPADS download of another LEA (field 1, Reporting LEA), naming the first such line."""
+def check_lea(
+    rows: Iterable[_LeaRow], lea: CdsCode | None, name: str, field_number: int = 1, field_name: str = "Reporting LEA"
+) -> None:
+    """Refuse a CALPADS download of another LEA (by default field 1, Reporting LEA), naming the first such line."""
     if lea is None:
         return
-    for row in rows:
+    for position, row in enumerate(rows, start=1):
         if row.reporting_lea != lea:
-            problem = FileProblem(name, row.line, f"LEA {row.reporting_lea} is not ours ({lea})", 1, "Reporting LEA")
+            line = _line_of(row, position)
+            problem = FileProblem(name, line, f"LEA {row.reporting_lea} is not ours ({lea})", field_number, field_name)
             raise StepRefused(str(problem))
 
 

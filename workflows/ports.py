@@ -137,6 +137,10 @@ class WorkflowStore(AssistantStore, Protocol):
 
     def decisions(self, run_id: int) -> dict[LocalId, MatchDecision]: ...
 
+    def decision_version(self, run_id: int, local_id: LocalId) -> tuple[int, str] | None:
+        """The version of a student's current decision and who made it (``None`` when undecided)."""
+        ...
+
     def save_decision(
         self, run_id: int, decision: MatchDecision, warnings: Sequence[str], actor: str, at: dt.datetime
     ) -> None:

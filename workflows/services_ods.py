@@ -160,13 +160,24 @@ def plan_ods_audit(
         for student in store.iter_students():
             yield replace(student, ssid=None) if student.ssid in retired else student
 
+    shown = name or path.name
+    leas: dict[str, int] = {}
+
+    def noted(ods: Iterable[OdsSenrRecord]) -> Iterator[OdsSenrRecord]:
+        for record in ods:
+            leas[record.senr.reporting_lea] = leas.get(record.senr.reporting_lea, 0) + 1
+            yield record
+
     def plan(ods: Iterable[OdsSenrRecord]) -> OdsPlan:
-        return plan_ods_reconciliation(ods, students(), year=year, lea=lea, today=today, translate=translate)
+        return plan_ods_reconciliation(noted(ods), students(), year=year, lea=lea, today=today, translate=translate)
 
     try:
-        read, planned = read_planned(path, name, open_ods_senr, plan, progress)
+        read, planned = read_planned(path, shown, open_ods_senr, plan, progress)
     except TranslationMissing as missing:
         raise StepRefused(str(missing)) from None
+    if leas and lea not in leas:  # another district's download: comparing it would add everyone
+        other = max(leas, key=lambda code: leas[code])
+        raise StepRefused(f"{shown}: none of its records is of LEA {lea}; it is the download of LEA {other}")
     return PlannedOdsAudit(read, planned, year, lea, today)
 
 

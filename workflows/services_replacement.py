@@ -121,7 +121,7 @@ def load_replacements(
         identities = list(store.iter_identities())
         return plan_replacements(listed, lookup_by_local_id(identities), lookup_by_ssid(identities))
 
-    read, planned = read_planned(path, shown, open_replacements, plan, progress)
+    read, planned = read_planned(path, shown, open_replacements, plan, progress, distinct=True)
     items = replacement_items(planned)
     counts = replacement_counts(planned, items)
     batch = load_file_batch(store, BatchKind.REPLACEMENT, read, items, counts, actor)

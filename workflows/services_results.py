@@ -32,6 +32,7 @@ __all__ = [
     "STRONG_MATCH_PERCENT",
     "LoadedResults",
     "Decided",
+    "SeenDecision",
     "ProducedFile",
     "load_results",
     "decide",
@@ -53,6 +54,17 @@ class Decided:
 
     decision: MatchDecision
     warnings: list[str]
+
+
+@dataclass(frozen=True)
+class SeenDecision:
+    """The decision a reviewer's page showed for the student: its ``version``, ``None`` for none.
+
+    Given to :func:`decide`, it makes the save a compare-and-set: when another reviewer decided
+    the student after the page was opened, the save is refused instead of overwriting theirs.
+    """
+
+    version: int | None
 
 
 @dataclass(frozen=True)
@@ -123,8 +135,25 @@ def load_results(
     return LoadedResults(run, students, candidates)
 
 
+def _decided_meanwhile(store: WorkflowStore, run_id: int, local_id: LocalId, seen: SeenDecision) -> str | None:
+    current = store.decision_version(run_id, local_id)
+    if (current[0] if current is not None else None) == seen.version:
+        return None
+    by = f" by {current[1]}" if current is not None else ""
+    return (
+        f"student {local_id}: not recorded, the decision changed{by} after this page was opened; "
+        "look at the decision now shown and decide again"
+    )
+
+
 def decide(
-    store: WorkflowStore, run_id: int, local_id: LocalId, kind: DecisionKind, actor: Actor, ssid: Ssid | None = None
+    store: WorkflowStore,
+    run_id: int,
+    local_id: LocalId,
+    kind: DecisionKind,
+    actor: Actor,
+    ssid: Ssid | None = None,
+    seen: SeenDecision | None = None,
 ) -> Decided:
     """Record (or change) one student's decision; only among that student's candidates.
 
@@ -132,7 +161,8 @@ def decide(
     refusing, when New SSID is chosen despite a strong candidate (CALPADS' or our comparison's),
     or the SSID selected is already held by another local student, selected for another student
     of the run, or a candidate with the twin pattern (:mod:`workflows.mid_guards`); the warnings
-    are logged with the decision.
+    are logged with the decision. With ``seen`` (what the reviewer's page showed), a decision
+    changed meanwhile by someone else is refused rather than overwritten.
     """
     try:
         decision = MatchDecision(local_id, kind, ssid)
@@ -142,6 +172,10 @@ def decide(
     def effects(run: Run) -> Decided:
         if local_id not in store.requested_ids(run.id):
             raise StepRefused(f"student {local_id} is not in run {run.id}'s request file", "decide")
+        # Inside the transaction, after the run's compare-and-set: concurrent saves are serialized.
+        stale = _decided_meanwhile(store, run.id, local_id, seen) if seen is not None else None
+        if stale is not None:
+            raise StepRefused(stale, "decide")
         candidates = store.candidates(run.id, local_id).get(local_id, [])
         if kind is DecisionKind.SELECT and ssid not in {c.ssid for c in candidates}:
             raise StepRefused(f"student {local_id}: the SSID selected is not one of the student's candidates", "decide")

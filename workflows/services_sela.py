@@ -24,6 +24,7 @@ from workflows.batches import (
     apply_file_batch,
     changed_students,
     load_file_batch,
+    check_lea,
     read_planned,
     undo_file_batch,
 )
@@ -78,13 +79,19 @@ def sela_items(plan: SelaPlan) -> list[PreviewItem]:
 def plan_sela(store: WorkflowStore, path: Path, *, name: str | None = None, progress: Progress | None = None) -> PlannedSela:
     """Stream and plan a SELA ODS download; nothing is written.
 
-    Refused when the file is broken or of another kind, naming file, line and field.
+    Refused when the file is broken, of another kind or of another LEA, or repeats a line,
+    naming file, line and field.
     """
 
-    def plan(records: Iterable[SelaRecord]) -> SelaPlan:
-        return plan_sela_import(records, lookup_by_local_id(store.iter_identities()))
+    shown = name or path.name
+    lea = store.district_settings().lea
 
-    read, planned = read_planned(path, name, open_sela, plan, progress)
+    def plan(records: Iterable[SelaRecord]) -> SelaPlan:
+        listed = list(records)  # a SELA download is small: checked whole before it is planned
+        check_lea(listed, lea, shown, 4, "Reporting LEA")
+        return plan_sela_import(listed, lookup_by_local_id(store.iter_identities()))
+
+    read, planned = read_planned(path, shown, open_sela, plan, progress, distinct=True)
     return PlannedSela(read, planned)
 
 

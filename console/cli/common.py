@@ -19,6 +19,8 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import click
 
+from console.privacy import DEFAULT_MAX_UPLOAD_MB
+
 __all__ = [
     "CliContext",
     "counting_bar",
@@ -76,9 +78,15 @@ class CliContext:
 
 
 def existing_file(path: Path) -> Path:
-    """``path`` if it is a readable file; else a refusal naming it (one line, exit 2)."""
+    """``path`` if it is a readable file within the upload limit; else a refusal naming it (one
+    line, exit 2). The limit is the console's: ``SSID_MAX_UPLOAD_MB``, 200 MB by default."""
     if not path.is_file():
         raise Refusal(f"{path}: no such file")
+    limit_mb = int(os.environ.get("SSID_MAX_UPLOAD_MB") or DEFAULT_MAX_UPLOAD_MB)
+    size = path.stat().st_size
+    if size > limit_mb * 1024**2:
+        raise Refusal(f"{path}: {size / 1024**2:,.0f} MB is over the limit of {limit_mb} MB for a file "
+                      "(SSID_MAX_UPLOAD_MB); nothing was loaded or changed")
     return path
 
 

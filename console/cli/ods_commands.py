@@ -15,6 +15,7 @@ from typing import Any
 import click
 
 from console.cli.common import CliContext, common_options
+from console.jobs import tracked
 from console.cli.workflow_cli import (
     LISTED_LIMIT,
     actor_of,
@@ -168,7 +169,7 @@ def create_files_command(ctx: CliContext, audit_id: int, out_dir: Path, deletes_
     """Write a loaded audit's SENR files in posting order (deletes, replaces, adds)."""
     store = workflow_store(ctx)
     actor = actor_of(ctx)
-    with refused(ctx):
+    with refused(ctx), tracked("ods_create_files", ctx.actor, f"ODS audit {audit_id}"):
         review = services_ods.ods_audit_review(store, audit_id, actor)
         if review.audit.state == OdsAuditState.LOADED.value:
             services_ods.evaluate_ods_audit(store, audit_id, actor, deletes_reviewed=deletes_reviewed)

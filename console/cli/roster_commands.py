@@ -26,7 +26,7 @@ def import_command(ctx: CliContext, file: Path) -> None:
     """Load students and enrollments from a roster CSV (all or nothing; upsert by local id)."""
     open_district_database(ctx)
     with ctx.refusing(DomainError):
-        counts = import_roster(existing_file(file))
+        counts = import_roster(existing_file(file), actor=ctx.actor)
     ctx.emit(
         {"students": counts.students, "enrollments": counts.enrollments},
         f"{counts.students} students, {counts.enrollments} enrollments",

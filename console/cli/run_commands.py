@@ -11,6 +11,7 @@ import click
 
 from console.cli.assistant_commands import add_assistant_commands
 from console.cli.common import CliContext, Refusal, common_options
+from console.jobs import tracked
 from console.cli.workflow_cli import actor_of, emit_listed, existing_file, out_dir_option, progress_for, refused, workflow_store
 from domain.errors import InvalidValue
 from domain.model import DecisionKind
@@ -203,7 +204,8 @@ def create_updated_command(ctx: CliContext, run_id: int, out_dir: Path) -> None:
 def load_extract_command(ctx: CliContext, run_id: int, file: Path, overwrite: bool) -> None:
     """Step 7: load the SSID Extract and preview every change (nothing is written to students)."""
     store = workflow_store(ctx)
-    with refused(ctx), progress_for(ctx, existing_file(file), "reading SSID Extract") as progress:
+    existing_file(file)
+    with refused(ctx), tracked("load_extract", ctx.actor, file.name), progress_for(ctx, file, "reading SSID Extract") as progress:
         preview = services_extract.load_extract(
             store, run_id, file, actor_of(ctx), overwrite=overwrite, progress=progress
         )
@@ -221,7 +223,7 @@ def load_extract_command(ctx: CliContext, run_id: int, file: Path, overwrite: bo
 def apply_extract_command(ctx: CliContext, run_id: int) -> None:
     """Step 7: apply the previewed SSID Extract (one transaction; can be undone)."""
     store = workflow_store(ctx)
-    with refused(ctx):
+    with refused(ctx), tracked("apply_extract", ctx.actor, f"run {run_id}"):
         applied = services_extract.apply_extract(store, run_id, actor_of(ctx), confirmed=True)
     ctx.emit({**_state(applied.run), "updated": applied.updated})
 

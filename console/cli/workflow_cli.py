@@ -14,6 +14,7 @@ import click
 
 from console.cli.common import CliContext, common_options, existing_file
 from console.cli.db_commands import open_district_database
+from console.jobs import tracked
 from domain.runs import Batch
 from store.workflow_store import DatabaseWorkflowStore
 from workflows.batches import LoadedPreview
@@ -110,14 +111,17 @@ def add_batch_commands(
     the batch, ``file_kind`` the file it loads).
 
     JSON: ``{"batch", "changes", "unmatched"}``, ``{"batch", "updated"}``, ``{"batch", "restored"}``.
+    Loads and applies are listed in the Jobs table (``load_…``/``apply_…``).
     """
+    kind = what.lower().replace(" ", "_")
 
     @group.command("load", help=f"Load a {file_kind} and preview every change (nothing is written to students).")
     @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
     @common_options
     def load_command(ctx: CliContext, file: Path) -> None:
         store = workflow_store(ctx)
-        with refused(ctx), progress_for(ctx, existing_file(file), f"reading {file_kind}") as progress:
+        existing_file(file)
+        with refused(ctx), tracked(f"load_{kind}", ctx.actor, file.name), progress_for(ctx, file, f"reading {file_kind}") as progress:
             preview = load(store, file, actor_of(ctx), progress)
         emit_listed(ctx, store, preview.batch.id)
         ctx.emit(
@@ -130,7 +134,7 @@ def add_batch_commands(
     @common_options
     def apply_command(ctx: CliContext, batch_id: int) -> None:
         store = workflow_store(ctx)
-        with refused(ctx):
+        with refused(ctx), tracked(f"apply_{kind}", ctx.actor, f"batch {batch_id}"):
             applied = apply(store, batch_id, actor_of(ctx))
         ctx.emit(
             {"batch": applied.batch.id, "updated": applied.updated},

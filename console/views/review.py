@@ -41,9 +41,27 @@ from store.tables_product import MatchDecisionRow
 from workflows.errors import StepRefused
 from workflows.mid_guards import decision_warnings
 from workflows.review_assist import compare_candidates
-from workflows.services_results import decide, partial_file
+from workflows.services_results import SeenDecision, decide, partial_file
 
-__all__ = ["ReviewView", "ReviewToggles", "PendingDecision", "DECISION_LABELS"]
+__all__ = ["ReviewView", "ReviewToggles", "PendingDecision", "DECISION_LABELS", "SEEN_FIELD", "seen_decision"]
+
+SEEN_FIELD = "seen"
+"""The hidden field of every decision form: the version of the decision the page showed ("none")."""
+
+
+def _seen_value(row: MatchDecisionRow | None) -> str:
+    return str(row.version) if row is not None else "none"
+
+
+def seen_decision(value: str | None) -> SeenDecision | None:
+    """What the posted page showed (``None`` when the form did not say: no compare-and-set)."""
+    if value is None:
+        return None
+    if value == "none":
+        return SeenDecision(None)
+    if not value.isdigit():
+        abort(400, description="The page sent an unreadable decision version; reload it.")
+    return SeenDecision(int(value))
 
 DECISION_LABELS: Mapping[DecisionKind, str] = {
     DecisionKind.NO_MATCH: "No Match",
@@ -63,6 +81,7 @@ class PendingDecision:
     candidate: int
     ssid: Ssid | None
     warnings: list[str]
+    seen: str | None = None
 
 
 def _pending(run_id: int, local_id: LocalId, candidates: list[MatchCandidate]) -> PendingDecision | None:
@@ -79,7 +98,7 @@ def _pending(run_id: int, local_id: LocalId, candidates: list[MatchCandidate]) -
             return None
         ssid = candidates[position - 1].ssid
     warnings = decision_warnings(workflow_store(), run_id, local_id, kind, ssid, candidates)
-    return PendingDecision(kind, position, ssid, warnings)
+    return PendingDecision(kind, position, ssid, warnings, request.args.get(SEEN_FIELD))
 
 
 @dataclass(frozen=True)
@@ -140,6 +159,7 @@ class ReviewView(GuardedView):
             ours=compare_candidates(local, candidates),
             pending=_pending(run.id, local_id, candidates) if editable else None,
             decision=decision,
+            seen=_seen_value(row),
             decision_warnings=[w for w in (row.warnings.splitlines() if row is not None else []) if w],
             position=at.position,
             listed=at.listed,
@@ -162,6 +182,8 @@ class ReviewView(GuardedView):
         except ValueError:
             abort(400, description="Choose No Match, New SSID or Select.")
         ssid = Ssid(request.form.get("ssid", "")) if kind is DecisionKind.SELECT else None
+        seen = request.form.get(SEEN_FIELD)
+        shown = seen_decision(seen)
         if request.form.get("anyway") != "yes" and run_or_404(run_id).state is RunState.RESULTS_LOADED:
             candidates = workflow_store().candidates(run_id, local_id).get(local_id, [])
             if decision_warnings(workflow_store(), run_id, local_id, kind, ssid, candidates):
@@ -169,10 +191,13 @@ class ReviewView(GuardedView):
                 number = next((n for n, c in enumerate(candidates, start=1) if c.ssid == ssid), 0)
                 flash(f"Student {local_id}: not recorded yet. Look at the warning below first.", "warning")
                 return redirect(
-                    url_for(".index", student=local_id, confirm=kind.value, candidate=number, **toggles.as_args())
+                    url_for(".index", **{
+                        "student": local_id, "confirm": kind.value, "candidate": number,
+                        **({SEEN_FIELD: seen} if seen is not None else {}), **toggles.as_args(),
+                    })
                 )
         try:
-            decided = decide(workflow_store(), run_id, local_id, kind, acting(), ssid)
+            decided = decide(workflow_store(), run_id, local_id, kind, acting(), ssid, shown)
         except StepRefused as refused:
             flash_refusal(refused.reason)
             return redirect(url_for(".index", student=local_id, **toggles.as_args()))

@@ -8,6 +8,7 @@ only through the workflow, which keeps its history.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 import peewee
@@ -18,12 +19,14 @@ from werkzeug.security import generate_password_hash
 from wtforms import PasswordField, SelectField
 from wtforms.validators import ValidationError
 
-from console.auth import ROLES
+from console.auth import ROLES, current_user
 from console.views.base import TableView, format_counts
 from console.views.student_search import SEARCH_HINT, student_search
 from store import tables_batches as tb
 from store import tables_product as tp
 from store import tables_sis as ts
+from store.database import database_proxy
+from store.identity_journal import identity_history, identity_values, journal_differences
 
 __all__ = ["table_views"]
 
@@ -56,6 +59,39 @@ class _Record(_Table):
     allow_create = False
     allow_edit = False
     allow_delete = False
+
+
+class _Journaled(_Table):
+    """A table holding identity fields (SSID, Old State ID, ELAS, SWD): a change made here is
+    journaled with the person and "Tables page", in the same transaction as the change."""
+
+    def _local_id(self, model: Any) -> str | None:
+        if isinstance(model, ts.Student):
+            return str(model.local_id)
+        student = ts.Student.get_or_none(ts.Student.id == model.student_id) if model.student_id else None
+        return str(student.local_id) if student is not None else None
+
+    def _journaled(self, model: Any, change: Callable[[], Any]) -> Any:
+        """Run ``change`` (Flask-Admin's create, update or delete) and journal what it changed."""
+        before_id = self._local_id(model) if model is not None else None
+        with database_proxy.atomic():
+            before = identity_values([before_id]) if before_id else {}
+            done = change()
+            if done:  # Flask-Admin reports a failed save as False (the change did not happen)
+                after_id = self._local_id(done if model is None else model)
+                after = identity_values([i for i in (before_id, after_id) if i])
+                user = current_user()
+                journal_differences(before, after, "Tables page", user.name if user is not None else "unknown")
+        return done
+
+    def update_model(self, form: Any, model: Any) -> bool:
+        return bool(self._journaled(model, lambda: super(_Journaled, self).update_model(form, model)))
+
+    def delete_model(self, model: Any) -> bool:
+        return bool(self._journaled(model, lambda: super(_Journaled, self).delete_model(model)))
+
+    def create_model(self, form: Any) -> Any:
+        return self._journaled(None, lambda: super(_Journaled, self).create_model(form))
 
 
 class _OfStudent(_Table):
@@ -95,7 +131,12 @@ class _PlainCount(peewee.ModelSelect):
         return int(self.select(fn.COUNT(SQL("*"))).order_by().scalar(database))
 
 
-class StudentView(_Table):
+class StudentView(_Journaled):
+    details_template = "console/student_details.html"  # with the student's identity changes
+
+    def render(self, template: str, **kwargs: Any) -> Any:
+        return super().render(template, identity_history=identity_history, **kwargs)
+
     column_list = (
         "local_id", "ssid", "old_state_id", "legal_last", "legal_first", "legal_middle",
         "birth_date", "gender", "birth_country", "active", "tags",
@@ -136,14 +177,14 @@ class EnrollmentView(_OfStudent):
     form_excluded_columns = ("student",)
 
 
-class LanguageStatusView(_OfStudent):
+class LanguageStatusView(_OfStudent, _Journaled):
     column_list = ("student.local_id", "elas", "elas_start", "primary_language")
     column_labels = {"student.local_id": "Local ID", "elas": "ELAS", "elas_start": "ELAS start"}
     column_filters = ("elas", "elas_start", "primary_language")
     form_excluded_columns = ("student",)
 
 
-class SpecialEducationView(_OfStudent):
+class SpecialEducationView(_OfStudent, _Journaled):
     column_list = ("student.local_id", "swd")
     column_labels = {"student.local_id": "Local ID", "swd": "SWD"}
     column_filters = ("swd",)

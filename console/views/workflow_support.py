@@ -21,6 +21,7 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.utils import secure_filename
 
 from console.auth import current_user
+from console.privacy import upload_limit_message
 from domain.runs import Run, RunEvent, RunState
 from store.database import database_proxy
 from store.settings import read_settings
@@ -117,6 +118,10 @@ def received_upload(field: str = "file") -> Upload | None:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{secrets.token_hex(8)}_{secure_filename(name) or 'upload'}"
     stored.save(path)
+    limit_mb = int(current_app.config["MAX_UPLOAD_MB"])
+    if path.stat().st_size > limit_mb * 1024**2:
+        path.unlink(missing_ok=True)
+        abort(400, description=upload_limit_message(limit_mb))
     return Upload(path, name)
 
 

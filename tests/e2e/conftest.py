@@ -33,6 +33,7 @@ from seed.sandbox import (
     write_replacement_extract,
 )
 from store.tables_assistant import ASSISTANT_TABLES
+from store.tables_hardening import HARDENING_TABLES
 from store.tables_batches import BATCH_TABLES
 from store.tables_product import PRODUCT_TABLES
 from store.tables_sis import SIS_TABLES
@@ -172,7 +173,7 @@ def auditor(app: Flask) -> Signed:
 def snapshot() -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every table of the district database, for "nothing changed" comparisons."""
     tables: dict[str, list[tuple[Any, ...]]] = {}
-    for model in (*SIS_TABLES, *PRODUCT_TABLES, *BATCH_TABLES, *ASSISTANT_TABLES):
+    for model in (*SIS_TABLES, *PRODUCT_TABLES, *BATCH_TABLES, *ASSISTANT_TABLES, *HARDENING_TABLES):
         rows = [tuple(repr(v) for v in row) for row in model.select().tuples().execute()]
         tables[model._meta.table_name] = sorted(rows)
     return tables

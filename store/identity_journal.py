@@ -1,0 +1,113 @@
+"""Who changed a student's identity fields (SSID, Old State ID, ELAS, SWD), when, and through what.
+
+Two sources, one listing: a loaded file's apply and undo (SSID Extract, Replacement SSIDs, SELA
+import) journal every field in :class:`~store.tables_batches.BatchChange`, with the batch, its run
+and who applied or undid it; every other way the console and command line offer (the Tables page,
+a roster import) writes :class:`~store.tables_hardening.IdentityChange`. :func:`identity_history`
+lists both for one student, oldest first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import peewee
+
+from store.bulk import tuples
+from store.database import utc_now
+from store.tables_batches import Batch, BatchChange
+from store.tables_hardening import IdentityChange
+from store.tables_sis import LanguageStatus, SpecialEducation, Student
+
+__all__ = ["IDENTITY_FIELDS", "IdentityEvent", "identity_values", "journal_differences", "identity_history"]
+
+IDENTITY_FIELDS: Mapping[str, str] = {"ssid": "SSID", "old_state_id": "Old State ID", "elas": "ELAS", "swd": "SWD"}
+"""The identity fields (column → the name a coordinator uses)."""
+
+_BATCH_NAMES = {"extract": "SSID Extract", "replacement": "Replacement SSIDs", "sela_import": "SELA import"}
+
+Values = dict[str, dict[str, str | None]]
+
+
+@dataclass(frozen=True, slots=True)
+class IdentityEvent:
+    """One change of one identity field of a student."""
+
+    at: dt.datetime
+    actor: str
+    field: str
+    old: str | None
+    new: str | None
+    source: str
+    batch_id: int | None = None
+    run_id: int | None = None
+
+
+def identity_values(local_ids: Collection[str]) -> Values:
+    """local id → the identity fields as they are now (``None`` when blank or absent)."""
+    if not local_ids:
+        return {}
+    query = (
+        Student.select(Student.local_id, Student.ssid, Student.old_state_id, LanguageStatus.elas, SpecialEducation.swd)
+        .join(LanguageStatus, on=(LanguageStatus.student == Student.id), join_type=peewee.JOIN.LEFT_OUTER)
+        .switch(Student)
+        .join(SpecialEducation, on=(SpecialEducation.student == Student.id), join_type=peewee.JOIN.LEFT_OUTER)
+        .where(Student.local_id.in_(list(local_ids)))
+    )
+    return {
+        local_id: {"ssid": ssid, "old_state_id": old, "elas": elas, "swd": swd}
+        for local_id, ssid, old, elas, swd in tuples(query)
+    }
+
+
+def journal_differences(before: Values, after: Values, source: str, actor: str, at: dt.datetime | None = None) -> int:
+    """Journal every identity field that differs between ``before`` and ``after``; returns how many."""
+    when = at or utc_now()
+    rows: list[dict[str, Any]] = []
+    for local_id in sorted(set(before) | set(after)):
+        old, new = before.get(local_id, {}), after.get(local_id, {})
+        for name in IDENTITY_FIELDS:
+            if (old.get(name) or None) != (new.get(name) or None):
+                rows.append({
+                    "at": when, "actor": actor, "source": source, "local_id": local_id, "field_name": name,
+                    "old_value": old.get(name) or None, "new_value": new.get(name) or None,
+                })
+    if rows:
+        IdentityChange.insert_many(rows).execute()
+    return len(rows)
+
+
+def _batch_events(local_id: str) -> list[IdentityEvent]:
+    c, b = BatchChange, Batch
+    query = (
+        c.select(c.field_name, c.old_value, c.new_value, b.id, b.kind, b.run, b.applied_at, b.applied_by, b.undone_at, b.undone_by)
+        .join(b, on=(c.batch == b.id))
+        .where((c.local_id == local_id) & c.field_name.in_(list(IDENTITY_FIELDS)))
+    )
+    events: list[IdentityEvent] = []
+    for name, old, new, batch_id, kind, run_id, applied_at, applied_by, undone_at, undone_by in tuples(query):
+        what = f"{_BATCH_NAMES.get(kind, kind)} batch {batch_id}" + (f" (run {run_id})" if run_id else "")
+        label = IDENTITY_FIELDS[name]
+        if applied_at is not None:
+            events.append(IdentityEvent(_aware(applied_at), applied_by or "", label, old, new, f"applied {what}", batch_id, run_id))
+        if undone_at is not None:
+            events.append(IdentityEvent(_aware(undone_at), undone_by or "", label, new, old, f"undid {what}", batch_id, run_id))
+    return events
+
+
+def _aware(value: Any) -> dt.datetime:
+    moment = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
+
+
+def identity_history(local_id: str) -> list[IdentityEvent]:
+    """Every journaled change of the student's identity fields, oldest first."""
+    i = IdentityChange
+    others = [
+        IdentityEvent(row.at, row.actor, IDENTITY_FIELDS.get(row.field_name, row.field_name), row.old_value, row.new_value, row.source)
+        for row in i.select().where(i.local_id == local_id)
+    ]
+    return sorted([*_batch_events(local_id), *others], key=lambda event: event.at)
