@@ -59,6 +59,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", default=",".join(OPERATIONS), help="comma-separated operations")
     parser.add_argument("--pg", default=os.environ.get("SSID_BENCH_DATABASE_URL", _LOCAL_PG), help="PostgreSQL URL")
     parser.add_argument("--no-pg", action="store_true", help="SQLite only")
+    parser.add_argument("--today", type=dt.date.fromisoformat, default=dt.date.today(),
+                        help="the day the inputs are made for (YYYY-MM-DD; the cache is kept per day)")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out", help="work folder")
     args = parser.parse_args(argv)
     names = [n.strip() for n in args.only.split(",") if n.strip()]
@@ -66,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown operation(s): {', '.join(unknown)}; known: {', '.join(OPERATIONS)}")
     pg = None if args.no_pg else _postgres(args.pg)
-    workspace = Workspace(args.out, dt.date.today(), pg)
+    workspace = Workspace(args.out, args.today, pg)
     results: list[Result] = []
     for name in names:
         print(f"bench: {name} ...", file=sys.stderr, flush=True)

@@ -123,7 +123,7 @@ def _to_updated(ws: Workspace, url: str, folder: Path, keep_id: str) -> None:
     made = ws.ssid("run", "create-senr", "1", "--out", str(folder / "out"), "--keep", str(keep), "--db", url, cwd=folder)
     result = ws.match_result(Path(made["file"]), 1)
     ws.ssid("run", "load-results", "1", str(result), "--db", url, cwd=folder)
-    ws.ssid("run", "decide", "1", keep_id, "--new", "--db", url, cwd=folder)
+    ws.ssid("run", "decide", "1", keep_id, "--new", "--anyway", "--db", url, cwd=folder)
     ws.ssid("run", "confirm", "1", "--db", url, cwd=folder)
     ws.ssid("run", "create-updated", "1", "--out", str(folder / "out"), "--db", url, cwd=folder)
 
