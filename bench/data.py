@@ -99,6 +99,7 @@ class Workspace:
         """A fresh copy of a cached SQLite database for one operation."""
         target = self.scratch(name) / "ssid.db"
         shutil.copyfile(db, target)
+        self.ssid("db", "init", "--db", f"sqlite:///{target}")  # inputs cached by an older schema
         return target
 
     def postgres_copy(self, students: int, name: str) -> str:
@@ -125,6 +126,7 @@ class Workspace:
                     raise
             admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
             admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+        self.ssid("db", "init", "--db", f"{base}/{name}")
         return f"{base}/{name}"
 
     # -- files CALPADS would give ---------------------------------------------------------------
@@ -137,6 +139,27 @@ class Workspace:
             made = self.ssid("sandbox", kind, "--out", str(out), "--today", self.today.isoformat(),
                              "--sandbox-db", f"sqlite:///{sandbox}")
             Path(made["file"]).rename(target)
+        return target
+
+    def ods_part(self, students: int, lines: int) -> Path:
+        """The district's ODS download cut after about ``lines`` lines, at a student's last record.
+
+        The download lists each student's records together, so the part is what CALPADS would
+        hold if only those students had been reported; the others become adds.
+        """
+        whole = self.sandbox_file(students, "ods")
+        target = self.cache / f"ods_{students}_{lines}.txt"
+        if not target.exists():
+            partial = target.with_suffix(".partial")
+            with whole.open("rb") as source, partial.open("wb") as out:
+                count, last = 0, b""
+                for line in source:
+                    local_id = line.split(b"^", 9)[8]
+                    if count >= lines and local_id != last:
+                        break
+                    out.write(line)
+                    count, last = count + 1, local_id
+            partial.rename(target)
         return target
 
     def roster(self, students: int) -> Path:

@@ -18,7 +18,7 @@ from typing import Any, TypeVar, cast
 
 import peewee
 
-__all__ = ["MAX_PARAMETERS", "chunked", "insert_chunked", "upsert_chunked", "rows_per_statement", "tuples"]
+__all__ = ["MAX_PARAMETERS", "chunked", "insert_chunked", "insert_rows", "upsert_chunked", "rows_per_statement", "tuples"]
 
 MAX_PARAMETERS = 30_000
 """Bound parameters per statement: below SQLite's and PostgreSQL's limits."""
@@ -89,10 +89,13 @@ def insert_chunked(model: type[peewee.Model], fields: Sequence[peewee.Field[Any]
     if defaults:
         rows = _with_defaults(rows, defaults)
         fields = [*fields, *defaults]
-    columns = ", ".join(f'"{f.column_name}"' for f in fields)
-    values = _converted(fields, rows)
+    return insert_rows(database, table, [f.column_name for f in fields], _converted(fields, rows))
+
+
+def insert_rows(database: peewee.Database, table: str, columns: Sequence[str], values: Iterable[Sequence[Any]]) -> int:
+    """Insert plain ``values`` (tuples in ``columns`` order, as the driver takes them) into ``table``."""
     with _DRIVER_ERRORS:
-        return _insert(database, table, columns, len(fields), values)
+        return _insert(database, table, ", ".join(f'"{c}"' for c in columns), len(columns), values)
 
 
 def _insert(database: peewee.Database, table: str, columns: str, width: int, values: Iterable[Sequence[Any]]) -> int:

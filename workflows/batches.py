@@ -10,7 +10,7 @@ belong to no run (Replacement SSIDs, SELA import) are loaded, applied and undone
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, TypeVar
@@ -40,7 +40,9 @@ __all__ = [
     "read_planned",
     "read_whole",
     "check_lea",
+    "lea_checked",
     "load_batch",
+    "note_batch_loaded",
     "load_file_batch",
     "move_batch",
     "apply_batch",
@@ -108,6 +110,9 @@ class _LeaRow(Protocol):
     def reporting_lea(self) -> CdsCode: ...
 
 
+L = TypeVar("L", bound=_LeaRow)
+
+
 def read_planned(
     path: Path,
     name: str | None,
@@ -144,14 +149,20 @@ def read_whole(
     return read.name, read.sha256, rows
 
 
-def check_lea(rows: Iterable[_LeaRow], lea: CdsCode | None, name: str) -> None:
-    """Refuse a CALPADS download of another LEA (field 1, Reporting LEA), naming the first such line."""
-    if lea is None:
-        return
+def lea_checked(rows: Iterable[L], lea: CdsCode | None, name: str) -> Iterator[L]:
+    """``rows`` as they stream, refusing a CALPADS download of another LEA (field 1, Reporting LEA)
+    at the first such line."""
     for row in rows:
-        if row.reporting_lea != lea:
+        if lea is not None and row.reporting_lea != lea:
             problem = FileProblem(name, row.line, f"LEA {row.reporting_lea} is not ours ({lea})", 1, "Reporting LEA")
             raise StepRefused(str(problem))
+        yield row
+
+
+def check_lea(rows: Iterable[_LeaRow], lea: CdsCode | None, name: str) -> None:
+    """Refuse a CALPADS download of another LEA (field 1, Reporting LEA), naming the first such line."""
+    for _ in lea_checked(rows, lea, name):
+        pass
 
 
 def changed_students(items: Iterable[PreviewItem]) -> int:
@@ -172,17 +183,31 @@ def load_batch(
     """Keep a loaded file's preview as a new batch and note the file in the CALPADS History
     (call inside a transaction). ``file`` is (name, SHA-256, lines read).
     """
-    name, sha256, lines = file
+    name, sha256, _ = file
     batch = store.add_batch(
         kind, BatchState.LOADED.value, name, sha256, actor.now(), actor.name, run_id, overwrite, counts, items
     )
+    note_batch_loaded(store, kind, file, batch.id, counts, actor, run_id)
+    return batch
+
+
+def note_batch_loaded(
+    store: WorkflowStore,
+    kind: BatchKind,
+    file: tuple[str, str, int],
+    batch_id: int,
+    counts: Mapping[str, int],
+    actor: Actor,
+    run_id: int | None = None,
+) -> None:
+    """Note a batch's file as loaded in the CALPADS History (``file``: name, SHA-256, lines read)."""
+    name, sha256, lines = file
     store.add_calpads_history(
         CalpadsHistoryEntry(
-            actor.now(), actor.name, CalpadsAction.LOADED, BATCH_FILE_KINDS[kind], name, sha256, lines, run_id, batch.id,
+            actor.now(), actor.name, CalpadsAction.LOADED, BATCH_FILE_KINDS[kind], name, sha256, lines, run_id, batch_id,
             dict(counts),
         )
     )
-    return batch
 
 
 def get_batch(store: WorkflowStore, batch_id: int, kind: BatchKind) -> Batch:
