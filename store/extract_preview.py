@@ -94,11 +94,13 @@ class ExtractSql:
             f"CASE WHEN j.cur_ssid IS NULL THEN '{o.NEW.value}' WHEN j.cur_ssid = j.ssid THEN '{o.UNCHANGED.value}' "
             f"WHEN {q} THEN '{o.REPLACE.value}' ELSE '{o.CONFLICT.value}' END"
         )
+        # MATERIALIZED: each line's outcome is worked out once (inlined, every CASE that reads
+        # ``kind`` would run the subqueries again).
         outcome = (
-            f"SELECT j.*, CASE WHEN j.repeated = 1 THEN '{o.REPEATED_LINE.value}' "
+            f"WITH k AS MATERIALIZED (SELECT j.*, CASE WHEN j.repeated = 1 THEN '{o.REPEATED_LINE.value}' "
             f"WHEN j.student_id IS NULL THEN '{o.NO_LOCAL_STUDENT.value}' "
             f"WHEN (j.cur_ssid IS NULL OR (j.cur_ssid <> j.ssid AND {q})) AND {held} "
-            f"THEN '{o.SSID_HELD_BY_ANOTHER.value}' ELSE {ssid_outcome} END AS kind FROM ({joined}) j"
+            f"THEN '{o.SSID_HELD_BY_ANOTHER.value}' ELSE {ssid_outcome} END AS kind FROM ({joined}) j) "
         )
         applied = "k.kind IN ('" + "', '".join(x.value for x in o if x.applied) + "')"
         replace = f"k.kind = '{o.REPLACE.value}'"
@@ -108,7 +110,7 @@ class ExtractSql:
         shown_old = ", ".join(f"'{x.value}'" for x in (o.NEW, o.REPLACE, o.CONFLICT, o.SSID_HELD_BY_ANOTHER))
         true, false = ("TRUE", "FALSE") if self.postgres else ("1", "0")
         self._run(
-            f"INSERT INTO {_P} (batch_id, line, local_id, student_id, kind, applied, detail, "
+            f"{outcome}INSERT INTO {_P} (batch_id, line, local_id, student_id, kind, applied, detail, "
             "ssid_old, ssid_new, old_state_id_old, old_state_id_new, elas_old, elas_new, "
             "elas_start_old, elas_start_new, swd_old, swd_new) "
             f"SELECT {q}, k.line, k.local_id, k.student_id, k.kind, CASE WHEN {applied} THEN {true} ELSE {false} END, '', "
@@ -120,8 +122,8 @@ class ExtractSql:
             f"CASE WHEN {elas} THEN k.cur_elas END, CASE WHEN {elas} THEN k.elas END, "
             f"CASE WHEN {start} THEN k.cur_start END, CASE WHEN {start} THEN k.elas_start END, "
             f"CASE WHEN {swd} THEN k.cur_swd END, CASE WHEN {swd} THEN 'Y' END "
-            f"FROM ({outcome}) k ORDER BY k.line",
-            batch_id, overwrite, overwrite,
+            "FROM k",
+            overwrite, overwrite, batch_id,
         )
         return self._counts(batch_id)
 
