@@ -18,7 +18,9 @@ from typing import Any, TypeVar, cast
 
 import peewee
 
-__all__ = ["MAX_PARAMETERS", "chunked", "insert_chunked", "insert_rows", "upsert_chunked", "rows_per_statement", "tuples"]
+from store.database import database_proxy
+
+__all__ = ["MAX_PARAMETERS", "chunked", "insert_chunked", "insert_rows", "upsert_chunked", "raw_rows", "rows_per_statement", "tuples"]
 
 MAX_PARAMETERS = 30_000
 """Bound parameters per statement: below SQLite's and PostgreSQL's limits."""
@@ -147,6 +149,12 @@ def upsert_chunked(
 
 def _unwrapped(database: peewee.Database | peewee.DatabaseProxy) -> peewee.Database:
     return database.obj if isinstance(database, peewee.DatabaseProxy) else database
+
+
+def raw_rows(query: peewee.SelectBase) -> Iterator[tuple[Any, ...]]:
+    """The rows of ``query`` as the driver gives them: no per-value conversion (SQLite gives dates
+    and timestamps as text, booleans as 0/1), for reads of every student."""
+    return iter(database_proxy.execute(query))
 
 
 def tuples(query: peewee.SelectBase) -> Iterator[tuple[Any, ...]]:
