@@ -18,7 +18,7 @@ import peewee
 
 from domain import model as dm
 from domain.values import LocalId, Ssid
-from store.bulk import chunked, raw_rows, tuples
+from store.bulk import chunked, in_list, raw_rows, tuples
 from store.tables_sis import Address, Enrollment, Guardian, LanguageStatus, SpecialEducation, Student
 
 __all__ = [
@@ -154,7 +154,7 @@ def _related(rows: list[_StudentRow]) -> Iterator[dm.Student]:
             Enrollment.student, Enrollment.school, Enrollment.grade, Enrollment.start_date, Enrollment.status,
             Enrollment.exit_date, Enrollment.exit_reason, Enrollment.completion_status,
         )
-        .where(Enrollment.student.in_(ids))
+        .where(in_list(Enrollment.student, ids))
         .order_by(Enrollment.student, Enrollment.start_date, Enrollment.id)
     )
     for sid, school, grade, start, status, exit_date, exit_reason, completion in query:
@@ -166,26 +166,26 @@ def _related(rows: list[_StudentRow]) -> Iterator[dm.Student]:
         for sid, elas, start, language in raw_rows(
             LanguageStatus.select(
                 LanguageStatus.student, LanguageStatus.elas, LanguageStatus.elas_start, LanguageStatus.primary_language
-            ).where(LanguageStatus.student.in_(ids))
+            ).where(in_list(LanguageStatus.student, ids))
         )
     }
     special = {
         sid: dm.SpecialEducation(swd)
         for sid, swd in raw_rows(
-            SpecialEducation.select(SpecialEducation.student, SpecialEducation.swd).where(SpecialEducation.student.in_(ids))
+            SpecialEducation.select(SpecialEducation.student, SpecialEducation.swd).where(in_list(SpecialEducation.student, ids))
         )
     }
     guardians: dict[int, list[dm.Guardian]] = defaultdict(list)
     for sid, first, last in raw_rows(
         Guardian.select(Guardian.student, Guardian.first, Guardian.last)
-        .where(Guardian.student.in_(ids))
+        .where(in_list(Guardian.student, ids))
         .order_by(Guardian.student, Guardian.position, Guardian.id)
     ):
         guardians[sid].append(dm.Guardian(first, last))
     addresses: dict[int, list[dm.Address]] = defaultdict(list)
     for sid, street, city, state, zip_code in raw_rows(
         Address.select(Address.student, Address.street, Address.city, Address.state, Address.zip)
-        .where(Address.student.in_(ids))
+        .where(in_list(Address.student, ids))
         .order_by(Address.student, Address.position, Address.id)
     ):
         addresses[sid].append(dm.Address(street, city, state, zip_code))
