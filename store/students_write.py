@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from domain import model as dm
-from store.bulk import chunked, insert_chunked, tuples, upsert_chunked
+from store.bulk import chunked, in_list, insert_chunked, raw_rows, tuples, upsert_chunked
 from store.database import database_proxy
 from store.students import student_columns
 from store.tables_sis import Address, Enrollment, Guardian, LanguageStatus, School, SpecialEducation, Student
@@ -89,7 +89,7 @@ def _replace_children(pairs: list[tuple[int, dm.Student]], fresh: bool) -> int:
     ids = [sid for sid, _ in pairs]
     if not fresh:
         for table in (Enrollment, Guardian, Address):
-            table.delete().where(table.student.in_(ids)).execute()
+            table.delete().where(in_list(table.student, ids)).execute()
     enrollments = insert_chunked(
         Enrollment,
         [Enrollment.student, Enrollment.school, Enrollment.grade, Enrollment.start_date, Enrollment.status,
@@ -131,7 +131,7 @@ def save_students(
             _upsert_students(unique, keep_calpads_values)
             ids: dict[str, int] = {
                 local_id: sid
-                for local_id, sid in tuples(Student.select(Student.local_id, Student.id).where(Student.local_id.in_(list(by_local_id))))
+                for local_id, sid in raw_rows(Student.select(Student.local_id, Student.id).where(in_list(Student.local_id, list(by_local_id))))
             }
             pairs = [(ids[s.local_id], s) for s in unique]
             _upsert_language(pairs, keep_calpads_values)
