@@ -141,26 +141,43 @@ class Workspace:
             Path(made["file"]).rename(target)
         return target
 
-    def ods_part(self, students: int, lines: int) -> Path:
-        """The district's ODS download cut after about ``lines`` lines, at a student's last record.
+    def ods_district(self, students: int, lines: int) -> tuple[Path, Path]:
+        """A district of the first students of ``students`` and their ten-year ODS download of about
+        ``lines`` lines (cut after a student's last record), as SQLite file and download.
 
-        The download lists each student's records together, so the part is what CALPADS would
-        hold if only those students had been reported; the others become adds.
+        The download lists students by local id, each one's records together: cut there, and the
+        district reduced to the students up to the last one listed, it is the download of that
+        smaller district (made from one seeded district instead of seeding one per size).
         """
         whole = self.sandbox_file(students, "ods")
-        target = self.cache / f"ods_{students}_{lines}.txt"
-        if not target.exists():
-            partial = target.with_suffix(".partial")
-            with whole.open("rb") as source, partial.open("wb") as out:
-                count, last = 0, b""
-                for line in source:
+        part = self.cache / f"ods_{students}_{lines}.txt"
+        last = b""
+        if not part.exists():
+            partial = part.with_suffix(".partial")
+            with whole.open("rb") as download, partial.open("wb") as out:
+                count = 0
+                for line in download:
                     local_id = line.split(b"^", 9)[8]
                     if count >= lines and local_id != last:
                         break
                     out.write(line)
                     count, last = count + 1, local_id
-            partial.rename(target)
-        return target
+            partial.rename(part)
+        with part.open("rb") as listed:
+            for line in listed:
+                last = line.split(b"^", 9)[8]
+        db = self.cache / f"district_{students}_to_{last.decode()}.db"
+        if not db.exists():
+            import sqlite3
+
+            seeded, _ = self.district(students)
+            partial_db = db.with_suffix(".partial")
+            shutil.copyfile(seeded, partial_db)
+            with sqlite3.connect(partial_db) as connection:
+                connection.execute("PRAGMA foreign_keys = ON")
+                connection.execute("DELETE FROM student WHERE CAST(local_id AS INTEGER) > ?", (int(last),))
+            partial_db.rename(db)
+        return db, part
 
     def roster(self, students: int) -> Path:
         """A roster CSV (shared/spec/cli.md) of the demo district: one row per enrollment."""

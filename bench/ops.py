@@ -162,12 +162,11 @@ def extract_apply(ws: Workspace, students: int) -> list[Result]:
 
 
 def ods_audit(ws: Workspace, students: int, sizes: Sequence[tuple[int, str]]) -> list[Result]:
-    """The SENR ODS audit of ten-year downloads of the district (cut to each size), with the
-    memory of the largest compared to the smallest."""
+    """The SENR ODS audit of ten-year downloads of a district's first students (as many as make
+    each size), with the memory of the largest compared to the smallest."""
     rows: list[Result] = []
-    db, _ = ws.district(students)
     for size, label in sizes:
-        ods = ws.ods_part(students, size)
+        db, ods = ws.ods_district(students, size)
         lines = sum(1 for _ in ods.open("rb"))
         floor = _floor("bench.floors:csv_parse", ods)
         copy = ws.copy_of(db, f"ods_{size}")
