@@ -134,16 +134,37 @@ def upsert_chunked(
     columns = ", ".join(f'"{f.column_name}"' for f in fields)
     marks = ", ".join([database.param] * len(fields))
     sets = ", ".join(f'"{column}" = {expression}' for column, expression in update.items())
-    sql = (
-        f'INSERT INTO "{table}" ({columns}) VALUES ({marks}) '
-        f'ON CONFLICT ("{conflict.column_name}") DO UPDATE SET {sets}'
-    )
-    count = 0
+    insert = f'INSERT INTO "{table}" ({columns})'
+    on_conflict = f'ON CONFLICT ("{conflict.column_name}") DO UPDATE SET {sets}'
     with _DRIVER_ERRORS:
+        if isinstance(database, peewee.PostgresqlDatabase):
+            return _upsert_copied(database, table, columns, len(fields), _converted(fields, rows), insert, on_conflict)
+        sql = f"{insert} VALUES ({marks}) {on_conflict}"
+        count = 0
         cursor = database.cursor()  # type: ignore[no-untyped-call]
         for block in chunked(_converted(fields, rows), _BLOCK):
             cursor.executemany(sql, block)
             count += len(block)
+    return count
+
+
+def _upsert_copied(
+    database: peewee.Database, table: str, columns: str, width: int, values: Iterable[Sequence[Any]], insert: str,
+    on_conflict: str,
+) -> int:
+    """PostgreSQL: the rows COPYed into a temporary table, then one ``INSERT ... SELECT ... ON CONFLICT``.
+
+    One statement, not one per row: statement-level triggers (the student data version) then
+    fire once, where ``executemany`` would run them once per row.
+    """
+    staged = f"{table}_upserted"
+    cursor = database.cursor()  # type: ignore[no-untyped-call]
+    cursor.execute(f'CREATE TEMPORARY TABLE "{staged}" AS SELECT {columns} FROM "{table}" WITH NO DATA')
+    try:
+        count = _insert(database, staged, columns, width, values)
+        cursor.execute(f'{insert} SELECT {columns} FROM "{staged}" {on_conflict}')
+    finally:
+        cursor.execute(f'DROP TABLE "{staged}"')
     return count
 
 
