@@ -40,14 +40,18 @@ def _postgres(url: str | None) -> str | None:
 
 
 def _table(results: list[Result]) -> str:
-    header = f"{'operation':<48} {'size':<28} {'seconds':>8} {'peak MB':>8} {'floor s':>8} {'ratio':>6}  {'target':<32} met"
+    header = (
+        f"{'operation':<48} {'size':<28} {'seconds':>8} {'cpu s':>7} {'peak MB':>8} {'floor s':>8} {'ratio':>6}  "
+        f"{'target':<32} met"
+    )
     lines = [header, "-" * len(header)]
     for r in results:
         floor = f"{r.floor_seconds:8.2f}" if r.floor_seconds else f"{'-':>8}"
         ratio = f"{r.ratio:6.2f}" if r.ratio is not None else f"{'-':>6}"
         met = "yes" if not r.missed else "NO (" + ", ".join(r.missed) + ")"
         lines.append(
-            f"{r.operation:<48} {r.size:<28} {r.measured.seconds:8.2f} {r.measured.peak_mb:8.0f} {floor} {ratio}  "
+            f"{r.operation:<48} {r.size:<28} {r.measured.seconds:8.2f} {r.measured.cpu_seconds:7.2f} "
+            f"{r.measured.peak_mb:8.0f} {floor} {ratio}  "
             f"{r.target.describe():<32} {met}"
         )
         if r.note:
@@ -79,6 +83,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"bench: {name} ...", file=sys.stderr, flush=True)
         results.extend(OPERATIONS[name](workspace, args.scale))
     print(_table(results))
+    print("seconds: wall time (what the targets are about); cpu s: processor time of the measured process,")
+    print(f"which is what it cost when other work shares the {os.cpu_count()} cores (load average then: "
+          f"{', '.join(f'{x:.1f}' for x in os.getloadavg())})")
     if pg is None and not args.no_pg:
         print("(PostgreSQL did not answer: SQLite rows only)")
     return 0
