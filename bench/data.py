@@ -89,9 +89,12 @@ class Workspace:
     def _sandbox_filled(path: Path) -> bool:
         import sqlite3
 
+        from seed.sandbox_models import StateStudent
+
         with sqlite3.connect(path) as connection:
             try:
-                return bool(connection.execute("SELECT 1 FROM state_student LIMIT 1").fetchone())
+                query = f"SELECT 1 FROM {StateStudent._meta.table_name} LIMIT 1"  # seed demo fills it
+                return bool(connection.execute(query).fetchone())
             except sqlite3.OperationalError:
                 return False
 
