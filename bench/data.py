@@ -121,8 +121,7 @@ class Workspace:
                     self.ssid("db", "init", "--db", url)
                     self.ssid(
                         "seed", "demo", "--students", str(students), "--seed", str(SEED),
-                        "--today", self.today.isoformat(), "--db", url,
-                        "--sandbox-db", f"sqlite:///{self.scratch('pg_seed_sandbox') / 'sandbox.db'}",
+                        "--today", self.today.isoformat(), "--db", url, "--no-sandbox",
                     )
                 except BaseException:
                     admin.execute(f'DROP DATABASE IF EXISTS "{template}"')
