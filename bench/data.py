@@ -175,9 +175,13 @@ class Workspace:
             seeded, _ = self.district(students)
             partial_db = db.with_suffix(".partial")
             shutil.copyfile(seeded, partial_db)
-            with sqlite3.connect(partial_db) as connection:
+            connection = sqlite3.connect(partial_db)
+            try:
                 connection.execute("PRAGMA foreign_keys = ON")
-                connection.execute("DELETE FROM student WHERE CAST(local_id AS INTEGER) > ?", (int(last),))
+                with connection:
+                    connection.execute("DELETE FROM student WHERE CAST(local_id AS INTEGER) > ?", (int(last),))
+            finally:
+                connection.close()  # checkpoints the write-ahead log into the file before it is renamed
             partial_db.rename(db)
         return db, part
 
