@@ -89,9 +89,12 @@ class Workspace:
     def _sandbox_filled(path: Path) -> bool:
         import sqlite3
 
+        from seed.sandbox_models import StateStudent
+
         with sqlite3.connect(path) as connection:
             try:
-                return bool(connection.execute("SELECT 1 FROM state_student LIMIT 1").fetchone())
+                query = f"SELECT 1 FROM {StateStudent._meta.table_name} LIMIT 1"  # seed demo fills it
+                return bool(connection.execute(query).fetchone())
             except sqlite3.OperationalError:
                 return False
 
@@ -99,6 +102,7 @@ class Workspace:
         """A fresh copy of a cached SQLite database for one operation."""
         target = self.scratch(name) / "ssid.db"
         shutil.copyfile(db, target)
+        self.ssid("db", "init", "--db", f"sqlite:///{target}")  # inputs cached by an older schema
         return target
 
     def postgres_copy(self, students: int, name: str) -> str:
@@ -117,14 +121,14 @@ class Workspace:
                     self.ssid("db", "init", "--db", url)
                     self.ssid(
                         "seed", "demo", "--students", str(students), "--seed", str(SEED),
-                        "--today", self.today.isoformat(), "--db", url,
-                        "--sandbox-db", f"sqlite:///{self.scratch('pg_seed_sandbox') / 'sandbox.db'}",
+                        "--today", self.today.isoformat(), "--db", url, "--no-sandbox",
                     )
                 except BaseException:
                     admin.execute(f'DROP DATABASE IF EXISTS "{template}"')
                     raise
             admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
             admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+        self.ssid("db", "init", "--db", f"{base}/{name}")
         return f"{base}/{name}"
 
     # -- files CALPADS would give ---------------------------------------------------------------
@@ -138,6 +142,48 @@ class Workspace:
                              "--sandbox-db", f"sqlite:///{sandbox}")
             Path(made["file"]).rename(target)
         return target
+
+    def ods_district(self, students: int, lines: int) -> tuple[Path, Path]:
+        """A district of the first students of ``students`` and their ten-year ODS download of about
+        ``lines`` lines (cut after a student's last record), as SQLite file and download.
+
+        The download lists students by local id, each one's records together: cut there, and the
+        district reduced to the students up to the last one listed, it is the download of that
+        smaller district (made from one seeded district instead of seeding one per size).
+        """
+        whole = self.sandbox_file(students, "ods")
+        part = self.cache / f"ods_{students}_{lines}.txt"
+        last = b""
+        if not part.exists():
+            partial = part.with_suffix(".partial")
+            with whole.open("rb") as download, partial.open("wb") as out:
+                count = 0
+                for line in download:
+                    local_id = line.split(b"^", 9)[8]
+                    if count >= lines and local_id != last:
+                        break
+                    out.write(line)
+                    count, last = count + 1, local_id
+            partial.rename(part)
+        with part.open("rb") as listed:
+            for line in listed:
+                last = line.split(b"^", 9)[8]
+        db = self.cache / f"district_{students}_to_{last.decode()}.db"
+        if not db.exists():
+            import sqlite3
+
+            seeded, _ = self.district(students)
+            partial_db = db.with_suffix(".partial")
+            shutil.copyfile(seeded, partial_db)
+            connection = sqlite3.connect(partial_db)
+            try:
+                connection.execute("PRAGMA foreign_keys = ON")
+                with connection:
+                    connection.execute("DELETE FROM student WHERE CAST(local_id AS INTEGER) > ?", (int(last),))
+            finally:
+                connection.close()  # checkpoints the write-ahead log into the file before it is renamed
+            partial_db.rename(db)
+        return db, part
 
     def roster(self, students: int) -> Path:
         """A roster CSV (shared/spec/cli.md) of the demo district: one row per enrollment."""

@@ -23,11 +23,13 @@ class BenchFailed(RuntimeError):
 
 @dataclass(frozen=True)
 class Measurement:
-    """What one child run measured: wall seconds, peak resident MB, and the command's JSON result."""
+    """What one child run measured: wall seconds, peak resident MB, the command's JSON result, and
+    the processor seconds it used."""
 
     seconds: float
     peak_mb: float
     detail: Mapping[str, Any] = field(default_factory=dict)
+    cpu_seconds: float = 0.0
 
 
 def _child(spec: Mapping[str, Any]) -> Measurement:
@@ -40,7 +42,7 @@ def _child(spec: Mapping[str, Any]) -> Measurement:
     data = json.loads(done.stdout.strip().splitlines()[-1])
     if "failed" in data:
         raise BenchFailed(f"{' '.join(spec.get('argv', [spec.get('call', '?')]))}: {data['failed']}")
-    return Measurement(float(data["seconds"]), float(data["peak_mb"]), data.get("detail", {}))
+    return Measurement(float(data["seconds"]), float(data["peak_mb"]), data.get("detail", {}), float(data.get("cpu_seconds", 0.0)))
 
 
 def measure_command(argv: Sequence[str], *, cwd: Path | None = None, env: Mapping[str, str] | None = None) -> Measurement:
@@ -58,4 +60,6 @@ def combined(*parts: Measurement) -> Measurement:
     detail: dict[str, Any] = {}
     for part in parts:
         detail.update(part.detail)
-    return Measurement(sum(p.seconds for p in parts), max(p.peak_mb for p in parts), detail)
+    return Measurement(
+        sum(p.seconds for p in parts), max(p.peak_mb for p in parts), detail, sum(p.cpu_seconds for p in parts)
+    )

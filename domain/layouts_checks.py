@@ -15,7 +15,7 @@ from functools import lru_cache
 from domain.codes import CODE_SETS
 from domain.layouts_spec import FieldKind, FieldSpec, Layout, Required
 
-__all__ = ["line_pattern", "field_problem", "first_problem", "count_problem"]
+__all__ = ["line_pattern", "field_pattern", "field_problem", "first_problem", "count_problem"]
 
 _ANY = r"[^\^\r\n]"
 _SHAPED = (FieldKind.DIGITS, FieldKind.DATE, FieldKind.YEAR, FieldKind.YES_NO)  # typed: shape says more than length
@@ -55,6 +55,13 @@ def line_pattern(layout: Layout, typed: bool) -> re.Pattern[str]:
     """
     delimiter = re.escape(layout.delimiter)
     return re.compile(delimiter.join(_field_regex(f, typed, layout.record_type) for f in layout.fields))
+
+
+@lru_cache(maxsize=None)
+def field_pattern(spec: FieldSpec) -> re.Pattern[str]:
+    """A regular expression a good typed value of ``spec`` fully matches (dates: the shape only,
+    not the calendar); a value that fails it is taken to :func:`field_problem` for the reason."""
+    return re.compile(_field_regex(spec, True, None))
 
 
 def _date_problem(value: str) -> str | None:

@@ -111,14 +111,30 @@ def open_sela(source: Source, name: str | None = None) -> ParsedFile[SelaRecord]
 
 
 def _typed_rows(text: TextSource, layout: Layout, cls: Callable[..., R], attrs: tuple[str, ...]) -> ParsedFile[R]:
-    """Rows of a typed record class: every value checked; blank codes and dates become ``None``."""
+    """Rows of a typed record class: every value checked; blank codes and dates become ``None``.
+
+    ``attrs`` are the class's fields in order, ``line`` first. Each value is taken by position
+    (a line that passed the pattern has the layout's width); only dates need converting.
+    """
     match = line_pattern(layout, True).fullmatch
     delimiter = layout.delimiter
     name = text.name
-    plain = [(f.attr, f.number - 1) for f in layout.fields if f.kind in (FieldKind.TEXT, FieldKind.DIGITS)]
-    dates = [(f.attr, f.number - 1) for f in layout.fields if f.kind is FieldKind.DATE]
-    codes = [(f.attr, f.number - 1) for f in layout.fields if f.kind in (FieldKind.CODE, FieldKind.YES_NO)]
-    absent: dict[str, Any] = {a: None for a in attrs if a != "line" and not layout.has(a)}
+    kinds = {f.attr: f for f in layout.fields}
+    # Per attribute after ``line``: (index in the line or -1 when absent, 0 text / 1 code / 2 date).
+    plan: list[tuple[int, int]] = []
+    for attr in attrs[1:]:
+        spec = kinds.get(attr)
+        if spec is None:
+            plan.append((-1, 0))
+        elif spec.kind is FieldKind.DATE:
+            plan.append((spec.number - 1, 2))
+        elif spec.kind in (FieldKind.CODE, FieldKind.YES_NO):
+            plan.append((spec.number - 1, 1))
+        else:
+            plan.append((spec.number - 1, 0))
+    codes = [i for i, (_, k) in enumerate(plan) if k == 1]
+    dates = [i for i, (_, k) in enumerate(plan) if k == 2]
+    order = [at for at, _ in plan]
     to_date = dt.date.fromisoformat
 
     def rows(lines: Iterator[str]) -> Iterator[R]:
@@ -126,16 +142,16 @@ def _typed_rows(text: TextSource, layout: Layout, cls: Callable[..., R], attrs: 
             if match(line) is None:
                 raise line_problem(name, number, layout, line, True)
             parts = line.split(delimiter)
-            values: dict[str, Any] = {a: parts[i] for a, i in plain}
+            values: list[Any] = [parts[at] if at >= 0 else None for at in order]
             try:
-                for a, i in dates:
-                    value = parts[i]
-                    values[a] = to_date(value) if value else None
+                for i in dates:
+                    value = values[i]
+                    values[i] = to_date(value) if value else None
             except ValueError:
                 raise line_problem(name, number, layout, line, True) from None
-            for a, i in codes:
-                values[a] = parts[i] or None
-            yield cls(line=number, **values, **absent)
+            for i in codes:
+                values[i] = values[i] or None
+            yield cls(number, *values)
 
     return ParsedFile(text, layout, rows)
 

@@ -20,7 +20,7 @@ from typing import Any
 
 from domain.errors import FileProblem
 from domain.layouts import MATCH_RESULT_PUBLISHED, FieldKind, FieldSpec, Layout
-from domain.layouts_checks import field_problem
+from domain.layouts_checks import field_pattern, field_problem
 from domain.readers_detect import expect, split_csv_line
 from domain.readers_source import ParsedFile, Source, TextSource
 from domain.records import MatchCandidate, MatchCategory, MatchResultRow
@@ -82,7 +82,9 @@ def _value(name: str, number: int, spec: FieldSpec, raw: str) -> Any:
             return value, read_score(value)
         except ValueError as error:
             raise FileProblem(name, number, str(error), spec.number, spec.name) from None
-    problem = field_problem(spec, value, typed=True)
+    problem = None
+    if spec.kind is FieldKind.DATE or field_pattern(spec).fullmatch(value) is None:  # the common case: one C call
+        problem = field_problem(spec, value, typed=True)
     if problem and spec.kind is FieldKind.DIGITS and value.isascii() and value.isdigit() and len(value) < spec.max_length:
         problem += _EXCEL
     if problem:

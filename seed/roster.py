@@ -74,10 +74,10 @@ class RosterRow:
 class _Line:
     """One CSV record with the file name and line number, for errors that name them."""
 
-    def __init__(self, file: str, line: int, header: Sequence[str], values: Sequence[str]) -> None:
+    def __init__(self, file: str, line: int, header: Sequence[str], values: Sequence[str], positions: dict[str, int]) -> None:
         self.file, self.line = file, line
-        self.values = dict(zip(header, (v.strip() for v in values)))
-        self.positions = {name: i for i, name in enumerate(header, 1)}
+        self.values = dict(zip(header, map(str.strip, values)))
+        self.positions = positions  # column → its number (the same for every line of a file)
 
     def problem(self, column: str, message: str) -> FileProblem:
         return FileProblem(self.file, self.line, message, self.positions[column], column)
@@ -182,6 +182,7 @@ def read_roster(path: Path) -> Iterator[RosterRow]:
         try:
             header = [h.strip() for h in next(reader, [])]
             _check_header(name, header)
+            positions = {column: i for i, column in enumerate(header, 1)}
             line_number = reader.line_num
             for values in reader:
                 start_line, line_number = line_number + 1, reader.line_num
@@ -189,7 +190,7 @@ def read_roster(path: Path) -> Iterator[RosterRow]:
                     continue
                 if len(values) != len(header):
                     raise FileProblem(name, start_line, f"has {len(values)} fields, the header has {len(header)}")
-                line = _Line(name, start_line, header, values)
+                line = _Line(name, start_line, header, values, positions)
                 student = _student(line)
                 identity = "\x1f".join(line.values[c] for c in _STUDENT_COLUMNS).encode()
                 fingerprint = hashlib.blake2b(identity, digest_size=16).digest()

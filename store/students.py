@@ -12,13 +12,13 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import peewee
 
 from domain import model as dm
 from domain.values import LocalId, Ssid
-from store.bulk import chunked, tuples
+from store.bulk import chunked, in_list, raw_rows, tuples
 from store.tables_sis import Address, Enrollment, Guardian, LanguageStatus, SpecialEducation, Student
 
 __all__ = [
@@ -79,8 +79,38 @@ def _date(value: Any) -> dt.date | None:
     return dt.date.fromisoformat(str(value)[:10])
 
 
+class _StudentRow(NamedTuple):
+    """A ``student`` row as read raw (:data:`_STUDENT_COLUMNS` in this order)."""
+
+    id: int
+    local_id: str
+    ssid: str | None
+    old_state_id: str | None
+    legal_first: str
+    legal_middle: str
+    legal_last: str
+    suffix: str
+    alias_first: str
+    alias_middle: str
+    alias_last: str
+    birth_date: Any
+    gender: str
+    birth_city: str
+    birth_state: str
+    birth_country: str
+    active: Any
+    tags: str
+
+
+_STUDENT_COLUMNS = [getattr(Student, name) for name in _StudentRow._fields]
+
+
+def _student_rows(query: peewee.SelectBase) -> list[_StudentRow]:
+    return [_StudentRow(*values) for values in raw_rows(query)]
+
+
 def student_from_row(
-    row: Student,
+    row: Student | _StudentRow,
     enrollments: Sequence[dm.Enrollment] = (),
     language: dm.LanguageStatus | None = None,
     special_education: dm.SpecialEducation | None = None,
@@ -115,16 +145,16 @@ def student_from_row(
     )
 
 
-def _related(rows: list[Student]) -> Iterator[dm.Student]:
+def _related(rows: list[_StudentRow]) -> Iterator[dm.Student]:
     """Domain students for ``rows``, reading each related table once for the whole chunk."""
     ids = [r.id for r in rows]
     enrollments: dict[int, list[dm.Enrollment]] = defaultdict(list)
-    query = tuples(
+    query = raw_rows(
         Enrollment.select(
             Enrollment.student, Enrollment.school, Enrollment.grade, Enrollment.start_date, Enrollment.status,
             Enrollment.exit_date, Enrollment.exit_reason, Enrollment.completion_status,
         )
-        .where(Enrollment.student.in_(ids))
+        .where(in_list(Enrollment.student, ids))
         .order_by(Enrollment.student, Enrollment.start_date, Enrollment.id)
     )
     for sid, school, grade, start, status, exit_date, exit_reason, completion in query:
@@ -133,29 +163,29 @@ def _related(rows: list[Student]) -> Iterator[dm.Student]:
         enrollments[sid].append(dm.Enrollment(school, grade, start_date, status, _date(exit_date), exit_reason, completion))
     languages = {
         sid: dm.LanguageStatus(elas, _date(start), language)
-        for sid, elas, start, language in tuples(
+        for sid, elas, start, language in raw_rows(
             LanguageStatus.select(
                 LanguageStatus.student, LanguageStatus.elas, LanguageStatus.elas_start, LanguageStatus.primary_language
-            ).where(LanguageStatus.student.in_(ids))
+            ).where(in_list(LanguageStatus.student, ids))
         )
     }
     special = {
         sid: dm.SpecialEducation(swd)
-        for sid, swd in tuples(
-            SpecialEducation.select(SpecialEducation.student, SpecialEducation.swd).where(SpecialEducation.student.in_(ids))
+        for sid, swd in raw_rows(
+            SpecialEducation.select(SpecialEducation.student, SpecialEducation.swd).where(in_list(SpecialEducation.student, ids))
         )
     }
     guardians: dict[int, list[dm.Guardian]] = defaultdict(list)
-    for sid, first, last in tuples(
+    for sid, first, last in raw_rows(
         Guardian.select(Guardian.student, Guardian.first, Guardian.last)
-        .where(Guardian.student.in_(ids))
+        .where(in_list(Guardian.student, ids))
         .order_by(Guardian.student, Guardian.position, Guardian.id)
     ):
         guardians[sid].append(dm.Guardian(first, last))
     addresses: dict[int, list[dm.Address]] = defaultdict(list)
-    for sid, street, city, state, zip_code in tuples(
+    for sid, street, city, state, zip_code in raw_rows(
         Address.select(Address.student, Address.street, Address.city, Address.state, Address.zip)
-        .where(Address.student.in_(ids))
+        .where(in_list(Address.student, ids))
         .order_by(Address.student, Address.position, Address.id)
     ):
         addresses[sid].append(dm.Address(street, city, state, zip_code))
@@ -169,10 +199,10 @@ def iter_students(where: peewee.Expression | None = None, *, chunk: int = _CHUNK
     """Every student matching ``where`` (all by default), in ``id`` order, streamed chunk by chunk."""
     last_id = 0
     while True:
-        query = Student.select().where(Student.id > last_id)
+        query = Student.select(*_STUDENT_COLUMNS).where(Student.id > last_id)
         if where is not None:
             query = query.where(where)
-        rows = list(query.order_by(Student.id).limit(chunk))
+        rows = _student_rows(query.order_by(Student.id).limit(chunk))
         if not rows:
             return
         yield from _related(rows)
@@ -188,7 +218,7 @@ def students_by_local_id(local_ids: Iterable[str]) -> dict[LocalId, dm.Student]:
     """The students with these local ids (unknown ids are simply absent)."""
     found: dict[LocalId, dm.Student] = {}
     for chunk in chunked(dict.fromkeys(local_ids), _CHUNK):
-        rows = list(Student.select().where(Student.local_id.in_(chunk)).order_by(Student.id))
+        rows = _student_rows(Student.select(*_STUDENT_COLUMNS).where(Student.local_id.in_(chunk)).order_by(Student.id))
         found.update((s.local_id, s) for s in _related(rows))
     return found
 

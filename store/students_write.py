@@ -16,10 +16,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-import peewee
-
 from domain import model as dm
-from store.bulk import chunked, insert_chunked, rows_per_statement, tuples
+from store.bulk import chunked, in_list, insert_chunked, raw_rows, tuples, upsert_chunked
 from store.database import database_proxy
 from store.identity_journal import identity_values, journal_differences
 from store.students import student_columns
@@ -55,57 +53,44 @@ def ensure_schools(codes: Iterable[str]) -> int:
     return len(missing)
 
 
+def _kept(column: str, table: str, keep: bool) -> str:
+    """The new value of ``column``, or (``keep``) the current one when the new one is blank."""
+    return f'COALESCE(excluded."{column}", {table}."{column}")' if keep else f'excluded."{column}"'
+
+
 def _upsert_students(chunk: list[dm.Student], keep_calpads_values: bool) -> None:
-    rows = [tuple(columns[f.name] for f in _STUDENT_FIELDS) for columns in map(student_columns, chunk)]
-    update: dict[Any, Any] = {f: peewee.EXCLUDED[f.column_name] for f in _STUDENT_FIELDS if f is not Student.local_id}
-    if keep_calpads_values:
-        update[Student.ssid] = peewee.fn.COALESCE(peewee.EXCLUDED.ssid, Student.ssid)
-        update[Student.old_state_id] = peewee.fn.COALESCE(peewee.EXCLUDED.old_state_id, Student.old_state_id)
-    for part in chunked(rows, rows_per_statement(len(_STUDENT_FIELDS))):
-        (
-            Student.insert_many(part, fields=_STUDENT_FIELDS)
-            .on_conflict(conflict_target=[Student.local_id], update=update)
-            .execute()
-        )
+    names = [f.name for f in _STUDENT_FIELDS]
+    rows = [tuple(columns[n] for n in names) for columns in map(student_columns, chunk)]
+    update = {f.column_name: f'excluded."{f.column_name}"' for f in _STUDENT_FIELDS if f is not Student.local_id}
+    for field in (Student.ssid, Student.old_state_id):
+        update[field.column_name] = _kept(field.column_name, "student", keep_calpads_values)
+    upsert_chunked(Student, _STUDENT_FIELDS, rows, Student.local_id, update)
 
 
 def _upsert_language(pairs: list[tuple[int, dm.Student]], keep_calpads_values: bool) -> None:
-    fields = [LanguageStatus.student, LanguageStatus.elas, LanguageStatus.elas_start, LanguageStatus.primary_language]
+    fields: list[Any] = [LanguageStatus.student, LanguageStatus.elas, LanguageStatus.elas_start, LanguageStatus.primary_language]
     rows = [(sid, s.language.elas, s.language.elas_start, s.language.primary_language) for sid, s in pairs]
-    excluded = peewee.EXCLUDED
-    update: dict[Any, Any] = {
-        LanguageStatus.elas: excluded.elas,
-        LanguageStatus.elas_start: excluded.elas_start,
-        LanguageStatus.primary_language: excluded.primary_language,
-    }
+    update = {"elas": 'excluded."elas"', "elas_start": 'excluded."elas_start"', "primary_language": 'excluded."primary_language"'}
     if keep_calpads_values:
-        keep = excluded.elas.is_null()
-        update[LanguageStatus.elas] = peewee.Case(None, [(keep, LanguageStatus.elas)], excluded.elas)
-        update[LanguageStatus.elas_start] = peewee.Case(None, [(keep, LanguageStatus.elas_start)], excluded.elas_start)
-        update[LanguageStatus.primary_language] = peewee.fn.COALESCE(excluded.primary_language, LanguageStatus.primary_language)
-    for part in chunked(rows, rows_per_statement(len(fields))):
-        LanguageStatus.insert_many(part, fields=fields).on_conflict(
-            conflict_target=[LanguageStatus.student], update=update
-        ).execute()
+        # A blank ELAS keeps the current ELAS and its start date together.
+        for column in ("elas", "elas_start"):
+            update[column] = f'CASE WHEN excluded."elas" IS NULL THEN language_status."{column}" ELSE excluded."{column}" END'
+        update["primary_language"] = _kept("primary_language", "language_status", True)
+    upsert_chunked(LanguageStatus, fields, rows, LanguageStatus.student, update)
 
 
 def _upsert_special_education(pairs: list[tuple[int, dm.Student]], keep_calpads_values: bool) -> None:
-    fields = [SpecialEducation.student, SpecialEducation.swd]
+    fields: list[Any] = [SpecialEducation.student, SpecialEducation.swd]
     rows = [(sid, s.special_education.swd) for sid, s in pairs]
-    swd: Any = peewee.EXCLUDED.swd
-    if keep_calpads_values:
-        swd = peewee.fn.COALESCE(peewee.EXCLUDED.swd, SpecialEducation.swd)
-    for part in chunked(rows, rows_per_statement(len(fields))):
-        SpecialEducation.insert_many(part, fields=fields).on_conflict(
-            conflict_target=[SpecialEducation.student], update={SpecialEducation.swd: swd}
-        ).execute()
+    update = {"swd": _kept("swd", "special_education", keep_calpads_values)}
+    upsert_chunked(SpecialEducation, fields, rows, SpecialEducation.student, update)
 
 
 def _replace_children(pairs: list[tuple[int, dm.Student]], fresh: bool) -> int:
     ids = [sid for sid, _ in pairs]
     if not fresh:
         for table in (Enrollment, Guardian, Address):
-            table.delete().where(table.student.in_(ids)).execute()
+            table.delete().where(in_list(table.student, ids)).execute()
     enrollments = insert_chunked(
         Enrollment,
         [Enrollment.student, Enrollment.school, Enrollment.grade, Enrollment.start_date, Enrollment.status,
@@ -154,7 +139,7 @@ def save_students(
             _upsert_students(unique, keep_calpads_values)
             ids: dict[str, int] = {
                 local_id: sid
-                for local_id, sid in tuples(Student.select(Student.local_id, Student.id).where(Student.local_id.in_(list(by_local_id))))
+                for local_id, sid in raw_rows(Student.select(Student.local_id, Student.id).where(in_list(Student.local_id, list(by_local_id))))
             }
             pairs = [(ids[s.local_id], s) for s in unique]
             _upsert_language(pairs, keep_calpads_values)

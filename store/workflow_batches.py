@@ -23,7 +23,7 @@ import peewee
 from domain.planning.identity import FieldChange, FieldValue, IdentityField, LocalIdentity
 from domain.runs import PreviewItem
 from domain.values import LocalId, Ssid
-from store.bulk import insert_chunked, tuples
+from store.bulk import insert_chunked, raw_rows
 from store.tables_batches import BatchChange, PreviewLine
 from store.tables_sis import LanguageStatus, SpecialEducation, Student
 
@@ -141,7 +141,8 @@ class BatchSql:
             .switch(Student)
             .join(SpecialEducation, peewee.JOIN.LEFT_OUTER, on=(SpecialEducation.student == Student.id))
         )
-        for local_id, ssid, old, elas, start, swd in tuples(query):
+        # Dates come as text from SQLite, hence _date.
+        for local_id, ssid, old, elas, start, swd in raw_rows(query):
             yield LocalIdentity(
                 LocalId(local_id), Ssid(ssid) if ssid else None, Ssid(old) if old else None, elas, _date(start), swd
             )

@@ -17,8 +17,9 @@ from typing import Any, cast
 import peewee
 
 from domain import model as dm
+from domain.planning.extract import ExtractCounts
 from domain.planning.identity import LocalIdentity
-from domain.records import MatchCandidate, MatchCategory, MatchResultRow, SenrRecord
+from domain.records import ExtractRow, MatchCandidate, MatchCategory, MatchResultRow, SenrRecord
 from domain.runs import (
     CLOSED_RUN_STATES,
     Batch,
@@ -38,6 +39,7 @@ from store import tables_product as tp
 from store.assistant_store import AssistantTables
 from store.bulk import chunked, insert_chunked, tuples
 from store.codes import translations
+from store.extract_preview import ExtractSql
 from store.settings import DistrictSettings, read_settings
 from store.students import iter_students, students_without_ssid
 from store.tables_sis import Student
@@ -85,6 +87,7 @@ class DatabaseWorkflowStore(AssistantTables):
     def __init__(self, database: peewee.Database) -> None:
         self.database = database
         self._sql = BatchSql(database)
+        self._extract = ExtractSql(database)
 
     def atomic(self) -> AbstractContextManager[object]:
         if isinstance(self.database, peewee.SqliteDatabase):
@@ -334,6 +337,15 @@ class DatabaseWorkflowStore(AssistantTables):
         )
         insert_preview(row.id, items)
         return _batch(row)
+
+    def stage_extract(self, rows: Iterable[ExtractRow]) -> int:
+        return self._extract.stage(rows)
+
+    def preview_staged_extract(self, batch_id: int, overwrite: bool) -> tuple[ExtractCounts, int]:
+        return self._extract.preview(batch_id, overwrite)
+
+    def set_batch_counts(self, batch_id: int, counts: Mapping[str, int]) -> None:
+        tb.Batch.update(counts=json.dumps(dict(counts))).where(tb.Batch.id == batch_id).execute()
 
     def get_batch(self, batch_id: int) -> Batch | None:
         row = tb.Batch.get_or_none(tb.Batch.id == batch_id)

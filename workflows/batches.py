@@ -41,7 +41,9 @@ __all__ = [
     "read_planned",
     "read_whole",
     "check_lea",
+    "lea_checked",
     "load_batch",
+    "note_batch_loaded",
     "load_file_batch",
     "move_batch",
     "apply_batch",
@@ -151,6 +153,9 @@ def _cut_off(path: Path, name: str, lines: int) -> None:
         raise StepRefused(str(problem))
 
 
+L = TypeVar("L", bound=_LeaRow)
+
+
 def read_planned(
     path: Path,
     name: str | None,
@@ -193,17 +198,25 @@ def read_whole(
     return read.name, read.sha256, rows
 
 
-def check_lea(
-    rows: Iterable[_LeaRow], lea: CdsCode | None, name: str, field_number: int = 1, field_name: str = "Reporting LEA"
-) -> None:
-    """Refuse a CALPADS download of another LEA (by default field 1, Reporting LEA), naming the first such line."""
-    if lea is None:
-        return
+def lea_checked(
+    rows: Iterable[L], lea: CdsCode | None, name: str, field_number: int = 1, field_name: str = "Reporting LEA"
+) -> Iterator[L]:
+    """``rows`` as they stream, refusing a CALPADS download of another LEA (by default field 1,
+    Reporting LEA) at the first such line."""
     for position, row in enumerate(rows, start=1):
-        if row.reporting_lea != lea:
+        if lea is not None and row.reporting_lea != lea:
             line = _line_of(row, position)
             problem = FileProblem(name, line, f"LEA {row.reporting_lea} is not ours ({lea})", field_number, field_name)
             raise StepRefused(str(problem))
+        yield row
+
+
+def check_lea(
+    rows: Iterable[_LeaRow], lea: CdsCode | None, name: str, field_number: int = 1, field_name: str = "Reporting LEA"
+) -> None:
+    """Refuse a CALPADS download of another LEA, naming the first such line."""
+    for _ in lea_checked(rows, lea, name, field_number, field_name):
+        pass
 
 
 def changed_students(items: Iterable[PreviewItem]) -> int:
@@ -224,17 +237,31 @@ def load_batch(
     """Keep a loaded file's preview as a new batch and note the file in the CALPADS History
     (call inside a transaction). ``file`` is (name, SHA-256, lines read).
     """
-    name, sha256, lines = file
+    name, sha256, _ = file
     batch = store.add_batch(
         kind, BatchState.LOADED.value, name, sha256, actor.now(), actor.name, run_id, overwrite, counts, items
     )
+    note_batch_loaded(store, kind, file, batch.id, counts, actor, run_id)
+    return batch
+
+
+def note_batch_loaded(
+    store: WorkflowStore,
+    kind: BatchKind,
+    file: tuple[str, str, int],
+    batch_id: int,
+    counts: Mapping[str, int],
+    actor: Actor,
+    run_id: int | None = None,
+) -> None:
+    """Note a batch's file as loaded in the CALPADS History (``file``: name, SHA-256, lines read)."""
+    name, sha256, lines = file
     store.add_calpads_history(
         CalpadsHistoryEntry(
-            actor.now(), actor.name, CalpadsAction.LOADED, BATCH_FILE_KINDS[kind], name, sha256, lines, run_id, batch.id,
+            actor.now(), actor.name, CalpadsAction.LOADED, BATCH_FILE_KINDS[kind], name, sha256, lines, run_id, batch_id,
             dict(counts),
         )
     )
-    return batch
 
 
 def get_batch(store: WorkflowStore, batch_id: int, kind: BatchKind) -> Batch:

@@ -18,8 +18,9 @@ from contextlib import AbstractContextManager
 from typing import Protocol
 
 from domain.model import MatchDecision, Student
+from domain.planning.extract import ExtractCounts
 from domain.planning.identity import LocalIdentity
-from domain.records import MatchCandidate, MatchResultRow, SenrRecord
+from domain.records import ExtractRow, MatchCandidate, MatchResultRow, SenrRecord
 from domain.runs import (
     Batch,
     BatchKind,
@@ -185,6 +186,18 @@ class WorkflowStore(AssistantStore, Protocol):
     ) -> Batch:
         """Store a loaded file's preview as a new batch (bulk insert)."""
         ...
+
+    def stage_extract(self, rows: Iterable[ExtractRow]) -> int:
+        """Keep an SSID Extract's checked rows for :meth:`preview_staged_extract` (this connection only,
+        replacing rows staged before); returns how many."""
+        ...
+
+    def preview_staged_extract(self, batch_id: int, overwrite: bool) -> tuple[ExtractCounts, int]:
+        """Write the batch's preview lines from the staged extract rows, set-based, by the rules of
+        :func:`domain.planning.extract.plan_extract`; the counts and how many students it changes."""
+        ...
+
+    def set_batch_counts(self, batch_id: int, counts: Mapping[str, int]) -> None: ...
 
     def get_batch(self, batch_id: int) -> Batch | None: ...
 

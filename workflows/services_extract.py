@@ -1,22 +1,24 @@
 """Step 7: load the SSID Extract into a preview, apply it (``apply_extract``), undo it.
 
-The file is read whole and planned (domain.planning.extract) before anything is written; the
-preview is kept as a batch of the run. Applying moves the run to ``extract_loaded`` and the batch
+The file is read and checked before anything is written: its rows are staged in the database
+(a temporary table) and the preview is computed from them set-based, by the rules of
+domain.planning.extract, and kept as a batch of the run (a 600,000-line extract never becomes
+600,000 objects). Applying moves the run to ``extract_loaded`` and the batch
 to ``applied`` in one transaction with every field change journaled, retires the request file,
 and then mails a summary of counts. Undo restores every changed field from the journal.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from domain.planning.extract import ExtractChange, ExtractPlan, plan_extract
-from domain.planning.identity import FieldChange, IdentityField, lookup_by_local_id, lookup_by_ssid
+from domain.planning.extract import ExtractCounts
 from domain.readers import open_ssid_extract
-from domain.runs import Batch, BatchKind, BatchState, FileKind, PreviewItem, Run, RunEvent, RunState
-from workflows.batches import apply_batch, changed_students, check_lea, load_batch, read_whole, undo_batch
+from domain.records import ExtractRow
+from domain.runs import Batch, BatchKind, BatchState, FileKind, Run, RunEvent, RunState
+from workflows.batches import ReadFile, apply_batch, lea_checked, note_batch_loaded, read_planned, undo_batch
 from workflows.errors import StepRefused
 from workflows.files import Progress
 from workflows.guards import ExtractFacts
@@ -27,7 +29,6 @@ from workflows.stepping import Actor, Recorded, act, advance
 __all__ = [
     "ExtractPreview",
     "AppliedExtract",
-    "extract_items",
     "extract_counts",
     "pending_extract",
     "load_extract",
@@ -54,27 +55,13 @@ class AppliedExtract:
     counts: Mapping[str, int]
 
 
-def _item(change: ExtractChange) -> PreviewItem:
-    if change.outcome.applied:
-        changes = tuple(change.field_changes())
-    else:
-        old = change.before.ssid if change.before is not None else None
-        changes = (FieldChange(change.local_id, IdentityField.SSID, old, change.ssid),)
-    return PreviewItem(change.line, change.local_id, change.outcome.value, change.outcome.applied, changes)
-
-
-def extract_items(plan: ExtractPlan) -> list[PreviewItem]:
-    """The preview lines of an extract plan, in file order."""
-    return [_item(change) for change in plan.lines]
-
-
-def extract_counts(plan: ExtractPlan, items: list[PreviewItem]) -> dict[str, int]:
+def extract_counts(counts: ExtractCounts, changes: int) -> dict[str, int]:
     """The plan's counts, plus ``changes`` (students changed), ``conflicts`` and ``unmatched``."""
-    counts = asdict(plan.counts)
-    counts["changes"] = changed_students(items)
-    counts["conflicts"] = counts["conflict"] + counts["held_by_another"]
-    counts["unmatched"] = counts["unmatched"] + counts["ambiguous"] + counts["repeated"]
-    return counts
+    shown = asdict(counts)
+    shown["changes"] = changes
+    shown["conflicts"] = shown["conflict"] + shown["held_by_another"]
+    shown["unmatched"] = shown["unmatched"] + shown["ambiguous"] + shown["repeated"]
+    return shown
 
 
 def pending_extract(store: WorkflowStore, run_id: int) -> Batch | None:
@@ -94,20 +81,28 @@ def load_extract(
     progress: Progress | None = None,
 ) -> ExtractPreview:
     """Read and plan the SSID Extract, keep its preview; nothing about students changes yet."""
-    planned: list[tuple[tuple[str, str, int], list[PreviewItem], dict[str, int]]] = []
+    staged: list[ReadFile] = []
 
     def prepare(run: Run) -> None:
-        shown, sha256, rows = read_whole(path, name, open_ssid_extract, progress)
-        check_lea(rows, store.district_settings().lea, shown)
-        identities = list(store.iter_identities())
-        plan = plan_extract(rows, lookup_by_local_id(identities), overwrite=overwrite, ssid_holders=lookup_by_ssid(identities))
-        items = extract_items(plan)
-        planned.append(((shown, sha256, len(rows)), items, extract_counts(plan, items)))
+        lea = store.district_settings().lea
+
+        def stage(rows: Iterable[ExtractRow]) -> int:
+            return store.stage_extract(lea_checked(rows, lea, name or path.name))
+
+        read, _ = read_planned(path, name, open_ssid_extract, stage, progress)
+        staged.append(read)
 
     def effects(run: Run) -> ExtractPreview:
-        file, items, counts = planned[0]
-        batch = load_batch(store, BatchKind.EXTRACT, file, items, counts, actor, run.id, overwrite)
-        return ExtractPreview(batch, counts["changes"], counts["conflicts"], counts["unmatched"])
+        read = staged[0]
+        batch = store.add_batch(
+            BatchKind.EXTRACT, BatchState.LOADED.value, read.name, read.sha256, actor.now(), actor.name, run.id,
+            overwrite, {}, (),
+        )
+        plan_counts, changes = store.preview_staged_extract(batch.id, overwrite)
+        counts = extract_counts(plan_counts, changes)
+        store.set_batch_counts(batch.id, counts)
+        note_batch_loaded(store, BatchKind.EXTRACT, read.as_tuple, batch.id, counts, actor, run.id)
+        return ExtractPreview(store.get_batch(batch.id) or batch, counts["changes"], counts["conflicts"], counts["unmatched"])
 
     return act(
         store, run_id, "load_extract", (RunState.UPDATED,), actor, effects,

@@ -1,40 +1,56 @@
-"""The `ssid` command line (contract: shared/spec/cli.md). Each command group lives in its own module."""
+"""The `ssid` command line (contract: shared/spec/cli.md). Each command group lives in its own module.
+
+A command's module is imported only when the command runs (or when ``--help`` lists them all):
+every CLI call pays only for what it uses, which matters when a benchmark or a script runs many.
+"""
 
 from __future__ import annotations
 
 import importlib
+from typing import Any
 
 import click
 
 __all__ = ["main"]
 
-# Modules that each add one group or command to `main`; listed here so `ssid --help` shows them all.
-_COMMAND_MODULES = (
-    "console.cli.db_commands",
-    "console.cli.seed_commands",
-    "console.cli.roster_commands",
-    "console.cli.settings_commands",
-    "console.cli.user_commands",
-    "console.cli.student_commands",
-    "console.cli.run_commands",
-    "console.cli.replacement_commands",
-    "console.cli.ods_commands",
-    "console.cli.serve_commands",
-    "console.cli.sandbox_commands",
-)
+# Each command (or group) of `main` and the module that defines it (in the module's COMMANDS).
+_COMMAND_MODULES: dict[str, str] = {
+    "db": "console.cli.db_commands",
+    "seed": "console.cli.seed_commands",
+    "demo-setup": "console.cli.seed_commands",
+    "roster": "console.cli.roster_commands",
+    "settings": "console.cli.settings_commands",
+    "user": "console.cli.user_commands",
+    "student": "console.cli.student_commands",
+    "run": "console.cli.run_commands",
+    "replacement": "console.cli.replacement_commands",
+    "ods": "console.cli.ods_commands",
+    "sela": "console.cli.ods_commands",
+    "serve": "console.cli.serve_commands",
+    "sandbox": "console.cli.sandbox_commands",
+}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _CommandsOnDemand(click.Group):
+    """A group whose commands are imported from their modules when first asked for."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(name for name in _COMMAND_MODULES if self.get_command(ctx, name) is not None)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in _COMMAND_MODULES:
+            name = _COMMAND_MODULES[cmd_name]
+            try:
+                module: Any = importlib.import_module(name)
+            except ModuleNotFoundError as exc:
+                if exc.name != name:
+                    raise
+                return None
+            for command in getattr(module, "COMMANDS", ()):
+                self.add_command(command)
+        return self.commands.get(cmd_name)
+
+
+@click.group(cls=_CommandsOnDemand, context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """SSID Workbench: request, review and load CALPADS SSIDs for your district."""
-
-
-for _name in _COMMAND_MODULES:
-    try:
-        _module = importlib.import_module(_name)
-    except ModuleNotFoundError as exc:
-        if exc.name != _name:
-            raise
-        continue
-    for _command in getattr(_module, "COMMANDS", ()):
-        main.add_command(_command)

@@ -53,3 +53,16 @@ def test_the_ods_audit_shows_a_progress_bar_on_a_terminal(database: peewee.Datab
     assert code == 0, shown
     assert "reading SENR ODS download" in shown and "100%" in shown
     assert set(json.loads(out)) == {"files", "adds", "replaces", "deletes", "sela_updates"}
+
+
+def test_loading_the_ssid_extract_shows_a_progress_bar_on_a_terminal(
+    database: peewee.Database, database_url: str, tmp_path: Path
+) -> None:
+    builder = RunBuilder(database, tmp_path, students=60)
+    builder.to(RunState.UPDATED)
+    database.close()
+    args = ["run", "load-extract", str(builder.run_id), str(builder.files["extract"]), "--db", database_url, "--json"]
+    code, out, shown = _on_a_terminal(args)
+    assert code == 0, shown
+    assert "reading SSID Extract" in shown and "100%" in shown
+    assert json.loads(out)["state"] == "updated"
