@@ -127,14 +127,18 @@ def _line_of(row: object, position: int) -> int:
 
 
 def _repeats_refused(rows: Iterable[R], name: str) -> Iterator[R]:
-    """The rows, refusing the first that repeats an earlier one exactly (a file pasted or saved twice)."""
-    seen: dict[tuple[object, ...], int] = {}
+    """The rows, refusing the first that repeats an earlier one exactly (a file pasted or saved twice).
+
+    Only each row's hash is kept (a 600,000-line extract stays streamed: about 60 MB, not the rows);
+    two different lines with one 64-bit hash are too unlikely to matter here.
+    """
+    seen: dict[int, int] = {}
     for position, row in enumerate(rows, start=1):
         line = _line_of(row, position)
         values = row.values() if hasattr(row, "values") else tuple(
             getattr(row, f.name) for f in fields(row) if f.name != "line"  # type: ignore[arg-type]
         )
-        first = seen.setdefault(tuple(values), line)
+        first = seen.setdefault(hash(tuple(values)), line)
         if first != line:
             raise FileProblem(name, line, f"repeats line {first} exactly (was the file pasted or saved twice?); download it again")
         yield row

@@ -89,7 +89,7 @@ def load_extract(
         def stage(rows: Iterable[ExtractRow]) -> int:
             return store.stage_extract(lea_checked(rows, lea, name or path.name))
 
-        read, _ = read_planned(path, name, open_ssid_extract, stage, progress)
+        read, _ = read_planned(path, name, open_ssid_extract, stage, progress, distinct=True)
         staged.append(read)
 
     def effects(run: Run) -> ExtractPreview:

@@ -54,7 +54,8 @@ def _every_case(builder: RunBuilder, tmp_path: Path) -> Path:
     if swd_row is not None:
         SpecialEducation.delete().where(SpecialEducation.student == Student.get(Student.local_id == swd_row.local_id).id).execute()
     # A student without SSID whom the file gives the SSID another student holds; an unknown
-    # local id; a line repeated.
+    # local id; a student's local id on a second line (another enrollment start; a line repeated
+    # exactly is refused whole, tests/integration/test_workflow_file_catalogue.py).
     Student.update(ssid=None).where(Student.local_id == held_taker.local_id).execute()
     taker = next(i for i, r in enumerate(rows) if r.local_id == held_taker.local_id)
     parts = lines[taker].split("^")
@@ -62,7 +63,9 @@ def _every_case(builder: RunBuilder, tmp_path: Path) -> Path:
     lines[taker] = "^".join(parts)
     unknown = lines[0].split("^")
     unknown[3] = "99999999"
-    lines += ["^".join(unknown), lines[5]]
+    again = lines[5].split("^")
+    again[9] = "20250815" if again[9] != "20250815" else "20250816"
+    lines += ["^".join(unknown), "^".join(again)]
     path = tmp_path / "every_case.txt"
     path.write_bytes("".join(line + "\r\n" for line in lines).encode("utf-8"))
     return path
