@@ -103,11 +103,14 @@ def insert_rows(database: peewee.Database, table: str, columns: Sequence[str], v
 def _insert(database: peewee.Database, table: str, columns: str, width: int, values: Iterable[Sequence[Any]]) -> int:
     count = 0
     if isinstance(database, peewee.PostgresqlDatabase):
+        # One COPY per block, the block read before the COPY starts: reading the rows may use the
+        # connection (a background job's progress and heartbeat), which a running COPY holds.
         cursor = database.cursor()  # type: ignore[no-untyped-call]
-        with cursor.copy(f'COPY "{table}" ({columns}) FROM STDIN') as copy:
-            for row in values:
-                copy.write_row(row)
-                count += 1
+        for block in chunked(values, _BLOCK):
+            with cursor.copy(f'COPY "{table}" ({columns}) FROM STDIN') as copy:
+                for row in block:
+                    copy.write_row(row)
+            count += len(block)
         return count
     sql = f'INSERT INTO "{table}" ({columns}) VALUES ({", ".join("?" * width)})'
     cursor = database.cursor()  # type: ignore[no-untyped-call]

@@ -16,7 +16,7 @@ from typing import Any
 
 import peewee
 
-from store.bulk import tuples
+from store.bulk import MAX_PARAMETERS, chunked, in_list, insert_chunked, tuples
 from store.database import utc_now
 from store.tables_batches import Batch, BatchChange
 from store.tables_hardening import IdentityChange
@@ -50,34 +50,34 @@ def identity_values(local_ids: Collection[str]) -> Values:
     """local id → the identity fields as they are now (``None`` when blank or absent)."""
     if not local_ids:
         return {}
-    query = (
-        Student.select(Student.local_id, Student.ssid, Student.old_state_id, LanguageStatus.elas, SpecialEducation.swd)
-        .join(LanguageStatus, on=(LanguageStatus.student == Student.id), join_type=peewee.JOIN.LEFT_OUTER)
-        .switch(Student)
-        .join(SpecialEducation, on=(SpecialEducation.student == Student.id), join_type=peewee.JOIN.LEFT_OUTER)
-        .where(Student.local_id.in_(list(local_ids)))
-    )
-    return {
-        local_id: {"ssid": ssid, "old_state_id": old, "elas": elas, "swd": swd}
-        for local_id, ssid, old, elas, swd in tuples(query)
-    }
+    found: Values = {}
+    for ids in chunked(local_ids, MAX_PARAMETERS):
+        query = (
+            Student.select(Student.local_id, Student.ssid, Student.old_state_id, LanguageStatus.elas, SpecialEducation.swd)
+            .join(LanguageStatus, on=(LanguageStatus.student == Student.id), join_type=peewee.JOIN.LEFT_OUTER)
+            .switch(Student)
+            .join(SpecialEducation, on=(SpecialEducation.student == Student.id), join_type=peewee.JOIN.LEFT_OUTER)
+            .where(in_list(Student.local_id, ids))
+        )
+        found.update(
+            (local_id, {"ssid": ssid, "old_state_id": old, "elas": elas, "swd": swd})
+            for local_id, ssid, old, elas, swd in tuples(query)
+        )
+    return found
 
 
 def journal_differences(before: Values, after: Values, source: str, actor: str, at: dt.datetime | None = None) -> int:
     """Journal every identity field that differs between ``before`` and ``after``; returns how many."""
     when = at or utc_now()
-    rows: list[dict[str, Any]] = []
+    rows: list[tuple[Any, ...]] = []
     for local_id in sorted(set(before) | set(after)):
         old, new = before.get(local_id, {}), after.get(local_id, {})
         for name in IDENTITY_FIELDS:
             if (old.get(name) or None) != (new.get(name) or None):
-                rows.append({
-                    "at": when, "actor": actor, "source": source, "local_id": local_id, "field_name": name,
-                    "old_value": old.get(name) or None, "new_value": new.get(name) or None,
-                })
-    if rows:
-        IdentityChange.insert_many(rows).execute()
-    return len(rows)
+                rows.append((when, actor, source, local_id, name, old.get(name) or None, new.get(name) or None))
+    i = IdentityChange
+    # The bulk writer (executemany / COPY): a roster import journals up to four fields per student.
+    return insert_chunked(i, [i.at, i.actor, i.source, i.local_id, i.field_name, i.old_value, i.new_value], rows) if rows else 0
 
 
 def _batch_events(local_id: str) -> list[IdentityEvent]:
