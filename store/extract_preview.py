@@ -25,7 +25,7 @@ from typing import Any
 
 import peewee
 
-from domain.planning.extract import ExtractCounts, SsidOutcome
+from domain.planning.extract import OUTCOME_COUNTS, ExtractCounts, SsidOutcome
 from domain.records import ExtractRow
 from store.bulk import insert_rows
 from store.tables_batches import PreviewLine
@@ -34,16 +34,6 @@ __all__ = ["ExtractSql"]
 
 _STAGE = "extract_stage"
 _P = PreviewLine._meta.table_name
-_COUNTED = {
-    SsidOutcome.NEW: "new",
-    SsidOutcome.UNCHANGED: "unchanged",
-    SsidOutcome.CONFLICT: "conflict",
-    SsidOutcome.REPLACE: "replaced",
-    SsidOutcome.NO_LOCAL_STUDENT: "unmatched",
-    SsidOutcome.MORE_THAN_ONE_LOCAL: "ambiguous",
-    SsidOutcome.SSID_HELD_BY_ANOTHER: "held_by_another",
-    SsidOutcome.REPEATED_LINE: "repeated",
-}
 
 
 class ExtractSql:
@@ -141,7 +131,7 @@ class ExtractSql:
             (batch_id,),
         )
         for kind, lines, elas, swd, changed in cursor.fetchall():
-            name = _COUNTED[SsidOutcome(kind)]
+            name = OUTCOME_COUNTS[SsidOutcome(kind)]
             setattr(counts, name, getattr(counts, name) + int(lines))
             counts.elas_changes += int(elas or 0)
             counts.swd_changes += int(swd or 0)

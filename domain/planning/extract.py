@@ -37,7 +37,7 @@ from domain.planning.identity import (
 from domain.records import ExtractRow
 from domain.values import LocalId, Ssid
 
-__all__ = ["SsidOutcome", "ExtractChange", "ExtractCounts", "ExtractPlan", "plan_extract"]
+__all__ = ["SsidOutcome", "ExtractChange", "ExtractCounts", "ExtractPlan", "plan_extract", "OUTCOME_COUNTS"]
 
 
 class SsidOutcome(Enum):
@@ -113,7 +113,7 @@ class ExtractCounts:
     swd_changes: int = 0
 
 
-_COUNTER = {
+OUTCOME_COUNTS: dict[SsidOutcome, str] = {
     SsidOutcome.NEW: "new",
     SsidOutcome.UNCHANGED: "unchanged",
     SsidOutcome.CONFLICT: "conflict",
@@ -123,6 +123,7 @@ _COUNTER = {
     SsidOutcome.SSID_HELD_BY_ANOTHER: "held_by_another",
     SsidOutcome.REPEATED_LINE: "repeated",
 }
+"""The :class:`ExtractCounts` field that counts each outcome."""
 
 
 @dataclass
@@ -167,7 +168,7 @@ def plan_extract(
         change = _plan_line(row, lookup, ssid_holders, overwrite, seen)
         seen.add(row.local_id)
         plan.lines.append(change)
-        counter = _COUNTER[change.outcome]
+        counter = OUTCOME_COUNTS[change.outcome]
         setattr(counts, counter, getattr(counts, counter) + 1)
         if change.elas is not None or change.elas_start is not None:
             counts.elas_changes += 1
