@@ -15,7 +15,10 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from operator import itemgetter
 from typing import Any
 
 from domain.errors import FileProblem
@@ -75,68 +78,155 @@ def _columns(text: TextSource, layout: Layout, first: list[str]) -> tuple[bool, 
     return True, found
 
 
-def _value(name: str, number: int, spec: FieldSpec, raw: str) -> Any:
-    value = raw.strip()
+@dataclass(frozen=True, slots=True)
+class _Column:
+    """A column the reader uses: where it is in a line, its field, and the attribute it fills."""
+
+    index: int
+    spec: FieldSpec
+    key: str  # an attribute of MatchResultRow, or (``candidate``) of MatchCandidate
+    candidate: bool
+
+
+def _score(value: str) -> tuple[str, float | None]:
+    return value, read_score(value)
+
+
+def _category(value: str) -> MatchCategory:
+    return _CATEGORIES[value.lower()]  # KeyError for another category
+
+
+def _date(value: str) -> dt.date | None:
+    return dt.date(int(value[:4]), int(value[4:6]), int(value[6:])) if value else None
+
+
+def _blank_none(value: str) -> str | None:
+    return value or None
+
+
+_MEMOIZED: tuple[Callable[[str], Any], ...] = (_score, _category, _date)  # few distinct values in a file
+
+
+def _converter(spec: FieldSpec) -> Callable[[str], Any] | None:
+    """How a good (checked, trimmed) value of ``spec`` becomes the record's value; ``None``: as is."""
+    if spec.kind is FieldKind.SCORE:
+        return _score
+    if spec.attr == "category":
+        return _category
+    if spec.kind is FieldKind.DATE:
+        return _date
+    if spec.kind in (FieldKind.CODE, FieldKind.DIGITS) and spec.attr.startswith("candidate."):
+        return _blank_none
+    return None
+
+
+def _problem(spec: FieldSpec, value: str) -> str | None:
+    """What is wrong with a trimmed value of ``spec`` (``None``: nothing); never quotes it."""
     if spec.kind is FieldKind.SCORE:
         try:
-            return value, read_score(value)
+            read_score(value)
         except ValueError as error:
-            raise FileProblem(name, number, str(error), spec.number, spec.name) from None
+            return str(error)
+        return None
     problem = None
-    if spec.kind is FieldKind.DATE or field_pattern(spec).fullmatch(value) is None:  # the common case: one C call
+    if spec.kind is FieldKind.DATE or field_pattern(spec).fullmatch(value) is None:
         problem = field_problem(spec, value, typed=True)
     if problem and spec.kind is FieldKind.DIGITS and value.isascii() and value.isdigit() and len(value) < spec.max_length:
         problem += _EXCEL
-    if problem:
-        raise FileProblem(name, number, problem, spec.number, spec.name)
-    if spec.attr == "category":
-        found = _CATEGORIES.get(value.lower())
+    if problem is None and spec.attr == "category" and value.lower() not in _CATEGORIES:
+        problem = "is not No Match, Single Match or Multiple Match"
+    return problem
+
+
+def _checked(name: str, number: int, columns: Sequence[_Column], values: Sequence[str]) -> list[Any]:
+    """The columns' values of one line, each checked: the first bad one is a :class:`FileProblem`
+    naming line and field."""
+    found: list[Any] = []
+    for column in columns:
+        value = values[column.index].strip()
+        problem = _problem(column.spec, value)
+        if problem:
+            raise FileProblem(name, number, problem, column.spec.number, column.spec.name)
+        convert = _converter(column.spec)
+        found.append(value if convert is None else convert(value))
+    return found
+
+
+def _line_regex(spec: FieldSpec) -> str:
+    """What a good trimmed value of ``spec`` matches in a line of values joined by ``^`` (which
+    no good value contains, so the fields cannot shift); a score is read by :func:`read_score`."""
+    return "[^^]*" if spec.kind is FieldKind.SCORE else field_pattern(spec).pattern
+
+
+class _LineReader:
+    """Reads the lines of one file into rows.
+
+    The common line, every value good, is checked with one regular expression over its trimmed
+    values (one C call), and its values converted with memoized converters (dates and scores
+    repeat); a line that fails either is read again value by value, which names the first bad field.
+    """
+
+    def __init__(self, name: str, columns: list[tuple[int, FieldSpec]]) -> None:
+        self.name = name
+        self.columns = [
+            _Column(index, spec, spec.attr.removeprefix("candidate."), spec.attr.startswith("candidate."))
+            for index, spec in columns
+            if spec.attr != "selection"  # marked by hand; nothing of ours depends on it
+        ]
+        self.pattern = re.compile("\\^".join(_line_regex(c.spec) for c in self.columns))
+        self.take = itemgetter(*(c.index for c in self.columns))
+        self.converters = [
+            (i, lru_cache(maxsize=1 << 14)(convert) if convert in _MEMOIZED else convert)
+            for i, convert in enumerate(_converter(c.spec) for c in self.columns)
+            if convert is not None
+        ]
+        ssid = [c.spec for c in self.columns if c.spec.attr == "candidate.ssid"]
+        self.ssid_spec = ssid[0] if ssid else None
+        self.row_keys = [c.key for c in self.columns if not c.candidate]
+        self.row_values = itemgetter(*(i for i, c in enumerate(self.columns) if not c.candidate))
+        self.candidate_keys = [c.key for c in self.columns if c.candidate]
+        self.candidate_values = itemgetter(*(i for i, c in enumerate(self.columns) if c.candidate))
+
+    def row(self, number: int, values: list[str]) -> MatchResultRow:
+        texts = list(map(str.strip, self.take(values)))
+        found: list[Any] | None = None
+        if self.pattern.fullmatch("^".join(texts)):
+            found = texts
+            try:
+                for i, convert in self.converters:
+                    found[i] = convert(texts[i])
+            except (ValueError, KeyError):
+                found = None
         if found is None:
-            raise FileProblem(name, number, "is not No Match, Single Match or Multiple Match", spec.number, spec.name)
-        return found
-    if spec.kind is FieldKind.DATE:
-        return dt.date.fromisoformat(value) if value else None
-    if spec.kind in (FieldKind.CODE, FieldKind.DIGITS) and spec.attr.startswith("candidate."):
-        return value or None
-    return value
+            found = _checked(self.name, number, self.columns, values)
+        return self._assembled(number, found)
 
-
-def _row(name: str, number: int, columns: list[tuple[int, FieldSpec]], values: list[str]) -> MatchResultRow:
-    row: dict[str, Any] = {}
-    candidate: dict[str, Any] = {}
-    ssid_spec: FieldSpec | None = None
-    for index, spec in columns:
-        if spec.attr == "selection":
-            continue  # marked by hand; nothing of ours depends on it
-        value = _value(name, number, spec, values[index])
-        if spec.attr == "candidate.score_text":
-            candidate["score_text"], candidate["percent"] = value
-        elif spec.attr.startswith("candidate."):
-            candidate[spec.attr.removeprefix("candidate.")] = value
-            if spec.attr == "candidate.ssid":
-                ssid_spec = spec
-        else:
-            row[spec.attr] = value
-    category: MatchCategory = row["category"]
-    found: MatchCandidate | None = None
-    if candidate.get("ssid"):
-        candidate["ssid"] = Ssid(candidate["ssid"])
-        found = MatchCandidate(category=category, **candidate)
-    elif category is not MatchCategory.NO_MATCH and ssid_spec is not None:
-        raise FileProblem(name, number, f"is blank but the category is {category.value}", ssid_spec.number, ssid_spec.name)
-    return MatchResultRow(
-        line=number,
-        reporting_lea=CdsCode(row["reporting_lea"]),
-        school=CdsCode(row["school"]),
-        local_id=LocalId(row["local_id"]),
-        legal_last=row["legal_last"],
-        legal_first=row["legal_first"],
-        legal_middle=row["legal_middle"],
-        gender=row["gender"],
-        birth_date=row["birth_date"],
-        category=category,
-        candidate=found,
-    )
+    def _assembled(self, number: int, found: list[Any]) -> MatchResultRow:
+        row = dict(zip(self.row_keys, self.row_values(found)))
+        candidate = dict(zip(self.candidate_keys, self.candidate_values(found)))
+        if "score_text" in candidate:
+            candidate["score_text"], candidate["percent"] = candidate["score_text"]
+        category: MatchCategory = row["category"]
+        match: MatchCandidate | None = None
+        if candidate.get("ssid"):
+            candidate["ssid"] = Ssid(candidate["ssid"])
+            match = MatchCandidate(category=category, **candidate)
+        elif category is not MatchCategory.NO_MATCH and self.ssid_spec is not None:
+            spec = self.ssid_spec
+            raise FileProblem(self.name, number, f"is blank but the category is {category.value}", spec.number, spec.name)
+        return MatchResultRow(
+            line=number,
+            reporting_lea=CdsCode(row["reporting_lea"]),
+            school=CdsCode(row["school"]),
+            local_id=LocalId(row["local_id"]),
+            legal_last=row["legal_last"],
+            legal_first=row["legal_first"],
+            legal_middle=row["legal_middle"],
+            gender=row["gender"],
+            birth_date=row["birth_date"],
+            category=category,
+            candidate=match,
+        )
 
 
 def open_match_result(source: Source, name: str | None = None) -> ParsedFile[MatchResultRow]:
@@ -153,6 +243,7 @@ def open_match_result(source: Source, name: str | None = None) -> ParsedFile[Mat
     header, columns = _columns(text, layout, first)
     width = len(first)
     file_name = text.name
+    read = _LineReader(file_name, columns)
 
     def rows(lines: Iterator[str]) -> Iterator[MatchResultRow]:
         reader = csv.reader(lines, delimiter=delimiter)
@@ -164,7 +255,7 @@ def open_match_result(source: Source, name: str | None = None) -> ParsedFile[Mat
                     continue
                 if len(values) != width:
                     raise FileProblem(file_name, number, f"has {len(values)} columns; line 1 has {width}")
-                yield _row(file_name, number, columns, values)
+                yield read.row(number, values)
         except csv.Error as error:
             raise FileProblem(file_name, ended + 1, f"is not valid CSV ({error})") from None
 

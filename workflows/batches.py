@@ -13,7 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Protocol, TypeVar
+from operator import attrgetter
+from typing import Any, Protocol, TypeVar
 
 from domain.errors import FileProblem
 from domain.runs import (
@@ -126,6 +127,14 @@ def _line_of(row: object, position: int) -> int:
     return line if isinstance(line, int) else position
 
 
+def _compared_values(row: object) -> Callable[[Any], tuple[object, ...]]:
+    """How to take the values two rows of ``row``'s type are compared by: all but the line."""
+    if hasattr(row, "values"):
+        return lambda each: tuple(each.values())
+    names = [f.name for f in fields(row) if f.name != "line"]  # type: ignore[arg-type]
+    return attrgetter(*names) if len(names) > 1 else lambda each: (getattr(each, names[0]),)
+
+
 def _repeats_refused(rows: Iterable[R], name: str) -> Iterator[R]:
     """The rows, refusing the first that repeats an earlier one exactly (a file pasted or saved twice).
 
@@ -133,12 +142,13 @@ def _repeats_refused(rows: Iterable[R], name: str) -> Iterator[R]:
     two different lines with one 64-bit hash are too unlikely to matter here.
     """
     seen: dict[int, int] = {}
+    compared: dict[type, Callable[[R], tuple[object, ...]]] = {}  # a row type's values but its line
     for position, row in enumerate(rows, start=1):
         line = _line_of(row, position)
-        values = row.values() if hasattr(row, "values") else tuple(
-            getattr(row, f.name) for f in fields(row) if f.name != "line"  # type: ignore[arg-type]
-        )
-        first = seen.setdefault(hash(tuple(values)), line)
+        values = compared.get(type(row))
+        if values is None:
+            values = compared.setdefault(type(row), _compared_values(row))
+        first = seen.setdefault(hash(values(row)), line)
         if first != line:
             raise FileProblem(name, line, f"repeats line {first} exactly (was the file pasted or saved twice?); download it again")
         yield row
