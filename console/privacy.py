@@ -22,9 +22,9 @@ from typing import Any
 from flask import Flask
 from werkzeug.exceptions import BadRequest, InternalServerError, RequestEntityTooLarge
 
-__all__ = ["QueryStringsHidden", "ExceptionMessagesHidden", "ConsoleFlask", "init_privacy", "upload_limit_message", "DEFAULT_MAX_UPLOAD_MB"]
+from console.upload_limit import DEFAULT_MAX_UPLOAD_MB, upload_limit_message
 
-DEFAULT_MAX_UPLOAD_MB = 200
+__all__ = ["QueryStringsHidden", "ExceptionMessagesHidden", "ConsoleFlask", "init_privacy", "upload_limit_message", "DEFAULT_MAX_UPLOAD_MB"]
 
 log = logging.getLogger("console")
 
@@ -69,13 +69,6 @@ class ConsoleFlask(Flask):
         kind, _value, tb = exc_info
         reference = secrets.token_hex(4)
         log.error("unexpected error %s (reference %s)\n%s", getattr(kind, "__name__", kind), reference, _frames(tb))
-
-
-def upload_limit_message(limit_mb: int) -> str:
-    return (
-        f"The file is larger than the upload limit of {limit_mb} MB (SSID_MAX_UPLOAD_MB); "
-        "nothing was loaded or changed."
-    )
 
 
 def init_privacy(app: Flask) -> None:

@@ -16,7 +16,7 @@ import csv
 import datetime as dt
 import re
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import lru_cache
 from operator import itemgetter
 from typing import Any
@@ -158,12 +158,19 @@ def _line_regex(spec: FieldSpec) -> str:
     return "[^^]*" if spec.kind is FieldKind.SCORE else field_pattern(spec).pattern
 
 
+_ROW_FIELDS = [f.name for f in fields(MatchResultRow)]
+_CANDIDATE_FIELDS = [f.name for f in fields(MatchCandidate)]
+
+
 class _LineReader:
     """Reads the lines of one file into rows.
 
     The common line, every value good, is checked with one regular expression over its trimmed
     values (one C call), and its values converted with memoized converters (dates and scores
     repeat); a line that fails either is read again value by value, which names the first bad field.
+    The records are then built from the values by position (no dictionary per line): ``found``
+    holds the columns' values, then the score's percentage, ``None`` for every candidate column
+    the file does not have, and the candidate; ``where`` says where each attribute's value is.
     """
 
     def __init__(self, name: str, columns: list[tuple[int, FieldSpec]]) -> None:
@@ -180,12 +187,17 @@ class _LineReader:
             for i, convert in enumerate(_converter(c.spec) for c in self.columns)
             if convert is not None
         ]
-        ssid = [c.spec for c in self.columns if c.spec.attr == "candidate.ssid"]
-        self.ssid_spec = ssid[0] if ssid else None
-        self.row_keys = [c.key for c in self.columns if not c.candidate]
-        self.row_values = itemgetter(*(i for i, c in enumerate(self.columns) if not c.candidate))
-        self.candidate_keys = [c.key for c in self.columns if c.candidate]
-        self.candidate_values = itemgetter(*(i for i, c in enumerate(self.columns) if c.candidate))
+        where = {(c.candidate, c.key): i for i, c in enumerate(self.columns)}
+        self.score = where[True, "score_text"]  # a published column: always there
+        self.ssid = where[True, "ssid"]
+        self.ssid_spec = self.columns[self.ssid].spec
+        percent, absent, candidate = len(self.columns), len(self.columns) + 1, len(self.columns) + 2
+        where[True, "percent"] = percent
+        where[True, "category"] = where[False, "category"]
+        where[False, "candidate"] = candidate
+        self.row_values = itemgetter(*(where[False, key] for key in _ROW_FIELDS[1:]))  # all but the line
+        self.candidate_values = itemgetter(*(where.get((True, key), absent) for key in _CANDIDATE_FIELDS))
+        self.category = where[False, "category"]
 
     def row(self, number: int, values: list[str]) -> MatchResultRow:
         texts = list(map(str.strip, self.take(values)))
@@ -202,31 +214,18 @@ class _LineReader:
         return self._assembled(number, found)
 
     def _assembled(self, number: int, found: list[Any]) -> MatchResultRow:
-        row = dict(zip(self.row_keys, self.row_values(found)))
-        candidate = dict(zip(self.candidate_keys, self.candidate_values(found)))
-        if "score_text" in candidate:
-            candidate["score_text"], candidate["percent"] = candidate["score_text"]
-        category: MatchCategory = row["category"]
+        score_text, percent = found[self.score]
+        found[self.score] = score_text
+        found += (percent, None)
+        category: MatchCategory = found[self.category]
         match: MatchCandidate | None = None
-        if candidate.get("ssid"):
-            candidate["ssid"] = Ssid(candidate["ssid"])
-            match = MatchCandidate(category=category, **candidate)
-        elif category is not MatchCategory.NO_MATCH and self.ssid_spec is not None:
+        if found[self.ssid]:
+            match = MatchCandidate(*self.candidate_values(found))
+        elif category is not MatchCategory.NO_MATCH:
             spec = self.ssid_spec
             raise FileProblem(self.name, number, f"is blank but the category is {category.value}", spec.number, spec.name)
-        return MatchResultRow(
-            line=number,
-            reporting_lea=CdsCode(row["reporting_lea"]),
-            school=CdsCode(row["school"]),
-            local_id=LocalId(row["local_id"]),
-            legal_last=row["legal_last"],
-            legal_first=row["legal_first"],
-            legal_middle=row["legal_middle"],
-            gender=row["gender"],
-            birth_date=row["birth_date"],
-            category=category,
-            candidate=match,
-        )
+        found.append(match)
+        return MatchResultRow(number, *self.row_values(found))
 
 
 def open_match_result(source: Source, name: str | None = None) -> ParsedFile[MatchResultRow]:

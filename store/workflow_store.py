@@ -219,7 +219,7 @@ class DatabaseWorkflowStore(AssistantTables):
         fields = [
             c.run, c.local_id, c.line, c.ssid, c.ssid_created, c.category, c.score, c.percent, c.legal_last,
             c.legal_first, c.legal_middle, c.gender, c.birth_date, c.reporting_lea, c.school, c.birth_city,
-            c.birth_state, c.birth_country,
+            c.birth_state, c.birth_country, c.source_line,
         ]
         stored = 0
 
@@ -227,13 +227,13 @@ class DatabaseWorkflowStore(AssistantTables):
             nonlocal stored
             k = row.candidate
             if k is None:
-                return (run_id, row.local_id, row.line, None, None, row.category.value, "", None, *[""] * 4, None, *[""] * 5)
+                return (run_id, row.local_id, row.line, None, None, row.category.value, "", None, *[""] * 4, None, *[""] * 6)
             stored += 1
             return (
                 run_id, row.local_id, row.line, k.ssid, k.ssid_created, k.category.value, k.score_text,
                 round(k.percent) if k.percent is not None else None, k.legal_last or "", k.legal_first or "",
                 k.legal_middle or "", k.gender or "", k.birth_date, k.reporting_lea or "", k.school or "",
-                k.birth_city or "", k.birth_state or "", k.birth_country or "",
+                k.birth_city or "", k.birth_state or "", k.birth_country or "", "",
             )
 
         insert_chunked(c, cast("list[peewee.Field[Any]]", fields), map(values, rows))

@@ -19,7 +19,7 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import click
 
-from console.privacy import DEFAULT_MAX_UPLOAD_MB
+from console.upload_limit import DEFAULT_MAX_UPLOAD_MB
 
 __all__ = [
     "CliContext",
