@@ -19,7 +19,7 @@ from domain.runs import FileKind, GeneratedFile, Run, RunEvent, RunState
 from domain.validation import errors_of, validate_senr
 from domain.values import LocalId, Ssid
 from workflows.errors import StepRefused
-from workflows.batches import read_whole
+from workflows.batches import collection_paused, read_whole
 from workflows.files import Progress, check_out_dir, keep_file, local_stamp, note_loaded, senr_bytes, write_output
 from workflows.guards import ConfirmFacts, NoFacts, ResultsFacts
 from workflows.mid_guards import STRONG_MATCH_PERCENT, decision_warnings
@@ -123,15 +123,17 @@ def load_results(
         note_loaded(store, FileKind.MATCH_RESULT, shown, sha256, len(rows), actor, run.id)
         return len({row.local_id for row in rows}), candidates, sha256
 
-    run, (students, candidates, sha256) = advance(
-        store,
-        run_id,
-        RunEvent.LOAD_RESULTS,
-        facts,
-        actor,
-        effects,
-        lambda done: Recorded(shown, done[2], {"students": done[0], "candidates": done[1]}),
-    )
+    with collection_paused():
+        run, (students, candidates, sha256) = advance(
+            store,
+            run_id,
+            RunEvent.LOAD_RESULTS,
+            facts,
+            actor,
+            effects,
+            lambda done: Recorded(shown, done[2], {"students": done[0], "candidates": done[1]}),
+        )
+        read.clear()  # the rows go while the collector still looks away
     return LoadedResults(run, students, candidates)
 
 
