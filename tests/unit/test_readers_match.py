@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from dataclasses import replace
 
 import pytest
 
@@ -63,6 +64,14 @@ def test_a_file_without_header_is_read_by_position_with_the_assumed_candidate_co
     assert got.line == 1
     assert got.candidate is not None
     assert (got.candidate.school, got.candidate.birth_state, got.candidate.birth_date) == ("6000002", "US-CA", dt.date(2015, 3, 14))
+
+
+def test_values_are_trimmed_and_the_category_read_in_any_case() -> None:
+    padded = " 1964212 , 6000001 ,, 100234 , LOPEZ , MARIA , ELENA , 1234567890 , 20160102 , single match , 97 % , F , 20150314 "
+    (got,) = list(open_match_result(_file(PUBLISHED, padded)))
+    (plain,) = list(open_match_result(_file(PUBLISHED, SINGLE)))
+    assert plain.candidate is not None
+    assert got == replace(plain, candidate=replace(plain.candidate, score_text="97 %"))
 
 
 def test_a_header_missing_a_published_column_is_refused() -> None:
