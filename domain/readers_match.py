@@ -153,9 +153,12 @@ def _checked(name: str, number: int, columns: Sequence[_Column], values: Sequenc
 
 
 def _line_regex(spec: FieldSpec) -> str:
-    """What a good trimmed value of ``spec`` matches in a line of values joined by ``^`` (which
-    no good value contains, so the fields cannot shift); a score is read by :func:`read_score`."""
-    return "[^^]*" if spec.kind is FieldKind.SCORE else field_pattern(spec).pattern
+    """What a good value of ``spec`` with nothing to trim matches in a line of values joined by
+    ``^`` (which no good value contains, so the fields cannot shift); a score is read by
+    :func:`read_score`. ``\\s`` is exactly what ``str.strip`` removes: a value that matches needs no
+    trimming, and one with spaces around it sends its line to be read value by value."""
+    body = "[^^]*" if spec.kind is FieldKind.SCORE else field_pattern(spec).pattern
+    return f"(?!\\s)(?:{body})(?<!\\s)"
 
 
 _ROW_FIELDS = [f.name for f in fields(MatchResultRow)]
@@ -165,9 +168,9 @@ _CANDIDATE_FIELDS = [f.name for f in fields(MatchCandidate)]
 class _LineReader:
     """Reads the lines of one file into rows.
 
-    The common line, every value good, is checked with one regular expression over its trimmed
-    values (one C call), and its values converted with memoized converters (dates and scores
-    repeat); a line that fails either is read again value by value, which names the first bad field.
+    The common line, every value good and none to trim, is checked with one regular expression
+    (one C call), and its values converted with memoized converters (dates and scores repeat); a
+    line that fails either is read again value by value, trimmed, which names the first bad field.
     The records are then built from the values by position (no dictionary per line): ``found``
     holds the columns' values, then the score's percentage, ``None`` for every candidate column
     the file does not have, and the candidate; ``where`` says where each attribute's value is.
@@ -200,10 +203,10 @@ class _LineReader:
         self.category = where[False, "category"]
 
     def row(self, number: int, values: list[str]) -> MatchResultRow:
-        texts = list(map(str.strip, self.take(values)))
+        texts = self.take(values)
         found: list[Any] | None = None
         if self.pattern.fullmatch("^".join(texts)):
-            found = texts
+            found = list(texts)
             try:
                 for i, convert in self.converters:
                     found[i] = convert(texts[i])
