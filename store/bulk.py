@@ -1,8 +1,8 @@
 """Set-based helpers for large writes: bulk inserts and chunked ``IN`` lists.
 
 :func:`insert_chunked` bypasses peewee's per-value SQL building (it dominated a 600,000-line
-load): on SQLite one prepared ``INSERT`` run by ``executemany``, on PostgreSQL psycopg 3's
-``COPY ... FROM STDIN``. Values go through the field's ``db_value`` unless the column is of a
+load): on SQLite prepared multi-row ``INSERT ... VALUES (...), (...)`` statements of as many
+rows as the parameter limit allows, on PostgreSQL psycopg 3's ``COPY ... FROM STDIN``. Values go through the field's ``db_value`` unless the column is of a
 kind both drivers take as is (text, numbers, booleans, dates, integer keys).
 
 For statements with bound lists: SQLite allows 32,766 bound parameters per statement and
@@ -112,8 +112,8 @@ def _insert(database: peewee.Database, table: str, columns: str, width: int, val
                     copy.write_row(row)
             count += len(block)
         return count
-    # Many rows per statement: a sixth less than executemany's one row per step (one prepared
-    # statement, cached by the driver, serves every full block).
+    # Many rows per statement: about a sixth less time than executemany's one row per statement
+    # step (the driver caches the prepared statement of a full block for the next).
     row = f'({", ".join("?" * width)})'
     per = rows_per_statement(width)
     cursor = database.cursor()  # type: ignore[no-untyped-call]
