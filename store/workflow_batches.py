@@ -111,6 +111,11 @@ class BatchSql:
         self.database = database
         self.param = database.param
         self.postgres = isinstance(database, peewee.PostgresqlDatabase)
+        # A batch's preview lines ``p`` in the order they were stored, on SQLite through the batch
+        # index (its planner would take (batch, line): file order, which for an extract's lines —
+        # stored in local id order, store.extract_preview — jumps across the table: the apply of
+        # 560,000 lines took 12.9 s instead of 2.4 s).
+        self._lines = f"{_P} p" if self.postgres else f"{_P} p INDEXED BY {_P}_batch_id"
 
     def _one(self, sql: str, *params: Any) -> int:
         row = self.database.execute_sql(sql, params).fetchone()  # type: ignore[no-untyped-call]
@@ -159,7 +164,7 @@ class BatchSql:
         for f in _FIELDS:
             join, current = self._current(f)
             total += self._one(
-                f"SELECT COUNT(*) FROM {_P} p {join} WHERE {self._changing(f)} "
+                f"SELECT COUNT(*) FROM {self._lines} {join} WHERE {self._changing(f)} "
                 f"AND {current} IS DISTINCT FROM p.{f.column}_old",
                 batch_id,
             )
@@ -172,7 +177,7 @@ class BatchSql:
         for table in _CHILD_TABLES:
             wanted = " OR ".join(f"p.{f.column}_new IS NOT NULL" for f in _FIELDS if f.table == table)
             missing = (
-                f"FROM {_P} p WHERE p.batch_id = {q} AND p.applied AND p.student_id IS NOT NULL AND ({wanted}) "
+                f"FROM {self._lines} WHERE p.batch_id = {q} AND p.applied AND p.student_id IS NOT NULL AND ({wanted}) "
                 f"AND NOT EXISTS (SELECT 1 FROM {table} t WHERE t.student_id = p.student_id)"
             )
             self._run(
@@ -188,12 +193,12 @@ class BatchSql:
             self._run(
                 f"INSERT INTO {_J} (batch_id, student_id, local_id, table_name, field_name, old_value, new_value) "
                 f"SELECT p.batch_id, p.student_id, p.local_id, '{f.table}', '{f.column}', "
-                f"{self._text(current)}, {self._text(f'p.{f.column}_new')} FROM {_P} p {join} "
+                f"{self._text(current)}, {self._text(f'p.{f.column}_new')} FROM {self._lines} {join} "
                 f"WHERE {self._changing(f)} AND {current} IS DISTINCT FROM p.{f.column}_new",
                 batch_id,
             )
             changed = self._run(
-                f"UPDATE {f.table} SET {f.column} = p.{f.column}_new FROM {_P} p "
+                f"UPDATE {f.table} SET {f.column} = p.{f.column}_new FROM {self._lines} "
                 f"WHERE p.student_id = {f.table}.{f.key} AND {self._changing(f)} "
                 f"AND {f.table}.{f.column} IS DISTINCT FROM p.{f.column}_new",
                 batch_id,

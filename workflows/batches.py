@@ -13,7 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Protocol, TypeVar
+from operator import attrgetter
+from typing import Any, Protocol, TypeVar
 
 from domain.errors import FileProblem
 from domain.runs import (
@@ -126,6 +127,15 @@ def _line_of(row: object, position: int) -> int:
     return line if isinstance(line, int) else position
 
 
+def _values_of(row: object) -> Callable[[Any], tuple[Any, ...]]:
+    """How to take a row's values (all but its line number) as one tuple: worked out once per file."""
+    if hasattr(row, "values"):
+        return lambda r: tuple(r.values())
+    names = [f.name for f in fields(row) if f.name != "line"]  # type: ignore[arg-type]
+    take = attrgetter(*names)
+    return (lambda r: (take(r),)) if len(names) == 1 else take
+
+
 def _repeats_refused(rows: Iterable[R], name: str) -> Iterator[R]:
     """The rows, refusing the first that repeats an earlier one exactly (a file pasted or saved twice).
 
@@ -133,12 +143,12 @@ def _repeats_refused(rows: Iterable[R], name: str) -> Iterator[R]:
     two different lines with one 64-bit hash are too unlikely to matter here.
     """
     seen: dict[int, int] = {}
+    values: Callable[[Any], tuple[Any, ...]] | None = None
     for position, row in enumerate(rows, start=1):
         line = _line_of(row, position)
-        values = row.values() if hasattr(row, "values") else tuple(
-            getattr(row, f.name) for f in fields(row) if f.name != "line"  # type: ignore[arg-type]
-        )
-        first = seen.setdefault(hash(tuple(values)), line)
+        if values is None:
+            values = _values_of(row)
+        first = seen.setdefault(hash(values(row)), line)
         if first != line:
             raise FileProblem(name, line, f"repeats line {first} exactly (was the file pasted or saved twice?); download it again")
         yield row
