@@ -21,16 +21,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 from domain.errors import TranslationMissing, WriteRefused
-from domain.model import Student
-from domain.planning.ods import DeleteReason, OdsPlan, plan_ods_reconciliation
+from domain.planning.ods import DeleteReason, OdsPlan, OdsReconciliation, staged_record
 from domain.planning.translation import CodeTranslator
-from domain.readers import open_ods_senr
-from domain.records import OdsSenrRecord, SenrRecord
+from domain.readers import open_ods_year
+from domain.records import SenrRecord
 from domain.runs import Batch, BatchKind, FileKind, GeneratedFile, PreviewItem
 from domain.validation import Severity, Violation, validate_senr
 from domain.values import AcademicYear, CdsCode, LocalId
@@ -39,6 +38,7 @@ from workflows.batches import ReadFile, get_batch, load_batch, move_batch, read_
 from workflows.errors import StepRefused
 from workflows.files import Progress, check_out_dir, keep_file, local_stamp, senr_bytes, write_output
 from workflows.ports import WorkflowStore
+from workflows.ports_ods import OdsStaging
 from workflows.stepping import Actor
 
 __all__ = [
@@ -140,6 +140,10 @@ def _today(actor: Actor) -> dt.date:
     return local_stamp(actor.now()).date()
 
 
+_AT_LEA = [f.name for f in fields(SenrRecord)].index("reporting_lea")
+_AT_SSID = [f.name for f in fields(SenrRecord)].index("ssid")
+
+
 def plan_ods_audit(
     store: WorkflowStore, path: Path, actor: Actor, *, name: str | None = None, progress: Progress | None = None
 ) -> PlannedOdsAudit:
@@ -147,38 +151,79 @@ def plan_ods_audit(
 
     Nothing is written. Refused when the settings lack the LEA or year, the file is broken or of
     another kind (naming file, line and field), or a local code has no CALPADS translation.
+
+    The current-year records are staged in the database and compared there
+    (:class:`~workflows.ports_ods.OdsStaging`): only the students whose records are not all
+    unchanged become domain students, so memory stays flat however long the download.
     """
     lea, year = _district(store)
     today = _today(actor)
-    translate = CodeTranslator(store.code_translations())
-
-    retired = store.retired_ssids()
-
-    def students() -> Iterator[Student]:
-        # A student still holding an SSID CALPADS retired is left alone like one without SSID:
-        # CALPADS knows the child under the replacement (apply the Replacement SSIDs first).
-        for student in store.iter_students():
-            yield replace(student, ssid=None) if student.ssid in retired else student
-
+    translations = store.code_translations()
+    reconciliation = OdsReconciliation(year=year, lea=lea, today=today, translate=CodeTranslator(translations))
+    staging = store.ods_staging()
     shown = name or path.name
     leas: dict[str, int] = {}
+    counted = reconciliation.plan
 
-    def noted(ods: Iterable[OdsSenrRecord]) -> Iterator[OdsSenrRecord]:
-        for record in ods:
-            leas[record.senr.reporting_lea] = leas.get(record.senr.reporting_lea, 0) + 1
-            yield record
+    def staged(ods: Iterable[list[str] | str]) -> Iterator[tuple[str, ...]]:
+        for line in ods:
+            if isinstance(line, str):  # another year's line: only its Reporting LEA
+                leas[line] = leas.get(line, 0) + 1
+                counted.earlier_years += 1
+                continue
+            reporting = line[_AT_LEA]
+            leas[reporting] = leas.get(reporting, 0) + 1
+            if reporting != lea or not line[_AT_SSID]:
+                counted.other_lea += 1
+            else:
+                yield staged_record(line)
 
-    def plan(ods: Iterable[OdsSenrRecord]) -> OdsPlan:
-        return plan_ods_reconciliation(noted(ods), students(), year=year, lea=lea, today=today, translate=translate)
+    def plan(ods: Iterable[list[str] | str]) -> OdsPlan:
+        staging.stage(staged(ods), year.first_day, year.last_day)
+        return _reconciled(staging, reconciliation, translations, year)
+
+    def reader(source: Path, shown: str) -> Iterable[list[str] | str]:
+        return open_ods_year(source, year.code, shown)
 
     try:
-        read, planned = read_planned(path, shown, open_ods_senr, plan, progress)
+        read, planned = read_planned(path, shown, reader, plan, progress)
     except TranslationMissing as missing:
         raise StepRefused(str(missing)) from None
+    finally:
+        staging.clear()
     if leas and lea not in leas:  # another district's download: comparing it would add everyone
         other = max(leas, key=lambda code: leas[code])
         raise StepRefused(f"{shown}: none of its records is of LEA {lea}; it is the download of LEA {other}")
     return PlannedOdsAudit(read, planned, year, lea, today)
+
+
+def _reconciled(
+    staging: OdsStaging, reconciliation: OdsReconciliation, translations: Mapping[tuple[str, str], str], year: AcademicYear
+) -> OdsPlan:
+    """The staged records compared: the settled students counted, every other one through the rules."""
+    translate = CodeTranslator(translations)
+    untranslatable = {(field, code) for field, code in staging.codes() if not _translates(translate, field, code)}
+    unchanged, unsettled = staging.settle(translations, untranslatable)
+    reconciliation.unchanged(unchanged)
+    taken: set[str] = set()  # an SSID two students hold: its records go to the first, as in the rules
+    for student, held in staging.students(unsettled):
+        takes = reconciliation.takes_records(student) and student.ssid not in taken
+        if takes and student.ssid is not None:
+            taken.add(student.ssid)
+        reconciliation.student(student, held if takes else [])
+    for local_id in staging.without_ssid(year.first_day, year.last_day):
+        reconciliation.without_ssid(local_id)
+    for text, unidentified in staging.left_over():
+        reconciliation.left_over(text, unidentified)
+    return reconciliation.finish()
+
+
+def _translates(translate: CodeTranslator, field: str, code: str) -> bool:
+    try:
+        translate(field, code, "")
+    except TranslationMissing:
+        return False
+    return True
 
 
 def _problems(kind: str, violations: Iterable[Violation]) -> tuple[list[str], list[str]]:
