@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from itertools import groupby
+from operator import itemgetter
 from typing import Any, cast
 
 import peewee
@@ -38,10 +40,11 @@ STAGED_COLUMNS = (*STAGED_FIELDS, "text")
 _STAGE = "ods_stage"
 _LOCAL = "ods_local"
 _RETIRED = "ods_retired"
-_SETTLED = "ods_settled"
 _STUDENT_CODES = ("suffix", "gender", "birth_state", "birth_country")  # student columns senr_record translates
 _ENROLLMENT_CODES = ("grade", "enroll_status", "exit_reason", "completion_status")  # and enrollment columns
+_COMPARED = ("grade", "enroll_status", "exit_date", "exit_reason", "completion_status")  # as staged, in this order
 _CHUNK = 2000
+_BLOCK = 10_000  # staged rows a transaction
 _STUDENT_ID = cast("peewee.Field[Any]", Student._meta.primary_key)
 
 
@@ -52,6 +55,7 @@ class OdsSql:
         self.database = database
         self.param = database.param
         self.postgres = isinstance(database, peewee.PostgresqlDatabase)
+        self._temp_store: int | None = None  # SQLite: the connection's own setting while staged
 
     def _run(self, sql: str, params: Sequence[Any] = ()) -> int:
         return int(self.database.execute_sql(sql, tuple(params)).rowcount)  # type: ignore[no-untyped-call]
@@ -71,9 +75,21 @@ class OdsSql:
     def stage(self, rows: Iterable[Sequence[str]], first_day: dt.date, last_day: dt.date) -> int:
         """Replace the staged records by ``rows`` (values in :data:`STAGED_COLUMNS` order, download
         order), and note the local current-year enrollments of students holding a usable SSID."""
+        if not self.postgres and self._temp_store is None:
+            # Temporary tables on disk while the audit runs: in memory (the connection's setting)
+            # they would grow with the download. Changing it drops the connection's temporary tables.
+            self._temp_store = int(next(self._rows("PRAGMA temp_store"))[0])
+            self._run("PRAGMA temp_store = FILE")
         self._table(_STAGE, "seq INTEGER NOT NULL, " + ", ".join(f"{c} TEXT NOT NULL" for c in STAGED_COLUMNS))
-        count = insert_rows(self.database, _STAGE, ("seq", *STAGED_COLUMNS), ((n, *r) for n, r in enumerate(rows)))
-        self._run(f"CREATE INDEX IF NOT EXISTS {_STAGE}_key ON {_STAGE} (ssid, school, enroll_start)")
+        count = 0
+        columns = ("seq", *STAGED_COLUMNS)
+        for block in chunked(((n, *r) for n, r in enumerate(rows)), _BLOCK):
+            # One transaction per block (read before it begins), not one per row: reading the rows
+            # may note a job's progress on this connection, which must not wait for the whole file.
+            with self.database.atomic():
+                count += insert_rows(self.database, _STAGE, columns, block)
+        # Covering what :meth:`settle` reads of the staged records, in its order.
+        self._run(f"CREATE INDEX IF NOT EXISTS {_STAGE}_key ON {_STAGE} (ssid, school, enroll_start, {', '.join(_COMPARED)})")
         self._table(_RETIRED, "ssid TEXT NOT NULL")
         # A student still holding an SSID a Replacement SSIDs Extract retired counts as one without.
         self._run(
@@ -81,22 +97,23 @@ class OdsSql:
             f"JOIN {Batch._meta.table_name} b ON b.id = p.batch_id WHERE b.kind = {self.param} AND p.ssid_old IS NOT NULL",
             (BatchKind.REPLACEMENT.value,),
         )
+        # Each row also keeps its student's translated codes: :meth:`codes` reads one table.
         self._table(
             _LOCAL,
-            "sid INTEGER NOT NULL, eid INTEGER NOT NULL, ssid TEXT NOT NULL, school TEXT NOT NULL, "
-            "enroll_start TEXT NOT NULL, grade TEXT NOT NULL, enroll_status TEXT NOT NULL, exit_date TEXT NOT NULL, "
-            "exit_reason TEXT NOT NULL, completion_status TEXT NOT NULL",
+            "sid INTEGER NOT NULL, ssid TEXT NOT NULL, school TEXT NOT NULL, enroll_start TEXT NOT NULL, "
+            + ", ".join(f"{name} TEXT NOT NULL" for name in (*_COMPARED, *_STUDENT_CODES)),
         )
         q = self.param
         self._run(
-            f"INSERT INTO {_LOCAL} SELECT e.student_id, e.id, s.ssid, e.school, {self._date('e.start_date')}, e.grade, "
-            f"e.status, {self._date('e.exit_date')}, e.exit_reason, e.completion_status "
-            f"FROM enrollment e JOIN student s ON s.id = e.student_id "
+            f"INSERT INTO {_LOCAL} SELECT e.student_id, s.ssid, e.school, {self._date('e.start_date')}, e.grade, "
+            f"e.status, {self._date('e.exit_date')}, e.exit_reason, e.completion_status, "
+            + ", ".join(f"s.{name}" for name in _STUDENT_CODES)
+            + f" FROM enrollment e JOIN student s ON s.id = e.student_id "
             f"WHERE e.start_date >= {q} AND e.start_date <= {q} AND s.ssid IS NOT NULL AND s.ssid <> '' "
-            f"AND s.ssid NOT IN (SELECT ssid FROM {_RETIRED})",
+            f"AND s.ssid NOT IN (SELECT ssid FROM {_RETIRED}) ORDER BY s.ssid",
             (first_day, last_day),
         )
-        self._run(f"CREATE INDEX IF NOT EXISTS {_LOCAL}_ssid ON {_LOCAL} (ssid)")
+        self._run(f"CREATE INDEX IF NOT EXISTS {_LOCAL}_ssid ON {_LOCAL} (ssid, sid)")
         if self.postgres:
             for table in (_STAGE, _RETIRED, _LOCAL):
                 self._run(f"ANALYZE {table}")
@@ -105,14 +122,14 @@ class OdsSql:
     def codes(self) -> set[tuple[str, str]]:
         """Every ``(field, local code)`` the audit would translate: those of the noted enrollments
         and of their students (named as the SENR record's attributes)."""
-        selects = [f"SELECT DISTINCT '{name}', {name} FROM {_LOCAL}" for name in _ENROLLMENT_CODES]
-        selects += [
-            f"SELECT DISTINCT '{name}', s.{name} FROM student s WHERE s.id IN (SELECT sid FROM {_LOCAL})"
-            for name in _STUDENT_CODES
-        ]
-        return {(str(name), str(code)) for name, code in self._rows(" UNION ".join(selects))}
+        names = (*_ENROLLMENT_CODES, *_STUDENT_CODES)
+        found: set[tuple[str, str]] = set()
+        for row in self._rows(f"SELECT DISTINCT {', '.join(names)} FROM {_LOCAL}"):
+            found.update(zip(names, map(str, row)))
+        return found
 
     def _translated(self, name: str, translations: Mapping[tuple[str, str], str]) -> tuple[str, list[str]]:
+        """The local column ``name`` of the noted enrollments through the code translations, in SQL."""
         pairs = [(local, calpads) for (field, local), calpads in translations.items() if field == name and local]
         column = f"l.{name}"
         if not pairs:
@@ -125,44 +142,60 @@ class OdsSql:
     ) -> tuple[int, list[int]]:
         """The enrollments found unchanged, and the ids (in order) of the students left to the rules.
 
-        A student is settled when every one of their noted enrollments has exactly one staged
-        record of its key with the same compared fields (local codes through ``translations``),
-        they hold no other staged record, no other student holds their SSID, and none of their
-        codes is ``untranslatable``.
+        A student is settled when their noted enrollments have distinct keys and are, compared
+        field for field (local codes through ``translations``), exactly the staged records under
+        their SSID; no other student holds that SSID, and none of their codes is ``untranslatable``.
+        Both sides are read once in SSID order and merged (memory for one SSID at a time).
         """
-        q = self.param
-        compared: list[str] = []
+        columns = ["l.school", "l.enroll_start"]
         params: list[Any] = []
-        for name in ("grade", "enroll_status", "exit_reason", "completion_status"):
+        for name in _COMPARED:
             expression, values = self._translated(name, translations)
-            compared.append(f"o.{name} = {expression}")
+            columns.append(expression)
             params += values
-        compared.append("o.exit_date = l.exit_date")
-        key = "school || '|' || enroll_start"
-        self._table(_SETTLED, "sid INTEGER NOT NULL, n INTEGER NOT NULL, settled INTEGER NOT NULL")
-        self._run(
-            f"WITH mine AS (SELECT sid, ssid, COUNT(*) AS n, COUNT(DISTINCT {key}) AS keys FROM {_LOCAL} GROUP BY sid, ssid), "
-            f"shared AS (SELECT ssid FROM mine GROUP BY ssid HAVING COUNT(*) > 1), "
-            f"theirs AS (SELECT ssid, COUNT(*) AS n, COUNT(DISTINCT {key}) AS keys FROM {_STAGE} "
-            f"WHERE ssid IN (SELECT ssid FROM mine) GROUP BY ssid), "
-            f"same AS (SELECT l.sid, COUNT(*) AS n FROM {_LOCAL} l JOIN {_STAGE} o ON o.ssid = l.ssid "
-            f"AND o.school = l.school AND o.enroll_start = l.enroll_start WHERE {' AND '.join(compared)} GROUP BY l.sid) "
-            f"INSERT INTO {_SETTLED} SELECT m.sid, m.n, CASE WHEN m.keys = m.n AND t.n = m.n AND t.keys = m.n "
-            f"AND s.n = m.n AND m.ssid NOT IN (SELECT ssid FROM shared) THEN 1 ELSE 0 END "
-            f"FROM mine m LEFT JOIN theirs t ON t.ssid = m.ssid LEFT JOIN same s ON s.sid = m.sid",
-            params,
+        order = 'ssid COLLATE "C"' if self.postgres else "ssid"
+        mine = self._stream(f"SELECT l.ssid, l.sid, {', '.join(columns)} FROM {_LOCAL} l ORDER BY l.{order}", params)
+        theirs = self._stream(
+            f"SELECT ssid, school, enroll_start, {', '.join(_COMPARED)} FROM {_STAGE} ORDER BY {order}"
         )
-        if untranslatable:
-            # Their students take the rules' way, which refuses the first of them as the rules do.
-            for field, code in untranslatable:
-                if field in _ENROLLMENT_CODES:
-                    where = f"sid IN (SELECT sid FROM {_LOCAL} WHERE {field} = {q})"
-                else:
-                    where = f"sid IN (SELECT id FROM student WHERE {field} = {q})"
-                self._run(f"UPDATE {_SETTLED} SET settled = 0 WHERE {where}", (code,))
-        unchanged = next(self._rows(f"SELECT COALESCE(SUM(n), 0) FROM {_SETTLED} WHERE settled = 1"))[0]
-        left = [int(sid) for (sid,) in self._rows(f"SELECT sid FROM {_SETTLED} WHERE settled = 0 ORDER BY sid")]
-        return int(unchanged), left
+        refused = self._untranslatable(untranslatable)
+        unchanged = 0
+        unsettled: set[int] = set()
+        held_by = groupby(theirs, key=itemgetter(0))
+        pending = next(held_by, None)
+        for ssid, group in groupby(mine, key=itemgetter(0)):
+            ours = list(group)
+            while pending is not None and pending[0] < ssid:
+                pending = next(held_by, None)
+            held: list[tuple[Any, ...]] = []
+            if pending is not None and pending[0] == ssid:
+                held = [row[1:] for row in pending[1]]
+                pending = next(held_by, None)
+            sid = ours[0][1]
+            if _settled(ours, held) and sid not in refused:
+                unchanged += len(ours)
+            else:
+                unsettled.update(row[1] for row in ours)
+        return unchanged, sorted(unsettled)
+
+    def _untranslatable(self, codes: Collection[tuple[str, str]]) -> set[int]:
+        """The students with noted enrollments holding one of ``codes`` (usually none)."""
+        found: set[int] = set()
+        for field, code in codes:
+            sql = f"SELECT sid FROM {_LOCAL} WHERE {field} = {self.param}"
+            found.update(int(sid) for (sid,) in self._rows(sql, (code,)))
+        return found
+
+    def _stream(self, sql: str, params: Sequence[Any] = ()) -> Iterator[tuple[Any, ...]]:
+        """The rows of a long query, fetched a block at a time (psycopg would fetch them all at once)."""
+        if not self.postgres:
+            yield from self._rows(sql, params)
+            return
+        connection = self.database.connection()  # type: ignore[no-untyped-call]
+        with connection.cursor(name=f"ods_{id(sql)}", withhold=True) as cursor:
+            cursor.itersize = _BLOCK
+            cursor.execute(sql, tuple(params))
+            yield from cursor
 
     def students(self, ids: Sequence[int]) -> Iterator[tuple[dm.Student, list[str]]]:
         """The students of ``ids`` in that order, each with the staged records (joined values, in
@@ -184,11 +217,13 @@ class OdsSql:
         student's without a usable SSID."""
         return (
             (str(text), bool(unidentified))
-            for text, unidentified in self._rows(
+            for text, unidentified in self._stream(
+                f"WITH o AS (SELECT seq, ssid, local_student_id, text FROM {_STAGE} "
+                f"WHERE ssid NOT IN (SELECT ssid FROM {_LOCAL})) "
                 f"SELECT o.text, CASE WHEN EXISTS (SELECT 1 FROM student u WHERE u.local_id = o.local_student_id AND "
                 f"(u.ssid IS NULL OR u.ssid = '' OR u.ssid IN (SELECT ssid FROM {_RETIRED}))) THEN 1 ELSE 0 END "
-                f"FROM {_STAGE} o JOIN (SELECT ssid, MIN(seq) AS first FROM {_STAGE} GROUP BY ssid) f ON f.ssid = o.ssid "
-                f"WHERE o.ssid NOT IN (SELECT ssid FROM {_LOCAL}) ORDER BY f.first, o.seq"
+                f"FROM o JOIN (SELECT ssid, MIN(seq) AS first FROM o GROUP BY ssid) f ON f.ssid = o.ssid "
+                f"ORDER BY f.first, o.seq"
             )
         )
 
@@ -207,5 +242,21 @@ class OdsSql:
 
     def clear(self) -> None:
         """Drop what was staged (the temporary tables live as long as the connection otherwise)."""
-        for table in (_STAGE, _LOCAL, _RETIRED, _SETTLED):
+        for table in (_STAGE, _LOCAL, _RETIRED):
             self._run(f"DROP TABLE IF EXISTS {table}")
+        if self._temp_store is not None:
+            self._run(f"PRAGMA temp_store = {self._temp_store}")
+            self._temp_store = None
+
+
+def _settled(ours: list[tuple[Any, ...]], held: list[tuple[Any, ...]]) -> bool:
+    """Whether one SSID's noted enrollments (``ssid, sid, school, start, compared...``) are one
+    student's, of distinct keys, and exactly the staged records ``held`` (``school, start, compared...``)."""
+    if len(ours) != len(held):
+        return False
+    if len(ours) == 1:
+        return ours[0][2:] == held[0]
+    if len({row[1] for row in ours}) > 1:
+        return False
+    values = sorted(row[2:] for row in ours)
+    return len({value[:2] for value in values}) == len(values) and values == sorted(held)
