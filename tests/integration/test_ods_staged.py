@@ -17,24 +17,19 @@ from domain.model import Student as DomainStudent
 from domain.planning.ods import OdsPlan, plan_ods_reconciliation
 from domain.planning.translation import CodeTranslator
 from domain.readers import open_ods_senr
-from domain.runs import RunState
 from seed.sandbox import write_ods_download
 from store.codes import set_translation
 from store.tables_sis import Enrollment, Student
 from store.workflow_store import DatabaseWorkflowStore
-from tests.integration.workflow_builder import NOW, TODAY, RunBuilder, actor
-from workflows import services_ods, services_replacement
+from tests.integration.workflow_builder import NOW, TODAY, RunBuilder, actor, audited_district
+from workflows import services_ods
 from workflows.errors import StepRefused
 
 
 @pytest.fixture
 def district(database: peewee.Database, tmp_path: Path) -> RunBuilder:
     """200 students after a whole run (SSIDs loaded) and the Replacement SSIDs applied."""
-    builder = RunBuilder(database, tmp_path, students=200)
-    builder.to(RunState.EXTRACT_LOADED)
-    preview = services_replacement.load_replacements(builder.store, builder.files["replacements"], actor())
-    services_replacement.apply_replacements(builder.store, preview.batch.id, actor())
-    return builder
+    return audited_district(database, tmp_path)
 
 
 def _download(builder: RunBuilder) -> Path:
