@@ -134,21 +134,22 @@ def open_ods_year(source: Source, year: str, name: str | None = None) -> ParsedF
     layout = expect(text, "SENR-R")
     _dropped(text, layout, {*_SENR_ATTRS, "upload_date", "last_updated"})
     values = _senr_values(layout)
-    at_year, at_lea = layout.field("academic_year").number - 1, layout.field("reporting_lea").number - 1
-    cut = max(at_year, at_lea) + 1
-    match = line_pattern(layout, False).fullmatch
+    # Year and LEA come out of the line's check (groups in field order): most lines need no split.
+    captured = sorted(("academic_year", "reporting_lea"), key=lambda attr: layout.field(attr).number)
+    match = line_pattern(layout, False, tuple(captured)).fullmatch
+    at_year, at_lea = captured.index("academic_year") + 1, captured.index("reporting_lea") + 1
     delimiter = layout.delimiter
     shown = text.name
 
     def rows(lines: Iterator[str]) -> Iterator[list[str] | str]:
         for number, line in enumerate(lines, start=1):
-            if match(line) is None:
+            checked = match(line)
+            if checked is None:
                 raise line_problem(shown, number, layout, line, False)
-            parts = line.split(delimiter, cut)
-            if parts[at_year] == year:
+            if checked[at_year] == year:
                 yield values(line.split(delimiter))
             else:
-                yield parts[at_lea]
+                yield checked[at_lea]
 
     return ParsedFile(text, layout, rows)
 

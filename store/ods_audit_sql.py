@@ -242,11 +242,12 @@ class OdsSql:
 
     def clear(self) -> None:
         """Drop what was staged (the temporary tables live as long as the connection otherwise)."""
-        for table in (_STAGE, _LOCAL, _RETIRED):
-            self._run(f"DROP TABLE IF EXISTS {table}")
-        if self._temp_store is not None:
+        if self._temp_store is not None:  # SQLite: going back drops every temporary table at once
             self._run(f"PRAGMA temp_store = {self._temp_store}")
             self._temp_store = None
+            return
+        for table in (_STAGE, _LOCAL, _RETIRED):
+            self._run(f"DROP TABLE IF EXISTS {table}")
 
 
 def _settled(ours: list[tuple[Any, ...]], held: list[tuple[Any, ...]]) -> bool:

@@ -285,7 +285,9 @@ def keep_ods_audit(store: WorkflowStore, planned: PlannedOdsAudit, actor: Actor)
     items = _items(planned.plan)
     with store.atomic():
         audit = load_batch(store, BatchKind.ODS_AUDIT, planned.read.as_tuple, items, _counts(planned.plan, planned.read), actor)
-    return _review(audit, items, planned.lea, planned.year, planned.today)
+    # The plan's own pre-validation: the records kept are these, validated as of the same day.
+    findings = [_problems(kind, violations) for kind, _, violations in planned.plan.in_posting_order()]
+    return _review(audit, items, planned.lea, planned.year, planned.today, findings)
 
 
 def load_ods_audit(
@@ -309,13 +311,18 @@ def _records(items: Iterable[PreviewItem], kind: str) -> list[SenrRecord]:
     return [_record(i)[0] for i in items if i.kind == kind]
 
 
-def _review(audit: Batch, items: list[PreviewItem], lea: CdsCode, year: AcademicYear, today: dt.date) -> OdsAuditReview:
-    errors: list[str] = []
-    warnings: list[str] = []
-    for kind, _, _ in ODS_FILES:
-        found, warned = _problems(kind, validate_senr(_records(items, kind), lea=lea, current_year=year, today=today))
-        errors += found
-        warnings += warned
+def _review(
+    audit: Batch, items: list[PreviewItem], lea: CdsCode, year: AcademicYear, today: dt.date,
+    findings: list[tuple[list[str], list[str]]] | None = None,
+) -> OdsAuditReview:
+    """The review of an audit's lines; ``findings`` are their files' pre-validation when known already."""
+    if findings is None:
+        findings = [
+            _problems(kind, validate_senr(_records(items, kind), lea=lea, current_year=year, today=today))
+            for kind, _, _ in ODS_FILES
+        ]
+    errors = [error for found, _ in findings for error in found]
+    warnings = [warning for _, warned in findings for warning in warned]
     deletes = tuple(
         OdsDeleteLine(LocalId(item.local_id), record.school, record.enroll_start, DeleteReason(reason))
         for item, (record, reason) in ((i, _record(i)) for i in items if i.kind == "delete")
