@@ -237,7 +237,7 @@ def load_batch(
     store: WorkflowStore,
     kind: BatchKind,
     file: tuple[str, str, int],
-    items: list[PreviewItem],
+    items: Iterable[PreviewItem],
     counts: Mapping[str, int],
     actor: Actor,
     run_id: int | None = None,

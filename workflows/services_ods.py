@@ -23,6 +23,7 @@ import datetime as dt
 import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, fields, replace
+from itertools import count
 from pathlib import Path
 
 from domain.errors import TranslationMissing, WriteRefused
@@ -248,21 +249,22 @@ def check_pre_validation(planned: PlannedOdsAudit) -> None:
     _refuse_errors(errors, OdsAuditEvent.EVALUATE.value)
 
 
-def _item(kind: str, record: SenrRecord, reason: DeleteReason | None = None) -> PreviewItem:
-    """An audit line keeping its SENR record (and a delete's reason) as JSON; numbered later."""
+def _item(number: int, kind: str, record: SenrRecord, reason: DeleteReason | None = None) -> PreviewItem:
+    """An audit line keeping its SENR record (and a delete's reason) as JSON."""
     detail: dict[str, str] = {"senr": _SEP.join(record.values())}
     if reason is not None:
         detail["reason"] = reason.value
-    return PreviewItem(0, record.local_student_id, kind, False, (), json.dumps(detail))
+    return PreviewItem(number, record.local_student_id, kind, False, (), json.dumps(detail))
 
 
-def _items(plan: OdsPlan) -> list[PreviewItem]:
-    """The audit's lines in posting order (numbered from 1), then the students without SSID."""
-    items = [_item("delete", d.record, d.reason) for d in plan.deletes]
-    items += [_item("replace", r) for r in plan.replaces]
-    items += [_item("add", a) for a in plan.adds]
-    items += [PreviewItem(0, local_id, WITHOUT_SSID, False) for local_id in plan.without_ssid]
-    return [replace(item, line=number) for number, item in enumerate(items, start=1)]
+def _items(plan: OdsPlan) -> Iterator[PreviewItem]:
+    """The audit's lines in posting order (numbered from 1), then the students without SSID; made
+    one at a time as they are stored (a district's audit may list tens of thousands)."""
+    numbers = count(1)
+    yield from (_item(next(numbers), "delete", d.record, d.reason) for d in plan.deletes)
+    yield from (_item(next(numbers), "replace", r) for r in plan.replaces)
+    yield from (_item(next(numbers), "add", a) for a in plan.adds)
+    yield from (PreviewItem(next(numbers), local_id, WITHOUT_SSID, False) for local_id in plan.without_ssid)
 
 
 def _counts(plan: OdsPlan, read: ReadFile) -> dict[str, int]:
@@ -282,12 +284,13 @@ def _counts(plan: OdsPlan, read: ReadFile) -> dict[str, int]:
 
 def keep_ods_audit(store: WorkflowStore, planned: PlannedOdsAudit, actor: Actor) -> OdsAuditReview:
     """Keep a planned audit (state ``loaded``) and note the download in the CALPADS History; one transaction."""
-    items = _items(planned.plan)
+    plan = planned.plan
     with store.atomic():
-        audit = load_batch(store, BatchKind.ODS_AUDIT, planned.read.as_tuple, items, _counts(planned.plan, planned.read), actor)
-    # The plan's own pre-validation: the records kept are these, validated as of the same day.
-    findings = [_problems(kind, violations) for kind, _, violations in planned.plan.in_posting_order()]
-    return _review(audit, items, planned.lea, planned.year, planned.today, findings)
+        audit = load_batch(store, BatchKind.ODS_AUDIT, planned.read.as_tuple, _items(plan), _counts(plan, planned.read), actor)
+    # Reviewed as kept: the plan's records, with their own pre-validation (as of the same day).
+    deletes = tuple(_delete_line(d.record, d.reason) for d in plan.deletes)
+    findings = [_problems(kind, violations) for kind, _, violations in plan.in_posting_order()]
+    return _review(audit, deletes, tuple(plan.without_ssid), findings)
 
 
 def load_ods_audit(
@@ -311,22 +314,27 @@ def _records(items: Iterable[PreviewItem], kind: str) -> list[SenrRecord]:
     return [_record(i)[0] for i in items if i.kind == kind]
 
 
-def _review(
-    audit: Batch, items: list[PreviewItem], lea: CdsCode, year: AcademicYear, today: dt.date,
-    findings: list[tuple[list[str], list[str]]] | None = None,
-) -> OdsAuditReview:
-    """The review of an audit's lines; ``findings`` are their files' pre-validation when known already."""
-    if findings is None:
-        findings = [
-            _problems(kind, validate_senr(_records(items, kind), lea=lea, current_year=year, today=today))
-            for kind, _, _ in ODS_FILES
-        ]
-    errors = [error for found, _ in findings for error in found]
-    warnings = [warning for _, warned in findings for warning in warned]
+def _delete_line(record: SenrRecord, reason: DeleteReason) -> OdsDeleteLine:
+    return OdsDeleteLine(LocalId(record.local_student_id), record.school, record.enroll_start, reason)
+
+
+def _review_items(audit: Batch, items: list[PreviewItem], lea: CdsCode, year: AcademicYear, today: dt.date) -> OdsAuditReview:
+    """The review of a kept audit's lines, pre-validated as of ``today``."""
+    findings = [
+        _problems(kind, validate_senr(_records(items, kind), lea=lea, current_year=year, today=today))
+        for kind, _, _ in ODS_FILES
+    ]
     deletes = tuple(
-        OdsDeleteLine(LocalId(item.local_id), record.school, record.enroll_start, DeleteReason(reason))
-        for item, (record, reason) in ((i, _record(i)) for i in items if i.kind == "delete")
+        _delete_line(record, DeleteReason(reason))
+        for record, reason in (_record(i) for i in items if i.kind == "delete")
     )
+    return _review(audit, deletes, tuple(LocalId(i.local_id) for i in items if i.kind == WITHOUT_SSID), findings)
+
+
+def _review(
+    audit: Batch, deletes: tuple[OdsDeleteLine, ...], without_ssid: tuple[LocalId, ...],
+    findings: list[tuple[list[str], list[str]]],
+) -> OdsAuditReview:
     counts = audit.counts
     return OdsAuditReview(
         audit,
@@ -335,9 +343,9 @@ def _review(
         counts.get("adds", 0),
         counts.get("unchanged", 0),
         deletes,
-        tuple(LocalId(i.local_id) for i in items if i.kind == WITHOUT_SSID),
-        tuple(errors),
-        tuple(warnings),
+        without_ssid,
+        tuple(error for errors, _ in findings for error in errors),
+        tuple(warning for _, warnings in findings for warning in warnings),
     )
 
 
@@ -346,7 +354,7 @@ def ods_audit_review(store: WorkflowStore, audit_id: int, actor: Actor) -> OdsAu
     without SSID, and the pre-validation findings as of the actor's today."""
     lea, year = _district(store)
     audit = get_batch(store, audit_id, BatchKind.ODS_AUDIT)
-    return _review(audit, store.preview(audit.id), lea, year, _today(actor))
+    return _review_items(audit, store.preview(audit.id), lea, year, _today(actor))
 
 
 def evaluate_ods_audit(store: WorkflowStore, audit_id: int, actor: Actor, *, deletes_reviewed: bool) -> OdsAuditReview:
