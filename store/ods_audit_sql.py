@@ -45,7 +45,7 @@ _ENROLLMENT_CODES = ("grade", "enroll_status", "exit_reason", "completion_status
 _COMPARED = ("grade", "enroll_status", "exit_date", "exit_reason", "completion_status")  # as staged, in this order
 _CHUNK = 2000
 _BLOCK = 10_000  # staged rows a transaction
-_CACHE_KIB = -16_000  # SQLite page cache (and in-memory sort) while staged: 16 MB
+_CACHE_KIB = -8_000  # SQLite page cache (and in-memory sort) from staging on: 8 MB
 _STUDENT_ID = cast("peewee.Field[Any]", Student._meta.primary_key)
 
 
@@ -56,8 +56,7 @@ class OdsSql:
         self.database = database
         self.param = database.param
         self.postgres = isinstance(database, peewee.PostgresqlDatabase)
-        self._temp_store: int | None = None  # SQLite: the connection's own settings while staged
-        self._cache_size = 0
+        self._temp_store: int | None = None  # SQLite: the connection's own setting while staged
 
     def _run(self, sql: str, params: Sequence[Any] = ()) -> int:
         return int(self.database.execute_sql(sql, tuple(params)).rowcount)  # type: ignore[no-untyped-call]
@@ -81,9 +80,11 @@ class OdsSql:
             # Temporary tables on disk while the audit runs: in memory (the connection's setting)
             # they would grow with the download. Changing it drops the connection's temporary tables.
             # A sort (an index made, an ORDER BY) keeps up to the page cache's size in memory before
-            # it spills to disk: a smaller cache meanwhile keeps the audit's memory flat.
+            # it spills to disk, and the audit's next steps (storing, reviewing and writing tens of
+            # thousands of lines) would fill a large cache with a large district's pages: a smaller
+            # cache keeps the audit's memory flat. It stays for the rest of the connection, which
+            # serves one command, job or request.
             self._temp_store = int(next(self._rows("PRAGMA temp_store"))[0])
-            self._cache_size = int(next(self._rows("PRAGMA cache_size"))[0])
             self._run("PRAGMA temp_store = FILE")
             self._run(f"PRAGMA cache_size = {_CACHE_KIB}")
         self._table(_STAGE, "seq INTEGER NOT NULL, " + ", ".join(f"{c} TEXT NOT NULL" for c in STAGED_COLUMNS))
@@ -250,7 +251,6 @@ class OdsSql:
         """Drop what was staged (the temporary tables live as long as the connection otherwise)."""
         if self._temp_store is not None:  # SQLite: going back drops every temporary table at once
             self._run(f"PRAGMA temp_store = {self._temp_store}")
-            self._run(f"PRAGMA cache_size = {self._cache_size}")
             self._temp_store = None
             return
         for table in (_STAGE, _LOCAL, _RETIRED):

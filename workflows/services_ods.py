@@ -310,8 +310,9 @@ def _record(item: PreviewItem) -> tuple[SenrRecord, str]:
     return SenrRecord(*detail["senr"].split(_SEP)), detail.get("reason", "")
 
 
-def _records(items: Iterable[PreviewItem], kind: str) -> list[SenrRecord]:
-    return [_record(i)[0] for i in items if i.kind == kind]
+def _records(items: Iterable[PreviewItem], kind: str) -> Iterator[SenrRecord]:
+    """The records of one kind, made one at a time as they are read (validated, written)."""
+    return (_record(i)[0] for i in items if i.kind == kind)
 
 
 def _delete_line(record: SenrRecord, reason: DeleteReason) -> OdsDeleteLine:
@@ -390,11 +391,10 @@ def create_ods_files(store: WorkflowStore, audit_id: int, out_dir: Path, actor: 
     items = store.preview(audit_id)
     contents: list[tuple[str, FileKind, str, bytes, int]] = []
     for kind, file_kind, label in ODS_FILES:
-        records = _records(items, kind)
-        if not records:
+        if not any(i.kind == kind for i in items):
             continue
         try:
-            content, count = senr_bytes(records)
+            content, count = senr_bytes(_records(items, kind))
         except WriteRefused as refused:
             raise StepRefused(str(refused), OdsAuditEvent.CREATE_FILES.value) from None
         contents.append((kind, file_kind, _file_name(actor.now(), label), content, count))
