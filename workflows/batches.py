@@ -179,8 +179,7 @@ def read_planned(
     def rows() -> Iterable[R]:
         nonlocal lines
         read = counted(reader(path, shown), progress)
-        for row in _repeats_refused(read, shown) if distinct else read:
-            lines += 1
+        for lines, row in enumerate(_repeats_refused(read, shown) if distinct else read, start=1):
             yield row
 
     digest = FileDigest(path)
