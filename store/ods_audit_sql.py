@@ -1,12 +1,13 @@
 """The SENR ODS audit's comparison computed set-based: the download's current-year records staged,
-then joined with the local current-year enrollments.
+then compared with the local current-year enrollments.
 
 Part of the workflow's store (:mod:`store.workflow_store`). A ten-year download of a large
 district holds hundreds of thousands of current-year records; keeping them (and a domain student
 per local student) in memory made the audit's memory grow with the file. Here they go into a
-temporary table, and one join finds the students whose every current-year enrollment has exactly
-one CALPADS record of the same key (SSID, school, start date) with the same compared fields, and
-no other record: by the rules of :class:`domain.planning.ods.OdsReconciliation` their records are
+temporary table beside the local enrollments, and one pass over both in SSID order (each read
+through its index, one SSID at a time in memory) finds the students whose every current-year
+enrollment has exactly one CALPADS record of the same key (SSID, school, start date) with the
+same compared fields, and no other record: by the rules of :class:`domain.planning.ods.OdsReconciliation` their records are
 unchanged, so only their count is needed. Every other student (and one holding a code with no
 CALPADS translation, which must be refused the same way) is handed to those rules as a domain
 student with the records under their SSID (``tests/integration/test_ods_staged.py`` checks the

@@ -19,7 +19,9 @@ district has not loaded yet), not deleted. Every local student counts, active or
 not: an exited enrollment is still one CALPADS must hold.
 
 The ODS download is streamed: only its current-year records are kept, each as one joined string,
-so a ten-year file of millions of lines needs memory for one year of records only.
+so a ten-year file of millions of lines needs memory for one year of records only. The audit
+itself keeps not even those: it stages them in the database and hands :class:`OdsReconciliation`
+only the students whose records are not plainly unchanged (``store.ods_audit_sql``).
 """
 
 from __future__ import annotations
