@@ -87,20 +87,23 @@ def insert_preview(batch_id: int, items: Iterable[PreviewItem]) -> int:
 def preview_items(batch_id: int, applied: bool | None = None, limit: int | None = None) -> list[PreviewItem]:
     """A batch's preview lines in file order (only applied, or only listed, when asked)."""
     p = PreviewLine
-    query = p.select().where(p.batch == batch_id)
+    pairs = [getattr(p, f"{f.column}_{end}") for f in _FIELDS for end in ("old", "new")]
+    # The driver's rows, not model rows: a district-sized preview is read whole (only dates converted).
+    query = p.select(p.line, p.local_id, p.kind, p.applied, p.detail, *pairs).where(p.batch == batch_id)
     if applied is not None:
         query = query.where(p.applied == applied)
     query = query.order_by(p.line, p.id)
     if limit is not None:
         query = query.limit(limit)
     items = []
-    for r in query:
+    for line, local_id, kind, applies, detail, *values in raw_rows(query):
         changes = []
-        for f in _FIELDS:
-            old, new = getattr(r, f"{f.column}_old"), getattr(r, f"{f.column}_new")
+        for f, old, new in zip(_FIELDS, values[::2], values[1::2]):
             if old is not None or new is not None:
-                changes.append(FieldChange(LocalId(r.local_id), f.field, old, new))
-        items.append(PreviewItem(r.line, r.local_id, r.kind, bool(r.applied), tuple(changes), r.detail))
+                if f.is_date:
+                    old, new = _date(old), _date(new)
+                changes.append(FieldChange(LocalId(local_id), f.field, old, new))
+        items.append(PreviewItem(line, local_id, kind, bool(applies), tuple(changes), detail))
     return items
 
 

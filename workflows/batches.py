@@ -30,7 +30,7 @@ from domain.runs import (
 from domain.values import CdsCode
 from workflows.batch_machines import BatchEvent, OdsAuditEvent, batch_machine, ods_audit_machine
 from workflows.errors import NotFound, StepRefused
-from workflows.files import Progress, counted, sha256_file
+from workflows.files import FileDigest, Progress, counted
 from workflows.mail import send_apply_summary
 from workflows.ports import WorkflowStore
 from workflows.stepping import Actor
@@ -189,16 +189,20 @@ def read_planned(
     def rows() -> Iterable[R]:
         nonlocal lines
         read = counted(reader(path, shown), progress)
-        for row in _repeats_refused(read, shown) if distinct else read:
-            lines += 1
+        for lines, row in enumerate(_repeats_refused(read, shown) if distinct else read, start=1):
             yield row
 
+    digest = FileDigest(path)
     try:
         planned = plan(rows())
+        _cut_off(path, shown, lines)
     except FileProblem as problem:
+        digest.cancel()
         raise StepRefused(str(problem)) from None
-    _cut_off(path, shown, lines)
-    return ReadFile(shown, sha256_file(path), lines), planned
+    except BaseException:
+        digest.cancel()
+        raise
+    return ReadFile(shown, digest.result(), lines), planned
 
 
 def read_whole(
@@ -242,7 +246,7 @@ def load_batch(
     store: WorkflowStore,
     kind: BatchKind,
     file: tuple[str, str, int],
-    items: list[PreviewItem],
+    items: Iterable[PreviewItem],
     counts: Mapping[str, int],
     actor: Actor,
     run_id: int | None = None,
