@@ -46,15 +46,18 @@ def _field_regex(spec: FieldSpec, typed: bool, record_type: str | None) -> str:
 
 
 @lru_cache(maxsize=None)
-def line_pattern(layout: Layout, typed: bool) -> re.Pattern[str]:
+def line_pattern(layout: Layout, typed: bool, capture: tuple[str, ...] = ()) -> re.Pattern[str]:
     """A regular expression a whole line (without line end) of ``layout`` fully matches when it is good.
 
     ``typed=False`` checks only the field count, the record type and the lengths (text records:
     content rules belong to validation); ``typed=True`` also checks digits, dates, codes and
-    required fields.
+    required fields. The fields named in ``capture`` (attributes) are groups 1, 2 ... in the
+    layout's order, so a reader needing a value or two of every line need not split it.
     """
     delimiter = re.escape(layout.delimiter)
-    return re.compile(delimiter.join(_field_regex(f, typed, layout.record_type) for f in layout.fields))
+    parts = [_field_regex(f, typed, layout.record_type) for f in layout.fields]
+    parts = [f"({part})" if f.attr in capture else part for f, part in zip(layout.fields, parts)]
+    return re.compile(delimiter.join(parts))
 
 
 @lru_cache(maxsize=None)

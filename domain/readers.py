@@ -11,7 +11,7 @@ value itself. A file of another kind raises :class:`domain.errors.WrongFileKind`
 
 from __future__ import annotations
 
-from domain.readers_caret import open_ods_senr, open_replacements, open_sela, open_senr, open_ssid_extract
+from domain.readers_caret import open_ods_senr, open_ods_year, open_replacements, open_sela, open_senr, open_ssid_extract
 from domain.readers_detect import detect_kind
 from domain.readers_match import open_match_result, read_score
 from domain.readers_source import ParsedFile, Source
@@ -21,6 +21,7 @@ __all__ = [
     "Source",
     "open_senr",
     "open_ods_senr",
+    "open_ods_year",
     "open_ssid_extract",
     "open_replacements",
     "open_match_result",

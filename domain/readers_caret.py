@@ -21,7 +21,7 @@ from domain.readers_detect import expect
 from domain.readers_source import ParsedFile, Source, TextSource
 from domain.records import ExtractRow, OdsSenrRecord, ReplacementRow, SelaRecord, SenrRecord
 
-__all__ = ["open_senr", "open_ods_senr", "open_sela", "open_ssid_extract", "open_replacements", "line_problem"]
+__all__ = ["open_senr", "open_ods_senr", "open_ods_year", "open_sela", "open_ssid_extract", "open_replacements", "line_problem"]
 
 R = TypeVar("R")
 
@@ -101,6 +101,57 @@ def open_ods_senr(source: Source, name: str | None = None) -> ParsedFile[OdsSenr
         return OdsSenrRecord(senr(parts), parts[upload], parts[updated])
 
     return _text_rows(text, layout, make)
+
+
+def _senr_values(layout: Layout) -> Callable[[list[str]], list[str]]:
+    """A function taking a line's values to the SENR record's values in :class:`SenrRecord` order
+    (``SenrRecord(*values)`` is its record; fields of another layout version stay blank)."""
+    indices = [next((f.number - 1 for f in layout.fields if f.attr == a), None) for a in _SENR_ATTRS]
+    if indices == list(range(len(indices))):
+        end = len(indices)
+        return lambda parts: parts[:end]
+    defaults = [getattr(SenrRecord(), a) for a in _SENR_ATTRS]
+    taken = [(i, at) for i, at in enumerate(indices) if at is not None]
+
+    def values(parts: list[str]) -> list[str]:
+        out = list(defaults)
+        for i, at in taken:
+            out[i] = parts[at]
+        return out
+
+    return values
+
+
+def open_ods_year(source: Source, year: str, name: str | None = None) -> ParsedFile[list[str] | str]:
+    """Open an SSID Enrollment ODS download for the records of one academic year (``CCYY-CCYY``).
+
+    Checked like :func:`open_ods_senr`, line for line; yields for a line of ``year`` its SENR
+    values in :class:`SenrRecord` order (``SenrRecord(*values)`` is its record), for any other
+    line only its Reporting LEA: a ten-year download of millions of lines never becomes a record
+    per line.
+    """
+    text = TextSource(source, name)
+    layout = expect(text, "SENR-R")
+    _dropped(text, layout, {*_SENR_ATTRS, "upload_date", "last_updated"})
+    values = _senr_values(layout)
+    # Year and LEA come out of the line's check (groups in field order): most lines need no split.
+    captured = sorted(("academic_year", "reporting_lea"), key=lambda attr: layout.field(attr).number)
+    match = line_pattern(layout, False, tuple(captured)).fullmatch
+    at_year, at_lea = captured.index("academic_year") + 1, captured.index("reporting_lea") + 1
+    delimiter = layout.delimiter
+    shown = text.name
+
+    def rows(lines: Iterator[str]) -> Iterator[list[str] | str]:
+        for number, line in enumerate(lines, start=1):
+            checked = match(line)
+            if checked is None:
+                raise line_problem(shown, number, layout, line, False)
+            if checked[at_year] == year:
+                yield values(line.split(delimiter))
+            else:
+                yield checked[at_lea]
+
+    return ParsedFile(text, layout, rows)
 
 
 def open_sela(source: Source, name: str | None = None) -> ParsedFile[SelaRecord]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Generator, Iterator
+from itertools import chain
 from pathlib import Path
 from typing import BinaryIO, Generic, TypeVar
 
@@ -59,15 +60,14 @@ class TextSource:
                 self._start = source.tell() if source.seekable() else None
             except OSError:
                 self._start = None
-        lines = self._open_lines()
-        try:
-            self.first_line: str | None = next(lines)
-        except StopIteration:
-            self.first_line = None
+        blocks = self._open_blocks()
+        first = next(blocks, None)
+        self.first_line: str | None = first[0] if first else None
         if self._start is None and not isinstance(source, Path):
-            self._pending = lines  # a one-way stream: keep reading where the peek stopped
+            # A one-way stream: keep reading where the peek stopped.
+            self._pending = chain.from_iterable(chain([first[1:]] if first else [], blocks))
         else:
-            lines.close()
+            blocks.close()
             if self._start is not None and not isinstance(source, Path):
                 source.seek(self._start)  # leave the stream as it was handed over
 
@@ -81,41 +81,56 @@ class TextSource:
             return
         if self._start is None and not isinstance(self._source, Path):
             raise FileProblem(self.name, 1, "the stream was already read and cannot be read again")
-        yield from self._open_lines()
+        # Lines are handed on a block at a time (C-level chaining): a Python step per line of a
+        # file of millions of lines costs more than anything done with the line.
+        yield from chain.from_iterable(self._open_blocks())
 
     def warn(self, message: str) -> None:
         """Record a warning once."""
         if message not in self.warnings:
             self.warnings.append(message)
 
-    def _open_lines(self) -> Generator[str, None, None]:
+    def _open_blocks(self) -> Generator[list[str], None, None]:
         if isinstance(self._source, Path):
             try:
                 stream: BinaryIO = open(self._source, "rb")
             except OSError as error:
                 raise FileProblem(self.name, 1, f"cannot be opened ({error.strerror})") from None
             with stream:
-                yield from self._lines(stream)
+                yield from self._blocks(stream)
         else:
             if self._start is not None:
                 self._source.seek(self._start)
-            yield from self._lines(self._source)
+            yield from self._blocks(self._source)
 
-    def _lines(self, stream: BinaryIO) -> Iterator[str]:
+    def _blocks(self, stream: BinaryIO) -> Iterator[list[str]]:
+        """The lines in non-empty lists, blank lines left out; a blank line followed by more data
+        is a problem, raised once the lines before it were handed on."""
         blank_from = 0  # number of the first of a run of blank lines, 0 when none is pending
         number = 0
-        for line in self._decoded(stream):
-            number += 1
-            if line and not line.isspace():
-                if blank_from:
-                    raise FileProblem(self.name, blank_from, "blank line in the middle of the file")
-                yield line
-            elif not blank_from:
-                blank_from = number
+        for block in self._decoded(stream):
+            if not blank_from and "" not in block and not any(map(str.isspace, block)):
+                if block:
+                    number += len(block)
+                    yield block
+                continue
+            kept: list[str] = []
+            for line in block:
+                number += 1
+                if line and not line.isspace():
+                    if blank_from:
+                        if kept:
+                            yield kept
+                        raise FileProblem(self.name, blank_from, "blank line in the middle of the file")
+                    kept.append(line)
+                elif not blank_from:
+                    blank_from = number
+            if kept:
+                yield kept
 
-    def _decoded(self, stream: BinaryIO) -> Iterator[str]:
+    def _decoded(self, stream: BinaryIO) -> Iterator[list[str]]:
         carry = b""
-        done = 0  # lines yielded so far
+        done = 0  # lines decoded so far
         first = True
         while True:
             chunk = stream.read(_BLOCK)
@@ -135,11 +150,11 @@ class TextSource:
             lines = self._decode_block(block, done)
             lines.pop()  # the block ends with a line end: the last piece is empty
             done += len(lines)
-            yield from lines
+            yield lines
         if carry:
             if first:
                 carry = carry.removeprefix(b"\xef\xbb\xbf")
-            yield from self._decode_block(carry, done)
+            yield self._decode_block(carry, done)
 
     def _decode_block(self, block: bytes, done: int) -> list[str]:
         try:

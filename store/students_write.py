@@ -19,8 +19,9 @@ from typing import Any
 from domain import model as dm
 from store.bulk import chunked, in_list, insert_chunked, raw_rows, tuples, upsert_chunked
 from store.database import database_proxy
-from store.identity_journal import identity_values, journal_differences
+from store.identity_journal import journal_since_snapshot, snapshot_identity
 from store.students import student_columns
+from store.tables_assistant import one_data_change
 from store.tables_sis import Address, Enrollment, Guardian, LanguageStatus, School, SpecialEducation, Student
 
 __all__ = ["SaveCounts", "save_students", "ensure_schools"]
@@ -129,13 +130,15 @@ def save_students(
     :func:`ensure_schools`). ``fresh=True`` promises the students are new (skips the deletes).
     A local id given twice in one chunk keeps the last one. ``journal=(source, actor)`` records
     every SSID, Old State ID, ELAS and SWD the save changed (:mod:`store.identity_journal`).
+    The save moves the student data version once (:func:`store.tables_assistant.one_data_change`).
     """
     total_students = total_enrollments = 0
-    with database_proxy.atomic():
+    with database_proxy.atomic(), one_data_change():
         for part in chunked(students, chunk):
             by_local_id = {s.local_id: s for s in part}
             unique = list(by_local_id.values())
-            before = identity_values(by_local_id) if journal is not None else {}
+            if journal is not None:
+                snapshot_identity(list(by_local_id))
             _upsert_students(unique, keep_calpads_values)
             ids: dict[str, int] = {
                 local_id: sid
@@ -147,5 +150,5 @@ def save_students(
             total_enrollments += _replace_children(pairs, fresh)
             total_students += len(unique)
             if journal is not None:
-                journal_differences(before, identity_values(by_local_id), *journal)
+                journal_since_snapshot(list(by_local_id), *journal)
     return SaveCounts(total_students, total_enrollments)

@@ -87,20 +87,23 @@ def insert_preview(batch_id: int, items: Iterable[PreviewItem]) -> int:
 def preview_items(batch_id: int, applied: bool | None = None, limit: int | None = None) -> list[PreviewItem]:
     """A batch's preview lines in file order (only applied, or only listed, when asked)."""
     p = PreviewLine
-    query = p.select().where(p.batch == batch_id)
+    pairs = [getattr(p, f"{f.column}_{end}") for f in _FIELDS for end in ("old", "new")]
+    # The driver's rows, not model rows: a district-sized preview is read whole (only dates converted).
+    query = p.select(p.line, p.local_id, p.kind, p.applied, p.detail, *pairs).where(p.batch == batch_id)
     if applied is not None:
         query = query.where(p.applied == applied)
     query = query.order_by(p.line, p.id)
     if limit is not None:
         query = query.limit(limit)
     items = []
-    for r in query:
+    for line, local_id, kind, applies, detail, *values in raw_rows(query):
         changes = []
-        for f in _FIELDS:
-            old, new = getattr(r, f"{f.column}_old"), getattr(r, f"{f.column}_new")
+        for f, old, new in zip(_FIELDS, values[::2], values[1::2]):
             if old is not None or new is not None:
-                changes.append(FieldChange(LocalId(r.local_id), f.field, old, new))
-        items.append(PreviewItem(r.line, r.local_id, r.kind, bool(r.applied), tuple(changes), r.detail))
+                if f.is_date:
+                    old, new = _date(old), _date(new)
+                changes.append(FieldChange(LocalId(local_id), f.field, old, new))
+        items.append(PreviewItem(line, local_id, kind, bool(applies), tuple(changes), detail))
     return items
 
 
@@ -111,6 +114,11 @@ class BatchSql:
         self.database = database
         self.param = database.param
         self.postgres = isinstance(database, peewee.PostgresqlDatabase)
+        # A batch's preview lines ``p`` in the order they were stored, on SQLite through the batch
+        # index (its planner would take (batch, line): file order, which for an extract's lines —
+        # stored in local id order, store.extract_preview — jumps across the table: the apply of
+        # 560,000 lines took 12.9 s instead of 2.4 s).
+        self._lines = f"{_P} p" if self.postgres else f"{_P} p INDEXED BY {_P}_batch_id"
 
     def _one(self, sql: str, *params: Any) -> int:
         row = self.database.execute_sql(sql, params).fetchone()  # type: ignore[no-untyped-call]
@@ -159,7 +167,7 @@ class BatchSql:
         for f in _FIELDS:
             join, current = self._current(f)
             total += self._one(
-                f"SELECT COUNT(*) FROM {_P} p {join} WHERE {self._changing(f)} "
+                f"SELECT COUNT(*) FROM {self._lines} {join} WHERE {self._changing(f)} "
                 f"AND {current} IS DISTINCT FROM p.{f.column}_old",
                 batch_id,
             )
@@ -172,7 +180,7 @@ class BatchSql:
         for table in _CHILD_TABLES:
             wanted = " OR ".join(f"p.{f.column}_new IS NOT NULL" for f in _FIELDS if f.table == table)
             missing = (
-                f"FROM {_P} p WHERE p.batch_id = {q} AND p.applied AND p.student_id IS NOT NULL AND ({wanted}) "
+                f"FROM {self._lines} WHERE p.batch_id = {q} AND p.applied AND p.student_id IS NOT NULL AND ({wanted}) "
                 f"AND NOT EXISTS (SELECT 1 FROM {table} t WHERE t.student_id = p.student_id)"
             )
             self._run(
@@ -188,12 +196,12 @@ class BatchSql:
             self._run(
                 f"INSERT INTO {_J} (batch_id, student_id, local_id, table_name, field_name, old_value, new_value) "
                 f"SELECT p.batch_id, p.student_id, p.local_id, '{f.table}', '{f.column}', "
-                f"{self._text(current)}, {self._text(f'p.{f.column}_new')} FROM {_P} p {join} "
+                f"{self._text(current)}, {self._text(f'p.{f.column}_new')} FROM {self._lines} {join} "
                 f"WHERE {self._changing(f)} AND {current} IS DISTINCT FROM p.{f.column}_new",
                 batch_id,
             )
             changed = self._run(
-                f"UPDATE {f.table} SET {f.column} = p.{f.column}_new FROM {_P} p "
+                f"UPDATE {f.table} SET {f.column} = p.{f.column}_new FROM {self._lines} "
                 f"WHERE p.student_id = {f.table}.{f.key} AND {self._changing(f)} "
                 f"AND {f.table}.{f.column} IS DISTINCT FROM p.{f.column}_new",
                 batch_id,

@@ -40,6 +40,7 @@ from store.assistant_store import AssistantTables
 from store.bulk import chunked, insert_chunked, tuples
 from store.codes import translations
 from store.extract_preview import ExtractSql
+from store.ods_audit_sql import OdsSql
 from store.settings import DistrictSettings, read_settings
 from store.students import iter_students, students_without_ssid
 from store.tables_sis import Student
@@ -88,6 +89,7 @@ class DatabaseWorkflowStore(AssistantTables):
         self.database = database
         self._sql = BatchSql(database)
         self._extract = ExtractSql(database)
+        self._ods = OdsSql(database)
 
     def atomic(self) -> AbstractContextManager[object]:
         if isinstance(self.database, peewee.SqliteDatabase):
@@ -343,6 +345,9 @@ class DatabaseWorkflowStore(AssistantTables):
 
     def preview_staged_extract(self, batch_id: int, overwrite: bool) -> tuple[ExtractCounts, int]:
         return self._extract.preview(batch_id, overwrite)
+
+    def ods_staging(self) -> OdsSql:
+        return self._ods
 
     def set_batch_counts(self, batch_id: int, counts: Mapping[str, int]) -> None:
         tb.Batch.update(counts=json.dumps(dict(counts))).where(tb.Batch.id == batch_id).execute()

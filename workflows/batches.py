@@ -32,7 +32,7 @@ from domain.runs import (
 from domain.values import CdsCode
 from workflows.batch_machines import BatchEvent, OdsAuditEvent, batch_machine, ods_audit_machine
 from workflows.errors import NotFound, StepRefused
-from workflows.files import Progress, counted, sha256_file
+from workflows.files import FileDigest, Progress, counted
 from workflows.mail import send_apply_summary
 from workflows.ports import WorkflowStore
 from workflows.stepping import Actor
@@ -130,12 +130,13 @@ def _line_of(row: object, position: int) -> int:
     return line if isinstance(line, int) else position
 
 
-def _compared_values(row: object) -> Callable[[Any], tuple[object, ...]]:
-    """How to take the values two rows of ``row``'s type are compared by: all but the line."""
+def _values_of(row: object) -> Callable[[Any], tuple[Any, ...]]:
+    """How to take a row's values (all but its line number) as one tuple: worked out once per file."""
     if hasattr(row, "values"):
-        return lambda each: tuple(each.values())
+        return lambda r: tuple(r.values())
     names = [f.name for f in fields(row) if f.name != "line"]  # type: ignore[arg-type]
-    return attrgetter(*names) if len(names) > 1 else lambda each: (getattr(each, names[0]),)
+    take = attrgetter(*names)
+    return (lambda r: (take(r),)) if len(names) == 1 else take
 
 
 def _repeats_refused(rows: Iterable[R], name: str) -> Iterator[R]:
@@ -145,12 +146,11 @@ def _repeats_refused(rows: Iterable[R], name: str) -> Iterator[R]:
     two different lines with one 64-bit hash are too unlikely to matter here.
     """
     seen: dict[int, int] = {}
-    compared: dict[type, Callable[[R], tuple[object, ...]]] = {}  # a row type's values but its line
+    values: Callable[[Any], tuple[Any, ...]] | None = None
     for position, row in enumerate(rows, start=1):
         line = _line_of(row, position)
-        values = compared.get(type(row))
         if values is None:
-            values = compared.setdefault(type(row), _compared_values(row))
+            values = _values_of(row)
         first = seen.setdefault(hash(values(row)), line)
         if first != line:
             raise FileProblem(name, line, f"repeats line {first} exactly (was the file pasted or saved twice?); download it again")
@@ -192,16 +192,20 @@ def read_planned(
     def rows() -> Iterable[R]:
         nonlocal lines
         read = counted(reader(path, shown), progress)
-        for row in _repeats_refused(read, shown) if distinct else read:
-            lines += 1
+        for lines, row in enumerate(_repeats_refused(read, shown) if distinct else read, start=1):
             yield row
 
+    digest = FileDigest(path)
     try:
         planned = plan(rows())
+        _cut_off(path, shown, lines)
     except FileProblem as problem:
+        digest.cancel()
         raise StepRefused(str(problem)) from None
-    _cut_off(path, shown, lines)
-    return ReadFile(shown, sha256_file(path), lines), planned
+    except BaseException:
+        digest.cancel()
+        raise
+    return ReadFile(shown, digest.result(), lines), planned
 
 
 def read_whole(
@@ -260,7 +264,7 @@ def load_batch(
     store: WorkflowStore,
     kind: BatchKind,
     file: tuple[str, str, int],
-    items: list[PreviewItem],
+    items: Iterable[PreviewItem],
     counts: Mapping[str, int],
     actor: Actor,
     run_id: int | None = None,

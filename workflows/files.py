@@ -7,6 +7,7 @@ import hashlib
 import io
 import os
 import tempfile
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TypeVar
@@ -18,7 +19,7 @@ from workflows.errors import StepRefused
 from workflows.ports import WorkflowStore
 from workflows.stepping import Actor
 
-__all__ = ["Progress", "counted", "count_lines", "sha256_bytes", "sha256_file", "senr_bytes", "check_out_dir", "write_output", "local_stamp", "keep_file", "note_loaded"]
+__all__ = ["Progress", "counted", "count_lines", "sha256_bytes", "sha256_file", "FileDigest", "senr_bytes", "check_out_dir", "write_output", "local_stamp", "keep_file", "note_loaded"]
 
 
 R = TypeVar("R")
@@ -58,13 +59,45 @@ def sha256_bytes(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
 
 
-def sha256_file(path: Path) -> str:
-    """The SHA-256 of the file at ``path``, read in blocks."""
+def sha256_file(path: Path, stop: threading.Event | None = None) -> str:
+    """The SHA-256 of the file at ``path``, read in blocks (given up, ``""``, once ``stop`` is set)."""
     digest = hashlib.sha256()
     with open(path, "rb") as stream:
         for block in iter(lambda: stream.read(1 << 20), b""):
+            if stop is not None and stop.is_set():
+                return ""
             digest.update(block)
     return digest.hexdigest()
+
+
+class FileDigest:
+    """The SHA-256 of a file, computed in a thread while the caller reads the file itself
+    (hashlib and file reads release the GIL: on a second core, a district-sized file's hash
+    costs no wall time). :meth:`result` waits for it; :meth:`cancel` gives it up."""
+
+    def __init__(self, path: Path) -> None:
+        self._stop = threading.Event()
+        self._digest = ""
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(path,), name="ssid-sha256", daemon=True)
+        self._thread.start()
+
+    def _run(self, path: Path) -> None:
+        try:
+            self._digest = sha256_file(path, self._stop)
+        except BaseException as error:  # handed to the caller by result()
+            self._error = error
+
+    def result(self) -> str:
+        """The hex digest (raises what hashing raised, e.g. the file could not be read)."""
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._digest
+
+    def cancel(self) -> None:
+        """Stop hashing (the file was refused: its fingerprint is not needed)."""
+        self._stop.set()
 
 
 def senr_bytes(records: Iterable[SenrRecord]) -> tuple[bytes, int]:

@@ -34,6 +34,7 @@ from domain.runs import (
 )
 from domain.values import AcademicYear, CdsCode, LocalId, Ssid
 from workflows.ports_assistant import AssistantStore
+from workflows.ports_ods import OdsStaging
 
 __all__ = ["DistrictSettings", "WorkflowStore"]
 
@@ -195,6 +196,10 @@ class WorkflowStore(AssistantStore, Protocol):
     def preview_staged_extract(self, batch_id: int, overwrite: bool) -> tuple[ExtractCounts, int]:
         """Write the batch's preview lines from the staged extract rows, set-based, by the rules of
         :func:`domain.planning.extract.plan_extract`; the counts and how many students it changes."""
+        ...
+
+    def ods_staging(self) -> OdsStaging:
+        """Where the SENR ODS audit stages a download's current-year records and compares them."""
         ...
 
     def set_batch_counts(self, batch_id: int, counts: Mapping[str, int]) -> None: ...

@@ -21,16 +21,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, fields, replace
+from itertools import count
 from pathlib import Path
 
 from domain.errors import TranslationMissing, WriteRefused
-from domain.model import Student
-from domain.planning.ods import DeleteReason, OdsPlan, plan_ods_reconciliation
+from domain.planning.ods import DeleteReason, OdsPlan, OdsReconciliation, staged_record
 from domain.planning.translation import CodeTranslator
-from domain.readers import open_ods_senr
-from domain.records import OdsSenrRecord, SenrRecord
+from domain.readers import open_ods_year
+from domain.records import SenrRecord
 from domain.runs import Batch, BatchKind, FileKind, GeneratedFile, PreviewItem
 from domain.validation import Severity, Violation, validate_senr
 from domain.values import AcademicYear, CdsCode, LocalId
@@ -39,6 +39,7 @@ from workflows.batches import ReadFile, get_batch, load_batch, move_batch, read_
 from workflows.errors import StepRefused
 from workflows.files import Progress, check_out_dir, keep_file, local_stamp, senr_bytes, write_output
 from workflows.ports import WorkflowStore
+from workflows.ports_ods import OdsStaging
 from workflows.stepping import Actor
 
 __all__ = [
@@ -140,6 +141,10 @@ def _today(actor: Actor) -> dt.date:
     return local_stamp(actor.now()).date()
 
 
+_AT_LEA = [f.name for f in fields(SenrRecord)].index("reporting_lea")
+_AT_SSID = [f.name for f in fields(SenrRecord)].index("ssid")
+
+
 def plan_ods_audit(
     store: WorkflowStore, path: Path, actor: Actor, *, name: str | None = None, progress: Progress | None = None
 ) -> PlannedOdsAudit:
@@ -147,38 +152,84 @@ def plan_ods_audit(
 
     Nothing is written. Refused when the settings lack the LEA or year, the file is broken or of
     another kind (naming file, line and field), or a local code has no CALPADS translation.
+
+    The current-year records are staged in the database and compared there
+    (:class:`~workflows.ports_ods.OdsStaging`): only the students whose records are not all
+    unchanged become domain students, so memory stays flat however long the download.
     """
     lea, year = _district(store)
     today = _today(actor)
-    translate = CodeTranslator(store.code_translations())
-
-    retired = store.retired_ssids()
-
-    def students() -> Iterator[Student]:
-        # A student still holding an SSID CALPADS retired is left alone like one without SSID:
-        # CALPADS knows the child under the replacement (apply the Replacement SSIDs first).
-        for student in store.iter_students():
-            yield replace(student, ssid=None) if student.ssid in retired else student
-
+    translations = store.code_translations()
+    reconciliation = OdsReconciliation(year=year, lea=lea, today=today, translate=CodeTranslator(translations))
+    staging = store.ods_staging()
     shown = name or path.name
     leas: dict[str, int] = {}
+    counted = reconciliation.plan
 
-    def noted(ods: Iterable[OdsSenrRecord]) -> Iterator[OdsSenrRecord]:
-        for record in ods:
-            leas[record.senr.reporting_lea] = leas.get(record.senr.reporting_lea, 0) + 1
-            yield record
+    def staged(ods: Iterable[list[str] | str]) -> Iterator[tuple[str, ...]]:
+        earlier = other = 0  # counted here, not on the plan: a step per line of millions
+        try:
+            for line in ods:
+                if isinstance(line, str):  # another year's line: only its Reporting LEA
+                    leas[line] = leas.get(line, 0) + 1
+                    earlier += 1
+                    continue
+                reporting = line[_AT_LEA]
+                leas[reporting] = leas.get(reporting, 0) + 1
+                if reporting != lea or not line[_AT_SSID]:
+                    other += 1
+                else:
+                    yield staged_record(line)
+        finally:
+            counted.earlier_years += earlier
+            counted.other_lea += other
 
-    def plan(ods: Iterable[OdsSenrRecord]) -> OdsPlan:
-        return plan_ods_reconciliation(noted(ods), students(), year=year, lea=lea, today=today, translate=translate)
+    def plan(ods: Iterable[list[str] | str]) -> OdsPlan:
+        staging.stage(staged(ods), year.first_day, year.last_day)
+        return _reconciled(staging, reconciliation, translations, year)
+
+    def reader(source: Path, shown: str) -> Iterable[list[str] | str]:
+        return open_ods_year(source, year.code, shown)
 
     try:
-        read, planned = read_planned(path, shown, open_ods_senr, plan, progress)
+        read, planned = read_planned(path, shown, reader, plan, progress)
     except TranslationMissing as missing:
         raise StepRefused(str(missing)) from None
+    finally:
+        staging.clear()
     if leas and lea not in leas:  # another district's download: comparing it would add everyone
         other = max(leas, key=lambda code: leas[code])
         raise StepRefused(f"{shown}: none of its records is of LEA {lea}; it is the download of LEA {other}")
     return PlannedOdsAudit(read, planned, year, lea, today)
+
+
+def _reconciled(
+    staging: OdsStaging, reconciliation: OdsReconciliation, translations: Mapping[tuple[str, str], str], year: AcademicYear
+) -> OdsPlan:
+    """The staged records compared: the settled students counted, every other one through the rules."""
+    translate = CodeTranslator(translations)
+    untranslatable = {(field, code) for field, code in staging.codes() if not _translates(translate, field, code)}
+    unchanged, unsettled = staging.settle(translations, untranslatable)
+    reconciliation.unchanged(unchanged)
+    taken: set[str] = set()  # an SSID two students hold: its records go to the first, as in the rules
+    for student, held in staging.students(unsettled):
+        takes = reconciliation.takes_records(student) and student.ssid not in taken
+        if takes and student.ssid is not None:
+            taken.add(student.ssid)
+        reconciliation.student(student, held if takes else [])
+    for local_id in staging.without_ssid(year.first_day, year.last_day):
+        reconciliation.without_ssid(local_id)
+    for text, unidentified in staging.left_over():
+        reconciliation.left_over(text, unidentified)
+    return reconciliation.finish()
+
+
+def _translates(translate: CodeTranslator, field: str, code: str) -> bool:
+    try:
+        translate(field, code, "")
+    except TranslationMissing:
+        return False
+    return True
 
 
 def _problems(kind: str, violations: Iterable[Violation]) -> tuple[list[str], list[str]]:
@@ -203,21 +254,22 @@ def check_pre_validation(planned: PlannedOdsAudit) -> None:
     _refuse_errors(errors, OdsAuditEvent.EVALUATE.value)
 
 
-def _item(kind: str, record: SenrRecord, reason: DeleteReason | None = None) -> PreviewItem:
-    """An audit line keeping its SENR record (and a delete's reason) as JSON; numbered later."""
+def _item(number: int, kind: str, record: SenrRecord, reason: DeleteReason | None = None) -> PreviewItem:
+    """An audit line keeping its SENR record (and a delete's reason) as JSON."""
     detail: dict[str, str] = {"senr": _SEP.join(record.values())}
     if reason is not None:
         detail["reason"] = reason.value
-    return PreviewItem(0, record.local_student_id, kind, False, (), json.dumps(detail))
+    return PreviewItem(number, record.local_student_id, kind, False, (), json.dumps(detail))
 
 
-def _items(plan: OdsPlan) -> list[PreviewItem]:
-    """The audit's lines in posting order (numbered from 1), then the students without SSID."""
-    items = [_item("delete", d.record, d.reason) for d in plan.deletes]
-    items += [_item("replace", r) for r in plan.replaces]
-    items += [_item("add", a) for a in plan.adds]
-    items += [PreviewItem(0, local_id, WITHOUT_SSID, False) for local_id in plan.without_ssid]
-    return [replace(item, line=number) for number, item in enumerate(items, start=1)]
+def _items(plan: OdsPlan) -> Iterator[PreviewItem]:
+    """The audit's lines in posting order (numbered from 1), then the students without SSID; made
+    one at a time as they are stored (a district's audit may list tens of thousands)."""
+    numbers = count(1)
+    yield from (_item(next(numbers), "delete", d.record, d.reason) for d in plan.deletes)
+    yield from (_item(next(numbers), "replace", r) for r in plan.replaces)
+    yield from (_item(next(numbers), "add", a) for a in plan.adds)
+    yield from (PreviewItem(next(numbers), local_id, WITHOUT_SSID, False) for local_id in plan.without_ssid)
 
 
 def _counts(plan: OdsPlan, read: ReadFile) -> dict[str, int]:
@@ -237,10 +289,13 @@ def _counts(plan: OdsPlan, read: ReadFile) -> dict[str, int]:
 
 def keep_ods_audit(store: WorkflowStore, planned: PlannedOdsAudit, actor: Actor) -> OdsAuditReview:
     """Keep a planned audit (state ``loaded``) and note the download in the CALPADS History; one transaction."""
-    items = _items(planned.plan)
+    plan = planned.plan
     with store.atomic():
-        audit = load_batch(store, BatchKind.ODS_AUDIT, planned.read.as_tuple, items, _counts(planned.plan, planned.read), actor)
-    return _review(audit, items, planned.lea, planned.year, planned.today)
+        audit = load_batch(store, BatchKind.ODS_AUDIT, planned.read.as_tuple, _items(plan), _counts(plan, planned.read), actor)
+    # Reviewed as kept: the plan's records, with their own pre-validation (as of the same day).
+    deletes = tuple(_delete_line(d.record, d.reason) for d in plan.deletes)
+    findings = [_problems(kind, violations) for kind, _, violations in plan.in_posting_order()]
+    return _review(audit, deletes, tuple(plan.without_ssid), findings)
 
 
 def load_ods_audit(
@@ -260,21 +315,32 @@ def _record(item: PreviewItem) -> tuple[SenrRecord, str]:
     return SenrRecord(*detail["senr"].split(_SEP)), detail.get("reason", "")
 
 
-def _records(items: Iterable[PreviewItem], kind: str) -> list[SenrRecord]:
-    return [_record(i)[0] for i in items if i.kind == kind]
+def _records(items: Iterable[PreviewItem], kind: str) -> Iterator[SenrRecord]:
+    """The records of one kind, made one at a time as they are read (validated, written)."""
+    return (_record(i)[0] for i in items if i.kind == kind)
 
 
-def _review(audit: Batch, items: list[PreviewItem], lea: CdsCode, year: AcademicYear, today: dt.date) -> OdsAuditReview:
-    errors: list[str] = []
-    warnings: list[str] = []
-    for kind, _, _ in ODS_FILES:
-        found, warned = _problems(kind, validate_senr(_records(items, kind), lea=lea, current_year=year, today=today))
-        errors += found
-        warnings += warned
+def _delete_line(record: SenrRecord, reason: DeleteReason) -> OdsDeleteLine:
+    return OdsDeleteLine(LocalId(record.local_student_id), record.school, record.enroll_start, reason)
+
+
+def _review_items(audit: Batch, items: list[PreviewItem], lea: CdsCode, year: AcademicYear, today: dt.date) -> OdsAuditReview:
+    """The review of a kept audit's lines, pre-validated as of ``today``."""
+    findings = [
+        _problems(kind, validate_senr(_records(items, kind), lea=lea, current_year=year, today=today))
+        for kind, _, _ in ODS_FILES
+    ]
     deletes = tuple(
-        OdsDeleteLine(LocalId(item.local_id), record.school, record.enroll_start, DeleteReason(reason))
-        for item, (record, reason) in ((i, _record(i)) for i in items if i.kind == "delete")
+        _delete_line(record, DeleteReason(reason))
+        for record, reason in (_record(i) for i in items if i.kind == "delete")
     )
+    return _review(audit, deletes, tuple(LocalId(i.local_id) for i in items if i.kind == WITHOUT_SSID), findings)
+
+
+def _review(
+    audit: Batch, deletes: tuple[OdsDeleteLine, ...], without_ssid: tuple[LocalId, ...],
+    findings: list[tuple[list[str], list[str]]],
+) -> OdsAuditReview:
     counts = audit.counts
     return OdsAuditReview(
         audit,
@@ -283,9 +349,9 @@ def _review(audit: Batch, items: list[PreviewItem], lea: CdsCode, year: Academic
         counts.get("adds", 0),
         counts.get("unchanged", 0),
         deletes,
-        tuple(LocalId(i.local_id) for i in items if i.kind == WITHOUT_SSID),
-        tuple(errors),
-        tuple(warnings),
+        without_ssid,
+        tuple(error for errors, _ in findings for error in errors),
+        tuple(warning for _, warnings in findings for warning in warnings),
     )
 
 
@@ -294,7 +360,7 @@ def ods_audit_review(store: WorkflowStore, audit_id: int, actor: Actor) -> OdsAu
     without SSID, and the pre-validation findings as of the actor's today."""
     lea, year = _district(store)
     audit = get_batch(store, audit_id, BatchKind.ODS_AUDIT)
-    return _review(audit, store.preview(audit.id), lea, year, _today(actor))
+    return _review_items(audit, store.preview(audit.id), lea, year, _today(actor))
 
 
 def evaluate_ods_audit(store: WorkflowStore, audit_id: int, actor: Actor, *, deletes_reviewed: bool) -> OdsAuditReview:
@@ -330,11 +396,10 @@ def create_ods_files(store: WorkflowStore, audit_id: int, out_dir: Path, actor: 
     items = store.preview(audit_id)
     contents: list[tuple[str, FileKind, str, bytes, int]] = []
     for kind, file_kind, label in ODS_FILES:
-        records = _records(items, kind)
-        if not records:
+        if not any(i.kind == kind for i in items):
             continue
         try:
-            content, count = senr_bytes(records)
+            content, count = senr_bytes(_records(items, kind))
         except WriteRefused as refused:
             raise StepRefused(str(refused), OdsAuditEvent.CREATE_FILES.value) from None
         contents.append((kind, file_kind, _file_name(actor.now(), label), content, count))

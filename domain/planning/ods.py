@@ -19,29 +19,40 @@ district has not loaded yet), not deleted. Every local student counts, active or
 not: an exited enrollment is still one CALPADS must hold.
 
 The ODS download is streamed: only its current-year records are kept, each as one joined string,
-so a ten-year file of millions of lines needs memory for one year of records only.
+so a ten-year file of millions of lines needs memory for one year of records only. The audit
+itself keeps not even those: it stages them in the database and hands :class:`OdsReconciliation`
+only the students whose records are not plainly unchanged (``store.ods_audit_sql``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, fields, replace
 from enum import Enum
+from operator import itemgetter
 
-from domain.model import Student
+from domain.model import Enrollment, Student
 from domain.planning.senr import senr_record
 from domain.planning.translation import CodeTranslator
 from domain.records import OdsSenrRecord, SenrRecord
 from domain.validation import Violation, validate_senr
 from domain.values import AcademicYear, CdsCode, LocalId
 
-__all__ = ["DeleteReason", "OdsDelete", "OdsPlan", "plan_ods_reconciliation", "COMPARED_FIELDS"]
+__all__ = ["STAGED_FIELDS", "staged_record", "DeleteReason", "OdsDelete", "OdsPlan", "OdsReconciliation", "plan_ods_reconciliation", "COMPARED_FIELDS"]
 
 COMPARED_FIELDS = ("grade", "enroll_status", "exit_date", "exit_reason", "completion_status")
 """The SENR fields whose difference makes a replace (the key fields make a delete + add)."""
 
 _SEP = "^"  # values of a caret-delimited file never contain one
+
+STAGED_FIELDS = (
+    "ssid", "school", "enroll_start", "local_student_id", "grade", "enroll_status", "exit_date", "exit_reason",
+    "completion_status",
+)
+"""What a set-based comparison needs of a CALPADS record besides its text: key, Local Student ID, compared fields."""
+
+_STAGED = itemgetter(*(tuple(f.name for f in fields(SenrRecord)).index(name) for name in STAGED_FIELDS))
 
 
 class DeleteReason(Enum):
@@ -111,26 +122,98 @@ def plan_ods_reconciliation(
     ``ods`` is read once, then ``students`` once. Local codes go through ``translate``
     (:class:`~domain.errors.TranslationMissing` names the student and field otherwise).
     """
-    plan = OdsPlan()
-    calpads = _current_year_records(ods, plan, year=year, lea=lea)
+    reconciliation = OdsReconciliation(year=year, lea=lea, today=today, translate=translate)
+    calpads = _current_year_records(ods, reconciliation.plan, year=year, lea=lea)
     unidentified: set[str] = set()
     for student in students:
         if student.ssid is None:
             unidentified.add(student.local_id)
-        _reconcile_student(student, calpads, plan, year=year, lea=lea, today=today, translate=translate)
+        held = calpads.pop(student.ssid or "", None) if reconciliation.takes_records(student) else None
+        reconciliation.student(student, _as_list(held) if held is not None else [])
     for texts in calpads.values():
         for text in _as_list(texts):
-            if text.split(_SEP, 9)[8] in unidentified:  # field 9: Local Student ID
-                plan.without_ssid_records += 1
+            reconciliation.left_over(text, text.split(_SEP, 9)[8] in unidentified)  # field 9: Local Student ID
+    return reconciliation.finish()
+
+
+class OdsReconciliation:
+    """The audit's rules, fed one student at a time (the in-memory plan above and the store's
+    set-based comparison share them).
+
+    For each student in local order, :meth:`student` gets the current-year CALPADS records held
+    under their SSID (each as its joined field values, in download order) when
+    :meth:`takes_records` says the student takes them; then each record no student took goes to
+    :meth:`left_over`, and :meth:`finish` pre-validates the three files.
+    """
+
+    def __init__(self, *, year: AcademicYear, lea: CdsCode, today: dt.date, translate: CodeTranslator) -> None:
+        self.plan = OdsPlan()
+        self._year = year
+        self._lea = lea
+        self._today = today
+        self._translate = translate
+
+    def current_enrollments(self, student: Student) -> list[Enrollment]:
+        """The student's enrollments of the audited year."""
+        return [e for e in student.enrollments if self._year.contains(e.start)]
+
+    def takes_records(self, student: Student) -> bool:
+        """Whether the student takes CALPADS' records under their SSID: has one and is enrolled this year."""
+        return student.ssid is not None and bool(self.current_enrollments(student))
+
+    def student(self, student: Student, held: Sequence[str]) -> None:
+        """Reconcile one student's current-year enrollments with the CALPADS records ``held`` for them."""
+        enrollments = self.current_enrollments(student)
+        if not enrollments:
+            return
+        plan = self.plan
+        if student.ssid is None:
+            plan.without_ssid.append(student.local_id)
+            return
+        theirs = {_key(SenrRecord(*t.split(_SEP))): t for t in held}
+        for enrollment in enrollments:
+            ours = senr_record(
+                student, enrollment, lea=self._lea, year=self._year, translate=self._translate, ssid=student.ssid,
+                with_exit=True,
+            )
+            text = theirs.pop(_key(ours), None)
+            if text is None:
+                if enrollment.start <= self._today:
+                    plan.adds.append(replace(ours, transaction_type="A"))
+                else:
+                    plan.not_started += 1
+            elif _differs(ours, SenrRecord(*text.split(_SEP))):
+                plan.replaces.append(replace(ours, transaction_type="R"))
             else:
-                plan.deletes.append(_delete(text, DeleteReason.NOT_ENROLLED_LOCALLY))
-    for records, violations in (
-        (plan.delete_records, plan.delete_violations),
-        (plan.replaces, plan.replace_violations),
-        (plan.adds, plan.add_violations),
-    ):
-        violations.extend(validate_senr(records, lea=lea, current_year=year, today=today))
-    return plan
+                plan.unchanged += 1
+        plan.deletes.extend(_delete(t, DeleteReason.ENROLLMENT_CHANGED) for t in theirs.values())
+
+    def unchanged(self, enrollments: int) -> None:
+        """Enrollments found unchanged without :meth:`student` (by a comparison giving the same outcome)."""
+        self.plan.unchanged += enrollments
+
+    def without_ssid(self, local_id: LocalId) -> None:
+        """A student enrolled this year without a usable SSID, found without :meth:`student`."""
+        self.plan.without_ssid.append(local_id)
+
+    def left_over(self, text: str, unidentified: bool) -> None:
+        """A current-year CALPADS record no student took: deleted, unless its Local Student ID is
+        that of a local student without SSID (``unidentified``)."""
+        if unidentified:
+            self.plan.without_ssid_records += 1
+        else:
+            self.plan.deletes.append(_delete(text, DeleteReason.NOT_ENROLLED_LOCALLY))
+
+    def finish(self) -> OdsPlan:
+        """The plan, each file's records pre-validated."""
+        plan = self.plan
+        for records, violations in (
+            (plan.delete_records, plan.delete_violations),
+            (plan.replaces, plan.replace_violations),
+            (plan.adds, plan.add_violations),
+        ):
+            violations.extend(validate_senr(records, lea=self._lea, current_year=self._year, today=self._today))
+        return plan
 
 
 def _current_year_records(
@@ -157,39 +240,10 @@ def _current_year_records(
     return kept
 
 
-def _reconcile_student(
-    student: Student,
-    calpads: dict[str, str | list[str]],
-    plan: OdsPlan,
-    *,
-    year: AcademicYear,
-    lea: CdsCode,
-    today: dt.date,
-    translate: CodeTranslator,
-) -> None:
-    enrollments = [e for e in student.enrollments if year.contains(e.start)]
-    if not enrollments:
-        return
-    if student.ssid is None:
-        plan.without_ssid.append(student.local_id)
-        return
-    held = calpads.pop(student.ssid, None)
-    theirs = {_key(SenrRecord(*t.split(_SEP))): t for t in _as_list(held)} if held is not None else {}
-    for enrollment in enrollments:
-        ours = senr_record(
-            student, enrollment, lea=lea, year=year, translate=translate, ssid=student.ssid, with_exit=True
-        )
-        text = theirs.pop(_key(ours), None)
-        if text is None:
-            if enrollment.start <= today:
-                plan.adds.append(replace(ours, transaction_type="A"))
-            else:
-                plan.not_started += 1
-        elif _differs(ours, SenrRecord(*text.split(_SEP))):
-            plan.replaces.append(replace(ours, transaction_type="R"))
-        else:
-            plan.unchanged += 1
-    plan.deletes.extend(_delete(t, DeleteReason.ENROLLMENT_CHANGED) for t in theirs.values())
+def staged_record(values: Sequence[str]) -> tuple[str, ...]:
+    """A CALPADS record's values (in :class:`SenrRecord` order) as staged: :data:`STAGED_FIELDS`, then
+    the values joined (what :meth:`OdsReconciliation.student` and :meth:`~OdsReconciliation.left_over` take)."""
+    return (*_STAGED(values), _SEP.join(values))
 
 
 def _key(record: SenrRecord) -> tuple[str, str]:

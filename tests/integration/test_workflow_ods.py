@@ -16,7 +16,7 @@ from domain.values import AcademicYear, CdsCode
 from seed.sandbox import post_file, write_ods_download
 from store.tables_batches import CalpadsHistory
 from store.tables_product import GeneratedFile, RunTransition
-from tests.integration.workflow_builder import NOW, TODAY, RunBuilder, actor, snapshot
+from tests.integration.workflow_builder import NOW, TODAY, RunBuilder, actor, audited_district, snapshot
 from workflows import services_ods, services_replacement
 from workflows.errors import StepRefused
 
@@ -24,11 +24,7 @@ from workflows.errors import StepRefused
 @pytest.fixture
 def district(database: peewee.Database, tmp_path: Path) -> RunBuilder:
     """200 students after a whole run (SSIDs loaded) and the Replacement SSIDs applied."""
-    builder = RunBuilder(database, tmp_path, students=200)
-    builder.to(RunState.EXTRACT_LOADED)
-    preview = services_replacement.load_replacements(builder.store, builder.files["replacements"], actor())
-    services_replacement.apply_replacements(builder.store, preview.batch.id, actor())
-    return builder
+    return audited_district(database, tmp_path)
 
 
 def _download(builder: RunBuilder, folder: str) -> Path:

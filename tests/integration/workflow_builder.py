@@ -28,7 +28,7 @@ from store.schema import ALL_TABLES
 from store.tables_assistant import StudentDataVersion
 from store.tables_product import MatchCandidate, MatchRequest, RunTransition
 from store.workflow_store import DatabaseWorkflowStore
-from workflows import services_extract, services_request, services_results, services_run
+from workflows import services_extract, services_replacement, services_request, services_results, services_run
 from workflows.stepping import Actor
 
 __all__ = ["TODAY", "NOW", "actor", "Snapshot", "snapshot", "history_rows", "last_history", "sela_record", "RunBuilder", "STATE_ORDER", "calpads_is_sure"]
@@ -191,3 +191,12 @@ def calpads_is_sure(run_id: int, local_id: str) -> Ssid:
         birth_city=record.birth_city, birth_state=record.birth_state, birth_country=record.birth_country,
     ).where(c.id == best.id).execute()
     return Ssid(best.ssid)
+
+
+def audited_district(database: peewee.Database, tmp_path: Path, students: int = 200) -> RunBuilder:
+    """A district after a whole run (SSIDs loaded) and the Replacement SSIDs applied: ready for an ODS audit."""
+    builder = RunBuilder(database, tmp_path, students=students)
+    builder.to(RunState.EXTRACT_LOADED)
+    preview = services_replacement.load_replacements(builder.store, builder.files["replacements"], actor())
+    services_replacement.apply_replacements(builder.store, preview.batch.id, actor())
+    return builder
