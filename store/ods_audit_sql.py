@@ -46,7 +46,7 @@ _ENROLLMENT_CODES = ("grade", "enroll_status", "exit_reason", "completion_status
 _COMPARED = ("grade", "enroll_status", "exit_date", "exit_reason", "completion_status")  # as staged, in this order
 _CHUNK = 2000
 _BLOCK = 10_000  # staged rows a transaction
-_CACHE_KIB = -8_000  # SQLite page cache (and in-memory sort) from staging on: 8 MB
+_CACHE_KIB = -2_000  # SQLite page cache (and in-memory sort) from staging on: 2 MB, SQLite's default
 _STUDENT_ID = cast("peewee.Field[Any]", Student._meta.primary_key)
 
 

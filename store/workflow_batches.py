@@ -27,7 +27,7 @@ from store.bulk import insert_chunked, raw_rows
 from store.tables_batches import BatchChange, PreviewLine
 from store.tables_sis import LanguageStatus, SpecialEducation, Student
 
-__all__ = ["BatchSql", "insert_preview", "preview_items"]
+__all__ = ["BatchSql", "insert_preview", "iter_preview_items", "preview_items"]
 
 ROW_CREATED = "*row*"
 
@@ -86,16 +86,21 @@ def insert_preview(batch_id: int, items: Iterable[PreviewItem]) -> int:
 
 def preview_items(batch_id: int, applied: bool | None = None, limit: int | None = None) -> list[PreviewItem]:
     """A batch's preview lines in file order (only applied, or only listed, when asked)."""
+    return list(iter_preview_items(batch_id, applied, limit))
+
+
+def iter_preview_items(batch_id: int, applied: bool | None = None, limit: int | None = None) -> Iterator[PreviewItem]:
+    """:func:`preview_items` made one at a time as the rows are read (a district's audit lists tens
+    of thousands: read whole, they would make its memory grow with the district)."""
     p = PreviewLine
     pairs = [getattr(p, f"{f.column}_{end}") for f in _FIELDS for end in ("old", "new")]
-    # The driver's rows, not model rows: a district-sized preview is read whole (only dates converted).
+    # The driver's rows, not model rows (only dates converted).
     query = p.select(p.line, p.local_id, p.kind, p.applied, p.detail, *pairs).where(p.batch == batch_id)
     if applied is not None:
         query = query.where(p.applied == applied)
     query = query.order_by(p.line, p.id)
     if limit is not None:
         query = query.limit(limit)
-    items = []
     for line, local_id, kind, applies, detail, *values in raw_rows(query):
         changes = []
         for f, old, new in zip(_FIELDS, values[::2], values[1::2]):
@@ -103,8 +108,7 @@ def preview_items(batch_id: int, applied: bool | None = None, limit: int | None 
                 if f.is_date:
                     old, new = _date(old), _date(new)
                 changes.append(FieldChange(LocalId(local_id), f.field, old, new))
-        items.append(PreviewItem(line, local_id, kind, bool(applies), tuple(changes), detail))
-    return items
+        yield PreviewItem(line, local_id, kind, bool(applies), tuple(changes), detail)
 
 
 class BatchSql:

@@ -44,7 +44,7 @@ from store.ods_audit_sql import OdsSql
 from store.settings import DistrictSettings, read_settings
 from store.students import iter_students, students_without_ssid
 from store.tables_sis import Student
-from store.workflow_batches import BatchSql, insert_preview, preview_items
+from store.workflow_batches import BatchSql, insert_preview, iter_preview_items, preview_items
 
 __all__ = ["DatabaseWorkflowStore"]
 
@@ -364,6 +364,9 @@ class DatabaseWorkflowStore(AssistantTables):
 
     def preview(self, batch_id: int, applied: bool | None = None, limit: int | None = None) -> list[PreviewItem]:
         return preview_items(batch_id, applied, limit)
+
+    def iter_preview(self, batch_id: int) -> Iterator[PreviewItem]:
+        return iter_preview_items(batch_id)
 
     def set_batch_state(self, batch_id: int, old: str, new: str, at: dt.datetime, actor: str) -> bool:
         b = tb.Batch

@@ -214,6 +214,11 @@ class WorkflowStore(AssistantStore, Protocol):
         """The batch's preview lines in file order (only applied, or only listed, when asked)."""
         ...
 
+    def iter_preview(self, batch_id: int) -> Iterator[PreviewItem]:
+        """The batch's preview lines in file order, read as they are iterated (keep no other query
+        of this store open meanwhile)."""
+        ...
+
     def set_batch_state(self, batch_id: int, old: str, new: str, at: dt.datetime, actor: str) -> bool:
         """Compare-and-set on the batch's state (stamping applied/undone by and at); whether it moved."""
         ...

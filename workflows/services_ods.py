@@ -23,7 +23,8 @@ import datetime as dt
 import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, fields, replace
-from itertools import count
+from itertools import count, groupby
+from operator import attrgetter
 from pathlib import Path
 
 from domain.errors import TranslationMissing, WriteRefused
@@ -266,18 +267,19 @@ def _items(plan: OdsPlan) -> Iterator[PreviewItem]:
     """The audit's lines in posting order (numbered from 1), then the students without SSID; made
     one at a time as they are stored (a district's audit may list tens of thousands)."""
     numbers = count(1)
-    yield from (_item(next(numbers), "delete", d.record, d.reason) for d in plan.deletes)
-    yield from (_item(next(numbers), "replace", r) for r in plan.replaces)
-    yield from (_item(next(numbers), "add", a) for a in plan.adds)
+    reasons = (reason for _, reason in plan.delete_texts)
+    yield from (_item(next(numbers), "delete", d, reason) for d, reason in zip(plan.records("delete"), reasons))
+    yield from (_item(next(numbers), "replace", r) for r in plan.records("replace"))
+    yield from (_item(next(numbers), "add", a) for a in plan.records("add"))
     yield from (PreviewItem(next(numbers), local_id, WITHOUT_SSID, False) for local_id in plan.without_ssid)
 
 
 def _counts(plan: OdsPlan, read: ReadFile) -> dict[str, int]:
     return {
         "lines": read.lines,
-        "deletes": len(plan.deletes),
-        "replaces": len(plan.replaces),
-        "adds": len(plan.adds),
+        "deletes": len(plan.delete_texts),
+        "replaces": len(plan.replace_texts),
+        "adds": len(plan.add_texts),
         "unchanged": plan.unchanged,
         "without_ssid": len(plan.without_ssid),
         "without_ssid_records": plan.without_ssid_records,
@@ -293,7 +295,8 @@ def keep_ods_audit(store: WorkflowStore, planned: PlannedOdsAudit, actor: Actor)
     with store.atomic():
         audit = load_batch(store, BatchKind.ODS_AUDIT, planned.read.as_tuple, _items(plan), _counts(plan, planned.read), actor)
     # Reviewed as kept: the plan's records, with their own pre-validation (as of the same day).
-    deletes = tuple(_delete_line(d.record, d.reason) for d in plan.deletes)
+    reasons = (reason for _, reason in plan.delete_texts)
+    deletes = tuple(_delete_line(record, reason) for record, reason in zip(plan.records("delete"), reasons))
     findings = [_problems(kind, violations) for kind, _, violations in plan.in_posting_order()]
     return _review(audit, deletes, tuple(plan.without_ssid), findings)
 
@@ -315,26 +318,36 @@ def _record(item: PreviewItem) -> tuple[SenrRecord, str]:
     return SenrRecord(*detail["senr"].split(_SEP)), detail.get("reason", "")
 
 
-def _records(items: Iterable[PreviewItem], kind: str) -> Iterator[SenrRecord]:
-    """The records of one kind, made one at a time as they are read (validated, written)."""
-    return (_record(i)[0] for i in items if i.kind == kind)
-
-
 def _delete_line(record: SenrRecord, reason: DeleteReason) -> OdsDeleteLine:
     return OdsDeleteLine(LocalId(record.local_student_id), record.school, record.enroll_start, reason)
 
 
-def _review_items(audit: Batch, items: list[PreviewItem], lea: CdsCode, year: AcademicYear, today: dt.date) -> OdsAuditReview:
-    """The review of a kept audit's lines, pre-validated as of ``today``."""
+def _review_items(
+    audit: Batch, items: Iterable[PreviewItem], lea: CdsCode, year: AcademicYear, today: dt.date
+) -> OdsAuditReview:
+    """The review of a kept audit's lines (read once, in line order: posting order, then the
+    students without SSID), pre-validated as of ``today``."""
+    deletes: list[OdsDeleteLine] = []
+    without_ssid: list[LocalId] = []
+    found: dict[str, list[Violation]] = {}
+
+    def records(kind: str, lines: Iterable[PreviewItem]) -> Iterator[SenrRecord]:
+        for item in lines:
+            record, reason = _record(item)
+            if kind == "delete":
+                deletes.append(_delete_line(record, DeleteReason(reason)))
+            yield record
+
+    for kind, lines in groupby(items, key=attrgetter("kind")):
+        if kind == WITHOUT_SSID:
+            without_ssid.extend(LocalId(i.local_id) for i in lines)
+        elif kind in _TITLES:
+            found[kind] = validate_senr(records(kind, lines), lea=lea, current_year=year, today=today)
     findings = [
-        _problems(kind, validate_senr(_records(items, kind), lea=lea, current_year=year, today=today))
+        _problems(kind, found[kind] if kind in found else validate_senr((), lea=lea, current_year=year, today=today))
         for kind, _, _ in ODS_FILES
     ]
-    deletes = tuple(
-        _delete_line(record, DeleteReason(reason))
-        for record, reason in (_record(i) for i in items if i.kind == "delete")
-    )
-    return _review(audit, deletes, tuple(LocalId(i.local_id) for i in items if i.kind == WITHOUT_SSID), findings)
+    return _review(audit, tuple(deletes), tuple(without_ssid), findings)
 
 
 def _review(
@@ -360,7 +373,7 @@ def ods_audit_review(store: WorkflowStore, audit_id: int, actor: Actor) -> OdsAu
     without SSID, and the pre-validation findings as of the actor's today."""
     lea, year = _district(store)
     audit = get_batch(store, audit_id, BatchKind.ODS_AUDIT)
-    return _review_items(audit, store.preview(audit.id), lea, year, _today(actor))
+    return _review_items(audit, store.iter_preview(audit.id), lea, year, _today(actor))
 
 
 def evaluate_ods_audit(store: WorkflowStore, audit_id: int, actor: Actor, *, deletes_reviewed: bool) -> OdsAuditReview:
@@ -393,13 +406,15 @@ def create_ods_files(store: WorkflowStore, audit_id: int, out_dir: Path, actor: 
     check_out_dir(out_dir)
     review = ods_audit_review(store, audit_id, actor)
     _refuse_errors(review.errors, OdsAuditEvent.CREATE_FILES.value)
-    items = store.preview(audit_id)
     contents: list[tuple[str, FileKind, str, bytes, int]] = []
-    for kind, file_kind, label in ODS_FILES:
-        if not any(i.kind == kind for i in items):
+    files_of = {kind: (file_kind, label) for kind, file_kind, label in ODS_FILES}
+    # One pass over the lines, in posting order: a kind without records has no file.
+    for kind, lines in groupby(store.iter_preview(audit_id), key=attrgetter("kind")):
+        if kind not in files_of:
             continue
+        file_kind, label = files_of[kind]
         try:
-            content, count = senr_bytes(_records(items, kind))
+            content, count = senr_bytes(_record(i)[0] for i in lines)
         except WriteRefused as refused:
             raise StepRefused(str(refused), OdsAuditEvent.CREATE_FILES.value) from None
         contents.append((kind, file_kind, _file_name(actor.now(), label), content, count))

@@ -72,6 +72,19 @@ def _import_sela(ctx: CliContext, store: DatabaseWorkflowStore, planned: Planned
     return services_sela.apply_sela(store, preview.batch.id, actor).updated
 
 
+def _keep_audit(ctx: CliContext, store: DatabaseWorkflowStore, file: Path, actor: Actor, *, check: bool) -> tuple[int, int, int, int]:
+    """Plan, (with ``check``) pre-validate and keep the audit of ``file``, its review noted on stderr;
+    returns the audit's id and its deletes, replaces and adds. Only these outlive the call: the
+    plan and the review are as long as the district's audit, and the files are written after."""
+    with progress_for(ctx, file, "reading SENR ODS download") as progress:
+        planned = services_ods.plan_ods_audit(store, file, actor, progress=progress)
+    if check:
+        services_ods.check_pre_validation(planned)
+    kept = services_ods.keep_ods_audit(store, planned, actor)
+    _note_review(kept)
+    return kept.audit.id, kept.deletes, kept.replaces, kept.adds
+
+
 @click.group("ods")
 def ods_group() -> None:
     """The SENR ODS audit: SENR files that bring CALPADS' current year in line with the district."""
@@ -94,23 +107,16 @@ def audit_command(ctx: CliContext, file: Path, out_dir: Path, sela_file: Path | 
         if not review:
             check_out_dir(out_dir)
         sela = _plan_sela(ctx, store, sela_file)
-        with progress_for(ctx, file, "reading SENR ODS download") as progress:
-            planned = services_ods.plan_ods_audit(store, file, actor, progress=progress)
-        if not review:
-            services_ods.check_pre_validation(planned)
-        kept = services_ods.keep_ods_audit(store, planned, actor)
-        _note_review(kept)
+        audit, deletes, replaces, adds = _keep_audit(ctx, store, file, actor, check=not review)
         sela_updates = _import_sela(ctx, store, sela, actor)
         files: list[str] = []
         if not review:
-            services_ods.evaluate_ods_audit(store, kept.audit.id, actor, deletes_reviewed=True)
-            files = [str(f.path) for f in services_ods.create_ods_files(store, kept.audit.id, out_dir, actor).files]
-    result: dict[str, Any] = {
-        "files": files, "adds": kept.adds, "replaces": kept.replaces, "deletes": kept.deletes, "sela_updates": sela_updates,
-    }
-    human = f"ODS audit {kept.audit.id}: {kept.deletes} deletes, {kept.replaces} replaces, {kept.adds} adds"
+            services_ods.evaluate_ods_audit(store, audit, actor, deletes_reviewed=True)
+            files = [str(f.path) for f in services_ods.create_ods_files(store, audit, out_dir, actor).files]
+    result: dict[str, Any] = {"files": files, "adds": adds, "replaces": replaces, "deletes": deletes, "sela_updates": sela_updates}
+    human = f"ODS audit {audit}: {deletes} deletes, {replaces} replaces, {adds} adds"
     if review:
-        note(f"ODS audit {kept.audit.id} kept for review: `ssid ods show {kept.audit.id}`, then `ssid ods create-files {kept.audit.id}`")
+        note(f"ODS audit {audit} kept for review: `ssid ods show {audit}`, then `ssid ods create-files {audit}`")
     ctx.emit(result, "\n".join([human, *files]))
 
 

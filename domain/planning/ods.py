@@ -27,7 +27,7 @@ only the students whose records are not plainly unchanged (``store.ods_audit_sql
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields, replace
 from enum import Enum
 from operator import itemgetter
@@ -79,11 +79,17 @@ class OdsDelete:
 
 @dataclass
 class OdsPlan:
-    """The audit's outcome: three files' records in posting order, each with its pre-validation."""
+    """The audit's outcome: three files' records in posting order, each with its pre-validation.
 
-    deletes: list[OdsDelete] = field(default_factory=list)
-    replaces: list[SenrRecord] = field(default_factory=list)
-    adds: list[SenrRecord] = field(default_factory=list)
+    Each record is kept as its joined field values (a delete with its reason): a district's audit
+    lists tens of thousands, and a :class:`SenrRecord` of 35 strings takes several times the
+    memory. ``deletes``, ``replaces`` and ``adds`` make the records on each call;
+    :meth:`records` makes them one at a time.
+    """
+
+    delete_texts: list[tuple[str, DeleteReason]] = field(default_factory=list)
+    replace_texts: list[str] = field(default_factory=list)
+    add_texts: list[str] = field(default_factory=list)
     without_ssid: list[LocalId] = field(default_factory=list)
     without_ssid_records: int = 0
     unchanged: int = 0
@@ -95,16 +101,39 @@ class OdsPlan:
     add_violations: list[Violation] = field(default_factory=list)
 
     @property
+    def deletes(self) -> list[OdsDelete]:
+        """The deletes with their reasons."""
+        return [OdsDelete(_record(text), reason) for text, reason in self.delete_texts]
+
+    @property
+    def replaces(self) -> list[SenrRecord]:
+        """The replace file's records."""
+        return list(self.records("replace"))
+
+    @property
+    def adds(self) -> list[SenrRecord]:
+        """The add file's records."""
+        return list(self.records("add"))
+
+    @property
     def delete_records(self) -> list[SenrRecord]:
         """The delete file's records."""
-        return [d.record for d in self.deletes]
+        return list(self.records("delete"))
 
-    def in_posting_order(self) -> list[tuple[str, list[SenrRecord], list[Violation]]]:
+    def records(self, kind: str) -> Iterator[SenrRecord]:
+        """The records of one file (``"delete"``, ``"replace"`` or ``"add"``), made one at a time."""
+        texts = (t for t, _ in self.delete_texts) if kind == "delete" else self._texts(kind)
+        return (_record(text) for text in texts)
+
+    def _texts(self, kind: str) -> list[str]:
+        return self.replace_texts if kind == "replace" else self.add_texts
+
+    def in_posting_order(self) -> list[tuple[str, Iterator[SenrRecord], list[Violation]]]:
         """``("delete" | "replace" | "add", records, violations)``, in the order to post them."""
         return [
-            ("delete", self.delete_records, self.delete_violations),
-            ("replace", self.replaces, self.replace_violations),
-            ("add", self.adds, self.add_violations),
+            ("delete", self.records("delete"), self.delete_violations),
+            ("replace", self.records("replace"), self.replace_violations),
+            ("add", self.records("add"), self.add_violations),
         ]
 
 
@@ -179,14 +208,14 @@ class OdsReconciliation:
             text = theirs.pop(_key(ours), None)
             if text is None:
                 if enrollment.start <= self._today:
-                    plan.adds.append(replace(ours, transaction_type="A"))
+                    plan.add_texts.append(_text(replace(ours, transaction_type="A")))
                 else:
                     plan.not_started += 1
             elif _differs(ours, SenrRecord(*text.split(_SEP))):
-                plan.replaces.append(replace(ours, transaction_type="R"))
+                plan.replace_texts.append(_text(replace(ours, transaction_type="R")))
             else:
                 plan.unchanged += 1
-        plan.deletes.extend(_delete(t, DeleteReason.ENROLLMENT_CHANGED) for t in theirs.values())
+        plan.delete_texts.extend(_delete(t, DeleteReason.ENROLLMENT_CHANGED) for t in theirs.values())
 
     def unchanged(self, enrollments: int) -> None:
         """Enrollments found unchanged without :meth:`student` (by a comparison giving the same outcome)."""
@@ -202,16 +231,12 @@ class OdsReconciliation:
         if unidentified:
             self.plan.without_ssid_records += 1
         else:
-            self.plan.deletes.append(_delete(text, DeleteReason.NOT_ENROLLED_LOCALLY))
+            self.plan.delete_texts.append(_delete(text, DeleteReason.NOT_ENROLLED_LOCALLY))
 
     def finish(self) -> OdsPlan:
         """The plan, each file's records pre-validated."""
         plan = self.plan
-        for records, violations in (
-            (plan.delete_records, plan.delete_violations),
-            (plan.replaces, plan.replace_violations),
-            (plan.adds, plan.add_violations),
-        ):
+        for _, records, violations in plan.in_posting_order():
             violations.extend(validate_senr(records, lea=self._lea, current_year=self._year, today=self._today))
         return plan
 
@@ -254,10 +279,18 @@ def _differs(ours: SenrRecord, theirs: SenrRecord) -> bool:
     return any(getattr(ours, name) != getattr(theirs, name) for name in COMPARED_FIELDS)
 
 
-def _delete(text: str, reason: DeleteReason) -> OdsDelete:
+def _delete(text: str, reason: DeleteReason) -> tuple[str, DeleteReason]:
     values = text.split(_SEP)
     # The ODS line reads SENR-R; the delete is an SENR input record without the LEA's old record id.
-    return OdsDelete(SenrRecord("SENR", "D", "", *values[3:]), reason)
+    return _SEP.join(("SENR", "D", "", *values[3:])), reason
+
+
+def _text(record: SenrRecord) -> str:
+    return _SEP.join(record.values())
+
+
+def _record(text: str) -> SenrRecord:
+    return SenrRecord(*text.split(_SEP))
 
 
 def _as_list(held: str | list[str]) -> list[str]:
