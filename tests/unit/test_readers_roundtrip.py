@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, BinaryIO
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from domain.layouts import Layout, layout
@@ -110,6 +110,7 @@ def test_older_senr_versions_are_read_field_by_field(version: str, data: st.Data
 
 _MATCH = layout("SSID Match result")
 _CANDIDATE_ONLY = [i for i, f in enumerate(_MATCH.fields) if f.attr.startswith("candidate.")]
+_COLUMN_NAMES = frozenset(f.name.lower() for f in _MATCH.fields)
 
 
 @st.composite
@@ -123,6 +124,10 @@ def match_rows(draw: st.DrawFn) -> list[str]:
         for i in _CANDIDATE_ONLY:
             values[i] = ""
         values[9] = "No Match"
+    # A first line naming any column is read as the header (calpads-files.md §4): a data line
+    # holding a column's name as a value (Hypothesis draws the reader's own constants) is
+    # another file, not a round trip.
+    assume(not any(v.strip().lower() in _COLUMN_NAMES for v in values))
     return values
 
 
