@@ -13,7 +13,6 @@ import codecs
 import csv
 import datetime as dt
 import hashlib
-import operator
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -53,7 +52,6 @@ _MAX = {
     "guardian1_last": 50, "guardian2_first": 30, "guardian2_last": 50, "address": 100, "city": 50, "state": 2,
     "zip": 10,
 }  # fmt: skip
-_LIMITS = tuple(_MAX.get(c, 255) for c in ROSTER_COLUMNS)
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
@@ -79,23 +77,14 @@ class _Line:
 
     def __init__(self, file: str, line: int, header: Sequence[str], values: Sequence[str], positions: dict[str, int]) -> None:
         self.file, self.line = file, line
-        self.values = checked = dict(zip(header, map(str.strip, values)))
+        self.values = dict(zip(header, map(str.strip, values)))
         self.positions = positions  # column → its number (the same for every line of a file)
-        # Most lines are clean: every required value given, none too long. Such a line's values
-        # are then read as they are (``get``); any other line is read column by column through
-        # :meth:`text`, which names the first problem exactly as it always did.
-        self.clean = all(map(checked.__getitem__, _REQUIRED)) and all(
-            map(operator.le, map(len, map(checked.__getitem__, ROSTER_COLUMNS)), _LIMITS)
-        )
-        self.get: Callable[[str], str] = checked.__getitem__ if self.clean else self.text
 
     def problem(self, column: str, message: str) -> FileProblem:
         return FileProblem(self.file, self.line, message, self.positions[column], column)
 
     def text(self, column: str) -> str:
         value = self.values[column]
-        if self.clean:
-            return value
         if not value and column in _REQUIRED:
             raise self.problem(column, "is required")
         if len(value) > _MAX.get(column, 255):
@@ -121,7 +110,7 @@ class _Line:
 
 
 def _parsed(line: _Line, column: str, parser: Callable[[str], str]) -> str:
-    value = line.get(column)
+    value = line.text(column)
     if not value:
         return value
     try:
@@ -139,41 +128,41 @@ def _student(line: _Line) -> Student:
     exit_date = line.date("enroll_exit")
     if exit_date is not None and exit_date < start - dt.timedelta(days=1):
         raise line.problem("enroll_exit", "is before enroll_start")
-    elas, elas_date = line.get("elas").upper(), line.date("elas_date")
+    elas, elas_date = line.text("elas").upper(), line.date("elas_date")
     if elas_date is not None and not elas:
         raise line.problem("elas_date", "given without elas")
-    alias = PersonName(line.get("alias_first"), line.get("alias_last"), line.get("alias_middle"))
+    alias = PersonName(line.text("alias_first"), line.text("alias_last"), line.text("alias_middle"))
     guardians = tuple(
-        Guardian(line.get(f"guardian{n}_first"), line.get(f"guardian{n}_last"))
+        Guardian(line.text(f"guardian{n}_first"), line.text(f"guardian{n}_last"))
         for n in (1, 2)
         if line.values[f"guardian{n}_first"] or line.values[f"guardian{n}_last"]
     )
-    home = (line.get("address"), line.get("city"), line.get("state"), line.get("zip"))
+    home = (line.text("address"), line.text("city"), line.text("state"), line.text("zip"))
     ssid = _parsed(line, "ssid", parse_ssid)
     swd = line.choice("swd", ("Y", "N", ""))
     return Student(
         local_id=local_id,
-        legal=PersonName(line.get("legal_first"), line.get("legal_last"), line.get("legal_middle")),
+        legal=PersonName(line.text("legal_first"), line.text("legal_last"), line.text("legal_middle")),
         birth_date=birth_date,
-        gender=line.get("gender").upper(),
-        suffix=line.get("suffix"),
+        gender=line.text("gender").upper(),
+        suffix=line.text("suffix"),
         alias=alias if alias != PersonName("", "", "") else None,
-        birth_city=line.get("birth_city"),
-        birth_state=line.get("birth_state").upper(),
-        birth_country=line.get("birth_country").upper(),
+        birth_city=line.text("birth_city"),
+        birth_state=line.text("birth_state").upper(),
+        birth_country=line.text("birth_country").upper(),
         ssid=parse_ssid(ssid) if ssid else None,
         active=line.choice("active", ("Y", "N")) == "Y",
         enrollments=(
             Enrollment(
                 school=CdsCode(_parsed(line, "school", lambda v: parse_cds_code(v, "school code"))),
-                grade=line.get("grade").upper(),
+                grade=line.text("grade").upper(),
                 start=start,
-                status=line.get("enroll_status") or "10",
+                status=line.text("enroll_status") or "10",
                 exit_date=exit_date,
-                exit_reason=line.get("exit_reason").upper(),
+                exit_reason=line.text("exit_reason").upper(),
             ),
         ),
-        language=LanguageStatus(elas or None, elas_date, line.get("primary_language") or None),
+        language=LanguageStatus(elas or None, elas_date, line.text("primary_language") or None),
         special_education=SpecialEducation(swd or None),
         guardians=guardians,
         addresses=(Address(*home),) if any(home) else (),
@@ -198,13 +187,13 @@ def read_roster(path: Path) -> Iterator[RosterRow]:
             line_number = reader.line_num
             for values in reader:
                 start_line, line_number = line_number + 1, reader.line_num
-                if not any(map(str.strip, values)):
+                if not any(v.strip() for v in values):
                     continue
                 if len(values) != len(header):
                     raise FileProblem(name, start_line, f"has {len(values)} fields, the header has {len(header)}")
                 line = _Line(name, start_line, header, values, positions)
                 student = _student(line)
-                identity = "\x1f".join(map(line.values.__getitem__, _STUDENT_COLUMNS)).encode()
+                identity = "\x1f".join(line.values[c] for c in _STUDENT_COLUMNS).encode()
                 fingerprint = hashlib.blake2b(identity, digest_size=16).digest()
                 seen = first_seen.setdefault(student.local_id, (start_line, fingerprint))
                 if seen[1] != fingerprint:
