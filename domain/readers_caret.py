@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 from domain.errors import FileProblem
 from domain.layouts import FieldKind, Layout
-from domain.layouts_checks import first_problem, line_pattern
+from domain.layouts import first_problem, line_pattern
 from domain.readers_detect import expect
 from domain.readers_source import ParsedFile, Source, TextSource
 from domain.records import ExtractRow, OdsSenrRecord, ReplacementRow, SelaRecord, SenrRecord

@@ -23,7 +23,7 @@ from typing import Any
 
 from domain.errors import FileProblem
 from domain.layouts import MATCH_RESULT_PUBLISHED, FieldKind, FieldSpec, Layout
-from domain.layouts_checks import field_pattern, field_problem
+from domain.layouts import field_pattern, field_problem
 from domain.readers_detect import expect, split_csv_line
 from domain.readers_source import ParsedFile, Source, TextSource
 from domain.records import MatchCandidate, MatchCategory, MatchResultRow

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import BinaryIO, Generic, TypeVar
 
 from domain.errors import FileProblem
-from domain.layouts_spec import Layout
+from domain.layouts import Layout
 
 __all__ = ["Source", "TextSource", "ParsedFile", "source_name"]
 

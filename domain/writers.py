@@ -20,7 +20,7 @@ from typing import BinaryIO, TypeVar
 
 from domain.errors import WriteRefused
 from domain.layouts import Layout, layout
-from domain.layouts_checks import field_problem, first_problem, line_pattern
+from domain.layouts import field_problem, first_problem, line_pattern
 from domain.records import ExtractRow, MatchResultRow, OdsSenrRecord, ReplacementRow, SelaRecord, SenrRecord
 from domain.values import format_calpads_date
 

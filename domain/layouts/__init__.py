@@ -9,15 +9,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from domain.layouts_extracts import (
+from domain.layouts._extracts import (
     MATCH_RESULT,
     MATCH_RESULT_PUBLISHED,
     REPLACEMENT_SSIDS,
     SSID_EXTRACT_2019,
     SSID_EXTRACT_CURRENT,
 )
-from domain.layouts_senr import ODS_SENR_VERSIONS, SELA, SELA_R, SENR_VERSIONS
-from domain.layouts_spec import FieldKind, FieldSpec, Layout, Required
+from domain.layouts._senr import ODS_SENR_VERSIONS, SELA, SELA_R, SENR_VERSIONS
+from domain.layouts._spec import FieldKind, FieldSpec, Layout, Required
+from domain.layouts._checks import field_pattern, field_problem, first_problem, line_pattern
 
 __all__ = [
     "FieldKind",
@@ -28,6 +29,10 @@ __all__ = [
     "layout",
     "layouts_of_kind",
     "MATCH_RESULT_PUBLISHED",
+    "field_pattern",
+    "field_problem",
+    "first_problem",
+    "line_pattern",
 ]
 
 

@@ -8,7 +8,7 @@ do not find on the record and therefore drop, saying so in the file's warnings.
 
 from __future__ import annotations
 
-from domain.layouts_spec import FieldKind, Layout, Required, Row, field_table
+from domain.layouts._spec import FieldKind, Layout, Required, Row, field_table
 
 __all__ = [
     "SENR_CURRENT",

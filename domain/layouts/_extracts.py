@@ -7,7 +7,7 @@ code set)``; attributes are those of ``domain.records`` (``ExtractRow``, ``Repla
 
 from __future__ import annotations
 
-from domain.layouts_spec import FieldKind, Layout, Required, Row, field_table
+from domain.layouts._spec import FieldKind, Layout, Required, Row, field_table
 
 __all__ = [
     "SSID_EXTRACT_CURRENT",

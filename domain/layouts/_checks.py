@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from domain.codes import CODE_SETS
-from domain.layouts_spec import FieldKind, FieldSpec, Layout, Required
+from domain.layouts._spec import FieldKind, FieldSpec, Layout, Required
 
 __all__ = ["line_pattern", "field_pattern", "field_problem", "first_problem", "count_problem"]
 
