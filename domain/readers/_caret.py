@@ -17,8 +17,8 @@ from typing import Any, TypeVar
 from domain.errors import FileProblem
 from domain.layouts import FieldKind, Layout
 from domain.layouts import first_problem, line_pattern
-from domain.readers_detect import expect
-from domain.readers_source import ParsedFile, Source, TextSource
+from domain.readers._detect import expect
+from domain.readers._source import ParsedFile, Source, TextSource
 from domain.records import ExtractRow, OdsSenrRecord, ReplacementRow, SelaRecord, SenrRecord
 
 __all__ = ["open_senr", "open_ods_senr", "open_ods_year", "open_sela", "open_ssid_extract", "open_replacements", "line_problem"]

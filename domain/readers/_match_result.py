@@ -24,8 +24,8 @@ from typing import Any
 from domain.errors import FileProblem
 from domain.layouts import MATCH_RESULT_PUBLISHED, FieldKind, FieldSpec, Layout
 from domain.layouts import field_pattern, field_problem
-from domain.readers_detect import expect, split_csv_line
-from domain.readers_source import ParsedFile, Source, TextSource
+from domain.readers._detect import expect, split_csv_line
+from domain.readers._source import ParsedFile, Source, TextSource
 from domain.records import MatchCandidate, MatchCategory, MatchResultRow
 from domain.values import CdsCode, LocalId, Ssid
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from domain.errors import FileProblem, WrongFileKind
 from domain.layouts import LAYOUTS, MATCH_RESULT_PUBLISHED, Layout, layout
-from domain.readers_source import Source, TextSource
+from domain.readers._source import Source, TextSource
 
 __all__ = ["Detected", "detect", "detect_kind", "expect", "CSV_DELIMITERS", "split_csv_line"]
 
