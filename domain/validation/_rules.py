@@ -1,7 +1,7 @@
 """Cross-field SENR rules of calpads-files.md §3 and the conditional fields of §2, one record at a time.
 
 A rule stays silent when a field it reads was already reported by a field check (see
-:mod:`domain.validation_fields`): one mistake, one message.
+:mod:`domain.validation._fields`): one mistake, one message.
 
 Decisions taken here (where the public documentation leaves room):
 
@@ -24,8 +24,8 @@ from functools import lru_cache
 
 from domain.codes import birth_state_valid_for_country
 from domain.records import SenrRecord
-from domain.validation_fields import make_violation, read_date
-from domain.validation_result import Severity, Violation
+from domain.validation._fields import make_violation, read_date
+from domain.validation._result import Severity, Violation
 from domain.values import NPS_SCHOOL, AcademicYear, CdsCode
 
 __all__ = ["RecordView", "RULES", "check_rules", "age_on", "academic_year_or_none"]

@@ -23,7 +23,7 @@ from domain.codes import CODE_SETS
 from domain.errors import InvalidValue
 from domain.layouts import FieldKind, FieldSpec, Layout, Required, layout
 from domain.records import SenrRecord
-from domain.validation_result import Severity, Violation
+from domain.validation._result import Severity, Violation
 from domain.values import AcademicYear, parse_calpads_date
 
 __all__ = ["SENR_LAYOUT", "check_fields", "make_violation", "read_date"]

@@ -4,8 +4,8 @@ Since 2022 one bad record makes CALPADS reject the whole file, so every SENR rec
 writes is checked here first. Each broken rule is one :class:`Violation` naming the rule code,
 the field and the student's local id; IVR0012 (age out of range) is the only warning.
 
-Checks come in three layers: field by field (:mod:`domain.validation_fields`), across the fields
-of one record (:mod:`domain.validation_rules`), and across records (SENR0178, below).
+Checks come in three layers: field by field (:mod:`domain.validation._fields`), across the fields
+of one record (:mod:`domain.validation._rules`), and across records (SENR0178, below).
 
 SENR0178 ("two enrollments of one student at one school overlap") groups records by student
 (local student id, else SSID) and school; a delete (``D``) is not an enrollment and is left out.
@@ -21,9 +21,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from domain.records import SenrRecord
-from domain.validation_fields import check_fields, make_violation
-from domain.validation_result import Severity, Violation
-from domain.validation_rules import RecordView, academic_year_or_none, check_rules
+from domain.validation._fields import check_fields, make_violation
+from domain.validation._result import Severity, Violation
+from domain.validation._rules import RecordView, academic_year_or_none, check_rules
 from domain.values import AcademicYear, CdsCode
 
 __all__ = ["Severity", "Violation", "validate_record", "validate_senr", "errors_of", "warnings_of"]
