@@ -24,7 +24,7 @@ from bench.linkage_datasets import LabelledPerson
 from bench.linkage_metrics import Quality, Ranking, blocking_recall, group_quality, pair_quality, rank_first_rate
 from domain.duplicates import search_duplicates
 from domain.matching import compare_prepared, prepare
-from domain.matching_score import bits_of
+from domain.matching import bits_of
 
 __all__ = [
     "GROUP_THRESHOLDS",

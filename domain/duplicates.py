@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from domain.duplicates_blocking import KEY_KINDS, blocking_codes, candidate_pairs
 from domain.duplicates_groups import average_linkage_groups
 from domain.matching import Comparison, PersonFacts, compare_prepared, population_frequencies, prepare
-from domain.matching_score import HIGHEST_SHOWN_PERCENT, bits_of, evaluate
+from domain.matching import HIGHEST_SHOWN_PERCENT, bits_of, evaluate
 
 __all__ = [
     "SuspectedDuplicate",

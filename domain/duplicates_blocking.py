@@ -45,9 +45,9 @@ from functools import lru_cache
 from operator import attrgetter
 from typing import NamedTuple
 
-from domain.matching_facts import PreparedFacts
-from domain.matching_names import NameForm
-from domain.matching_text import nickname_roots, phonetic_code, significant_words
+from domain.matching import PreparedFacts
+from domain.matching import NameForm
+from domain.matching import nickname_roots, phonetic_code, significant_words
 
 __all__ = ["BlockingCodes", "KEY_KINDS", "MAX_BLOCK", "WINDOW", "blocking_codes", "blocking_keys", "candidate_pairs"]
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import jellyfish
 
-from domain.matching_text import fold, phonetic_code, significant_words, squash
+from domain.matching import fold, phonetic_code, significant_words, squash
 
 __all__ = [
     "Person",

@@ -20,7 +20,7 @@ from domain.model import DecisionKind, MatchDecision
 from domain.records import MatchCandidate, SenrRecord
 from domain.values import LocalId, Ssid
 from workflows.ports import WorkflowStore
-from workflows.review_assist import compare_candidates
+from domain.matching import compare_candidates
 
 __all__ = ["STRONG_MATCH_PERCENT", "decision_warnings", "mid_warnings"]
 

@@ -28,14 +28,14 @@ from dataclasses import dataclass, replace
 from enum import Enum
 
 from domain.matching import Agreement, PersonFacts, candidate_facts, compare
-from domain.matching_text import fold, significant_words
+from domain.matching import fold, significant_words
 from domain.model import DecisionKind, MatchDecision
 from domain.records import MatchCandidate, MatchCategory
 from domain.runs import Run, RunState
 from domain.values import LocalId, Ssid
 from workflows.errors import StepRefused
 from workflows.ports import WorkflowStore
-from workflows.review_assist import request_facts
+from domain.matching import request_facts
 from workflows.stepping import Actor, Recorded, act, load_run
 
 __all__ = ["LeftOut", "BulkStudent", "BulkPlan", "BulkAccepted", "plan_bulk_accept", "bulk_accept"]

@@ -8,7 +8,7 @@ despite a strong candidate, an SSID another student holds or was given in this r
 the person, who stays on that student to reconsider.
 
 Beside CALPADS' percentage (shown exactly as given, and still what orders the candidates) the page
-shows our comparison (:mod:`workflows.review_assist`): a percent, and per field a badge saying how
+shows our comparison (:func:`domain.matching.compare_candidates`): a percent, and per field a badge saying how
 the values agree, coloured by whether that counts for the match or against it; the twin pattern
 is called out. A decision that would give a MID warning is not recorded at once: the page shows
 the warnings first (``?confirm=KIND&candidate=N``) with a "Decide anyway" button, and the warnings
@@ -40,7 +40,7 @@ from store.students import student_by_local_id
 from store.tables_product import MatchDecisionRow
 from workflows.errors import StepRefused
 from workflows.mid_guards import decision_warnings
-from workflows.review_assist import compare_candidates
+from domain.matching import compare_candidates
 from workflows.services_results import SeenDecision, decide, partial_file
 
 __all__ = ["ReviewView", "ReviewToggles", "PendingDecision", "DECISION_LABELS", "SEEN_FIELD", "seen_decision"]

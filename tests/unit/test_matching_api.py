@@ -17,7 +17,7 @@ from domain.matching import (
     compare,
     population_frequencies,
 )
-from domain.matching_text import fold
+from domain.matching import fold
 from domain.records import MatchCandidate, MatchCategory
 from domain.values import Ssid
 

@@ -11,7 +11,7 @@ from domain.model import DecisionKind, MatchDecision
 from domain.records import MatchCandidate, MatchCategory, SenrRecord
 from domain.values import LocalId, Ssid
 from workflows.mid_guards import STRONG_MATCH_PERCENT, mid_warnings
-from workflows.review_assist import compare_candidates, request_facts
+from domain.matching import compare_candidates, request_facts
 
 LOCAL = SenrRecord(
     local_student_id="100101", legal_first="William", legal_middle="James", legal_last="Nguyen", birth_date="20140305",

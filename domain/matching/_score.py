@@ -10,8 +10,8 @@ from __future__ import annotations
 import math
 from typing import NamedTuple
 
-from domain.matching_facts import PreparedFacts, frequency_key
-from domain.matching_fields import (
+from domain.matching._facts import PreparedFacts, frequency_key
+from domain.matching._fields import (
     MISSING,
     Agreement,
     MatchField,
@@ -21,8 +21,8 @@ from domain.matching_fields import (
     compare_guardians,
     place_verdicts,
 )
-from domain.matching_frequencies import ValueFrequencies
-from domain.matching_names import NameVerdicts, compare_names
+from domain.matching._frequencies import ValueFrequencies
+from domain.matching._names import NameVerdicts, compare_names
 
 __all__ = [
     "Evaluation",

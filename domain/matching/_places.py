@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from domain.matching_text import fold
+from domain.matching._text import fold
 
 __all__ = ["canonical_country", "canonical_state", "canonical_city"]
 

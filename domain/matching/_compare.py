@@ -1,20 +1,5 @@
-"""Is this candidate the same person? Field-by-field agreement of two person records, and a percent.
+"""The comparison itself: field results, the percent, and the public ``compare`` (see the package's docstring)."""
 
-The matching assistant shows a reviewer, for a local student and each candidate (from CALPADS or
-from the district's own records), how every field agrees: exactly, as a nickname ("Pepe" for
-"José"), as a spelling variant, with day and month swapped, as one part of a compound surname,
-and so on. The agreements add up, as bits of evidence, to the percent used to rank candidates.
-
-Two rules sit above the sum. A blank field is neutral: it neither helps nor hurts. Same birth
-date and surname with a clearly different first name is the pattern of twins, which is strong
-evidence *against* (:attr:`Comparison.is_twin_pattern`): the percent is capped low
-(:data:`TWIN_CAP_PERCENT`) however much else agrees.
-
-For a review page: iterate ``comparison.fields.values()`` (display order) and show, per
-:class:`FieldResult`, ``field.label`` ("First name"), ``label`` ("nickname") and ``evidence``
-(for / neutral / against, for the badge's colour). For a bulk action:
-:attr:`Comparison.agrees_on_every_field` and :attr:`Comparison.is_twin_pattern`.
-"""
 
 from __future__ import annotations
 
@@ -24,11 +9,11 @@ from dataclasses import dataclass, replace
 from enum import Enum
 from types import MappingProxyType
 
-from domain.matching_facts import PersonFacts, PreparedFacts, population_frequencies, prepare
+from domain.matching._facts import PersonFacts, PreparedFacts, population_frequencies, prepare
 from domain.records import MatchCandidate
-from domain.matching_fields import Agreement, MatchField
-from domain.matching_frequencies import ValueFrequencies
-from domain.matching_score import (
+from domain.matching._fields import Agreement, MatchField
+from domain.matching._frequencies import ValueFrequencies
+from domain.matching._score import (
     ADJUSTED_FIELDS,
     EVEN_ODDS_BITS,
     HIGHEST_SHOWN_PERCENT,
@@ -37,24 +22,7 @@ from domain.matching_score import (
     percent_of,
 )
 
-__all__ = [
-    "Agreement",
-    "Evidence",
-    "MatchField",
-    "PersonFacts",
-    "FieldResult",
-    "Comparison",
-    "PreparedFacts",
-    "ValueFrequencies",
-    "EVEN_ODDS_BITS",
-    "HIGHEST_SHOWN_PERCENT",
-    "TWIN_CAP_PERCENT",
-    "candidate_facts",
-    "compare",
-    "compare_prepared",
-    "prepare",
-    "population_frequencies",
-]
+__all__ = ["Evidence", "FieldResult", "Comparison", "candidate_facts", "compare", "compare_prepared"]
 
 
 _CORE_FIELDS = (MatchField.LEGAL_FIRST, MatchField.LEGAL_LAST, MatchField.BIRTH_DATE)

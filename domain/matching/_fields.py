@@ -14,8 +14,8 @@ from enum import Enum, StrEnum
 from functools import lru_cache
 from typing import NamedTuple
 
-from domain.matching_places import canonical_city, canonical_country, canonical_state
-from domain.matching_text import nickname_relation, significant_words, spelling_likeness, squash
+from domain.matching._places import canonical_city, canonical_country, canonical_state
+from domain.matching._text import nickname_relation, significant_words, spelling_likeness, squash
 
 __all__ = [
     "MatchField",

@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from domain.errors import InvalidValue
-from domain.matching import Comparison, PersonFacts, candidate_facts, compare
+from domain.matching._compare import Comparison, candidate_facts, compare
+from domain.matching._facts import PersonFacts
 from domain.records import MatchCandidate, SenrRecord
 from domain.values import parse_calpads_date
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import NamedTuple
 
-from domain.matching_fields import (
+from domain.matching._fields import (
     Agreement,
     Verdict,
     compare_given,
@@ -19,7 +19,7 @@ from domain.matching_fields import (
     compare_surname,
     weight_of,
 )
-from domain.matching_text import nickname_roots, words
+from domain.matching._text import nickname_roots, words
 
 __all__ = ["NameForm", "NameVerdicts", "compare_names"]
 

@@ -7,10 +7,10 @@ from collections.abc import Hashable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from domain.matching_fields import canonical_gender, canonical_place
-from domain.matching_frequencies import ValueFrequencies
-from domain.matching_names import NameForm
-from domain.matching_text import fold
+from domain.matching._fields import canonical_gender, canonical_place
+from domain.matching._frequencies import ValueFrequencies
+from domain.matching._names import NameForm
+from domain.matching._text import fold
 
 __all__ = ["PersonFacts", "PreparedFacts", "prepare", "population_frequencies", "frequency_key"]
 
