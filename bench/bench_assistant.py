@@ -32,7 +32,7 @@ from store.database import open_database
 from store.schema import init_schema
 from store.workflow_store import DatabaseWorkflowStore
 from workflows import duplicate_check, services_bulk, services_request, services_results, services_run
-from workflows.local_findings import LOOKALIKE_PERCENT, person_facts
+from domain.duplicates import LOOKALIKE_PERCENT, person_facts
 from workflows.stepping import Actor, load_run
 
 __all__ = ["main"]

@@ -20,7 +20,7 @@ from typing import Any
 
 from peewee import EXCLUDED
 
-from domain.duplicates_local import (
+from domain.duplicates import (
     CheckedStudent,
     DuplicateCheckSummary,
     IssueKind,

@@ -9,7 +9,7 @@ A stored check is **current** when nothing it read has changed since it started:
   counter database triggers move on every such write, by any path (a change back to the same
   value counts too);
 - the same SSIDs retired by loaded Replacement extracts;
-- the same look-alike threshold (:data:`~workflows.local_findings.LOOKALIKE_PERCENT`).
+- the same look-alike threshold (:data:`~domain.duplicates.LOOKALIKE_PERCENT`).
 
 Acknowledgements and "not a duplicate" marks are not part of it: they are applied each time the
 stored issues are read, so acknowledging an issue, or marking a pair, does not make the check out
@@ -24,10 +24,10 @@ import time
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
 
-from domain.duplicates_local import DuplicateCheckSummary, IssueKind, LocalIssue, lookalike_ids
+from domain.duplicates import DuplicateCheckSummary, IssueKind, LocalIssue, lookalike_ids
 from domain.values import LocalId
 from workflows.errors import StepRefused
-from workflows.local_findings import LOOKALIKE_PERCENT, find_issues
+from domain.duplicates import LOOKALIKE_PERCENT, find_issues
 from workflows.ports import WorkflowStore
 from workflows.stepping import Actor
 

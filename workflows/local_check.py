@@ -16,11 +16,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from domain.duplicates_local import IssueKind, LocalIssue
+from domain.duplicates import IssueKind, LocalIssue
 from domain.model import Student
 from domain.values import Ssid
 from workflows.duplicate_check import current_check
-from workflows.local_findings import LOOKALIKE_PERCENT, checked_student, find_issues, person_facts, with_acknowledged
+from domain.duplicates import LOOKALIKE_PERCENT, checked_student, find_issues, person_facts, with_acknowledged
 from workflows.ports import WorkflowStore
 from workflows.stepping import Actor
 

@@ -9,7 +9,7 @@ import datetime as dt
 from collections.abc import Collection, Iterator, Sequence
 from typing import Protocol
 
-from domain.duplicates_local import CheckedStudent, DuplicateCheckSummary, LocalIssue, NotDuplicateMark
+from domain.duplicates import CheckedStudent, DuplicateCheckSummary, LocalIssue, NotDuplicateMark
 from domain.matching import PersonFacts
 from domain.model import MatchDecision
 from domain.records import SenrRecord

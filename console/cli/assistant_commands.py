@@ -14,8 +14,8 @@ import click
 
 from console.cli.common import CliContext, common_options, counting_bar
 from console.cli.workflow_cli import actor_of, refused, workflow_store
-from domain.duplicates_blocking import KEY_KINDS
-from domain.duplicates_local import LocalIssue
+from domain.duplicates import KEY_KINDS
+from domain.duplicates import LocalIssue
 from workflows import duplicate_check, services_bulk, services_run
 from workflows.duplicate_check import CheckView
 

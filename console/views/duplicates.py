@@ -23,8 +23,8 @@ from console.jobs import JobRunner, ProgressReport
 from console.views.base import GuardedView, back_to, flash_refusal
 from console.views.tabs import render_tab
 from console.views.workflow_support import acting, workflow_store
-from domain.duplicates_blocking import KEY_KINDS
-from domain.duplicates_local import IssueKind, issue_groups
+from domain.duplicates import KEY_KINDS
+from domain.duplicates import IssueKind, issue_groups
 from store.students import count_students
 from workflows.duplicate_check import latest_check, mark_not_duplicate, run_check, unmark_not_duplicate
 from workflows.errors import StepRefused

@@ -20,7 +20,7 @@ from store.tables_assistant import ASSISTANT_TABLES, StudentDataVersion, one_dat
 from store.students import iter_students
 from store.tables_sis import Guardian, Student
 from store.workflow_store import DatabaseWorkflowStore
-from workflows.local_findings import checked_student
+from domain.duplicates import checked_student
 
 MIGRATIONS = Path(store.__file__).with_name("migrations")
 

@@ -10,7 +10,7 @@ from dataclasses import replace
 import pytest
 
 from domain.duplicates import LIKELY_DUPLICATE_PERCENT, SuspectedDuplicate, find_duplicates, search_duplicates
-from domain.duplicates_blocking import KEY_KINDS
+from domain.duplicates import KEY_KINDS
 from domain.matching import Agreement, MatchField, PersonFacts
 
 FIRST = ("Sofía", "Mateo", "Camila", "Santiago", "Valentina", "Emiliano", "Ximena", "Diego", "Olivia", "Liam",

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from domain.duplicates_blocking import KEY_KINDS, MAX_BLOCK, WINDOW, blocking_codes, blocking_keys, candidate_pairs
+from domain.duplicates._blocking import KEY_KINDS, MAX_BLOCK, WINDOW, blocking_codes, blocking_keys, candidate_pairs
 from domain.matching import PersonFacts, prepare
 
 LUPE = PersonFacts(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from domain.duplicates_groups import MAX_MEMBERS_SAMPLED, average_linkage_groups
+from domain.duplicates._groups import MAX_MEMBERS_SAMPLED, average_linkage_groups
 
 
 def scorer(table: dict[frozenset[int], float], default: float = -10.0) -> tuple[Callable[[int, int], float], list[tuple[int, int]]]:

@@ -8,10 +8,10 @@ import datetime as dt
 from typing import Any
 from dataclasses import replace
 
-from domain.duplicates_local import CheckedStudent, IssueKind, LocalIssue, issue_groups, issue_key, lookalike_ids
+from domain.duplicates import CheckedStudent, IssueKind, LocalIssue, issue_groups, issue_key, lookalike_ids
 from domain.matching import HIGHEST_SHOWN_PERCENT, Agreement, Evidence, MatchField, PersonFacts
 from domain.values import LocalId, Ssid
-from workflows.local_findings import LOOKALIKE_PERCENT, find_issues, with_acknowledged
+from domain.duplicates import LOOKALIKE_PERCENT, find_issues, with_acknowledged
 
 BORN = dt.date(2013, 4, 9)
 

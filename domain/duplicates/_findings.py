@@ -1,6 +1,6 @@
 """Finding the local issues in the district's records (the computation; storing it is
 :mod:`workflows.duplicate_check`): students sharing an SSID, students who look like one child
-(``domain.duplicates`` at :data:`LOOKALIKE_PERCENT`), SSIDs a Replacement extract retired.
+(``domain.duplicates._search`` at :data:`LOOKALIKE_PERCENT`), SSIDs a Replacement extract retired.
 
 Why 99.9 %: on the demo district (seed 1; its name pools are small, so namesakes are far more
 common than in a real district) the check at 95 % listed 1,197 pairs among 197,226 active
@@ -17,8 +17,8 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, replace
 
-from domain.duplicates import Progress, search_duplicates
-from domain.duplicates_local import CheckedStudent, IssueKind, LocalIssue, issue_key, student_facts
+from domain.duplicates._search import Progress, search_duplicates
+from domain.duplicates._local import CheckedStudent, IssueKind, LocalIssue, issue_key, student_facts
 from domain.matching import HIGHEST_SHOWN_PERCENT, FieldResult, PersonFacts
 from domain.model import Student
 from domain.values import LocalId, Ssid
@@ -72,7 +72,7 @@ def find_issues(
     """Every local issue among ``students``, in a stable order (by kind, then local ids).
 
     Every student counts for shared and retired SSIDs; only active ones are compared for
-    look-alikes. ``progress``: see :func:`domain.duplicates.search_duplicates`.
+    look-alikes. ``progress``: see :func:`search_duplicates`.
     """
     by_ssid: defaultdict[Ssid, list[LocalId]] = defaultdict(list)
     facts: list[tuple[str, PersonFacts]] = []

@@ -1,12 +1,4 @@
-"""Suspected duplicate students within one population: two records that may be one child.
-
-Only pairs that share a blocking key are compared (:mod:`domain.duplicates_blocking`), each with
-the matching assistant's comparison, weighted by how common each value is in this population
-(two "Garcia"s share less than two "Xochicale"s). :func:`find_duplicates` lists the pairs at or
-above a percent; :meth:`DuplicateSearch.groups` gathers records that are one person into groups
-without letting one vague record chain two different people together
-(:mod:`domain.duplicates_groups`).
-"""
+"""The search itself: blocking, comparing, grouping (see the package's docstring)."""
 
 from __future__ import annotations
 
@@ -16,10 +8,18 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from domain.duplicates_blocking import KEY_KINDS, blocking_codes, candidate_pairs
-from domain.duplicates_groups import average_linkage_groups
-from domain.matching import Comparison, PersonFacts, compare_prepared, population_frequencies, prepare
-from domain.matching import HIGHEST_SHOWN_PERCENT, bits_of, evaluate
+from domain.duplicates._blocking import KEY_KINDS, blocking_codes, candidate_pairs
+from domain.duplicates._groups import average_linkage_groups
+from domain.matching import (
+    HIGHEST_SHOWN_PERCENT,
+    Comparison,
+    PersonFacts,
+    bits_of,
+    compare_prepared,
+    evaluate,
+    population_frequencies,
+    prepare,
+)
 
 __all__ = [
     "SuspectedDuplicate",
@@ -137,7 +137,7 @@ class DuplicateSearch:
 
         Two groups merge when the average evidence over every pair between them is worth at least
         ``min_percent`` (so a pair alone forms a group exactly when :meth:`suspected` lists it);
-        see :mod:`domain.duplicates_groups`.
+        see :mod:`domain.duplicates._groups`.
         """
         with _no_cycle_collection():
             positions = average_linkage_groups(
@@ -165,7 +165,7 @@ def find_duplicates(
 ) -> list[SuspectedDuplicate]:
     """Pairs of records in ``people`` (id, facts) that may be the same person, highest percent first.
 
-    Only pairs sharing a blocking key are compared (see :mod:`domain.duplicates_blocking`); pairs
+    Only pairs sharing a blocking key are compared (see :mod:`domain.duplicates._blocking`); pairs
     below ``min_percent`` are left out. Agreement on a name, birth date or city that is rare in
     ``people`` counts for more than on a common one. Each result carries the full
     :class:`~domain.matching.Comparison` as evidence. ``progress``: see :func:`search_duplicates`.

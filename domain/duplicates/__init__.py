@@ -1,0 +1,69 @@
+"""Suspected duplicate students within one population: two records that may be one child.
+
+Only pairs that share a blocking key are compared (the blocking keys), each with
+the matching assistant's comparison, weighted by how common each value is in this population
+(two "Garcia"s share less than two "Xochicale"s). :func:`find_duplicates` lists the pairs at or
+above a percent; :meth:`DuplicateSearch.groups` gathers records that are one person into groups
+without letting one vague record chain two different people together
+.
+
+The district's local duplicate check builds on it: students sharing an SSID, students who look like
+one child (at :data:`LOOKALIKE_PERCENT`), SSIDs a Replacement extract retired, each a
+:class:`LocalIssue` with a stable key (:func:`find_issues`). Storing the check is the workflow's.
+"""
+
+from __future__ import annotations
+
+from domain.duplicates._blocking import KEY_KINDS
+from domain.duplicates._findings import (
+    LOOKALIKE_PERCENT,
+    Findings,
+    checked_student,
+    find_issues,
+    person_facts,
+    with_acknowledged,
+)
+from domain.duplicates._local import (
+    CheckedStudent,
+    DuplicateCheckSummary,
+    IssueKind,
+    LocalIssue,
+    NotDuplicateMark,
+    issue_groups,
+    issue_key,
+    lookalike_ids,
+    student_facts,
+)
+from domain.duplicates._search import (
+    LIKELY_DUPLICATE_PERCENT,
+    DuplicateSearch,
+    Progress,
+    SuspectedDuplicate,
+    find_duplicates,
+    search_duplicates,
+)
+
+__all__ = [
+    "SuspectedDuplicate",
+    "DuplicateSearch",
+    "Progress",
+    "LIKELY_DUPLICATE_PERCENT",
+    "find_duplicates",
+    "search_duplicates",
+    "KEY_KINDS",
+    "IssueKind",
+    "LocalIssue",
+    "CheckedStudent",
+    "DuplicateCheckSummary",
+    "NotDuplicateMark",
+    "issue_key",
+    "lookalike_ids",
+    "student_facts",
+    "issue_groups",
+    "LOOKALIKE_PERCENT",
+    "Findings",
+    "person_facts",
+    "checked_student",
+    "find_issues",
+    "with_acknowledged",
+]
