@@ -31,9 +31,9 @@ from seed.demo import generate_district
 from store.database import open_database
 from store.schema import init_schema
 from store.workflow_store import DatabaseWorkflowStore
-from workflows import duplicate_check, services_bulk, services_request, services_results, services_run
+from workflows.run import bulk_accept, duplicate_check, lifecycle, request, results
 from domain.duplicates import LOOKALIKE_PERCENT, person_facts
-from workflows.stepping import Actor, load_run
+from workflows.run.stepping import Actor, load_run
 
 __all__ = ["main"]
 
@@ -74,28 +74,28 @@ def stored(url: str, requested: int) -> None:
     actor = Actor("bench")
     latest = store.latest_run()
     if latest is not None and latest.is_open:
-        services_run.cancel_run(store, latest.id, actor)
-    run = services_run.start_run(store, actor)
+        lifecycle.cancel_run(store, latest.id, actor)
+    run = lifecycle.start_run(store, actor)
     view = _timed("run_check (read every student, compare, store)", lambda: duplicate_check.run_check(store, actor))
     print(f"      {view.summary.students:,} students, {len(view.issues)} issues, {view.summary.compared:,} pairs compared")
     _timed("latest_check (the stored check, verified current) x 10", lambda: [duplicate_check.latest_check(store) for _ in range(10)])
     _timed("fingerprint (is it current?) x 100", lambda: [duplicate_check.fingerprint(store) for _ in range(100)])
-    _timed("acknowledge every issue", lambda: services_run.acknowledge_issues(store, ["all"], actor))
-    _timed("resolve_mids on the current check", lambda: services_run.resolve_mids(store, run.id, actor, attested=True))
+    _timed("acknowledge every issue", lambda: lifecycle.acknowledge_issues(store, ["all"], actor))
+    _timed("resolve_mids on the current check", lambda: lifecycle.resolve_mids(store, run.id, actor, attested=True))
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder)
-        made = services_request.create_request(store, run.id, actor, out, accept_warnings=True)
+        made = request.create_request(store, run.id, actor, out, accept_warnings=True)
         lines = made.path.read_bytes().split(b"\r\n")[:requested]
         first = out / made.path.name.replace(".txt", "_first.txt")
         first.write_bytes(b"".join(line + b"\r\n" for line in lines if line))
         result = Workspace(ROOT / "bench" / "out", _TODAY, None).match_result(first, 1)
-        services_results.load_results(store, run.id, result, actor)
+        results.load_results(store, run.id, result, actor)
     assert load_run(store, run.id).state is RunState.RESULTS_LOADED
-    plan = _timed("plan_bulk_accept", lambda: services_bulk.plan_bulk_accept(store, run.id))
+    plan = _timed("plan_bulk_accept", lambda: bulk_accept.plan_bulk_accept(store, run.id))
     print(f"      {len(plan.included):,} listed; left out: {({r.value: n for r, n in plan.counts().items()})}")
-    done = _timed("bulk_accept (plan again, record, log)", lambda: services_bulk.bulk_accept(store, run.id, actor, expected=plan.digest))
+    done = _timed("bulk_accept (plan again, record, log)", lambda: bulk_accept.bulk_accept(store, run.id, actor, expected=plan.digest))
     print(f"      {len(done.accepted):,} decisions recorded as bulk")
-    services_run.cancel_run(store, run.id, actor)
+    lifecycle.cancel_run(store, run.id, actor)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -8,7 +8,7 @@ own. The students come from the demo district generator (``seed.demo.generate_di
 California-like names, compound surnames, nicknames, twins, siblings, planted duplicate records);
 generating them is not timed: ``baseline`` is the child's memory once they are in memory, so
 ``peak - baseline`` is what the search cost. The time is ``find_duplicates`` as the local check
-calls it (at ``workflows.local_check.LOOKALIKE_PERCENT``) and at the library default.
+calls it (at ``workflows.run.local_check.LOOKALIKE_PERCENT``) and at the library default.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from bench.linkage_evaluation import evaluate_duplicates, evaluate_ranking
 from domain.duplicates import LIKELY_DUPLICATE_PERCENT, search_duplicates
 from domain.matching import PersonFacts
 from seed.demo import generate_district
-from workflows.local_check import LOOKALIKE_PERCENT, person_facts
+from workflows.run.local_check import LOOKALIKE_PERCENT, person_facts
 
 __all__ = ["main"]
 

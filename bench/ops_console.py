@@ -73,8 +73,8 @@ def _decide_some(db: Path) -> None:
     from store.workflow_store import DatabaseWorkflowStore
     from domain.model import DecisionKind
     from domain.values import LocalId
-    from workflows.services_results import decide
-    from workflows.stepping import Actor
+    from workflows.run.results import decide
+    from workflows.run.stepping import Actor
 
     database = open_database(f"sqlite:///{db}")
     try:

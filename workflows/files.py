@@ -17,7 +17,7 @@ from domain.runs import CalpadsAction, CalpadsHistoryEntry, FileKind, GeneratedF
 from domain.writers import write_senr
 from workflows.errors import StepRefused
 from workflows.ports import WorkflowStore
-from workflows.stepping import Actor
+from workflows.run.stepping import Actor
 
 __all__ = ["Progress", "counted", "count_lines", "sha256_bytes", "sha256_file", "FileDigest", "senr_bytes", "check_out_dir", "write_output", "local_stamp", "keep_file", "note_loaded"]
 

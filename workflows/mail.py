@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 
 from workflows.ports import DistrictSettings, WorkflowStore
-from workflows.stepping import Actor
+from workflows.run.stepping import Actor
 
 __all__ = ["SmtpConfig", "smtp_config", "summary_body", "send_apply_summary"]
 

@@ -16,8 +16,8 @@ from console.cli.common import CliContext, common_options, counting_bar
 from console.cli.workflow_cli import actor_of, refused, workflow_store
 from domain.duplicates import KEY_KINDS
 from domain.duplicates import LocalIssue
-from workflows import duplicate_check, services_bulk, services_run
-from workflows.duplicate_check import CheckView
+from workflows.run import bulk_accept, duplicate_check, lifecycle
+from workflows.run.duplicate_check import CheckView
 
 __all__ = ["add_assistant_commands", "issue_json", "evidence_line"]
 
@@ -98,7 +98,7 @@ def add_assistant_commands(group: click.Group) -> None:
             if not_duplicate:
                 duplicate_check.mark_not_duplicate(store, not_duplicate, actor)
             if acknowledge:
-                services_run.acknowledge_issues(store, acknowledge, actor)
+                lifecycle.acknowledge_issues(store, acknowledge, actor)
             view = duplicate_check.latest_check(store)
         assert view is not None
         ctx.emit(
@@ -124,12 +124,12 @@ def add_assistant_commands(group: click.Group) -> None:
         """
         store = workflow_store(ctx)
         with refused(ctx):
-            plan = services_bulk.plan_bulk_accept(store, run_id, include_decided=include_decided)
+            plan = bulk_accept.plan_bulk_accept(store, run_id, include_decided=include_decided)
             if not dry_run:
-                accepted = services_bulk.bulk_accept(
+                accepted = bulk_accept.bulk_accept(
                     store, run_id, actor_of(ctx), include_decided=include_decided, expected=expected or plan.digest
                 )
-                plan = services_bulk.BulkPlan(accepted.run, accepted.accepted, plan.left_out, include_decided)
+                plan = bulk_accept.BulkPlan(accepted.run, accepted.accepted, plan.left_out, include_decided)
         students = [
             {"local_id": s.local_id, "ssid": s.ssid, "calpads": s.score_text, "ours": s.our_percent} for s in plan.included
         ]

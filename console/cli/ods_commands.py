@@ -30,11 +30,11 @@ from console.cli.workflow_cli import (
 )
 from domain.runs import BatchKind, OdsAuditState
 from store.workflow_store import DatabaseWorkflowStore
-from workflows import services_ods, services_sela
+from workflows.batches import ods_audit, sela
 from workflows.files import check_out_dir
-from workflows.services_ods import OdsAuditReview
-from workflows.services_sela import PlannedSela
-from workflows.stepping import Actor
+from workflows.batches.ods_audit import OdsAuditReview
+from workflows.batches.sela import PlannedSela
+from workflows.run.stepping import Actor
 
 __all__ = ["COMMANDS"]
 
@@ -58,18 +58,18 @@ def _plan_sela(ctx: CliContext, store: DatabaseWorkflowStore, file: Path | None)
     if file is None:
         return None
     with progress_for(ctx, existing_file(file), "reading SELA download") as progress:
-        return services_sela.plan_sela(store, file, progress=progress)
+        return sela.plan_sela(store, file, progress=progress)
 
 
 def _import_sela(ctx: CliContext, store: DatabaseWorkflowStore, planned: PlannedSela | None, actor: Actor) -> int:
     """Keep and apply a planned SELA import; the students updated."""
     if planned is None:
         return 0
-    preview = services_sela.keep_sela(store, planned, actor)
+    preview = sela.keep_sela(store, planned, actor)
     emit_listed(ctx, store, preview.batch.id)
     if not preview.changes:
         return 0
-    return services_sela.apply_sela(store, preview.batch.id, actor).updated
+    return sela.apply_sela(store, preview.batch.id, actor).updated
 
 
 def _keep_audit(ctx: CliContext, store: DatabaseWorkflowStore, file: Path, actor: Actor, *, check: bool) -> tuple[int, int, int, int]:
@@ -77,10 +77,10 @@ def _keep_audit(ctx: CliContext, store: DatabaseWorkflowStore, file: Path, actor
     returns the audit's id and its deletes, replaces and adds. Only these outlive the call: the
     plan and the review are as long as the district's audit, and the files are written after."""
     with progress_for(ctx, file, "reading SENR ODS download") as progress:
-        planned = services_ods.plan_ods_audit(store, file, actor, progress=progress)
+        planned = ods_audit.plan_ods_audit(store, file, actor, progress=progress)
     if check:
-        services_ods.check_pre_validation(planned)
-    kept = services_ods.keep_ods_audit(store, planned, actor)
+        ods_audit.check_pre_validation(planned)
+    kept = ods_audit.keep_ods_audit(store, planned, actor)
     _note_review(kept)
     return kept.audit.id, kept.deletes, kept.replaces, kept.adds
 
@@ -111,8 +111,8 @@ def audit_command(ctx: CliContext, file: Path, out_dir: Path, sela_file: Path | 
         sela_updates = _import_sela(ctx, store, sela, actor)
         files: list[str] = []
         if not review:
-            services_ods.evaluate_ods_audit(store, audit, actor, deletes_reviewed=True)
-            files = [str(f.path) for f in services_ods.create_ods_files(store, audit, out_dir, actor).files]
+            ods_audit.evaluate_ods_audit(store, audit, actor, deletes_reviewed=True)
+            files = [str(f.path) for f in ods_audit.create_ods_files(store, audit, out_dir, actor).files]
     result: dict[str, Any] = {"files": files, "adds": adds, "replaces": replaces, "deletes": deletes, "sela_updates": sela_updates}
     human = f"ODS audit {audit}: {deletes} deletes, {replaces} replaces, {adds} adds"
     if review:
@@ -144,7 +144,7 @@ def show_command(ctx: CliContext, audit_id: int) -> None:
     """An audit's review: counts, every delete with its reason, students without SSID, pre-validation."""
     store = workflow_store(ctx)
     with refused(ctx):
-        review = services_ods.ods_audit_review(store, audit_id, actor_of(ctx))
+        review = ods_audit.ods_audit_review(store, audit_id, actor_of(ctx))
     result = {
         "audit": audit_id,
         "state": review.audit.state,
@@ -176,10 +176,10 @@ def create_files_command(ctx: CliContext, audit_id: int, out_dir: Path, deletes_
     store = workflow_store(ctx)
     actor = actor_of(ctx)
     with refused(ctx), tracked("ods_create_files", ctx.actor, f"ODS audit {audit_id}"):
-        review = services_ods.ods_audit_review(store, audit_id, actor)
+        review = ods_audit.ods_audit_review(store, audit_id, actor)
         if review.audit.state == OdsAuditState.LOADED.value:
-            services_ods.evaluate_ods_audit(store, audit_id, actor, deletes_reviewed=deletes_reviewed)
-        made = services_ods.create_ods_files(store, audit_id, out_dir, actor)
+            ods_audit.evaluate_ods_audit(store, audit_id, actor, deletes_reviewed=deletes_reviewed)
+        made = ods_audit.create_ods_files(store, audit_id, out_dir, actor)
     files = [str(f.path) for f in made.files]
     ctx.emit(
         {"files": files, "adds": review.adds, "replaces": review.replaces, "deletes": review.deletes},
@@ -196,9 +196,9 @@ add_batch_commands(
     sela_group,
     "SELA EL/IFEP import",
     "SELA ODS download",
-    lambda store, path, actor, progress: services_sela.load_sela(store, path, actor, progress=progress),
-    services_sela.apply_sela,
-    services_sela.undo_sela,
+    lambda store, path, actor, progress: sela.load_sela(store, path, actor, progress=progress),
+    sela.apply_sela,
+    sela.undo_sela,
 )
 
 COMMANDS: list[click.Command] = [ods_group, sela_group]

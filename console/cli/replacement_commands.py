@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from console.cli.workflow_cli import add_batch_commands
-from workflows import services_replacement
+from workflows.batches import replacement
 
 __all__ = ["COMMANDS"]
 
@@ -19,9 +19,9 @@ add_batch_commands(
     replacement_group,
     "Replacement SSIDs",
     "Replacement SSIDs Extract",
-    lambda store, path, actor, progress: services_replacement.load_replacements(store, path, actor, progress=progress),
-    services_replacement.apply_replacements,
-    services_replacement.undo_replacements,
+    lambda store, path, actor, progress: replacement.load_replacements(store, path, actor, progress=progress),
+    replacement.apply_replacements,
+    replacement.undo_replacements,
 )
 
 COMMANDS: list[click.Command] = [replacement_group]

@@ -18,8 +18,8 @@ from domain.model import DecisionKind
 from domain.planning.request import Selection
 from domain.runs import HistoryEntry, Run, RunState
 from domain.values import LocalId, parse_ssid
-from workflows import duplicate_check, services_extract, services_request, services_results, services_run
-from workflows.mid_guards import decision_warnings
+from workflows.run import duplicate_check, extract, lifecycle, request, results
+from workflows.run.mid_warnings import decision_warnings
 
 __all__ = ["COMMANDS"]
 
@@ -39,7 +39,7 @@ def start_command(ctx: CliContext) -> None:
     """Open a new run (refused while another run is open)."""
     store = workflow_store(ctx)
     with refused(ctx):
-        ctx.emit(_state(services_run.start_run(store, actor_of(ctx))))
+        ctx.emit(_state(lifecycle.start_run(store, actor_of(ctx))))
 
 
 @run_group.command("status")
@@ -49,7 +49,7 @@ def status_command(ctx: CliContext, run_id: int) -> None:
     """A run's state and counts: students requested, decided, and candidates proposed."""
     store = workflow_store(ctx)
     with refused(ctx):
-        status = services_run.run_status(store, run_id)
+        status = lifecycle.run_status(store, run_id)
     ctx.emit(
         {**_state(status.run), "requested": status.requested, "decided": status.decided, "candidates": status.candidates}
     )
@@ -68,8 +68,8 @@ def resolve_mids_command(ctx: CliContext, run_id: int, attest: bool, keys: tuple
     with refused(ctx):
         if keys or acknowledge_all:
             duplicate_check.current_check(store, actor)  # acknowledge what a current check finds
-            services_run.acknowledge_issues(store, ("all",) if acknowledge_all else keys, actor)
-        ctx.emit(_state(services_run.resolve_mids(store, run_id, actor, attested=attest)))
+            lifecycle.acknowledge_issues(store, ("all",) if acknowledge_all else keys, actor)
+        ctx.emit(_state(lifecycle.resolve_mids(store, run_id, actor, attested=attest)))
 
 
 def _selection(path: Path | None) -> Selection | None:
@@ -96,7 +96,7 @@ def create_senr_command(
         raise Refusal("give --keep or --skip, not both")
     store = workflow_store(ctx)
     with refused(ctx):
-        made = services_request.create_request(
+        made = request.create_request(
             store, run_id, actor_of(ctx), out_dir,
             keep=_selection(keep), skip=_selection(skip), accept_warnings=accept_warnings,
         )
@@ -121,7 +121,7 @@ def load_results_command(ctx: CliContext, run_id: int, file: Path) -> None:
     """Step 3: load CALPADS' match result file for the run's request."""
     store = workflow_store(ctx)
     with refused(ctx), progress_for(ctx, existing_file(file), "reading match results") as progress:
-        loaded = services_results.load_results(store, run_id, file, actor_of(ctx), progress=progress)
+        loaded = results.load_results(store, run_id, file, actor_of(ctx), progress=progress)
     ctx.emit({**_state(loaded.run), "students": loaded.students, "candidates": loaded.candidates})
 
 
@@ -156,7 +156,7 @@ def decide_command(
         if warnings:
             raise Refusal(f"warning: {'; '.join(warnings)}; nothing recorded (decide anyway with --anyway)")
     with refused(ctx):
-        decided = services_results.decide(store, run_id, LocalId(local_id), kind, actor_of(ctx), ssid)
+        decided = results.decide(store, run_id, LocalId(local_id), kind, actor_of(ctx), ssid)
     for warning in decided.warnings:
         click.echo(f"ssid: warning: {warning}", err=True)
     ctx.emit({"run": run_id, "local_id": local_id, "decision": kind.value, "ssid": decided.decision.ssid})
@@ -170,7 +170,7 @@ def partial_command(ctx: CliContext, run_id: int, out_dir: Path) -> None:
     """The updated SENR file of the students decided so far."""
     store = workflow_store(ctx)
     with refused(ctx):
-        made = services_results.partial_file(store, run_id, out_dir, actor_of(ctx))
+        made = results.partial_file(store, run_id, out_dir, actor_of(ctx))
     ctx.emit({"run": run_id, "file": str(made.path), "records": made.file.records})
 
 
@@ -181,7 +181,7 @@ def confirm_command(ctx: CliContext, run_id: int) -> None:
     """Every requested student is decided: make the decisions final."""
     store = workflow_store(ctx)
     with refused(ctx):
-        ctx.emit(_state(services_results.confirm_all(store, run_id, actor_of(ctx))))
+        ctx.emit(_state(results.confirm_all(store, run_id, actor_of(ctx))))
 
 
 @run_group.command("create-updated")
@@ -192,7 +192,7 @@ def create_updated_command(ctx: CliContext, run_id: int, out_dir: Path) -> None:
     """Step 4: write the updated SENR file from the decisions."""
     store = workflow_store(ctx)
     with refused(ctx):
-        made = services_results.create_updated(store, run_id, out_dir, actor_of(ctx))
+        made = results.create_updated(store, run_id, out_dir, actor_of(ctx))
     ctx.emit({**_state(made.run), "file": str(made.path), "records": made.file.records})
 
 
@@ -206,7 +206,7 @@ def load_extract_command(ctx: CliContext, run_id: int, file: Path, overwrite: bo
     store = workflow_store(ctx)
     existing_file(file)
     with refused(ctx), tracked("load_extract", ctx.actor, file.name), progress_for(ctx, file, "reading SSID Extract") as progress:
-        preview = services_extract.load_extract(
+        preview = extract.load_extract(
             store, run_id, file, actor_of(ctx), overwrite=overwrite, progress=progress
         )
     emit_listed(ctx, store, preview.batch.id)
@@ -224,7 +224,7 @@ def apply_extract_command(ctx: CliContext, run_id: int) -> None:
     """Step 7: apply the previewed SSID Extract (one transaction; can be undone)."""
     store = workflow_store(ctx)
     with refused(ctx), tracked("apply_extract", ctx.actor, f"run {run_id}"):
-        applied = services_extract.apply_extract(store, run_id, actor_of(ctx), confirmed=True)
+        applied = extract.apply_extract(store, run_id, actor_of(ctx), confirmed=True)
     ctx.emit({**_state(applied.run), "updated": applied.updated})
 
 
@@ -235,7 +235,7 @@ def undo_extract_command(ctx: CliContext, run_id: int) -> None:
     """Undo the applied SSID Extract: every changed field restored."""
     store = workflow_store(ctx)
     with refused(ctx):
-        restored = services_extract.undo_extract(store, run_id, actor_of(ctx))
+        restored = extract.undo_extract(store, run_id, actor_of(ctx))
     ctx.emit({"run": run_id, "restored": restored})
 
 
@@ -246,7 +246,7 @@ def cancel_command(ctx: CliContext, run_id: int) -> None:
     """Cancel the run (not once its extract was applied)."""
     store = workflow_store(ctx)
     with refused(ctx):
-        ctx.emit(_state(services_run.cancel_run(store, run_id, actor_of(ctx))))
+        ctx.emit(_state(lifecycle.cancel_run(store, run_id, actor_of(ctx))))
 
 
 _EVENT_KEYS = ("at", "actor", "event", "source", "dest", "accepted", "reason")
@@ -267,7 +267,7 @@ def history_command(ctx: CliContext, run_id: int, as_csv: bool) -> None:
     """Every attempted step of the run, accepted and refused, with actor and time."""
     store = workflow_store(ctx)
     with refused(ctx):
-        events = [_event(e) for e in services_run.run_history(store, run_id)]
+        events = [_event(e) for e in lifecycle.run_history(store, run_id)]
     if as_csv:
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=_EVENT_KEYS, lineterminator="\n")

@@ -17,10 +17,10 @@ from console.cli.db_commands import open_district_database
 from console.jobs import tracked
 from domain.runs import Batch
 from store.workflow_store import DatabaseWorkflowStore
-from workflows.batches import LoadedPreview
+from workflows.batches.shared import LoadedPreview
 from workflows.errors import StepRefused
 from workflows.files import Progress, count_lines
-from workflows.stepping import Actor
+from workflows.run.stepping import Actor
 
 __all__ = [
     "workflow_store",

@@ -1,5 +1,5 @@
 """SSID Match review, bulk acceptance: "accept every Single Match at 100 % whose comparison agrees
-on every field" (:mod:`workflows.services_bulk`). The page lists the students first (and how many
+on every field" (:mod:`workflows.run.bulk_accept`). The page lists the students first (and how many
 are left out, and why); confirming records each one's decision, logged as bulk. The confirmation
 names the list the person saw, so a list that changed meanwhile is refused, not recorded.
 """
@@ -15,7 +15,7 @@ from console.views.tabs import render_tab
 from console.views.workflow_support import acting, current_run, run_or_404, workflow_store
 from domain.runs import RunState
 from workflows.errors import StepRefused
-from workflows.services_bulk import LeftOut, bulk_accept, plan_bulk_accept
+from workflows.run.bulk_accept import LeftOut, bulk_accept, plan_bulk_accept
 
 __all__ = ["BulkAcceptView", "PER_PAGE"]
 

@@ -1,7 +1,7 @@
 """The run's state diagram as a static SVG drawn on the server (no script, no CDN).
 
-Drawn from the same transitions table the machine runs on (:data:`workflows.run_machine.TRANSITIONS`)
-with the guards' words (:data:`workflows.diagram.GUARD_LABELS`): the states of the main line in
+Drawn from the same transitions table the machine runs on (:data:`workflows.run.machine.TRANSITIONS`)
+with the guards' words (:data:`workflows.run.diagram.GUARD_LABELS`): the states of the main line in
 workflow order, left to right, each arrow labelled with its event and guard; an event reachable
 from several states (cancel) leads to a state drawn above them.
 """
@@ -11,8 +11,8 @@ from __future__ import annotations
 from markupsafe import Markup, escape
 
 from domain.runs import RunEvent, RunState
-from workflows.diagram import GUARD_LABELS
-from workflows.run_machine import TRANSITIONS
+from workflows.run.diagram import GUARD_LABELS
+from workflows.run.machine import TRANSITIONS
 
 __all__ = ["state_diagram_svg", "main_line"]
 

@@ -1,5 +1,5 @@
 """Identifiers, Local duplicates tab: the stored local duplicate check that feeds the ``resolve_mids``
-guard (:mod:`workflows.duplicate_check`).
+guard (:mod:`workflows.run.duplicate_check`).
 
 Every suspected pair or group with its evidence (a badge per field), shared and retired SSIDs;
 acknowledge, or mark a look-alike pair "not a duplicate" (remembered: it is not listed again,
@@ -26,10 +26,10 @@ from console.views.workflow_support import acting, workflow_store
 from domain.duplicates import KEY_KINDS
 from domain.duplicates import IssueKind, issue_groups
 from store.students import count_students
-from workflows.duplicate_check import latest_check, mark_not_duplicate, run_check, unmark_not_duplicate
+from workflows.run.duplicate_check import latest_check, mark_not_duplicate, run_check, unmark_not_duplicate
 from workflows.errors import StepRefused
-from workflows.services_run import acknowledge_issues
-from workflows.stepping import Actor
+from workflows.run.lifecycle import acknowledge_issues
+from workflows.run.stepping import Actor
 
 __all__ = ["DuplicatesView", "DEFAULT_LONG_CHECK_STUDENTS", "long_check", "check_now_or_in_background", "GROUPS_PER_PAGE"]
 

@@ -22,10 +22,10 @@ from console.views.long_work import LinesRead, run_load
 from console.views.tabs import render_tab
 from console.views.workflow_support import acting, received_upload, workflow_store
 from domain.runs import Batch, BatchKind, BatchState
-from workflows.batches import AppliedBatch, LoadedPreview
+from workflows.batches.shared import AppliedBatch, LoadedPreview
 from workflows.errors import StepRefused
 from workflows.ports import WorkflowStore
-from workflows.stepping import Actor
+from workflows.run.stepping import Actor
 
 __all__ = ["FileBatchView", "LoadedPreview"]
 

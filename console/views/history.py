@@ -18,7 +18,7 @@ from console.views.diagram import state_diagram_svg
 from domain.runs import RunState
 from store.tables_batches import CalpadsHistory
 from store.tables_product import Run, RunTransition
-from workflows.diagram import run_diagram
+from workflows.run.diagram import run_diagram
 
 __all__ = ["HistoryView", "HISTORY_CSV_COLUMNS"]
 

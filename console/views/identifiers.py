@@ -2,7 +2,7 @@
 reason, when it would be refused), the local duplicate check, and what happens in CALPADS.
 
 Every button calls a workflow service; a refusal is shown as it was recorded in the history.
-The local duplicate check is the stored one (:mod:`workflows.duplicate_check`): the page shows
+The local duplicate check is the stored one (:mod:`workflows.run.duplicate_check`): the page shows
 it, never runs it. Starting a run runs it when it is missing or out of date (in the background
 for a large district); "MIDs resolved" runs it again when it is out of date for a small district,
 and for a large one is refused saying so (the Local duplicates tab runs it in the background).
@@ -25,9 +25,9 @@ from console.views.tabs import newest_file, render_tab
 from console.views.workflow_support import acting, current_run, output_folder, received_upload, run_or_404, workflow_store
 from domain.runs import FileKind, Run, RunState
 from workflows.errors import StepRefused
-from workflows.duplicate_check import latest_check
-from workflows.services_results import confirm_all, create_updated, load_results
-from workflows.services_run import acknowledge_issues, cancel_run, resolve_mids, start_run
+from workflows.run.duplicate_check import latest_check
+from workflows.run.results import confirm_all, create_updated, load_results
+from workflows.run.lifecycle import acknowledge_issues, cancel_run, resolve_mids, start_run
 
 __all__ = ["IdentifiersView", "RUN_TAB_ISSUES"]
 

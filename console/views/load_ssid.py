@@ -18,7 +18,7 @@ from console.views.tabs import newest_file, render_tab
 from console.views.workflow_support import acting, current_run, received_upload, run_or_404, workflow_store
 from domain.runs import BatchKind, BatchState, FileKind, RunState
 from workflows.errors import StepRefused
-from workflows.services_extract import apply_extract, load_extract, undo_extract
+from workflows.run.extract import apply_extract, load_extract, undo_extract
 
 __all__ = ["LoadSsidView"]
 

@@ -26,7 +26,7 @@ from domain.runs import Batch, BatchKind, FileKind, OdsAuditState
 from store.tables_batches import Batch as BatchRow
 from store.tables_product import GeneratedFile
 from workflows.errors import StepRefused
-from workflows.services_ods import create_ods_files, evaluate_ods_audit, load_ods_audit, ods_audit_review
+from workflows.batches.ods_audit import create_ods_files, evaluate_ods_audit, load_ods_audit, ods_audit_review
 
 __all__ = ["OdsAuditView", "audit_files"]
 

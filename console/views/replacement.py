@@ -10,7 +10,7 @@ from console.views.batch_preview import REPLACEMENT_KINDS
 from console.views.calpads_steps import replacement_steps
 from console.views.file_batches import FileBatchView
 from domain.runs import BatchKind
-from workflows.services_replacement import apply_replacements, load_replacements, undo_replacements
+from workflows.batches.replacement import apply_replacements, load_replacements, undo_replacements
 
 __all__ = ["ReplacementView"]
 

@@ -39,9 +39,9 @@ from domain.values import LocalId, Ssid
 from store.students import student_by_local_id
 from store.tables_product import MatchDecisionRow
 from workflows.errors import StepRefused
-from workflows.mid_guards import decision_warnings
+from workflows.run.mid_warnings import decision_warnings
 from domain.matching import compare_candidates
-from workflows.services_results import SeenDecision, decide, partial_file
+from workflows.run.results import SeenDecision, decide, partial_file
 
 __all__ = ["ReviewView", "ReviewToggles", "PendingDecision", "DECISION_LABELS", "SEEN_FIELD", "seen_decision"]
 

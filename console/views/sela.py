@@ -8,7 +8,7 @@ from console.views.batch_preview import SELA_KINDS
 from console.views.calpads_steps import sela_steps
 from console.views.file_batches import FileBatchView
 from domain.runs import BatchKind
-from workflows.services_sela import apply_sela, load_sela, undo_sela
+from workflows.batches.sela import apply_sela, load_sela, undo_sela
 
 __all__ = ["SelaView"]
 

@@ -26,7 +26,7 @@ from store.settings import read_settings
 from store.tables_product import MatchRequest
 from store.tables_sis import Student
 from workflows.errors import StepRefused
-from workflows.services_request import create_request
+from workflows.run.request import create_request
 
 __all__ = ["SenrView", "StudentLine", "LEFT_OUT_BY_SELECTION"]
 

@@ -14,8 +14,8 @@ from flask_admin import BaseView
 
 from console.views.workflow_support import STATE_LABELS, current_run, step_buttons, workflow_store
 from domain.runs import FileKind, GeneratedFile, Run, RunState
-from workflows.run_machine import TRANSITIONS
-from workflows.services_run import run_status
+from workflows.run.machine import TRANSITIONS
+from workflows.run.lifecycle import run_status
 
 __all__ = ["TABS", "STEPPER_STATES", "render_tab", "newest_file", "state_index", "done_events"]
 

@@ -2,8 +2,8 @@
 and the buttons of the run's stepper with the reason each one would be refused.
 
 Views call the workflow services (:mod:`workflows`) for every step; nothing here decides a step.
-The stepper's reasons come from the machine's own order (:func:`workflows.run_machine.order_reason`)
-and guards (:func:`workflows.guards.guard_reason`), fed with the facts that are cheap to gather on
+The stepper's reasons come from the machine's own order (:func:`workflows.run.machine.order_reason`)
+and guards (:func:`workflows.run.guards.guard_reason`), fed with the facts that are cheap to gather on
 every page view; a guard whose facts are expensive (the local duplicate check, pre-validation of
 every record) answers when the button is pressed, and its refusal is shown and recorded.
 """
@@ -26,12 +26,12 @@ from domain.runs import Run, RunEvent, RunState
 from store.database import database_proxy
 from store.settings import read_settings
 from store.workflow_store import DatabaseWorkflowStore
-from workflows.guards import ConfirmFacts, ExtractFacts, guard_reason
-from workflows.run_machine import TRANSITIONS, order_reason
-from workflows.services_extract import pending_extract
-from workflows.services_run import settings_problem
+from workflows.run.guards import ConfirmFacts, ExtractFacts, guard_reason
+from workflows.run.machine import TRANSITIONS, order_reason
+from workflows.run.extract import pending_extract
+from workflows.run.lifecycle import settings_problem
 from workflows.files import count_lines
-from workflows.stepping import Actor
+from workflows.run.stepping import Actor
 
 __all__ = [
     "Upload",

@@ -1,5 +1,5 @@
 """Finding the local issues in the district's records (the computation; storing it is
-:mod:`workflows.duplicate_check`): students sharing an SSID, students who look like one child
+:mod:`workflows.run.duplicate_check`): students sharing an SSID, students who look like one child
 (``domain.duplicates._search`` at :data:`LOOKALIKE_PERCENT`), SSIDs a Replacement extract retired.
 
 Why 99.9 %: on the demo district (seed 1; its name pools are small, so namesakes are far more

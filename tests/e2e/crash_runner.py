@@ -73,7 +73,7 @@ def _count_statements_during_apply(limit: int) -> None:
 
 def _half_written(limit: int) -> None:
     import workflows.files
-    import workflows.services_ods
+    import workflows.batches.ods_audit
 
     written = {"files": 0}
     original = workflows.files.write_output
@@ -85,7 +85,7 @@ def _half_written(limit: int) -> None:
             _die()
         return original(out_dir, name, content)
 
-    setattr(workflows.services_ods, "write_output", write)
+    setattr(workflows.batches.ods_audit, "write_output", write)
 
 
 def _arm(point: str) -> None:
@@ -99,13 +99,13 @@ def _arm(point: str) -> None:
     elif name == "before_commit":
         _after(DatabaseWorkflowStore, "retire_files", _die)
     elif name == "after_commit":
-        import workflows.services_extract
+        import workflows.run.extract
 
-        setattr(workflows.services_extract, "send_apply_summary", lambda *args, **kwargs: _die())
+        setattr(workflows.run.extract, "send_apply_summary", lambda *args, **kwargs: _die())
     elif name == "ods_kept":
-        import workflows.services_ods
+        import workflows.batches.ods_audit
 
-        _after(workflows.services_ods, "keep_file", _die)
+        _after(workflows.batches.ods_audit, "keep_file", _die)
     elif name == "ods_write":
         _half_written(int(number))
     else:

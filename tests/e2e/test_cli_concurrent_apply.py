@@ -15,8 +15,8 @@ from domain.runs import RunState
 from store.tables_batches import BatchChange, Outbox
 from store.tables_product import RunTransition
 from tests.integration.workflow_builder import RunBuilder, actor
-from workflows import services_extract
-from workflows.stepping import CHANGED_MEANWHILE
+from workflows.run import extract
+from workflows.run.stepping import CHANGED_MEANWHILE
 
 ROOT = Path(__file__).resolve().parents[2]
 RACERS = 2
@@ -27,7 +27,7 @@ def test_two_processes_applying_one_extract_at_once_apply_it_once(
 ) -> None:
     builder = RunBuilder(database, tmp_path, students=400)
     builder.to(RunState.UPDATED)
-    preview = services_extract.load_extract(builder.store, builder.run_id, builder.files["extract"], actor())
+    preview = extract.load_extract(builder.store, builder.run_id, builder.files["extract"], actor())
     assert preview.changes > 0
     database.close()  # the racers have the database to themselves
 

@@ -28,7 +28,7 @@ from store.tables_product import GeneratedFile, Run
 from store.tables_sis import LanguageStatus, SpecialEducation, Student
 from tests.e2e.conftest import make_app
 from tests.integration.workflow_builder import NOW, TODAY, RunBuilder, actor
-from workflows import services_extract
+from workflows.run import extract
 from workflows.files import count_lines
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -86,7 +86,7 @@ def _abandoned(kind: str) -> None:
 def loaded(database: peewee.Database, tmp_path: Path) -> tuple[RunBuilder, int]:
     builder = RunBuilder(database, tmp_path, students=STUDENTS)
     builder.to(RunState.UPDATED)
-    preview = services_extract.load_extract(builder.store, builder.run_id, builder.files["extract"], actor())
+    preview = extract.load_extract(builder.store, builder.run_id, builder.files["extract"], actor())
     assert preview.changes > 0 and count_lines(builder.files["extract"]) > 1000
     return builder, preview.changes
 
@@ -124,11 +124,11 @@ def test_a_console_load_killed_in_the_background_is_failed_and_loads_again(
 ) -> None:
     builder, changes = loaded
     # Start over from a run without a loaded extract: cancel this one's load by loading into a fresh run.
-    extract = builder.files["extract"]
+    extract_file = builder.files["extract"]
     Batch.delete().where(Batch.run == builder.run_id).execute()
     batches = Batch.select().count()
     database.close()
-    _killed("console_load", "--", database_url, str(builder.run_id), str(extract), str(tmp_path / "console"))
+    _killed("console_load", "--", database_url, str(builder.run_id), str(extract_file), str(tmp_path / "console"))
 
     _intact(database)
     assert Batch.select().count() == batches  # the preview was one transaction: nothing of it stored
@@ -141,7 +141,7 @@ def test_a_console_load_killed_in_the_background_is_failed_and_loads_again(
     restarted.extensions["ssid_jobs"].shutdown()
     database_proxy.obj.close()  # the restarted console's connection, then the test's own again
     database_proxy.initialize(database)
-    preview = services_extract.load_extract(builder.store, builder.run_id, extract, actor())
+    preview = extract.load_extract(builder.store, builder.run_id, extract_file, actor())
     assert preview.changes == changes
 
 

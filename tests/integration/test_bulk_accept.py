@@ -16,9 +16,9 @@ from domain.runs import RunState
 from domain.values import LocalId
 from store.tables_product import DecisionLog, MatchCandidate, MatchDecisionRow
 from tests.integration.workflow_builder import NOW, RunBuilder, actor, calpads_is_sure, last_history, snapshot
-from workflows import services_results
+from workflows.run import results
 from workflows.errors import StepRefused
-from workflows.services_bulk import LeftOut, bulk_accept, plan_bulk_accept
+from workflows.run.bulk_accept import LeftOut, bulk_accept, plan_bulk_accept
 
 
 @pytest.fixture
@@ -85,7 +85,7 @@ def test_confirming_records_select_for_each_logged_as_bulk(builder: RunBuilder) 
 def test_a_decided_student_is_included_only_when_asked(builder: RunBuilder) -> None:
     run = builder.run_id
     calpads_is_sure(run, "100009")
-    services_results.decide(builder.store, run, LocalId("100009"), DecisionKind.NO_MATCH, actor("ana"))
+    results.decide(builder.store, run, LocalId("100009"), DecisionKind.NO_MATCH, actor("ana"))
     assert _reasons(builder)["100009"] is LeftOut.ALREADY_DECIDED
     plan = plan_bulk_accept(builder.store, run, include_decided=True)
     assert [s.local_id for s in plan.included] == ["100009"] and plan.included[0].current is not None
@@ -99,7 +99,7 @@ def test_a_list_that_changed_since_it_was_shown_is_refused_and_nothing_recorded(
     run = builder.run_id
     calpads_is_sure(run, "100009")
     shown = plan_bulk_accept(builder.store, run).digest
-    services_results.decide(builder.store, run, LocalId("100009"), DecisionKind.NO_MATCH, actor("ana"))  # meanwhile
+    results.decide(builder.store, run, LocalId("100009"), DecisionKind.NO_MATCH, actor("ana"))  # meanwhile
     before = snapshot()
     with pytest.raises(StepRefused) as changed:
         bulk_accept(builder.store, run, actor("jose"), expected=shown)

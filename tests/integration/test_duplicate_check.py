@@ -17,9 +17,10 @@ from store.tables_assistant import DuplicateCheck, DuplicateCheckIssue, NotDupli
 from store.tables_batches import DuplicateAcknowledgement
 from store.tables_sis import Guardian, Student
 from tests.integration.workflow_builder import NOW, RunBuilder, actor, history_rows, last_history
-from workflows import duplicate_check, services_replacement, services_run
+from workflows.batches import replacement
+from workflows.run import duplicate_check, lifecycle
 from workflows.errors import StepRefused
-from workflows.local_check import local_issues
+from workflows.run.local_check import local_issues
 
 PAIR = "lookalike:100004,100005"  # the demo's two records of one child
 
@@ -64,7 +65,7 @@ def test_any_change_to_what_the_check_reads_makes_it_out_of_date_and_nothing_els
         return view.current
 
     Student.update(tags="esl").where(Student.local_id == "100010").execute()  # not a compared field
-    services_run.acknowledge_issues(store, [PAIR], actor())
+    lifecycle.acknowledge_issues(store, [PAIR], actor())
     assert current() and StudentDataVersion.get().version == version
     changes = (
         lambda: Student.update(legal_first="Zoe").where(Student.local_id == "100010").execute(),
@@ -85,7 +86,7 @@ def test_a_loaded_replacement_extract_makes_the_check_out_of_date(database: peew
     made.to(RunState.UPDATED)  # writes the sandbox's Replacement SSIDs Extract
     store = made.store
     duplicate_check.run_check(store, actor())
-    services_replacement.load_replacements(store, made.files["replacements"], actor())
+    replacement.load_replacements(store, made.files["replacements"], actor())
     view = duplicate_check.latest_check(store)
     assert view is not None and not view.current
     assert "retired_ssid:100003" in {i.key for i in local_issues(store)}  # the check ran again and found it
@@ -120,11 +121,11 @@ def test_resolve_mids_uses_the_stored_check_while_current(builder: RunBuilder) -
     store = builder.store
     run = builder.run_id
     with pytest.raises(StepRefused, match="1 unacknowledged issue"):
-        services_run.resolve_mids(store, run, actor(), attested=True)
+        lifecycle.resolve_mids(store, run, actor(), attested=True)
     assert _checks() == 1  # no check stored yet: this one ran it
-    services_run.acknowledge_issues(store, [PAIR], actor())
+    lifecycle.acknowledge_issues(store, [PAIR], actor())
     assert DuplicateAcknowledgement.select().count() == 1
-    assert services_run.resolve_mids(store, run, actor(), attested=True).state is RunState.MIDS_RESOLVED
+    assert lifecycle.resolve_mids(store, run, actor(), attested=True).state is RunState.MIDS_RESOLVED
     assert _checks() == 1
 
 
@@ -132,20 +133,20 @@ def test_resolve_mids_without_recheck_is_refused_on_an_out_of_date_check_and_say
     store = builder.store
     run = builder.run_id
     with pytest.raises(StepRefused) as never:
-        services_run.resolve_mids(store, run, actor(), attested=True, recheck=False)
+        lifecycle.resolve_mids(store, run, actor(), attested=True, recheck=False)
     assert never.value.reason == "the local duplicate check has not run yet: run it first (Duplicates page)"
     duplicate_check.run_check(store, actor())
-    services_run.acknowledge_issues(store, ["all"], actor())
+    lifecycle.acknowledge_issues(store, ["all"], actor())
     Student.update(legal_last="Zamora").where(Student.local_id == "100030").execute()
     with pytest.raises(StepRefused) as stale:
-        services_run.resolve_mids(store, run, actor(), attested=True, recheck=False)
+        lifecycle.resolve_mids(store, run, actor(), attested=True, recheck=False)
     assert stale.value.reason == (
         "the local duplicate check of 2025-10-15 19:30 UTC is out of date (student records changed since): run it again"
     )
     assert last_history().reason == stale.value.reason and not last_history().accepted
     assert history_rows()[-1][:2] == ("resolve_mids", "new")
     duplicate_check.run_check(store, actor())  # e.g. the background job
-    assert services_run.resolve_mids(store, run, actor(), attested=True, recheck=False).state is RunState.MIDS_RESOLVED
+    assert lifecycle.resolve_mids(store, run, actor(), attested=True, recheck=False).state is RunState.MIDS_RESOLVED
 
 
 def test_older_checks_keep_their_summary_and_only_the_newest_keep_their_issues(builder: RunBuilder) -> None:

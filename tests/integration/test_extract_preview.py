@@ -18,7 +18,7 @@ from domain.readers import open_ssid_extract
 from domain.runs import PreviewItem, RunState
 from store.tables_sis import LanguageStatus, SpecialEducation, Student
 from tests.integration.workflow_builder import RunBuilder, actor
-from workflows import services_extract
+from workflows.run import extract
 
 
 def _expected(change: ExtractChange) -> PreviewItem:
@@ -81,7 +81,7 @@ def test_the_database_preview_is_the_domain_plan(database: peewee.Database, tmp_
                         ssid_holders=lookup_by_ssid(identities))  # fmt: skip
     expected = [_expected(change) for change in plan.lines]
 
-    preview = services_extract.load_extract(builder.store, builder.run_id, path, actor(), overwrite=overwrite)
+    preview = extract.load_extract(builder.store, builder.run_id, path, actor(), overwrite=overwrite)
 
     shown = builder.store.preview(preview.batch.id)
     assert [_comparable(i) for i in shown] == [_comparable(i) for i in expected]

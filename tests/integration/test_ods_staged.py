@@ -22,7 +22,7 @@ from store.codes import set_translation
 from store.tables_sis import Enrollment, Student
 from store.workflow_store import DatabaseWorkflowStore
 from tests.integration.workflow_builder import NOW, TODAY, RunBuilder, actor, audited_district
-from workflows import services_ods
+from workflows.batches import ods_audit
 from workflows.errors import StepRefused
 
 
@@ -53,7 +53,7 @@ def _in_memory(store: DatabaseWorkflowStore, download: Path) -> OdsPlan:
 
 
 def _same_audit(builder: RunBuilder, download: Path) -> OdsPlan:
-    staged = services_ods.plan_ods_audit(builder.store, download, actor()).plan
+    staged = ods_audit.plan_ods_audit(builder.store, download, actor()).plan
     expected = _in_memory(builder.store, download)
     assert staged == expected
     return staged
@@ -98,5 +98,5 @@ def test_a_code_without_translation_is_refused_as_the_rules_refuse_it(district: 
     with pytest.raises(TranslationMissing) as expected:
         _in_memory(district.store, download)
     with pytest.raises(StepRefused) as refused:
-        services_ods.plan_ods_audit(district.store, download, actor())
+        ods_audit.plan_ods_audit(district.store, download, actor())
     assert refused.value.reason == str(expected.value)

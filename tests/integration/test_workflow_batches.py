@@ -16,9 +16,10 @@ from store.tables_batches import BatchChange, CalpadsHistory, Outbox
 from store.tables_product import RunTransition
 from store.tables_sis import LanguageStatus, Student
 from tests.integration.workflow_builder import RunBuilder, actor, sela_record, snapshot
-from workflows import services_replacement, services_run, services_sela
+from workflows.batches import replacement, sela
+from workflows.run import lifecycle
 from workflows.errors import StepRefused
-from workflows.local_check import local_issues
+from workflows.run.local_check import local_issues
 
 LEA = CdsCode("1964212")
 
@@ -42,25 +43,25 @@ def test_replacement_moves_the_retired_ssid_to_old_state_id_and_undo_puts_it_bac
     assert _student(local_id) == (retired.retired_ssid, retired.student.old_state_id)
     assert any(i.kind.value == "retired_ssid" and i.local_ids == (local_id,) for i in local_issues(store)) is False
 
-    preview = services_replacement.load_replacements(store, builder.files["replacements"], actor())
+    preview = replacement.load_replacements(store, builder.files["replacements"], actor())
     assert (preview.changes, preview.unmatched, preview.already_applied) == (1, 0, 0)
     # A loaded extract tells the local duplicate check which SSIDs CALPADS retired.
     assert [i.key for i in local_issues(store) if i.kind.value == "retired_ssid"] == [f"retired_ssid:{local_id}"]
     assert _student(local_id) == (retired.retired_ssid, retired.student.old_state_id)  # nothing applied yet
 
-    applied = services_replacement.apply_replacements(store, preview.batch.id, actor("ana"))
+    applied = replacement.apply_replacements(store, preview.batch.id, actor("ana"))
     assert (applied.updated, dict(applied.counts)) == (1, {"student.ssid": 1, "student.old_state_id": 1, "students": 1})
     assert _student(local_id) == (retired.state_ssid, retired.retired_ssid)
     assert [i for i in local_issues(store) if i.kind.value == "retired_ssid"] == []
 
     with pytest.raises(StepRefused) as again:
-        services_replacement.apply_replacements(store, preview.batch.id, actor("ana"))
+        replacement.apply_replacements(store, preview.batch.id, actor("ana"))
     assert again.value.reason == f"the Replacement SSIDs batch {preview.batch.id} was already applied; apply_batch needs it loaded"
 
-    assert services_replacement.undo_replacements(store, preview.batch.id, actor("ana")) == 2
+    assert replacement.undo_replacements(store, preview.batch.id, actor("ana")) == 2
     assert _student(local_id) == (retired.retired_ssid, retired.student.old_state_id)
     with pytest.raises(StepRefused):
-        services_replacement.undo_replacements(store, preview.batch.id, actor("ana"))
+        replacement.undo_replacements(store, preview.batch.id, actor("ana"))
     noted = [(r.what, r.file_kind, r.batch_id) for r in CalpadsHistory.select().where(CalpadsHistory.batch.is_null(False))]
     assert noted == [("loaded", "replacement_extract", preview.batch.id), ("applied", "replacement_extract", preview.batch.id),
                      ("undone", "replacement_extract", preview.batch.id)]
@@ -82,7 +83,7 @@ def test_a_chain_of_replacements_is_applied_as_one_change_and_undone_exactly(bui
     assert a is not None
     before = snapshot(skip=(RunTransition, BatchChange, CalpadsHistory, Outbox))
     path = _replacement_file(builder, [(first, a, "5100000001"), (first, "5100000001", "5100000002"), ("999999", "5100000009", "5100000010")])
-    preview = services_replacement.load_replacements(store, path, actor())
+    preview = replacement.load_replacements(store, path, actor())
     assert (preview.changes, preview.unmatched) == (1, 1)
     lines = store.preview(preview.batch.id)
     assert [(i.line, i.kind, i.applied) for i in lines] == [(1, "replace", True), (2, "replace", False), (3, "no_local_student", False)]
@@ -90,9 +91,9 @@ def test_a_chain_of_replacements_is_applied_as_one_change_and_undone_exactly(bui
         "old_state_id": (holder.student.old_state_id, "5100000001"),
         "ssid": (a, "5100000002"),
     }
-    services_replacement.apply_replacements(store, preview.batch.id, actor())
+    replacement.apply_replacements(store, preview.batch.id, actor())
     assert _student(first) == ("5100000002", "5100000001")
-    services_replacement.undo_replacements(store, preview.batch.id, actor())
+    replacement.undo_replacements(store, preview.batch.id, actor())
     after = snapshot(skip=(RunTransition, BatchChange, CalpadsHistory, Outbox))
     assert {k: v for k, v in after.items() if k != "batch" and k != "batch_preview_line"} == {
         k: v for k, v in before.items() if k != "batch" and k != "batch_preview_line"
@@ -106,10 +107,10 @@ def test_a_replacement_file_of_another_lea_or_of_another_kind_is_refused_and_sto
     other.write_bytes(b"1111111" + text[7:])
     before = snapshot()
     with pytest.raises(StepRefused) as refused:
-        services_replacement.load_replacements(store, other, actor())
+        replacement.load_replacements(store, other, actor())
     assert refused.value.reason == "other.txt, line 1, field 1 (Reporting LEA): LEA 1111111 is not ours (1964212)"
     with pytest.raises(StepRefused) as wrong:
-        services_replacement.load_replacements(store, builder.files["extract"], actor())
+        replacement.load_replacements(store, builder.files["extract"], actor())
     assert wrong.value.reason.endswith("expected Replacement SSIDs Extract, found SSID Extract")
     assert snapshot() == before
 
@@ -134,16 +135,16 @@ def test_sela_import_sets_new_el_and_ifep_and_undo_restores(builder: RunBuilder)
         ("999999", "5100000009", "EL", "20250820"),  # no local student: listed
         (tbd.local_id, "", "RFEP", "20250821"),  # not a new identification: ignored
     ])
-    preview = services_sela.load_sela(store, path, actor())
+    preview = sela.load_sela(store, path, actor())
     assert (preview.changes, preview.unmatched, preview.already_set) == (2, 1, 1)
-    applied = services_sela.apply_sela(store, preview.batch.id, actor("ana"))
+    applied = sela.apply_sela(store, preview.batch.id, actor("ana"))
     assert applied.updated == 2
     assert applied.counts["language_status.rows_created"] == 1
     languages = {r.student.local_id: (r.elas, r.elas_start) for r in LanguageStatus.select().join(Student)}
     assert languages[tbd.local_id] == ("EL", dt.date(2025, 8, 20))
     assert languages[missing.local_id] == ("IFEP", dt.date(2025, 9, 2))
     assert languages[settled.local_id][0] == "EO"
-    assert services_sela.undo_sela(store, preview.batch.id, actor("ana")) == 4
+    assert sela.undo_sela(store, preview.batch.id, actor("ana")) == 4
     after = snapshot(skip=(RunTransition, BatchChange, CalpadsHistory, Outbox))
     assert after["language_status"] == before["language_status"]
     assert after["student"] == before["student"]
@@ -152,12 +153,12 @@ def test_sela_import_sets_new_el_and_ifep_and_undo_restores(builder: RunBuilder)
 def test_acknowledging_a_retired_ssid_lets_resolve_mids_pass(builder: RunBuilder) -> None:
     # The run in `updated` is closed by cancelling; a new run meets the retired SSID as a local issue.
     store = builder.store
-    services_run.cancel_run(store, builder.run_id, actor())
-    services_replacement.load_replacements(store, builder.files["replacements"], actor())
-    run = services_run.start_run(store, actor())
+    lifecycle.cancel_run(store, builder.run_id, actor())
+    replacement.load_replacements(store, builder.files["replacements"], actor())
+    run = lifecycle.start_run(store, actor())
     with pytest.raises(StepRefused) as refused:
-        services_run.resolve_mids(store, run.id, actor(), attested=True)
+        lifecycle.resolve_mids(store, run.id, actor(), attested=True)
     assert "unacknowledged issue" in refused.value.reason
-    services_run.acknowledge_issues(store, ["all"], actor())
-    assert services_run.resolve_mids(store, run.id, actor(), attested=True).state is RunState.MIDS_RESOLVED
+    lifecycle.acknowledge_issues(store, ["all"], actor())
+    assert lifecycle.resolve_mids(store, run.id, actor(), attested=True).state is RunState.MIDS_RESOLVED
     assert store.batches(BatchKind.REPLACEMENT)[0].state == "loaded"

@@ -19,7 +19,8 @@ from seed.sandbox import match_file, write_ods_download
 from store.database import database_proxy
 from store.tables_product import RunTransition
 from tests.integration.workflow_builder import NOW, TODAY, RunBuilder, actor, history_rows, sela_record, snapshot
-from workflows import services_extract, services_ods, services_replacement, services_results, services_sela
+from workflows.batches import ods_audit, replacement, sela
+from workflows.run import extract, results
 from workflows.errors import StepRefused
 
 
@@ -61,27 +62,27 @@ def _results(builder: RunBuilder) -> Path:
 LOADS = {
     "match_results": Load(
         RunState.SENR_CREATED, _results, lambda b: b.files["request"], (10, "abc", "field 11 (Result_MatchPercentageScore)"),
-        lambda b, p: services_results.load_results(b.store, b.run_id, p, actor()),
+        lambda b, p: results.load_results(b.store, b.run_id, p, actor()),
         lambda b, p: ["run", "load-results", str(b.run_id), str(p)], True,
     ),
     "ssid_extract": Load(
         RunState.UPDATED, lambda b: b.files["extract"], lambda b: b.files["replacements"], (8, "20151341", "field 9 (Student Birth Date)"),
-        lambda b, p: services_extract.load_extract(b.store, b.run_id, p, actor()),
+        lambda b, p: extract.load_extract(b.store, b.run_id, p, actor()),
         lambda b, p: ["run", "load-extract", str(b.run_id), str(p)], True,
     ),
     "replacement_ssids": Load(
         RunState.UPDATED, _replacements, lambda b: b.files["extract"], (3, "12345ABCDE", "field 4 (Retired SSID)"),
-        lambda b, p: services_replacement.load_replacements(b.store, p, actor()),
+        lambda b, p: replacement.load_replacements(b.store, p, actor()),
         lambda b, p: ["replacement", "load", str(p)], False,
     ),
     "senr_ods": Load(
         RunState.UPDATED, _ods, lambda b: b.files["updated"], (4, "60197150", "field 5 (School of Attendance)"),
-        lambda b, p: services_ods.load_ods_audit(b.store, p, actor()),
+        lambda b, p: ods_audit.load_ods_audit(b.store, p, actor()),
         lambda b, p: ["ods", "audit", str(p), "--out", str(b.out("ods_out"))], False,
     ),
     "sela": Load(
         RunState.UPDATED, _sela, _ods, (3, "19642120", "field 4 (Reporting LEA)"),
-        lambda b, p: services_sela.load_sela(b.store, p, actor()),
+        lambda b, p: sela.load_sela(b.store, p, actor()),
         lambda b, p: ["sela", "load", str(p)], False,
     ),
 }

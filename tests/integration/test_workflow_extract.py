@@ -15,7 +15,7 @@ from store.tables_batches import BatchChange, CalpadsHistory
 from store.tables_product import RunTransition
 from store.tables_sis import LanguageStatus, SpecialEducation, Student
 from tests.integration.workflow_builder import RunBuilder, actor, snapshot
-from workflows import services_extract
+from workflows.run import extract
 from workflows.errors import StepRefused
 
 FIELDS = ("ssid", "old_state_id", "elas", "elas_start", "swd")
@@ -61,9 +61,9 @@ def test_undo_restores_every_changed_field_exactly(at_updated: RunBuilder) -> No
     before = _identities(builder)
     tables = snapshot(skip=(RunTransition, BatchChange, CalpadsHistory))
 
-    preview = services_extract.load_extract(builder.store, builder.run_id, builder.files["extract"], actor(), overwrite=True)
+    preview = extract.load_extract(builder.store, builder.run_id, builder.files["extract"], actor(), overwrite=True)
     assert preview.changes > 0
-    applied = services_extract.apply_extract(builder.store, builder.run_id, actor("ana"))
+    applied = extract.apply_extract(builder.store, builder.run_id, actor("ana"))
     after = _identities(builder)
     changed = _differences(before, after)
     assert all(changed[name] > 0 for name in FIELDS), changed  # every kind of field really changed
@@ -71,7 +71,7 @@ def test_undo_restores_every_changed_field_exactly(at_updated: RunBuilder) -> No
     assert applied.counts["language_status.rows_created"] == 2
     assert applied.counts["special_education.rows_created"] == 1
 
-    restored = services_extract.undo_extract(builder.store, builder.run_id, actor("ana"))
+    restored = extract.undo_extract(builder.store, builder.run_id, actor("ana"))
     assert restored == sum(changed.values())
     undone = _identities(builder)
     for local_id, old in before.items():
@@ -88,8 +88,8 @@ def test_apply_retires_the_request_file_and_notes_every_file(at_updated: RunBuil
     builder = at_updated
     store = builder.store
     assert [f.kind for f in store.generated_files(builder.run_id)] == [FileKind.UPDATED, FileKind.REQUEST]
-    services_extract.load_extract(store, builder.run_id, builder.files["extract"], actor())
-    services_extract.apply_extract(store, builder.run_id, actor())
+    extract.load_extract(store, builder.run_id, builder.files["extract"], actor())
+    extract.apply_extract(store, builder.run_id, actor())
     assert [f.kind for f in store.generated_files(builder.run_id)] == [FileKind.UPDATED]
     assert [f.kind for f in store.generated_files(builder.run_id, include_retired=True)] == [FileKind.UPDATED, FileKind.REQUEST]
     noted = [(r.what, r.file_kind) for r in CalpadsHistory.select().order_by(CalpadsHistory.id)]
@@ -104,12 +104,12 @@ def test_apply_retires_the_request_file_and_notes_every_file(at_updated: RunBuil
 
 def test_a_preview_that_no_longer_matches_the_students_is_refused(at_updated: RunBuilder) -> None:
     builder = at_updated
-    preview = services_extract.load_extract(builder.store, builder.run_id, builder.files["extract"], actor())
+    preview = extract.load_extract(builder.store, builder.run_id, builder.files["extract"], actor())
     new = next(i for i in builder.store.preview(preview.batch.id, applied=True) if i.kind == "new")
     Student.update(ssid="5999999999").where(Student.local_id == new.local_id).execute()
     before = snapshot(skip=(RunTransition,))
     with pytest.raises(StepRefused) as refused:
-        services_extract.apply_extract(builder.store, builder.run_id, actor())
+        extract.apply_extract(builder.store, builder.run_id, actor())
     assert refused.value.reason == (
         f"1 student field(s) changed since the SSID Extract batch {preview.batch.id} was previewed; load the file again"
     )
@@ -125,7 +125,7 @@ def test_an_extract_of_another_lea_is_refused_naming_the_line(at_updated: RunBui
     other.write_bytes(b"\r\n".join(lines))
     before = snapshot(skip=(RunTransition,))
     with pytest.raises(StepRefused) as refused:
-        services_extract.load_extract(builder.store, builder.run_id, other, actor())
+        extract.load_extract(builder.store, builder.run_id, other, actor())
     assert refused.value.reason == "other_lea.txt, line 3, field 1 (Reporting LEA): LEA 1111111 is not ours (1964212)"
     assert snapshot(skip=(RunTransition,)) == before
     assert builder.store.batches(BatchKind.EXTRACT) == []
@@ -135,11 +135,11 @@ def test_a_conflicting_ssid_is_listed_and_not_applied_unless_overwrite(at_update
     builder = at_updated
     retired = builder.district.student(2)  # the district still holds the SSID CALPADS retired
     assert retired.retired_ssid is not None and retired.state_ssid is not None
-    preview = services_extract.load_extract(builder.store, builder.run_id, builder.files["extract"], actor())
+    preview = extract.load_extract(builder.store, builder.run_id, builder.files["extract"], actor())
     listed = {i.local_id: i for i in builder.store.preview(preview.batch.id, applied=False)}
     conflict = listed[retired.student.local_id]
     assert conflict.kind == "conflict"
     assert [(c.field.value, c.old, c.new) for c in conflict.changes] == [("ssid", retired.retired_ssid, retired.state_ssid)]
-    services_extract.apply_extract(builder.store, builder.run_id, actor())
+    extract.apply_extract(builder.store, builder.run_id, actor())
     kept = _identities(builder)[retired.student.local_id]
     assert (kept.ssid, kept.old_state_id) == (Ssid(retired.retired_ssid), retired.student.old_state_id)

@@ -24,7 +24,7 @@ from store.database import database_proxy
 from store.tables_product import MatchRequest, RunTransition
 from tests.integration.test_workflow_broken_files import LOADS, Load
 from tests.integration.workflow_builder import RunBuilder, actor, history_rows, snapshot
-from workflows import services_request, services_results, services_run
+from workflows.run import lifecycle, request, results
 from workflows.errors import StepRefused
 
 CRLF = b"\r\n"
@@ -168,19 +168,19 @@ def test_the_match_result_of_another_run_is_refused_naming_that_run(
 ) -> None:
     builder = RunBuilder(database, tmp_path, students=30)
     first = builder.to(RunState.SENR_CREATED)
-    results = match_file(builder.sandbox_url, builder.files["request"], builder.out("results")).file
-    services_run.cancel_run(builder.store, first, actor())
+    results_file = match_file(builder.sandbox_url, builder.files["request"], builder.out("results")).file
+    lifecycle.cancel_run(builder.store, first, actor())
     builder.step(RunState.NEW)
     builder.step(RunState.MIDS_RESOLVED)
     requested = [r.local_id for r in MatchRequest.select().where(MatchRequest.run == first).order_by(MatchRequest.line)]
-    services_request.create_request(
+    request.create_request(
         builder.store, builder.run_id, actor(), builder.out("second"), keep=Selection.of_ids(requested[:3])
     )
     before = snapshot(skip=(RunTransition,))
-    reason = f"{results.name} is the match result of run {first}'s request file, not of run {builder.run_id}'s"
+    reason = f"{results_file.name} is the match result of run {first}'s request file, not of run {builder.run_id}'s"
     with pytest.raises(StepRefused, match=re.escape(reason)):
-        services_results.load_results(builder.store, builder.run_id, results, actor())
-    result = CliRunner().invoke(main, ["run", "load-results", str(builder.run_id), str(results), "--db", database_url])
+        results.load_results(builder.store, builder.run_id, results_file, actor())
+    result = CliRunner().invoke(main, ["run", "load-results", str(builder.run_id), str(results_file), "--db", database_url])
     database_proxy.initialize(database)
     assert (result.exit_code, result.stderr) == (2, f"ssid: {reason}\n")
     assert snapshot(skip=(RunTransition,)) == before

@@ -16,9 +16,9 @@ from domain.values import LocalId
 from seed.sandbox import match_file, write_extract
 from store.tables_product import RunTransition
 from tests.integration.workflow_builder import NOW, TODAY, RunBuilder, actor, history_rows, last_history, snapshot
-from workflows import services_extract, services_request, services_results, services_run
+from workflows.run import extract, lifecycle, request, results
 from workflows.errors import StepRefused
-from workflows.run_machine import TRANSITIONS
+from workflows.run.machine import TRANSITIONS
 
 ACTIONS = ("start", "decide", "partial", "load_extract", "undo_extract")
 """Actions inside a state (or, for start, on the district), fired besides the machine's events."""
@@ -87,25 +87,25 @@ def _firing(builder: RunBuilder, event: str, state: RunState) -> Callable[[], ob
     store, run, who = builder.store, builder.run_id, actor("ana")
     requested = sorted(store.requested_ids(run)) or [LocalId("100008")]
     if event == "partial" and state is RunState.RESULTS_LOADED:
-        services_results.decide(store, run, requested[0], DecisionKind.NEW_SSID, who)
+        results.decide(store, run, requested[0], DecisionKind.NEW_SSID, who)
     if event == RunEvent.CONFIRM_ALL.value and state is RunState.RESULTS_LOADED:
         builder.decide_all()
     if event == RunEvent.APPLY_EXTRACT.value and state is RunState.UPDATED:
-        services_extract.load_extract(store, run, _extract_file(builder), who)
-    results, extract = _results_file(builder), _extract_file(builder)
+        extract.load_extract(store, run, _extract_file(builder), who)
+    results_file, extract_file = _results_file(builder), _extract_file(builder)
     calls: dict[str, Callable[[], object]] = {
-        "start": lambda: services_run.start_run(store, who),
-        "resolve_mids": lambda: services_run.resolve_mids(store, run, who, attested=True),
-        "create_senr": lambda: services_request.create_request(store, run, who, builder.out("fired")),
-        "load_results": lambda: services_results.load_results(store, run, results, who),
-        "decide": lambda: services_results.decide(store, run, requested[0], DecisionKind.NEW_SSID, who),
-        "partial": lambda: services_results.partial_file(store, run, builder.out("fired"), who),
-        "confirm_all": lambda: services_results.confirm_all(store, run, who),
-        "create_updated": lambda: services_results.create_updated(store, run, builder.out("fired"), who),
-        "load_extract": lambda: services_extract.load_extract(store, run, extract, who),
-        "apply_extract": lambda: services_extract.apply_extract(store, run, who),
-        "undo_extract": lambda: services_extract.undo_extract(store, run, who),
-        "cancel": lambda: services_run.cancel_run(store, run, who),
+        "start": lambda: lifecycle.start_run(store, who),
+        "resolve_mids": lambda: lifecycle.resolve_mids(store, run, who, attested=True),
+        "create_senr": lambda: request.create_request(store, run, who, builder.out("fired")),
+        "load_results": lambda: results.load_results(store, run, results_file, who),
+        "decide": lambda: results.decide(store, run, requested[0], DecisionKind.NEW_SSID, who),
+        "partial": lambda: results.partial_file(store, run, builder.out("fired"), who),
+        "confirm_all": lambda: results.confirm_all(store, run, who),
+        "create_updated": lambda: results.create_updated(store, run, builder.out("fired"), who),
+        "load_extract": lambda: extract.load_extract(store, run, extract_file, who),
+        "apply_extract": lambda: extract.apply_extract(store, run, who),
+        "undo_extract": lambda: extract.undo_extract(store, run, who),
+        "cancel": lambda: lifecycle.cancel_run(store, run, who),
     }
     return calls[event]
 
@@ -114,7 +114,7 @@ def _firing(builder: RunBuilder, event: str, state: RunState) -> Callable[[], ob
 @pytest.mark.parametrize("state", list(RunState), ids=lambda s: s.value)
 def test_every_event_from_every_state(database: peewee.Database, tmp_path: Path, state: RunState, event: str) -> None:
     builder = RunBuilder(database, tmp_path, students=30)
-    services_run.acknowledge_issues(builder.store, ["all"], actor())
+    lifecycle.acknowledge_issues(builder.store, ["all"], actor())
     run = builder.to(state)
     fire = _firing(builder, event, state)
     before = snapshot(skip=(RunTransition,))

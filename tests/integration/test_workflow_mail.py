@@ -20,7 +20,8 @@ from domain.runs import RunState
 from store.settings import write_settings
 from store.tables_batches import Outbox
 from tests.integration.workflow_builder import RunBuilder, actor
-from workflows import services_extract, services_replacement
+from workflows.batches import replacement
+from workflows.run import extract
 
 COORDINATOR = "calpads-coordinator@rhvusd.example.org"
 
@@ -92,8 +93,8 @@ def test_an_applied_extract_is_mailed_over_smtp(
     monkeypatch.setenv("SSID_SMTP_HOST", "127.0.0.1")
     monkeypatch.setenv("SSID_SMTP_PORT", str(port))
     monkeypatch.setenv("SSID_SMTP_SENDER", "ssid@rhvusd.example.org")
-    services_extract.load_extract(builder.store, builder.run_id, builder.files["extract"], actor())
-    applied = services_extract.apply_extract(builder.store, builder.run_id, actor("ana"))
+    extract.load_extract(builder.store, builder.run_id, builder.files["extract"], actor())
+    applied = extract.apply_extract(builder.store, builder.run_id, actor("ana"))
     assert applied.counts["student.ssid"] > 0
 
     [message] = inbox.messages
@@ -121,8 +122,8 @@ def test_an_applied_replacement_is_mailed_through_the_settings_mail_server(
 ) -> None:
     inbox, port = smtp_server
     write_settings(smtp_host="127.0.0.1", smtp_port=str(port))
-    preview = services_replacement.load_replacements(builder.store, builder.files["replacements"], actor())
-    services_replacement.apply_replacements(builder.store, preview.batch.id, actor("ana"))
+    preview = replacement.load_replacements(builder.store, builder.files["replacements"], actor())
+    replacement.apply_replacements(builder.store, preview.batch.id, actor("ana"))
 
     [message] = inbox.messages
     assert message["Subject"] == f"SSID Workbench: Replacement SSIDs applied (batch {preview.batch.id})"
@@ -142,8 +143,8 @@ def test_an_applied_replacement_is_mailed_through_the_settings_mail_server(
 
 
 def test_without_a_mail_server_the_summary_waits_in_the_outbox(builder: RunBuilder) -> None:
-    services_extract.load_extract(builder.store, builder.run_id, builder.files["extract"], actor())
-    applied = services_extract.apply_extract(builder.store, builder.run_id, actor("ana"))
+    extract.load_extract(builder.store, builder.run_id, builder.files["extract"], actor())
+    applied = extract.apply_extract(builder.store, builder.run_id, actor("ana"))
     [kept] = Outbox.select()
     assert (kept.recipient, kept.subject, kept.sent_at, kept.attempts, kept.error) == (
         COORDINATOR, f"SSID Workbench: SSID Extract applied (run {builder.run_id})", None, 0, "no mail server configured",
@@ -154,8 +155,8 @@ def test_without_a_mail_server_the_summary_waits_in_the_outbox(builder: RunBuild
 def test_a_mail_server_that_refuses_does_not_undo_the_apply(builder: RunBuilder, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SSID_SMTP_HOST", "127.0.0.1")
     monkeypatch.setenv("SSID_SMTP_PORT", str(_free_port()))  # nobody listens there
-    services_extract.load_extract(builder.store, builder.run_id, builder.files["extract"], actor())
-    services_extract.apply_extract(builder.store, builder.run_id, actor("ana"))
+    extract.load_extract(builder.store, builder.run_id, builder.files["extract"], actor())
+    extract.apply_extract(builder.store, builder.run_id, actor("ana"))
     assert builder.store.get_run(builder.run_id).state is RunState.EXTRACT_LOADED  # type: ignore[union-attr]
     [kept] = Outbox.select()
     assert kept.sent_at is None and str(kept.error).startswith("ConnectionRefusedError")

@@ -17,7 +17,7 @@ from seed.sandbox import post_file, write_ods_download
 from store.tables_batches import CalpadsHistory
 from store.tables_product import GeneratedFile, RunTransition
 from tests.integration.workflow_builder import NOW, TODAY, RunBuilder, actor, audited_district, snapshot
-from workflows import services_ods, services_replacement
+from workflows.batches import ods_audit, replacement
 from workflows.errors import StepRefused
 
 
@@ -34,7 +34,7 @@ def _download(builder: RunBuilder, folder: str) -> Path:
 def test_the_audit_writes_deletes_replaces_and_adds_that_bring_calpads_in_line(district: RunBuilder) -> None:
     store = district.store
     download = _download(district, "ods")
-    review = services_ods.load_ods_audit(store, download, actor())
+    review = ods_audit.load_ods_audit(store, download, actor())
     assert review.audit.state == "loaded"
     assert review.deletes > 0 and review.replaces > 0 and review.adds > 0
     assert review.errors == ()
@@ -44,16 +44,16 @@ def test_the_audit_writes_deletes_replaces_and_adds_that_bring_calpads_in_line(d
     assert set(review.without_ssid) <= no_ssid and review.without_ssid
 
     with pytest.raises(StepRefused) as unreviewed:
-        services_ods.evaluate_ods_audit(store, review.audit.id, actor(), deletes_reviewed=False)
+        ods_audit.evaluate_ods_audit(store, review.audit.id, actor(), deletes_reviewed=False)
     assert unreviewed.value.reason == f"the ODS audit lists {review.deletes} delete(s): review them first"
     with pytest.raises(StepRefused) as early:
-        services_ods.create_ods_files(store, review.audit.id, district.out("files"), actor())
+        ods_audit.create_ods_files(store, review.audit.id, district.out("files"), actor())
     assert early.value.reason == f"the ODS audit {review.audit.id} is loaded; create_files needs it evaluated"
     assert not list(district.out("files").iterdir())
 
-    evaluated = services_ods.evaluate_ods_audit(store, review.audit.id, actor("ana"), deletes_reviewed=True)
+    evaluated = ods_audit.evaluate_ods_audit(store, review.audit.id, actor("ana"), deletes_reviewed=True)
     assert evaluated.audit.state == "evaluated"
-    made = services_ods.create_ods_files(store, review.audit.id, district.out("files"), actor("ana"))
+    made = ods_audit.create_ods_files(store, review.audit.id, district.out("files"), actor("ana"))
     assert made.audit.state == "files_created"
     assert [f.kind for f in made.files] == ["delete", "replace", "add"]
     assert [f.path.name for f in made.files] == [
@@ -73,26 +73,26 @@ def test_the_audit_writes_deletes_replaces_and_adds_that_bring_calpads_in_line(d
     assert noted[-4:] == [("loaded", "ods_download"), ("produced", "ods_deletes"), ("produced", "ods_replaces"), ("produced", "ods_adds")]
     assert {f.kind for f in store.generated_files()} >= {FileKind.ODS_DELETES, FileKind.ODS_REPLACES, FileKind.ODS_ADDS}
     with pytest.raises(StepRefused) as again:
-        services_ods.create_ods_files(store, review.audit.id, district.out("files"), actor())
+        ods_audit.create_ods_files(store, review.audit.id, district.out("files"), actor())
     assert again.value.reason == f"the ODS audit {review.audit.id} already has its files; create_files needs it evaluated"
 
     # Posted in that order, the files leave CALPADS' current year as the district has it.
     for produced in made.files:
         post_file(district.sandbox_url, produced.path, today=TODAY)
-    second = services_ods.load_ods_audit(store, _download(district, "ods2"), actor())
+    second = ods_audit.load_ods_audit(store, _download(district, "ods2"), actor())
     assert (second.deletes, second.replaces, second.adds) == (0, 0, 0)
     assert second.unchanged == review.unchanged + review.replaces + review.adds
 
 
 def test_an_audit_without_differences_creates_no_file(district: RunBuilder) -> None:
     store = district.store
-    first = services_ods.load_ods_audit(store, _download(district, "ods"), actor())
-    services_ods.evaluate_ods_audit(store, first.audit.id, actor(), deletes_reviewed=True)
-    for produced in services_ods.create_ods_files(store, first.audit.id, district.out("files"), actor()).files:
+    first = ods_audit.load_ods_audit(store, _download(district, "ods"), actor())
+    ods_audit.evaluate_ods_audit(store, first.audit.id, actor(), deletes_reviewed=True)
+    for produced in ods_audit.create_ods_files(store, first.audit.id, district.out("files"), actor()).files:
         post_file(district.sandbox_url, produced.path, today=TODAY)
-    second = services_ods.load_ods_audit(store, _download(district, "ods2"), actor())
-    services_ods.evaluate_ods_audit(store, second.audit.id, actor(), deletes_reviewed=False)
-    assert services_ods.create_ods_files(store, second.audit.id, district.out("none"), actor()).files == ()
+    second = ods_audit.load_ods_audit(store, _download(district, "ods2"), actor())
+    ods_audit.evaluate_ods_audit(store, second.audit.id, actor(), deletes_reviewed=False)
+    assert ods_audit.create_ods_files(store, second.audit.id, district.out("none"), actor()).files == ()
     assert list(district.out("none").iterdir()) == []
 
 
@@ -100,7 +100,7 @@ def test_the_audit_needs_the_lea_and_year_and_a_download(district: RunBuilder) -
     store = district.store
     before = snapshot(skip=(RunTransition,))
     with pytest.raises(StepRefused) as wrong:
-        services_ods.load_ods_audit(store, district.files["updated"], actor())
+        ods_audit.load_ods_audit(store, district.files["updated"], actor())
     assert wrong.value.reason.endswith("expected SENR ODS download, found SENR")
     assert snapshot(skip=(RunTransition,)) == before
     assert store.batches(BatchKind.ODS_AUDIT) == []
@@ -112,10 +112,10 @@ def test_a_student_holding_a_retired_ssid_is_left_out_until_the_replacement_is_a
     builder = RunBuilder(database, tmp_path, students=60)
     builder.to(RunState.EXTRACT_LOADED)
     retired = builder.district.student(2).student.local_id
-    before = services_ods.load_ods_audit(builder.store, _download(builder, "ods"), actor())
+    before = ods_audit.load_ods_audit(builder.store, _download(builder, "ods"), actor())
     assert retired in {d.local_id for d in before.delete_list}  # CALPADS' record under the replacement SSID
-    services_replacement.load_replacements(builder.store, builder.files["replacements"], actor())
-    after = services_ods.load_ods_audit(builder.store, _download(builder, "ods2"), actor())
+    replacement.load_replacements(builder.store, builder.files["replacements"], actor())
+    after = ods_audit.load_ods_audit(builder.store, _download(builder, "ods2"), actor())
     assert retired not in {d.local_id for d in after.delete_list}
     assert retired in after.without_ssid
     assert after.adds == before.adds - 1

@@ -28,8 +28,9 @@ from store.schema import ALL_TABLES
 from store.tables_assistant import StudentDataVersion
 from store.tables_product import MatchCandidate, MatchRequest, RunTransition
 from store.workflow_store import DatabaseWorkflowStore
-from workflows import services_extract, services_replacement, services_request, services_results, services_run
-from workflows.stepping import Actor
+from workflows.batches import replacement
+from workflows.run import extract, lifecycle, request, results
+from workflows.run.stepping import Actor
 
 __all__ = ["TODAY", "NOW", "actor", "Snapshot", "snapshot", "history_rows", "last_history", "sela_record", "RunBuilder", "STATE_ORDER", "calpads_is_sure"]
 
@@ -132,36 +133,36 @@ class RunBuilder:
             kind, ssid = choose(local_id, ssids) if choose else (
                 (DecisionKind.SELECT, ssids[0]) if ssids else (DecisionKind.NEW_SSID, None)
             )
-            services_results.decide(self.store, self.run_id, local_id, kind, actor("jose"), ssid)
+            results.decide(self.store, self.run_id, local_id, kind, actor("jose"), ssid)
 
     def step(self, state: RunState) -> None:
         """Take the one step that enters ``state`` from the state before it."""
         store, who = self.store, actor()
         if state is RunState.NEW:
-            self.run_id = services_run.start_run(store, who).id
+            self.run_id = lifecycle.start_run(store, who).id
         elif state is RunState.MIDS_RESOLVED:
-            services_run.acknowledge_issues(store, ["all"], who)
-            services_run.resolve_mids(store, self.run_id, who, attested=True)
+            lifecycle.acknowledge_issues(store, ["all"], who)
+            lifecycle.resolve_mids(store, self.run_id, who, attested=True)
         elif state is RunState.SENR_CREATED:
-            self.files["request"] = services_request.create_request(store, self.run_id, who, self.out("request")).path
+            self.files["request"] = request.create_request(store, self.run_id, who, self.out("request")).path
         elif state is RunState.RESULTS_LOADED:
             self.files["results"] = match_file(self.sandbox_url, self.files["request"], self.out("results")).file
-            services_results.load_results(store, self.run_id, self.files["results"], who)
+            results.load_results(store, self.run_id, self.files["results"], who)
         elif state is RunState.ALL_CONFIRMED:
             self.decide_all()
-            services_results.confirm_all(store, self.run_id, who)
+            results.confirm_all(store, self.run_id, who)
         elif state is RunState.UPDATED:
-            self.files["updated"] = services_results.create_updated(store, self.run_id, self.out("updated"), who).path
+            self.files["updated"] = results.create_updated(store, self.run_id, self.out("updated"), who).path
             post_file(self.sandbox_url, self.files["updated"], today=TODAY)
             self.files["extract"] = write_extract(self.sandbox_url, self.out("extract"), today=TODAY, now=NOW).file
             self.files["replacements"] = write_replacement_extract(
                 self.sandbox_url, self.out("replacements"), today=TODAY, now=NOW
             ).file
         elif state is RunState.EXTRACT_LOADED:
-            services_extract.load_extract(store, self.run_id, self.files["extract"], who)
-            services_extract.apply_extract(store, self.run_id, who)
+            extract.load_extract(store, self.run_id, self.files["extract"], who)
+            extract.apply_extract(store, self.run_id, who)
         elif state is RunState.CANCELLED:
-            services_run.cancel_run(store, self.run_id, who)
+            lifecycle.cancel_run(store, self.run_id, who)
 
     def to(self, state: RunState) -> int:
         """A new run brought to ``state`` (cancelled: cancelled right after it started); its id."""
@@ -197,6 +198,6 @@ def audited_district(database: peewee.Database, tmp_path: Path, students: int = 
     """A district after a whole run (SSIDs loaded) and the Replacement SSIDs applied: ready for an ODS audit."""
     builder = RunBuilder(database, tmp_path, students=students)
     builder.to(RunState.EXTRACT_LOADED)
-    preview = services_replacement.load_replacements(builder.store, builder.files["replacements"], actor())
-    services_replacement.apply_replacements(builder.store, preview.batch.id, actor())
+    preview = replacement.load_replacements(builder.store, builder.files["replacements"], actor())
+    replacement.apply_replacements(builder.store, preview.batch.id, actor())
     return builder

@@ -10,7 +10,7 @@ from domain.matching import Agreement, MatchField
 from domain.model import DecisionKind, MatchDecision
 from domain.records import MatchCandidate, MatchCategory, SenrRecord
 from domain.values import LocalId, Ssid
-from workflows.mid_guards import STRONG_MATCH_PERCENT, mid_warnings
+from workflows.run.mid_warnings import STRONG_MATCH_PERCENT, mid_warnings
 from domain.matching import compare_candidates, request_facts
 
 LOCAL = SenrRecord(

@@ -1,7 +1,7 @@
 """The SENR ODS audit (product.md "SENR ODS audit"): the SENR files that bring CALPADS' current
 academic year in line with the district's enrollments.
 
-An audit is a batch of no run with its own machine (:func:`workflows.batch_machines.ods_audit_machine`):
+An audit is a batch of no run with its own machine (:func:`workflows.batches.machines.ods_audit_machine`):
 
 1. ``loaded`` — :func:`load_ods_audit`: the ten-year SSID Enrollment ODS Download is streamed
    and compared with the local current-year enrollments (domain.planning.ods) before anything is
@@ -35,13 +35,13 @@ from domain.records import SenrRecord
 from domain.runs import Batch, BatchKind, FileKind, GeneratedFile, PreviewItem
 from domain.validation import Severity, Violation, validate_senr
 from domain.values import AcademicYear, CdsCode, LocalId
-from workflows.batch_machines import OdsAuditEvent
-from workflows.batches import ReadFile, get_batch, load_batch, move_batch, read_planned
+from workflows.batches.machines import OdsAuditEvent
+from workflows.batches.shared import ReadFile, get_batch, load_batch, move_batch, read_planned
 from workflows.errors import StepRefused
 from workflows.files import Progress, check_out_dir, keep_file, local_stamp, senr_bytes, write_output
 from workflows.ports import WorkflowStore
-from workflows.ports_ods import OdsStaging
-from workflows.stepping import Actor
+from workflows.ports.ods import OdsStaging
+from workflows.run.stepping import Actor
 
 __all__ = [
     "WITHOUT_SSID",
@@ -155,7 +155,7 @@ def plan_ods_audit(
     another kind (naming file, line and field), or a local code has no CALPADS translation.
 
     The current-year records are staged in the database and compared there
-    (:class:`~workflows.ports_ods.OdsStaging`): only the students whose records are not all
+    (:class:`~workflows.ports.ods.OdsStaging`): only the students whose records are not all
     unchanged become domain students, so memory stays flat however long the download.
     """
     lea, year = _district(store)

@@ -19,11 +19,11 @@ from domain.records import SenrRecord
 from domain.runs import FileKind, GeneratedFile, Run, RunEvent
 from domain.validation import errors_of, validate_senr, warnings_of
 from workflows.files import check_out_dir, keep_file, local_stamp, senr_bytes, write_output
-from workflows.guards import SenrFacts
+from workflows.run.guards import SenrFacts
 from workflows.ports import WorkflowStore
-from workflows.run_machine import order_reason
-from workflows.services_run import settings_problem
-from workflows.stepping import Actor, Recorded, advance
+from workflows.run.machine import order_reason
+from workflows.run.lifecycle import settings_problem
+from workflows.run.stepping import Actor, Recorded, advance
 
 __all__ = ["RequestFile", "create_request"]
 

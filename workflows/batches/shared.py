@@ -30,12 +30,12 @@ from domain.runs import (
     PreviewItem,
 )
 from domain.values import CdsCode
-from workflows.batch_machines import BatchEvent, OdsAuditEvent, batch_machine, ods_audit_machine
+from workflows.batches.machines import BatchEvent, OdsAuditEvent, batch_machine, ods_audit_machine
 from workflows.errors import NotFound, StepRefused
 from workflows.files import FileDigest, Progress, counted
 from workflows.mail import send_apply_summary
 from workflows.ports import WorkflowStore
-from workflows.stepping import Actor
+from workflows.run.stepping import Actor
 
 __all__ = [
     "ReadFile",

@@ -1,5 +1,5 @@
 """What the SENR ODS audit needs of a store to compare a download set-based (see
-:mod:`workflows.services_ods`); the concrete one is ``store.ods_audit_sql``."""
+:mod:`workflows.batches.ods_audit`); the concrete one is ``store.ods_audit_sql``."""
 
 from __future__ import annotations
 

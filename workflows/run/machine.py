@@ -4,7 +4,7 @@ product.md "The SSID workflow".
 The machine decides; it does not persist. It is built for one attempt from the stored state
 (``initial=<stored state>``), without the automatic ``to_<state>()`` shortcuts that would skip
 the order, and the caller writes the new state and its history row in one transaction with a
-compare-and-set on the old state (:mod:`workflows.stepping`).
+compare-and-set on the old state (:mod:`workflows.run.stepping`).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from transitions import EventData, Machine
 
 from domain.runs import RunEvent, RunState
 from workflows.errors import StepRefused
-from workflows.guards import GuardFacts, guard_reason
+from workflows.run.guards import GuardFacts, guard_reason
 
 __all__ = ["TRANSITIONS", "RunMachine", "allowed_events", "order_reason"]
 

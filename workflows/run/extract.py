@@ -18,13 +18,13 @@ from domain.planning.extract import ExtractCounts
 from domain.readers import open_ssid_extract
 from domain.records import ExtractRow
 from domain.runs import Batch, BatchKind, BatchState, FileKind, Run, RunEvent, RunState
-from workflows.batches import ReadFile, apply_batch, lea_checked, note_batch_loaded, read_planned, undo_batch
+from workflows.batches.shared import ReadFile, apply_batch, lea_checked, note_batch_loaded, read_planned, undo_batch
 from workflows.errors import StepRefused
 from workflows.files import Progress
-from workflows.guards import ExtractFacts
+from workflows.run.guards import ExtractFacts
 from workflows.mail import send_apply_summary
 from workflows.ports import WorkflowStore
-from workflows.stepping import Actor, Recorded, act, advance
+from workflows.run.stepping import Actor, Recorded, act, advance
 
 __all__ = [
     "ExtractPreview",

@@ -19,14 +19,14 @@ from domain.runs import FileKind, GeneratedFile, Run, RunEvent, RunState
 from domain.validation import errors_of, validate_senr
 from domain.values import LocalId, Ssid
 from workflows.errors import StepRefused
-from workflows.batches import collection_paused, read_whole
+from workflows.batches.shared import collection_paused, read_whole
 from workflows.files import Progress, check_out_dir, keep_file, local_stamp, note_loaded, senr_bytes, write_output
-from workflows.guards import ConfirmFacts, NoFacts, ResultsFacts
-from workflows.mid_guards import STRONG_MATCH_PERCENT, decision_warnings
+from workflows.run.guards import ConfirmFacts, NoFacts, ResultsFacts
+from workflows.run.mid_warnings import STRONG_MATCH_PERCENT, decision_warnings
 from workflows.ports import WorkflowStore
-from workflows.run_machine import order_reason
-from workflows.services_run import settings_problem
-from workflows.stepping import Actor, Recorded, act, advance, load_run
+from workflows.run.machine import order_reason
+from workflows.run.lifecycle import settings_problem
+from workflows.run.stepping import Actor, Recorded, act, advance, load_run
 
 __all__ = [
     "STRONG_MATCH_PERCENT",
@@ -162,7 +162,7 @@ def decide(
     Refused outside ``results_loaded`` (decisions are final once confirmed). Warns, without
     refusing, when New SSID is chosen despite a strong candidate (CALPADS' or our comparison's),
     or the SSID selected is already held by another local student, selected for another student
-    of the run, or a candidate with the twin pattern (:mod:`workflows.mid_guards`); the warnings
+    of the run, or a candidate with the twin pattern (:mod:`workflows.run.mid_warnings`); the warnings
     are logged with the decision. With ``seen`` (what the reviewer's page showed), a decision
     changed meanwhile by someone else is refused rather than overwritten.
     """

@@ -18,7 +18,7 @@ from domain.planning.sela import SelaPlan, plan_sela_import
 from domain.readers import open_sela
 from domain.records import SelaRecord
 from domain.runs import Batch, BatchKind, PreviewItem
-from workflows.batches import (
+from workflows.batches.shared import (
     AppliedBatch,
     ReadFile,
     apply_file_batch,
@@ -30,7 +30,7 @@ from workflows.batches import (
 )
 from workflows.files import Progress
 from workflows.ports import WorkflowStore
-from workflows.stepping import Actor
+from workflows.run.stepping import Actor
 
 __all__ = [
     "ELAS_UPDATE",

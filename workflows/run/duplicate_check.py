@@ -29,7 +29,7 @@ from domain.values import LocalId
 from workflows.errors import StepRefused
 from domain.duplicates import LOOKALIKE_PERCENT, find_issues
 from workflows.ports import WorkflowStore
-from workflows.stepping import Actor
+from workflows.run.stepping import Actor
 
 __all__ = [
     "CheckView",

@@ -9,7 +9,7 @@ from typing import Any
 from transitions.extensions import GraphMachine
 
 from domain.runs import RunEvent, RunState
-from workflows.run_machine import TRANSITIONS
+from workflows.run.machine import TRANSITIONS
 
 __all__ = ["GUARD_LABELS", "run_diagram"]
 

@@ -15,9 +15,9 @@ from typing import TypeVar
 
 from domain.runs import HistoryEntry, Run, RunEvent, RunState
 from workflows.errors import NotFound, StepRefused
-from workflows.guards import GuardFacts
+from workflows.run.guards import GuardFacts
 from workflows.ports import WorkflowStore
-from workflows.run_machine import RunMachine
+from workflows.run.machine import RunMachine
 
 __all__ = ["Actor", "Recorded", "CHANGED_MEANWHILE", "load_run", "advance", "act", "record_refusal", "utc_now"]
 

@@ -7,7 +7,7 @@ create or carry a duplicate SSID (calpads-files.md §7).
 
 Each issue has a stable key; a person may acknowledge it (it is then no longer open), or say of
 a look-alike pair that it is two different children (the pair is then left out of every list).
-The check itself runs once and is stored (:mod:`workflows.duplicate_check`); :func:`local_issues`
+The check itself runs once and is stored (:mod:`workflows.run.duplicate_check`); :func:`local_issues`
 reads the stored one while it is current. Messages name local ids only, never names, birth dates
 or SSIDs.
 """
@@ -19,10 +19,10 @@ from collections.abc import Iterable
 from domain.duplicates import IssueKind, LocalIssue
 from domain.model import Student
 from domain.values import Ssid
-from workflows.duplicate_check import current_check
+from workflows.run.duplicate_check import current_check
 from domain.duplicates import LOOKALIKE_PERCENT, checked_student, find_issues, person_facts, with_acknowledged
 from workflows.ports import WorkflowStore
-from workflows.stepping import Actor
+from workflows.run.stepping import Actor
 
 __all__ = ["IssueKind", "LocalIssue", "LOOKALIKE_PERCENT", "find_local_issues", "local_issues", "person_facts"]
 

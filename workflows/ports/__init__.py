@@ -33,8 +33,8 @@ from domain.runs import (
     RunState,
 )
 from domain.values import AcademicYear, CdsCode, LocalId, Ssid
-from workflows.ports_assistant import AssistantStore
-from workflows.ports_ods import OdsStaging
+from workflows.ports.assistant import AssistantStore
+from workflows.ports.ods import OdsStaging
 
 __all__ = ["DistrictSettings", "WorkflowStore"]
 

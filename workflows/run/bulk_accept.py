@@ -36,7 +36,7 @@ from domain.values import LocalId, Ssid
 from workflows.errors import StepRefused
 from workflows.ports import WorkflowStore
 from domain.matching import request_facts
-from workflows.stepping import Actor, Recorded, act, load_run
+from workflows.run.stepping import Actor, Recorded, act, load_run
 
 __all__ = ["LeftOut", "BulkStudent", "BulkPlan", "BulkAccepted", "plan_bulk_accept", "bulk_accept"]
 

@@ -7,12 +7,12 @@ from dataclasses import dataclass
 
 from domain.runs import HistoryEntry, Run, RunEvent
 from workflows.errors import StepRefused
-from workflows.guards import MidsFacts, NoFacts
-from workflows.duplicate_check import shown_issues
-from workflows.local_check import LocalIssue, local_issues
+from workflows.run.guards import MidsFacts, NoFacts
+from workflows.run.duplicate_check import shown_issues
+from workflows.run.local_check import LocalIssue, local_issues
 from workflows.ports import DistrictSettings, WorkflowStore
-from workflows.run_machine import order_reason
-from workflows.stepping import Actor, advance, load_run, record_refusal
+from workflows.run.machine import order_reason
+from workflows.run.stepping import Actor, advance, load_run, record_refusal
 
 __all__ = [
     "RunStatus",

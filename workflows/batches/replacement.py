@@ -6,7 +6,7 @@ the SSID (domain.planning.replacement). The file is read and planned before anyt
 the preview is kept as a batch of no run (``loaded → applied → undone``). Applying is one
 transaction with every changed field journaled and noted in the CALPADS History, then a summary
 of counts is mailed; undo restores every field from the journal. The same shared batch steps
-serve the SSID Extract (:mod:`workflows.batches`).
+serve the SSID Extract (:mod:`workflows.batches.shared`).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from domain.readers import open_replacements
 from domain.records import ReplacementRow
 from domain.runs import Batch, BatchKind, BatchState, PreviewItem
 from domain.values import LocalId
-from workflows.batches import (
+from workflows.batches.shared import (
     AppliedBatch,
     apply_file_batch,
     changed_students,
@@ -33,7 +33,7 @@ from workflows.batches import (
 )
 from workflows.files import Progress
 from workflows.ports import WorkflowStore
-from workflows.stepping import Actor
+from workflows.run.stepping import Actor
 
 __all__ = [
     "ReplacementPreview",
