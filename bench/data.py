@@ -24,7 +24,7 @@ from domain.records import MatchCandidate, MatchCategory, MatchResultRow
 from domain.values import CdsCode, LocalId, Ssid
 from domain.writers import write_match_result
 from seed.demo import generate_district
-from seed.roster import ROSTER_COLUMNS
+from store.roster_import import ROSTER_COLUMNS
 
 __all__ = ["Workspace", "SEED"]
 
@@ -89,7 +89,7 @@ class Workspace:
     def _sandbox_filled(path: Path) -> bool:
         import sqlite3
 
-        from seed.sandbox_models import StateStudent
+        from seed.sandbox.models import StateStudent
 
         with sqlite3.connect(path) as connection:
             try:

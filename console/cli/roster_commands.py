@@ -9,7 +9,7 @@ import click
 from console.cli.common import CliContext, common_options, existing_file
 from console.cli.db_commands import open_district_database
 from domain.errors import DomainError
-from seed.roster import import_roster
+from store.roster_import import import_roster
 
 __all__ = ["COMMANDS"]
 

@@ -25,8 +25,8 @@ from seed.sandbox import (
     write_ods_download,
     write_replacement_extract,
 )
-from seed.sandbox_extracts import ExtractSummary
-from seed.sandbox_models import StateStudent
+from seed.sandbox.extracts import ExtractSummary
+from seed.sandbox.models import StateStudent
 from store.errors import StoreError
 
 __all__ = ["COMMANDS", "rebuild_population", "sandbox_is_empty"]

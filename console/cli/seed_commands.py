@@ -10,7 +10,7 @@ from console.cli.common import CliContext, common_options, counting_bar
 from console.cli.db_commands import open_district_database
 from console.cli.sandbox_commands import rebuild_population, sandbox_is_empty
 from seed.demo import generate_district
-from seed.demo_load import DemoCounts, load_demo
+from seed.demo.load import DemoCounts, load_demo
 from store.schema import init_schema, schema_version
 from store.students import count_students
 

@@ -19,7 +19,7 @@ __all__ = ["COMMANDS", "demo_sign_ins"]
 
 def demo_sign_ins() -> list[tuple[str, str, str]]:
     """The demo accounts that really sign in on the bound database (none in a real one)."""
-    from seed.demo_load import DEMO_USERS
+    from seed.demo.load import DEMO_USERS
     from store.users import authenticate
 
     return [(name, password, role) for name, password, role in DEMO_USERS if authenticate(name, password) is not None]

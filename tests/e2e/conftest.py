@@ -23,7 +23,7 @@ from werkzeug.test import TestResponse
 
 from console import create_app
 from seed.demo import DemoDistrict, generate_district
-from seed.demo_load import load_demo
+from seed.demo.load import load_demo
 from seed.sandbox import (
     init_population,
     match_file,

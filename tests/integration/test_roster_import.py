@@ -13,7 +13,7 @@ import pytest
 from domain.errors import FileProblem
 from domain.model import Enrollment
 from domain.values import CdsCode
-from seed.roster import ROSTER_COLUMNS, import_roster
+from store.roster_import import ROSTER_COLUMNS, import_roster
 from store.bulk import tuples
 from store.schema import ALL_TABLES
 from store.students import student_by_local_id

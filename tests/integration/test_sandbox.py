@@ -25,7 +25,7 @@ from domain.records import MatchResultRow, SenrRecord
 from domain.values import LocalId, Ssid
 from domain.writers import write_senr
 from seed.demo import DemoDistrict, DemoStudent, generate_district
-from seed.demo_schooling import DEMO_SCHOOLS
+from seed.demo.schooling import DEMO_SCHOOLS
 from seed.sandbox import PostingRefused, init_population, match_file, post_file, write_extract, write_ods_download, write_replacement_extract
 
 TODAY = dt.date(2026, 10, 15)

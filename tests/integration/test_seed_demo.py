@@ -10,8 +10,8 @@ import pytest
 
 from domain.values import AcademicYear
 from seed.demo import FIXED_CASES, DemoStudent, generate_district
-from seed.demo_load import load_demo
-from seed.demo_people import birth_window
+from seed.demo.load import load_demo
+from seed.demo.people import birth_window
 from store.settings import read_settings
 from store.students import iter_students
 from store.users import authenticate

@@ -13,7 +13,7 @@ from playhouse.migrations import Runner
 
 import store
 from seed.demo import generate_district
-from seed.demo_load import load_demo
+from seed.demo.load import load_demo
 from store.database import open_database
 from store.schema import ALL_TABLES, SCHEMA_VERSION, init_schema, schema_version
 from store.tables_assistant import ASSISTANT_TABLES, StudentDataVersion, one_data_change

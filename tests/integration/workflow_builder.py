@@ -21,7 +21,7 @@ from domain.records import SelaRecord, SenrRecord
 from domain.runs import RunState
 from domain.values import LocalId, Ssid, parse_calpads_date
 from seed.demo import DemoDistrict, generate_district
-from seed.demo_load import load_demo
+from seed.demo.load import load_demo
 from seed.sandbox import init_population, match_file, post_file, write_extract, write_replacement_extract
 from store.bulk import tuples
 from store.schema import ALL_TABLES

@@ -25,9 +25,9 @@ from domain.readers import open_senr
 from domain.records import SenrRecord
 from domain.validation import errors_of, validate_senr, warnings_of
 from domain.values import AcademicYear, CdsCode, parse_calpads_date
-from seed.sandbox_errors import PostingRefused
-from seed.sandbox_files import chunks
-from seed.sandbox_models import (
+from seed.sandbox.errors import PostingRefused
+from seed.sandbox.files import chunks
+from seed.sandbox.models import (
     ENROLLMENT_COLUMNS,
     FIRST_NEW_SSID,
     STUDENT_COLUMNS,
@@ -39,7 +39,7 @@ from seed.sandbox_models import (
     open_sandbox,
     tuples,
 )
-from seed.sandbox_scoring import blocking_keys
+from seed.sandbox.scoring import blocking_keys
 from store.database import utc_now
 
 __all__ = ["PostSummary", "post_file"]

@@ -29,10 +29,10 @@ import peewee
 from domain.records import ExtractRow, OdsSenrRecord, ReplacementRow, SenrRecord
 from domain.values import AcademicYear, CdsCode, LocalId, Ssid
 from domain.writers import write_ods_senr, write_replacements, write_ssid_extract
-from seed.sandbox_errors import SandboxError
-from seed.sandbox_files import replace_atomically, timestamped_name
-from seed.sandbox_history import ods_first_year
-from seed.sandbox_models import (
+from seed.sandbox.errors import SandboxError
+from seed.sandbox.files import replace_atomically, timestamped_name
+from seed.sandbox.history import ods_first_year
+from seed.sandbox.models import (
     SandboxPosting,
     StateDisability,
     StateEnrollment,

@@ -12,7 +12,7 @@ import unicodedata
 from dataclasses import dataclass, replace
 
 from domain.model import Address, Guardian, PersonName
-from seed.demo_names import (
+from seed.demo.names import (
     ABROAD_BIRTH_PLACES,
     CA_BIRTH_CITIES,
     HERITAGES,

@@ -2,8 +2,8 @@
 
 A history is a list of :class:`Stint` (one enrollment a year), built backwards from the latest
 year down the grade ladder to kindergarten, or to the first year of the SENR ODS window (ten
-years back), whichever comes first. Rows go to :class:`seed.sandbox_models.StateEnrollment` in
-:data:`seed.sandbox_models.ENROLLMENT_COLUMNS` order, dates as ISO text (both SQLite and
+years back), whichever comes first. Rows go to :class:`seed.sandbox.models.StateEnrollment` in
+:data:`seed.sandbox.models.ENROLLMENT_COLUMNS` order, dates as ISO text (both SQLite and
 PostgreSQL take that for a date column).
 """
 
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from domain.values import AcademicYear
-from seed.demo_schooling import GRADES, first_school_day, last_school_day
+from seed.demo.schooling import GRADES, first_school_day, last_school_day
 
 __all__ = [
     "Stint",

@@ -67,7 +67,7 @@ class StateStudent(_SandboxModel):
     created = peewee.DateField()
     replaced_by = peewee.CharField(max_length=10, null=True, index=True)
     retired_on = peewee.DateField(null=True)
-    # Blocking keys of the matcher (seed.sandbox_scoring.blocking_keys).
+    # Blocking keys of the matcher (seed.sandbox.scoring.blocking_keys).
     name_key = peewee.CharField(max_length=8, index=True)
     year_key = peewee.CharField(max_length=9, index=True)
 

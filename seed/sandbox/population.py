@@ -24,11 +24,11 @@ from typing import Any
 from domain.model import Enrollment, PersonName
 from domain.values import AcademicYear, CdsCode
 from seed.demo import DemoDistrict, DemoStudent
-from seed.demo_names import CA_BIRTH_CITIES, OTHER_DISTRICTS
-from seed.demo_people import grade_offset, state_spelling
-from seed.demo_schooling import DEMO_SCHOOLS, GRADES, DemoSchool, first_school_day, pick_school
-from seed.sandbox_history import SchoolPicker, Stint, enrollment_row, ods_first_year, other_lea_school, years_before
-from seed.sandbox_models import (
+from seed.demo.names import CA_BIRTH_CITIES, OTHER_DISTRICTS
+from seed.demo.people import grade_offset, state_spelling
+from seed.demo.schooling import DEMO_SCHOOLS, GRADES, DemoSchool, first_school_day, pick_school
+from seed.sandbox.history import SchoolPicker, Stint, enrollment_row, ods_first_year, other_lea_school, years_before
+from seed.sandbox.models import (
     ENROLLMENT_COLUMNS,
     FIRST_NEW_SSID,
     STUDENT_COLUMNS,
@@ -42,7 +42,7 @@ from seed.sandbox_models import (
     open_sandbox,
     reset_sandbox,
 )
-from seed.sandbox_scoring import blocking_keys
+from seed.sandbox.scoring import blocking_keys
 from store.database import utc_now
 
 __all__ = ["init_population", "NAMESAKE_RATE_KNOWN", "NAMESAKE_RATE_NEW"]

@@ -26,9 +26,9 @@ from dataclasses import dataclass, field, replace
 
 from domain.model import LanguageStatus, PersonName, Student
 from domain.values import AcademicYear, CdsCode, LocalId, Ssid
-from seed.demo_names import OTHER_DISTRICTS, nicknames
-from seed.demo_people import Child, grade_offset, make_child, make_family, state_spelling, strip_accents
-from seed.demo_schooling import (
+from seed.demo.names import OTHER_DISTRICTS, nicknames
+from seed.demo.people import Child, grade_offset, make_child, make_family, state_spelling, strip_accents
+from seed.demo.schooling import (
     DEMO_SCHOOLS,
     DemoSchool,
     enrollments_for,

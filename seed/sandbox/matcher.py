@@ -2,7 +2,7 @@
 
 Reads an SENR request file (every SSID blank) and writes a match result CSV in the ordinary
 CALPADS format (calpads-files.md §4): a header row, one row per submitted student × candidate,
-category No Match / Single Match / Multiple Match, a percentage score (seed.sandbox_scoring),
+category No Match / Single Match / Multiple Match, a percentage score (seed.sandbox.scoring),
 the candidate's SSID, creation date and demographics. Nothing is assigned.
 
 Candidates are found through blocking: a chunk of submitted students asks the sandbox database
@@ -23,9 +23,9 @@ from domain.readers import open_senr
 from domain.records import MatchCandidate, MatchCategory, MatchResultRow, SenrRecord
 from domain.values import CdsCode, LocalId, Ssid, parse_calpads_date
 from domain.writers import write_match_result
-from seed.sandbox_files import chunks, replace_atomically
-from seed.sandbox_models import StateEnrollment, StateStudent, open_sandbox, tuples
-from seed.sandbox_scoring import CANDIDATE_THRESHOLD, MAX_CANDIDATES, Person, blocking_keys, match_score
+from seed.sandbox.files import chunks, replace_atomically
+from seed.sandbox.models import StateEnrollment, StateStudent, open_sandbox, tuples
+from seed.sandbox.scoring import CANDIDATE_THRESHOLD, MAX_CANDIDATES, Person, blocking_keys, match_score
 
 __all__ = ["MatchSummary", "match_file", "match_result_name"]
 

@@ -15,12 +15,12 @@ Every function takes the sandbox database URL (``sqlite:///...`` or ``postgresql
 
 from __future__ import annotations
 
-from seed.sandbox_errors import PostingRefused, SandboxError
-from seed.sandbox_extracts import ExtractSummary, write_extract, write_ods_download, write_replacement_extract
-from seed.sandbox_matcher import MatchSummary, match_file
-from seed.sandbox_models import open_sandbox
-from seed.sandbox_population import init_population
-from seed.sandbox_posting import PostSummary, post_file
+from seed.sandbox.errors import PostingRefused, SandboxError
+from seed.sandbox.extracts import ExtractSummary, write_extract, write_ods_download, write_replacement_extract
+from seed.sandbox.matcher import MatchSummary, match_file
+from seed.sandbox.models import open_sandbox
+from seed.sandbox.population import init_population
+from seed.sandbox.posting import PostSummary, post_file
 
 __all__ = [
     "init_population",
