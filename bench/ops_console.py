@@ -69,7 +69,7 @@ def review_database(ws: Workspace, students: int, requested: int, candidates: in
 def _decide_some(db: Path) -> None:
     """Record No Match for every tenth requested student, through the workflow service."""
     from store.database import open_database
-    from store.tables_product import MatchRequest
+    from store.tables import MatchRequestRow
     from store.workflow_store import DatabaseWorkflowStore
     from domain.model import DecisionKind
     from domain.values import LocalId
@@ -79,7 +79,7 @@ def _decide_some(db: Path) -> None:
     database = open_database(f"sqlite:///{db}")
     try:
         store = DatabaseWorkflowStore(database)
-        ids = [r.local_id for r in MatchRequest.select(MatchRequest.local_id).where(MatchRequest.run == 1).order_by(MatchRequest.line)]
+        ids = [r.local_id for r in MatchRequestRow.select(MatchRequestRow.local_id).where(MatchRequestRow.run == 1).order_by(MatchRequestRow.line)]
         for local_id in ids[::_DECIDED_SHARE]:
             decide(store, 1, LocalId(local_id), DecisionKind.NO_MATCH, Actor("bench"))
     finally:

@@ -1,6 +1,6 @@
 """Sign-in, sign-out and roles.
 
-Users live in the ``user`` table (:class:`store.tables_product.User`, werkzeug password hashes).
+Users live in the ``user`` table (:class:`store.tables.UserRow`, werkzeug password hashes).
 Two roles: ``admin`` does everything; ``auditor`` reads tables, runs, history and file metadata.
 The rule "an auditor changes nothing" is enforced once, before every request: any POST by a
 non-admin answers 403 (signing out aside). Read-only endpoints that hand out student data

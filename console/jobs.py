@@ -34,7 +34,7 @@ from typing import Any, Protocol
 from domain.errors import DomainError
 from store.database import database_proxy, utc_now
 from store.errors import StoreError
-from store.tables_batches import Job
+from store.tables import JobRow
 from workflows.errors import WorkflowError
 
 __all__ = [
@@ -78,7 +78,7 @@ def _process_gone(owner: str) -> bool:
     return False
 
 
-def _abandoned_reason(row: Job, now: dt.datetime) -> str | None:
+def _abandoned_reason(row: JobRow, now: dt.datetime) -> str | None:
     """Why a queued or running job will never finish (``None`` when it may still)."""
     if row.state not in ("queued", "running") or not row.owner:
         return None
@@ -114,12 +114,12 @@ class Progress:
         if now - self._last < self._interval and (total is None or done < total):
             return
         self._last = now
-        values: dict[Any, Any] = {Job.progress: done, Job.heartbeat_at: utc_now()}
+        values: dict[Any, Any] = {JobRow.progress: done, JobRow.heartbeat_at: utc_now()}
         if total is not None:
-            values[Job.total] = total
+            values[JobRow.total] = total
         if message is not None:
-            values[Job.message] = message
-        Job.update(values).where(Job.id == self.job_id).execute()
+            values[JobRow.message] = message
+        JobRow.update(values).where(JobRow.id == self.job_id).execute()
 
 
 class ProgressReport(Protocol):
@@ -165,12 +165,12 @@ class JobStatus:
         }
 
 
-def _fail_if_abandoned(row: Job) -> bool:
+def _fail_if_abandoned(row: JobRow) -> bool:
     reason = _abandoned_reason(row, utc_now())
     if reason is None:
         return False
-    Job.update(state="failed", error=reason, finished_at=utc_now()).where(
-        (Job.id == row.id) & (Job.state == row.state)
+    JobRow.update(state="failed", error=reason, finished_at=utc_now()).where(
+        (JobRow.id == row.id) & (JobRow.state == row.state)
     ).execute()
     return True
 
@@ -178,17 +178,17 @@ def _fail_if_abandoned(row: Job) -> bool:
 def sweep_abandoned() -> int:
     """Record every job whose process died as failed (abandoned); returns how many (the console
     runs this when it starts, so the Jobs table never shows a dead job as running)."""
-    return sum(_fail_if_abandoned(row) for row in Job.select().where(Job.state.in_(["queued", "running"])))
+    return sum(_fail_if_abandoned(row) for row in JobRow.select().where(JobRow.state.in_(["queued", "running"])))
 
 
 def job_status(job_id: int) -> JobStatus | None:
     """The job's status as stored, or ``None`` when there is no such job; a job whose process died
     is recorded as failed (abandoned) first."""
-    row = Job.get_or_none(Job.id == job_id)
+    row = JobRow.get_or_none(JobRow.id == job_id)
     if row is None:
         return None
     if _fail_if_abandoned(row):
-        row = Job.get_by_id(job_id)
+        row = JobRow.get_by_id(job_id)
     try:
         result = json.loads(row.result or "{}")
     except ValueError:
@@ -208,15 +208,15 @@ def _reason(exc: BaseException, job_id: int) -> str:
 
 def _start(job_id: int) -> None:
     now = utc_now()
-    Job.update(state="running", started_at=now, heartbeat_at=now, owner=this_process()).where(Job.id == job_id).execute()
+    JobRow.update(state="running", started_at=now, heartbeat_at=now, owner=this_process()).where(JobRow.id == job_id).execute()
 
 
 def _finish(job_id: int, state: str, error: str | None, result: Mapping[str, Any]) -> None:
-    Job.update(
+    JobRow.update(
         state=state, error=error, result=json.dumps(dict(result), default=str), finished_at=utc_now()
-    ).where(Job.id == job_id).execute()
+    ).where(JobRow.id == job_id).execute()
     if state == "done":
-        Job.update(progress=Job.total).where((Job.id == job_id) & Job.total.is_null(False)).execute()
+        JobRow.update(progress=JobRow.total).where((JobRow.id == job_id) & JobRow.total.is_null(False)).execute()
 
 
 @contextmanager
@@ -224,17 +224,17 @@ def tracked(kind: str, actor: str, message: str = "") -> Iterator[Progress]:
     """A job row while work runs in this process (the command line), so a process that dies on
     the way leaves a job that is shown as failed (abandoned). A step that ends, accepted or
     refused, removes its row (the run's history has it); an unexpected error leaves it failed."""
-    job = Job.create(kind=kind, actor=actor, state="queued", message=message, owner=this_process())
+    job = JobRow.create(kind=kind, actor=actor, state="queued", message=message, owner=this_process())
     _start(job.id)
     try:
         yield Progress(job.id)
     except EXPECTED_FAILURES:
-        Job.delete().where(Job.id == job.id).execute()
+        JobRow.delete().where(JobRow.id == job.id).execute()
         raise
     except Exception as exc:
         _finish(job.id, "failed", _reason(exc, job.id), {})
         raise
-    Job.delete().where(Job.id == job.id).execute()
+    JobRow.delete().where(JobRow.id == job.id).execute()
 
 
 class JobRunner:
@@ -251,7 +251,7 @@ class JobRunner:
 
     def submit(self, kind: str, actor: str, work: JobWork, total: int | None = None, message: str = "") -> int:
         """Queue ``work`` and return the job's id (the caller's page polls it)."""
-        job = Job.create(kind=kind, actor=actor, state="queued", total=total, message=message, owner=this_process())
+        job = JobRow.create(kind=kind, actor=actor, state="queued", total=total, message=message, owner=this_process())
         future = self._pool.submit(self._run, job.id, work)
         with self._lock:
             self._futures[job.id] = future
@@ -283,8 +283,8 @@ class JobRunner:
                 continue
             try:
                 with database_proxy.connection_context():
-                    ident: Any = Job.id  # declared `id: int` for mypy; the column is a field
-                    Job.update(heartbeat_at=utc_now()).where(ident.in_(running) & (Job.state == "running")).execute()
+                    ident: Any = JobRow.id  # declared `id: int` for mypy; the column is a field
+                    JobRow.update(heartbeat_at=utc_now()).where(ident.in_(running) & (JobRow.state == "running")).execute()
             except Exception as exc:  # a busy database: the next beat tries again
                 log.debug("job heartbeat skipped: %s", type(exc).__name__)
 

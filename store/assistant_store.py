@@ -7,7 +7,7 @@ through the same store object.
 What the check reads is read lean: the few student columns the matching assistant compares, and
 the guardians' names, chunk by chunk of student ids (two queries a chunk, whatever the district's
 size). Whether any of it changed since a check is told by :meth:`student_data_version`, a counter
-database triggers move (``store.tables_assistant.StudentDataVersion``), without reading a student.
+database triggers move (``store.tables.StudentDataVersionRow``), without reading a student.
 """
 
 from __future__ import annotations
@@ -32,11 +32,20 @@ from domain.matching import Agreement, FieldResult, MatchField, PersonFacts
 from domain.model import MatchDecision
 from domain.records import SenrRecord
 from domain.values import LocalId, Ssid
-from store import tables_assistant as ta
-from store import tables_product as tp
+from store.tables import (
+    CHECKED_STUDENT_COLUMNS,
+    DecisionLogRow,
+    DuplicateAcknowledgementRow,
+    DuplicateCheckIssueRow,
+    DuplicateCheckRow,
+    GuardianRow,
+    MatchDecisionRow,
+    MatchRequestRow,
+    NotDuplicateMarkRow,
+    StudentDataVersionRow,
+    StudentRow,
+)
 from store.bulk import chunked, insert_chunked, rows_per_statement, tuples
-from store.tables_batches import DuplicateAcknowledgement
-from store.tables_sis import Guardian, Student
 
 __all__ = ["AssistantTables", "CHECK_CHUNK", "KEPT_CHECKS"]
 
@@ -46,7 +55,7 @@ CHECK_CHUNK = 20_000
 KEPT_CHECKS = 10
 """Stored checks whose issues are kept (older checks keep their summary: when, by whom, how many)."""
 
-_CHECK_COLUMNS: tuple[Any, ...] = (Student.id, *(getattr(Student, name) for name in ta.CHECKED_STUDENT_COLUMNS))
+_CHECK_COLUMNS: tuple[Any, ...] = (StudentRow.id, *(getattr(StudentRow, name) for name in CHECKED_STUDENT_COLUMNS))
 """What the check reads of a student: the columns the change triggers watch (same list)."""
 
 _Row = tuple[Any, ...]
@@ -62,7 +71,7 @@ def _date(value: Any) -> dt.date | None:
 def _raw(query: Any) -> list[_Row]:
     """The rows of ``query`` as the driver gives them: no per-value conversion (a tenth of the time
     for 600,000 students); dates may come as text (SQLite), which :func:`_date` reads."""
-    cursor = Student._meta.database.execute(query)
+    cursor = StudentRow._meta.database.execute(query)
     rows: list[_Row] = cursor.fetchall()
     return rows
 
@@ -71,14 +80,14 @@ def _chunks() -> Iterator[tuple[list[_Row], dict[int, list[tuple[str, str]]]]]:
     """The check's student rows in id order, a chunk at a time, each with its guardians (in order)."""
     last_id = 0
     while True:
-        rows = _raw(Student.select(*_CHECK_COLUMNS).where(Student.id > last_id).order_by(Student.id).limit(CHECK_CHUNK))
+        rows = _raw(StudentRow.select(*_CHECK_COLUMNS).where(StudentRow.id > last_id).order_by(StudentRow.id).limit(CHECK_CHUNK))
         if not rows:
             return
         guardians: dict[int, list[tuple[str, str]]] = defaultdict(list)
         query = (
-            Guardian.select(Guardian.student, Guardian.first, Guardian.last)
-            .where((Guardian.student >= rows[0][0]) & (Guardian.student <= rows[-1][0]))
-            .order_by(Guardian.student, Guardian.position, Guardian.id)
+            GuardianRow.select(GuardianRow.student, GuardianRow.first, GuardianRow.last)
+            .where((GuardianRow.student >= rows[0][0]) & (GuardianRow.student <= rows[-1][0]))
+            .order_by(GuardianRow.student, GuardianRow.position, GuardianRow.id)
         )
         for student_id, first, last in _raw(query):
             guardians[student_id].append((first, last))
@@ -110,7 +119,7 @@ def _evidence(text: str) -> tuple[FieldResult, ...]:
     )
 
 
-def _summary(row: ta.DuplicateCheck) -> DuplicateCheckSummary:
+def _summary(row: DuplicateCheckRow) -> DuplicateCheckSummary:
     return DuplicateCheckSummary(
         row.id, row.checked_at, row.checked_by, row.students, row.compared, row.lookalike_percent, row.fingerprint,
         row.seconds, row.issues,
@@ -129,7 +138,7 @@ class AssistantTables:
 
     def student_data_version(self) -> int:
         """The counter the triggers move on every change to what the check reads."""
-        row = ta.StudentDataVersion.get_or_none(ta.StudentDataVersion.id == 1)
+        row = StudentDataVersionRow.get_or_none(StudentDataVersionRow.id == 1)
         return int(row.version) if row is not None else 0
 
     # -- stored checks ----------------------------------------------------------------------------
@@ -138,11 +147,11 @@ class AssistantTables:
         fingerprint: str, seconds: float, issues: Sequence[LocalIssue],
     ) -> DuplicateCheckSummary:
         """Store a run of the check and the issues it found (in their order)."""
-        row = ta.DuplicateCheck.create(
+        row = DuplicateCheckRow.create(
             checked_at=checked_at, checked_by=checked_by, students=students, compared=compared,
             lookalike_percent=lookalike_percent, fingerprint=fingerprint, seconds=seconds, issues=len(issues),
         )
-        i = ta.DuplicateCheckIssue
+        i = DuplicateCheckIssueRow
         insert_chunked(
             i,
             [i.check, i.position, i.key, i.kind, i.local_ids, i.message, i.percent, i.evidence],
@@ -152,20 +161,20 @@ class AssistantTables:
             ),
         )
         # Every check's summary stays; the issues only of the newest few (what the pages can show).
-        key: Any = ta.DuplicateCheck.id
-        kept = ta.DuplicateCheck.select(key).order_by(key.desc()).limit(KEPT_CHECKS)
+        key: Any = DuplicateCheckRow.id
+        kept = DuplicateCheckRow.select(key).order_by(key.desc()).limit(KEPT_CHECKS)
         i.delete().where(i.check.not_in(kept)).execute()
         return _summary(row)
 
     def latest_duplicate_check(self) -> DuplicateCheckSummary | None:
         """The newest stored run of the check, if any."""
-        key: Any = ta.DuplicateCheck.id
-        row = ta.DuplicateCheck.select().order_by(key.desc()).first()
+        key: Any = DuplicateCheckRow.id
+        row = DuplicateCheckRow.select().order_by(key.desc()).first()
         return _summary(row) if row is not None else None
 
     def duplicate_check_issues(self, check_id: int) -> list[LocalIssue]:
         """The issues a stored check found, in its order (acknowledged as stored: never)."""
-        i = ta.DuplicateCheckIssue
+        i = DuplicateCheckIssueRow
         query = i.select(i.key, i.kind, i.local_ids, i.message, i.percent, i.evidence).where(i.check == check_id)
         return [
             LocalIssue(key, IssueKind(kind), tuple(LocalId(x) for x in ids.split(",")), message, False, percent, _evidence(evidence))
@@ -177,13 +186,13 @@ class AssistantTables:
         return {
             f"{a.kind}:{a.first_local_id},{a.second_local_id}" if a.second_local_id else f"{a.kind}:{a.first_local_id}":
             (a.acknowledged_by, a.acknowledged_at)
-            for a in DuplicateAcknowledgement.select()
+            for a in DuplicateAcknowledgementRow.select()
         }
 
     # -- "not a duplicate" ----------------------------------------------------------------------
     def not_duplicate_marks(self) -> list[NotDuplicateMark]:
         """Every pair marked "not a duplicate", newest first."""
-        m = ta.NotDuplicateMark
+        m = NotDuplicateMarkRow
         return [
             NotDuplicateMark(LocalId(row.first_local_id), LocalId(row.second_local_id), row.marked_by, row.marked_at)
             for row in m.select().order_by(m.marked_at.desc(), m.first_local_id, m.second_local_id)
@@ -192,20 +201,20 @@ class AssistantTables:
     def mark_not_duplicate(self, first: LocalId, second: LocalId, actor: str, at: dt.datetime) -> None:
         """Remember that ``first`` and ``second`` are two different children (again: no change)."""
         low, high = sorted((first, second))
-        ta.NotDuplicateMark.insert(
+        NotDuplicateMarkRow.insert(
             first_local_id=low, second_local_id=high, marked_by=actor, marked_at=at
         ).on_conflict_ignore().execute()
 
     def unmark_not_duplicate(self, first: LocalId, second: LocalId) -> bool:
         """Forget a "not a duplicate" mark; whether there was one."""
         low, high = sorted((first, second))
-        m = ta.NotDuplicateMark
+        m = NotDuplicateMarkRow
         return int(m.delete().where((m.first_local_id == low) & (m.second_local_id == high)).execute()) == 1
 
     # -- what bulk decisions and the MID guards need -------------------------------------------------
     def request_record(self, run_id: int, local_id: LocalId) -> SenrRecord | None:
         """One student's record in the run's request file, as written (``None`` when not requested)."""
-        r = tp.MatchRequest
+        r = MatchRequestRow
         row = r.select(r.senr_line).where((r.run == run_id) & (r.local_id == local_id)).first()
         return SenrRecord(*row.senr_line.split("^")) if row is not None else None
 
@@ -213,19 +222,19 @@ class AssistantTables:
         """The local students holding each of ``ssids`` (SSIDs nobody holds are absent)."""
         found: dict[Ssid, list[LocalId]] = defaultdict(list)
         for chunk in chunked(sorted(set(ssids)), 5000):
-            query = Student.select(Student.ssid, Student.local_id).where(Student.ssid.in_(chunk))
-            for ssid, local_id in tuples(query.order_by(Student.local_id)):
+            query = StudentRow.select(StudentRow.ssid, StudentRow.local_id).where(StudentRow.ssid.in_(chunk))
+            for ssid, local_id in tuples(query.order_by(StudentRow.local_id)):
                 found[Ssid(ssid)].append(LocalId(local_id))
         return dict(found)
 
     def people_born_on(self, dates: Collection[dt.date]) -> Iterator[tuple[LocalId, PersonFacts]]:
         """Every student born on one of ``dates``, with their names, birth date and gender (for twins)."""
         for chunk in chunked(sorted(set(dates)), 2000):
-            query = Student.select(
-                Student.local_id, Student.legal_first, Student.legal_middle, Student.legal_last, Student.birth_date,
-                Student.gender,
-            ).where(Student.birth_date.in_(chunk))
-            for local_id, first, middle, last, born, gender in tuples(query.order_by(Student.id)):
+            query = StudentRow.select(
+                StudentRow.local_id, StudentRow.legal_first, StudentRow.legal_middle, StudentRow.legal_last, StudentRow.birth_date,
+                StudentRow.gender,
+            ).where(StudentRow.birth_date.in_(chunk))
+            for local_id, first, middle, last, born, gender in tuples(query.order_by(StudentRow.id)):
                 yield LocalId(local_id), PersonFacts(
                     legal_first=first or None, legal_middle=middle or None, legal_last=last or None,
                     birth_date=_date(born), gender=gender or None,
@@ -233,7 +242,7 @@ class AssistantTables:
 
     def save_bulk_decisions(self, run_id: int, decisions: Sequence[MatchDecision], actor: str, at: dt.datetime) -> None:
         """Set (or change) many students' decisions at once, each logged as a bulk decision."""
-        d, log = tp.MatchDecisionRow, tp.DecisionLog
+        d, log = MatchDecisionRow, DecisionLogRow
         rows = [(run_id, x.local_id, x.kind.value, x.ssid, actor, at, "", True) for x in decisions]
         for chunk in chunked(rows, rows_per_statement(8)):
             d.insert_many(chunk, fields=[d.run, d.local_id, d.kind, d.ssid, d.actor, d.at, d.warnings, d.bulk]).on_conflict(

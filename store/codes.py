@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 
 from store.bulk import tuples
-from store.tables_product import CodeTranslation
+from store.tables import CodeTranslationRow
 
 __all__ = ["translations", "set_translation", "remove_translation", "translate"]
 
@@ -19,7 +19,7 @@ __all__ = ["translations", "set_translation", "remove_translation", "translate"]
 def translations() -> Mapping[str, Mapping[str, str]]:
     """Code set name (``grade``, ``gender`` ...) → local code → CALPADS code."""
     found: dict[str, dict[str, str]] = defaultdict(dict)
-    query = CodeTranslation.select(CodeTranslation.field, CodeTranslation.local_code, CodeTranslation.calpads_code)
+    query = CodeTranslationRow.select(CodeTranslationRow.field, CodeTranslationRow.local_code, CodeTranslationRow.calpads_code)
     for field, local, calpads in tuples(query):
         found[field][local] = calpads
     return MappingProxyType({k: MappingProxyType(v) for k, v in found.items()})
@@ -32,15 +32,15 @@ def translate(table: Mapping[str, Mapping[str, str]], field: str, code: str) -> 
 
 def set_translation(field: str, local_code: str, calpads_code: str) -> None:
     """Add or change one translation."""
-    CodeTranslation.insert(field=field, local_code=local_code, calpads_code=calpads_code).on_conflict(
-        conflict_target=[CodeTranslation.field, CodeTranslation.local_code],
-        update={CodeTranslation.calpads_code: calpads_code},
+    CodeTranslationRow.insert(field=field, local_code=local_code, calpads_code=calpads_code).on_conflict(
+        conflict_target=[CodeTranslationRow.field, CodeTranslationRow.local_code],
+        update={CodeTranslationRow.calpads_code: calpads_code},
     ).execute()
 
 
 def remove_translation(field: str, local_code: str) -> bool:
     """Remove one translation (the code then maps to itself again); whether one existed."""
-    deleted = CodeTranslation.delete().where(
-        (CodeTranslation.field == field) & (CodeTranslation.local_code == local_code)
+    deleted = CodeTranslationRow.delete().where(
+        (CodeTranslationRow.field == field) & (CodeTranslationRow.local_code == local_code)
     ).execute()
     return bool(deleted)

@@ -1,9 +1,9 @@
 """Who changed a student's identity fields (SSID, Old State ID, ELAS, SWD), when, and through what.
 
 Two sources, one listing: a loaded file's apply and undo (SSID Extract, Replacement SSIDs, SELA
-import) journal every field in :class:`~store.tables_batches.BatchChange`, with the batch, its run
+import) journal every field in :class:`~store.tables.BatchChangeRow`, with the batch, its run
 and who applied or undid it; every other way the console and command line offer (the Tables page,
-a roster import) writes :class:`~store.tables_hardening.IdentityChange`. :func:`identity_history`
+a roster import) writes :class:`~store.tables.IdentityChangeRow`. :func:`identity_history`
 lists both for one student, oldest first.
 """
 
@@ -18,9 +18,14 @@ import peewee
 
 from store.bulk import MAX_PARAMETERS, chunked, in_list, insert_chunked, tuples
 from store.database import database_proxy, utc_now
-from store.tables_batches import Batch, BatchChange
-from store.tables_hardening import IdentityChange
-from store.tables_sis import LanguageStatus, SpecialEducation, Student
+from store.tables import (
+    BatchChangeRow,
+    BatchRow,
+    IdentityChangeRow,
+    LanguageStatusRow,
+    SpecialEducationRow,
+    StudentRow,
+)
 
 __all__ = [
     "IDENTITY_FIELDS", "IdentityEvent", "identity_values", "journal_differences", "identity_history", "snapshot_identity",
@@ -52,11 +57,11 @@ class IdentityEvent:
 def _identity_query(local_ids: Sequence[str]) -> peewee.SelectBase:
     """local id, SSID, Old State ID, ELAS, SWD of these students (at most MAX_PARAMETERS ids)."""
     return (
-        Student.select(Student.local_id, Student.ssid, Student.old_state_id, LanguageStatus.elas, SpecialEducation.swd)
-        .join(LanguageStatus, on=(LanguageStatus.student == Student.id), join_type=peewee.JOIN.LEFT_OUTER)
-        .switch(Student)
-        .join(SpecialEducation, on=(SpecialEducation.student == Student.id), join_type=peewee.JOIN.LEFT_OUTER)
-        .where(in_list(Student.local_id, local_ids))
+        StudentRow.select(StudentRow.local_id, StudentRow.ssid, StudentRow.old_state_id, LanguageStatusRow.elas, SpecialEducationRow.swd)
+        .join(LanguageStatusRow, on=(LanguageStatusRow.student == StudentRow.id), join_type=peewee.JOIN.LEFT_OUTER)
+        .switch(StudentRow)
+        .join(SpecialEducationRow, on=(SpecialEducationRow.student == StudentRow.id), join_type=peewee.JOIN.LEFT_OUTER)
+        .where(in_list(StudentRow.local_id, local_ids))
     )
 
 
@@ -99,7 +104,7 @@ def journal_since_snapshot(local_ids: Sequence[str], source: str, actor: str, at
     """Journal every identity field of these students that differs from the last
     :func:`snapshot_identity` (a blank value is no value), as :func:`journal_differences` does;
     returns how many rows were journaled."""
-    i = IdentityChange
+    i = IdentityChangeRow
     when = i.at.db_value(at or utc_now())
     # One row per student and field, ordered by local id and then field, as journal_differences.
     fields = " UNION ALL ".join(
@@ -131,13 +136,13 @@ def journal_differences(before: Values, after: Values, source: str, actor: str, 
         for name in IDENTITY_FIELDS:
             if (old.get(name) or None) != (new.get(name) or None):
                 rows.append((when, actor, source, local_id, name, old.get(name) or None, new.get(name) or None))
-    i = IdentityChange
+    i = IdentityChangeRow
     # The bulk writer (executemany / COPY): a roster import journals up to four fields per student.
     return insert_chunked(i, [i.at, i.actor, i.source, i.local_id, i.field_name, i.old_value, i.new_value], rows) if rows else 0
 
 
 def _batch_events(local_id: str) -> list[IdentityEvent]:
-    c, b = BatchChange, Batch
+    c, b = BatchChangeRow, BatchRow
     query = (
         c.select(c.field_name, c.old_value, c.new_value, b.id, b.kind, b.run, b.applied_at, b.applied_by, b.undone_at, b.undone_by)
         .join(b, on=(c.batch == b.id))
@@ -161,7 +166,7 @@ def _aware(value: Any) -> dt.datetime:
 
 def identity_history(local_id: str) -> list[IdentityEvent]:
     """Every journaled change of the student's identity fields, oldest first."""
-    i = IdentityChange
+    i = IdentityChangeRow
     others = [
         IdentityEvent(row.at, row.actor, IDENTITY_FIELDS.get(row.field_name, row.field_name), row.old_value, row.new_value, row.source)
         for row in i.select().where(i.local_id == local_id)

@@ -30,8 +30,7 @@ from domain.runs import BatchKind
 from domain.values import LocalId
 from store.bulk import chunked, in_list, insert_rows
 from store.students import iter_students
-from store.tables_batches import Batch, PreviewLine
-from store.tables_sis import Student
+from store.tables import BatchRow, PreviewLineRow, StudentRow
 
 __all__ = ["OdsSql", "STAGED_COLUMNS"]
 
@@ -47,7 +46,7 @@ _COMPARED = ("grade", "enroll_status", "exit_date", "exit_reason", "completion_s
 _CHUNK = 2000
 _BLOCK = 10_000  # staged rows a transaction
 _CACHE_KIB = -2_000  # SQLite page cache (and in-memory sort) from staging on: 2 MB, SQLite's default
-_STUDENT_ID = cast("peewee.Field[Any]", Student._meta.primary_key)
+_STUDENT_ID = cast("peewee.Field[Any]", StudentRow._meta.primary_key)
 
 
 class OdsSql:
@@ -101,8 +100,8 @@ class OdsSql:
         self._table(_RETIRED, "ssid TEXT NOT NULL")
         # A student still holding an SSID a Replacement SSIDs Extract retired counts as one without.
         self._run(
-            f"INSERT INTO {_RETIRED} (ssid) SELECT DISTINCT p.ssid_old FROM {PreviewLine._meta.table_name} p "
-            f"JOIN {Batch._meta.table_name} b ON b.id = p.batch_id WHERE b.kind = {self.param} AND p.ssid_old IS NOT NULL",
+            f"INSERT INTO {_RETIRED} (ssid) SELECT DISTINCT p.ssid_old FROM {PreviewLineRow._meta.table_name} p "
+            f"JOIN {BatchRow._meta.table_name} b ON b.id = p.batch_id WHERE b.kind = {self.param} AND p.ssid_old IS NOT NULL",
             (BatchKind.REPLACEMENT.value,),
         )
         # Each row also keeps its student's translated codes: :meth:`codes` reads one table.

@@ -26,9 +26,7 @@ from store.bulk import insert_chunked
 from store.database import database_proxy
 from store.statistics import refresh_planner_statistics
 from store.students_write import ensure_schools, save_students
-from store.tables_assistant import one_data_change
-from store.tables_sis import Enrollment as EnrollmentRow
-from store.tables_sis import Student as StudentRow
+from store.tables import EnrollmentRow, StudentRow, one_data_change
 
 __all__ = ["ROSTER_COLUMNS", "RosterCounts", "RosterRow", "import_roster", "read_roster"]
 

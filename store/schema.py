@@ -14,16 +14,10 @@ import peewee
 from playhouse.migrations import Runner
 
 from store.database import database_proxy
-from store.tables_assistant import ASSISTANT_TABLES
-from store.tables_batches import BATCH_TABLES
-from store.tables_hardening import HARDENING_TABLES
-from store.tables_product import PRODUCT_TABLES
-from store.tables_sis import SIS_TABLES, Table
+from store.tables import ALL_TABLES, Table
 
 __all__ = ["ALL_TABLES", "SCHEMA_VERSION", "init_schema", "schema_version", "drop_schema"]
 
-ALL_TABLES: tuple[type[Table], ...] = SIS_TABLES + PRODUCT_TABLES + BATCH_TABLES + ASSISTANT_TABLES + HARDENING_TABLES
-"""Every table of the district database, parents before children."""
 
 _MIGRATIONS = Path(__file__).with_name("migrations")
 _VERSION_TABLE = "schema_version"

@@ -16,8 +16,7 @@ from store.bulk import tuples
 from store.database import database_proxy
 from store.errors import UnknownSetting
 from store.students_write import ensure_schools
-from store.tables_product import Setting
-from store.tables_sis import School
+from store.tables import SchoolRow, SettingRow
 
 __all__ = [
     "SETTING_NAMES",
@@ -79,7 +78,7 @@ def get_setting(name: str) -> str:
     """One named setting's text (``""`` when unset)."""
     if name not in SETTING_NAMES:
         raise UnknownSetting(name)
-    row = Setting.get_or_none(Setting.name == name)
+    row = SettingRow.get_or_none(SettingRow.name == name)
     return row.value if row is not None else ""
 
 
@@ -97,12 +96,12 @@ def set_setting(name: str, value: str) -> None:
             raise InvalidValue(name.replace("_", " "), value, "is not an email address")
         elif name == "smtp_port" and not (value.isdigit() and 0 < int(value) < 65536):
             raise InvalidValue("SMTP port", value, "must be a number from 1 to 65535")
-    Setting.insert(name=name, value=value).on_conflict(conflict_target=[Setting.name], update={Setting.value: value}).execute()
+    SettingRow.insert(name=name, value=value).on_conflict(conflict_target=[SettingRow.name], update={SettingRow.value: value}).execute()
 
 
 def selected_schools() -> tuple[CdsCode, ...]:
     """Codes of the schools selected for CALPADS, in code order."""
-    query = School.select(School.code).where(School.selected == True).order_by(School.code)  # noqa: E712
+    query = SchoolRow.select(SchoolRow.code).where(SchoolRow.selected == True).order_by(SchoolRow.code)  # noqa: E712
     return tuple(CdsCode(code) for (code,) in tuples(query))
 
 
@@ -111,13 +110,13 @@ def select_schools(codes: Iterable[str]) -> tuple[CdsCode, ...]:
     chosen = [parse_cds_code(code.strip(), "school code") for code in codes if code.strip()]
     with database_proxy.atomic():
         ensure_schools(chosen)
-        School.update(selected=School.code.in_(chosen)).execute()
+        SchoolRow.update(selected=SchoolRow.code.in_(chosen)).execute()
     return selected_schools()
 
 
 def read_settings() -> DistrictSettings:
     """All settings at once."""
-    values = {row.name: row.value for row in Setting.select()}
+    values = {row.name: row.value for row in SettingRow.select()}
     lea = values.get("lea_code", "")
     year = values.get("academic_year", "")
     port = values.get("smtp_port", "")

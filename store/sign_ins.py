@@ -9,25 +9,25 @@ from typing import Any
 
 import peewee
 
-from store.tables_hardening import SignInFailure
+from store.tables import SignInFailureRow
 
 __all__ = ["failures_since", "record_failure", "forget_failures"]
 
 
 def failures_since(keys: Sequence[str], since: dt.datetime) -> int:
     """The most failures any of ``keys`` had after ``since``."""
-    f = SignInFailure
+    f = SignInFailureRow
     query: Any = f.select(f.key, peewee.fn.COUNT(f.id)).where(f.key.in_(list(keys)) & (f.at > since)).group_by(f.key)
     return max((int(row[1]) for row in query.tuples()), default=0)
 
 
 def record_failure(keys: Sequence[str], at: dt.datetime, forget_before: dt.datetime) -> None:
     """Count a failed sign-in for each key; failures older than ``forget_before`` are removed."""
-    with SignInFailure._meta.database.atomic():
-        SignInFailure.delete().where(SignInFailure.at <= forget_before).execute()
-        SignInFailure.insert_many([{"key": key, "at": at} for key in keys]).execute()
+    with SignInFailureRow._meta.database.atomic():
+        SignInFailureRow.delete().where(SignInFailureRow.at <= forget_before).execute()
+        SignInFailureRow.insert_many([{"key": key, "at": at} for key in keys]).execute()
 
 
 def forget_failures(keys: Sequence[str]) -> None:
     """A successful sign-in clears the name's count (not the address's)."""
-    SignInFailure.delete().where(SignInFailure.key.in_(list(keys))).execute()
+    SignInFailureRow.delete().where(SignInFailureRow.key.in_(list(keys))).execute()

@@ -13,12 +13,12 @@ from __future__ import annotations
 import peewee
 
 from store.database import database_proxy
-from store.tables_sis import SIS_TABLES
+from store.tables import STUDENT_TABLES
 
 __all__ = ["refresh_planner_statistics"]
 
 
 def refresh_planner_statistics(database: peewee.Database | peewee.DatabaseProxy = database_proxy) -> None:
     """Let the database measure the student tables again (after many rows were written at once)."""
-    for table in SIS_TABLES:
+    for table in STUDENT_TABLES:
         database.execute_sql(f'ANALYZE "{table._meta.table_name}"')

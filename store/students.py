@@ -19,7 +19,7 @@ import peewee
 from domain import model as dm
 from domain.values import LocalId, Ssid
 from store.bulk import chunked, in_list, raw_rows, tuples
-from store.tables_sis import Address, Enrollment, Guardian, LanguageStatus, SpecialEducation, Student
+from store.tables import AddressRow, EnrollmentRow, GuardianRow, LanguageStatusRow, SpecialEducationRow, StudentRow
 
 __all__ = [
     "StudentIdentity",
@@ -102,7 +102,7 @@ class _StudentRow(NamedTuple):
     tags: str
 
 
-_STUDENT_COLUMNS = [getattr(Student, name) for name in _StudentRow._fields]
+_STUDENT_COLUMNS = [getattr(StudentRow, name) for name in _StudentRow._fields]
 
 
 def _student_rows(query: peewee.SelectBase) -> list[_StudentRow]:
@@ -110,7 +110,7 @@ def _student_rows(query: peewee.SelectBase) -> list[_StudentRow]:
 
 
 def student_from_row(
-    row: Student | _StudentRow,
+    row: StudentRow | _StudentRow,
     enrollments: Sequence[dm.Enrollment] = (),
     language: dm.LanguageStatus | None = None,
     special_education: dm.SpecialEducation | None = None,
@@ -150,12 +150,12 @@ def _related(rows: list[_StudentRow]) -> Iterator[dm.Student]:
     ids = [r.id for r in rows]
     enrollments: dict[int, list[dm.Enrollment]] = defaultdict(list)
     query = raw_rows(
-        Enrollment.select(
-            Enrollment.student, Enrollment.school, Enrollment.grade, Enrollment.start_date, Enrollment.status,
-            Enrollment.exit_date, Enrollment.exit_reason, Enrollment.completion_status,
+        EnrollmentRow.select(
+            EnrollmentRow.student, EnrollmentRow.school, EnrollmentRow.grade, EnrollmentRow.start_date, EnrollmentRow.status,
+            EnrollmentRow.exit_date, EnrollmentRow.exit_reason, EnrollmentRow.completion_status,
         )
-        .where(in_list(Enrollment.student, ids))
-        .order_by(Enrollment.student, Enrollment.start_date, Enrollment.id)
+        .where(in_list(EnrollmentRow.student, ids))
+        .order_by(EnrollmentRow.student, EnrollmentRow.start_date, EnrollmentRow.id)
     )
     for sid, school, grade, start, status, exit_date, exit_reason, completion in query:
         start_date = _date(start)
@@ -164,29 +164,29 @@ def _related(rows: list[_StudentRow]) -> Iterator[dm.Student]:
     languages = {
         sid: dm.LanguageStatus(elas, _date(start), language)
         for sid, elas, start, language in raw_rows(
-            LanguageStatus.select(
-                LanguageStatus.student, LanguageStatus.elas, LanguageStatus.elas_start, LanguageStatus.primary_language
-            ).where(in_list(LanguageStatus.student, ids))
+            LanguageStatusRow.select(
+                LanguageStatusRow.student, LanguageStatusRow.elas, LanguageStatusRow.elas_start, LanguageStatusRow.primary_language
+            ).where(in_list(LanguageStatusRow.student, ids))
         )
     }
     special = {
         sid: dm.SpecialEducation(swd)
         for sid, swd in raw_rows(
-            SpecialEducation.select(SpecialEducation.student, SpecialEducation.swd).where(in_list(SpecialEducation.student, ids))
+            SpecialEducationRow.select(SpecialEducationRow.student, SpecialEducationRow.swd).where(in_list(SpecialEducationRow.student, ids))
         )
     }
     guardians: dict[int, list[dm.Guardian]] = defaultdict(list)
     for sid, first, last in raw_rows(
-        Guardian.select(Guardian.student, Guardian.first, Guardian.last)
-        .where(in_list(Guardian.student, ids))
-        .order_by(Guardian.student, Guardian.position, Guardian.id)
+        GuardianRow.select(GuardianRow.student, GuardianRow.first, GuardianRow.last)
+        .where(in_list(GuardianRow.student, ids))
+        .order_by(GuardianRow.student, GuardianRow.position, GuardianRow.id)
     ):
         guardians[sid].append(dm.Guardian(first, last))
     addresses: dict[int, list[dm.Address]] = defaultdict(list)
     for sid, street, city, state, zip_code in raw_rows(
-        Address.select(Address.student, Address.street, Address.city, Address.state, Address.zip)
-        .where(in_list(Address.student, ids))
-        .order_by(Address.student, Address.position, Address.id)
+        AddressRow.select(AddressRow.student, AddressRow.street, AddressRow.city, AddressRow.state, AddressRow.zip)
+        .where(in_list(AddressRow.student, ids))
+        .order_by(AddressRow.student, AddressRow.position, AddressRow.id)
     ):
         addresses[sid].append(dm.Address(street, city, state, zip_code))
     for row in rows:
@@ -199,10 +199,10 @@ def iter_students(where: peewee.Expression | None = None, *, chunk: int = _CHUNK
     """Every student matching ``where`` (all by default), in ``id`` order, streamed chunk by chunk."""
     last_id = 0
     while True:
-        query = Student.select(*_STUDENT_COLUMNS).where(Student.id > last_id)
+        query = StudentRow.select(*_STUDENT_COLUMNS).where(StudentRow.id > last_id)
         if where is not None:
             query = query.where(where)
-        rows = _student_rows(query.order_by(Student.id).limit(chunk))
+        rows = _student_rows(query.order_by(StudentRow.id).limit(chunk))
         if not rows:
             return
         yield from _related(rows)
@@ -211,14 +211,14 @@ def iter_students(where: peewee.Expression | None = None, *, chunk: int = _CHUNK
 
 def students_without_ssid() -> Iterator[dm.Student]:
     """Every student without an SSID (active or not): the candidates of an SSID request."""
-    return iter_students(Student.ssid.is_null())
+    return iter_students(StudentRow.ssid.is_null())
 
 
 def students_by_local_id(local_ids: Iterable[str]) -> dict[LocalId, dm.Student]:
     """The students with these local ids (unknown ids are simply absent)."""
     found: dict[LocalId, dm.Student] = {}
     for chunk in chunked(dict.fromkeys(local_ids), _CHUNK):
-        rows = _student_rows(Student.select(*_STUDENT_COLUMNS).where(Student.local_id.in_(chunk)).order_by(Student.id))
+        rows = _student_rows(StudentRow.select(*_STUDENT_COLUMNS).where(StudentRow.local_id.in_(chunk)).order_by(StudentRow.id))
         found.update((s.local_id, s) for s in _related(rows))
     return found
 
@@ -245,19 +245,19 @@ class StudentIdentity:
 def local_identities(local_ids: Iterable[str] | None = None) -> dict[LocalId, StudentIdentity]:
     """Identity fields by local id — of the given students, or of everyone when ``None``."""
     base = (
-        Student.select(
-            Student.id, Student.local_id, Student.ssid, Student.old_state_id, Student.active,
-            LanguageStatus.elas, LanguageStatus.elas_start, SpecialEducation.swd,
+        StudentRow.select(
+            StudentRow.id, StudentRow.local_id, StudentRow.ssid, StudentRow.old_state_id, StudentRow.active,
+            LanguageStatusRow.elas, LanguageStatusRow.elas_start, SpecialEducationRow.swd,
         )
-        .join(LanguageStatus, peewee.JOIN.LEFT_OUTER, on=(LanguageStatus.student == Student.id))
-        .switch(Student)
-        .join(SpecialEducation, peewee.JOIN.LEFT_OUTER, on=(SpecialEducation.student == Student.id))
+        .join(LanguageStatusRow, peewee.JOIN.LEFT_OUTER, on=(LanguageStatusRow.student == StudentRow.id))
+        .switch(StudentRow)
+        .join(SpecialEducationRow, peewee.JOIN.LEFT_OUTER, on=(SpecialEducationRow.student == StudentRow.id))
     )
     queries: Iterable[peewee.SelectBase]
     if local_ids is None:
         queries = [base]
     else:
-        queries = (base.where(Student.local_id.in_(chunk)) for chunk in chunked(dict.fromkeys(local_ids), _CHUNK))
+        queries = (base.where(StudentRow.local_id.in_(chunk)) for chunk in chunked(dict.fromkeys(local_ids), _CHUNK))
     found: dict[LocalId, StudentIdentity] = {}
     for query in queries:
         for sid, local_id, ssid, old, active, elas, elas_start, swd in tuples(query):
@@ -270,4 +270,4 @@ def local_identities(local_ids: Iterable[str] | None = None) -> dict[LocalId, St
 
 def count_students() -> int:
     """How many students the district has."""
-    return int(Student.select().count())
+    return int(StudentRow.select().count())

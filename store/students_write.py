@@ -21,16 +21,24 @@ from store.bulk import chunked, in_list, insert_chunked, raw_rows, tuples, upser
 from store.database import database_proxy
 from store.identity_journal import journal_since_snapshot, snapshot_identity
 from store.students import student_columns
-from store.tables_assistant import one_data_change
-from store.tables_sis import Address, Enrollment, Guardian, LanguageStatus, School, SpecialEducation, Student
+from store.tables import (
+    AddressRow,
+    EnrollmentRow,
+    GuardianRow,
+    LanguageStatusRow,
+    SchoolRow,
+    SpecialEducationRow,
+    StudentRow,
+    one_data_change,
+)
 
 __all__ = ["SaveCounts", "save_students", "ensure_schools"]
 
 _STUDENT_FIELDS: list[Any] = [
-    Student.local_id, Student.ssid, Student.old_state_id, Student.legal_first, Student.legal_middle,
-    Student.legal_last, Student.suffix, Student.alias_first, Student.alias_middle, Student.alias_last,
-    Student.birth_date, Student.gender, Student.birth_city, Student.birth_state, Student.birth_country,
-    Student.active, Student.tags,
+    StudentRow.local_id, StudentRow.ssid, StudentRow.old_state_id, StudentRow.legal_first, StudentRow.legal_middle,
+    StudentRow.legal_last, StudentRow.suffix, StudentRow.alias_first, StudentRow.alias_middle, StudentRow.alias_last,
+    StudentRow.birth_date, StudentRow.gender, StudentRow.birth_city, StudentRow.birth_state, StudentRow.birth_country,
+    StudentRow.active, StudentRow.tags,
 ]
 
 
@@ -47,10 +55,10 @@ def ensure_schools(codes: Iterable[str]) -> int:
     wanted = set(codes)
     if not wanted:
         return 0
-    known = {code for (code,) in tuples(School.select(School.code).where(School.code.in_(list(wanted))))}
+    known = {code for (code,) in tuples(SchoolRow.select(SchoolRow.code).where(SchoolRow.code.in_(list(wanted))))}
     missing = sorted(wanted - known)
     if missing:
-        insert_chunked(School, [School.code, School.name], ((code, "") for code in missing))
+        insert_chunked(SchoolRow, [SchoolRow.code, SchoolRow.name], ((code, "") for code in missing))
     return len(missing)
 
 
@@ -62,14 +70,14 @@ def _kept(column: str, table: str, keep: bool) -> str:
 def _upsert_students(chunk: list[dm.Student], keep_calpads_values: bool) -> None:
     names = [f.name for f in _STUDENT_FIELDS]
     rows = [tuple(columns[n] for n in names) for columns in map(student_columns, chunk)]
-    update = {f.column_name: f'excluded."{f.column_name}"' for f in _STUDENT_FIELDS if f is not Student.local_id}
-    for field in (Student.ssid, Student.old_state_id):
+    update = {f.column_name: f'excluded."{f.column_name}"' for f in _STUDENT_FIELDS if f is not StudentRow.local_id}
+    for field in (StudentRow.ssid, StudentRow.old_state_id):
         update[field.column_name] = _kept(field.column_name, "student", keep_calpads_values)
-    upsert_chunked(Student, _STUDENT_FIELDS, rows, Student.local_id, update)
+    upsert_chunked(StudentRow, _STUDENT_FIELDS, rows, StudentRow.local_id, update)
 
 
 def _upsert_language(pairs: list[tuple[int, dm.Student]], keep_calpads_values: bool) -> None:
-    fields: list[Any] = [LanguageStatus.student, LanguageStatus.elas, LanguageStatus.elas_start, LanguageStatus.primary_language]
+    fields: list[Any] = [LanguageStatusRow.student, LanguageStatusRow.elas, LanguageStatusRow.elas_start, LanguageStatusRow.primary_language]
     rows = [(sid, s.language.elas, s.language.elas_start, s.language.primary_language) for sid, s in pairs]
     update = {"elas": 'excluded."elas"', "elas_start": 'excluded."elas_start"', "primary_language": 'excluded."primary_language"'}
     if keep_calpads_values:
@@ -77,25 +85,25 @@ def _upsert_language(pairs: list[tuple[int, dm.Student]], keep_calpads_values: b
         for column in ("elas", "elas_start"):
             update[column] = f'CASE WHEN excluded."elas" IS NULL THEN language_status."{column}" ELSE excluded."{column}" END'
         update["primary_language"] = _kept("primary_language", "language_status", True)
-    upsert_chunked(LanguageStatus, fields, rows, LanguageStatus.student, update)
+    upsert_chunked(LanguageStatusRow, fields, rows, LanguageStatusRow.student, update)
 
 
 def _upsert_special_education(pairs: list[tuple[int, dm.Student]], keep_calpads_values: bool) -> None:
-    fields: list[Any] = [SpecialEducation.student, SpecialEducation.swd]
+    fields: list[Any] = [SpecialEducationRow.student, SpecialEducationRow.swd]
     rows = [(sid, s.special_education.swd) for sid, s in pairs]
     update = {"swd": _kept("swd", "special_education", keep_calpads_values)}
-    upsert_chunked(SpecialEducation, fields, rows, SpecialEducation.student, update)
+    upsert_chunked(SpecialEducationRow, fields, rows, SpecialEducationRow.student, update)
 
 
 def _replace_children(pairs: list[tuple[int, dm.Student]], fresh: bool) -> int:
     ids = [sid for sid, _ in pairs]
     if not fresh:
-        for table in (Enrollment, Guardian, Address):
+        for table in (EnrollmentRow, GuardianRow, AddressRow):
             table.delete().where(in_list(table.student, ids)).execute()
     enrollments = insert_chunked(
-        Enrollment,
-        [Enrollment.student, Enrollment.school, Enrollment.grade, Enrollment.start_date, Enrollment.status,
-         Enrollment.exit_date, Enrollment.exit_reason, Enrollment.completion_status],
+        EnrollmentRow,
+        [EnrollmentRow.student, EnrollmentRow.school, EnrollmentRow.grade, EnrollmentRow.start_date, EnrollmentRow.status,
+         EnrollmentRow.exit_date, EnrollmentRow.exit_reason, EnrollmentRow.completion_status],
         (
             (sid, e.school, e.grade, e.start, e.status, e.exit_date, e.exit_reason, e.completion_status)
             for sid, s in pairs
@@ -103,13 +111,13 @@ def _replace_children(pairs: list[tuple[int, dm.Student]], fresh: bool) -> int:
         ),
     )
     insert_chunked(
-        Guardian,
-        [Guardian.student, Guardian.position, Guardian.first, Guardian.last],
+        GuardianRow,
+        [GuardianRow.student, GuardianRow.position, GuardianRow.first, GuardianRow.last],
         ((sid, n, g.first, g.last) for sid, s in pairs for n, g in enumerate(s.guardians, 1)),
     )
     insert_chunked(
-        Address,
-        [Address.student, Address.position, Address.street, Address.city, Address.state, Address.zip],
+        AddressRow,
+        [AddressRow.student, AddressRow.position, AddressRow.street, AddressRow.city, AddressRow.state, AddressRow.zip],
         ((sid, n, a.street, a.city, a.state, a.zip) for sid, s in pairs for n, a in enumerate(s.addresses, 1)),
     )
     return enrollments
@@ -130,7 +138,7 @@ def save_students(
     :func:`ensure_schools`). ``fresh=True`` promises the students are new (skips the deletes).
     A local id given twice in one chunk keeps the last one. ``journal=(source, actor)`` records
     every SSID, Old State ID, ELAS and SWD the save changed (:mod:`store.identity_journal`).
-    The save moves the student data version once (:func:`store.tables_assistant.one_data_change`).
+    The save moves the student data version once (:func:`store.tables.one_data_change`).
     """
     total_students = total_enrollments = 0
     with database_proxy.atomic(), one_data_change():
@@ -142,7 +150,7 @@ def save_students(
             _upsert_students(unique, keep_calpads_values)
             ids: dict[str, int] = {
                 local_id: sid
-                for local_id, sid in raw_rows(Student.select(Student.local_id, Student.id).where(in_list(Student.local_id, list(by_local_id))))
+                for local_id, sid in raw_rows(StudentRow.select(StudentRow.local_id, StudentRow.id).where(in_list(StudentRow.local_id, list(by_local_id))))
             }
             pairs = [(ids[s.local_id], s) for s in unique]
             _upsert_language(pairs, keep_calpads_values)

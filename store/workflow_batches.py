@@ -4,9 +4,9 @@ Part of the workflow's store (:mod:`store.workflow_store`). Every statement work
 batch at once (``UPDATE ... FROM batch_preview_line``, ``INSERT ... SELECT``), the same SQL on
 SQLite (3.39+) and PostgreSQL, so applying a 600,000-line extract is a handful of statements.
 
-Conventions of :class:`store.tables_batches.PreviewLine`: on a line with ``applied`` set, a
+Conventions of :class:`store.tables.PreviewLineRow`: on a line with ``applied`` set, a
 non-null ``*_new`` is a value to write and ``*_old`` the value the preview found; lines not
-applied only show what the file says. The journal (:class:`store.tables_batches.BatchChange`)
+applied only show what the file says. The journal (:class:`store.tables.BatchChangeRow`)
 holds one row per field changed (values as text) and a ``*row*`` row for a language-status or
 special-education row the apply had to create, which undo deletes again.
 """
@@ -24,8 +24,7 @@ from domain.planning.identity import FieldChange, FieldValue, IdentityField, Loc
 from domain.runs import PreviewItem
 from domain.values import LocalId, Ssid
 from store.bulk import insert_chunked, raw_rows
-from store.tables_batches import BatchChange, PreviewLine
-from store.tables_sis import LanguageStatus, SpecialEducation, Student
+from store.tables import BatchChangeRow, LanguageStatusRow, PreviewLineRow, SpecialEducationRow, StudentRow
 
 __all__ = ["BatchSql", "insert_preview", "iter_preview_items", "preview_items"]
 
@@ -53,11 +52,11 @@ _FIELDS = (
 _BY_FIELD = {f.field: f for f in _FIELDS}
 _CHILD_TABLES = ("language_status", "special_education")
 
-assert Student._meta.table_name == "student"
-assert LanguageStatus._meta.table_name == "language_status"
-assert SpecialEducation._meta.table_name == "special_education"
-_P = PreviewLine._meta.table_name
-_J = BatchChange._meta.table_name
+assert StudentRow._meta.table_name == "student"
+assert LanguageStatusRow._meta.table_name == "language_status"
+assert SpecialEducationRow._meta.table_name == "special_education"
+_P = PreviewLineRow._meta.table_name
+_J = BatchChangeRow._meta.table_name
 
 
 def _date(value: Any) -> dt.date | None:
@@ -68,7 +67,7 @@ def _date(value: Any) -> dt.date | None:
 
 def insert_preview(batch_id: int, items: Iterable[PreviewItem]) -> int:
     """Store a batch's preview lines (chunked inserts), then link them to students by local id."""
-    p = PreviewLine
+    p = PreviewLineRow
     columns = [p.batch, p.line, p.local_id, p.kind, p.applied, p.detail] + [
         getattr(p, f"{f.column}_{end}") for f in _FIELDS for end in ("old", "new")
     ]
@@ -79,7 +78,7 @@ def insert_preview(batch_id: int, items: Iterable[PreviewItem]) -> int:
         return (batch_id, item.line, item.local_id, item.kind, item.applied, item.detail, *pairs)
 
     count = insert_chunked(p, cast("list[peewee.Field[Any]]", columns), map(row, items))
-    owner = Student.select(Student.id).where(Student.local_id == p.local_id)
+    owner = StudentRow.select(StudentRow.id).where(StudentRow.local_id == p.local_id)
     p.update(student=owner).where(p.batch == batch_id).execute()
     return count
 
@@ -92,7 +91,7 @@ def preview_items(batch_id: int, applied: bool | None = None, limit: int | None 
 def iter_preview_items(batch_id: int, applied: bool | None = None, limit: int | None = None) -> Iterator[PreviewItem]:
     """:func:`preview_items` made one at a time as the rows are read (a district's audit lists tens
     of thousands: read whole, they would make its memory grow with the district)."""
-    p = PreviewLine
+    p = PreviewLineRow
     pairs = [getattr(p, f"{f.column}_{end}") for f in _FIELDS for end in ("old", "new")]
     # The driver's rows, not model rows (only dates converted).
     query = p.select(p.line, p.local_id, p.kind, p.applied, p.detail, *pairs).where(p.batch == batch_id)
@@ -145,13 +144,13 @@ class BatchSql:
     def identities(self) -> Iterator[LocalIdentity]:
         """Every student's identity fields, in one query."""
         query = (
-            Student.select(
-                Student.local_id, Student.ssid, Student.old_state_id,
-                LanguageStatus.elas, LanguageStatus.elas_start, SpecialEducation.swd,
+            StudentRow.select(
+                StudentRow.local_id, StudentRow.ssid, StudentRow.old_state_id,
+                LanguageStatusRow.elas, LanguageStatusRow.elas_start, SpecialEducationRow.swd,
             )
-            .join(LanguageStatus, peewee.JOIN.LEFT_OUTER, on=(LanguageStatus.student == Student.id))
-            .switch(Student)
-            .join(SpecialEducation, peewee.JOIN.LEFT_OUTER, on=(SpecialEducation.student == Student.id))
+            .join(LanguageStatusRow, peewee.JOIN.LEFT_OUTER, on=(LanguageStatusRow.student == StudentRow.id))
+            .switch(StudentRow)
+            .join(SpecialEducationRow, peewee.JOIN.LEFT_OUTER, on=(SpecialEducationRow.student == StudentRow.id))
         )
         # Dates come as text from SQLite, hence _date.
         for local_id, ssid, old, elas, start, swd in raw_rows(query):

@@ -34,8 +34,21 @@ from domain.runs import (
 )
 from domain.values import LocalId, Ssid
 from domain.writers import senr_line
-from store import tables_batches as tb
-from store import tables_product as tp
+from store.tables import (
+    BatchRow,
+    CalpadsHistoryRow,
+    DecisionLogRow,
+    DuplicateAcknowledgementRow,
+    GeneratedFileRow,
+    MatchCandidateRow,
+    MatchDecisionRow,
+    MatchRequestRow,
+    OutboxRow,
+    PreviewLineRow,
+    RunRow,
+    RunTransitionRow,
+    StudentRow,
+)
 from store.assistant_store import AssistantTables
 from store.bulk import chunked, insert_chunked, tuples
 from store.codes import translations
@@ -43,7 +56,6 @@ from store.extract_preview import ExtractSql
 from store.ods_audit_sql import OdsSql
 from store.settings import DistrictSettings, read_settings
 from store.students import iter_students, students_without_ssid
-from store.tables_sis import Student
 from store.workflow_batches import BatchSql, insert_preview, iter_preview_items, preview_items
 
 __all__ = ["DatabaseWorkflowStore"]
@@ -56,7 +68,7 @@ def _newest(table: type[peewee.Model]) -> Any:
     return key.desc()
 
 
-def _run(row: tp.Run) -> Run:
+def _run(row: RunRow) -> Run:
     return Run(row.id, RunState(row.state), row.opened_at, row.opened_by)
 
 
@@ -64,14 +76,14 @@ def _counts(text: str) -> dict[str, int]:
     return {str(k): int(v) for k, v in json.loads(text or "{}").items()}
 
 
-def _file(row: tp.GeneratedFile) -> GeneratedFile:
+def _file(row: GeneratedFileRow) -> GeneratedFile:
     return GeneratedFile(
         row.id, FileKind(row.kind), row.name, row.sha256, row.records, row.created_at, row.created_by, row.run_id,
         bool(row.retired),
     )
 
 
-def _batch(row: tb.Batch) -> Batch:
+def _batch(row: BatchRow) -> Batch:
     return Batch(
         row.id, BatchKind(row.kind), row.state, row.file_name, row.sha256, row.loaded_at, row.loaded_by, row.run_id,
         bool(row.overwrite), _counts(row.counts),
@@ -107,7 +119,7 @@ class DatabaseWorkflowStore(AssistantTables):
         return students_without_ssid() if without_ssid else iter_students()
 
     def local_ids_with_ssid(self, ssid: Ssid) -> list[LocalId]:
-        query = Student.select(Student.local_id).where(Student.ssid == ssid).order_by(Student.local_id)
+        query = StudentRow.select(StudentRow.local_id).where(StudentRow.ssid == ssid).order_by(StudentRow.local_id)
         return [LocalId(local_id) for (local_id,) in tuples(query)]
 
     # -- runs and their history -------------------------------------------------------------
@@ -116,39 +128,39 @@ class DatabaseWorkflowStore(AssistantTables):
             if isinstance(self.database, peewee.PostgresqlDatabase):
                 # Two starts at once must not both find "no open run": they queue on this lock.
                 self.database.execute_sql(  # type: ignore[no-untyped-call]
-                    f'LOCK TABLE "{tp.Run._meta.table_name}" IN SHARE ROW EXCLUSIVE MODE'
+                    f'LOCK TABLE "{RunRow._meta.table_name}" IN SHARE ROW EXCLUSIVE MODE'
                 )
-            found = tp.Run.select().where(tp.Run.state.not_in(_CLOSED)).order_by(tp.Run.id).first()
+            found = RunRow.select().where(RunRow.state.not_in(_CLOSED)).order_by(RunRow.id).first()
             if found is not None:
                 return _run(found), False
-            return _run(tp.Run.create(state=RunState.NEW.value, opened_at=at, opened_by=actor)), True
+            return _run(RunRow.create(state=RunState.NEW.value, opened_at=at, opened_by=actor)), True
 
     def get_run(self, run_id: int) -> Run | None:
-        row = tp.Run.get_or_none(tp.Run.id == run_id)
+        row = RunRow.get_or_none(RunRow.id == run_id)
         return _run(row) if row is not None else None
 
     def latest_run(self) -> Run | None:
-        row = tp.Run.select().order_by(_newest(tp.Run)).first()
+        row = RunRow.select().order_by(_newest(RunRow)).first()
         return _run(row) if row is not None else None
 
     def set_run_state(self, run_id: int, old: RunState, new: RunState) -> bool:
-        changes: dict[Any, Any] = {tp.Run.state: new.value}
+        changes: dict[Any, Any] = {RunRow.state: new.value}
         if new is not old:
-            changes[tp.Run.version] = tp.Run.version + 1
+            changes[RunRow.version] = RunRow.version + 1
             if new in CLOSED_RUN_STATES:
-                changes[tp.Run.closed_at] = dt.datetime.now(dt.UTC)
-        updated = tp.Run.update(changes).where((tp.Run.id == run_id) & (tp.Run.state == old.value)).execute()
+                changes[RunRow.closed_at] = dt.datetime.now(dt.UTC)
+        updated = RunRow.update(changes).where((RunRow.id == run_id) & (RunRow.state == old.value)).execute()
         return int(updated) == 1
 
     def add_history(self, entry: HistoryEntry) -> None:
-        tp.RunTransition.create(
+        RunTransitionRow.create(
             run=entry.run, at=entry.at, actor=entry.actor, event=entry.event, source=entry.source or "",
             dest=entry.dest, accepted=entry.accepted, reason=entry.reason, file_name=entry.file_name,
             sha256=entry.sha256, counts=json.dumps(dict(entry.counts)),
         )
 
     def run_history(self, run_id: int) -> list[HistoryEntry]:
-        rows = tp.RunTransition.select().where(tp.RunTransition.run == run_id).order_by(tp.RunTransition.id)
+        rows = RunTransitionRow.select().where(RunTransitionRow.run == run_id).order_by(RunTransitionRow.id)
         return [
             HistoryEntry(
                 run_id, r.at, r.actor, r.event, r.source or None, r.dest, bool(r.accepted), r.reason, r.file_name,
@@ -159,57 +171,57 @@ class DatabaseWorkflowStore(AssistantTables):
 
     def run_counts(self, run_id: int) -> Mapping[str, int]:
         return {
-            "requested": tp.MatchRequest.select().where(tp.MatchRequest.run == run_id).count(),
-            "decided": tp.MatchDecisionRow.select().where(tp.MatchDecisionRow.run == run_id).count(),
-            "candidates": tp.MatchCandidate.select()
-            .where((tp.MatchCandidate.run == run_id) & tp.MatchCandidate.ssid.is_null(False))
+            "requested": MatchRequestRow.select().where(MatchRequestRow.run == run_id).count(),
+            "decided": MatchDecisionRow.select().where(MatchDecisionRow.run == run_id).count(),
+            "candidates": MatchCandidateRow.select()
+            .where((MatchCandidateRow.run == run_id) & MatchCandidateRow.ssid.is_null(False))
             .count(),
         }
 
     # -- the local duplicate check ------------------------------------------------------------
     def retired_ssids(self) -> set[Ssid]:
         query = (
-            tb.PreviewLine.select(tb.PreviewLine.ssid_old)
-            .join(tb.Batch)
-            .where((tb.Batch.kind == BatchKind.REPLACEMENT.value) & tb.PreviewLine.ssid_old.is_null(False))
+            PreviewLineRow.select(PreviewLineRow.ssid_old)
+            .join(BatchRow)
+            .where((BatchRow.kind == BatchKind.REPLACEMENT.value) & PreviewLineRow.ssid_old.is_null(False))
             .distinct()
         )
         return {Ssid(str(ssid)) for (ssid,) in tuples(query)}
 
     def acknowledged_issues(self) -> set[str]:
-        acks = tb.DuplicateAcknowledgement
+        acks = DuplicateAcknowledgementRow
         query = acks.select(acks.kind, acks.first_local_id, acks.second_local_id)
         return {f"{kind}:{first},{second}" if second else f"{kind}:{first}" for kind, first, second in tuples(query)}
 
     def acknowledge_issue(self, key: str, actor: str, at: dt.datetime) -> None:
         kind, _, ids = key.partition(":")
         first, _, second = ids.partition(",")
-        tb.DuplicateAcknowledgement.insert(
+        DuplicateAcknowledgementRow.insert(
             kind=kind, first_local_id=first, second_local_id=second, acknowledged_by=actor, acknowledged_at=at
         ).on_conflict_ignore().execute()
 
     # -- the request file and the match results -----------------------------------------------
     def save_request(self, run_id: int, records: Sequence[SenrRecord]) -> None:
-        request = tp.MatchRequest
+        request = MatchRequestRow
         insert_chunked(
             request,
             [request.run, request.local_id, request.line, request.senr_line],
             ((run_id, r.local_student_id, n, _senr_text(r)) for n, r in enumerate(records, start=1)),
         )
-        owner = Student.select(Student.id).where(Student.local_id == request.local_id)
+        owner = StudentRow.select(StudentRow.id).where(StudentRow.local_id == request.local_id)
         request.update(student=owner).where(request.run == run_id).execute()
 
     def request_records(self, run_id: int) -> list[SenrRecord]:
-        query = tp.MatchRequest.select(tp.MatchRequest.senr_line).where(tp.MatchRequest.run == run_id)
-        return [SenrRecord(*line.split("^")) for (line,) in tuples(query.order_by(tp.MatchRequest.line))]
+        query = MatchRequestRow.select(MatchRequestRow.senr_line).where(MatchRequestRow.run == run_id)
+        return [SenrRecord(*line.split("^")) for (line,) in tuples(query.order_by(MatchRequestRow.line))]
 
     def requested_ids(self, run_id: int) -> set[LocalId]:
-        query = tp.MatchRequest.select(tp.MatchRequest.local_id).where(tp.MatchRequest.run == run_id)
+        query = MatchRequestRow.select(MatchRequestRow.local_id).where(MatchRequestRow.run == run_id)
         return {LocalId(local_id) for (local_id,) in tuples(query)}
 
     def runs_requesting(self, local_ids: Collection[LocalId]) -> list[int]:
         found: dict[int, int] = {}
-        request = tp.MatchRequest
+        request = MatchRequestRow
         for chunk in chunked(sorted(set(local_ids)), 5000):
             query = request.select(request.run, peewee.fn.COUNT(request.id)).where(request.local_id.in_(chunk))
             for run_id, count in tuples(query.group_by(request.run)):
@@ -217,7 +229,7 @@ class DatabaseWorkflowStore(AssistantTables):
         return sorted((r for r, n in found.items() if n == len(set(local_ids))), reverse=True)
 
     def save_candidates(self, run_id: int, rows: Iterable[MatchResultRow]) -> int:
-        c = tp.MatchCandidate
+        c = MatchCandidateRow
         fields = [
             c.run, c.local_id, c.line, c.ssid, c.ssid_created, c.category, c.score, c.percent, c.legal_last,
             c.legal_first, c.legal_middle, c.gender, c.birth_date, c.reporting_lea, c.school, c.birth_city,
@@ -242,7 +254,7 @@ class DatabaseWorkflowStore(AssistantTables):
         return stored
 
     def candidates(self, run_id: int, local_id: LocalId | None = None) -> dict[LocalId, list[MatchCandidate]]:
-        c = tp.MatchCandidate
+        c = MatchCandidateRow
         query = c.select().where(c.run == run_id)
         if local_id is not None:
             # One student's few lines by the (run, local id) index; "has an SSID" is checked below,
@@ -265,7 +277,7 @@ class DatabaseWorkflowStore(AssistantTables):
         return found
 
     def decisions(self, run_id: int) -> dict[LocalId, dm.MatchDecision]:
-        d = tp.MatchDecisionRow
+        d = MatchDecisionRow
         query = d.select(d.local_id, d.kind, d.ssid).where(d.run == run_id)
         return {
             LocalId(local_id): dm.MatchDecision(LocalId(local_id), dm.DecisionKind(kind), Ssid(ssid) if ssid else None)
@@ -273,14 +285,14 @@ class DatabaseWorkflowStore(AssistantTables):
         }
 
     def decision_version(self, run_id: int, local_id: LocalId) -> tuple[int, str] | None:
-        d = tp.MatchDecisionRow
+        d = MatchDecisionRow
         row = d.select(d.version, d.actor).where((d.run == run_id) & (d.local_id == local_id)).tuples().first()
         return (int(row[0]), str(row[1])) if row is not None else None
 
     def save_decision(
         self, run_id: int, decision: dm.MatchDecision, warnings: Sequence[str], actor: str, at: dt.datetime
     ) -> None:
-        d = tp.MatchDecisionRow
+        d = MatchDecisionRow
         values = {
             "run": run_id, "local_id": decision.local_id, "kind": decision.kind.value, "ssid": decision.ssid,
             "actor": actor, "at": at, "warnings": "\n".join(warnings),
@@ -290,7 +302,7 @@ class DatabaseWorkflowStore(AssistantTables):
             update={d.kind: decision.kind.value, d.ssid: decision.ssid, d.actor: actor, d.at: at,
                     d.warnings: values["warnings"], d.version: d.version + 1},
         ).execute()
-        tp.DecisionLog.create(**values)
+        DecisionLogRow.create(**values)
 
     # -- files and CALPADS history --------------------------------------------------------------
     def add_generated_file(
@@ -298,14 +310,14 @@ class DatabaseWorkflowStore(AssistantTables):
     ) -> GeneratedFile:
         import hashlib
 
-        row = tp.GeneratedFile.create(
+        row = GeneratedFileRow.create(
             run=run_id, kind=kind.value, name=name, sha256=hashlib.sha256(content).hexdigest(), records=records,
             size=len(content), content=content, created_at=at, created_by=actor,
         )
         return _file(row)
 
     def generated_files(self, run_id: int | None = None, include_retired: bool = False) -> list[GeneratedFile]:
-        f = tp.GeneratedFile
+        f = GeneratedFileRow
         query = f.select(*(x for x in f._meta.sorted_fields if x is not f.content))
         if run_id is not None:
             query = query.where(f.run == run_id)
@@ -314,12 +326,12 @@ class DatabaseWorkflowStore(AssistantTables):
         return [_file(row) for row in query.order_by(_newest(f))]
 
     def retire_files(self, run_id: int, kind: FileKind) -> int:
-        f = tp.GeneratedFile
+        f = GeneratedFileRow
         query = f.update(retired=True, retired_at=dt.datetime.now(dt.UTC))
         return int(query.where((f.run == run_id) & (f.kind == kind.value) & (f.retired == False)).execute())  # noqa: E712
 
     def add_calpads_history(self, entry: CalpadsHistoryEntry) -> None:
-        tb.CalpadsHistory.create(
+        CalpadsHistoryRow.create(
             at=entry.at, actor=entry.actor, what=entry.action.value, file_kind=entry.kind.value,
             file_name=entry.file_name, sha256=entry.sha256, records=entry.records, run=entry.run,
             batch=entry.batch, counts=json.dumps(dict(entry.counts)),
@@ -333,7 +345,7 @@ class DatabaseWorkflowStore(AssistantTables):
         self, kind: BatchKind, state: str, file_name: str, sha256: str, at: dt.datetime, actor: str,
         run_id: int | None, overwrite: bool, counts: Mapping[str, int], items: Iterable[PreviewItem],
     ) -> Batch:
-        row = tb.Batch.create(
+        row = BatchRow.create(
             kind=kind.value, run=run_id, state=state, file_name=file_name, sha256=sha256, overwrite=overwrite,
             counts=json.dumps(dict(counts)), loaded_at=at, loaded_by=actor,
         )
@@ -350,17 +362,17 @@ class DatabaseWorkflowStore(AssistantTables):
         return self._ods
 
     def set_batch_counts(self, batch_id: int, counts: Mapping[str, int]) -> None:
-        tb.Batch.update(counts=json.dumps(dict(counts))).where(tb.Batch.id == batch_id).execute()
+        BatchRow.update(counts=json.dumps(dict(counts))).where(BatchRow.id == batch_id).execute()
 
     def get_batch(self, batch_id: int) -> Batch | None:
-        row = tb.Batch.get_or_none(tb.Batch.id == batch_id)
+        row = BatchRow.get_or_none(BatchRow.id == batch_id)
         return _batch(row) if row is not None else None
 
     def batches(self, kind: BatchKind, run_id: int | None = None) -> list[Batch]:
-        query = tb.Batch.select().where(tb.Batch.kind == kind.value)
+        query = BatchRow.select().where(BatchRow.kind == kind.value)
         if run_id is not None:
-            query = query.where(tb.Batch.run == run_id)
-        return [_batch(row) for row in query.order_by(_newest(tb.Batch))]
+            query = query.where(BatchRow.run == run_id)
+        return [_batch(row) for row in query.order_by(_newest(BatchRow))]
 
     def preview(self, batch_id: int, applied: bool | None = None, limit: int | None = None) -> list[PreviewItem]:
         return preview_items(batch_id, applied, limit)
@@ -369,7 +381,7 @@ class DatabaseWorkflowStore(AssistantTables):
         return iter_preview_items(batch_id)
 
     def set_batch_state(self, batch_id: int, old: str, new: str, at: dt.datetime, actor: str) -> bool:
-        b = tb.Batch
+        b = BatchRow
         changes: dict[Any, Any] = {b.state: new, b.version: b.version + 1}
         if new in ("applied", "files_created"):  # an ODS audit's files are what "applying" it means
             changes.update({b.applied_at: at, b.applied_by: actor})
@@ -391,7 +403,7 @@ class DatabaseWorkflowStore(AssistantTables):
 
     # -- mail ---------------------------------------------------------------------------------------
     def add_outbox(self, at: dt.datetime, to: str, subject: str, body: str, error: str | None) -> None:
-        tb.Outbox.create(
+        OutboxRow.create(
             created_at=at, recipient=to, subject=subject, body=body, sent_at=at if error is None else None,
             attempts=1 if error is None or error != "no mail server configured" else 0, error=error,
         )

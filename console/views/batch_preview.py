@@ -12,7 +12,7 @@ from flask import request
 
 from console.views.workflow_support import workflow_store
 from domain.runs import Batch, BatchKind
-from store.tables_batches import PreviewLine
+from store.tables import PreviewLineRow
 
 __all__ = ["PER_PAGE", "PreviewKinds", "EXTRACT_KINDS", "REPLACEMENT_KINDS", "SELA_KINDS", "PreviewPage", "preview_page",
            "page_argument", "chosen_batch"]
@@ -92,7 +92,7 @@ SELA_KINDS = PreviewKinds(
 class PreviewPage:
     """One page of a batch's preview, and what the template needs to show and page through it."""
 
-    lines: list[PreviewLine]
+    lines: list[PreviewLineRow]
     total: int
     group: str | None
     page: int
@@ -105,7 +105,7 @@ class PreviewPage:
 
 def preview_page(batch_id: int, kinds: PreviewKinds, group: str | None, page: int) -> PreviewPage:
     """One page of a batch's preview lines: of one group when given, else all but quiet lines."""
-    p = PreviewLine
+    p = PreviewLineRow
     query = p.select().where(p.batch == batch_id)
     if group is None or group not in kinds.groups:
         group = None

@@ -12,7 +12,7 @@ from werkzeug.utils import secure_filename
 from console.views.base import GuardedView
 from console.views.tabs import render_tab
 from console.views.workflow_support import workflow_store
-from store.tables_product import GeneratedFile
+from store.tables import GeneratedFileRow
 
 __all__ = ["FilesView"]
 
@@ -38,7 +38,7 @@ class FilesView(GuardedView):
     @expose("/<int:file_id>/download")
     def download(self, file_id: int) -> Response:
         """The file's exact bytes, as an attachment under its own (safe) name."""
-        row = GeneratedFile.get_or_none(GeneratedFile.id == file_id)
+        row = GeneratedFileRow.get_or_none(GeneratedFileRow.id == file_id)
         if row is None:
             abort(404, description=f"There is no file {file_id}.")
         name = secure_filename(row.name) or f"file_{file_id}.txt"

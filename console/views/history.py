@@ -16,8 +16,7 @@ from flask_admin import expose
 from console.views.base import GuardedView, json_counts
 from console.views.diagram import state_diagram_svg
 from domain.runs import RunState
-from store.tables_batches import CalpadsHistory
-from store.tables_product import Run, RunTransition
+from store.tables import CalpadsHistoryRow, RunRow, RunTransitionRow
 from workflows.run.diagram import run_diagram
 
 __all__ = ["HistoryView", "HISTORY_CSV_COLUMNS"]
@@ -45,19 +44,19 @@ class HistoryView(GuardedView):
     @expose("/")
     def index(self) -> str:
         page = max(request.args.get("page", 0, type=int), 0)
-        total = Run.select().count()
-        newest_first: Any = Run._meta.primary_key  # declared `id: int` for mypy; the column is a field
-        runs = list(Run.select().order_by(newest_first.desc()).offset(page * RUNS_PER_PAGE).limit(RUNS_PER_PAGE))
+        total = RunRow.select().count()
+        newest_first: Any = RunRow._meta.primary_key  # declared `id: int` for mypy; the column is a field
+        runs = list(RunRow.select().order_by(newest_first.desc()).offset(page * RUNS_PER_PAGE).limit(RUNS_PER_PAGE))
         ids = [run.id for run in runs]
-        steps: defaultdict[int, list[RunTransition]] = defaultdict(list)
-        files: defaultdict[int, list[CalpadsHistory]] = defaultdict(list)
+        steps: defaultdict[int, list[RunTransitionRow]] = defaultdict(list)
+        files: defaultdict[int, list[CalpadsHistoryRow]] = defaultdict(list)
         if ids:
-            for step in RunTransition.select().where(RunTransition.run.in_(ids)).order_by(RunTransition.at, RunTransition.id):
+            for step in RunTransitionRow.select().where(RunTransitionRow.run.in_(ids)).order_by(RunTransitionRow.at, RunTransitionRow.id):
                 steps[step.run_id].append(step)
-            for entry in CalpadsHistory.select().where(CalpadsHistory.run.in_(ids)).order_by(CalpadsHistory.at):
+            for entry in CalpadsHistoryRow.select().where(CalpadsHistoryRow.run.in_(ids)).order_by(CalpadsHistoryRow.at):
                 if entry.run_id is not None:
                     files[entry.run_id].append(entry)
-        unbound = list(CalpadsHistory.select().where(CalpadsHistory.run.is_null()).order_by(CalpadsHistory.at.desc()).limit(50))
+        unbound = list(CalpadsHistoryRow.select().where(CalpadsHistoryRow.run.is_null()).order_by(CalpadsHistoryRow.at.desc()).limit(50))
         latest = runs[0] if runs and page == 0 else None
         current = RunState(latest.state) if latest is not None else None
         return self.render(
@@ -76,10 +75,10 @@ class HistoryView(GuardedView):
     @expose("/history.csv")
     def export(self) -> Response:
         """Every step of every run (or of ``?run=N``) as CSV, streamed."""
-        query = RunTransition.select().order_by(RunTransition.run, RunTransition.at, RunTransition.id)
+        query = RunTransitionRow.select().order_by(RunTransitionRow.run, RunTransitionRow.at, RunTransitionRow.id)
         run = request.args.get("run", type=int)
         if run is not None:
-            query = query.where(RunTransition.run == run)
+            query = query.where(RunTransitionRow.run == run)
 
         def lines() -> Iterator[str]:
             yield _csv_line(list(HISTORY_CSV_COLUMNS))

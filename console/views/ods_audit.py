@@ -23,8 +23,7 @@ from console.views.long_work import LinesRead, run_load
 from console.views.tabs import render_tab
 from console.views.workflow_support import acting, output_folder, received_upload, workflow_store
 from domain.runs import Batch, BatchKind, FileKind, OdsAuditState
-from store.tables_batches import Batch as BatchRow
-from store.tables_product import GeneratedFile
+from store.tables import BatchRow, GeneratedFileRow
 from workflows.errors import StepRefused
 from workflows.batches.ods_audit import create_ods_files, evaluate_ods_audit, load_ods_audit, ods_audit_review
 
@@ -35,7 +34,7 @@ LISTED = 1000  # deletes and students without SSID listed before "and N more"
 _ODS_KINDS = [FileKind.ODS_DELETES.value, FileKind.ODS_REPLACES.value, FileKind.ODS_ADDS.value]
 
 
-def audit_files(audit: Batch) -> list[GeneratedFile]:
+def audit_files(audit: Batch) -> list[GeneratedFileRow]:
     """The SENR files an audit wrote, in posting order.
 
     An audit does not name its files; they are the ODS files its author kept in the same
@@ -45,12 +44,12 @@ def audit_files(audit: Batch) -> list[GeneratedFile]:
     if at is None:
         return []
     window = dt.timedelta(seconds=60)
-    query = GeneratedFile.select(GeneratedFile.id, GeneratedFile.kind, GeneratedFile.name, GeneratedFile.records,
-                                 GeneratedFile.sha256, GeneratedFile.created_at).where(
-        GeneratedFile.kind.in_(_ODS_KINDS) & GeneratedFile.run.is_null() & (GeneratedFile.created_at.between(at - window, at + window))
+    query = GeneratedFileRow.select(GeneratedFileRow.id, GeneratedFileRow.kind, GeneratedFileRow.name, GeneratedFileRow.records,
+                                 GeneratedFileRow.sha256, GeneratedFileRow.created_at).where(
+        GeneratedFileRow.kind.in_(_ODS_KINDS) & GeneratedFileRow.run.is_null() & (GeneratedFileRow.created_at.between(at - window, at + window))
     )
-    newest: dict[str, GeneratedFile] = {}
-    for row in query.order_by(GeneratedFile.created_at):
+    newest: dict[str, GeneratedFileRow] = {}
+    for row in query.order_by(GeneratedFileRow.created_at):
         newest[row.kind] = row
     return [newest[kind] for kind in _ODS_KINDS if kind in newest]
 

@@ -37,7 +37,7 @@ from domain.records import MatchCandidate, SenrRecord
 from domain.runs import FileKind, RunState
 from domain.values import LocalId, Ssid
 from store.students import student_by_local_id
-from store.tables_product import MatchDecisionRow
+from store.tables import MatchDecisionRow
 from workflows.errors import StepRefused
 from workflows.run.mid_warnings import decision_warnings
 from domain.matching import compare_candidates

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import peewee
 
-from store.tables_product import MatchDecisionRow, MatchRequest
+from store.tables import MatchDecisionRow, MatchRequestRow
 
 __all__ = ["Place", "requested", "first_to_review", "place"]
 
@@ -28,14 +28,14 @@ class Place:
     next: str | None
 
 
-def requested(run_id: int, local_id: str) -> MatchRequest | None:
+def requested(run_id: int, local_id: str) -> MatchRequestRow | None:
     """The student's line of the run's request file (``None`` when not requested in this run)."""
-    row: MatchRequest | None = MatchRequest.get_or_none((MatchRequest.run == run_id) & (MatchRequest.local_id == local_id))
+    row: MatchRequestRow | None = MatchRequestRow.get_or_none((MatchRequestRow.run == run_id) & (MatchRequestRow.local_id == local_id))
     return row
 
 
-def _listed(run_id: int, undecided_only: bool) -> peewee.ModelSelect[MatchRequest]:
-    r, d = MatchRequest, MatchDecisionRow
+def _listed(run_id: int, undecided_only: bool) -> peewee.ModelSelect[MatchRequestRow]:
+    r, d = MatchRequestRow, MatchDecisionRow
     query = r.select(r.local_id).where(r.run == run_id)
     if undecided_only:
         on = (d.run == r.run) & (d.local_id == r.local_id)
@@ -43,8 +43,8 @@ def _listed(run_id: int, undecided_only: bool) -> peewee.ModelSelect[MatchReques
     return query
 
 
-def _first(query: peewee.ModelSelect[MatchRequest], ascending: bool = True) -> str | None:
-    line = MatchRequest.line
+def _first(query: peewee.ModelSelect[MatchRequestRow], ascending: bool = True) -> str | None:
+    line = MatchRequestRow.line
     found = query.order_by(line if ascending else line.desc()).limit(1).scalar()
     return str(found) if found is not None else None
 
@@ -62,8 +62,8 @@ def place(run_id: int, line: int, undecided_only: bool, listed_here: bool) -> Pl
     if undecided_only:  # every decision is of a requested student: a subtraction, not a join
         every -= int(MatchDecisionRow.select().where(MatchDecisionRow.run == run_id).count())
     return Place(
-        position=int(listed.where(MatchRequest.line <= line).count()) if listed_here else None,
+        position=int(listed.where(MatchRequestRow.line <= line).count()) if listed_here else None,
         listed=every,
-        previous=_first(listed.where(MatchRequest.line < line), ascending=False),
-        next=_first(listed.where(MatchRequest.line > line)),
+        previous=_first(listed.where(MatchRequestRow.line < line), ascending=False),
+        next=_first(listed.where(MatchRequestRow.line > line)),
     )

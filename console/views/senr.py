@@ -23,8 +23,7 @@ from domain.planning.request import Exclusion, ExclusionReason, Selection, selec
 from domain.runs import FileKind, Run
 from domain.values import CdsCode
 from store.settings import read_settings
-from store.tables_product import MatchRequest
-from store.tables_sis import Student
+from store.tables import MatchRequestRow, StudentRow
 from workflows.errors import StepRefused
 from workflows.run.request import create_request
 
@@ -68,7 +67,7 @@ def _selection(prefix: str) -> Selection | None:
 
 
 def _names(local_ids: list[str]) -> dict[str, str]:
-    rows = Student.select(Student.local_id, Student.legal_last, Student.legal_first).where(Student.local_id.in_(local_ids))
+    rows = StudentRow.select(StudentRow.local_id, StudentRow.legal_last, StudentRow.legal_first).where(StudentRow.local_id.in_(local_ids))
     return {row.local_id: f"{row.legal_last}, {row.legal_first}" for row in rows}
 
 
@@ -117,15 +116,15 @@ class SenrView(GuardedView):
         run = current_run()
         page = max(request.args.get("page", 0, type=int), 0)
         kept = newest_file(run.id, FileKind.REQUEST) if run is not None else None
-        requested: list[MatchRequest] = []
+        requested: list[MatchRequestRow] = []
         names: dict[str, str] = {}
         total = 0
         included: list[StudentLine] = []
         excluded: list[StudentLine] = []
         if run is not None and kept is not None:
-            query = MatchRequest.select().where(MatchRequest.run == run.id)
+            query = MatchRequestRow.select().where(MatchRequestRow.run == run.id)
             total = query.count()
-            requested = list(query.order_by(MatchRequest.line).offset(page * PER_PAGE).limit(PER_PAGE))
+            requested = list(query.order_by(MatchRequestRow.line).offset(page * PER_PAGE).limit(PER_PAGE))
             names = _names([r.local_id for r in requested])
             excluded = _left_out(run)
         else:

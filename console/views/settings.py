@@ -13,8 +13,7 @@ from domain.errors import DomainError
 from store.codes import remove_translation, set_translation
 from store.errors import StoreError
 from store.settings import read_settings, write_settings
-from store.tables_product import CodeTranslation
-from store.tables_sis import School
+from store.tables import CodeTranslationRow, SchoolRow
 
 __all__ = ["SettingsView"]
 
@@ -26,11 +25,11 @@ class SettingsView(GuardedView):
 
     @expose("/")
     def index(self) -> str:
-        translations = CodeTranslation.select().order_by(CodeTranslation.field, CodeTranslation.local_code)
+        translations = CodeTranslationRow.select().order_by(CodeTranslationRow.field, CodeTranslationRow.local_code)
         return self.render(
             "console/settings.html",
             settings=read_settings(),
-            schools=list(School.select().order_by(School.code)),
+            schools=list(SchoolRow.select().order_by(SchoolRow.code)),
             translations=list(translations),
             code_sets=sorted(CODE_SETS),
         )

@@ -15,7 +15,7 @@ from functools import reduce
 
 import peewee
 
-from store.tables_sis import Student
+from store.tables import StudentRow
 
 __all__ = ["student_search", "SEARCH_HINT"]
 
@@ -32,8 +32,8 @@ def _spellings(text: str) -> set[str]:
 def student_search(text: str) -> peewee.Expression:
     """Students whose local id, SSID or Old State ID is ``text``, or whose last name starts with it."""
     text = " ".join(text.split())
-    same_id = [Student.local_id == text, Student.ssid == text, Student.old_state_id == text]
+    same_id = [StudentRow.local_id == text, StudentRow.ssid == text, StudentRow.old_state_id == text]
     surname = [
-        (Student.legal_last >= prefix) & (Student.legal_last < prefix + _AFTER_EVERY_TEXT) for prefix in sorted(_spellings(text))
+        (StudentRow.legal_last >= prefix) & (StudentRow.legal_last < prefix + _AFTER_EVERY_TEXT) for prefix in sorted(_spellings(text))
     ]
     return reduce(operator.or_, [*same_id, *surname])

@@ -22,9 +22,28 @@ from wtforms.validators import ValidationError
 from console.auth import ROLES, current_user
 from console.views.base import TableView, format_counts
 from console.views.student_search import SEARCH_HINT, student_search
-from store import tables_batches as tb
-from store import tables_product as tp
-from store import tables_sis as ts
+from store.tables import (
+    AddressRow,
+    BatchRow,
+    CalpadsHistoryRow,
+    CodeTranslationRow,
+    DecisionLogRow,
+    DuplicateAcknowledgementRow,
+    EnrollmentRow,
+    GeneratedFileRow,
+    GuardianRow,
+    JobRow,
+    LanguageStatusRow,
+    MatchCandidateRow,
+    MatchDecisionRow,
+    OutboxRow,
+    RunRow,
+    RunTransitionRow,
+    SchoolRow,
+    SpecialEducationRow,
+    StudentRow,
+    UserRow,
+)
 from store.database import database_proxy
 from store.identity_journal import identity_history, identity_values, journal_differences
 
@@ -66,9 +85,9 @@ class _Journaled(_Table):
     journaled with the person and "Tables page", in the same transaction as the change."""
 
     def _local_id(self, model: Any) -> str | None:
-        if isinstance(model, ts.Student):
+        if isinstance(model, StudentRow):
             return str(model.local_id)
-        student = ts.Student.get_or_none(ts.Student.id == model.student_id) if model.student_id else None
+        student = StudentRow.get_or_none(StudentRow.id == model.student_id) if model.student_id else None
         return str(student.local_id) if student is not None else None
 
     def _journaled(self, model: Any, change: Callable[[], Any]) -> Any:
@@ -97,14 +116,14 @@ class _Journaled(_Table):
 class _OfStudent(_Table):
     """A table whose rows belong to a student: shows and searches the student's local id (one join)."""
 
-    column_searchable_list: Any = (ts.Student.local_id,)
+    column_searchable_list: Any = (StudentRow.local_id,)
     column_labels = {"student.local_id": "Local ID"}
 
     def get_query(self) -> peewee.ModelSelect:
-        return self.model.select(self.model, ts.Student).join(ts.Student).switch(self.model)
+        return self.model.select(self.model, StudentRow).join(StudentRow).switch(self.model)
 
     def _handle_join(self, query: peewee.ModelSelect, field: Any, joins: set[str]) -> peewee.ModelSelect:
-        joins.add(ts.Student.__name__)  # already joined by get_query
+        joins.add(StudentRow.__name__)  # already joined by get_query
         return super()._handle_join(query, field, joins)
 
 
@@ -163,7 +182,7 @@ class StudentView(_Journaled):
             g.student_search = None
 
     def get_query(self) -> peewee.ModelSelect:
-        query = _PlainCount(ts.Student, ts.Student._meta.sorted_fields, is_default=True)
+        query = _PlainCount(StudentRow, StudentRow._meta.sorted_fields, is_default=True)
         text = g.get("student_search")
         return query.where(student_search(text)) if text else query
 
@@ -172,7 +191,7 @@ class EnrollmentView(_OfStudent):
     column_list = (
         "student.local_id", "school", "grade", "start_date", "status", "exit_date", "exit_reason", "completion_status",
     )
-    column_filters: Any = (ts.School.code, "grade", "status", "start_date", "exit_reason")
+    column_filters: Any = (SchoolRow.code, "grade", "status", "start_date", "exit_reason")
     column_labels = {"student.local_id": "Local ID", "school.code": "School"}
     form_excluded_columns = ("student",)
 
@@ -193,13 +212,13 @@ class SpecialEducationView(_OfStudent, _Journaled):
 
 class GuardianView(_OfStudent):
     column_list = ("student.local_id", "position", "first", "last")
-    column_searchable_list = (ts.Student.local_id, "last", "first")
+    column_searchable_list = (StudentRow.local_id, "last", "first")
     form_excluded_columns = ("student",)
 
 
 class AddressView(_OfStudent):
     column_list = ("student.local_id", "position", "street", "city", "state", "zip")
-    column_searchable_list = (ts.Student.local_id, "street", "city", "zip")
+    column_searchable_list = (StudentRow.local_id, "street", "city", "zip")
     column_filters = ("city", "zip")
     form_excluded_columns = ("student",)
 
@@ -333,24 +352,24 @@ def table_views() -> list[TableView]:
         return cls(model, name=name, category=category, endpoint=endpoint)  # type: ignore[arg-type]
 
     return [
-        view(SchoolView, ts.School, "Schools", SIS, "school"),
-        view(StudentView, ts.Student, "Students", SIS, "student"),
-        view(EnrollmentView, ts.Enrollment, "Enrollments", SIS, "enrollment"),
-        view(LanguageStatusView, ts.LanguageStatus, "Language status", SIS, "language_status"),
-        view(SpecialEducationView, ts.SpecialEducation, "Special education", SIS, "special_education"),
-        view(GuardianView, ts.Guardian, "Guardians", SIS, "guardian"),
-        view(AddressView, ts.Address, "Addresses", SIS, "address"),
-        view(CodeTranslationView, tp.CodeTranslation, "Code translations", SIS, "code_translation"),
-        view(UserView, tp.User, "Users", SIS, "user"),
-        view(RunView, tp.Run, "Runs", RECORDS, "run"),
-        view(RunHistoryView, tp.RunTransition, "Run history", RECORDS, "run_history"),
-        view(DecisionView, tp.MatchDecisionRow, "Decisions", RECORDS, "decision"),
-        view(DecisionLogView, tp.DecisionLog, "Decision log", RECORDS, "decision_log"),
-        view(CandidateView, tp.MatchCandidate, "Candidates", RECORDS, "candidate"),
-        view(GeneratedFileView, tp.GeneratedFile, "Generated files", RECORDS, "generated_file"),
-        view(CalpadsHistoryView, tb.CalpadsHistory, "CALPADS history", RECORDS, "calpads_history"),
-        view(BatchView, tb.Batch, "Batches", RECORDS, "batch"),
-        view(OutboxView, tb.Outbox, "Outbox", RECORDS, "outbox"),
-        view(JobView, tb.Job, "Jobs", RECORDS, "job"),
-        view(DuplicateAcknowledgementView, tb.DuplicateAcknowledgement, "Acknowledged duplicates", RECORDS, "duplicate_ack"),
+        view(SchoolView, SchoolRow, "Schools", SIS, "school"),
+        view(StudentView, StudentRow, "Students", SIS, "student"),
+        view(EnrollmentView, EnrollmentRow, "Enrollments", SIS, "enrollment"),
+        view(LanguageStatusView, LanguageStatusRow, "Language status", SIS, "language_status"),
+        view(SpecialEducationView, SpecialEducationRow, "Special education", SIS, "special_education"),
+        view(GuardianView, GuardianRow, "Guardians", SIS, "guardian"),
+        view(AddressView, AddressRow, "Addresses", SIS, "address"),
+        view(CodeTranslationView, CodeTranslationRow, "Code translations", SIS, "code_translation"),
+        view(UserView, UserRow, "Users", SIS, "user"),
+        view(RunView, RunRow, "Runs", RECORDS, "run"),
+        view(RunHistoryView, RunTransitionRow, "Run history", RECORDS, "run_history"),
+        view(DecisionView, MatchDecisionRow, "Decisions", RECORDS, "decision"),
+        view(DecisionLogView, DecisionLogRow, "Decision log", RECORDS, "decision_log"),
+        view(CandidateView, MatchCandidateRow, "Candidates", RECORDS, "candidate"),
+        view(GeneratedFileView, GeneratedFileRow, "Generated files", RECORDS, "generated_file"),
+        view(CalpadsHistoryView, CalpadsHistoryRow, "CALPADS history", RECORDS, "calpads_history"),
+        view(BatchView, BatchRow, "Batches", RECORDS, "batch"),
+        view(OutboxView, OutboxRow, "Outbox", RECORDS, "outbox"),
+        view(JobView, JobRow, "Jobs", RECORDS, "job"),
+        view(DuplicateAcknowledgementView, DuplicateAcknowledgementRow, "Acknowledged duplicates", RECORDS, "duplicate_ack"),
     ]

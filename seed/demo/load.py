@@ -15,7 +15,7 @@ from store.database import database_proxy
 from store.settings import write_settings
 from store.statistics import refresh_planner_statistics
 from store.students_write import save_students
-from store.tables_sis import School
+from store.tables import SchoolRow
 from store.users import add_user, get_user
 
 __all__ = ["DemoCounts", "DEMO_USERS", "load_demo"]
@@ -55,9 +55,9 @@ def load_demo(
 
     with database_proxy.atomic():
         for school in district.schools:
-            School.insert(code=school.code, name=school.name, kind=school.kind, selected=school.selected).on_conflict(
-                conflict_target=[School.code],
-                update={School.name: school.name, School.kind: school.kind, School.selected: school.selected},
+            SchoolRow.insert(code=school.code, name=school.name, kind=school.kind, selected=school.selected).on_conflict(
+                conflict_target=[SchoolRow.code],
+                update={SchoolRow.name: school.name, SchoolRow.kind: school.kind, SchoolRow.selected: school.selected},
             ).execute()
         write_settings(lea=district.lea, year=district.year.code, email=district.email)
         if with_users:

@@ -10,6 +10,6 @@ from typing import Any
 
 
 def up(migrator: Any, db: Any) -> None:
-    from store.tables_assistant import ASSISTANT_TABLES
+    from store.tables import ASSISTANT_TABLES
 
     db.create_tables(ASSISTANT_TABLES, safe=True)

@@ -32,11 +32,7 @@ from seed.sandbox import (
     write_ods_download,
     write_replacement_extract,
 )
-from store.tables_assistant import ASSISTANT_TABLES
-from store.tables_hardening import HARDENING_TABLES
-from store.tables_batches import BATCH_TABLES
-from store.tables_product import PRODUCT_TABLES
-from store.tables_sis import SIS_TABLES
+from store.tables import ALL_TABLES
 
 DEMO_STUDENTS = 60
 ADMIN = ("admin", "admin-demo")
@@ -173,7 +169,7 @@ def auditor(app: Flask) -> Signed:
 def snapshot() -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every table of the district database, for "nothing changed" comparisons."""
     tables: dict[str, list[tuple[Any, ...]]] = {}
-    for model in (*SIS_TABLES, *PRODUCT_TABLES, *BATCH_TABLES, *ASSISTANT_TABLES, *HARDENING_TABLES):
+    for model in ALL_TABLES:
         rows = [tuple(repr(v) for v in row) for row in model.select().tuples().execute()]
         tables[model._meta.table_name] = sorted(rows)
     return tables

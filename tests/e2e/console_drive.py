@@ -10,7 +10,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from domain.runs import RunState
-from store.tables_product import GeneratedFile, MatchCandidate, MatchRequest, Run
+from store.tables import GeneratedFileRow, MatchCandidateRow, MatchRequestRow, RunRow
 from tests.e2e.conftest import Sandbox, Signed
 from tests.e2e.console_html import elements, forms
 
@@ -27,8 +27,8 @@ ORDER = (
 )
 
 
-def latest_run() -> Run:
-    run: Run | None = Run.select().order_by(Run.opened_at.desc()).first()
+def latest_run() -> RunRow:
+    run: RunRow | None = RunRow.select().order_by(RunRow.opened_at.desc()).first()
     assert run is not None
     return run
 
@@ -55,14 +55,14 @@ def _accepted(admin: Signed, path: str, data: Mapping[str, str | list[str]] | No
     return html
 
 
-def newest_file(kind: str) -> GeneratedFile:
-    newest: Any = GeneratedFile.id  # declared `id: int` for mypy; the column is a field
-    row: GeneratedFile | None = GeneratedFile.select().where(GeneratedFile.kind == kind).order_by(newest.desc()).first()
+def newest_file(kind: str) -> GeneratedFileRow:
+    newest: Any = GeneratedFileRow.id  # declared `id: int` for mypy; the column is a field
+    row: GeneratedFileRow | None = GeneratedFileRow.select().where(GeneratedFileRow.kind == kind).order_by(newest.desc()).first()
     assert row is not None, f"no {kind} file"
     return row
 
 
-def download(admin: Signed, file: GeneratedFile, folder: Path) -> Path:
+def download(admin: Signed, file: GeneratedFileRow, folder: Path) -> Path:
     """Download ``file`` from the File Download list into ``folder`` (under its own name)."""
     response = admin.get(f"/admin/files/{file.id}/download")
     assert response.status_code == 200
@@ -73,7 +73,7 @@ def download(admin: Signed, file: GeneratedFile, folder: Path) -> Path:
 
 
 def _top_candidate(run_id: int, local_id: str) -> str | None:
-    c = MatchCandidate
+    c = MatchCandidateRow
     row = (
         c.select(c.ssid)
         .where((c.run == run_id) & (c.local_id == local_id) & c.ssid.is_null(False))
@@ -113,7 +113,7 @@ def _step(admin: Signed, sandbox: Sandbox, folder: Path) -> None:
         _accepted(admin, f"{base}/load-results", file=(result.read_bytes(), result.name))
     elif state is RunState.RESULTS_LOADED:
         # A list first: each request closes the connection a lazy query would still read from.
-        for request in list(MatchRequest.select().where(MatchRequest.run == run.id).order_by(MatchRequest.line)):
+        for request in list(MatchRequestRow.select().where(MatchRequestRow.run == run.id).order_by(MatchRequestRow.line)):
             ssid = _top_candidate(run.id, request.local_id)
             decision = {"local_id": request.local_id, "decision": "select" if ssid else "new_ssid", "ssid": ssid or ""}
             decision["anyway"] = "yes"  # the drive takes every step; the MID warnings are the review tests' part
@@ -128,9 +128,9 @@ def _step(admin: Signed, sandbox: Sandbox, folder: Path) -> None:
         raise AssertionError(f"no step after {state.value}")
 
 
-def drive_to(admin: Signed, sandbox: Sandbox, folder: Path, state: RunState) -> Run:
+def drive_to(admin: Signed, sandbox: Sandbox, folder: Path, state: RunState) -> RunRow:
     """Start a run (unless one is open) and take it through the console up to ``state``."""
-    if Run.select().where(Run.state.not_in(["extract_loaded", "cancelled"])).count() == 0:
+    if RunRow.select().where(RunRow.state.not_in(["extract_loaded", "cancelled"])).count() == 0:
         start = [f for f in forms(admin.page("/admin/identifiers/")) if f.action.endswith("/start")]
         assert start, "no Start a new run button"
         _accepted(admin, start[0].action)

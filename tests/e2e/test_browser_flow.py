@@ -26,7 +26,7 @@ from domain.readers import open_ssid_extract
 from domain.values import LocalId, Ssid
 from domain.writers import write_ssid_extract
 from store.database import open_database
-from store.tables_sis import Student
+from store.tables import StudentRow
 from tests.e2e.console_server import serving, ssid_json
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -205,7 +205,7 @@ def _padded(extract: Path, lines: int, folder: Path) -> Path:
 def _students_with_ssid(database_url: str) -> int:
     database = open_database(database_url)
     try:
-        return int(Student.select().where(Student.ssid.is_null(False)).count())
+        return int(StudentRow.select().where(StudentRow.ssid.is_null(False)).count())
     finally:
         database.close()
 

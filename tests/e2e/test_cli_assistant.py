@@ -12,8 +12,7 @@ from click.testing import CliRunner
 
 from console.cli import main
 from store.database import open_database
-from store.tables_assistant import DuplicateCheck
-from store.tables_product import DecisionLog
+from store.tables import DecisionLogRow, DuplicateCheckRow
 from tests.e2e.test_cli_workflow import RUN_KEYS, Ssid
 from tests.integration.workflow_builder import calpads_is_sure
 
@@ -54,10 +53,10 @@ def test_issues_lists_the_stored_check_with_evidence_and_takes_the_coordinators_
     )
     assert ssid.refused("run", "issues", "--acknowledge", "lookalike:1,2") == "no open local issue lookalike:1,2"
     with open_database(database_url):
-        assert DuplicateCheck.select().count() == 1  # every command above read the one stored check
+        assert DuplicateCheckRow.select().count() == 1  # every command above read the one stored check
     again = ssid.ok("run", "issues", "--recheck", keys=ISSUES, who="ana")
     with open_database(database_url):
-        assert (again["check"]["by"], DuplicateCheck.select().count()) == ("ana", 2)
+        assert (again["check"]["by"], DuplicateCheckRow.select().count()) == ("ana", 2)
 
 
 def _to_results(ssid: Ssid, out: Path) -> None:
@@ -73,11 +72,11 @@ def test_a_decision_with_a_mid_warning_needs_anyway_and_is_logged_with_it(ssid: 
     assert warned.startswith("warning: student 100001 has a strong candidate (candidate 1: CALPADS 99%, our comparison ")
     assert warned.endswith("; New SSID may create a MID; nothing recorded (decide anyway with --anyway)")
     with open_database(database_url):
-        assert DecisionLog.select().count() == 0
+        assert DecisionLogRow.select().count() == 0
     result = ssid("run", "decide", "1", "100001", "--new", "--anyway", who="jose")
     assert result.exit_code == 0 and result.stderr.startswith("ssid: warning: student 100001 has a strong candidate")
     with open_database(database_url):
-        log = DecisionLog.get()
+        log = DecisionLogRow.get()
     assert (log.local_id, log.kind, log.actor, log.bulk) == ("100001", "new_ssid", "jose", False)
     assert log.warnings == warned.removeprefix("warning: ").removesuffix("; nothing recorded (decide anyway with --anyway)")
 
@@ -100,11 +99,11 @@ def test_bulk_accept_lists_with_dry_run_then_records_each_as_bulk(ssid: Ssid, da
         "the list of students to accept changed since it was shown; look at it again"
     )
     with open_database(database_url):
-        assert DecisionLog.select().count() == 0  # neither the list nor the refusal recorded anything
+        assert DecisionLogRow.select().count() == 0  # neither the list nor the refusal recorded anything
     done = ssid.ok("run", "bulk-accept", "1", "--expect", listed["list"], keys=BULK, who="jose")
     assert (done["dry_run"], done["accepted"], done["list"]) == (False, 1, listed["list"])
     with open_database(database_url):
-        log = DecisionLog.get()
+        log = DecisionLogRow.get()
     assert (log.local_id, log.kind, log.ssid, log.actor, log.bulk) == ("100009", "select", sure, "jose", True)
     history = ssid.ok("run", "history", "1", keys={"run", "events"})["events"]
     assert [(e["actor"], e["accepted"], e["reason"]) for e in history if e["event"] == "bulk_accept"] == [

@@ -12,8 +12,7 @@ from pathlib import Path
 import peewee
 
 from domain.runs import RunState
-from store.tables_batches import BatchChange, Outbox
-from store.tables_product import RunTransition
+from store.tables import BatchChangeRow, OutboxRow, RunTransitionRow
 from tests.integration.workflow_builder import RunBuilder, actor
 from workflows.run import extract
 from workflows.run.stepping import CHANGED_MEANWHILE
@@ -61,10 +60,10 @@ def test_two_processes_applying_one_extract_at_once_apply_it_once(
 
     database.connect(reuse_if_open=True)
     attempts = [
-        (r.event, r.accepted) for r in RunTransition.select().where(RunTransition.event == "apply_extract")
+        (r.event, r.accepted) for r in RunTransitionRow.select().where(RunTransitionRow.event == "apply_extract")
     ]
     assert sorted(attempts) == [("apply_extract", False), ("apply_extract", True)]
     assert builder.store.get_batch(preview.batch.id).state == "applied"  # type: ignore[union-attr]
-    journal = BatchChange.select(BatchChange.student).where(BatchChange.batch == preview.batch.id)
+    journal = BatchChangeRow.select(BatchChangeRow.student).where(BatchChangeRow.batch == preview.batch.id)
     assert journal.distinct().count() == preview.changes  # each student's change journaled once
-    assert Outbox.select().count() == 1
+    assert OutboxRow.select().count() == 1

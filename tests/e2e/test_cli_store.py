@@ -18,7 +18,7 @@ from console.cli import main
 from store.schema import SCHEMA_VERSION
 from seed.demo import generate_district
 from store.database import open_database
-from store.tables_sis import Student
+from store.tables import StudentRow
 
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = "2025-10-15"
@@ -94,7 +94,7 @@ def test_a_bad_roster_is_refused_naming_line_and_column(database_url: str, tmp_p
     assert refused.stderr == "ssid: roster.csv, line 7, field 9 (birth_date): is not a real calendar date\n"
     assert refused.stdout == ""
     with open_database(database_url):
-        assert Student.select().count() == 0
+        assert StudentRow.select().count() == 0
     roster.write_text("\r\n".join([header, *good]) + "\r\n", encoding="utf-8")
     assert ok(database_url, "roster", "import", str(roster)) == {"students": 5, "enrollments": 5}
 

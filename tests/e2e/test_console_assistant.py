@@ -15,10 +15,15 @@ from flask import Flask
 
 from domain.runs import RunState
 from seed.demo import DemoDistrict
-from store.tables_assistant import DuplicateCheck, NotDuplicateMark
-from store.tables_batches import DuplicateAcknowledgement
-from store.tables_product import DecisionLog, MatchCandidate, MatchDecisionRow
-from store.tables_sis import Student
+from store.tables import (
+    DecisionLogRow,
+    DuplicateAcknowledgementRow,
+    DuplicateCheckRow,
+    MatchCandidateRow,
+    MatchDecisionRow,
+    NotDuplicateMarkRow,
+    StudentRow,
+)
 from tests.e2e.conftest import ADMIN, Sandbox, Signed, make_app, sign_in, snapshot
 from tests.e2e.console_drive import drive_to, latest_run
 from tests.e2e.console_html import elements, forms, text_of
@@ -28,7 +33,7 @@ PAIR = "lookalike:100004,100005"  # the demo's two records of one child
 
 
 def _checks() -> int:
-    return int(DuplicateCheck.select().count())
+    return int(DuplicateCheckRow.select().count())
 
 
 def test_each_candidate_shows_calpads_percentage_as_given_and_our_comparison_field_by_field(
@@ -36,8 +41,8 @@ def test_each_candidate_shows_calpads_percentage_as_given_and_our_comparison_fie
 ) -> None:
     run = drive_to(admin, sandbox, tmp_path, RunState.RESULTS_LOADED)
     page = admin.page("/admin/review/?student=100002")  # the younger twin: CALPADS lists her sister too
-    rows = list(MatchCandidate.select().where((MatchCandidate.run == run.id) & (MatchCandidate.local_id == "100002")
-                                              & MatchCandidate.ssid.is_null(False)).order_by(MatchCandidate.line))
+    rows = list(MatchCandidateRow.select().where((MatchCandidateRow.run == run.id) & (MatchCandidateRow.local_id == "100002")
+                                              & MatchCandidateRow.ssid.is_null(False)).order_by(MatchCandidateRow.line))
     shown = [e.text.strip() for e in elements(page, "span", class_="score")]
     assert shown == sorted((r.score for r in rows), key=lambda s: -float(s.rstrip("%")))  # as given, by CALPADS' order
     ours = [e.attrs["data-ours"] for e in elements(page, "span", class_="ours")]
@@ -68,7 +73,7 @@ def test_looking_at_the_run_tab_and_the_duplicates_tab_never_runs_the_check(admi
     assert elements(run_tab, "p", id="run-check")[0].attrs["data-current"] == "yes"
     assert [e.attrs["value"] for e in elements(run_tab, "input", name="issue")] == [PAIR]
 
-    Student.update(legal_first="Renata").where(Student.local_id == "100020").execute()
+    StudentRow.update(legal_first="Renata").where(StudentRow.local_id == "100020").execute()
     run_tab = admin.page("/admin/identifiers/")
     assert elements(run_tab, "p", id="run-check")[0].attrs["data-current"] == "no"
     assert "out of date" in text_of(run_tab, "p", id="run-check") and _checks() == 1
@@ -85,7 +90,7 @@ def test_the_duplicates_tab_shows_the_evidence_and_takes_acknowledge_and_not_a_d
     [issue] = elements(page, "div", class_="local-issue")
     assert issue.attrs["data-issue"] == PAIR and "look like one child" in issue.text
     born = elements(page, "tr", data_field="birth_date")[0]
-    first, second = Student.get(Student.local_id == "100004"), Student.get(Student.local_id == "100005")
+    first, second = StudentRow.get(StudentRow.local_id == "100004"), StudentRow.get(StudentRow.local_id == "100005")
     assert first.birth_date.isoformat() in born.text and second.birth_date.isoformat() in born.text
     assert [b.attrs["data-evidence"] for b in elements(page, "span", class_="match-badge", data_evidence="") if b.attrs["data-agreement"] == "exact"]
     [decide] = [f for f in forms(page) if f.action == "/admin/duplicates/decide"]
@@ -94,19 +99,19 @@ def test_the_duplicates_tab_shows_the_evidence_and_takes_acknowledge_and_not_a_d
     done = admin.post("/admin/duplicates/decide", {"issue": [PAIR], "action": "acknowledge"}, follow=True).get_data(as_text=True)
     assert "1 local issue(s) acknowledged." in done
     assert text_of(done, "span", data_status="acknowledged").startswith("acknowledged by admin")
-    assert DuplicateAcknowledgement.get().acknowledged_by == "admin"
+    assert DuplicateAcknowledgementRow.get().acknowledged_by == "admin"
 
     done = admin.post("/admin/duplicates/decide", {"issue": [PAIR], "action": "not_duplicate"}, follow=True).get_data(as_text=True)
     assert "1 pair(s) marked not a duplicate: they are not listed again." in done
     assert not elements(done, "div", class_="local-issue")
     assert text_of(done, "tr", data_mark=PAIR).startswith("100004 and 100005admin")  # cells: students, by, when
-    assert NotDuplicateMark.select().count() == 1
+    assert NotDuplicateMarkRow.select().count() == 1
     refused = admin.post("/admin/duplicates/decide", {"issue": ["shared_ssid:1,2"], "action": "not_duplicate"}, follow=True)
     assert "only those can be marked not a duplicate" in text_of(refused.get_data(as_text=True), "div", class_="alert-danger")
 
     undone = admin.post("/admin/duplicates/unmark", {"key": PAIR}, follow=True).get_data(as_text=True)
     assert "The mark is undone" in undone and [e.attrs["data-issue"] for e in elements(undone, "div", class_="local-issue")] == [PAIR]
-    assert NotDuplicateMark.select().count() == 0
+    assert NotDuplicateMarkRow.select().count() == 0
 
 
 @pytest.fixture
@@ -127,11 +132,11 @@ def test_a_large_district_checks_in_the_background_and_resolve_mids_waits_for_a_
     large_app.extensions["ssid_jobs"].wait(job, timeout=60)
     status = admin.get(f"/admin/jobs/{job}.json").get_json()
     assert (status["state"], status["kind"], status["result"]["issues"]) == ("done", "duplicate_check", 1)
-    assert _checks() == 1 and DuplicateCheck.get().checked_by == "admin"
+    assert _checks() == 1 and DuplicateCheckRow.get().checked_by == "admin"
 
     run = latest_run()
     admin.post(f"/admin/identifiers/{run.id}/acknowledge", {"issue": [PAIR]})
-    Student.update(legal_first="Renata").where(Student.local_id == "100020").execute()
+    StudentRow.update(legal_first="Renata").where(StudentRow.local_id == "100020").execute()
     refused = admin.post(f"/admin/identifiers/{run.id}/resolve-mids", {"attest": "yes"}, follow=True).get_data(as_text=True)
     assert "is out of date (student records changed since): run it again" in text_of(refused, "div", class_="alert-danger")
     assert latest_run().state == "new" and _checks() == 1  # not run inside the request
@@ -162,7 +167,7 @@ def test_bulk_acceptance_lists_the_students_then_records_each_as_bulk(admin: Sig
     done = admin.post(confirm.action, confirm.data(), follow=True).get_data(as_text=True)
     assert "1 Single Match(es) accepted in bulk" in done
     row = MatchDecisionRow.get(MatchDecisionRow.local_id == "100009")
-    log = DecisionLog.get(DecisionLog.local_id == "100009")
+    log = DecisionLogRow.get(DecisionLogRow.local_id == "100009")
     assert (row.kind, row.ssid, row.bulk, log.kind, log.ssid, log.actor, log.bulk) == ("select", ssid, True, "select", ssid, "admin", True)
     assert MatchDecisionRow.get_or_none(MatchDecisionRow.local_id == "100001") is None
 

@@ -14,15 +14,14 @@ from domain.runs import RunState
 from domain.writers import write_sela
 from seed.demo import DemoDistrict
 from store.settings import read_settings
-from store.tables_product import GeneratedFile
-from store.tables_sis import LanguageStatus, Student
+from store.tables import GeneratedFileRow, LanguageStatusRow, StudentRow
 from tests.e2e.conftest import Sandbox, Signed, snapshot
 from tests.e2e.console_drive import drive_to
 from tests.e2e.console_html import elements, forms, text_of
 
 
 def _identity(local_id: str) -> tuple[str | None, str | None]:
-    student = Student.get(Student.local_id == local_id)
+    student = StudentRow.get(StudentRow.local_id == local_id)
     return student.ssid, student.old_state_id
 
 
@@ -68,12 +67,12 @@ def test_the_ods_audit_lists_deletes_for_review_before_writing_files(admin: Sign
     listed = elements(page, "tr", data_local_id="")
     assert deletes > 0 and len(listed) == deletes
     assert all(("no local enrollment this year" in row.text) or ("deleted, then added" in row.text) for row in listed)
-    files_before = GeneratedFile.select().count()
+    files_before = GeneratedFileRow.select().count()
 
     [write] = [f for f in forms(page) if f.action.endswith("/files")]
     refused = admin.post(write.action, follow=True).get_data(as_text=True)
     assert f"the ODS audit lists {deletes} delete(s): review them first" in _alert(refused, "danger")
-    assert GeneratedFile.select().count() == files_before
+    assert GeneratedFileRow.select().count() == files_before
 
     written = admin.post(write.action, {"deletes_reviewed": "yes"}, follow=True).get_data(as_text=True)
     assert "SENR file(s) written" in _alert(written)
@@ -84,7 +83,7 @@ def test_the_ods_audit_lists_deletes_for_review_before_writing_files(admin: Sign
     steps = " ".join(elements(written, "section", class_="calpads-step")[-1].text.split())
     assert "deletes, then replaces, then adds" in steps and names[0] in steps
     assert not [f for f in forms(written) if f.action.endswith("/files")]  # written once
-    deleted = bytes(GeneratedFile.get(GeneratedFile.name == names[0]).content).decode().split("\r\n")
+    deleted = bytes(GeneratedFileRow.get(GeneratedFileRow.name == names[0]).content).decode().split("\r\n")
     assert len([line for line in deleted if line]) == deletes and all(line.split("^")[1] == "D" for line in deleted if line)
     for name in names:
         assert name in admin.page("/admin/files/")
@@ -92,9 +91,9 @@ def test_the_ods_audit_lists_deletes_for_review_before_writing_files(admin: Sign
 
 def test_the_sela_import_sets_elas_for_new_english_learners(admin: Signed, district: DemoDistrict) -> None:
     missing = (
-        Student.select(Student.local_id, Student.ssid)
-        .join(LanguageStatus, on=(LanguageStatus.student == Student.id), join_type=peewee.JOIN.LEFT_OUTER)
-        .where(LanguageStatus.elas.is_null() | (LanguageStatus.elas == "TBD"))
+        StudentRow.select(StudentRow.local_id, StudentRow.ssid)
+        .join(LanguageStatusRow, on=(LanguageStatusRow.student == StudentRow.id), join_type=peewee.JOIN.LEFT_OUTER)
+        .where(LanguageStatusRow.elas.is_null() | (LanguageStatusRow.elas == "TBD"))
         .first()
     )
     assert missing is not None, "the demo has no student without ELAS"
@@ -112,5 +111,5 @@ def test_the_sela_import_sets_elas_for_new_english_learners(admin: Signed, distr
     [apply] = [f for f in forms(page) if f.action.endswith("/apply")]
     applied = admin.post(apply.action, {"confirm": "yes"}, follow=True).get_data(as_text=True)
     assert _alert(applied).startswith("SELA EL/IFEP import applied: 1 student(s) updated")
-    status = LanguageStatus.get(LanguageStatus.student == Student.get(Student.local_id == missing.local_id).id)
+    status = LanguageStatusRow.get(LanguageStatusRow.student == StudentRow.get(StudentRow.local_id == missing.local_id).id)
     assert (status.elas, status.elas_start) == ("EL", year.first_day)

@@ -7,16 +7,22 @@ from __future__ import annotations
 from pathlib import Path
 
 from domain.runs import RunState
-from store.tables_batches import CalpadsHistory, Outbox
-from store.tables_product import GeneratedFile, MatchDecisionRow, MatchRequest, RunTransition
-from store.tables_sis import Student
+from store.tables import (
+    CalpadsHistoryRow,
+    GeneratedFileRow,
+    MatchDecisionRow,
+    MatchRequestRow,
+    OutboxRow,
+    RunTransitionRow,
+    StudentRow,
+)
 from tests.e2e.conftest import Sandbox, Signed
 from tests.e2e.console_drive import download, drive_to, latest_run, newest_file
 from tests.e2e.console_html import elements, text_of
 
 
 def _ssids(local_ids: list[str]) -> dict[str, str | None]:
-    return {s.local_id: s.ssid for s in Student.select().where(Student.local_id.in_(local_ids))}
+    return {s.local_id: s.ssid for s in StudentRow.select().where(StudentRow.local_id.in_(local_ids))}
 
 
 def test_a_run_from_request_file_to_ssid_extract(admin: Signed, sandbox: Sandbox, tmp_path: Path) -> None:
@@ -25,7 +31,7 @@ def test_a_run_from_request_file_to_ssid_extract(admin: Signed, sandbox: Sandbox
     downloaded = download(admin, request_file, tmp_path)
     assert downloaded.read_bytes() == bytes(request_file.content)
     assert downloaded.read_bytes().endswith(b"\r\n") and downloaded.read_bytes().startswith(b"SENR^")
-    requested = [r.local_id for r in MatchRequest.select().where(MatchRequest.run == run.id)]
+    requested = [r.local_id for r in MatchRequestRow.select().where(MatchRequestRow.run == run.id)]
     assert len(requested) == request_file.records > 0
     assert all(ssid is None for ssid in _ssids(requested).values())
 
@@ -40,7 +46,7 @@ def test_a_run_from_request_file_to_ssid_extract(admin: Signed, sandbox: Sandbox
     assert updated.name.endswith("_SENR_SSID_Updated.txt")
     assert updated.name in admin.page("/admin/load-ssid/")
 
-    held = {s.ssid for s in Student.select(Student.ssid).where(Student.ssid.is_null(False))}
+    held = {s.ssid for s in StudentRow.select(StudentRow.ssid).where(StudentRow.ssid.is_null(False))}
     drive_to(admin, sandbox, tmp_path, RunState.EXTRACT_LOADED)
     after = _ssids(requested)
     for local_id, decision in decided.items():
@@ -53,10 +59,10 @@ def test_a_run_from_request_file_to_ssid_extract(admin: Signed, sandbox: Sandbox
     # The request file left the File Download list; the CALPADS History and the outbox have the apply.
     files_tab = admin.page("/admin/files/")
     assert request_file.name not in files_tab and updated.name in files_tab
-    assert CalpadsHistory.select().where((CalpadsHistory.what == "applied") & (CalpadsHistory.run == run.id)).count() == 1
-    mail = Outbox.select().order_by(Outbox.created_at.desc()).first()
+    assert CalpadsHistoryRow.select().where((CalpadsHistoryRow.what == "applied") & (CalpadsHistoryRow.run == run.id)).count() == 1
+    mail = OutboxRow.select().order_by(OutboxRow.created_at.desc()).first()
     assert mail is not None and f"(run {run.id})" in mail.subject
-    events = [t.event for t in RunTransition.select().where(RunTransition.run == run.id).order_by(RunTransition.id)]
+    events = [t.event for t in RunTransitionRow.select().where(RunTransitionRow.run == run.id).order_by(RunTransitionRow.id)]
     assert events == [
         "start", "resolve_mids", "create_senr", "load_results", "confirm_all", "create_updated", "load_extract",
         "apply_extract",
@@ -82,10 +88,10 @@ def test_a_skip_selection_leaves_students_out_and_says_why(admin: Signed, sandbo
     assert f"created with {len(eligible) - 1} student(s)" in page
     left_out = {e.attrs["data-local-id"]: " ".join(e.text.split()) for e in elements(page, "tr", data_local_id="")}
     assert left_out[skipped].endswith("left out by the KEEP or SKIP selection")
-    requested = {r.local_id for r in MatchRequest.select().where(MatchRequest.run == run.id)}
+    requested = {r.local_id for r in MatchRequestRow.select().where(MatchRequestRow.run == run.id)}
     assert skipped not in requested and len(requested) == len(eligible) - 1
     # Every student without an SSID who is not requested is listed with a reason.
-    without_ssid = {s.local_id for s in Student.select().where(Student.ssid.is_null())}
+    without_ssid = {s.local_id for s in StudentRow.select().where(StudentRow.ssid.is_null())}
     assert set(left_out) == without_ssid - requested
 
 
@@ -93,5 +99,5 @@ def test_an_empty_keep_selection_is_refused_and_creates_nothing(admin: Signed, s
     run = drive_to(admin, sandbox, tmp_path, RunState.MIDS_RESOLVED)
     response = admin.post(f"/admin/senr/{run.id}/create", {"mode": "keep"}, follow=True)
     assert "The KEEP selection is empty" in response.get_data(as_text=True)
-    assert GeneratedFile.select().count() == 0
+    assert GeneratedFileRow.select().count() == 0
     assert latest_run().state == "mids_resolved"

@@ -16,8 +16,14 @@ from werkzeug.test import encode_multipart
 
 from domain.runs import RunState
 from seed.demo import DemoDistrict
-from store.tables_product import GeneratedFile, DecisionLog, MatchCandidate, MatchDecisionRow, MatchRequest
-from store.tables_sis import Student
+from store.tables import (
+    DecisionLogRow,
+    GeneratedFileRow,
+    MatchCandidateRow,
+    MatchDecisionRow,
+    MatchRequestRow,
+    StudentRow,
+)
 from tests.e2e.conftest import ADMIN, Sandbox, Signed, make_app, sign_in, snapshot
 from tests.e2e.console_drive import drive_to
 from tests.e2e.console_html import elements, forms
@@ -175,13 +181,13 @@ def test_a_decision_from_a_stale_page_is_refused_not_saved_over_the_other_review
     ana = sign_in(app, *ADMIN)
     run = drive_to(ana, sandbox, tmp_path, RunState.RESULTS_LOADED)
     ben = sign_in(app, *ADMIN)
-    student = MatchRequest.select().where(MatchRequest.run == run.id).order_by(MatchRequest.line).first().local_id
+    student = MatchRequestRow.select().where(MatchRequestRow.run == run.id).order_by(MatchRequestRow.line).first().local_id
     page = f"/admin/review/?student={student}"
     ana_forms, ben_forms = _decision_forms(ana.page(page)), _decision_forms(ben.page(page))
     assert ana_forms["no_match"]["seen"] == ["none"]
 
     _post(ana, f"/admin/review/{run.id}/decide", ana_forms["no_match"])
-    logged = DecisionLog.select().count()
+    logged = DecisionLogRow.select().count()
     stale = dict(ben_forms["no_match"], decision=["new_ssid"], anyway=["yes"])
     html = _post(ben, f"/admin/review/{run.id}/decide", stale)
     assert _alerts(html) == [
@@ -189,7 +195,7 @@ def test_a_decision_from_a_stale_page_is_refused_not_saved_over_the_other_review
         "look at the decision now shown and decide again"
     ]
     row = MatchDecisionRow.get((MatchDecisionRow.run == run.id) & (MatchDecisionRow.local_id == student))
-    assert row.kind == "no_match" and DecisionLog.select().count() == logged
+    assert row.kind == "no_match" and DecisionLogRow.select().count() == logged
     # Looking again shows Ana's decision; deciding from that page is recorded.
     fresh = _decision_forms(ben.page(page))
     assert fresh["new_ssid"]["seen"] == [str(row.version)]
@@ -201,7 +207,7 @@ def test_decide_anyway_carries_the_page_it_came_from(app: Flask, sandbox: Sandbo
     ana = sign_in(app, *ADMIN)
     run = drive_to(ana, sandbox, tmp_path, RunState.RESULTS_LOADED)
     ben = sign_in(app, *ADMIN)
-    strong = MatchCandidate.select().where((MatchCandidate.run == run.id) & (MatchCandidate.percent >= 90)).first()
+    strong = MatchCandidateRow.select().where((MatchCandidateRow.run == run.id) & (MatchCandidateRow.percent >= 90)).first()
     page = f"/admin/review/?student={strong.local_id}"
     ben_forms = _decision_forms(ben.page(page))
     # Ben asks for New SSID despite a strong candidate: held back, the warning page asks again.
@@ -219,7 +225,7 @@ def test_a_decision_after_the_run_was_confirmed_is_refused(app: Flask, sandbox: 
     ana = sign_in(app, *ADMIN)
     run = drive_to(ana, sandbox, tmp_path, RunState.RESULTS_LOADED)
     ben = sign_in(app, *ADMIN)
-    student = MatchRequest.select().where(MatchRequest.run == run.id).order_by(MatchRequest.line).first().local_id
+    student = MatchRequestRow.select().where(MatchRequestRow.run == run.id).order_by(MatchRequestRow.line).first().local_id
     ben_forms = _decision_forms(ben.page(f"/admin/review/?student={student}"))
     drive_to(ana, sandbox, tmp_path, RunState.ALL_CONFIRMED)  # every decision, then Confirm all
     decided = MatchDecisionRow.get((MatchDecisionRow.run == run.id) & (MatchDecisionRow.local_id == student))
@@ -232,7 +238,7 @@ def test_a_decision_after_the_run_was_confirmed_is_refused(app: Flask, sandbox: 
 def test_a_refused_table_save_logs_the_error_without_the_databases_words(
     admin: Signed, caplog: pytest.LogCaptureFixture
 ) -> None:
-    first, second = list(Student.select().order_by(Student.local_id).limit(2))
+    first, second = list(StudentRow.select().order_by(StudentRow.local_id).limit(2))
     page = f"/admin/student/edit/?id={second.id}"
     [form] = [f for f in forms(admin.page(page)) if "local_id" in dict(f.fields)]
     data = {k: v for k, v in form.data().items() if k != "csrf_token"}
@@ -240,7 +246,7 @@ def test_a_refused_table_save_logs_the_error_without_the_databases_words(
     with caplog.at_level(logging.DEBUG):
         answer = admin.post(form.action or page, data, follow=True)
     assert answer.status_code == 200
-    assert Student.get_by_id(second.id).local_id == second.local_id
+    assert StudentRow.get_by_id(second.id).local_id == second.local_id
     logged = caplog.text
     assert "IntegrityError" in logged
     assert "UNIQUE constraint failed" not in logged and "already exists" not in logged and first.local_id not in logged
@@ -248,7 +254,7 @@ def test_a_refused_table_save_logs_the_error_without_the_databases_words(
 
 def test_a_download_goes_out_under_a_safe_file_name(admin: Signed) -> None:
     content = b"SENR^^^1964212\r\n"
-    kept = GeneratedFile.create(
+    kept = GeneratedFileRow.create(
         kind="request", name='../../etc/"passwd"\r\nSet-Cookie: x=1.txt', sha256=hashlib.sha256(content).hexdigest(),
         records=1, size=len(content), content=content, created_by="admin",
     )

@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 
 from domain.runs import RunState
-from store.tables_product import RunTransition
+from store.tables import RunTransitionRow
 from tests.e2e.conftest import Sandbox, Signed
 from tests.e2e.console_drive import drive_to
 from tests.e2e.console_html import elements
@@ -20,7 +20,7 @@ def test_an_auditor_sees_a_completed_runs_full_history(admin: Signed, auditor: S
     run = drive_to(admin, sandbox, tmp_path, RunState.EXTRACT_LOADED)
     refused = admin.post(f"/admin/identifiers/{run.id}/cancel", follow=True)
     assert "an applied run cannot be cancelled" in refused.get_data(as_text=True)
-    steps = list(RunTransition.select().where(RunTransition.run == run.id).order_by(RunTransition.at, RunTransition.id))
+    steps = list(RunTransitionRow.select().where(RunTransitionRow.run == run.id).order_by(RunTransitionRow.at, RunTransitionRow.id))
     assert [s.accepted for s in steps].count(False) == 1 and len(steps) == 9
 
     page = auditor.page("/admin/history/")

@@ -13,7 +13,7 @@ from flask import Flask
 
 from domain.runs import RunState
 from seed.demo import DemoDistrict
-from store.tables_product import RunTransition
+from store.tables import RunTransitionRow
 from tests.e2e.conftest import ADMIN, Sandbox, Signed, make_app, sign_in
 from tests.e2e.console_drive import download, drive_to, latest_run, newest_file
 from tests.e2e.console_html import elements, text_of
@@ -74,7 +74,7 @@ def test_a_failed_job_says_why_and_changes_nothing(long_app: Flask, sandbox: San
     assert status["error"].startswith("renamed_results.csv, line ")
     assert "The job failed: renamed_results.csv, line " in text_of(admin.page(f"/admin/jobs/{job}"), "div", class_="job-outcome")
     assert latest_run().state == RunState.SENR_CREATED.value
-    refusal = RunTransition.select().where((RunTransition.run == run.id) & (RunTransition.accepted == False)).get()  # noqa: E712
+    refusal = RunTransitionRow.select().where((RunTransitionRow.run == run.id) & (RunTransitionRow.accepted == False)).get()  # noqa: E712
     assert refusal.event == "load_results" and refusal.reason == status["error"]
 
 

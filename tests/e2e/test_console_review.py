@@ -15,8 +15,15 @@ from console.views.review_compare import CellState, compare_with_candidates
 from domain.records import MatchCandidate, MatchCategory, SenrRecord
 from domain.runs import RunState
 from domain.values import Ssid
-from store.tables_product import DecisionLog, GeneratedFile, MatchCandidate as CandidateRow, MatchDecisionRow, MatchRequest
-from store.tables_sis import Guardian, Student
+from store.tables import (
+    DecisionLogRow,
+    GeneratedFileRow,
+    GuardianRow,
+    MatchCandidateRow,
+    MatchDecisionRow,
+    MatchRequestRow,
+    StudentRow,
+)
 from tests.e2e.conftest import Sandbox, Signed
 from tests.e2e.console_drive import drive_to
 from tests.e2e.console_html import elements, forms, text_of
@@ -61,9 +68,9 @@ def test_each_field_is_compared_as_a_reviewer_reads_it() -> None:
 
 def _reviewed_student(run_id: int) -> str:
     """A requested student with at least two candidates, one of whose first names differs."""
-    for request in list(MatchRequest.select().where(MatchRequest.run == run_id).order_by(MatchRequest.line)):
+    for request in list(MatchRequestRow.select().where(MatchRequestRow.run == run_id).order_by(MatchRequestRow.line)):
         local_first = request.senr_line.split("^")[9]
-        firsts = [c.legal_first for c in CandidateRow.select().where((CandidateRow.run == run_id) & (CandidateRow.local_id == request.local_id) & CandidateRow.ssid.is_null(False))]
+        firsts = [c.legal_first for c in MatchCandidateRow.select().where((MatchCandidateRow.run == run_id) & (MatchCandidateRow.local_id == request.local_id) & MatchCandidateRow.ssid.is_null(False))]
         if len(firsts) >= 2 and any(f.casefold() != local_first.casefold() for f in firsts):
             return str(request.local_id)
     pytest.fail("the demo has no student with two candidates and a different first name")
@@ -81,7 +88,7 @@ def test_the_local_student_is_first_and_candidates_follow_by_percentage(admin: S
     first_names = [row for row in elements(page, "tr", data_field="legal_first")]
     cells = [e for e in elements(page, "td") if e.attrs.get("data-state")]
     assert any(c.attrs["class"] == "diff" and "differs" in c.text for c in cells)
-    local_first = MatchRequest.get(MatchRequest.local_id == local_id).senr_line.split("^")[9]
+    local_first = MatchRequestRow.get(MatchRequestRow.local_id == local_id).senr_line.split("^")[9]
     assert local_first in first_names[0].text
     assert elements(page, "span", class_="date-part", data_part="day")
 
@@ -90,11 +97,11 @@ def test_decisions_move_on_warn_about_mids_and_resume_where_the_review_stopped(
     admin: Signed, sandbox: Sandbox, tmp_path: Path
 ) -> None:
     run = drive_to(admin, sandbox, tmp_path, RunState.RESULTS_LOADED)
-    order = [r.local_id for r in MatchRequest.select().where(MatchRequest.run == run.id).order_by(MatchRequest.line)]
+    order = [r.local_id for r in MatchRequestRow.select().where(MatchRequestRow.run == run.id).order_by(MatchRequestRow.line)]
     first, second = order[0], order[1]
     assert text_of(admin.page("/admin/review/"), "th", class_="local").endswith(first)  # resumes at the first undecided
 
-    top = CandidateRow.select().where((CandidateRow.run == run.id) & (CandidateRow.local_id == first) & CandidateRow.ssid.is_null(False)).order_by(CandidateRow.percent.desc()).first()
+    top = MatchCandidateRow.select().where((MatchCandidateRow.run == run.id) & (MatchCandidateRow.local_id == first) & MatchCandidateRow.ssid.is_null(False)).order_by(MatchCandidateRow.percent.desc()).first()
     decision = {"local_id": first, "decision": "select" if top else "new_ssid", "ssid": top.ssid if top else ""}
     answer = admin.post(f"/admin/review/{run.id}/decide", decision)
     assert answer.status_code == 302 and answer.headers["Location"].endswith(f"student={second}")
@@ -114,7 +121,7 @@ def test_decisions_move_on_warn_about_mids_and_resume_where_the_review_stopped(
 
     # A strong candidate makes "New SSID" a warning shown first: nothing is recorded until the person
     # decides anyway; then the decision is recorded and the warning logged with it.
-    strong = CandidateRow.select().where((CandidateRow.run == run.id) & (CandidateRow.percent >= 90)).first()
+    strong = MatchCandidateRow.select().where((MatchCandidateRow.run == run.id) & (MatchCandidateRow.percent >= 90)).first()
     assert strong is not None
     html, log = _decide_anyway(admin, run.id, {"local_id": strong.local_id, "decision": "new_ssid"}, "new_ssid")
     warning = log.warnings
@@ -126,8 +133,8 @@ def test_decisions_move_on_warn_about_mids_and_resume_where_the_review_stopped(
     assert "strong candidate" in text_of(html, "div", class_="decision-warning")
 
     # Selecting an SSID a local student already holds: the same, with that warning.
-    held = {s.ssid: s.local_id for s in Student.select().where(Student.ssid.is_null(False))}
-    mid = CandidateRow.select().where((CandidateRow.run == run.id) & CandidateRow.ssid.in_(list(held))).first()
+    held = {s.ssid: s.local_id for s in StudentRow.select().where(StudentRow.ssid.is_null(False))}
+    mid = MatchCandidateRow.select().where((MatchCandidateRow.run == run.id) & MatchCandidateRow.ssid.in_(list(held))).first()
     assert mid is not None, "the demo's request has no candidate another local student holds"
     html, log = _decide_anyway(admin, run.id, {"local_id": mid.local_id, "decision": "select", "ssid": mid.ssid}, "select")
     assert log.warnings.splitlines()[0] == f"the SSID selected is already held by local student {held[mid.ssid]}"
@@ -142,33 +149,33 @@ def test_decisions_move_on_warn_about_mids_and_resume_where_the_review_stopped(
     assert MatchDecisionRow.get_or_none(MatchDecisionRow.local_id == undecided) is None
 
 
-def _decide_anyway(admin: Signed, run_id: int, decision: dict[str, str], kind: str) -> tuple[str, DecisionLog]:
+def _decide_anyway(admin: Signed, run_id: int, decision: dict[str, str], kind: str) -> tuple[str, DecisionLogRow]:
     """Post a decision that warns: nothing recorded, the warnings shown with "Decide anyway"; then
     decide anyway. The page after, and the decision's log row."""
     local_id = decision["local_id"]
-    logged = DecisionLog.select().where(DecisionLog.local_id == local_id).count()
+    logged = DecisionLogRow.select().where(DecisionLogRow.local_id == local_id).count()
     held_back = admin.post(f"/admin/review/{run_id}/decide", decision)
     assert held_back.status_code == 302 and f"confirm={kind}" in held_back.headers["Location"]
-    assert DecisionLog.select().where(DecisionLog.local_id == local_id).count() == logged  # nothing recorded
+    assert DecisionLogRow.select().where(DecisionLogRow.local_id == local_id).count() == logged  # nothing recorded
     page = admin.page(held_back.headers["Location"])
     shown = [" ".join(e.text.split()) for e in elements(page, "li", class_="pending-warning")]
     assert shown and f"Student {local_id}: not recorded yet" in page
     [anyway] = [f for f in forms(page) if dict(f.fields).get("anyway") == "yes"]
     assert dict(anyway.fields)["csrf_token"] and dict(anyway.fields)["local_id"] == local_id
     after = admin.post(anyway.action, anyway.data(), follow=True).get_data(as_text=True)
-    newest: Any = DecisionLog.id  # declared `id: int` for mypy; the column is a field
-    log = DecisionLog.select().where(DecisionLog.local_id == local_id).order_by(newest.desc()).first()
+    newest: Any = DecisionLogRow.id  # declared `id: int` for mypy; the column is a field
+    log = DecisionLogRow.select().where(DecisionLogRow.local_id == local_id).order_by(newest.desc()).first()
     assert log is not None and log.warnings.splitlines() == shown
     return after, log
 
 
 def test_toggles_show_guardians_addresses_and_language(admin: Signed, sandbox: Sandbox, tmp_path: Path) -> None:
     run = drive_to(admin, sandbox, tmp_path, RunState.RESULTS_LOADED)
-    local_id = MatchRequest.select().where(MatchRequest.run == run.id).order_by(MatchRequest.line).first().local_id
+    local_id = MatchRequestRow.select().where(MatchRequestRow.run == run.id).order_by(MatchRequestRow.line).first().local_id
     plain = admin.page(f"/admin/review/?student={local_id}")
     assert not elements(plain, "tr", data_field="guardians")
     shown = admin.page(f"/admin/review/?student={local_id}&guardians=1&addresses=1&language=1")
-    guardian = Guardian.select().join(Student).where(Student.local_id == local_id).first()
+    guardian = GuardianRow.select().join(StudentRow).where(StudentRow.local_id == local_id).first()
     assert guardian is not None
     assert f"{guardian.first} {guardian.last}" in text_of(shown, "tr", data_field="guardians")
     assert elements(shown, "tr", data_field="addresses") and elements(shown, "tr", data_field="elas")
@@ -181,12 +188,12 @@ def test_a_partial_file_holds_the_students_decided_so_far_and_the_page_advises_s
     admin: Signed, sandbox: Sandbox, tmp_path: Path
 ) -> None:
     run = drive_to(admin, sandbox, tmp_path, RunState.RESULTS_LOADED)
-    first = MatchRequest.select().where(MatchRequest.run == run.id).order_by(MatchRequest.line).first().local_id
+    first = MatchRequestRow.select().where(MatchRequestRow.run == run.id).order_by(MatchRequestRow.line).first().local_id
     refused = admin.post(f"/admin/review/{run.id}/partial", follow=True).get_data(as_text=True)
     assert "no student decided so far would be sent" in refused
     admin.post(f"/admin/review/{run.id}/decide", {"local_id": first, "decision": "new_ssid", "anyway": "yes"})
     page = admin.post(f"/admin/review/{run.id}/partial", {"local_id": first}, follow=True).get_data(as_text=True)
-    partial = GeneratedFile.get(GeneratedFile.kind == "partial")
+    partial = GeneratedFileRow.get(GeneratedFileRow.kind == "partial")
     assert partial.name.endswith("_SENR_SSID_Partial.txt") and partial.records == 1
     lines = bytes(partial.content).decode().split("\r\n")
     assert lines[1:] == [""] and lines[0].split("^")[8] == first and lines[0].split("^")[7] == ""

@@ -17,7 +17,7 @@ from flask import Flask
 from domain.runs import RunState
 from tests.e2e.conftest import Sandbox, Signed, snapshot
 from tests.e2e.console_drive import ORDER, drive_to, latest_run, load_extract_for_review
-from store.tables_product import MatchCandidate
+from store.tables import MatchCandidateRow
 from tests.e2e.console_html import Form, elements, forms, inline_edits, links
 from tests.integration.workflow_builder import calpads_is_sure
 from tests.e2e.test_console_pages import IDENTIFIER_TABS, table_views
@@ -72,7 +72,7 @@ def _collect_pages(admin: Signed, pages: list[str], found: dict[tuple[str, tuple
 
 def _warned_decision_page(run_id: int) -> str:
     """The review page of a decision held back for its MID warning (New SSID despite a strong candidate)."""
-    strong = MatchCandidate.select().where((MatchCandidate.run == run_id) & (MatchCandidate.percent >= 90)).first()
+    strong = MatchCandidateRow.select().where((MatchCandidateRow.run == run_id) & (MatchCandidateRow.percent >= 90)).first()
     assert strong is not None
     return f"/admin/review/?student={strong.local_id}&confirm=new_ssid"
 

@@ -23,9 +23,16 @@ from console.jobs import job_status
 from domain.runs import RunState
 from seed.sandbox import write_ods_download
 from store.database import database_proxy
-from store.tables_batches import Batch, BatchChange, Job
-from store.tables_product import GeneratedFile, Run
-from store.tables_sis import LanguageStatus, SpecialEducation, Student
+from store.tables import (
+    BatchChangeRow,
+    BatchRow,
+    GeneratedFileRow,
+    JobRow,
+    LanguageStatusRow,
+    RunRow,
+    SpecialEducationRow,
+    StudentRow,
+)
 from tests.e2e.conftest import make_app
 from tests.integration.workflow_builder import NOW, TODAY, RunBuilder, actor
 from workflows.run import extract
@@ -53,7 +60,7 @@ def _killed(*args: str) -> subprocess.CompletedProcess[str]:
 
 def _students() -> list[tuple[Any, ...]]:
     rows: list[tuple[Any, ...]] = []
-    for model in (Student, LanguageStatus, SpecialEducation):
+    for model in (StudentRow, LanguageStatusRow, SpecialEducationRow):
         query: Any = model.select().tuples()
         rows.extend(sorted(tuple(repr(v) for v in row) for row in query))
     return rows
@@ -74,12 +81,12 @@ def _intact(connected: peewee.Database) -> None:
 
 
 def _abandoned(kind: str) -> None:
-    job = Job.select().where(Job.kind == kind).order_by(Job.created_at.desc()).first()
+    job = JobRow.select().where(JobRow.kind == kind).order_by(JobRow.created_at.desc()).first()
     assert job is not None and job.state in ("queued", "running")  # as the killed process left it
     status = job_status(job.id)
     assert status is not None and status.state == "failed"
     assert status.error is not None and status.error.startswith(f"abandoned: the process running it ({job.owner}) stopped")
-    assert Job.get_by_id(job.id).state == "failed"  # recorded, not only shown
+    assert JobRow.get_by_id(job.id).state == "failed"  # recorded, not only shown
 
 
 @pytest.fixture
@@ -101,9 +108,9 @@ def test_an_apply_killed_at_any_point_is_all_or_nothing_and_can_be_retried(
     _killed(point, "--", "run", "apply-extract", str(builder.run_id), "--db", database_url, "--json", "--as", "maria")
 
     _intact(database)
-    run = Run.get_by_id(builder.run_id)
-    batch = Batch.select().where(Batch.run == builder.run_id).get()
-    journal = BatchChange.select(BatchChange.student).where(BatchChange.batch == batch.id).distinct().count()
+    run = RunRow.get_by_id(builder.run_id)
+    batch = BatchRow.select().where(BatchRow.run == builder.run_id).get()
+    journal = BatchChangeRow.select(BatchChangeRow.student).where(BatchChangeRow.batch == batch.id).distinct().count()
     _abandoned("apply_extract")
     after = _students()
     retry = CliRunner().invoke(main, ["run", "apply-extract", str(builder.run_id), "--db", database_url, "--json"])
@@ -125,18 +132,18 @@ def test_a_console_load_killed_in_the_background_is_failed_and_loads_again(
     builder, changes = loaded
     # Start over from a run without a loaded extract: cancel this one's load by loading into a fresh run.
     extract_file = builder.files["extract"]
-    Batch.delete().where(Batch.run == builder.run_id).execute()
-    batches = Batch.select().count()
+    BatchRow.delete().where(BatchRow.run == builder.run_id).execute()
+    batches = BatchRow.select().count()
     database.close()
     _killed("console_load", "--", database_url, str(builder.run_id), str(extract_file), str(tmp_path / "console"))
 
     _intact(database)
-    assert Batch.select().count() == batches  # the preview was one transaction: nothing of it stored
-    job = Job.select().where(Job.kind == "load_extract").get()
+    assert BatchRow.select().count() == batches  # the preview was one transaction: nothing of it stored
+    job = JobRow.select().where(JobRow.kind == "load_extract").get()
     assert job.state == "running"  # as the killed console left it
     # The console started again: its Jobs table shows the job failed, saying why.
     restarted = make_app(database_url, tmp_path / "restarted")
-    swept = Job.get_by_id(job.id)
+    swept = JobRow.get_by_id(job.id)
     assert swept.state == "failed" and str(swept.error).startswith(f"abandoned: the process running it ({job.owner}) stopped")
     restarted.extensions["ssid_jobs"].shutdown()
     database_proxy.obj.close()  # the restarted console's connection, then the test's own again
@@ -155,7 +162,7 @@ def audit(database: peewee.Database, database_url: str, tmp_path: Path) -> str:
     loaded = CliRunner().invoke(main, ["ods", "audit", str(download), "--out", str(tmp_path / "files"), "--review", "--db", database_url, "--json"])
     assert loaded.exit_code == 0, loaded.stderr
     database_proxy.initialize(database)
-    return str(Batch.select().where(Batch.kind == "ods_audit").get().id)
+    return str(BatchRow.select().where(BatchRow.kind == "ods_audit").get().id)
 
 
 def _create_files(database_url: str, audit: str, out: Path) -> list[str]:
@@ -170,8 +177,8 @@ def test_ods_files_killed_before_they_are_kept_leave_the_audit_to_do_again(
     _killed("ods_kept", "--", *_create_files(database_url, audit, out))
 
     _intact(database)
-    assert Batch.get_by_id(int(audit)).state in ("loaded", "evaluated")
-    assert GeneratedFile.select().where(GeneratedFile.kind.startswith("ods")).count() == 0
+    assert BatchRow.get_by_id(int(audit)).state in ("loaded", "evaluated")
+    assert GeneratedFileRow.select().where(GeneratedFileRow.kind.startswith("ods")).count() == 0
     assert not out.exists() or list(out.iterdir()) == []
     _abandoned("ods_create_files")
     retry = CliRunner().invoke(main, _create_files(database_url, audit, out))
@@ -187,8 +194,8 @@ def test_ods_files_killed_while_written_are_kept_whole_and_never_half_under_thei
     _killed("ods_write:2", "--", *_create_files(database_url, audit, out))
 
     _intact(database)
-    assert Batch.get_by_id(int(audit)).state == "files_created"
-    kept = list(GeneratedFile.select().where(GeneratedFile.kind.startswith("ods")).order_by(GeneratedFile.name))
+    assert BatchRow.get_by_id(int(audit)).state == "files_created"
+    kept = list(GeneratedFileRow.select().where(GeneratedFileRow.kind.startswith("ods")).order_by(GeneratedFileRow.name))
     assert len(kept) >= 2
     for file in kept:  # the File Download list has every file whole, with its SHA-256
         assert hashlib.sha256(bytes(file.content)).hexdigest() == file.sha256

@@ -15,8 +15,7 @@ from flask import Flask
 from console.cli import main
 from domain.runs import RunState
 from store.database import database_proxy
-from store.tables_batches import BatchChange
-from store.tables_sis import SpecialEducation, Student
+from store.tables import BatchChangeRow, SpecialEducationRow, StudentRow
 from tests.e2e.conftest import Sandbox, Signed
 from tests.e2e.console_drive import drive_to
 from tests.e2e.console_html import forms
@@ -43,7 +42,7 @@ def test_every_identity_change_names_its_batch_or_page_and_its_person(
     app: Flask, admin: Signed, sandbox: Sandbox, tmp_path: Path
 ) -> None:
     run = drive_to(admin, sandbox, tmp_path, RunState.EXTRACT_LOADED)
-    change = BatchChange.select().where(BatchChange.field_name == "ssid").order_by(BatchChange.local_id).first()
+    change = BatchChangeRow.select().where(BatchChangeRow.field_name == "ssid").order_by(BatchChangeRow.local_id).first()
     local_id, ssid = change.local_id, change.new_value
     extract = {"actor": "admin", "field": "SSID", "old": change.old_value, "new": ssid,
                "source": f"applied SSID Extract batch {change.batch_id} (run {run.id})", "batch": change.batch_id, "run": run.id}
@@ -53,17 +52,17 @@ def test_every_identity_change_names_its_batch_or_page_and_its_person(
     assert _changes(app, local_id)[-1] == undone
 
     # The Tables page: the admin corrects the SSID by hand (the edit form, as the page has it).
-    student = Student.get(Student.local_id == local_id)
+    student = StudentRow.get(StudentRow.local_id == local_id)
     page = f"/admin/student/edit/?id={student.id}"
     [form] = [f for f in forms(admin.page(page)) if "ssid" in dict(f.fields)]
     data = {k: v for k, v in form.data().items() if k != "csrf_token"}
     data["ssid"] = ["1234567897"]
     assert admin.post(form.action or page, data).status_code == 302
-    assert Student.get_by_id(student.id).ssid == "1234567897"
+    assert StudentRow.get_by_id(student.id).ssid == "1234567897"
     edited = {"actor": "admin", "field": "SSID", "old": change.old_value, "new": "1234567897", "source": "Tables page", "batch": None, "run": None}
 
     # A roster import that gives the student another SWD.
-    swd = SpecialEducation.get_or_none(SpecialEducation.student == student.id)
+    swd = SpecialEducationRow.get_or_none(SpecialEducationRow.student == student.id)
     new_swd = "N" if swd is not None and swd.swd == "Y" else "Y"
     roster = _roster(tmp_path / "roster.csv", [_student(0, local_id=local_id, ssid="1234567897", swd=new_swd)])
     imported = _ssid("roster", "import", str(roster), "--db", app.config["DATABASE_URL"], "--as", "rosa")

@@ -20,7 +20,7 @@ from console.cli import main
 from domain.runs import RunState
 from seed.demo import DemoDistrict
 from store.database import database_proxy
-from store.tables_sis import Student
+from store.tables import StudentRow
 from tests.e2e.conftest import Sandbox, Signed
 from tests.e2e.console_drive import drive_to
 from tests.e2e.console_server import SSID, environment, serving
@@ -29,7 +29,7 @@ from tests.e2e.console_server import SSID, environment, serving
 def _student_data() -> list[str]:
     """Every value a log must never hold, as text (names whole and each surname alone)."""
     found: set[str] = set()
-    for row in Student.select():
+    for row in StudentRow.select():
         found.add(f"{row.legal_first} {row.legal_last}")
         found.add(row.legal_last)
         found.update({row.birth_date.isoformat(), row.birth_date.strftime("%Y%m%d")})
@@ -50,7 +50,7 @@ def test_a_whole_run_logs_no_student_data(
     for name in ("peewee", "werkzeug", "console", "flask_admin"):
         logging.getLogger(name).setLevel(logging.DEBUG)
     run = drive_to(admin, sandbox, tmp_path, RunState.EXTRACT_LOADED)
-    student = Student.select().where(Student.ssid.is_null(False)).order_by(Student.local_id).first()
+    student = StudentRow.select().where(StudentRow.ssid.is_null(False)).order_by(StudentRow.local_id).first()
     # Pages and commands that show and search student data.
     for page in (
         f"/admin/student/?search={urllib.parse.quote(student.legal_last)}",

@@ -14,7 +14,7 @@ import pytest
 from domain.model import DecisionKind
 from domain.runs import RunState
 from domain.values import LocalId
-from store.tables_product import DecisionLog, MatchCandidate, MatchDecisionRow
+from store.tables import DecisionLogRow, MatchCandidateRow, MatchDecisionRow
 from tests.integration.workflow_builder import NOW, RunBuilder, actor, calpads_is_sure, last_history, snapshot
 from workflows.run import results
 from workflows.errors import StepRefused
@@ -54,10 +54,10 @@ def test_only_exact_single_matches_at_100_are_listed_and_twins_never(builder: Ru
 def test_a_difference_our_comparison_finds_leaves_the_student_out_saying_which(builder: RunBuilder) -> None:
     run = builder.run_id
     calpads_is_sure(run, "100009")
-    mine = (MatchCandidate.run == run) & (MatchCandidate.local_id == "100009")
-    born = MatchCandidate.get(mine).birth_date
+    mine = (MatchCandidateRow.run == run) & (MatchCandidateRow.local_id == "100009")
+    born = MatchCandidateRow.get(mine).birth_date
     assert born is not None
-    MatchCandidate.update(birth_date=born + dt.timedelta(days=1)).where(mine).execute()  # CALPADS still says 100 %
+    MatchCandidateRow.update(birth_date=born + dt.timedelta(days=1)).where(mine).execute()  # CALPADS still says 100 %
     [student] = [s for s in plan_bulk_accept(builder.store, run).left_out if s.local_id == "100009"]
     assert student.left_out is LeftOut.DIFFERENCE and student.detail.startswith("Birth date: ")
     assert student.score_text == "100%" and student.our_percent is not None and student.our_percent < 100
@@ -71,7 +71,7 @@ def test_confirming_records_select_for_each_logged_as_bulk(builder: RunBuilder) 
     assert [s.local_id for s in done.accepted] == ["100009"] and done.run.state is RunState.RESULTS_LOADED
     row = MatchDecisionRow.get(MatchDecisionRow.local_id == "100009")
     assert (row.kind, row.ssid, row.actor, row.at, row.bulk, row.warnings) == ("select", ssid, "jose", NOW, True, "")
-    [log] = DecisionLog.select().where(DecisionLog.local_id == "100009")
+    [log] = DecisionLogRow.select().where(DecisionLogRow.local_id == "100009")
     assert (log.kind, log.ssid, log.actor, log.at, log.bulk, log.warnings) == ("select", ssid, "jose", NOW, True, "")
     history = last_history()
     assert (history.event, history.actor, history.accepted, history.counts) == ("bulk_accept", "jose", True, '{"accepted": 1}')
@@ -90,7 +90,7 @@ def test_a_decided_student_is_included_only_when_asked(builder: RunBuilder) -> N
     plan = plan_bulk_accept(builder.store, run, include_decided=True)
     assert [s.local_id for s in plan.included] == ["100009"] and plan.included[0].current is not None
     bulk_accept(builder.store, run, actor("jose"), include_decided=True, expected=plan.digest)
-    logs = [(l.kind, l.actor, l.bulk) for l in DecisionLog.select().where(DecisionLog.local_id == "100009").order_by(DecisionLog.at, DecisionLog.bulk)]
+    logs = [(l.kind, l.actor, l.bulk) for l in DecisionLogRow.select().where(DecisionLogRow.local_id == "100009").order_by(DecisionLogRow.at, DecisionLogRow.bulk)]
     assert logs == [("no_match", "ana", False), ("select", "jose", True)]
     assert MatchDecisionRow.get(MatchDecisionRow.local_id == "100009").version == 1
 

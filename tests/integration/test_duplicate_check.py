@@ -13,9 +13,15 @@ import pytest
 
 from domain.runs import RunState
 from store.assistant_store import KEPT_CHECKS
-from store.tables_assistant import DuplicateCheck, DuplicateCheckIssue, NotDuplicateMark, StudentDataVersion
-from store.tables_batches import DuplicateAcknowledgement
-from store.tables_sis import Guardian, Student
+from store.tables import (
+    DuplicateAcknowledgementRow,
+    DuplicateCheckIssueRow,
+    DuplicateCheckRow,
+    GuardianRow,
+    NotDuplicateMarkRow,
+    StudentDataVersionRow,
+    StudentRow,
+)
 from tests.integration.workflow_builder import NOW, RunBuilder, actor, history_rows, last_history
 from workflows.batches import replacement
 from workflows.run import duplicate_check, lifecycle
@@ -33,7 +39,7 @@ def builder(database: peewee.Database, tmp_path: Path) -> RunBuilder:
 
 
 def _checks() -> int:
-    return int(DuplicateCheck.select().count())
+    return int(DuplicateCheckRow.select().count())
 
 
 def test_the_check_runs_once_and_is_stored_with_its_time_and_evidence(builder: RunBuilder) -> None:
@@ -41,9 +47,9 @@ def test_the_check_runs_once_and_is_stored_with_its_time_and_evidence(builder: R
     assert duplicate_check.latest_check(store) is None
     view = duplicate_check.run_check(store, actor("maria"))
     assert [i.key for i in view.issues] == [PAIR] and view.open_issues == 1 and view.current
-    row = DuplicateCheck.get()
+    row = DuplicateCheckRow.get()
     assert (row.checked_by, row.checked_at, row.students, row.lookalike_percent, row.issues) == ("maria", NOW, 60, 99.9, 1)
-    stored = DuplicateCheckIssue.get()
+    stored = DuplicateCheckIssueRow.get()
     assert (stored.key, stored.kind, stored.local_ids) == (PAIR, "lookalike", "100004,100005")
     assert '"birth_date", "exact"' in stored.evidence
     # Reading it, and local_issues while it is current, run nothing again.
@@ -57,28 +63,28 @@ def test_the_check_runs_once_and_is_stored_with_its_time_and_evidence(builder: R
 def test_any_change_to_what_the_check_reads_makes_it_out_of_date_and_nothing_else_does(builder: RunBuilder) -> None:
     store = builder.store
     duplicate_check.run_check(store, actor())
-    version = StudentDataVersion.get().version
+    version = StudentDataVersionRow.get().version
 
     def current() -> bool:
         view = duplicate_check.latest_check(store)
         assert view is not None
         return view.current
 
-    Student.update(tags="esl").where(Student.local_id == "100010").execute()  # not a compared field
+    StudentRow.update(tags="esl").where(StudentRow.local_id == "100010").execute()  # not a compared field
     lifecycle.acknowledge_issues(store, [PAIR], actor())
-    assert current() and StudentDataVersion.get().version == version
+    assert current() and StudentDataVersionRow.get().version == version
     changes = (
-        lambda: Student.update(legal_first="Zoe").where(Student.local_id == "100010").execute(),
+        lambda: StudentRow.update(legal_first="Zoe").where(StudentRow.local_id == "100010").execute(),
         lambda: store.database.execute_sql("UPDATE student SET active = FALSE WHERE local_id = '100011'"),  # type: ignore[no-untyped-call]
-        lambda: Guardian.create(student=Student.get(Student.local_id == "100012"), position=3, first="Ana", last="Diaz"),
-        lambda: Student.get(Student.local_id == "100013").save(),  # a form saving every field, changed or not
+        lambda: GuardianRow.create(student=StudentRow.get(StudentRow.local_id == "100012"), position=3, first="Ana", last="Diaz"),
+        lambda: StudentRow.get(StudentRow.local_id == "100013").save(),  # a form saving every field, changed or not
     )
     for change in changes:
         duplicate_check.run_check(store, actor())
         assert current()
         change()
         assert not current()
-    assert StudentDataVersion.get().version >= version + len(changes)
+    assert StudentDataVersionRow.get().version >= version + len(changes)
 
 
 def test_a_loaded_replacement_extract_makes_the_check_out_of_date(database: peewee.Database, tmp_path: Path) -> None:
@@ -100,19 +106,19 @@ def test_not_a_duplicate_is_remembered_by_later_checks_and_can_be_undone(builder
     assert wrong.value.reason == "shared_ssid:100001,100002 is not a pair of look-alike records: only those can be marked not a duplicate"
     with pytest.raises(StepRefused, match="no listed look-alike pair lookalike:100001,100002"):
         duplicate_check.mark_not_duplicate(store, ["lookalike:100001,100002"], actor())
-    assert NotDuplicateMark.select().count() == 0
+    assert NotDuplicateMarkRow.select().count() == 0
 
     assert duplicate_check.mark_not_duplicate(store, [PAIR], actor("ana")) == 1
-    mark = NotDuplicateMark.get()
+    mark = NotDuplicateMarkRow.get()
     assert (mark.first_local_id, mark.second_local_id, mark.marked_by, mark.marked_at) == ("100004", "100005", "ana", NOW)
     view = duplicate_check.latest_check(store)
     assert view is not None and view.current and (view.issues, view.hidden, view.open_issues) == ([], 1, 0)
-    Student.update(legal_middle="").where(Student.local_id == "100020").execute()
+    StudentRow.update(legal_middle="").where(StudentRow.local_id == "100020").execute()
     again = duplicate_check.current_check(store, actor())  # out of date: runs again, still without the pair
     assert _checks() == 2 and again.issues == [] and again.hidden == 1
 
     duplicate_check.unmark_not_duplicate(store, PAIR, actor())
-    assert [i.key for i in local_issues(store)] == [PAIR] and NotDuplicateMark.select().count() == 0
+    assert [i.key for i in local_issues(store)] == [PAIR] and NotDuplicateMarkRow.select().count() == 0
     with pytest.raises(StepRefused, match=f"{PAIR} is not marked not a duplicate"):
         duplicate_check.unmark_not_duplicate(store, PAIR, actor())
 
@@ -124,7 +130,7 @@ def test_resolve_mids_uses_the_stored_check_while_current(builder: RunBuilder) -
         lifecycle.resolve_mids(store, run, actor(), attested=True)
     assert _checks() == 1  # no check stored yet: this one ran it
     lifecycle.acknowledge_issues(store, [PAIR], actor())
-    assert DuplicateAcknowledgement.select().count() == 1
+    assert DuplicateAcknowledgementRow.select().count() == 1
     assert lifecycle.resolve_mids(store, run, actor(), attested=True).state is RunState.MIDS_RESOLVED
     assert _checks() == 1
 
@@ -137,7 +143,7 @@ def test_resolve_mids_without_recheck_is_refused_on_an_out_of_date_check_and_say
     assert never.value.reason == "the local duplicate check has not run yet: run it first (Duplicates page)"
     duplicate_check.run_check(store, actor())
     lifecycle.acknowledge_issues(store, ["all"], actor())
-    Student.update(legal_last="Zamora").where(Student.local_id == "100030").execute()
+    StudentRow.update(legal_last="Zamora").where(StudentRow.local_id == "100030").execute()
     with pytest.raises(StepRefused) as stale:
         lifecycle.resolve_mids(store, run, actor(), attested=True, recheck=False)
     assert stale.value.reason == (
@@ -153,8 +159,8 @@ def test_older_checks_keep_their_summary_and_only_the_newest_keep_their_issues(b
     for _ in range(KEPT_CHECKS + 2):
         duplicate_check.run_check(builder.store, actor())
     assert _checks() == KEPT_CHECKS + 2
-    kept = {row.check_id for row in DuplicateCheckIssue.select()}
-    ids = sorted(row.id for row in DuplicateCheck.select())
+    kept = {row.check_id for row in DuplicateCheckIssueRow.select()}
+    ids = sorted(row.id for row in DuplicateCheckRow.select())
     assert kept == set(ids[-KEPT_CHECKS:])
     view = duplicate_check.latest_check(builder.store)
     assert view is not None and [i.key for i in view.issues] == [PAIR]

@@ -17,7 +17,7 @@ from store.roster_import import ROSTER_COLUMNS, import_roster
 from store.bulk import tuples
 from store.schema import ALL_TABLES
 from store.students import student_by_local_id
-from store.tables_sis import Student as StudentRow
+from store.tables import StudentRow
 
 BASE = {
     "local_id": "100234", "legal_first": "María", "legal_middle": "Elena", "legal_last": "López",

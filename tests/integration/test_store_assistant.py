@@ -16,21 +16,20 @@ from seed.demo import generate_district
 from seed.demo.load import load_demo
 from store.database import open_database
 from store.schema import ALL_TABLES, SCHEMA_VERSION, init_schema, schema_version
-from store.tables_assistant import ASSISTANT_TABLES, StudentDataVersion, one_data_change
+from store.tables import ASSISTANT_TABLES, GuardianRow, StudentDataVersionRow, StudentRow, one_data_change
 from store.students import iter_students
-from store.tables_sis import Guardian, Student
 from store.workflow_store import DatabaseWorkflowStore
 from domain.duplicates import checked_student
 
 MIGRATIONS = Path(store.__file__).with_name("migrations")
 
 
-def _student(local_id: str) -> Student:
-    return Student.create(local_id=local_id, legal_first="Ana", legal_last="Ruiz", birth_date=dt.date(2012, 5, 1), gender="F")
+def _student(local_id: str) -> StudentRow:
+    return StudentRow.create(local_id=local_id, legal_first="Ana", legal_last="Ruiz", birth_date=dt.date(2012, 5, 1), gender="F")
 
 
 def _version() -> int:
-    return int(StudentDataVersion.get_by_id(1).version)
+    return int(StudentDataVersionRow.get_by_id(1).version)
 
 
 def test_a_version_1_database_upgrades_to_the_assistant_tables_and_triggers(database_url: str) -> None:
@@ -44,7 +43,7 @@ def test_a_version_1_database_upgrades_to_the_assistant_tables_and_triggers(data
     assert init_schema(db) == SCHEMA_VERSION >= 2
     assert {t._meta.table_name for t in ASSISTANT_TABLES} <= set(db.get_tables())
     assert _version() == 0
-    Student.update(legal_first="Anabel").where(Student.local_id == "100001").execute()
+    StudentRow.update(legal_first="Anabel").where(StudentRow.local_id == "100001").execute()
     assert _version() == 1
 
 
@@ -52,15 +51,15 @@ def test_every_write_to_a_compared_field_moves_the_version_and_a_rollback_moves_
     assert _version() == 0
     student = _student("100001")
     assert _version() == 1
-    Guardian.create(student=student, first="Rosa", last="Ruiz")
-    Student.update(tags="x").where(Student.id == student.id).execute()  # not a compared field
+    GuardianRow.create(student=student, first="Rosa", last="Ruiz")
+    StudentRow.update(tags="x").where(StudentRow.id == student.id).execute()  # not a compared field
     assert _version() == 2
     with pytest.raises(RuntimeError), database.atomic():
-        Student.update(ssid="2000000001").where(Student.id == student.id).execute()
+        StudentRow.update(ssid="2000000001").where(StudentRow.id == student.id).execute()
         raise RuntimeError("the apply failed half-way")
     assert _version() == 2
-    Guardian.delete().execute()
-    Student.delete().execute()
+    GuardianRow.delete().execute()
+    StudentRow.delete().execute()
     assert _version() >= 4
 
 
@@ -88,7 +87,7 @@ def test_a_bulk_save_moves_the_version_once_and_keeps_the_triggers(database: pee
     triggers = _triggers(database)
     assert triggers == (2 if isinstance(database, peewee.PostgresqlDatabase) else 6)
     load_demo(district, fresh=True, with_users=False)  # 300 students with guardians, one save
-    assert Student.select().count() == 300
+    assert StudentRow.select().count() == 300
     after_save = _version()
     postgresql = isinstance(database, peewee.PostgresqlDatabase)
     # SQLite: once for the whole save (its row triggers would have moved it per row); PostgreSQL's
@@ -104,7 +103,7 @@ def test_a_bulk_save_that_fails_leaves_the_triggers_and_the_version(database: pe
     with pytest.raises(RuntimeError), database.atomic(), one_data_change():
         _student("100001")
         raise RuntimeError("the import failed half-way")
-    assert _triggers(database) == triggers and _version() == 0 and Student.select().count() == 0
+    assert _triggers(database) == triggers and _version() == 0 and StudentRow.select().count() == 0
     with database.atomic(), one_data_change(), one_data_change():  # nested: moved once
         _student("100001")
         _student("100002")

@@ -9,7 +9,7 @@ import pytest
 
 from store.database import open_database, utc_now
 from store.schema import ALL_TABLES, SCHEMA_VERSION, init_schema, schema_version
-from store.tables_product import Run
+from store.tables import RunRow
 
 
 def test_init_schema_creates_every_table_and_records_the_version(database_url: str) -> None:
@@ -22,16 +22,16 @@ def test_init_schema_creates_every_table_and_records_the_version(database_url: s
 
 
 def test_init_schema_twice_changes_nothing(database: peewee.Database) -> None:
-    Run.create(state="new", opened_by="registrar")
+    RunRow.create(state="new", opened_by="registrar")
     assert init_schema(database) == SCHEMA_VERSION
-    assert Run.select().count() == 1
+    assert RunRow.select().count() == 1
 
 
 def test_timestamps_round_trip_as_aware_utc(database: peewee.Database) -> None:
     pacific = dt.timezone(dt.timedelta(hours=-8))
     opened = dt.datetime(2025, 8, 14, 7, 30, 15, 250000, tzinfo=pacific)
-    run = Run.create(state="new", opened_by="registrar", opened_at=opened)
-    stored = Run.get_by_id(run.id).opened_at
+    run = RunRow.create(state="new", opened_by="registrar", opened_at=opened)
+    stored = RunRow.get_by_id(run.id).opened_at
     assert stored == opened
     assert stored.tzinfo == dt.UTC
     assert stored.hour == 15
@@ -39,7 +39,7 @@ def test_timestamps_round_trip_as_aware_utc(database: peewee.Database) -> None:
 
 def test_a_naive_timestamp_is_refused(database: peewee.Database) -> None:
     with pytest.raises(ValueError, match="naive datetime"):
-        Run.create(state="new", opened_by="registrar", opened_at=dt.datetime(2025, 8, 14, 7, 30))
+        RunRow.create(state="new", opened_by="registrar", opened_at=dt.datetime(2025, 8, 14, 7, 30))
     assert utc_now().tzinfo == dt.UTC
 
 

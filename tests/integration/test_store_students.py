@@ -11,9 +11,7 @@ from domain.model import Address, Enrollment, Guardian, LanguageStatus, PersonNa
 from domain.values import CdsCode, LocalId, Ssid
 from store.students import iter_students, local_identities, student_by_local_id, students_by_local_id, students_without_ssid
 from store.students_write import ensure_schools, save_students
-from store.tables_sis import Enrollment as EnrollmentRow
-from store.tables_sis import School
-from store.tables_sis import Student as StudentRow
+from store.tables import EnrollmentRow, SchoolRow, StudentRow
 
 ELEMENTARY = CdsCode("6019715")
 HIGH = CdsCode("1936145")
@@ -118,4 +116,4 @@ def test_a_failed_save_writes_nothing(database: peewee.Database) -> None:
     else:  # pragma: no cover - SQLite and PostgreSQL both enforce the foreign key
         raise AssertionError("a missing school must be refused")
     assert StudentRow.select().count() == 0
-    assert School.select().count() == 2
+    assert SchoolRow.select().count() == 2

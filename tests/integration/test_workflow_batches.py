@@ -12,9 +12,14 @@ from domain.records import ReplacementRow
 from domain.runs import BatchKind, RunState
 from domain.values import CdsCode, LocalId, Ssid
 from domain.writers import write_replacements, write_sela
-from store.tables_batches import BatchChange, CalpadsHistory, Outbox
-from store.tables_product import RunTransition
-from store.tables_sis import LanguageStatus, Student
+from store.tables import (
+    BatchChangeRow,
+    CalpadsHistoryRow,
+    LanguageStatusRow,
+    OutboxRow,
+    RunTransitionRow,
+    StudentRow,
+)
 from tests.integration.workflow_builder import RunBuilder, actor, sela_record, snapshot
 from workflows.batches import replacement, sela
 from workflows.run import lifecycle
@@ -32,7 +37,7 @@ def builder(database: peewee.Database, tmp_path: Path) -> RunBuilder:
 
 
 def _student(local_id: str) -> tuple[str | None, str | None]:
-    row = Student.get(Student.local_id == local_id)
+    row = StudentRow.get(StudentRow.local_id == local_id)
     return row.ssid, row.old_state_id
 
 
@@ -62,10 +67,10 @@ def test_replacement_moves_the_retired_ssid_to_old_state_id_and_undo_puts_it_bac
     assert _student(local_id) == (retired.retired_ssid, retired.student.old_state_id)
     with pytest.raises(StepRefused):
         replacement.undo_replacements(store, preview.batch.id, actor("ana"))
-    noted = [(r.what, r.file_kind, r.batch_id) for r in CalpadsHistory.select().where(CalpadsHistory.batch.is_null(False))]
+    noted = [(r.what, r.file_kind, r.batch_id) for r in CalpadsHistoryRow.select().where(CalpadsHistoryRow.batch.is_null(False))]
     assert noted == [("loaded", "replacement_extract", preview.batch.id), ("applied", "replacement_extract", preview.batch.id),
                      ("undone", "replacement_extract", preview.batch.id)]
-    assert [m.subject for m in Outbox.select()] == [f"SSID Workbench: Replacement SSIDs applied (batch {preview.batch.id})"]
+    assert [m.subject for m in OutboxRow.select()] == [f"SSID Workbench: Replacement SSIDs applied (batch {preview.batch.id})"]
 
 
 def _replacement_file(builder: RunBuilder, rows: list[tuple[str, str, str]]) -> Path:
@@ -81,7 +86,7 @@ def test_a_chain_of_replacements_is_applied_as_one_change_and_undone_exactly(bui
     holder = next(s for s in builder.district.students() if s.student.ssid and s.case == "")
     first, a = holder.student.local_id, holder.student.ssid
     assert a is not None
-    before = snapshot(skip=(RunTransition, BatchChange, CalpadsHistory, Outbox))
+    before = snapshot(skip=(RunTransitionRow, BatchChangeRow, CalpadsHistoryRow, OutboxRow))
     path = _replacement_file(builder, [(first, a, "5100000001"), (first, "5100000001", "5100000002"), ("999999", "5100000009", "5100000010")])
     preview = replacement.load_replacements(store, path, actor())
     assert (preview.changes, preview.unmatched) == (1, 1)
@@ -94,7 +99,7 @@ def test_a_chain_of_replacements_is_applied_as_one_change_and_undone_exactly(bui
     replacement.apply_replacements(store, preview.batch.id, actor())
     assert _student(first) == ("5100000002", "5100000001")
     replacement.undo_replacements(store, preview.batch.id, actor())
-    after = snapshot(skip=(RunTransition, BatchChange, CalpadsHistory, Outbox))
+    after = snapshot(skip=(RunTransitionRow, BatchChangeRow, CalpadsHistoryRow, OutboxRow))
     assert {k: v for k, v in after.items() if k != "batch" and k != "batch_preview_line"} == {
         k: v for k, v in before.items() if k != "batch" and k != "batch_preview_line"
     }
@@ -124,10 +129,10 @@ def test_sela_import_sets_new_el_and_ifep_and_undo_restores(builder: RunBuilder)
     store = builder.store
     students = [s.student for s in builder.district.students() if s.student.ssid and s.case == ""]
     tbd, missing, settled = students[0], students[1], students[2]
-    LanguageStatus.update(elas="TBD", elas_start=None).where(LanguageStatus.student == Student.get(Student.local_id == tbd.local_id).id).execute()
-    LanguageStatus.delete().where(LanguageStatus.student == Student.get(Student.local_id == missing.local_id).id).execute()
-    LanguageStatus.update(elas="EO").where(LanguageStatus.student == Student.get(Student.local_id == settled.local_id).id).execute()
-    before = snapshot(skip=(RunTransition, BatchChange, CalpadsHistory, Outbox))
+    LanguageStatusRow.update(elas="TBD", elas_start=None).where(LanguageStatusRow.student == StudentRow.get(StudentRow.local_id == tbd.local_id).id).execute()
+    LanguageStatusRow.delete().where(LanguageStatusRow.student == StudentRow.get(StudentRow.local_id == missing.local_id).id).execute()
+    LanguageStatusRow.update(elas="EO").where(LanguageStatusRow.student == StudentRow.get(StudentRow.local_id == settled.local_id).id).execute()
+    before = snapshot(skip=(RunTransitionRow, BatchChangeRow, CalpadsHistoryRow, OutboxRow))
     path = _sela_file(builder, [
         (tbd.local_id, tbd.ssid or "", "EL", "20250820"),
         (missing.local_id, missing.ssid or "", "IFEP", "20250902"),
@@ -140,12 +145,12 @@ def test_sela_import_sets_new_el_and_ifep_and_undo_restores(builder: RunBuilder)
     applied = sela.apply_sela(store, preview.batch.id, actor("ana"))
     assert applied.updated == 2
     assert applied.counts["language_status.rows_created"] == 1
-    languages = {r.student.local_id: (r.elas, r.elas_start) for r in LanguageStatus.select().join(Student)}
+    languages = {r.student.local_id: (r.elas, r.elas_start) for r in LanguageStatusRow.select().join(StudentRow)}
     assert languages[tbd.local_id] == ("EL", dt.date(2025, 8, 20))
     assert languages[missing.local_id] == ("IFEP", dt.date(2025, 9, 2))
     assert languages[settled.local_id][0] == "EO"
     assert sela.undo_sela(store, preview.batch.id, actor("ana")) == 4
-    after = snapshot(skip=(RunTransition, BatchChange, CalpadsHistory, Outbox))
+    after = snapshot(skip=(RunTransitionRow, BatchChangeRow, CalpadsHistoryRow, OutboxRow))
     assert after["language_status"] == before["language_status"]
     assert after["student"] == before["student"]
 

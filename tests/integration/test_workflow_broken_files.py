@@ -17,7 +17,7 @@ from domain.runs import RunState
 from domain.writers import write_sela
 from seed.sandbox import match_file, write_ods_download
 from store.database import database_proxy
-from store.tables_product import RunTransition
+from store.tables import RunTransitionRow
 from tests.integration.workflow_builder import NOW, TODAY, RunBuilder, actor, history_rows, sela_record, snapshot
 from workflows.batches import ods_audit, replacement, sela
 from workflows.run import extract, results
@@ -128,13 +128,13 @@ def test_a_broken_file_changes_nothing_and_names_its_line(
         path = load.wrong(builder)
         expected = f"{path.name}, line 1: expected "
 
-    before = snapshot(skip=(RunTransition,))
+    before = snapshot(skip=(RunTransitionRow,))
     history = history_rows()
     with pytest.raises(StepRefused) as refused:
         load.service(builder, path)
     reason = refused.value.reason
     assert reason.startswith(expected), reason
-    assert snapshot(skip=(RunTransition,)) == before
+    assert snapshot(skip=(RunTransitionRow,)) == before
     run_event = [(_event(load_name), load.state.value, None, False, reason)] if load.run_step else []
     assert history_rows() == [*history, *run_event]
 
@@ -142,7 +142,7 @@ def test_a_broken_file_changes_nothing_and_names_its_line(
     database_proxy.initialize(database)
     assert (result.exit_code, result.stdout) == (2, "")
     assert result.stderr == f"ssid: {reason}\n"
-    assert snapshot(skip=(RunTransition,)) == before
+    assert snapshot(skip=(RunTransitionRow,)) == before
     assert builder.store.get_run(builder.run_id).state is load.state  # type: ignore[union-attr]
     assert history_rows() == [*history, *run_event, *run_event]
 

@@ -11,9 +11,14 @@ from domain.planning.identity import LocalIdentity
 from domain.readers import open_ssid_extract
 from domain.runs import BatchKind, FileKind, RunState
 from domain.values import LocalId, Ssid
-from store.tables_batches import BatchChange, CalpadsHistory
-from store.tables_product import RunTransition
-from store.tables_sis import LanguageStatus, SpecialEducation, Student
+from store.tables import (
+    BatchChangeRow,
+    CalpadsHistoryRow,
+    LanguageStatusRow,
+    RunTransitionRow,
+    SpecialEducationRow,
+    StudentRow,
+)
 from tests.integration.workflow_builder import RunBuilder, actor, snapshot
 from workflows.run import extract
 from workflows.errors import StepRefused
@@ -46,12 +51,12 @@ def _make_the_extract_change_elas_and_swd(builder: RunBuilder) -> list[LocalId]:
     swd_rows = [r for r in open_ssid_extract(builder.files["extract"]) if r.swd == "Y"]
     assert len(rows) >= 4 and len(swd_rows) >= 2
     ids = [r.local_id for r in rows[:4]]
-    students = {s.local_id: s.id for s in Student.select(Student.local_id, Student.id)}
-    LanguageStatus.update(elas="TBD", elas_start=None).where(LanguageStatus.student == students[ids[0]]).execute()
-    LanguageStatus.update(elas=None).where(LanguageStatus.student == students[ids[1]]).execute()
-    LanguageStatus.delete().where(LanguageStatus.student << [students[ids[2]], students[ids[3]]]).execute()
-    SpecialEducation.update(swd="N").where(SpecialEducation.student == students[swd_rows[0].local_id]).execute()
-    SpecialEducation.delete().where(SpecialEducation.student == students[swd_rows[1].local_id]).execute()
+    students = {s.local_id: s.id for s in StudentRow.select(StudentRow.local_id, StudentRow.id)}
+    LanguageStatusRow.update(elas="TBD", elas_start=None).where(LanguageStatusRow.student == students[ids[0]]).execute()
+    LanguageStatusRow.update(elas=None).where(LanguageStatusRow.student == students[ids[1]]).execute()
+    LanguageStatusRow.delete().where(LanguageStatusRow.student << [students[ids[2]], students[ids[3]]]).execute()
+    SpecialEducationRow.update(swd="N").where(SpecialEducationRow.student == students[swd_rows[0].local_id]).execute()
+    SpecialEducationRow.delete().where(SpecialEducationRow.student == students[swd_rows[1].local_id]).execute()
     return ids
 
 
@@ -59,7 +64,7 @@ def test_undo_restores_every_changed_field_exactly(at_updated: RunBuilder) -> No
     builder = at_updated
     _make_the_extract_change_elas_and_swd(builder)
     before = _identities(builder)
-    tables = snapshot(skip=(RunTransition, BatchChange, CalpadsHistory))
+    tables = snapshot(skip=(RunTransitionRow, BatchChangeRow, CalpadsHistoryRow))
 
     preview = extract.load_extract(builder.store, builder.run_id, builder.files["extract"], actor(), overwrite=True)
     assert preview.changes > 0
@@ -78,7 +83,7 @@ def test_undo_restores_every_changed_field_exactly(at_updated: RunBuilder) -> No
         for name in FIELDS:
             assert getattr(undone[local_id], name) == getattr(old, name), (local_id, name)
     # The rows apply had to create are gone again; everything else is as it was (batch aside).
-    now = snapshot(skip=(RunTransition, BatchChange, CalpadsHistory))
+    now = snapshot(skip=(RunTransitionRow, BatchChangeRow, CalpadsHistoryRow))
     for table in ("student", "language_status", "special_education", "enrollment", "guardian"):
         assert now[table] == tables[table], table
     assert builder.store.get_batch(applied.batch.id).state == "undone"  # type: ignore[union-attr]
@@ -92,7 +97,7 @@ def test_apply_retires_the_request_file_and_notes_every_file(at_updated: RunBuil
     extract.apply_extract(store, builder.run_id, actor())
     assert [f.kind for f in store.generated_files(builder.run_id)] == [FileKind.UPDATED]
     assert [f.kind for f in store.generated_files(builder.run_id, include_retired=True)] == [FileKind.UPDATED, FileKind.REQUEST]
-    noted = [(r.what, r.file_kind) for r in CalpadsHistory.select().order_by(CalpadsHistory.id)]
+    noted = [(r.what, r.file_kind) for r in CalpadsHistoryRow.select().order_by(CalpadsHistoryRow.id)]
     assert noted == [
         ("produced", "request"),
         ("loaded", "match_result"),
@@ -106,14 +111,14 @@ def test_a_preview_that_no_longer_matches_the_students_is_refused(at_updated: Ru
     builder = at_updated
     preview = extract.load_extract(builder.store, builder.run_id, builder.files["extract"], actor())
     new = next(i for i in builder.store.preview(preview.batch.id, applied=True) if i.kind == "new")
-    Student.update(ssid="5999999999").where(Student.local_id == new.local_id).execute()
-    before = snapshot(skip=(RunTransition,))
+    StudentRow.update(ssid="5999999999").where(StudentRow.local_id == new.local_id).execute()
+    before = snapshot(skip=(RunTransitionRow,))
     with pytest.raises(StepRefused) as refused:
         extract.apply_extract(builder.store, builder.run_id, actor())
     assert refused.value.reason == (
         f"1 student field(s) changed since the SSID Extract batch {preview.batch.id} was previewed; load the file again"
     )
-    assert snapshot(skip=(RunTransition,)) == before
+    assert snapshot(skip=(RunTransitionRow,)) == before
     assert builder.store.get_run(builder.run_id).state is RunState.UPDATED  # type: ignore[union-attr]
 
 
@@ -123,11 +128,11 @@ def test_an_extract_of_another_lea_is_refused_naming_the_line(at_updated: RunBui
     lines[2] = b"1111111" + lines[2][7:]
     other = builder.out("other_lea.txt")
     other.write_bytes(b"\r\n".join(lines))
-    before = snapshot(skip=(RunTransition,))
+    before = snapshot(skip=(RunTransitionRow,))
     with pytest.raises(StepRefused) as refused:
         extract.load_extract(builder.store, builder.run_id, other, actor())
     assert refused.value.reason == "other_lea.txt, line 3, field 1 (Reporting LEA): LEA 1111111 is not ours (1964212)"
-    assert snapshot(skip=(RunTransition,)) == before
+    assert snapshot(skip=(RunTransitionRow,)) == before
     assert builder.store.batches(BatchKind.EXTRACT) == []
 
 

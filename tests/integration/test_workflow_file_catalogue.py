@@ -21,7 +21,7 @@ from domain.planning.request import Selection
 from domain.runs import RunState
 from seed.sandbox import match_file
 from store.database import database_proxy
-from store.tables_product import MatchRequest, RunTransition
+from store.tables import MatchRequestRow, RunTransitionRow
 from tests.integration.test_workflow_broken_files import LOADS, Load
 from tests.integration.workflow_builder import RunBuilder, actor, history_rows, snapshot
 from workflows.run import lifecycle, request, results
@@ -121,19 +121,19 @@ def test_every_kind_of_broken_file_is_refused_and_changes_nothing(
         return
     if (load_name, breakage) in KNOWN_GAPS:
         pytest.xfail(KNOWN_GAPS[load_name, breakage])
-    before = snapshot(skip=(RunTransition,))
+    before = snapshot(skip=(RunTransitionRow,))
     history = history_rows()
     reason = _refused(load, builder, path)
     assert reason.startswith(path.name), reason
     assert SAYS.get(breakage, "") in reason
     if breakage == "duplicate_lines" and load_name != "match_results":  # there the header comes again first
         assert "repeats line 1 exactly (was the file pasted or saved twice?); download it again" in reason
-    assert snapshot(skip=(RunTransition,)) == before
+    assert snapshot(skip=(RunTransitionRow,)) == before
 
     result = CliRunner().invoke(main, [*load.command(builder, path), "--db", database_url, "--json"], catch_exceptions=False)
     database_proxy.initialize(database)
     assert (result.exit_code, result.stdout, result.stderr) == (2, "", f"ssid: {reason}\n")
-    assert snapshot(skip=(RunTransition,)) == before
+    assert snapshot(skip=(RunTransitionRow,)) == before
     assert builder.store.get_run(builder.run_id).state is load.state  # type: ignore[union-attr]
     assert len(history_rows()) - len(history) == (2 if load.run_step else 0)  # the two refusals, nothing else
 
@@ -172,16 +172,16 @@ def test_the_match_result_of_another_run_is_refused_naming_that_run(
     lifecycle.cancel_run(builder.store, first, actor())
     builder.step(RunState.NEW)
     builder.step(RunState.MIDS_RESOLVED)
-    requested = [r.local_id for r in MatchRequest.select().where(MatchRequest.run == first).order_by(MatchRequest.line)]
+    requested = [r.local_id for r in MatchRequestRow.select().where(MatchRequestRow.run == first).order_by(MatchRequestRow.line)]
     request.create_request(
         builder.store, builder.run_id, actor(), builder.out("second"), keep=Selection.of_ids(requested[:3])
     )
-    before = snapshot(skip=(RunTransition,))
+    before = snapshot(skip=(RunTransitionRow,))
     reason = f"{results_file.name} is the match result of run {first}'s request file, not of run {builder.run_id}'s"
     with pytest.raises(StepRefused, match=re.escape(reason)):
         results.load_results(builder.store, builder.run_id, results_file, actor())
     result = CliRunner().invoke(main, ["run", "load-results", str(builder.run_id), str(results_file), "--db", database_url])
     database_proxy.initialize(database)
     assert (result.exit_code, result.stderr) == (2, f"ssid: {reason}\n")
-    assert snapshot(skip=(RunTransition,)) == before
+    assert snapshot(skip=(RunTransitionRow,)) == before
     assert builder.store.get_run(builder.run_id).state is RunState.SENR_CREATED  # type: ignore[union-attr]

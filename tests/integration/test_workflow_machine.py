@@ -14,7 +14,7 @@ from domain.model import DecisionKind
 from domain.runs import RunEvent, RunState
 from domain.values import LocalId
 from seed.sandbox import match_file, write_extract
-from store.tables_product import RunTransition
+from store.tables import RunTransitionRow
 from tests.integration.workflow_builder import NOW, TODAY, RunBuilder, actor, history_rows, last_history, snapshot
 from workflows.run import extract, lifecycle, request, results
 from workflows.errors import StepRefused
@@ -117,7 +117,7 @@ def test_every_event_from_every_state(database: peewee.Database, tmp_path: Path,
     lifecycle.acknowledge_issues(builder.store, ["all"], actor())
     run = builder.to(state)
     fire = _firing(builder, event, state)
-    before = snapshot(skip=(RunTransition,))
+    before = snapshot(skip=(RunTransitionRow,))
     history = history_rows()
 
     if _allowed(state, event):
@@ -133,7 +133,7 @@ def test_every_event_from_every_state(database: peewee.Database, tmp_path: Path,
     reason = refused.value.reason
     assert reason
     assert builder.store.get_run(run).state is state  # type: ignore[union-attr]
-    assert snapshot(skip=(RunTransition,)) == before
+    assert snapshot(skip=(RunTransitionRow,)) == before
     assert history_rows() == [*history, (event, state.value, None, False, reason)]
     last = last_history()
     assert (last.run_id, last.actor) == (run, "ana")

@@ -18,7 +18,7 @@ from aiosmtpd.controller import Controller
 
 from domain.runs import RunState
 from store.settings import write_settings
-from store.tables_batches import Outbox
+from store.tables import OutboxRow
 from tests.integration.workflow_builder import RunBuilder, actor
 from workflows.batches import replacement
 from workflows.run import extract
@@ -113,7 +113,7 @@ def test_an_applied_extract_is_mailed_over_smtp(
         f"Students changed: {applied.updated}\n"
     )
     assert not any(value in body for value in _student_data(builder))
-    [kept] = Outbox.select()
+    [kept] = OutboxRow.select()
     assert (kept.recipient, kept.subject, kept.error, kept.sent_at is not None) == (COORDINATOR, message["Subject"], None, True)
 
 
@@ -145,7 +145,7 @@ def test_an_applied_replacement_is_mailed_through_the_settings_mail_server(
 def test_without_a_mail_server_the_summary_waits_in_the_outbox(builder: RunBuilder) -> None:
     extract.load_extract(builder.store, builder.run_id, builder.files["extract"], actor())
     applied = extract.apply_extract(builder.store, builder.run_id, actor("ana"))
-    [kept] = Outbox.select()
+    [kept] = OutboxRow.select()
     assert (kept.recipient, kept.subject, kept.sent_at, kept.attempts, kept.error) == (
         COORDINATOR, f"SSID Workbench: SSID Extract applied (run {builder.run_id})", None, 0, "no mail server configured",
     )
@@ -158,5 +158,5 @@ def test_a_mail_server_that_refuses_does_not_undo_the_apply(builder: RunBuilder,
     extract.load_extract(builder.store, builder.run_id, builder.files["extract"], actor())
     extract.apply_extract(builder.store, builder.run_id, actor("ana"))
     assert builder.store.get_run(builder.run_id).state is RunState.EXTRACT_LOADED  # type: ignore[union-attr]
-    [kept] = Outbox.select()
+    [kept] = OutboxRow.select()
     assert kept.sent_at is None and str(kept.error).startswith("ConnectionRefusedError")

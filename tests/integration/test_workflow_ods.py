@@ -14,8 +14,7 @@ from domain.runs import BatchKind, FileKind, RunState
 from domain.validation import validate_senr
 from domain.values import AcademicYear, CdsCode
 from seed.sandbox import post_file, write_ods_download
-from store.tables_batches import CalpadsHistory
-from store.tables_product import GeneratedFile, RunTransition
+from store.tables import CalpadsHistoryRow, GeneratedFileRow, RunTransitionRow
 from tests.integration.workflow_builder import NOW, TODAY, RunBuilder, actor, audited_district, snapshot
 from workflows.batches import ods_audit, replacement
 from workflows.errors import StepRefused
@@ -67,9 +66,9 @@ def test_the_audit_writes_deletes_replaces_and_adds_that_bring_calpads_in_line(d
         assert len(records) == counts[produced.kind] == produced.file.records
         assert {r.academic_year for r in records} == {"2025-2026"}
         assert validate_senr(records, lea=CdsCode("1964212"), current_year=AcademicYear(2025), today=TODAY) == []
-        kept = GeneratedFile.get(GeneratedFile.id == produced.file.id)
+        kept = GeneratedFileRow.get(GeneratedFileRow.id == produced.file.id)
         assert (bytes(kept.content), kept.sha256) == (content, hashlib.sha256(content).hexdigest())
-    noted = [(r.what, r.file_kind) for r in CalpadsHistory.select().order_by(CalpadsHistory.id)]
+    noted = [(r.what, r.file_kind) for r in CalpadsHistoryRow.select().order_by(CalpadsHistoryRow.id)]
     assert noted[-4:] == [("loaded", "ods_download"), ("produced", "ods_deletes"), ("produced", "ods_replaces"), ("produced", "ods_adds")]
     assert {f.kind for f in store.generated_files()} >= {FileKind.ODS_DELETES, FileKind.ODS_REPLACES, FileKind.ODS_ADDS}
     with pytest.raises(StepRefused) as again:
@@ -98,11 +97,11 @@ def test_an_audit_without_differences_creates_no_file(district: RunBuilder) -> N
 
 def test_the_audit_needs_the_lea_and_year_and_a_download(district: RunBuilder) -> None:
     store = district.store
-    before = snapshot(skip=(RunTransition,))
+    before = snapshot(skip=(RunTransitionRow,))
     with pytest.raises(StepRefused) as wrong:
         ods_audit.load_ods_audit(store, district.files["updated"], actor())
     assert wrong.value.reason.endswith("expected SENR ODS download, found SENR")
-    assert snapshot(skip=(RunTransition,)) == before
+    assert snapshot(skip=(RunTransitionRow,)) == before
     assert store.batches(BatchKind.ODS_AUDIT) == []
 
 

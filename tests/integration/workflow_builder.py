@@ -25,8 +25,7 @@ from seed.demo.load import load_demo
 from seed.sandbox import init_population, match_file, post_file, write_extract, write_replacement_extract
 from store.bulk import tuples
 from store.schema import ALL_TABLES
-from store.tables_assistant import StudentDataVersion
-from store.tables_product import MatchCandidate, MatchRequest, RunTransition
+from store.tables import MatchCandidateRow, MatchRequestRow, RunTransitionRow, StudentDataVersionRow
 from store.workflow_store import DatabaseWorkflowStore
 from workflows.batches import replacement
 from workflows.run import extract, lifecycle, request, results
@@ -63,7 +62,7 @@ def snapshot(*, skip: tuple[type[peewee.Model], ...] = ()) -> Snapshot:
     """
     taken: Snapshot = {}
     for table in ALL_TABLES:
-        if table in skip or table is StudentDataVersion:
+        if table in skip or table is StudentDataVersionRow:
             continue
         key: Any = table._meta.primary_key
         taken[table._meta.table_name] = list(tuples(table.select().order_by(key)))
@@ -72,14 +71,14 @@ def snapshot(*, skip: tuple[type[peewee.Model], ...] = ()) -> Snapshot:
 
 def history_rows() -> list[tuple[Any, ...]]:
     """The run history table's rows (event, source, dest, accepted, reason), in order."""
-    t = RunTransition
+    t = RunTransitionRow
     return list(tuples(t.select(t.event, t.source, t.dest, t.accepted, t.reason).order_by(t.id)))
 
 
-def last_history() -> RunTransition:
+def last_history() -> RunTransitionRow:
     """The newest row of the run history table."""
-    key: Any = RunTransition._meta.primary_key
-    row: RunTransition = RunTransition.select().order_by(key.desc()).get()
+    key: Any = RunTransitionRow._meta.primary_key
+    row: RunTransitionRow = RunTransitionRow.select().order_by(key.desc()).get()
     return row
 
 
@@ -179,9 +178,9 @@ def calpads_is_sure(run_id: int, local_id: str) -> Ssid:
     The sandbox is rarely that sure of a demo student (it spells them a little differently), so
     tests of bulk acceptance set up the case CALPADS would give for an exactly known child.
     """
-    request = MatchRequest.get((MatchRequest.run == run_id) & (MatchRequest.local_id == local_id))
+    request = MatchRequestRow.get((MatchRequestRow.run == run_id) & (MatchRequestRow.local_id == local_id))
     record = SenrRecord(*request.senr_line.split("^"))
-    c = MatchCandidate
+    c = MatchCandidateRow
     mine = (c.run == run_id) & (c.local_id == local_id) & c.ssid.is_null(False)
     best = c.select().where(mine).order_by(c.percent.desc()).first()
     assert best is not None, f"student {local_id} has no candidate"

@@ -1,17 +1,15 @@
-"""The workbench's own tables: settings, code translations, users, runs and what a run produces.
+"""A run and what it produces.
 
 Every timestamp is a :class:`~store.database.UtcDateTimeField` (aware UTC in, aware UTC out).
 Counts and other small structured values are JSON text (``"{}"`` when empty), so SQLite and
 PostgreSQL store them alike.
 
-Where the workflow's facts live:
-
-- a run: :class:`Run` (``state`` as text, ``version`` for compare-and-set);
-- every attempted step, accepted or refused: :class:`RunTransition`;
-- files the workbench wrote (the File Download list): :class:`GeneratedFile`;
-- the students of a run's request file: :class:`MatchRequest` (with the exact SENR line);
-- CALPADS' candidates from a match result file: :class:`MatchCandidate`;
-- the current decision per student: :class:`MatchDecisionRow`; every change: :class:`DecisionLog`.
+- a run: :class:`RunRow` (``state`` as text, ``version`` for compare-and-set);
+- every attempted step, accepted or refused: :class:`RunTransitionRow`;
+- files the workbench wrote (the File Download list): :class:`GeneratedFileRow`;
+- the students of a run's request file: :class:`MatchRequestRow` (with the exact SENR line);
+- CALPADS' candidates from a match result file: :class:`MatchCandidateRow`;
+- the current decision per student: :class:`MatchDecisionRow`; every change: :class:`DecisionLogRow`.
 """
 
 from __future__ import annotations
@@ -19,60 +17,13 @@ from __future__ import annotations
 import peewee
 
 from store.database import UtcDateTimeField, utc_now
-from store.tables_sis import Student, Table
+from store.tables._base import Table
+from store.tables.students import StudentRow
 
-__all__ = [
-    "Setting",
-    "CodeTranslation",
-    "User",
-    "Run",
-    "RunTransition",
-    "GeneratedFile",
-    "MatchRequest",
-    "MatchCandidate",
-    "MatchDecisionRow",
-    "DecisionLog",
-    "PRODUCT_TABLES",
-]
+__all__ = ["RunRow", "RunTransitionRow", "GeneratedFileRow", "MatchRequestRow", "MatchCandidateRow", "MatchDecisionRow", "DecisionLogRow"]
 
 
-class Setting(Table):
-    """One named setting ("other options"): see :data:`store.settings.SETTING_NAMES`."""
-
-    name = peewee.CharField(max_length=40, primary_key=True)
-    value = peewee.TextField(default="")
-
-
-class CodeTranslation(Table):
-    """A local code and the CALPADS code it stands for, per code set (``grade``, ``gender`` ...).
-
-    A code without a row translates to itself.
-    """
-
-    id: int
-    field = peewee.CharField(max_length=40)
-    local_code = peewee.CharField(max_length=20)
-    calpads_code = peewee.CharField(max_length=20)
-
-    class Meta:
-        indexes = ((("field", "local_code"), True),)
-
-
-class User(Table):
-    """A console user: ``role`` is ``admin`` or ``auditor``; the password is a werkzeug hash."""
-
-    id: int
-    name = peewee.CharField(max_length=80, unique=True)
-    password_hash = peewee.CharField(max_length=255)
-    role = peewee.CharField(max_length=10)
-    active = peewee.BooleanField(default=True)
-    created_at = UtcDateTimeField(default=utc_now)
-
-    class Meta:
-        table_name = "console_user"  # "user" is reserved in PostgreSQL
-
-
-class Run(Table):
+class RunRow(Table):
     """An SSID run. ``version`` grows by one on every state change (compare-and-set)."""
 
     id: int
@@ -83,13 +34,16 @@ class Run(Table):
     version = peewee.IntegerField(default=0)
     counts = peewee.TextField(default="{}")
 
+    class Meta:
+        table_name = "run"
 
-class RunTransition(Table):
+
+class RunTransitionRow(Table):
     """One attempted step of a run: accepted (``dest`` set) or refused (``reason`` set)."""
 
     id: int
     run_id: int
-    run = peewee.ForeignKeyField(Run, backref="transitions", on_delete="CASCADE", index=True)
+    run = peewee.ForeignKeyField(RunRow, backref="transitions", on_delete="CASCADE", index=True)
     at = UtcDateTimeField(default=utc_now)
     actor = peewee.CharField(max_length=80)
     event = peewee.CharField(max_length=40)
@@ -105,12 +59,12 @@ class RunTransition(Table):
         table_name = "run_history"
 
 
-class GeneratedFile(Table):
+class GeneratedFileRow(Table):
     """A file the workbench wrote, with its bytes, for the File Download list; ``retired`` hides it."""
 
     id: int
     run_id: int | None
-    run = peewee.ForeignKeyField(Run, null=True, backref="files", on_delete="CASCADE", index=True)
+    run = peewee.ForeignKeyField(RunRow, null=True, backref="files", on_delete="CASCADE", index=True)
     kind = peewee.CharField(max_length=30)
     name = peewee.CharField(max_length=255)
     sha256 = peewee.CharField(max_length=64, index=True)
@@ -122,25 +76,29 @@ class GeneratedFile(Table):
     retired = peewee.BooleanField(default=False)
     retired_at = UtcDateTimeField(null=True)
 
+    class Meta:
+        table_name = "generated_file"
 
-class MatchRequest(Table):
+
+class MatchRequestRow(Table):
     """A student of a run's request file, with the SENR line as written (reused for updated files)."""
 
     id: int
     run_id: int
     student_id: int | None
-    run = peewee.ForeignKeyField(Run, backref="requests", on_delete="CASCADE")
+    run = peewee.ForeignKeyField(RunRow, backref="requests", on_delete="CASCADE")
     local_id = peewee.CharField(max_length=15)
-    student = peewee.ForeignKeyField(Student, null=True, on_delete="SET NULL", index=True)
+    student = peewee.ForeignKeyField(StudentRow, null=True, on_delete="SET NULL", index=True)
     line = peewee.IntegerField(default=0)
     senr_line = peewee.TextField()
 
     class Meta:
+        table_name = "match_request"
         # (run, line): the review's order, asked for on every review page (migration 0005).
         indexes = ((("run", "local_id"), True), (("run", "line"), False))
 
 
-class MatchCandidate(Table):
+class MatchCandidateRow(Table):
     """One row of a CALPADS match result file: a candidate SSID for a requested student.
 
     A student without candidates has one row with ``ssid`` ``NULL`` and category ``No Match``.
@@ -149,7 +107,7 @@ class MatchCandidate(Table):
 
     id: int
     run_id: int
-    run = peewee.ForeignKeyField(Run, backref="candidates", on_delete="CASCADE")
+    run = peewee.ForeignKeyField(RunRow, backref="candidates", on_delete="CASCADE")
     local_id = peewee.CharField(max_length=15)
     line = peewee.IntegerField(default=0)
     ssid = peewee.CharField(max_length=10, null=True)
@@ -170,6 +128,7 @@ class MatchCandidate(Table):
     source_line = peewee.TextField(default="")
 
     class Meta:
+        table_name = "match_candidate"
         indexes = ((("run", "local_id"), False), (("run", "ssid"), False))
 
 
@@ -178,7 +137,7 @@ class MatchDecisionRow(Table):
 
     id: int
     run_id: int
-    run = peewee.ForeignKeyField(Run, backref="decisions", on_delete="CASCADE")
+    run = peewee.ForeignKeyField(RunRow, backref="decisions", on_delete="CASCADE")
     local_id = peewee.CharField(max_length=15)
     kind = peewee.CharField(max_length=10)
     ssid = peewee.CharField(max_length=10, null=True)
@@ -193,12 +152,12 @@ class MatchDecisionRow(Table):
         indexes = ((("run", "local_id"), True), (("run", "ssid"), False))
 
 
-class DecisionLog(Table):
+class DecisionLogRow(Table):
     """Every decision ever recorded (a changed decision adds a row; nothing is overwritten)."""
 
     id: int
     run_id: int
-    run = peewee.ForeignKeyField(Run, backref="decision_log", on_delete="CASCADE", index=True)
+    run = peewee.ForeignKeyField(RunRow, backref="decision_log", on_delete="CASCADE", index=True)
     local_id = peewee.CharField(max_length=15)
     kind = peewee.CharField(max_length=10)
     ssid = peewee.CharField(max_length=10, null=True)
@@ -207,16 +166,5 @@ class DecisionLog(Table):
     warnings = peewee.TextField(default="")
     bulk = peewee.BooleanField(default=False)
 
-
-PRODUCT_TABLES: tuple[type[Table], ...] = (
-    Setting,
-    CodeTranslation,
-    User,
-    Run,
-    RunTransition,
-    GeneratedFile,
-    MatchRequest,
-    MatchCandidate,
-    MatchDecisionRow,
-    DecisionLog,
-)
+    class Meta:
+        table_name = "decision_log"

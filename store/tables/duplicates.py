@@ -2,15 +2,18 @@
 and the pairs a person marked "not a duplicate".
 
 - one run of the check (when, by whom, over how many students, the fingerprint of the data it
-  read): :class:`DuplicateCheck`; each issue it found, with the evidence of a look-alike pair as
-  JSON: :class:`DuplicateCheckIssue`;
-- two local records a person said are two different children: :class:`NotDuplicateMark` (a later
+  read): :class:`DuplicateCheckRow`; each issue it found, with the evidence of a look-alike pair as
+  JSON: :class:`DuplicateCheckIssueRow`;
+- two local records a person said are two different children: :class:`NotDuplicateMarkRow` (a later
   check leaves the pair out of its list);
-- a counter of changes to what the check reads: :class:`StudentDataVersion`, moved by database
+- a counter of changes to what the check reads: :class:`StudentDataVersionRow`, moved by database
   triggers on ``student`` and ``guardian`` (so every way of changing a student counts: an import,
   an applied extract, an undo, an edit in the Tables page, plain SQL).
 
-Created by migration ``0002_assistant`` on a database of version 1.
+- local duplicates a person looked at and accepted: :class:`DuplicateAcknowledgementRow`.
+
+The first four were created by migration ``0002_assistant`` on a database of version 1
+(:data:`ASSISTANT_TABLES`).
 """
 
 from __future__ import annotations
@@ -23,17 +26,10 @@ from typing import Any
 import peewee
 
 from store.database import UtcDateTimeField, utc_now
-from store.tables_sis import Guardian, Student, Table
+from store.tables._base import Table
+from store.tables.students import GuardianRow, StudentRow
 
-__all__ = [
-    "StudentDataVersion",
-    "DuplicateCheck",
-    "DuplicateCheckIssue",
-    "NotDuplicateMark",
-    "CHECKED_STUDENT_COLUMNS",
-    "ASSISTANT_TABLES",
-    "one_data_change",
-]
+__all__ = ["CHECKED_STUDENT_COLUMNS", "StudentDataVersionRow", "one_data_change", "DuplicateCheckRow", "DuplicateCheckIssueRow", "NotDuplicateMarkRow", "DuplicateAcknowledgementRow", "ASSISTANT_TABLES"]
 
 
 CHECKED_STUDENT_COLUMNS: tuple[str, ...] = (
@@ -42,11 +38,13 @@ CHECKED_STUDENT_COLUMNS: tuple[str, ...] = (
 )
 """The ``student`` columns the local duplicate check reads: changing one moves the version."""
 
+
 _WATCHED: tuple[tuple[str, str], ...] = (
     ("student", ", ".join(CHECKED_STUDENT_COLUMNS)),
     ("guardian", "student_id, position, first, last"),
 )
 """Each watched table and the columns whose update counts as a change."""
+
 
 _FUNCTION = "student_data_changed"
 
@@ -70,7 +68,7 @@ def _postgresql_triggers(table: str, version: str) -> list[str]:
     ]
 
 
-class StudentDataVersion(Table):
+class StudentDataVersionRow(Table):
     """One row (``id`` 1) whose ``version`` grows with every change to what the duplicate check reads.
 
     Database triggers move it (created with the table, on SQLite and PostgreSQL), so no write path
@@ -83,7 +81,7 @@ class StudentDataVersion(Table):
 
     class Meta:
         table_name = "student_data_version"
-        depends_on = (Student, Guardian)  # created after them: the triggers sit on them
+        depends_on = (StudentRow, GuardianRow)  # created after them: the triggers sit on them
 
     @classmethod
     def create_table(cls, safe: bool = True, **options: Any) -> None:
@@ -120,11 +118,11 @@ def one_data_change() -> Iterator[None]:
     the writes, and no other connection can write meanwhile. PostgreSQL's triggers are per
     statement already: nothing to do.
     """
-    database: Any = StudentDataVersion._meta.database
+    database: Any = StudentDataVersionRow._meta.database
     if _is_postgresql(database) or _inside.get():
         yield  # (nested: the outer block moves the counter)
         return
-    name = StudentDataVersion._meta.table_name
+    name = StudentDataVersionRow._meta.table_name
     for table, _ in _WATCHED:
         for event in ("insert", "delete", "update"):
             database.execute_sql(f"DROP TRIGGER IF EXISTS {table}_changed_{event}")
@@ -143,8 +141,8 @@ _inside: ContextVar[bool] = ContextVar("one_data_change", default=False)
 """Inside a :func:`one_data_change` block (of this thread): a nested one does nothing."""
 
 
-class DuplicateCheck(Table):
-    """One run of the local duplicate check (its issues are :class:`DuplicateCheckIssue` rows)."""
+class DuplicateCheckRow(Table):
+    """One run of the local duplicate check (its issues are :class:`DuplicateCheckIssueRow` rows)."""
 
     id: int
     checked_at = UtcDateTimeField(default=utc_now, index=True)
@@ -160,13 +158,13 @@ class DuplicateCheck(Table):
         table_name = "duplicate_check"
 
 
-class DuplicateCheckIssue(Table):
+class DuplicateCheckIssueRow(Table):
     """One issue a check found, in the check's order; ``local_ids`` comma-separated and sorted;
     ``evidence`` a JSON list of field results (look-alike pairs only, else ``""``)."""
 
     id: int
     check_id: int
-    check = peewee.ForeignKeyField(DuplicateCheck, backref="found", on_delete="CASCADE", index=True)
+    check = peewee.ForeignKeyField(DuplicateCheckRow, backref="found", on_delete="CASCADE", index=True)
     position = peewee.IntegerField()
     key = peewee.TextField()
     kind = peewee.CharField(max_length=20)
@@ -180,7 +178,7 @@ class DuplicateCheckIssue(Table):
         indexes = ((("check", "position"), True),)
 
 
-class NotDuplicateMark(Table):
+class NotDuplicateMarkRow(Table):
     """Two local records a person said are two different children (``first`` < ``second``)."""
 
     id: int
@@ -194,5 +192,26 @@ class NotDuplicateMark(Table):
         indexes = ((("first_local_id", "second_local_id"), True),)
 
 
-ASSISTANT_TABLES: tuple[type[Table], ...] = (StudentDataVersion, DuplicateCheck, DuplicateCheckIssue, NotDuplicateMark)
+class DuplicateAcknowledgementRow(Table):
+    """A local duplicate issue a person reviewed and accepted (e.g. twins who look alike).
+
+    ``kind`` names the issue (shared SSID, look-alike, retired SSID); ``first``/``second`` are
+    local ids (``second`` blank when the issue concerns one student), ``ssid`` the SSID concerned.
+    """
+
+    id: int
+    kind = peewee.CharField(max_length=30)
+    first_local_id = peewee.CharField(max_length=15)
+    second_local_id = peewee.CharField(max_length=15, default="")
+    ssid = peewee.CharField(max_length=10, null=True)
+    acknowledged_by = peewee.CharField(max_length=80)
+    acknowledged_at = UtcDateTimeField(default=utc_now)
+    note = peewee.TextField(default="")
+
+    class Meta:
+        table_name = "duplicate_acknowledgement"
+        indexes = ((("kind", "first_local_id", "second_local_id"), True),)
+
+
+ASSISTANT_TABLES: tuple[type[Table], ...] = (StudentDataVersionRow, DuplicateCheckRow, DuplicateCheckIssueRow, NotDuplicateMarkRow)
 """The matching assistant's tables, parents before children."""

@@ -1,39 +1,27 @@
-"""The SIS side of the database: schools, students and what the district records about them.
+"""The SIS side of the database: schools, students and what the district records about them,
+and the journal of identity changes made outside a loaded file.
 
 Local codes are stored as the district gives them (grade ``KN``, gender ``M`` ...); they are
-translated to CALPADS codes through :class:`store.tables_product.CodeTranslation` only when a
-file is built. Dates are ``DATE`` columns; blank text fields are ``""`` (never ``NULL``), while
+translated to CALPADS codes through :class:`store.tables.CodeTranslationRow` only when a file is
+built. Dates are ``DATE`` columns; blank text fields are ``""`` (never ``NULL``), while
 identifiers a student may lack (SSID, Old State ID, ELAS, SWD) are ``NULL`` when missing.
+
+A change to a student's SSID, Old State ID, ELAS or SWD made on the Tables page or by a roster
+import is journaled in :class:`IdentityChangeRow` (changes made by an SSID Extract or Replacement
+batch are in :class:`~store.tables.BatchChangeRow`, with their batch, run and user).
 """
 
 from __future__ import annotations
 
 import peewee
 
-from store.database import database_proxy
+from store.database import UtcDateTimeField, utc_now
+from store.tables._base import Table
 
-__all__ = [
-    "Table",
-    "School",
-    "Student",
-    "Enrollment",
-    "LanguageStatus",
-    "SpecialEducation",
-    "Guardian",
-    "Address",
-    "SIS_TABLES",
-]
+__all__ = ["SchoolRow", "StudentRow", "EnrollmentRow", "LanguageStatusRow", "SpecialEducationRow", "GuardianRow", "AddressRow", "IdentityChangeRow", "STUDENT_TABLES"]
 
 
-class Table(peewee.Model):
-    """Base of every table: bound to the shared proxy, snake_case table names."""
-
-    class Meta:
-        database = database_proxy
-        legacy_table_names = False
-
-
-class School(Table):
+class SchoolRow(Table):
     """A school of the LEA; ``selected`` = selected for CALPADS in the settings."""
 
     code = peewee.CharField(max_length=7, primary_key=True)
@@ -41,8 +29,11 @@ class School(Table):
     kind = peewee.CharField(max_length=20, default="")
     selected = peewee.BooleanField(default=False)
 
+    class Meta:
+        table_name = "school"
 
-class Student(Table):
+
+class StudentRow(Table):
     """A student as the SIS holds them; ``tags`` is a comma-separated, sorted list."""
 
     id: int
@@ -65,17 +56,18 @@ class Student(Table):
     tags = peewee.CharField(max_length=255, default="")
 
     class Meta:
+        table_name = "student"
         indexes = ((("legal_last", "legal_first"), False),)
 
 
-class Enrollment(Table):
+class EnrollmentRow(Table):
     """One enrollment of a student at a school (local codes)."""
 
     id: int
     student_id: int
     school_id: str
-    student = peewee.ForeignKeyField(Student, backref="enrollments", on_delete="CASCADE", index=True)
-    school = peewee.ForeignKeyField(School, column_name="school", backref="enrollments", index=True)
+    student = peewee.ForeignKeyField(StudentRow, backref="enrollments", on_delete="CASCADE", index=True)
+    school = peewee.ForeignKeyField(SchoolRow, column_name="school", backref="enrollments", index=True)
     grade = peewee.CharField(max_length=4)
     start_date = peewee.DateField()
     status = peewee.CharField(max_length=2, default="10")
@@ -83,47 +75,80 @@ class Enrollment(Table):
     exit_reason = peewee.CharField(max_length=4, default="")
     completion_status = peewee.CharField(max_length=3, default="")
 
+    class Meta:
+        table_name = "enrollment"
 
-class LanguageStatus(Table):
+
+class LanguageStatusRow(Table):
     """English Language Acquisition Status (ELAS), its start date, and the primary language."""
 
     student_id: int
-    student = peewee.ForeignKeyField(Student, primary_key=True, backref="language", on_delete="CASCADE")
+    student = peewee.ForeignKeyField(StudentRow, primary_key=True, backref="language", on_delete="CASCADE")
     elas = peewee.CharField(max_length=4, null=True)
     elas_start = peewee.DateField(null=True)
     primary_language = peewee.CharField(max_length=3, null=True)
 
+    class Meta:
+        table_name = "language_status"
 
-class SpecialEducation(Table):
+
+class SpecialEducationRow(Table):
     """The Student with Disabilities (SWD) indicator: ``Y``, ``N`` or ``NULL`` (unknown)."""
 
     student_id: int
-    student = peewee.ForeignKeyField(Student, primary_key=True, backref="special_education", on_delete="CASCADE")
+    student = peewee.ForeignKeyField(StudentRow, primary_key=True, backref="special_education", on_delete="CASCADE")
     swd = peewee.CharField(max_length=1, null=True)
 
+    class Meta:
+        table_name = "special_education"
 
-class Guardian(Table):
+
+class GuardianRow(Table):
     """A parent or guardian; ``position`` keeps the order the SIS lists them in."""
 
     id: int
     student_id: int
-    student = peewee.ForeignKeyField(Student, backref="guardians", on_delete="CASCADE", index=True)
+    student = peewee.ForeignKeyField(StudentRow, backref="guardians", on_delete="CASCADE", index=True)
     position = peewee.SmallIntegerField(default=1)
     first = peewee.CharField(max_length=30, default="")
     last = peewee.CharField(max_length=50, default="")
 
+    class Meta:
+        table_name = "guardian"
 
-class Address(Table):
+
+class AddressRow(Table):
     """A home address of a student."""
 
     id: int
     student_id: int
-    student = peewee.ForeignKeyField(Student, backref="addresses", on_delete="CASCADE", index=True)
+    student = peewee.ForeignKeyField(StudentRow, backref="addresses", on_delete="CASCADE", index=True)
     position = peewee.SmallIntegerField(default=1)
     street = peewee.CharField(max_length=100, default="")
     city = peewee.CharField(max_length=50, default="")
     state = peewee.CharField(max_length=2, default="")
     zip = peewee.CharField(max_length=10, default="")
 
+    class Meta:
+        table_name = "address"
 
-SIS_TABLES: tuple[type[Table], ...] = (School, Student, Enrollment, LanguageStatus, SpecialEducation, Guardian, Address)
+
+class IdentityChangeRow(Table):
+    """A change to an identity field (``ssid``, ``old_state_id``, ``elas``, ``swd``) made outside a
+    batch: ``source`` says where (``tables page``, ``roster import``), ``actor`` who."""
+
+    id: int
+    at = UtcDateTimeField(default=utc_now, index=True)
+    actor = peewee.CharField(max_length=80)
+    source = peewee.CharField(max_length=255)
+    local_id = peewee.CharField(max_length=15, index=True)
+    field_name = peewee.CharField(max_length=40)
+    old_value = peewee.TextField(null=True)
+    new_value = peewee.TextField(null=True)
+
+    class Meta:
+        table_name = "identity_change"
+
+
+STUDENT_TABLES: tuple[type[Table], ...] = (SchoolRow, StudentRow, EnrollmentRow, LanguageStatusRow, SpecialEducationRow, GuardianRow, AddressRow)
+"""The SIS tables, parents before children (their planner statistics are refreshed after a bulk load)."""
