@@ -4,7 +4,7 @@ Part of the workflow's store (:mod:`store.workflow_store`). Loading a 600,000-li
 not build an object per student: the checked rows go into a temporary table (``executemany`` on
 SQLite, ``COPY`` on PostgreSQL), and one ``INSERT ... SELECT`` joins them with the students by
 local id to write the batch's preview lines. The outcome of each line follows
-:func:`domain.planning.extract.plan_extract` rule for rule (``tests/integration/
+:func:`domain.planning.extract.reference_extract_plan` rule for rule (``tests/integration/
 test_extract_preview.py`` checks that both give the same preview line for line):
 
 - a local id already seen on an earlier line: ``repeated_line``;
@@ -28,12 +28,12 @@ import peewee
 from domain.planning.extract import OUTCOME_COUNTS, ExtractCounts, SsidOutcome
 from domain.records import ExtractRow
 from store.bulk import insert_rows
-from store.tables_batches import PreviewLine
+from store.tables import PreviewLineRow
 
 __all__ = ["ExtractSql"]
 
 _STAGE = "extract_stage"
-_P = PreviewLine._meta.table_name
+_P = PreviewLineRow._meta.table_name
 
 
 class ExtractSql:

@@ -3,11 +3,23 @@
 Pure functions over domain values: no database, no files, no clock (``today`` / ``now`` are
 handed in). Each plan lists what would happen and why, so a person can review it before the
 workflow applies it.
+
+Two planners are **reference rules**: :func:`reference_extract_plan` and
+:func:`reference_ods_plan` state the SSID Extract preview and the ODS audit in plain Python. At
+district scale production computes both set-based in SQL (``store/extract_preview.py``,
+``store/ods_audit_sql.py``); differential tests check the SQL against these, rule for rule.
 """
 
 from __future__ import annotations
 
-from domain.planning.extract import ExtractChange, ExtractCounts, ExtractPlan, SsidOutcome, plan_extract
+from domain.planning.extract import (
+    ExtractChange,
+    ExtractCounts,
+    ExtractPlan,
+    SsidOutcome,
+    plan_extract,
+    reference_extract_plan,
+)
 from domain.planning.identity import (
     FieldChange,
     FieldValue,
@@ -19,7 +31,14 @@ from domain.planning.identity import (
     lookup_by_local_id,
     lookup_by_ssid,
 )
-from domain.planning.ods import COMPARED_FIELDS, DeleteReason, OdsDelete, OdsPlan, plan_ods_reconciliation
+from domain.planning.ods import (
+    COMPARED_FIELDS,
+    DeleteReason,
+    OdsDelete,
+    OdsPlan,
+    plan_ods_reconciliation,
+    reference_ods_plan,
+)
 from domain.planning.replacement import ReplacementChange, ReplacementOutcome, ReplacementPlan, plan_replacements
 from domain.planning.request import (
     Exclusion,
@@ -67,6 +86,7 @@ __all__ = [
     "ExtractChange",
     "ExtractCounts",
     "ExtractPlan",
+    "reference_extract_plan",
     "plan_extract",
     # Replacement SSIDs
     "ReplacementOutcome",
@@ -78,6 +98,7 @@ __all__ = [
     "DeleteReason",
     "OdsDelete",
     "OdsPlan",
+    "reference_ods_plan",
     "plan_ods_reconciliation",
     "SelaSkip",
     "SelaUpdate",

@@ -17,6 +17,9 @@ On lines that are applied (``NEW``, ``UNCHANGED``, ``REPLACE``) the ELAS code an
 are taken from the extract when given and different, and SWD is set to ``Y`` when the extract
 says ``Y`` (never cleared). The plan keeps one small object per line, so a 600,000-line extract
 fits comfortably in memory.
+
+**Reference rules.** :func:`reference_extract_plan` is the specification the SQL preview of
+``store/extract_preview.py`` is checked against (a differential test); production runs the SQL.
 """
 
 from __future__ import annotations
@@ -37,7 +40,15 @@ from domain.planning.identity import (
 from domain.records import ExtractRow
 from domain.values import LocalId, Ssid
 
-__all__ = ["SsidOutcome", "ExtractChange", "ExtractCounts", "ExtractPlan", "plan_extract", "OUTCOME_COUNTS"]
+__all__ = [
+    "SsidOutcome",
+    "ExtractChange",
+    "ExtractCounts",
+    "ExtractPlan",
+    "reference_extract_plan",
+    "plan_extract",
+    "OUTCOME_COUNTS",
+]
 
 
 class SsidOutcome(Enum):
@@ -148,14 +159,19 @@ class ExtractPlan:
         return [c for c in self.lines if next(c.field_changes(), None) is not None]
 
 
-def plan_extract(
+def reference_extract_plan(
     rows: Iterable[ExtractRow],
     local: LocalLookup | Mapping[LocalId, LocalIdentity],
     *,
     overwrite: bool,
     ssid_holders: SsidLookup | None = None,
 ) -> ExtractPlan:
-    """Plan the SSID Extract load (product.md Step 7): one :class:`ExtractChange` per line, in file order.
+    """The reference rules of the SSID Extract load (product.md Step 7): one :class:`ExtractChange` per line, in file order.
+
+    Production does not call this: the console and command line stage the file in the database
+    and compute the same preview set-based in SQL (``store/extract_preview.py``), which
+    ``tests/integration/test_extract_preview.py`` checks against this function line for line. A
+    rule changes here first, then in the SQL, and the differential test says whether they agree.
 
     ``local`` finds local students by local id; ``ssid_holders``, when given, finds local
     students by SSID so that an SSID is never given to a second student. Rows are read once.
@@ -207,3 +223,7 @@ def _plan_line(
     start = row.elas_start if row.elas_start is not None and row.elas_start != before.elas_start else None
     swd = row.swd == "Y" and before.swd != "Y"
     return ExtractChange(row.line, row.local_id, outcome, row.ssid, before, elas, start, swd)
+
+
+plan_extract = reference_extract_plan
+"""The name :func:`reference_extract_plan` had before it was named for what it is (kept for callers)."""

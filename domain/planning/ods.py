@@ -22,6 +22,9 @@ The ODS download is streamed: only its current-year records are kept, each as on
 so a ten-year file of millions of lines needs memory for one year of records only. The audit
 itself keeps not even those: it stages them in the database and hands :class:`OdsReconciliation`
 only the students whose records are not plainly unchanged (``store.ods_audit_sql``).
+
+**Reference rules.** :func:`reference_ods_plan` runs the whole audit in memory: it is the
+specification the staged audit is checked against, not what production calls.
 """
 
 from __future__ import annotations
@@ -39,7 +42,7 @@ from domain.records import OdsSenrRecord, SenrRecord
 from domain.validation import Violation, validate_senr
 from domain.values import AcademicYear, CdsCode, LocalId
 
-__all__ = ["STAGED_FIELDS", "staged_record", "DeleteReason", "OdsDelete", "OdsPlan", "OdsReconciliation", "plan_ods_reconciliation", "COMPARED_FIELDS"]
+__all__ = ["STAGED_FIELDS", "staged_record", "DeleteReason", "OdsDelete", "OdsPlan", "OdsReconciliation", "reference_ods_plan", "plan_ods_reconciliation", "COMPARED_FIELDS"]
 
 COMPARED_FIELDS = ("grade", "enroll_status", "exit_date", "exit_reason", "completion_status")
 """The SENR fields whose difference makes a replace (the key fields make a delete + add)."""
@@ -137,7 +140,7 @@ class OdsPlan:
         ]
 
 
-def plan_ods_reconciliation(
+def reference_ods_plan(
     ods: Iterable[OdsSenrRecord],
     students: Iterable[Student],
     *,
@@ -146,7 +149,12 @@ def plan_ods_reconciliation(
     today: dt.date,
     translate: CodeTranslator,
 ) -> OdsPlan:
-    """Compare the SENR ODS download's ``year`` with the local students' enrollments of ``year``.
+    """The reference audit: the SENR ODS download's ``year`` compared with the local students' enrollments of ``year``, in memory.
+
+    Production does not call this: it stages the current year in the database, settles the
+    plainly unchanged students set-based (``store/ods_audit_sql.py``) and hands only the rest to
+    :class:`OdsReconciliation`, the rules both share. ``tests/integration/test_ods_staged.py``
+    checks that the staged audit equals this one.
 
     ``ods`` is read once, then ``students`` once. Local codes go through ``translate``
     (:class:`~domain.errors.TranslationMissing` names the student and field otherwise).
@@ -296,3 +304,6 @@ def _record(text: str) -> SenrRecord:
 def _as_list(held: str | list[str]) -> list[str]:
     return [held] if isinstance(held, str) else held
 
+
+plan_ods_reconciliation = reference_ods_plan
+"""The name :func:`reference_ods_plan` had before it was named for what it is (kept for callers)."""

@@ -12,11 +12,11 @@ from pathlib import Path
 import peewee
 import pytest
 
-from domain.planning.extract import ExtractChange, plan_extract
+from domain.planning.extract import ExtractChange, reference_extract_plan
 from domain.planning.identity import FieldChange, IdentityField, lookup_by_local_id, lookup_by_ssid
 from domain.readers import open_ssid_extract
 from domain.runs import PreviewItem, RunState
-from store.tables_sis import LanguageStatus, SpecialEducation, Student
+from store.tables import LanguageStatusRow, SpecialEducationRow, StudentRow
 from tests.integration.workflow_builder import RunBuilder, actor
 from workflows.run import extract
 
@@ -41,22 +41,22 @@ def _every_case(builder: RunBuilder, tmp_path: Path) -> Path:
     """The run's extract plus lines for the outcomes it lacks; local data that the extract changes."""
     lines = builder.files["extract"].read_text(encoding="utf-8").splitlines()
     rows = list(open_ssid_extract(builder.files["extract"]))
-    with_ssid = [r for r in rows if Student.get(Student.local_id == r.local_id).ssid]
-    without = [r for r in rows if not Student.get(Student.local_id == r.local_id).ssid]
+    with_ssid = [r for r in rows if StudentRow.get(StudentRow.local_id == r.local_id).ssid]
+    without = [r for r in rows if not StudentRow.get(StudentRow.local_id == r.local_id).ssid]
     assert len(with_ssid) >= 6 and without
     conflict, held_holder, held_taker = with_ssid[0], with_ssid[1], with_ssid[2]
-    Student.update(ssid="1999999999").where(Student.local_id == conflict.local_id).execute()
+    StudentRow.update(ssid="1999999999").where(StudentRow.local_id == conflict.local_id).execute()
     special = {conflict.local_id, held_holder.local_id, held_taker.local_id}
     elas_row = next(r for r in rows if r.elas and r.elas_start and r.local_id not in special)
-    sid = Student.get(Student.local_id == elas_row.local_id).id
-    LanguageStatus.update(elas="TBD", elas_start=None).where(LanguageStatus.student == sid).execute()
+    sid = StudentRow.get(StudentRow.local_id == elas_row.local_id).id
+    LanguageStatusRow.update(elas="TBD", elas_start=None).where(LanguageStatusRow.student == sid).execute()
     swd_row = next((r for r in rows if r.swd == "Y" and r.local_id not in special), None)
     if swd_row is not None:
-        SpecialEducation.delete().where(SpecialEducation.student == Student.get(Student.local_id == swd_row.local_id).id).execute()
+        SpecialEducationRow.delete().where(SpecialEducationRow.student == StudentRow.get(StudentRow.local_id == swd_row.local_id).id).execute()
     # A student without SSID whom the file gives the SSID another student holds; an unknown
     # local id; a student's local id on a second line (another enrollment start; a line repeated
     # exactly is refused whole, tests/integration/test_workflow_file_catalogue.py).
-    Student.update(ssid=None).where(Student.local_id == held_taker.local_id).execute()
+    StudentRow.update(ssid=None).where(StudentRow.local_id == held_taker.local_id).execute()
     taker = next(i for i, r in enumerate(rows) if r.local_id == held_taker.local_id)
     parts = lines[taker].split("^")
     parts[2] = held_holder.ssid
@@ -77,7 +77,7 @@ def test_the_database_preview_is_the_domain_plan(database: peewee.Database, tmp_
     builder.to(RunState.UPDATED)
     path = _every_case(builder, tmp_path)
     identities = list(builder.store.iter_identities())
-    plan = plan_extract(open_ssid_extract(path), lookup_by_local_id(identities), overwrite=overwrite,
+    plan = reference_extract_plan(open_ssid_extract(path), lookup_by_local_id(identities), overwrite=overwrite,
                         ssid_holders=lookup_by_ssid(identities))  # fmt: skip
     expected = [_expected(change) for change in plan.lines]
 

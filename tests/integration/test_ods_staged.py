@@ -1,5 +1,5 @@
 """The ODS audit's set-based comparison (store.ods_audit_sql) gives the audit the in-memory rules
-(domain.planning.ods.plan_ods_reconciliation) give, record for record and in the same order —
+(domain.planning.ods.reference_ods_plan) give, record for record and in the same order —
 also for the cases the set-based way must hand to the rules: an SSID two students hold, a
 student with two enrollments of the same key, translated codes, a code with no translation."""
 
@@ -14,12 +14,12 @@ import pytest
 
 from domain.errors import TranslationMissing
 from domain.model import Student as DomainStudent
-from domain.planning.ods import OdsPlan, plan_ods_reconciliation
+from domain.planning.ods import OdsPlan, reference_ods_plan
 from domain.planning.translation import CodeTranslator
 from domain.readers import open_ods_senr
 from seed.sandbox import write_ods_download
 from store.codes import set_translation
-from store.tables_sis import Enrollment, Student
+from store.tables import EnrollmentRow, StudentRow
 from store.workflow_store import DatabaseWorkflowStore
 from tests.integration.workflow_builder import NOW, TODAY, RunBuilder, actor, audited_district
 from workflows.batches import ods_audit
@@ -46,7 +46,7 @@ def _in_memory(store: DatabaseWorkflowStore, download: Path) -> OdsPlan:
         for student in store.iter_students():
             yield dataclasses.replace(student, ssid=None) if student.ssid in retired else student
 
-    return plan_ods_reconciliation(
+    return reference_ods_plan(
         open_ods_senr(download), students(), year=settings.year, lea=settings.lea, today=TODAY,
         translate=CodeTranslator(store.code_translations()),
     )
@@ -59,13 +59,13 @@ def _same_audit(builder: RunBuilder, download: Path) -> OdsPlan:
     return staged
 
 
-def _current_enrollments(builder: RunBuilder) -> list[Enrollment]:
+def _current_enrollments(builder: RunBuilder) -> list[EnrollmentRow]:
     """One current-year enrollment for each student holding an SSID, in student order."""
     year = builder.store.district_settings().year
     assert year is not None
-    query = Enrollment.select().join(Student).where(
-        (Enrollment.start_date >= year.first_day) & (Enrollment.start_date <= year.last_day) & Student.ssid.is_null(False)
-    ).order_by(Enrollment.student, Enrollment.id)
+    query = EnrollmentRow.select().join(StudentRow).where(
+        (EnrollmentRow.start_date >= year.first_day) & (EnrollmentRow.start_date <= year.last_day) & StudentRow.ssid.is_null(False)
+    ).order_by(EnrollmentRow.student, EnrollmentRow.id)
     return list({e.student_id: e for e in reversed(list(query))}.values())[::-1]
 
 
@@ -78,13 +78,13 @@ def test_the_cases_left_to_the_rules_come_out_the_same(district: RunBuilder) -> 
     download = _download(district)
     first, second, third, fourth = _current_enrollments(district)[:4]
     # An SSID two students hold: its CALPADS records go to the first of them.
-    holder = Student.get_by_id(first.student_id)
-    Student.update(ssid=holder.ssid).where(Student.id == second.student_id).execute()
+    holder = StudentRow.get_by_id(first.student_id)
+    StudentRow.update(ssid=holder.ssid).where(StudentRow.id == second.student_id).execute()
     # Two enrollments of the same key (school and start date), one of another grade.
-    Enrollment.create(student=third.student_id, school=third.school_id, grade="12", start_date=third.start_date,
+    EnrollmentRow.create(student=third.student_id, school=third.school_id, grade="12", start_date=third.start_date,
                       status=third.status)
     # A local grade code translated to the CALPADS one the download holds.
-    Enrollment.update(grade="G" + fourth.grade).where(Enrollment.id == fourth.id).execute()
+    EnrollmentRow.update(grade="G" + fourth.grade).where(EnrollmentRow.id == fourth.id).execute()
     set_translation("grade", "G" + fourth.grade, fourth.grade)
     plan = _same_audit(district, download)
     assert plan.unchanged
@@ -93,8 +93,8 @@ def test_the_cases_left_to_the_rules_come_out_the_same(district: RunBuilder) -> 
 def test_a_code_without_translation_is_refused_as_the_rules_refuse_it(district: RunBuilder) -> None:
     download = _download(district)
     current = _current_enrollments(district)
-    Student.update(gender="Q").where(Student.id == current[1].student_id).execute()
-    Enrollment.update(grade="X9").where(Enrollment.id == current[3].id).execute()
+    StudentRow.update(gender="Q").where(StudentRow.id == current[1].student_id).execute()
+    EnrollmentRow.update(grade="X9").where(EnrollmentRow.id == current[3].id).execute()
     with pytest.raises(TranslationMissing) as expected:
         _in_memory(district.store, download)
     with pytest.raises(StepRefused) as refused:

@@ -12,7 +12,7 @@ from domain.planning import (
     SsidOutcome,
     lookup_by_local_id,
     lookup_by_ssid,
-    plan_extract,
+    reference_extract_plan,
 )
 from domain.records import ExtractRow
 from domain.values import CdsCode, LocalId, Ssid
@@ -55,7 +55,7 @@ ROWS = [
 
 
 def test_every_line_gets_an_outcome_and_the_counts_add_up() -> None:
-    plan = plan_extract(ROWS, lookup_by_local_id(LOCAL), overwrite=False)
+    plan = reference_extract_plan(ROWS, lookup_by_local_id(LOCAL), overwrite=False)
     assert [(c.line, c.local_id, c.outcome) for c in plan.lines] == [
         (1, "1", SsidOutcome.NEW),
         (2, "2", SsidOutcome.UNCHANGED),
@@ -74,7 +74,7 @@ def test_every_line_gets_an_outcome_and_the_counts_add_up() -> None:
 
 
 def test_field_changes_carry_old_and_new_values_for_the_journal() -> None:
-    plan = plan_extract(ROWS, lookup_by_local_id(LOCAL), overwrite=False)
+    plan = reference_extract_plan(ROWS, lookup_by_local_id(LOCAL), overwrite=False)
     assert list(plan.field_changes()) == [
         FieldChange(LocalId("1"), F.SSID, None, "1000000001"),
         FieldChange(LocalId("6"), F.SSID, None, "6000000006"),
@@ -85,7 +85,7 @@ def test_field_changes_carry_old_and_new_values_for_the_journal() -> None:
 
 
 def test_overwrite_replaces_a_conflicting_ssid_and_keeps_the_old_one_as_old_state_id() -> None:
-    plan = plan_extract([ROWS[2]], lookup_by_local_id(LOCAL), overwrite=True)
+    plan = reference_extract_plan([ROWS[2]], lookup_by_local_id(LOCAL), overwrite=True)
     assert plan.lines[0].outcome is SsidOutcome.REPLACE
     assert plan.counts.replaced == 1 and plan.counts.conflict == 0
     assert list(plan.field_changes()) == [
@@ -98,7 +98,7 @@ def test_overwrite_replaces_a_conflicting_ssid_and_keeps_the_old_one_as_old_stat
 
 
 def test_a_conflict_without_overwrite_applies_nothing_of_its_line() -> None:
-    plan = plan_extract([ROWS[2]], lookup_by_local_id(LOCAL), overwrite=False)
+    plan = reference_extract_plan([ROWS[2]], lookup_by_local_id(LOCAL), overwrite=False)
     assert list(plan.field_changes()) == []
     assert plan.counts.elas_changes == 0
 
@@ -106,12 +106,12 @@ def test_a_conflict_without_overwrite_applies_nothing_of_its_line() -> None:
 def test_swd_is_only_ever_set_to_y() -> None:
     local = [_local("1", "1000000001", swd="Y"), _local("2", "2000000002", swd=None)]
     rows = [_row(1, "1", "1000000001", swd="N"), _row(2, "2", "2000000002", swd=None)]
-    assert list(plan_extract(rows, lookup_by_local_id(local), overwrite=False).field_changes()) == []
+    assert list(reference_extract_plan(rows, lookup_by_local_id(local), overwrite=False).field_changes()) == []
 
 
 def test_an_ssid_another_local_student_holds_is_not_given_twice() -> None:
     local = [_local("1"), _local("9", "1000000001")]
-    plan = plan_extract([_row(1, "1", "1000000001")], lookup_by_local_id(local), overwrite=False,
+    plan = reference_extract_plan([_row(1, "1", "1000000001")], lookup_by_local_id(local), overwrite=False,
                         ssid_holders=lookup_by_ssid(local))
     assert plan.lines[0].outcome is SsidOutcome.SSID_HELD_BY_ANOTHER
     assert plan.counts.held_by_another == 1
@@ -119,12 +119,12 @@ def test_an_ssid_another_local_student_holds_is_not_given_twice() -> None:
 
 
 def test_a_plain_mapping_serves_as_the_local_lookup() -> None:
-    plan = plan_extract([_row(1, "1", "1000000001")], {LocalId("1"): _local("1")}, overwrite=False)
+    plan = reference_extract_plan([_row(1, "1", "1000000001")], {LocalId("1"): _local("1")}, overwrite=False)
     assert plan.lines[0].outcome is SsidOutcome.NEW
-    plan = plan_extract([_row(1, "2", "1000000001")], {LocalId("1"): _local("1")}, overwrite=False)
+    plan = reference_extract_plan([_row(1, "2", "1000000001")], {LocalId("1"): _local("1")}, overwrite=False)
     assert plan.lines[0].outcome is SsidOutcome.NO_LOCAL_STUDENT
 
 
 def test_the_2019_layout_without_swd_changes_no_swd() -> None:
-    plan = plan_extract([_row(1, "6", "6000000006", swd=None)], lookup_by_local_id(LOCAL), overwrite=False)
+    plan = reference_extract_plan([_row(1, "6", "6000000006", swd=None)], lookup_by_local_id(LOCAL), overwrite=False)
     assert [c.field for c in plan.field_changes()] == [F.SSID]

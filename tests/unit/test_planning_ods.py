@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import replace
 
 from domain.model import Enrollment, PersonName, Student
-from domain.planning import CodeTranslator, DeleteReason, plan_ods_reconciliation
+from domain.planning import CodeTranslator, DeleteReason, reference_ods_plan
 from domain.records import OdsSenrRecord, SenrRecord
 from domain.values import AcademicYear, CdsCode, LocalId, Ssid
 
@@ -56,7 +56,7 @@ def _lines(records: list[SenrRecord]) -> list[str]:
 
 
 def test_deletes_replaces_and_adds_in_posting_order() -> None:
-    plan = plan_ods_reconciliation(ODS, STUDENTS, year=YEAR, lea=LEA, today=TODAY, translate=CodeTranslator())
+    plan = reference_ods_plan(ODS, STUDENTS, year=YEAR, lea=LEA, today=TODAY, translate=CodeTranslator())
     assert [(d.record.local_student_id, d.reason) for d in plan.deletes] == [
         ("5", DeleteReason.ENROLLMENT_CHANGED),
         ("4", DeleteReason.NOT_ENROLLED_LOCALLY),
@@ -85,7 +85,7 @@ def test_deletes_replaces_and_adds_in_posting_order() -> None:
 
 def test_an_exit_recorded_locally_replaces_the_open_calpads_record() -> None:
     exited = Enrollment(SCHOOL, "05", AUG14, exit_date=dt.date(2025, 8, 29), exit_reason="T160")
-    plan = plan_ods_reconciliation(
+    plan = reference_ods_plan(
         [_ods("1000000001", "1")], [_student("1", "1000000001", exited)],
         year=YEAR, lea=LEA, today=TODAY, translate=CodeTranslator(),
     )
@@ -93,7 +93,7 @@ def test_an_exit_recorded_locally_replaces_the_open_calpads_record() -> None:
 
 
 def test_local_codes_are_translated_before_comparing() -> None:
-    plan = plan_ods_reconciliation(
+    plan = reference_ods_plan(
         [_ods("1000000001", "1")], [_student("1", "1000000001", Enrollment(SCHOOL, "5", AUG14))],
         year=YEAR, lea=LEA, today=TODAY, translate=CodeTranslator({("grade", "5"): "05"}),
     )
@@ -102,7 +102,7 @@ def test_local_codes_are_translated_before_comparing() -> None:
 
 def test_each_file_is_pre_validated() -> None:
     completer = Enrollment(SCHOOL, "05", AUG14, exit_date=dt.date(2025, 8, 29), exit_reason="E230")
-    plan = plan_ods_reconciliation(
+    plan = reference_ods_plan(
         [], [_student("1", "1000000001", completer)], year=YEAR, lea=LEA, today=TODAY, translate=CodeTranslator()
     )
     assert [(v.record, v.rule, v.field_number) for v in plan.add_violations] == [(1, "GERR0001", 27)]
@@ -115,7 +115,7 @@ def test_a_student_with_two_current_enrollments_keeps_both() -> None:
         _ods("1000000001", "1", exit_date="20250822", exit_reason="T160"),
         _ods("1000000001", "1", school="6000002", enroll_start="20250825"),
     ]
-    plan = plan_ods_reconciliation(
+    plan = reference_ods_plan(
         ods, [_student("1", "1000000001", first, second)], year=YEAR, lea=LEA, today=TODAY, translate=CodeTranslator()
     )
     assert (plan.unchanged, plan.replaces, plan.adds, plan.deletes) == (2, [], [], [])
@@ -124,7 +124,7 @@ def test_a_student_with_two_current_enrollments_keeps_both() -> None:
 def test_a_calpads_record_of_a_local_student_without_ssid_is_not_deleted() -> None:
     # CALPADS enrolled student 6 under an SSID the district has not loaded yet: not a delete.
     ods = [_ods("6000000006", "6"), _ods("9000000009", "9")]
-    plan = plan_ods_reconciliation(
+    plan = reference_ods_plan(
         ods, [_student("6", None, Enrollment(SCHOOL, "05", AUG14))],
         year=YEAR, lea=LEA, today=TODAY, translate=CodeTranslator(),
     )

@@ -195,7 +195,7 @@ class WorkflowStore(AssistantStore, Protocol):
 
     def preview_staged_extract(self, batch_id: int, overwrite: bool) -> tuple[ExtractCounts, int]:
         """Write the batch's preview lines from the staged extract rows, set-based, by the rules of
-        :func:`domain.planning.extract.plan_extract`; the counts and how many students it changes."""
+        :func:`domain.planning.extract.reference_extract_plan`; the counts and how many students it changes."""
         ...
 
     def ods_staging(self) -> OdsStaging:
