@@ -41,7 +41,8 @@ def main() -> None:
         raise SystemExit(2)
     from console.cli import main as ssid
 
-    ssid()
+    # Named here, not from argv[0], so `python -m console.launcher` shows the same usage line.
+    ssid(prog_name="ssid")
 
 
 if __name__ == "__main__":
