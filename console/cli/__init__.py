@@ -2,6 +2,9 @@
 
 A command's module is imported only when the command runs (or when ``--help`` lists them all):
 every CLI call pays only for what it uses, which matters when a benchmark or a script runs many.
+
+The installed ``ssid`` script enters through :mod:`console.launcher`, which first checks that the
+``console`` extra is installed (this module needs click) and otherwise says which extra to install.
 """
 
 from __future__ import annotations
