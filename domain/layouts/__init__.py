@@ -1,7 +1,7 @@
 """The layout registry: every CALPADS file layout by name and version (calpads-files.md §2-§5).
 
 Layouts are data: readers and writers are driven by these tables, so a new CFS version is a new
-table (in ``layouts_senr.py`` / ``layouts_extracts.py``) registered here, not new code.
+table (in ``_senr.py`` / ``_extracts.py``) registered here, not new code.
 """
 
 from __future__ import annotations

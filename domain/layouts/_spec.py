@@ -1,6 +1,6 @@
 """The vocabulary of file layouts: what a field is (FieldSpec) and what a file is (Layout).
 
-The tables themselves live in ``layouts_senr.py`` and ``layouts_extracts.py``; the registry that
+The tables themselves live in ``_senr.py`` and ``_extracts.py``; the registry that
 names them lives in ``layouts.py``.
 """
 

@@ -1,4 +1,4 @@
-"""Readers of every CALPADS file the project meets: the public entrance (implementations in ``readers_*``).
+"""Readers of every CALPADS file the project meets: the public entrance (implementations in its private modules).
 
 Every reader streams (a generator over lines; memory stays flat on multi-million-line files),
 accepts a path or a binary stream (an upload), recognises the file kind on open (``.layout`` is
