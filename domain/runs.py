@@ -10,13 +10,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import Enum, StrEnum
 
 from domain.planning.identity import FieldChange
 
 __all__ = [
     "RunState",
     "RunEvent",
+    "RunAction",
     "CLOSED_RUN_STATES",
     "Run",
     "HistoryEntry",
@@ -26,9 +27,12 @@ __all__ = [
     "BatchState",
     "OdsAuditState",
     "Batch",
+    "NewBatch",
     "PreviewItem",
     "CalpadsAction",
     "CalpadsHistoryEntry",
+    "MailOutcome",
+    "OutboxMessage",
 ]
 
 
@@ -57,6 +61,18 @@ class RunEvent(Enum):
     CANCEL = "cancel"
 
 
+class RunAction(Enum):
+    """What a person may do inside a state without moving the run (internal transitions of the
+    same machine): the decisions of the review, its partial file, bulk acceptance, loading the SSID
+    Extract for review and undoing an applied one."""
+
+    DECIDE = "decide"
+    PARTIAL = "partial"
+    BULK_ACCEPT = "bulk_accept"
+    LOAD_EXTRACT = "load_extract"
+    UNDO_EXTRACT = "undo_extract"
+
+
 CLOSED_RUN_STATES = frozenset({RunState.EXTRACT_LOADED, RunState.CANCELLED})
 """A run in any other state is open: only one run may be open at a time."""
 
@@ -76,11 +92,12 @@ class Run:
         return self.state not in CLOSED_RUN_STATES
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class HistoryEntry:
     """One attempted step of a run, accepted or refused.
 
-    ``event`` is a machine event (``create_senr``) or an action inside a state (``decide``,
+    ``event`` is a machine event (``create_senr``, a :class:`RunEvent` value) or an action inside a state
+    (a :class:`RunAction` value) (``decide``,
     ``partial``, ``load_extract``, ``undo_extract``); ``source`` is ``None`` for the start of a
     run, ``dest`` is ``None`` when refused, and equal to ``source`` for an action that does not
     change the state.
@@ -139,15 +156,16 @@ class BatchKind(Enum):
     ODS_AUDIT = "ods_audit"
 
 
-class BatchState(Enum):
-    """An extract or replacement batch: loaded (previewed), applied, undone."""
+class BatchState(StrEnum):
+    """An extract or replacement batch: loaded (previewed), applied, undone (a ``str`` so that
+    pages and JSON show the stored word)."""
 
     LOADED = "loaded"
     APPLIED = "applied"
     UNDONE = "undone"
 
 
-class OdsAuditState(Enum):
+class OdsAuditState(StrEnum):
     """An SENR ODS audit: loaded, evaluated (reviewed), files created."""
 
     LOADED = "loaded"
@@ -155,13 +173,13 @@ class OdsAuditState(Enum):
     FILES_CREATED = "files_created"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Batch:
-    """A loaded file awaiting or past application; ``state`` is a BatchState or OdsAuditState value."""
+    """A loaded file awaiting or past application; an ODS audit moves through its own states."""
 
     id: int
     kind: BatchKind
-    state: str
+    state: BatchState | OdsAuditState
     file_name: str
     sha256: str
     loaded_at: dt.datetime
@@ -169,6 +187,25 @@ class Batch:
     run: int | None = None
     overwrite: bool = False
     counts: Mapping[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NewBatch:
+    """A loaded file's batch as it is first kept: what was loaded, by whom, when, for which run."""
+
+    kind: BatchKind
+    file_name: str
+    sha256: str
+    at: dt.datetime
+    actor: str
+    run_id: int | None = None
+    overwrite: bool = False
+    counts: Mapping[str, int] = field(default_factory=dict)
+
+    @property
+    def state(self) -> BatchState | OdsAuditState:
+        """Every batch starts loaded (an ODS audit in its own ``loaded``)."""
+        return OdsAuditState.LOADED if self.kind is BatchKind.ODS_AUDIT else BatchState.LOADED
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,7 +234,7 @@ class CalpadsAction(Enum):
     UNDONE = "undone"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class CalpadsHistoryEntry:
     """A file exchanged with CALPADS: produced for upload, loaded from a download, applied, undone."""
 
@@ -211,3 +248,24 @@ class CalpadsHistoryEntry:
     run: int | None = None
     batch: int | None = None
     counts: Mapping[str, int] = field(default_factory=dict)
+
+
+class MailOutcome(Enum):
+    """What became of a summary mail: sent now, waiting because no server is configured, or
+    waiting because the server failed (the error kept with it)."""
+
+    SENT = "sent"
+    NO_SERVER = "no_server"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OutboxMessage:
+    """A message kept in the outbox, with what became of it (``error`` says why it waits)."""
+
+    at: dt.datetime
+    to: str
+    subject: str
+    body: str
+    outcome: MailOutcome
+    error: str | None = None

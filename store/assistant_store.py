@@ -1,4 +1,5 @@
-"""The matching assistant's persistence (``workflows.ports.AssistantStore``): what the local
+"""The matching assistant's persistence (``workflows.ports.DuplicateChecks`` and ``IssueMarks``, and
+the students' and decisions' parts the MID guards and bulk decisions use): what the local
 duplicate check reads, its stored runs and "not a duplicate" marks, and what bulk decisions need.
 
 Mixed into :class:`store.workflow_store.DatabaseWorkflowStore`, so the workflow services reach it
@@ -143,7 +144,7 @@ class AssistantTables:
 
     # -- stored checks ----------------------------------------------------------------------------
     def save_duplicate_check(
-        self, checked_at: dt.datetime, checked_by: str, students: int, compared: int, lookalike_percent: float,
+        self, *, checked_at: dt.datetime, checked_by: str, students: int, compared: int, lookalike_percent: float,
         fingerprint: str, seconds: float, issues: Sequence[LocalIssue],
     ) -> DuplicateCheckSummary:
         """Store a run of the check and the issues it found (in their order)."""

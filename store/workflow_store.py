@@ -1,4 +1,8 @@
-"""The workflow's store: ``workflows.ports.WorkflowStore`` on the peewee tables.
+"""The workflow's store: ``workflows.ports.UnitOfWork`` on the peewee tables.
+
+One object serves every small repository of the seam (``uow.runs``, ``uow.batches`` … are this
+store itself, seen through the narrow ``Protocol`` a service asks for): they share one database
+connection and its transactions, and nothing is gained by splitting the rows' conversions apart.
 
 Runs move by compare-and-set (``UPDATE run SET state=new WHERE id=? AND state=old``); on SQLite
 every workflow transaction starts ``BEGIN IMMEDIATE`` so two writers queue instead of failing
@@ -24,10 +28,15 @@ from domain.runs import (
     CLOSED_RUN_STATES,
     Batch,
     BatchKind,
+    BatchState,
     CalpadsHistoryEntry,
     FileKind,
     GeneratedFile,
     HistoryEntry,
+    MailOutcome,
+    NewBatch,
+    OdsAuditState,
+    OutboxMessage,
     PreviewItem,
     Run,
     RunState,
@@ -84,9 +93,11 @@ def _file(row: GeneratedFileRow) -> GeneratedFile:
 
 
 def _batch(row: BatchRow) -> Batch:
+    kind = BatchKind(row.kind)
     return Batch(
-        row.id, BatchKind(row.kind), row.state, row.file_name, row.sha256, row.loaded_at, row.loaded_by, row.run_id,
-        bool(row.overwrite), _counts(row.counts),
+        id=row.id, kind=kind, state=OdsAuditState(row.state) if kind is BatchKind.ODS_AUDIT else BatchState(row.state),
+        file_name=row.file_name, sha256=row.sha256, loaded_at=row.loaded_at, loaded_by=row.loaded_by, run=row.run_id,
+        overwrite=bool(row.overwrite), counts=_counts(row.counts),
     )
 
 
@@ -107,6 +118,63 @@ class DatabaseWorkflowStore(AssistantTables):
         if isinstance(self.database, peewee.SqliteDatabase):
             return self.database.atomic("IMMEDIATE")
         return self.database.atomic()
+
+    # -- the repositories of the unit of work: this store, each seen through its own Protocol ----
+    @property
+    def settings(self) -> DatabaseWorkflowStore:
+        return self
+
+    @property
+    def students(self) -> DatabaseWorkflowStore:
+        return self
+
+    @property
+    def runs(self) -> DatabaseWorkflowStore:
+        return self
+
+    @property
+    def history(self) -> DatabaseWorkflowStore:
+        return self
+
+    @property
+    def requests(self) -> DatabaseWorkflowStore:
+        return self
+
+    @property
+    def matches(self) -> DatabaseWorkflowStore:
+        return self
+
+    @property
+    def files(self) -> DatabaseWorkflowStore:
+        return self
+
+    @property
+    def batches(self) -> DatabaseWorkflowStore:
+        return self
+
+    @property
+    def changes(self) -> DatabaseWorkflowStore:
+        return self
+
+    @property
+    def extract_staging(self) -> DatabaseWorkflowStore:
+        return self
+
+    @property
+    def ods_staging(self) -> OdsSql:
+        return self._ods
+
+    @property
+    def outbox(self) -> DatabaseWorkflowStore:
+        return self
+
+    @property
+    def duplicates(self) -> DatabaseWorkflowStore:
+        return self
+
+    @property
+    def marks(self) -> DatabaseWorkflowStore:
+        return self
 
     # -- the district's data ------------------------------------------------------------------
     def district_settings(self) -> DistrictSettings:
@@ -163,8 +231,9 @@ class DatabaseWorkflowStore(AssistantTables):
         rows = RunTransitionRow.select().where(RunTransitionRow.run == run_id).order_by(RunTransitionRow.id)
         return [
             HistoryEntry(
-                run_id, r.at, r.actor, r.event, r.source or None, r.dest, bool(r.accepted), r.reason, r.file_name,
-                r.sha256, _counts(r.counts),
+                run=run_id, at=r.at, actor=r.actor, event=r.event, source=r.source or None, dest=r.dest,
+                accepted=bool(r.accepted), reason=r.reason, file_name=r.file_name, sha256=r.sha256,
+                counts=_counts(r.counts),
             )
             for r in rows
         ]
@@ -290,7 +359,7 @@ class DatabaseWorkflowStore(AssistantTables):
         return (int(row[0]), str(row[1])) if row is not None else None
 
     def save_decision(
-        self, run_id: int, decision: dm.MatchDecision, warnings: Sequence[str], actor: str, at: dt.datetime
+        self, run_id: int, decision: dm.MatchDecision, *, warnings: Sequence[str], actor: str, at: dt.datetime
     ) -> None:
         d = MatchDecisionRow
         values = {
@@ -306,7 +375,7 @@ class DatabaseWorkflowStore(AssistantTables):
 
     # -- files and CALPADS history --------------------------------------------------------------
     def add_generated_file(
-        self, kind: FileKind, name: str, content: bytes, records: int, at: dt.datetime, actor: str, run_id: int | None
+        self, kind: FileKind, name: str, content: bytes, *, records: int, at: dt.datetime, actor: str, run_id: int | None
     ) -> GeneratedFile:
         import hashlib
 
@@ -341,13 +410,11 @@ class DatabaseWorkflowStore(AssistantTables):
     def iter_identities(self) -> Iterator[LocalIdentity]:
         return self._sql.identities()
 
-    def add_batch(
-        self, kind: BatchKind, state: str, file_name: str, sha256: str, at: dt.datetime, actor: str,
-        run_id: int | None, overwrite: bool, counts: Mapping[str, int], items: Iterable[PreviewItem],
-    ) -> Batch:
+    def add_batch(self, batch: NewBatch, items: Iterable[PreviewItem] = ()) -> Batch:
         row = BatchRow.create(
-            kind=kind.value, run=run_id, state=state, file_name=file_name, sha256=sha256, overwrite=overwrite,
-            counts=json.dumps(dict(counts)), loaded_at=at, loaded_by=actor,
+            kind=batch.kind.value, run=batch.run_id, state=batch.state.value, file_name=batch.file_name,
+            sha256=batch.sha256, overwrite=batch.overwrite, counts=json.dumps(dict(batch.counts)), loaded_at=batch.at,
+            loaded_by=batch.actor,
         )
         insert_preview(row.id, items)
         return _batch(row)
@@ -358,9 +425,6 @@ class DatabaseWorkflowStore(AssistantTables):
     def preview_staged_extract(self, batch_id: int, overwrite: bool) -> tuple[ExtractCounts, int]:
         return self._extract.preview(batch_id, overwrite)
 
-    def ods_staging(self) -> OdsSql:
-        return self._ods
-
     def set_batch_counts(self, batch_id: int, counts: Mapping[str, int]) -> None:
         BatchRow.update(counts=json.dumps(dict(counts))).where(BatchRow.id == batch_id).execute()
 
@@ -368,7 +432,7 @@ class DatabaseWorkflowStore(AssistantTables):
         row = BatchRow.get_or_none(BatchRow.id == batch_id)
         return _batch(row) if row is not None else None
 
-    def batches(self, kind: BatchKind, run_id: int | None = None) -> list[Batch]:
+    def batches_of(self, kind: BatchKind, run_id: int | None = None) -> list[Batch]:
         query = BatchRow.select().where(BatchRow.kind == kind.value)
         if run_id is not None:
             query = query.where(BatchRow.run == run_id)
@@ -380,14 +444,17 @@ class DatabaseWorkflowStore(AssistantTables):
     def iter_preview(self, batch_id: int) -> Iterator[PreviewItem]:
         return iter_preview_items(batch_id)
 
-    def set_batch_state(self, batch_id: int, old: str, new: str, at: dt.datetime, actor: str) -> bool:
+    def set_batch_state(
+        self, batch_id: int, old: BatchState | OdsAuditState, new: BatchState | OdsAuditState, *, at: dt.datetime,
+        actor: str,
+    ) -> bool:
         b = BatchRow
-        changes: dict[Any, Any] = {b.state: new, b.version: b.version + 1}
-        if new in ("applied", "files_created"):  # an ODS audit's files are what "applying" it means
+        changes: dict[Any, Any] = {b.state: new.value, b.version: b.version + 1}
+        if new in (BatchState.APPLIED, OdsAuditState.FILES_CREATED):  # an ODS audit's files are its "apply"
             changes.update({b.applied_at: at, b.applied_by: actor})
-        elif new == "undone":
+        elif new is BatchState.UNDONE:
             changes.update({b.undone_at: at, b.undone_by: actor})
-        return int(b.update(changes).where((b.id == batch_id) & (b.state == old)).execute()) == 1
+        return int(b.update(changes).where((b.id == batch_id) & (b.state == old.value)).execute()) == 1
 
     def stale_changes(self, batch_id: int) -> int:
         return self._sql.stale(batch_id)
@@ -402,8 +469,10 @@ class DatabaseWorkflowStore(AssistantTables):
         return self._sql.undo(batch_id)
 
     # -- mail ---------------------------------------------------------------------------------------
-    def add_outbox(self, at: dt.datetime, to: str, subject: str, body: str, error: str | None) -> None:
+    def add_outbox(self, message: OutboxMessage) -> None:
+        sent = message.outcome is MailOutcome.SENT
         OutboxRow.create(
-            created_at=at, recipient=to, subject=subject, body=body, sent_at=at if error is None else None,
-            attempts=1 if error is None or error != "no mail server configured" else 0, error=error,
+            created_at=message.at, recipient=message.to, subject=message.subject, body=message.body,
+            sent_at=message.at if sent else None, attempts=0 if message.outcome is MailOutcome.NO_SERVER else 1,
+            error=None if sent else message.error,
         )

@@ -16,7 +16,7 @@ from domain.records import SenrRecord
 from domain.runs import CalpadsAction, CalpadsHistoryEntry, FileKind, GeneratedFile
 from domain.writers import write_senr
 from workflows.errors import StepRefused
-from workflows.ports import WorkflowStore
+from workflows.ports import Files
 from workflows.run.stepping import Actor
 
 __all__ = ["Progress", "counted", "count_lines", "sha256_bytes", "sha256_file", "FileDigest", "senr_bytes", "check_out_dir", "write_output", "local_stamp", "keep_file", "note_loaded"]
@@ -138,28 +138,35 @@ def local_stamp(at: dt.datetime) -> dt.datetime:
 
 
 def keep_file(
-    store: WorkflowStore, kind: FileKind, name: str, content: bytes, records: int, actor: Actor, run_id: int | None
+    files: Files, kind: FileKind, name: str, content: bytes, *, records: int, actor: Actor, run_id: int | None
 ) -> GeneratedFile:
     """Keep a produced file (File Download list, with its SHA-256) and note it in the CALPADS History."""
     at = actor.now()
-    kept = store.add_generated_file(kind, name, content, records, at, actor.name, run_id)
-    store.add_calpads_history(
-        CalpadsHistoryEntry(at, actor.name, CalpadsAction.PRODUCED, kind, name, kept.sha256, records, run_id)
+    kept = files.add_generated_file(kind, name, content, records=records, at=at, actor=actor.name, run_id=run_id)
+    files.add_calpads_history(
+        CalpadsHistoryEntry(
+            at=at, actor=actor.name, action=CalpadsAction.PRODUCED, kind=kind, file_name=name, sha256=kept.sha256,
+            records=records, run=run_id,
+        )
     )
     return kept
 
 
 def note_loaded(
-    store: WorkflowStore,
+    files: Files,
     kind: FileKind,
     name: str,
     sha256: str,
+    *,
     records: int,
     actor: Actor,
     run_id: int | None = None,
     batch_id: int | None = None,
 ) -> None:
     """Note a loaded CALPADS file in the CALPADS History."""
-    store.add_calpads_history(
-        CalpadsHistoryEntry(actor.now(), actor.name, CalpadsAction.LOADED, kind, name, sha256, records, run_id, batch_id)
+    files.add_calpads_history(
+        CalpadsHistoryEntry(
+            at=actor.now(), actor=actor.name, action=CalpadsAction.LOADED, kind=kind, file_name=name, sha256=sha256,
+            records=records, run=run_id, batch=batch_id,
+        )
     )

@@ -14,7 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from email.message import EmailMessage
 
-from workflows.ports import DistrictSettings, WorkflowStore
+from domain.runs import MailOutcome, OutboxMessage
+from workflows.ports import DistrictSettings, UnitOfWork
 from workflows.run.stepping import Actor
 
 __all__ = ["SmtpConfig", "smtp_config", "summary_body", "send_apply_summary"]
@@ -82,26 +83,27 @@ def _send(config: SmtpConfig, to: str, subject: str, body: str) -> None:
         smtp.send_message(message)
 
 
-def send_apply_summary(store: WorkflowStore, title: str, counts: Mapping[str, int], actor: Actor) -> bool:
+def send_apply_summary(uow: UnitOfWork, title: str, counts: Mapping[str, int], actor: Actor) -> bool:
     """Mail the summary of an apply to the notification address; whether it was sent now.
 
     Without an address nothing is sent; without a mail server, or when it fails, the message is
     kept in the outbox (with the error) for later.
     """
-    settings = store.district_settings()
+    settings = uow.settings.district_settings()
     to = settings.email
     if not to:
         return False
     subject = f"SSID Workbench: {title}"
     body = summary_body(title, counts, actor)
     config = smtp_config(settings)
-    error: str | None = "no mail server configured"
+    outcome, error = MailOutcome.NO_SERVER, "no mail server configured"
     if config is not None:
         try:
             _send(config, to, subject, body)
-            error = None
+            outcome, error = MailOutcome.SENT, ""
         except (OSError, smtplib.SMTPException) as failure:
-            error = f"{type(failure).__name__}: {failure}"
-    with store.atomic():
-        store.add_outbox(actor.now(), to, subject, body, error)
-    return error is None
+            outcome, error = MailOutcome.FAILED, f"{type(failure).__name__}: {failure}"
+    message = OutboxMessage(at=actor.now(), to=to, subject=subject, body=body, outcome=outcome, error=error or None)
+    with uow.atomic():
+        uow.outbox.add_outbox(message)
+    return outcome is MailOutcome.SENT

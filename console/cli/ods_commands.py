@@ -128,7 +128,7 @@ def list_command(ctx: CliContext) -> None:
     audits = [
         {"audit": a.id, "state": a.state, "file": a.file_name, "loaded_at": a.loaded_at.isoformat(), "loaded_by": a.loaded_by,
          **{key: a.counts.get(key, 0) for key in ("adds", "replaces", "deletes")}}
-        for a in store.batches(BatchKind.ODS_AUDIT)
+        for a in store.batches_of(BatchKind.ODS_AUDIT)
     ]
     human = "\n".join(
         f"ODS audit {a['audit']} ({a['state']}): {a['file']}, {a['deletes']} deletes, {a['replaces']} replaces, {a['adds']} adds"

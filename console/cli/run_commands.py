@@ -16,7 +16,8 @@ from console.cli.workflow_cli import actor_of, emit_listed, existing_file, out_d
 from domain.errors import InvalidValue
 from domain.model import DecisionKind
 from domain.planning.request import Selection
-from domain.runs import HistoryEntry, Run, RunState
+from domain.runs import HistoryEntry, Run, RunAction, RunState
+from workflows.run.machine import allowed_actions
 from domain.values import LocalId, parse_ssid
 from workflows.run import duplicate_check, extract, lifecycle, request, results
 from workflows.run.mid_warnings import decision_warnings
@@ -151,7 +152,7 @@ def decide_command(
     kind = DecisionKind.SELECT if ssid else DecisionKind.NEW_SSID if new_ssid else DecisionKind.NO_MATCH
     store = workflow_store(ctx)
     run = store.get_run(run_id)
-    if not anyway and run is not None and run.state is RunState.RESULTS_LOADED:
+    if not anyway and run is not None and RunAction.DECIDE in allowed_actions(run.state):
         warnings = decision_warnings(store, run_id, LocalId(local_id), kind, ssid)
         if warnings:
             raise Refusal(f"warning: {'; '.join(warnings)}; nothing recorded (decide anyway with --anyway)")

@@ -126,6 +126,6 @@ def page_argument() -> int:
 
 def chosen_batch(kind: BatchKind, wanted: int | None, run_id: int | None = None) -> tuple[Batch | None, list[Batch]]:
     """The batch asked for (else the newest) of ``kind``, and every batch of that kind, newest first."""
-    batches = workflow_store().batches(kind, run_id)
+    batches = workflow_store().batches_of(kind, run_id)
     chosen = next((b for b in batches if b.id == wanted), None) if wanted is not None else None
     return chosen or (batches[0] if batches else None), batches

@@ -13,7 +13,8 @@ from werkzeug.wrappers import Response as BaseResponse
 from console.views.base import GuardedView, back_to, flash_refusal
 from console.views.tabs import render_tab
 from console.views.workflow_support import acting, current_run, run_or_404, workflow_store
-from domain.runs import RunState
+from domain.runs import RunAction
+from workflows.run.machine import allowed_actions
 from workflows.errors import StepRefused
 from workflows.run.bulk_accept import LeftOut, bulk_accept, plan_bulk_accept
 
@@ -35,7 +36,7 @@ class BulkAcceptView(GuardedView):
         raw_page = request.args.get("page", "0")
         page = int(raw_page) if raw_page.isdigit() else 0
         plan, reason = None, None
-        if run is None or run.state is not RunState.RESULTS_LOADED:
+        if run is None or RunAction.BULK_ACCEPT not in allowed_actions(run.state):
             reason = "bulk acceptance is for a run whose match results are loaded and not yet confirmed"
         else:
             try:

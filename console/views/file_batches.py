@@ -24,7 +24,7 @@ from console.views.workflow_support import acting, received_upload, workflow_sto
 from domain.runs import Batch, BatchKind, BatchState
 from workflows.batches.shared import AppliedBatch, LoadedPreview
 from workflows.errors import StepRefused
-from workflows.ports import WorkflowStore
+from workflows.ports import UnitOfWork
 from workflows.run.stepping import Actor
 
 __all__ = ["FileBatchView", "LoadedPreview"]
@@ -43,15 +43,15 @@ class FileBatchView(GuardedView):
 
     # The workflow services of the kind (subclasses name them with ``staticmethod(...)``).
     @staticmethod
-    def load_service(store: WorkflowStore, path: Path, actor: Actor, *, name: str, progress: LinesRead) -> LoadedPreview:
+    def load_service(uow: UnitOfWork, path: Path, actor: Actor, *, name: str, progress: LinesRead) -> LoadedPreview:
         raise NotImplementedError
 
     @staticmethod
-    def apply_service(store: WorkflowStore, batch_id: int, actor: Actor) -> AppliedBatch:
+    def apply_service(uow: UnitOfWork, batch_id: int, actor: Actor) -> AppliedBatch:
         raise NotImplementedError
 
     @staticmethod
-    def undo_service(store: WorkflowStore, batch_id: int, actor: Actor) -> int:
+    def undo_service(uow: UnitOfWork, batch_id: int, actor: Actor) -> int:
         raise NotImplementedError
 
     def is_visible(self) -> bool:

@@ -16,7 +16,8 @@ from console.views.calpads_steps import updated_file_steps
 from console.views.long_work import LinesRead, run_load
 from console.views.tabs import newest_file, render_tab
 from console.views.workflow_support import acting, current_run, received_upload, run_or_404, workflow_store
-from domain.runs import BatchKind, BatchState, FileKind, RunState
+from domain.runs import BatchKind, BatchState, FileKind, RunAction
+from workflows.run.machine import allowed_actions
 from workflows.errors import StepRefused
 from workflows.run.extract import apply_extract, load_extract, undo_extract
 
@@ -35,7 +36,7 @@ class LoadSsidView(GuardedView):
         batch, batches = chosen_batch(BatchKind.EXTRACT, wanted, run.id) if run is not None else (None, [])
         newest = batch is not None and batch.id == batches[0].id  # only the newest load can be applied
         updated = newest_file(run.id, FileKind.UPDATED) if run is not None else None
-        can_load = run is not None and run.state is RunState.UPDATED
+        can_load = run is not None and RunAction.LOAD_EXTRACT in allowed_actions(run.state)
         return render_tab(
             self,
             "console/load_ssid.html",

@@ -34,7 +34,8 @@ from console.views.tabs import newest_file, render_tab
 from console.views.workflow_support import acting, current_run, output_folder, run_or_404, workflow_store
 from domain.model import DecisionKind, MatchDecision
 from domain.records import MatchCandidate, SenrRecord
-from domain.runs import FileKind, RunState
+from domain.runs import FileKind, RunAction, RunState
+from workflows.run.machine import allowed_actions
 from domain.values import LocalId, Ssid
 from store.students import student_by_local_id
 from store.tables import MatchDecisionRow
@@ -142,7 +143,7 @@ class ReviewView(GuardedView):
         store = workflow_store()
         candidates = store.candidates(run.id, local_id).get(local_id, [])
         local = SenrRecord(*wanted.senr_line.split("^"))
-        editable = run.state is RunState.RESULTS_LOADED and is_admin()
+        editable = RunAction.DECIDE in allowed_actions(run.state) and is_admin()
         row = MatchDecisionRow.get_or_none((MatchDecisionRow.run == run.id) & (MatchDecisionRow.local_id == local_id))
         decision = MatchDecision(local_id, DecisionKind(row.kind), Ssid(row.ssid) if row.ssid else None) if row else None
         at = place(run.id, wanted.line, toggles.unmatched, listed_here=not toggles.unmatched or row is None)
@@ -184,7 +185,7 @@ class ReviewView(GuardedView):
         ssid = Ssid(request.form.get("ssid", "")) if kind is DecisionKind.SELECT else None
         seen = request.form.get(SEEN_FIELD)
         shown = seen_decision(seen)
-        if request.form.get("anyway") != "yes" and run_or_404(run_id).state is RunState.RESULTS_LOADED:
+        if request.form.get("anyway") != "yes" and RunAction.DECIDE in allowed_actions(run_or_404(run_id).state):
             candidates = workflow_store().candidates(run_id, local_id).get(local_id, [])
             if decision_warnings(workflow_store(), run_id, local_id, kind, ssid, candidates):
                 # Nothing recorded yet: the page shows the warnings and asks whether to decide anyway.

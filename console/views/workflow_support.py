@@ -22,12 +22,12 @@ from werkzeug.utils import secure_filename
 
 from console.auth import current_user
 from console.privacy import upload_limit_message
-from domain.runs import Run, RunEvent, RunState
+from domain.runs import Run, RunAction, RunEvent, RunState
 from store.database import database_proxy
 from store.settings import read_settings
 from store.workflow_store import DatabaseWorkflowStore
 from workflows.run.guards import ConfirmFacts, ExtractFacts, guard_reason
-from workflows.run.machine import TRANSITIONS, order_reason
+from workflows.run.machine import TRANSITIONS, allowed_actions, order_reason
 from workflows.run.extract import pending_extract
 from workflows.run.lifecycle import settings_problem
 from workflows.files import count_lines
@@ -180,4 +180,4 @@ def step_buttons(run: Run, undecided: int | None = None) -> Iterator[StepButton]
 
 
 def is_reviewing(run: Run | None) -> bool:
-    return run is not None and run.state is RunState.RESULTS_LOADED
+    return run is not None and RunAction.DECIDE in allowed_actions(run.state)

@@ -166,4 +166,4 @@ def test_acknowledging_a_retired_ssid_lets_resolve_mids_pass(builder: RunBuilder
     assert "unacknowledged issue" in refused.value.reason
     lifecycle.acknowledge_issues(store, ["all"], actor())
     assert lifecycle.resolve_mids(store, run.id, actor(), attested=True).state is RunState.MIDS_RESOLVED
-    assert store.batches(BatchKind.REPLACEMENT)[0].state == "loaded"
+    assert store.batches_of(BatchKind.REPLACEMENT)[0].state == "loaded"

@@ -133,7 +133,7 @@ def test_an_extract_of_another_lea_is_refused_naming_the_line(at_updated: RunBui
         extract.load_extract(builder.store, builder.run_id, other, actor())
     assert refused.value.reason == "other_lea.txt, line 3, field 1 (Reporting LEA): LEA 1111111 is not ours (1964212)"
     assert snapshot(skip=(RunTransitionRow,)) == before
-    assert builder.store.batches(BatchKind.EXTRACT) == []
+    assert builder.store.batches_of(BatchKind.EXTRACT) == []
 
 
 def test_a_conflicting_ssid_is_listed_and_not_applied_unless_overwrite(at_updated: RunBuilder) -> None:

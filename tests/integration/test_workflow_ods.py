@@ -102,7 +102,7 @@ def test_the_audit_needs_the_lea_and_year_and_a_download(district: RunBuilder) -
         ods_audit.load_ods_audit(store, district.files["updated"], actor())
     assert wrong.value.reason.endswith("expected SENR ODS download, found SENR")
     assert snapshot(skip=(RunTransitionRow,)) == before
-    assert store.batches(BatchKind.ODS_AUDIT) == []
+    assert store.batches_of(BatchKind.ODS_AUDIT) == []
 
 
 def test_a_student_holding_a_retired_ssid_is_left_out_until_the_replacement_is_applied(

@@ -39,7 +39,7 @@ from workflows.batches.machines import OdsAuditEvent
 from workflows.batches.shared import ReadFile, get_batch, load_batch, move_batch, read_planned
 from workflows.errors import StepRefused
 from workflows.files import Progress, check_out_dir, keep_file, local_stamp, senr_bytes, write_output
-from workflows.ports import WorkflowStore
+from workflows.ports import UnitOfWork
 from workflows.ports.ods import OdsStaging
 from workflows.run.stepping import Actor
 
@@ -131,8 +131,8 @@ class PlannedOdsAudit:
     today: dt.date
 
 
-def _district(store: WorkflowStore) -> tuple[CdsCode, AcademicYear]:
-    settings = store.district_settings()
+def _district(uow: UnitOfWork) -> tuple[CdsCode, AcademicYear]:
+    settings = uow.settings.district_settings()
     if settings.lea is None or settings.year is None:
         raise StepRefused("the ODS audit needs the LEA code and the academic year: set them in the settings")
     return settings.lea, settings.year
@@ -147,7 +147,7 @@ _AT_SSID = [f.name for f in fields(SenrRecord)].index("ssid")
 
 
 def plan_ods_audit(
-    store: WorkflowStore, path: Path, actor: Actor, *, name: str | None = None, progress: Progress | None = None
+    uow: UnitOfWork, path: Path, actor: Actor, *, name: str | None = None, progress: Progress | None = None
 ) -> PlannedOdsAudit:
     """Stream the ODS download and compare its current academic year with the local enrollments.
 
@@ -158,11 +158,11 @@ def plan_ods_audit(
     (:class:`~workflows.ports.ods.OdsStaging`): only the students whose records are not all
     unchanged become domain students, so memory stays flat however long the download.
     """
-    lea, year = _district(store)
+    lea, year = _district(uow)
     today = _today(actor)
-    translations = store.code_translations()
+    translations = uow.settings.code_translations()
     reconciliation = OdsReconciliation(year=year, lea=lea, today=today, translate=CodeTranslator(translations))
-    staging = store.ods_staging()
+    staging = uow.ods_staging
     shown = name or path.name
     leas: dict[str, int] = {}
     counted = reconciliation.plan
@@ -195,7 +195,7 @@ def plan_ods_audit(
     try:
         read, planned = read_planned(path, shown, reader, plan, progress)
     except TranslationMissing as missing:
-        raise StepRefused(str(missing)) from None
+        raise StepRefused.of(missing) from None
     finally:
         staging.clear()
     if leas and lea not in leas:  # another district's download: comparing it would add everyone
@@ -289,11 +289,11 @@ def _counts(plan: OdsPlan, read: ReadFile) -> dict[str, int]:
     }
 
 
-def keep_ods_audit(store: WorkflowStore, planned: PlannedOdsAudit, actor: Actor) -> OdsAuditReview:
+def keep_ods_audit(uow: UnitOfWork, planned: PlannedOdsAudit, actor: Actor) -> OdsAuditReview:
     """Keep a planned audit (state ``loaded``) and note the download in the CALPADS History; one transaction."""
     plan = planned.plan
-    with store.atomic():
-        audit = load_batch(store, BatchKind.ODS_AUDIT, planned.read.as_tuple, _items(plan), _counts(plan, planned.read), actor)
+    with uow.atomic():
+        audit = load_batch(uow, BatchKind.ODS_AUDIT, planned.read, _items(plan), _counts(plan, planned.read), actor)
     # Reviewed as kept: the plan's records, with their own pre-validation (as of the same day).
     reasons = (reason for _, reason in plan.delete_texts)
     deletes = tuple(_delete_line(record, reason) for record, reason in zip(plan.records("delete"), reasons))
@@ -302,14 +302,14 @@ def keep_ods_audit(store: WorkflowStore, planned: PlannedOdsAudit, actor: Actor)
 
 
 def load_ods_audit(
-    store: WorkflowStore, path: Path, actor: Actor, *, name: str | None = None, progress: Progress | None = None
+    uow: UnitOfWork, path: Path, actor: Actor, *, name: str | None = None, progress: Progress | None = None
 ) -> OdsAuditReview:
     """Read, compare and keep an SENR ODS download as a new audit (``loaded``), for review.
 
     The expensive part (streaming a file of millions of lines) happens before the short
     transaction that stores the audit. ``name`` is the file name to show (an upload's).
     """
-    return keep_ods_audit(store, plan_ods_audit(store, path, actor, name=name, progress=progress), actor)
+    return keep_ods_audit(uow, plan_ods_audit(uow, path, actor, name=name, progress=progress), actor)
 
 
 def _record(item: PreviewItem) -> tuple[SenrRecord, str]:
@@ -368,35 +368,35 @@ def _review(
     )
 
 
-def ods_audit_review(store: WorkflowStore, audit_id: int, actor: Actor) -> OdsAuditReview:
+def ods_audit_review(uow: UnitOfWork, audit_id: int, actor: Actor) -> OdsAuditReview:
     """The review of a kept audit: its counts, the deletes with their reasons, the students
     without SSID, and the pre-validation findings as of the actor's today."""
-    lea, year = _district(store)
-    audit = get_batch(store, audit_id, BatchKind.ODS_AUDIT)
-    return _review_items(audit, store.iter_preview(audit.id), lea, year, _today(actor))
+    lea, year = _district(uow)
+    audit = get_batch(uow, audit_id, BatchKind.ODS_AUDIT)
+    return _review_items(audit, uow.batches.iter_preview(audit.id), lea, year, _today(actor))
 
 
-def evaluate_ods_audit(store: WorkflowStore, audit_id: int, actor: Actor, *, deletes_reviewed: bool) -> OdsAuditReview:
+def evaluate_ods_audit(uow: UnitOfWork, audit_id: int, actor: Actor, *, deletes_reviewed: bool) -> OdsAuditReview:
     """A person evaluated the audit (``loaded → evaluated``): they reviewed its deletes.
 
     Refused when the audit is not ``loaded``, when it has deletes and ``deletes_reviewed`` is
     false, or when any record fails pre-validation (fix the local data and load the file again).
     """
-    review = ods_audit_review(store, audit_id, actor)
+    review = ods_audit_review(uow, audit_id, actor)
     event = OdsAuditEvent.EVALUATE.value
-    with store.atomic():
-        move_batch(store, review.audit, OdsAuditEvent.EVALUATE, actor)
+    with uow.atomic():
+        move_batch(uow.batches, review.audit, OdsAuditEvent.EVALUATE, actor)
         _refuse_errors(review.errors, event)
         if review.deletes and not deletes_reviewed:
             raise StepRefused(f"the ODS audit lists {review.deletes} delete(s): review them first", event)
-    return replace(review, audit=store.get_batch(audit_id) or review.audit)
+    return replace(review, audit=uow.batches.get_batch(audit_id) or review.audit)
 
 
 def _file_name(at: dt.datetime, label: str) -> str:
     return f"{local_stamp(at):%Y_%m_%d_%H%M%S}_SENR_ODS_{label}.txt"
 
 
-def create_ods_files(store: WorkflowStore, audit_id: int, out_dir: Path, actor: Actor) -> OdsFiles:
+def create_ods_files(uow: UnitOfWork, audit_id: int, out_dir: Path, actor: Actor) -> OdsFiles:
     """Write the evaluated audit's SENR files in posting order (``evaluated → files_created``).
 
     Each file (deletes, then replaces, then adds; a kind without records has no file) is
@@ -404,26 +404,26 @@ def create_ods_files(store: WorkflowStore, audit_id: int, out_dir: Path, actor: 
     History in one transaction, then written to ``out_dir``.
     """
     check_out_dir(out_dir)
-    review = ods_audit_review(store, audit_id, actor)
+    review = ods_audit_review(uow, audit_id, actor)
     _refuse_errors(review.errors, OdsAuditEvent.CREATE_FILES.value)
     contents: list[tuple[str, FileKind, str, bytes, int]] = []
     files_of = {kind: (file_kind, label) for kind, file_kind, label in ODS_FILES}
     # One pass over the lines, in posting order: a kind without records has no file.
-    for kind, lines in groupby(store.iter_preview(audit_id), key=attrgetter("kind")):
+    for kind, lines in groupby(uow.batches.iter_preview(audit_id), key=attrgetter("kind")):
         if kind not in files_of:
             continue
         file_kind, label = files_of[kind]
         try:
             content, count = senr_bytes(_record(i)[0] for i in lines)
         except WriteRefused as refused:
-            raise StepRefused(str(refused), OdsAuditEvent.CREATE_FILES.value) from None
+            raise StepRefused.of(refused, OdsAuditEvent.CREATE_FILES.value) from None
         contents.append((kind, file_kind, _file_name(actor.now(), label), content, count))
-    with store.atomic():
-        move_batch(store, review.audit, OdsAuditEvent.CREATE_FILES, actor)
+    with uow.atomic():
+        move_batch(uow.batches, review.audit, OdsAuditEvent.CREATE_FILES, actor)
         kept = [
-            (kind, keep_file(store, file_kind, name, content, count, actor, None), content)
+            (kind, keep_file(uow.files, file_kind, name, content, records=count, actor=actor, run_id=None), content)
             for kind, file_kind, name, content, count in contents
         ]
     files = tuple(OdsFile(kind, file, write_output(out_dir, file.name, content)) for kind, file, content in kept)
-    return OdsFiles(store.get_batch(audit_id) or review.audit, files)
+    return OdsFiles(uow.batches.get_batch(audit_id) or review.audit, files)
 

@@ -32,7 +32,7 @@ from workflows.batches.shared import (
     undo_file_batch,
 )
 from workflows.files import Progress
-from workflows.ports import WorkflowStore
+from workflows.ports import UnitOfWork
 from workflows.run.stepping import Actor
 
 __all__ = [
@@ -98,14 +98,14 @@ def replacement_counts(plan: ReplacementPlan, items: list[PreviewItem]) -> dict[
     return counts
 
 
-def pending_replacements(store: WorkflowStore) -> Batch | None:
+def pending_replacements(uow: UnitOfWork) -> Batch | None:
     """The newest Replacement SSIDs batch if it is loaded and not yet applied."""
-    batches = store.batches(BatchKind.REPLACEMENT)
+    batches = uow.batches.batches_of(BatchKind.REPLACEMENT)
     return batches[0] if batches and batches[0].state == BatchState.LOADED.value else None
 
 
 def load_replacements(
-    store: WorkflowStore, path: Path, actor: Actor, *, name: str | None = None, progress: Progress | None = None
+    uow: UnitOfWork, path: Path, actor: Actor, *, name: str | None = None, progress: Progress | None = None
 ) -> ReplacementPreview:
     """Read and plan a Replacement SSIDs Extract and keep its preview; no student changes yet.
 
@@ -113,30 +113,30 @@ def load_replacements(
     reason names the file, line and field. ``name`` is the file name to show (an upload's).
     """
     shown = name or path.name
-    lea = store.district_settings().lea
+    lea = uow.settings.district_settings().lea
 
     def plan(rows: Iterable[ReplacementRow]) -> ReplacementPlan:
         listed = list(rows)
         check_lea(listed, lea, shown)
-        identities = list(store.iter_identities())
+        identities = list(uow.students.iter_identities())
         return plan_replacements(listed, lookup_by_local_id(identities), lookup_by_ssid(identities))
 
     read, planned = read_planned(path, shown, open_replacements, plan, progress, distinct=True)
     items = replacement_items(planned)
     counts = replacement_counts(planned, items)
-    batch = load_file_batch(store, BatchKind.REPLACEMENT, read, items, counts, actor)
+    batch = load_file_batch(uow, BatchKind.REPLACEMENT, read, items, counts, actor)
     return ReplacementPreview(batch, counts["changes"], counts["unmatched"], counts["already_applied"])
 
 
-def apply_replacements(store: WorkflowStore, batch_id: int, actor: Actor) -> AppliedBatch:
+def apply_replacements(uow: UnitOfWork, batch_id: int, actor: Actor) -> AppliedBatch:
     """Apply a loaded Replacement SSIDs batch: one transaction, journaled, then mailed.
 
     Refused when the batch is not loaded (already applied, undone) or a student's SSID or Old
     State ID changed since the preview (load the file again).
     """
-    return apply_file_batch(store, batch_id, BatchKind.REPLACEMENT, actor)
+    return apply_file_batch(uow, batch_id, BatchKind.REPLACEMENT, actor)
 
 
-def undo_replacements(store: WorkflowStore, batch_id: int, actor: Actor) -> int:
+def undo_replacements(uow: UnitOfWork, batch_id: int, actor: Actor) -> int:
     """Undo an applied Replacement SSIDs batch; returns how many fields were restored."""
-    return undo_file_batch(store, batch_id, BatchKind.REPLACEMENT, actor)
+    return undo_file_batch(uow, batch_id, BatchKind.REPLACEMENT, actor)

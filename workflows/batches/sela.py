@@ -29,7 +29,7 @@ from workflows.batches.shared import (
     undo_file_batch,
 )
 from workflows.files import Progress
-from workflows.ports import WorkflowStore
+from workflows.ports import UnitOfWork
 from workflows.run.stepping import Actor
 
 __all__ = [
@@ -76,7 +76,7 @@ def sela_items(plan: SelaPlan) -> list[PreviewItem]:
     return sorted(items, key=lambda item: item.line)
 
 
-def plan_sela(store: WorkflowStore, path: Path, *, name: str | None = None, progress: Progress | None = None) -> PlannedSela:
+def plan_sela(uow: UnitOfWork, path: Path, *, name: str | None = None, progress: Progress | None = None) -> PlannedSela:
     """Stream and plan a SELA ODS download; nothing is written.
 
     Refused when the file is broken, of another kind or of another LEA, or repeats a line,
@@ -84,18 +84,18 @@ def plan_sela(store: WorkflowStore, path: Path, *, name: str | None = None, prog
     """
 
     shown = name or path.name
-    lea = store.district_settings().lea
+    lea = uow.settings.district_settings().lea
 
     def plan(records: Iterable[SelaRecord]) -> SelaPlan:
         listed = list(records)  # a SELA download is small: checked whole before it is planned
         check_lea(listed, lea, shown, 4, "Reporting LEA")
-        return plan_sela_import(listed, lookup_by_local_id(store.iter_identities()))
+        return plan_sela_import(listed, lookup_by_local_id(uow.students.iter_identities()))
 
     read, planned = read_planned(path, shown, open_sela, plan, progress, distinct=True)
     return PlannedSela(read, planned)
 
 
-def keep_sela(store: WorkflowStore, planned: PlannedSela, actor: Actor) -> SelaPreview:
+def keep_sela(uow: UnitOfWork, planned: PlannedSela, actor: Actor) -> SelaPreview:
     """Keep a planned SELA import as a batch (``loaded``) and note the download in the CALPADS History."""
     items = sela_items(planned.plan)
     counts = {
@@ -105,22 +105,22 @@ def keep_sela(store: WorkflowStore, planned: PlannedSela, actor: Actor) -> SelaP
         "changes": changed_students(items),
         "unmatched": len(planned.plan.skipped),
     }
-    batch = load_file_batch(store, BatchKind.SELA_IMPORT, planned.read, items, counts, actor)
+    batch = load_file_batch(uow, BatchKind.SELA_IMPORT, planned.read, items, counts, actor)
     return SelaPreview(batch, counts["changes"], counts["unmatched"], counts["already_set"])
 
 
 def load_sela(
-    store: WorkflowStore, path: Path, actor: Actor, *, name: str | None = None, progress: Progress | None = None
+    uow: UnitOfWork, path: Path, actor: Actor, *, name: str | None = None, progress: Progress | None = None
 ) -> SelaPreview:
     """Read, plan and keep a SELA ODS download as a new batch, for review; no student changes yet."""
-    return keep_sela(store, plan_sela(store, path, name=name, progress=progress), actor)
+    return keep_sela(uow, plan_sela(uow, path, name=name, progress=progress), actor)
 
 
-def apply_sela(store: WorkflowStore, batch_id: int, actor: Actor) -> AppliedBatch:
+def apply_sela(uow: UnitOfWork, batch_id: int, actor: Actor) -> AppliedBatch:
     """Apply a loaded SELA import batch: one transaction, journaled, then mailed."""
-    return apply_file_batch(store, batch_id, BatchKind.SELA_IMPORT, actor)
+    return apply_file_batch(uow, batch_id, BatchKind.SELA_IMPORT, actor)
 
 
-def undo_sela(store: WorkflowStore, batch_id: int, actor: Actor) -> int:
+def undo_sela(uow: UnitOfWork, batch_id: int, actor: Actor) -> int:
     """Undo an applied SELA import batch; returns how many fields were restored."""
-    return undo_file_batch(store, batch_id, BatchKind.SELA_IMPORT, actor)
+    return undo_file_batch(uow, batch_id, BatchKind.SELA_IMPORT, actor)

@@ -26,6 +26,7 @@ from domain.runs import (
     CalpadsAction,
     CalpadsHistoryEntry,
     FileKind,
+    NewBatch,
     OdsAuditState,
     PreviewItem,
 )
@@ -34,7 +35,7 @@ from workflows.batches.machines import BatchEvent, OdsAuditEvent, batch_machine,
 from workflows.errors import NotFound, StepRefused
 from workflows.files import FileDigest, Progress, counted
 from workflows.mail import send_apply_summary
-from workflows.ports import WorkflowStore
+from workflows.ports import Batches, Files, UnitOfWork
 from workflows.run.stepping import Actor
 
 __all__ = [
@@ -94,9 +95,6 @@ class ReadFile:
     sha256: str
     lines: int
 
-    @property
-    def as_tuple(self) -> tuple[str, str, int]:
-        return self.name, self.sha256, self.lines
 
 
 @dataclass(frozen=True)
@@ -167,7 +165,7 @@ def _cut_off(path: Path, name: str, lines: int) -> None:
         ended = stream.read(1) == b"\n"
     if not ended:
         problem = FileProblem(name, max(lines, 1), "ends without a line end: the file was cut off; download it again")
-        raise StepRefused(str(problem))
+        raise StepRefused.of(problem)
 
 
 L = TypeVar("L", bound=_LeaRow)
@@ -201,7 +199,7 @@ def read_planned(
         _cut_off(path, shown, lines)
     except FileProblem as problem:
         digest.cancel()
-        raise StepRefused(str(problem)) from None
+        raise StepRefused.of(problem) from None
     except BaseException:
         digest.cancel()
         raise
@@ -243,7 +241,7 @@ def lea_checked(
         if lea is not None and row.reporting_lea != lea:
             line = _line_of(row, position)
             problem = FileProblem(name, line, f"LEA {row.reporting_lea} is not ours ({lea})", field_number, field_name)
-            raise StepRefused(str(problem))
+            raise StepRefused.of(problem)
         yield row
 
 
@@ -261,107 +259,110 @@ def changed_students(items: Iterable[PreviewItem]) -> int:
 
 
 def load_batch(
-    store: WorkflowStore,
+    uow: UnitOfWork,
     kind: BatchKind,
-    file: tuple[str, str, int],
+    read: ReadFile,
     items: Iterable[PreviewItem],
     counts: Mapping[str, int],
     actor: Actor,
-    run_id: int | None = None,
-    overwrite: bool = False,
 ) -> Batch:
-    """Keep a loaded file's preview as a new batch and note the file in the CALPADS History
-    (call inside a transaction). ``file`` is (name, SHA-256, lines read).
-    """
-    name, sha256, _ = file
-    batch = store.add_batch(
-        kind, BatchState.LOADED.value, name, sha256, actor.now(), actor.name, run_id, overwrite, counts, items
+    """Keep a loaded file of no run's preview as a new batch and note the file in the CALPADS
+    History (call inside a transaction)."""
+    batch = uow.batches.add_batch(
+        NewBatch(kind=kind, file_name=read.name, sha256=read.sha256, at=actor.now(), actor=actor.name, counts=counts),
+        items,
     )
-    note_batch_loaded(store, kind, file, batch.id, counts, actor, run_id)
+    note_batch_loaded(uow.files, kind, read, batch_id=batch.id, counts=counts, actor=actor)
     return batch
 
 
 def note_batch_loaded(
-    store: WorkflowStore,
+    files: Files,
     kind: BatchKind,
-    file: tuple[str, str, int],
+    read: ReadFile,
+    *,
     batch_id: int,
     counts: Mapping[str, int],
     actor: Actor,
     run_id: int | None = None,
 ) -> None:
-    """Note a batch's file as loaded in the CALPADS History (``file``: name, SHA-256, lines read)."""
-    name, sha256, lines = file
-    store.add_calpads_history(
+    """Note a batch's file as loaded in the CALPADS History (its lines read as the records)."""
+    files.add_calpads_history(
         CalpadsHistoryEntry(
-            actor.now(), actor.name, CalpadsAction.LOADED, BATCH_FILE_KINDS[kind], name, sha256, lines, run_id, batch_id,
-            dict(counts),
+            at=actor.now(), actor=actor.name, action=CalpadsAction.LOADED, kind=BATCH_FILE_KINDS[kind],
+            file_name=read.name, sha256=read.sha256, records=read.lines, run=run_id, batch=batch_id,
+            counts=dict(counts),
         )
     )
 
 
-def get_batch(store: WorkflowStore, batch_id: int, kind: BatchKind) -> Batch:
+def get_batch(uow: UnitOfWork, batch_id: int, kind: BatchKind) -> Batch:
     """The batch numbered ``batch_id`` of ``kind``, or :class:`NotFound`."""
-    batch = store.get_batch(batch_id)
+    batch = uow.batches.get_batch(batch_id)
     if batch is None or batch.kind is not kind:
         raise NotFound(f"there is no {_WHAT[kind]} {batch_id}")
     return batch
 
 
-def move_batch(store: WorkflowStore, batch: Batch, event: BatchEvent | OdsAuditEvent, actor: Actor) -> str:
+def move_batch(
+    batches: Batches, batch: Batch, event: BatchEvent | OdsAuditEvent, actor: Actor
+) -> BatchState | OdsAuditState:
     """Fire ``event`` on the batch's machine and move it by compare-and-set; returns the new state.
 
     Refused when the machine does not allow the event from the batch's state, or when the batch
     moved meanwhile (of two people applying it at once, exactly one succeeds).
     """
     what = f"{_WHAT[batch.kind]} {batch.id}"
+    dest: BatchState | OdsAuditState
     if isinstance(event, OdsAuditEvent):
-        dest = ods_audit_machine(OdsAuditState(batch.state), what).fire(event).value
+        dest = ods_audit_machine(OdsAuditState(batch.state), what).fire(event)
     else:
-        dest = batch_machine(BatchState(batch.state), what).fire(event).value
-    if not store.set_batch_state(batch.id, batch.state, dest, actor.now(), actor.name):
+        dest = batch_machine(BatchState(batch.state), what).fire(event)
+    if not batches.set_batch_state(batch.id, batch.state, dest, at=actor.now(), actor=actor.name):
         raise StepRefused(f"the {what} changed meanwhile; look at it again", event.value)
     return dest
 
 
-def apply_batch(store: WorkflowStore, batch: Batch, actor: Actor) -> Mapping[str, int]:
+def apply_batch(uow: UnitOfWork, batch: Batch, actor: Actor) -> Mapping[str, int]:
     """Apply a loaded batch (inside the caller's transaction): every previewed change, journaled.
 
     Returns the counts of changed values per ``table.field`` and ``students``.
     """
-    move_batch(store, batch, BatchEvent.APPLY, actor)
-    stale = store.stale_changes(batch.id)
+    move_batch(uow.batches, batch, BatchEvent.APPLY, actor)
+    stale = uow.changes.stale_changes(batch.id)
     if stale:
         raise StepRefused(
             f"{stale} student field(s) changed since the {_WHAT[batch.kind]} {batch.id} was previewed; "
             "load the file again",
             BatchEvent.APPLY.value,
         )
-    counts = store.apply_changes(batch.id)
-    store.add_calpads_history(
+    counts = uow.changes.apply_changes(batch.id)
+    uow.files.add_calpads_history(
         CalpadsHistoryEntry(
-            actor.now(), actor.name, CalpadsAction.APPLIED, BATCH_FILE_KINDS[batch.kind], batch.file_name,
-            batch.sha256, counts.get("students", 0), batch.run, batch.id, dict(counts),
+            at=actor.now(), actor=actor.name, action=CalpadsAction.APPLIED, kind=BATCH_FILE_KINDS[batch.kind],
+            file_name=batch.file_name, sha256=batch.sha256, records=counts.get("students", 0), run=batch.run,
+            batch=batch.id, counts=dict(counts),
         )
     )
     return counts
 
 
-def undo_batch(store: WorkflowStore, batch: Batch, actor: Actor) -> int:
+def undo_batch(uow: UnitOfWork, batch: Batch, actor: Actor) -> int:
     """Undo an applied batch (inside the caller's transaction): every journaled field restored."""
-    move_batch(store, batch, BatchEvent.UNDO, actor)
-    changed = store.changed_since_apply(batch.id)
+    move_batch(uow.batches, batch, BatchEvent.UNDO, actor)
+    changed = uow.changes.changed_since_apply(batch.id)
     if changed:
         raise StepRefused(
             f"{changed} field(s) the {_WHAT[batch.kind]} {batch.id} set were changed since; "
             "undo the later change first",
             BatchEvent.UNDO.value,
         )
-    restored = store.undo_changes(batch.id)
-    store.add_calpads_history(
+    restored = uow.changes.undo_changes(batch.id)
+    uow.files.add_calpads_history(
         CalpadsHistoryEntry(
-            actor.now(), actor.name, CalpadsAction.UNDONE, BATCH_FILE_KINDS[batch.kind], batch.file_name,
-            batch.sha256, restored, batch.run, batch.id, {"restored": restored},
+            at=actor.now(), actor=actor.name, action=CalpadsAction.UNDONE, kind=BATCH_FILE_KINDS[batch.kind],
+            file_name=batch.file_name, sha256=batch.sha256, records=restored, run=batch.run, batch=batch.id,
+            counts={"restored": restored},
         )
     )
     return restored
@@ -369,24 +370,24 @@ def undo_batch(store: WorkflowStore, batch: Batch, actor: Actor) -> int:
 
 
 def load_file_batch(
-    store: WorkflowStore, kind: BatchKind, read: ReadFile, items: list[PreviewItem], counts: Mapping[str, int], actor: Actor
+    uow: UnitOfWork, kind: BatchKind, read: ReadFile, items: list[PreviewItem], counts: Mapping[str, int], actor: Actor
 ) -> Batch:
     """Keep a planned file of no run (Replacement SSIDs, SELA) as a batch, in one transaction."""
-    with store.atomic():
-        return load_batch(store, kind, read.as_tuple, items, counts, actor)
+    with uow.atomic():
+        return load_batch(uow, kind, read, items, counts, actor)
 
 
-def apply_file_batch(store: WorkflowStore, batch_id: int, kind: BatchKind, actor: Actor) -> AppliedBatch:
+def apply_file_batch(uow: UnitOfWork, batch_id: int, kind: BatchKind, actor: Actor) -> AppliedBatch:
     """Apply a loaded batch of no run in one transaction, then mail the summary of counts."""
-    batch = get_batch(store, batch_id, kind)
-    with store.atomic():
-        counts = apply_batch(store, batch, actor)
-    send_apply_summary(store, f"{BATCH_TITLES[kind]} applied (batch {batch.id})", counts, actor)
-    return AppliedBatch(store.get_batch(batch.id) or batch, counts.get("students", 0), counts)
+    batch = get_batch(uow, batch_id, kind)
+    with uow.atomic():
+        counts = apply_batch(uow, batch, actor)
+    send_apply_summary(uow, f"{BATCH_TITLES[kind]} applied (batch {batch.id})", counts, actor)
+    return AppliedBatch(uow.batches.get_batch(batch.id) or batch, counts.get("students", 0), counts)
 
 
-def undo_file_batch(store: WorkflowStore, batch_id: int, kind: BatchKind, actor: Actor) -> int:
+def undo_file_batch(uow: UnitOfWork, batch_id: int, kind: BatchKind, actor: Actor) -> int:
     """Undo an applied batch of no run in one transaction; returns how many fields were restored."""
-    batch = get_batch(store, batch_id, kind)
-    with store.atomic():
-        return undo_batch(store, batch, actor)
+    batch = get_batch(uow, batch_id, kind)
+    with uow.atomic():
+        return undo_batch(uow, batch, actor)

@@ -1,13 +1,15 @@
-"""The seam between the workflow services and persistence: what a store must offer.
+"""The seam between the workflow services and persistence: small repositories behind a unit of work.
 
-``workflows`` never imports the database layer; it is handed an object that satisfies
-:class:`WorkflowStore` (the concrete one is ``store.workflow_store``). Every value crossing the
-seam is a domain type (``domain.model``, ``domain.records``, ``domain.runs``) or a builtin, so the
-store needs nothing from ``workflows``.
+``workflows`` never imports the database layer; it is handed a :class:`UnitOfWork` whose
+attributes are small repositories (``uow.runs``, ``uow.history``, ``uow.batches`` …), each a
+``Protocol`` of a handful of methods, so that a service (and its test) needs only the few it uses
+and an in-memory fake can stand in for the database (``tests/unit/memory_store.py``). The concrete
+one is ``store.workflow_store``. Every value crossing the seam is a domain type (``domain.model``,
+``domain.records``, ``domain.runs``) or a builtin, so the store needs nothing from ``workflows``.
 
-Transactions: :meth:`WorkflowStore.atomic` opens one (nested calls are savepoints). A service
+Transactions: :meth:`UnitOfWork.atomic` opens one (nested calls are savepoints). A service
 changes a run's state only inside one, together with its history row and the step's data, by a
-compare-and-set on the old state (:meth:`WorkflowStore.set_run_state`).
+compare-and-set on the old state (:meth:`Runs.set_run_state`; see :mod:`workflows.run.stepping`).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from typing import Protocol
 
+from domain.matching import PersonFacts
 from domain.model import MatchDecision, Student
 from domain.planning.extract import ExtractCounts
 from domain.planning.identity import LocalIdentity
@@ -24,19 +27,40 @@ from domain.records import ExtractRow, MatchCandidate, MatchResultRow, SenrRecor
 from domain.runs import (
     Batch,
     BatchKind,
+    BatchState,
     CalpadsHistoryEntry,
     FileKind,
     GeneratedFile,
     HistoryEntry,
+    NewBatch,
+    OdsAuditState,
+    OutboxMessage,
     PreviewItem,
     Run,
     RunState,
 )
 from domain.values import AcademicYear, CdsCode, LocalId, Ssid
-from workflows.ports.assistant import AssistantStore
+from workflows.ports.assistant import DuplicateChecks, IssueMarks
 from workflows.ports.ods import OdsStaging
 
-__all__ = ["DistrictSettings", "WorkflowStore"]
+__all__ = [
+    "DistrictSettings",
+    "Settings",
+    "Students",
+    "Runs",
+    "History",
+    "Requests",
+    "Matches",
+    "Files",
+    "Batches",
+    "BatchChanges",
+    "ExtractStaging",
+    "OdsStaging",
+    "Outbox",
+    "DuplicateChecks",
+    "IssueMarks",
+    "UnitOfWork",
+]
 
 
 class DistrictSettings(Protocol):
@@ -64,27 +88,41 @@ class DistrictSettings(Protocol):
     def smtp_sender(self) -> str: ...
 
 
-class WorkflowStore(AssistantStore, Protocol):
-    """Persistence of runs, their history, files, candidates, decisions and batches."""
+class Settings(Protocol):
+    """The district's settings and code translations."""
 
-    def atomic(self) -> AbstractContextManager[object]:
-        """A transaction (a savepoint when nested); leaving by an exception rolls it back."""
-        ...
-
-    # -- the district's data --------------------------------------------------------------
     def district_settings(self) -> DistrictSettings: ...
 
     def code_translations(self) -> Mapping[tuple[str, str], str]:
         """(code field, local code) → CALPADS code (fields as ``domain.planning.translation``)."""
         ...
 
+
+class Students(Protocol):
+    """The district's students, as the steps read them."""
+
     def iter_students(self, *, without_ssid: bool = False) -> Iterator[Student]:
         """Every student (only those without an SSID when asked), with everything recorded about them."""
         ...
 
+    def iter_identities(self) -> Iterator[LocalIdentity]:
+        """Every student's identity fields (SSID, Old State ID, ELAS and start, SWD)."""
+        ...
+
     def local_ids_with_ssid(self, ssid: Ssid) -> list[LocalId]: ...
 
-    # -- runs and their history -----------------------------------------------------------
+    def ssid_holders(self, ssids: Collection[Ssid]) -> dict[Ssid, list[LocalId]]:
+        """The local students holding each SSID (SSIDs nobody holds are absent)."""
+        ...
+
+    def people_born_on(self, dates: Collection[dt.date]) -> Iterator[tuple[LocalId, PersonFacts]]:
+        """Every student born on one of ``dates``: local id, names and birth date."""
+        ...
+
+
+class Runs(Protocol):
+    """Runs and their state."""
+
     def start_run(self, at: dt.datetime, actor: str) -> tuple[Run, bool]:
         """Open a run unless one is open: (the new run, True), or (the open run, False)."""
         ...
@@ -97,30 +135,32 @@ class WorkflowStore(AssistantStore, Protocol):
         """``UPDATE run SET state=new WHERE id=run_id AND state=old``; whether one row changed."""
         ...
 
-    def add_history(self, entry: HistoryEntry) -> None: ...
-
     def run_counts(self, run_id: int) -> Mapping[str, int]:
         """``requested``, ``decided`` and ``candidates`` (candidate SSIDs proposed) of the run."""
         ...
+
+
+class History(Protocol):
+    """Every attempted step of every run."""
+
+    def add_history(self, entry: HistoryEntry) -> None: ...
 
     def run_history(self, run_id: int) -> list[HistoryEntry]:
         """Every attempted step of the run, in the order they happened."""
         ...
 
-    # -- the local duplicate check ---------------------------------------------------------
-    def retired_ssids(self) -> set[Ssid]:
-        """SSIDs that a loaded Replacement SSIDs batch retired (whether applied yet or not)."""
-        ...
 
-    def acknowledged_issues(self) -> set[str]: ...
+class Requests(Protocol):
+    """A run's request file, student by student."""
 
-    def acknowledge_issue(self, key: str, actor: str, at: dt.datetime) -> None: ...
-
-    # -- the request file and the match results --------------------------------------------
     def save_request(self, run_id: int, records: Sequence[SenrRecord]) -> None: ...
 
     def request_records(self, run_id: int) -> list[SenrRecord]:
         """The run's request records, in file order."""
+        ...
+
+    def request_record(self, run_id: int, local_id: LocalId) -> SenrRecord | None:
+        """One student's record in the run's request file (``None`` when not requested)."""
         ...
 
     def requested_ids(self, run_id: int) -> set[LocalId]: ...
@@ -128,6 +168,10 @@ class WorkflowStore(AssistantStore, Protocol):
     def runs_requesting(self, local_ids: Collection[LocalId]) -> list[int]:
         """Runs whose request file holds every one of ``local_ids``."""
         ...
+
+
+class Matches(Protocol):
+    """CALPADS' candidates for a run's students, and the decisions taken on them."""
 
     def save_candidates(self, run_id: int, rows: Iterable[MatchResultRow]) -> int:
         """Store the rows of a match result file; returns how many candidates were stored."""
@@ -144,21 +188,21 @@ class WorkflowStore(AssistantStore, Protocol):
         ...
 
     def save_decision(
-        self, run_id: int, decision: MatchDecision, warnings: Sequence[str], actor: str, at: dt.datetime
+        self, run_id: int, decision: MatchDecision, *, warnings: Sequence[str], actor: str, at: dt.datetime
     ) -> None:
         """Set (or change) a student's decision and log the change."""
         ...
 
-    # -- files and CALPADS history ------------------------------------------------------------
+    def save_bulk_decisions(self, run_id: int, decisions: Sequence[MatchDecision], actor: str, at: dt.datetime) -> None:
+        """Set many decisions at once, each logged as bulk."""
+        ...
+
+
+class Files(Protocol):
+    """Files produced for CALPADS (File Download list) and the CALPADS History."""
+
     def add_generated_file(
-        self,
-        kind: FileKind,
-        name: str,
-        content: bytes,
-        records: int,
-        at: dt.datetime,
-        actor: str,
-        run_id: int | None,
+        self, kind: FileKind, name: str, content: bytes, *, records: int, at: dt.datetime, actor: str, run_id: int | None
     ) -> GeneratedFile: ...
 
     def generated_files(self, run_id: int | None = None, include_retired: bool = False) -> list[GeneratedFile]: ...
@@ -167,47 +211,27 @@ class WorkflowStore(AssistantStore, Protocol):
 
     def add_calpads_history(self, entry: CalpadsHistoryEntry) -> None: ...
 
-    # -- batches (extract, replacement, SELA import, ODS audit) -----------------------------
-    def iter_identities(self) -> Iterator[LocalIdentity]:
-        """Every student's identity fields (SSID, Old State ID, ELAS and start, SWD)."""
-        ...
 
-    def add_batch(
-        self,
-        kind: BatchKind,
-        state: str,
-        file_name: str,
-        sha256: str,
-        at: dt.datetime,
-        actor: str,
-        run_id: int | None,
-        overwrite: bool,
-        counts: Mapping[str, int],
-        items: Iterable[PreviewItem],
-    ) -> Batch:
+class Batches(Protocol):
+    """Loaded files kept as batches with their preview lines (extract, replacement, SELA, ODS audit)."""
+
+    def add_batch(self, batch: NewBatch, items: Iterable[PreviewItem] = ()) -> Batch:
         """Store a loaded file's preview as a new batch (bulk insert)."""
         ...
 
-    def stage_extract(self, rows: Iterable[ExtractRow]) -> int:
-        """Keep an SSID Extract's checked rows for :meth:`preview_staged_extract` (this connection only,
-        replacing rows staged before); returns how many."""
-        ...
+    def get_batch(self, batch_id: int) -> Batch | None: ...
 
-    def preview_staged_extract(self, batch_id: int, overwrite: bool) -> tuple[ExtractCounts, int]:
-        """Write the batch's preview lines from the staged extract rows, set-based, by the rules of
-        :func:`domain.planning.extract.reference_extract_plan`; the counts and how many students it changes."""
-        ...
-
-    def ods_staging(self) -> OdsStaging:
-        """Where the SENR ODS audit stages a download's current-year records and compares them."""
+    def batches_of(self, kind: BatchKind, run_id: int | None = None) -> list[Batch]:
+        """Batches of ``kind`` (of one run when given), newest first."""
         ...
 
     def set_batch_counts(self, batch_id: int, counts: Mapping[str, int]) -> None: ...
 
-    def get_batch(self, batch_id: int) -> Batch | None: ...
-
-    def batches(self, kind: BatchKind, run_id: int | None = None) -> list[Batch]:
-        """Batches of ``kind`` (of one run when given), newest first."""
+    def set_batch_state(
+        self, batch_id: int, old: BatchState | OdsAuditState, new: BatchState | OdsAuditState, *, at: dt.datetime,
+        actor: str,
+    ) -> bool:
+        """Compare-and-set on the batch's state (stamping applied/undone by and at); whether it moved."""
         ...
 
     def preview(self, batch_id: int, applied: bool | None = None, limit: int | None = None) -> list[PreviewItem]:
@@ -219,9 +243,9 @@ class WorkflowStore(AssistantStore, Protocol):
         of this store open meanwhile)."""
         ...
 
-    def set_batch_state(self, batch_id: int, old: str, new: str, at: dt.datetime, actor: str) -> bool:
-        """Compare-and-set on the batch's state (stamping applied/undone by and at); whether it moved."""
-        ...
+
+class BatchChanges(Protocol):
+    """Applying a batch's previewed changes to the students, journaled, and undoing them."""
 
     def stale_changes(self, batch_id: int) -> int:
         """How many previewed changes no longer start from the student's current value."""
@@ -242,7 +266,60 @@ class WorkflowStore(AssistantStore, Protocol):
         """Restore every field the batch's apply changed, from the journal; returns how many."""
         ...
 
-    # -- mail ----------------------------------------------------------------------------------
-    def add_outbox(self, at: dt.datetime, to: str, subject: str, body: str, error: str | None) -> None:
-        """Keep a message in the outbox: sent now when ``error`` is ``None``, else waiting, with why."""
+
+class ExtractStaging(Protocol):
+    """An SSID Extract's rows kept in the database and previewed there, set-based."""
+
+    def stage_extract(self, rows: Iterable[ExtractRow]) -> int:
+        """Keep an SSID Extract's checked rows for :meth:`preview_staged_extract` (this connection only,
+        replacing rows staged before); returns how many."""
         ...
+
+    def preview_staged_extract(self, batch_id: int, overwrite: bool) -> tuple[ExtractCounts, int]:
+        """Write the batch's preview lines from the staged extract rows, set-based, by the rules of
+        :func:`domain.planning.extract.reference_extract_plan`; the counts and how many students it changes."""
+        ...
+
+
+class Outbox(Protocol):
+    """Mail kept for the record (sent) or for later (waiting)."""
+
+    def add_outbox(self, message: OutboxMessage) -> None: ...
+
+
+class UnitOfWork(Protocol):
+    """Every repository a workflow service may use, and the transaction they share."""
+
+    def atomic(self) -> AbstractContextManager[object]:
+        """A transaction (a savepoint when nested); leaving by an exception rolls it back."""
+        ...
+
+    @property
+    def settings(self) -> Settings: ...
+    @property
+    def students(self) -> Students: ...
+    @property
+    def runs(self) -> Runs: ...
+    @property
+    def history(self) -> History: ...
+    @property
+    def requests(self) -> Requests: ...
+    @property
+    def matches(self) -> Matches: ...
+    @property
+    def files(self) -> Files: ...
+    @property
+    def batches(self) -> Batches: ...
+    @property
+    def changes(self) -> BatchChanges: ...
+    @property
+    def extract_staging(self) -> ExtractStaging: ...
+    @property
+    def ods_staging(self) -> OdsStaging: ...
+    @property
+    def outbox(self) -> Outbox: ...
+    @property
+    def duplicates(self) -> DuplicateChecks: ...
+    @property
+    def marks(self) -> IssueMarks: ...
+

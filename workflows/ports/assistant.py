@@ -1,24 +1,22 @@
-"""The matching assistant's part of the store seam (:class:`workflows.ports.WorkflowStore` includes it):
-what the local duplicate check reads and stores, "not a duplicate" marks, and what the MID guards
-and bulk decisions ask of the district's records. The concrete one is ``store.assistant_store``.
+"""The local duplicate check's part of the store seam (:class:`workflows.ports.UnitOfWork` exposes
+both as ``uow.duplicates`` and ``uow.marks``): what the check reads and stores, and what people
+say about its issues (acknowledged, "not a duplicate"). The concrete one is ``store.assistant_store``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from typing import Protocol
 
 from domain.duplicates import CheckedStudent, DuplicateCheckSummary, LocalIssue, NotDuplicateMark
-from domain.matching import PersonFacts
-from domain.model import MatchDecision
-from domain.records import SenrRecord
 from domain.values import LocalId, Ssid
 
-__all__ = ["AssistantStore"]
+__all__ = ["DuplicateChecks", "IssueMarks"]
 
-class AssistantStore(Protocol):
-    """Persistence for the local duplicate check, the MID guards and bulk decisions."""
+
+class DuplicateChecks(Protocol):
+    """What the local duplicate check reads, and the checks it stored."""
 
     def check_students(self) -> Iterator[CheckedStudent]:
         """Every student as the local duplicate check reads them."""
@@ -28,8 +26,12 @@ class AssistantStore(Protocol):
         """A number that changes whenever anything the check reads of the students changes."""
         ...
 
+    def retired_ssids(self) -> set[Ssid]:
+        """SSIDs that a loaded Replacement SSIDs batch retired (whether applied yet or not)."""
+        ...
+
     def save_duplicate_check(
-        self, checked_at: dt.datetime, checked_by: str, students: int, compared: int, lookalike_percent: float,
+        self, *, checked_at: dt.datetime, checked_by: str, students: int, compared: int, lookalike_percent: float,
         fingerprint: str, seconds: float, issues: Sequence[LocalIssue],
     ) -> DuplicateCheckSummary: ...
 
@@ -39,28 +41,20 @@ class AssistantStore(Protocol):
         """The issues a stored check found, in its order."""
         ...
 
+
+class IssueMarks(Protocol):
+    """Acknowledged issues and pairs marked "not a duplicate"."""
+
+    def acknowledged_issues(self) -> set[str]: ...
+
     def issue_acknowledgements(self) -> dict[str, tuple[str, dt.datetime]]:
         """(who, when) of every acknowledged issue, by key."""
         ...
+
+    def acknowledge_issue(self, key: str, actor: str, at: dt.datetime) -> None: ...
 
     def not_duplicate_marks(self) -> list[NotDuplicateMark]: ...
 
     def mark_not_duplicate(self, first: LocalId, second: LocalId, actor: str, at: dt.datetime) -> None: ...
 
     def unmark_not_duplicate(self, first: LocalId, second: LocalId) -> bool: ...
-
-    def request_record(self, run_id: int, local_id: LocalId) -> SenrRecord | None:
-        """One student's record in the run's request file (``None`` when not requested)."""
-        ...
-
-    def ssid_holders(self, ssids: Collection[Ssid]) -> dict[Ssid, list[LocalId]]:
-        """The local students holding each SSID (SSIDs nobody holds are absent)."""
-        ...
-
-    def people_born_on(self, dates: Collection[dt.date]) -> Iterator[tuple[LocalId, PersonFacts]]:
-        """Every student born on one of ``dates``: local id, names and birth date."""
-        ...
-
-    def save_bulk_decisions(self, run_id: int, decisions: Sequence[MatchDecision], actor: str, at: dt.datetime) -> None:
-        """Set many decisions at once, each logged as bulk."""
-        ...

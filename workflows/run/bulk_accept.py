@@ -31,12 +31,13 @@ from domain.matching import Agreement, PersonFacts, candidate_facts, compare
 from domain.matching import fold, significant_words
 from domain.model import DecisionKind, MatchDecision
 from domain.records import MatchCandidate, MatchCategory
-from domain.runs import Run, RunState
+from domain.runs import Run, RunAction
 from domain.values import LocalId, Ssid
 from workflows.errors import StepRefused
-from workflows.ports import WorkflowStore
 from domain.matching import request_facts
-from workflows.run.stepping import Actor, Recorded, act, load_run
+from workflows.ports import Students, UnitOfWork
+from workflows.run.machine import order_reason
+from workflows.run.stepping import Actor, attempt, load_run
 
 __all__ = ["LeftOut", "BulkStudent", "BulkPlan", "BulkAccepted", "plan_bulk_accept", "bulk_accept"]
 
@@ -120,14 +121,14 @@ def _surname_words(last: str | None) -> frozenset[str]:
     return frozenset(significant_words(fold(last)))
 
 
-def _local_twins(store: WorkflowStore, wanted: Mapping[LocalId, PersonFacts]) -> set[LocalId]:
+def _local_twins(students: Students, wanted: Mapping[LocalId, PersonFacts]) -> set[LocalId]:
     """Which of ``wanted`` have a twin among the district's students (the twin pattern between them)."""
     born: dict[dt.date, list[LocalId]] = defaultdict(list)
     for local_id, facts in wanted.items():
         if facts.birth_date is not None:
             born[facts.birth_date].append(local_id)
     twins: set[LocalId] = set()
-    for other_id, other in store.people_born_on(list(born)):
+    for other_id, other in students.people_born_on(list(born)):
         for local_id in born.get(other.birth_date, []) if other.birth_date else []:
             mine = wanted[local_id]
             if other_id == local_id or not _surname_words(mine.legal_last) & _surname_words(other.legal_last):
@@ -153,18 +154,17 @@ def _first_check(
     return None, candidate
 
 
-def plan_bulk_accept(store: WorkflowStore, run_id: int, *, include_decided: bool = False) -> BulkPlan:
+def plan_bulk_accept(uow: UnitOfWork, run_id: int, *, include_decided: bool = False) -> BulkPlan:
     """Who "accept every Single Match at 100 % that agrees on every field" would accept now (reads only)."""
-    run = load_run(store, run_id)
-    if run.state is not RunState.RESULTS_LOADED:
-        raise StepRefused(
-            f"bulk_accept needs a run in state results_loaded; this run is in state {run.state.value}", "bulk_accept"
-        )
-    decisions = store.decisions(run_id)
-    candidates = store.candidates(run_id)
+    run = load_run(uow.runs, run_id)
+    refusal = order_reason(RunAction.BULK_ACCEPT, run.state)
+    if refusal is not None:
+        raise StepRefused(refusal, RunAction.BULK_ACCEPT.value)
+    decisions = uow.matches.decisions(run_id)
+    candidates = uow.matches.candidates(run_id)
     students: list[BulkStudent] = []
     provisional: dict[LocalId, PersonFacts] = {}
-    for record in store.request_records(run_id):
+    for record in uow.requests.request_records(run_id):
         local_id = LocalId(record.local_student_id)
         current = decisions.get(local_id)
         reason, candidate = _first_check(current, candidates.get(local_id, []), include_decided)
@@ -186,7 +186,7 @@ def plan_bulk_accept(store: WorkflowStore, run_id: int, *, include_decided: bool
         ssid = candidate.ssid if candidate is not None else None
         score = candidate.score_text if candidate is not None else ""
         students.append(BulkStudent(local_id, ssid, score, ours, current, reason, detail))
-    late = _late_reasons(store, decisions, [s for s in students if s.local_id in provisional], provisional)
+    late = _late_reasons(uow.students, decisions, [s for s in students if s.local_id in provisional], provisional)
     planned = [replace(s, left_out=late[s.local_id]) if s.local_id in late else s for s in students]
     return BulkPlan(
         run,
@@ -197,17 +197,17 @@ def plan_bulk_accept(store: WorkflowStore, run_id: int, *, include_decided: bool
 
 
 def _late_reasons(
-    store: WorkflowStore, decisions: Mapping[LocalId, MatchDecision], students: list[BulkStudent],
+    students_of_district: Students, decisions: Mapping[LocalId, MatchDecision], students: list[BulkStudent],
     facts: Mapping[LocalId, PersonFacts],
 ) -> dict[LocalId, LeftOut]:
     """The reasons that need the rest of the district: twins, SSIDs held or given twice."""
     ssids = [s.ssid for s in students if s.ssid is not None]
-    holders = store.ssid_holders(ssids)
+    holders = students_of_district.ssid_holders(ssids)
     wanted = Counter(ssids)
     for decision in decisions.values():
         if decision.ssid is not None and decision.local_id not in facts:
             wanted[decision.ssid] += 1
-    twins = _local_twins(store, facts)
+    twins = _local_twins(students_of_district, facts)
     late: dict[LocalId, LeftOut] = {}
     for student in students:
         assert student.ssid is not None
@@ -221,7 +221,7 @@ def _late_reasons(
 
 
 def bulk_accept(
-    store: WorkflowStore, run_id: int, actor: Actor, *, include_decided: bool = False, expected: str | None = None
+    uow: UnitOfWork, run_id: int, actor: Actor, *, include_decided: bool = False, expected: str | None = None
 ) -> BulkAccepted:
     """Record Select for every student :func:`plan_bulk_accept` lists, each logged as bulk.
 
@@ -229,21 +229,13 @@ def bulk_accept(
     a list that changed since is refused and nothing is recorded. An empty list is refused.
     The run's history gets one ``bulk_accept`` entry with the number accepted.
     """
-
-    def effects(run: Run) -> BulkPlan:
-        plan = plan_bulk_accept(store, run.id, include_decided=include_decided)
+    with attempt(uow, run_id, RunAction.BULK_ACCEPT, actor) as step, step.commit():
+        plan = plan_bulk_accept(uow, step.run.id, include_decided=include_decided)
         if expected is not None and plan.digest != expected:
-            raise StepRefused(
-                "the list of students to accept changed since it was shown; look at it again", "bulk_accept"
-            )
+            step.refuse("the list of students to accept changed since it was shown; look at it again")
         if not plan.included:
-            raise StepRefused("no student qualifies for bulk acceptance", "bulk_accept")
+            step.refuse("no student qualifies for bulk acceptance")
         decisions = [MatchDecision(s.local_id, DecisionKind.SELECT, s.ssid) for s in plan.included]
-        store.save_bulk_decisions(run.id, decisions, actor.name, actor.now())
-        return plan
-
-    plan = act(
-        store, run_id, "bulk_accept", (RunState.RESULTS_LOADED,), actor, effects,
-        lambda done: Recorded(counts={"accepted": len(done.included)}),
-    )
-    return BulkAccepted(load_run(store, run_id), plan.included)
+        uow.matches.save_bulk_decisions(step.run.id, decisions, actor.name, actor.now())
+        step.record(counts={"accepted": len(plan.included)})
+    return BulkAccepted(step.run, plan.included)

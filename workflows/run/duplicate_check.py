@@ -28,7 +28,7 @@ from domain.duplicates import DuplicateCheckSummary, IssueKind, LocalIssue, look
 from domain.values import LocalId
 from workflows.errors import StepRefused
 from domain.duplicates import LOOKALIKE_PERCENT, find_issues
-from workflows.ports import WorkflowStore
+from workflows.ports import UnitOfWork
 from workflows.run.stepping import Actor
 
 __all__ = [
@@ -64,18 +64,18 @@ class CheckView:
         return sum(1 for issue in self.issues if not issue.acknowledged)
 
 
-def fingerprint(store: WorkflowStore) -> str:
+def fingerprint(uow: UnitOfWork) -> str:
     """What a check read, in short: the students' data version, the retired SSIDs, the threshold."""
-    retired = hashlib.sha256("\n".join(sorted(store.retired_ssids())).encode()).hexdigest()[:32]
-    return f"{store.student_data_version()}:{retired}:{LOOKALIKE_PERCENT:g}"
+    retired = hashlib.sha256("\n".join(sorted(uow.duplicates.retired_ssids())).encode()).hexdigest()[:32]
+    return f"{uow.duplicates.student_data_version()}:{retired}:{LOOKALIKE_PERCENT:g}"
 
 
-def _view(store: WorkflowStore, summary: DuplicateCheckSummary, current: bool) -> CheckView:
-    acknowledgements = store.issue_acknowledgements()
-    marked = {mark.key for mark in store.not_duplicate_marks()}
+def _view(uow: UnitOfWork, summary: DuplicateCheckSummary, current: bool) -> CheckView:
+    acknowledgements = uow.marks.issue_acknowledgements()
+    marked = {mark.key for mark in uow.marks.not_duplicate_marks()}
     issues: list[LocalIssue] = []
     hidden = 0
-    for issue in store.duplicate_check_issues(summary.id):
+    for issue in uow.duplicates.duplicate_check_issues(summary.id):
         if issue.kind is IssueKind.LOOKALIKE and issue.key in marked:
             hidden += 1
             continue
@@ -83,38 +83,39 @@ def _view(store: WorkflowStore, summary: DuplicateCheckSummary, current: bool) -
     return CheckView(summary, current, issues, hidden, dict(acknowledgements))
 
 
-def run_check(store: WorkflowStore, actor: Actor, progress: CheckProgress | None = None) -> CheckView:
+def run_check(uow: UnitOfWork, actor: Actor, progress: CheckProgress | None = None) -> CheckView:
     """Run the local duplicate check over every student now and store what it found."""
     started = time.perf_counter()
-    read_as = fingerprint(store)  # before reading: a change made meanwhile makes the check out of date
-    retired = store.retired_ssids()
-    findings = find_issues(store.check_students(), retired, progress=progress)
-    with store.atomic():
-        summary = store.save_duplicate_check(
-            actor.now(), actor.name, findings.students, findings.compared, LOOKALIKE_PERCENT, read_as,
-            round(time.perf_counter() - started, 2), findings.issues,
+    read_as = fingerprint(uow)  # before reading: a change made meanwhile makes the check out of date
+    retired = uow.duplicates.retired_ssids()
+    findings = find_issues(uow.duplicates.check_students(), retired, progress=progress)
+    with uow.atomic():
+        summary = uow.duplicates.save_duplicate_check(
+            checked_at=actor.now(), checked_by=actor.name, students=findings.students, compared=findings.compared,
+            lookalike_percent=LOOKALIKE_PERCENT, fingerprint=read_as, seconds=round(time.perf_counter() - started, 2),
+            issues=findings.issues,
         )
-    return _view(store, summary, True)
+    return _view(uow, summary, True)
 
 
-def latest_check(store: WorkflowStore, *, verify: bool = True) -> CheckView | None:
+def latest_check(uow: UnitOfWork, *, verify: bool = True) -> CheckView | None:
     """The newest stored check (``None`` when the check never ran), and whether it is current
     (``verify=False`` leaves that unasked and says "current")."""
-    summary = store.latest_duplicate_check()
+    summary = uow.duplicates.latest_duplicate_check()
     if summary is None:
         return None
-    return _view(store, summary, not verify or summary.fingerprint == fingerprint(store))
+    return _view(uow, summary, not verify or summary.fingerprint == fingerprint(uow))
 
 
 def current_check(
-    store: WorkflowStore, actor: Actor, *, recheck: bool = True, progress: CheckProgress | None = None
+    uow: UnitOfWork, actor: Actor, *, recheck: bool = True, progress: CheckProgress | None = None
 ) -> CheckView:
     """The stored check when it is current; else a new one (``recheck``), or a refusal saying why."""
-    stored = latest_check(store)
+    stored = latest_check(uow)
     if stored is not None and stored.current:
         return stored
     if recheck:
-        return run_check(store, actor, progress)
+        return run_check(uow, actor, progress)
     if stored is None:
         raise StepRefused("the local duplicate check has not run yet: run it first (Duplicates page)")
     at = stored.summary.checked_at.strftime("%Y-%m-%d %H:%M UTC")
@@ -123,11 +124,11 @@ def current_check(
     )
 
 
-def shown_issues(store: WorkflowStore, actor: Actor) -> list[LocalIssue]:
+def shown_issues(uow: UnitOfWork, actor: Actor) -> list[LocalIssue]:
     """The issues of the newest stored check, current or not (a check is run when none is stored):
     what a person was shown, and so what they can acknowledge or mark."""
-    stored = latest_check(store, verify=False)
-    return (stored if stored is not None else run_check(store, actor)).issues
+    stored = latest_check(uow, verify=False)
+    return (stored if stored is not None else run_check(uow, actor)).issues
 
 
 def _pairs(keys: Collection[str]) -> list[tuple[LocalId, LocalId]]:
@@ -140,25 +141,25 @@ def _pairs(keys: Collection[str]) -> list[tuple[LocalId, LocalId]]:
     return pairs
 
 
-def mark_not_duplicate(store: WorkflowStore, keys: Collection[str], actor: Actor) -> int:
+def mark_not_duplicate(uow: UnitOfWork, keys: Collection[str], actor: Actor) -> int:
     """Mark look-alike pairs (by issue key) as two different children; how many were marked.
 
     Only pairs the newest check lists can be marked (an unknown key changes nothing).
     """
     pairs = _pairs(keys)
-    listed = {issue.key for issue in shown_issues(store, actor)}
+    listed = {issue.key for issue in shown_issues(uow, actor)}
     unknown = sorted(set(keys) - listed)
     if unknown:
         raise StepRefused(f"no listed look-alike pair {unknown[0]}")
-    with store.atomic():
+    with uow.atomic():
         for first, second in pairs:
-            store.mark_not_duplicate(first, second, actor.name, actor.now())
+            uow.marks.mark_not_duplicate(first, second, actor.name, actor.now())
     return len(pairs)
 
 
-def unmark_not_duplicate(store: WorkflowStore, key: str, actor: Actor) -> None:
+def unmark_not_duplicate(uow: UnitOfWork, key: str, actor: Actor) -> None:
     """Forget a "not a duplicate" mark: the pair is listed again wherever a check found it."""
     [(first, second)] = _pairs([key])
-    with store.atomic():
-        if not store.unmark_not_duplicate(first, second):
+    with uow.atomic():
+        if not uow.marks.unmark_not_duplicate(first, second):
             raise StepRefused(f"{key} is not marked not a duplicate")

@@ -17,14 +17,13 @@ from pathlib import Path
 from domain.planning.extract import ExtractCounts
 from domain.readers import open_ssid_extract
 from domain.records import ExtractRow
-from domain.runs import Batch, BatchKind, BatchState, FileKind, Run, RunEvent, RunState
-from workflows.batches.shared import ReadFile, apply_batch, lea_checked, note_batch_loaded, read_planned, undo_batch
-from workflows.errors import StepRefused
+from domain.runs import Batch, BatchKind, BatchState, FileKind, NewBatch, Run, RunAction, RunEvent
+from workflows.batches.shared import apply_batch, lea_checked, note_batch_loaded, read_planned, undo_batch
 from workflows.files import Progress
 from workflows.run.guards import ExtractFacts
 from workflows.mail import send_apply_summary
-from workflows.ports import WorkflowStore
-from workflows.run.stepping import Actor, Recorded, act, advance
+from workflows.ports import Batches, UnitOfWork
+from workflows.run.stepping import Actor, attempt
 
 __all__ = [
     "ExtractPreview",
@@ -64,14 +63,14 @@ def extract_counts(counts: ExtractCounts, changes: int) -> dict[str, int]:
     return shown
 
 
-def pending_extract(store: WorkflowStore, run_id: int) -> Batch | None:
+def pending_extract(batches: Batches, run_id: int) -> Batch | None:
     """The run's newest extract batch if it is loaded and not yet applied."""
-    batches = store.batches(BatchKind.EXTRACT, run_id)
-    return batches[0] if batches and batches[0].state == BatchState.LOADED.value else None
+    found = batches.batches_of(BatchKind.EXTRACT, run_id)
+    return found[0] if found and found[0].state is BatchState.LOADED else None
 
 
 def load_extract(
-    store: WorkflowStore,
+    uow: UnitOfWork,
     run_id: int,
     path: Path,
     actor: Actor,
@@ -81,73 +80,54 @@ def load_extract(
     progress: Progress | None = None,
 ) -> ExtractPreview:
     """Read and plan the SSID Extract, keep its preview; nothing about students changes yet."""
-    staged: list[ReadFile] = []
-
-    def prepare(run: Run) -> None:
-        lea = store.district_settings().lea
+    with attempt(uow, run_id, RunAction.LOAD_EXTRACT, actor) as step:
+        lea = uow.settings.district_settings().lea
+        shown = name or path.name
 
         def stage(rows: Iterable[ExtractRow]) -> int:
-            return store.stage_extract(lea_checked(rows, lea, name or path.name))
+            return uow.extract_staging.stage_extract(lea_checked(rows, lea, shown))
 
+        # Read and staged before the transaction: a 600,000-line file keeps no lock meanwhile.
         read, _ = read_planned(path, name, open_ssid_extract, stage, progress, distinct=True)
-        staged.append(read)
-
-    def effects(run: Run) -> ExtractPreview:
-        read = staged[0]
-        batch = store.add_batch(
-            BatchKind.EXTRACT, BatchState.LOADED.value, read.name, read.sha256, actor.now(), actor.name, run.id,
-            overwrite, {}, (),
-        )
-        plan_counts, changes = store.preview_staged_extract(batch.id, overwrite)
-        counts = extract_counts(plan_counts, changes)
-        store.set_batch_counts(batch.id, counts)
-        note_batch_loaded(store, BatchKind.EXTRACT, read.as_tuple, batch.id, counts, actor, run.id)
-        return ExtractPreview(store.get_batch(batch.id) or batch, counts["changes"], counts["conflicts"], counts["unmatched"])
-
-    return act(
-        store, run_id, "load_extract", (RunState.UPDATED,), actor, effects,
-        lambda done: Recorded(
-            done.batch.file_name, done.batch.sha256,
-            {"changes": done.changes, "conflicts": done.conflicts, "unmatched": done.unmatched},
-        ),
-        prepare=prepare,
-    )
+        with step.commit():
+            batch = uow.batches.add_batch(
+                NewBatch(
+                    kind=BatchKind.EXTRACT, file_name=read.name, sha256=read.sha256, at=actor.now(), actor=actor.name,
+                    run_id=step.run.id, overwrite=overwrite,
+                )
+            )
+            plan_counts, changes = uow.extract_staging.preview_staged_extract(batch.id, overwrite)
+            counts = extract_counts(plan_counts, changes)
+            uow.batches.set_batch_counts(batch.id, counts)
+            note_batch_loaded(uow.files, BatchKind.EXTRACT, read, batch_id=batch.id, counts=counts, actor=actor, run_id=step.run.id)
+            shown_counts = {key: counts[key] for key in ("changes", "conflicts", "unmatched")}
+            step.record(file_name=read.name, sha256=read.sha256, counts=shown_counts)
+    kept = uow.batches.get_batch(batch.id) or batch
+    return ExtractPreview(kept, counts["changes"], counts["conflicts"], counts["unmatched"])
 
 
-def apply_extract(store: WorkflowStore, run_id: int, actor: Actor, *, confirmed: bool = True) -> AppliedExtract:
+def apply_extract(uow: UnitOfWork, run_id: int, actor: Actor, *, confirmed: bool = True) -> AppliedExtract:
     """Apply the previewed extract (``apply_extract``): one transaction, journaled, then mailed."""
-    pending: list[Batch] = []
-
-    def facts(run: Run) -> ExtractFacts:
-        batch = pending_extract(store, run.id) if run.state is RunState.UPDATED else None
-        if batch is not None:
-            pending.append(batch)
-        return ExtractFacts(batch is not None, confirmed)
-
-    def effects(run: Run) -> Mapping[str, int]:
-        counts = apply_batch(store, pending[0], actor)
-        store.retire_files(run.id, FileKind.REQUEST)
-        return counts
-
-    run, counts = advance(
-        store, run_id, RunEvent.APPLY_EXTRACT, facts, actor, effects,
-        lambda done: Recorded(pending[0].file_name, pending[0].sha256, dict(done)),
-    )
-    batch = store.get_batch(pending[0].id) or pending[0]
-    send_apply_summary(store, f"SSID Extract applied (run {run.id})", counts, actor)
-    return AppliedExtract(run, batch, counts.get("students", 0), counts)
+    with attempt(uow, run_id, RunEvent.APPLY_EXTRACT, actor) as step:
+        batch = pending_extract(uow.batches, step.run.id)
+        step.check(ExtractFacts(batch is not None, confirmed))
+        assert batch is not None
+        with step.commit():
+            counts = apply_batch(uow, batch, actor)
+            uow.files.retire_files(step.run.id, FileKind.REQUEST)
+            step.record(file_name=batch.file_name, sha256=batch.sha256, counts=counts)
+    applied = uow.batches.get_batch(batch.id) or batch
+    send_apply_summary(uow, f"SSID Extract applied (run {step.run.id})", counts, actor)
+    return AppliedExtract(step.run, applied, counts.get("students", 0), counts)
 
 
-def undo_extract(store: WorkflowStore, run_id: int, actor: Actor) -> int:
+def undo_extract(uow: UnitOfWork, run_id: int, actor: Actor) -> int:
     """Undo the run's applied extract: every changed field restored from the journal."""
-
-    def effects(run: Run) -> int:
-        applied = [b for b in store.batches(BatchKind.EXTRACT, run.id) if b.state == BatchState.APPLIED.value]
+    with attempt(uow, run_id, RunAction.UNDO_EXTRACT, actor) as step, step.commit():
+        extracts = uow.batches.batches_of(BatchKind.EXTRACT, step.run.id)
+        applied = [b for b in extracts if b.state is BatchState.APPLIED]
         if not applied:
-            raise StepRefused(f"run {run.id} has no applied SSID Extract to undo", "undo_extract")
-        return undo_batch(store, applied[0], actor)
-
-    return act(
-        store, run_id, "undo_extract", (RunState.EXTRACT_LOADED,), actor, effects,
-        lambda restored: Recorded(counts={"restored": restored}),
-    )
+            step.refuse(f"run {step.run.id} has no applied SSID Extract to undo")
+        restored = undo_batch(uow, applied[0], actor)
+        step.record(counts={"restored": restored})
+    return restored

@@ -10,9 +10,8 @@ from workflows.errors import StepRefused
 from workflows.run.guards import MidsFacts, NoFacts
 from workflows.run.duplicate_check import shown_issues
 from workflows.run.local_check import LocalIssue, local_issues
-from workflows.ports import DistrictSettings, WorkflowStore
-from workflows.run.machine import order_reason
-from workflows.run.stepping import Actor, advance, load_run, record_refusal
+from workflows.ports import DistrictSettings, UnitOfWork
+from workflows.run.stepping import Actor, attempt, load_run, record_refusal
 
 __all__ = [
     "RunStatus",
@@ -36,70 +35,74 @@ class RunStatus:
     candidates: int
 
 
-def start_run(store: WorkflowStore, actor: Actor) -> Run:
+def start_run(uow: UnitOfWork, actor: Actor) -> Run:
     """Open a new run; refused (and recorded in the open run's history) while another is open."""
-    with store.atomic():
-        run, created = store.start_run(actor.now(), actor.name)
+    with uow.atomic():
+        run, created = uow.runs.start_run(actor.now(), actor.name)
         if created:
-            store.add_history(HistoryEntry(run.id, actor.now(), actor.name, "start", None, run.state.value, True))
+            uow.history.add_history(
+                HistoryEntry(
+                    run=run.id, at=actor.now(), actor=actor.name, event="start", source=None, dest=run.state.value,
+                    accepted=True,
+                )
+            )
     if not created:
         reason = f"run {run.id} is open (state {run.state.value}); finish or cancel it first"
-        record_refusal(store, run, "start", reason, actor)
+        record_refusal(uow, run, "start", reason, actor)
         raise StepRefused(reason, "start")
     return run
 
 
-def acknowledge_issues(store: WorkflowStore, keys: Collection[str], actor: Actor) -> list[LocalIssue]:
+def acknowledge_issues(uow: UnitOfWork, keys: Collection[str], actor: Actor) -> list[LocalIssue]:
     """Acknowledge local issues by key (``"all"`` acknowledges every open one); returns the issues.
 
     The keys are those of the stored check a person was shown (current or not).
     """
-    issues = shown_issues(store, actor)
+    issues = shown_issues(uow, actor)
     known = {issue.key for issue in issues}
     wanted = known if "all" in keys else set(keys)
     unknown = sorted(wanted - known)
     if unknown:
         raise StepRefused(f"no open local issue {unknown[0]}")
-    with store.atomic():
+    with uow.atomic():
         for key in sorted(wanted):
-            store.acknowledge_issue(key, actor.name, actor.now())
+            uow.marks.acknowledge_issue(key, actor.name, actor.now())
     return issues
 
 
-def resolve_mids(store: WorkflowStore, run_id: int, actor: Actor, *, attested: bool, recheck: bool = True) -> Run:
+def resolve_mids(uow: UnitOfWork, run_id: int, actor: Actor, *, attested: bool, recheck: bool = True) -> Run:
     """The MIDs-resolved step: a person's attestation and no unacknowledged local issue.
 
     The local duplicate check is the stored one while it is current; else it runs again now, or
     with ``recheck=False`` (a large district's console) the step is refused saying so.
     """
-
-    def facts(run: Run) -> MidsFacts:
-        if not attested or order_reason(RunEvent.RESOLVE_MIDS, run.state) is not None:
-            return MidsFacts(attested, 0)  # the cheap refusal first: no duplicate check needed
-        issues = local_issues(store, actor, recheck=recheck)
-        return MidsFacts(True, sum(1 for issue in issues if not issue.acknowledged))
-
-    run, _ = advance(store, run_id, RunEvent.RESOLVE_MIDS, facts, actor, lambda run: None)
-    return run
+    with attempt(uow, run_id, RunEvent.RESOLVE_MIDS, actor) as step:
+        # The cheap refusal first: without an attestation no duplicate check is needed.
+        issues = local_issues(uow, actor, recheck=recheck) if attested else []
+        step.check(MidsFacts(attested, sum(1 for issue in issues if not issue.acknowledged)))
+        step.accept()
+    return step.run
 
 
-def cancel_run(store: WorkflowStore, run_id: int, actor: Actor) -> Run:
+def cancel_run(uow: UnitOfWork, run_id: int, actor: Actor) -> Run:
     """Cancel the run (from any state but ``extract_loaded``; a cancelled run stays cancelled)."""
-    run, _ = advance(store, run_id, RunEvent.CANCEL, NoFacts(), actor, lambda run: None)
-    return run
+    with attempt(uow, run_id, RunEvent.CANCEL, actor) as step:
+        step.check(NoFacts())
+        step.accept()
+    return step.run
 
 
-def run_status(store: WorkflowStore, run_id: int) -> RunStatus:
+def run_status(uow: UnitOfWork, run_id: int) -> RunStatus:
     """The run's state and its counts."""
-    run = load_run(store, run_id)
-    counts = store.run_counts(run_id)
+    run = load_run(uow.runs, run_id)
+    counts = uow.runs.run_counts(run_id)
     return RunStatus(run, counts.get("requested", 0), counts.get("decided", 0), counts.get("candidates", 0))
 
 
-def run_history(store: WorkflowStore, run_id: int) -> list[HistoryEntry]:
+def run_history(uow: UnitOfWork, run_id: int) -> list[HistoryEntry]:
     """Every attempted step of the run, accepted and refused, in order."""
-    load_run(store, run_id)
-    return store.run_history(run_id)
+    load_run(uow.runs, run_id)
+    return uow.history.run_history(run_id)
 
 
 def settings_problem(settings: DistrictSettings) -> str | None:

@@ -21,7 +21,7 @@ from domain.model import Student
 from domain.values import Ssid
 from workflows.run.duplicate_check import current_check
 from domain.duplicates import LOOKALIKE_PERCENT, checked_student, find_issues, person_facts, with_acknowledged
-from workflows.ports import WorkflowStore
+from workflows.ports import UnitOfWork
 from workflows.run.stepping import Actor
 
 __all__ = ["IssueKind", "LocalIssue", "LOOKALIKE_PERCENT", "find_local_issues", "local_issues", "person_facts"]
@@ -34,9 +34,9 @@ def find_local_issues(students: Iterable[Student], retired: set[Ssid], acknowled
     return with_acknowledged(find_issues(map(checked_student, students), retired).issues, acknowledged)
 
 
-def local_issues(store: WorkflowStore, actor: Actor = _SYSTEM, *, recheck: bool = True) -> list[LocalIssue]:
+def local_issues(uow: UnitOfWork, actor: Actor = _SYSTEM, *, recheck: bool = True) -> list[LocalIssue]:
     """The local issues of the district's records now: the stored check's while it is current,
     else a new check's (stored, in ``actor``'s name), or with ``recheck=False`` a refusal
     (``StepRefused``) saying the check is out of date. Acknowledged ones are flagged; pairs marked
     "not a duplicate" are left out."""
-    return current_check(store, actor, recheck=recheck).issues
+    return current_check(uow, actor, recheck=recheck).issues

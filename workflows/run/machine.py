@@ -5,6 +5,11 @@ The machine decides; it does not persist. It is built for one attempt from the s
 (``initial=<stored state>``), without the automatic ``to_<state>()`` shortcuts that would skip
 the order, and the caller writes the new state and its history row in one transaction with a
 compare-and-set on the old state (:mod:`workflows.run.stepping`).
+
+The actions a person takes inside a state (decide, the partial file, bulk acceptance, loading an
+SSID Extract, undoing it) are rows of the same machine: internal transitions (``dest=None``) that
+leave the state as it is. :func:`allowed_actions` is the one answer to "what may be done now" for
+the services, the console's stepper and the command line.
 """
 
 from __future__ import annotations
@@ -15,11 +20,14 @@ from typing import Any
 
 from transitions import EventData, Machine
 
-from domain.runs import RunEvent, RunState
+from domain.runs import RunAction, RunEvent, RunState
 from workflows.errors import StepRefused
 from workflows.run.guards import GuardFacts, guard_reason
 
-__all__ = ["TRANSITIONS", "RunMachine", "allowed_events", "order_reason"]
+__all__ = ["TRANSITIONS", "INTERNAL", "RunStep", "RunMachine", "allowed_events", "allowed_actions", "order_reason"]
+
+RunStep = RunEvent | RunAction
+"""What an attempt on a run does: move it (an event) or act inside its state (an action)."""
 
 _CANCELLABLE = tuple(s for s in RunState if s not in (RunState.EXTRACT_LOADED, RunState.CANCELLED))
 
@@ -36,14 +44,35 @@ TRANSITIONS: Mapping[RunEvent, tuple[Sequence[RunState], RunState]] = MappingPro
 )
 """Each event's source states and destination: the order of product.md, nothing else."""
 
+INTERNAL: Mapping[RunAction, Sequence[RunState]] = MappingProxyType(
+    {
+        RunAction.DECIDE: (RunState.RESULTS_LOADED,),
+        RunAction.PARTIAL: (RunState.RESULTS_LOADED,),
+        RunAction.BULK_ACCEPT: (RunState.RESULTS_LOADED,),
+        RunAction.LOAD_EXTRACT: (RunState.UPDATED,),
+        RunAction.UNDO_EXTRACT: (RunState.EXTRACT_LOADED,),
+    }
+)
+"""Each in-run action's states: internal transitions of the same machine (the state stays)."""
+
 
 def allowed_events(state: RunState) -> frozenset[RunEvent]:
     """The events the order of states allows from ``state`` (their guards may still refuse)."""
     return frozenset(event for event, (sources, _) in TRANSITIONS.items() if state in sources)
 
 
-def order_reason(event: RunEvent, state: RunState) -> str | None:
-    """Why ``event`` cannot happen in ``state`` by the order of states (``None`` when it can)."""
+def allowed_actions(state: RunState) -> frozenset[RunAction]:
+    """The actions a person may take inside ``state`` (decisions, files, loads: see :data:`INTERNAL`)."""
+    return frozenset(action for action, sources in INTERNAL.items() if state in sources)
+
+
+def order_reason(event: RunStep, state: RunState) -> str | None:
+    """Why ``event`` (or an action) cannot happen in ``state`` by the order of states (``None`` when it can)."""
+    if isinstance(event, RunAction):
+        if state in INTERNAL[event]:
+            return None
+        needed = " or ".join(s.value for s in INTERNAL[event])
+        return f"{event.value} needs a run in state {needed}; this run is in state {state.value}"
     sources, _ = TRANSITIONS[event]
     if state in sources:
         return None
@@ -79,6 +108,10 @@ class RunMachine:
                     "conditions": [self._guard_holds],
                 }
                 for event, (sources, dest) in TRANSITIONS.items()
+            ]
+            + [
+                {"trigger": action.value, "source": [s.value for s in sources], "dest": None}
+                for action, sources in INTERNAL.items()
             ],
             initial=state.value,
             auto_transitions=False,
@@ -89,8 +122,9 @@ class RunMachine:
     def state(self) -> RunState:
         return RunState(self._model.state)
 
-    def fire(self, event: RunEvent, facts: GuardFacts) -> RunState:
-        """Move by ``event`` and return the new state, or raise :class:`StepRefused` with the reason.
+    def fire(self, event: RunStep, facts: GuardFacts) -> RunState:
+        """Move by ``event`` and return the new state (an action's: the same), or raise
+        :class:`StepRefused` with the reason.
 
         A refusal leaves the machine in its state; recording it is the caller's business.
         """

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from domain.model import DecisionKind, MatchDecision
 from domain.records import MatchCandidate, SenrRecord
 from domain.values import LocalId, Ssid
-from workflows.ports import WorkflowStore
+from workflows.ports import UnitOfWork
 from domain.matching import compare_candidates
 
 __all__ = ["STRONG_MATCH_PERCENT", "decision_warnings", "mid_warnings"]
@@ -66,7 +66,7 @@ def mid_warnings(
 
 
 def decision_warnings(
-    store: WorkflowStore, run_id: int, local_id: LocalId, kind: DecisionKind, ssid: Ssid | None,
+    uow: UnitOfWork, run_id: int, local_id: LocalId, kind: DecisionKind, ssid: Ssid | None,
     candidates: Sequence[MatchCandidate] | None = None,
 ) -> list[str]:
     """The warnings deciding ``kind`` (``ssid``) for ``local_id`` in the run would give now (reads only).
@@ -76,13 +76,13 @@ def decision_warnings(
     """
     decision = MatchDecision(local_id, kind, ssid)
     if candidates is None:
-        candidates = store.candidates(run_id, local_id).get(local_id, [])
-    record = store.request_record(run_id, local_id)
+        candidates = uow.matches.candidates(run_id, local_id).get(local_id, [])
+    record = uow.requests.request_record(run_id, local_id)
     if record is None or (ssid is not None and ssid not in {c.ssid for c in candidates}):
         return []
     holders: list[LocalId] = []
     selected_for: list[LocalId] = []
     if ssid is not None:
-        holders = [h for h in store.local_ids_with_ssid(ssid) if h != local_id]
-        selected_for = [d.local_id for d in store.decisions(run_id).values() if d.ssid == ssid and d.local_id != local_id]
+        holders = [h for h in uow.students.local_ids_with_ssid(ssid) if h != local_id]
+        selected_for = [d.local_id for d in uow.matches.decisions(run_id).values() if d.ssid == ssid and d.local_id != local_id]
     return mid_warnings(decision, record, candidates, holders, selected_for)

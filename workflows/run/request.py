@@ -13,17 +13,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from domain.errors import TranslationMissing, WriteRefused
-from domain.planning.request import Exclusion, RequestSelection, Selection, build_senr_records, request_file_name, select_request
+from domain.planning.request import Exclusion, Selection, build_senr_records, request_file_name, select_request
 from domain.planning.translation import CodeTranslator
 from domain.records import SenrRecord
 from domain.runs import FileKind, GeneratedFile, Run, RunEvent
 from domain.validation import errors_of, validate_senr, warnings_of
 from workflows.files import check_out_dir, keep_file, local_stamp, senr_bytes, write_output
 from workflows.run.guards import SenrFacts
-from workflows.ports import WorkflowStore
-from workflows.run.machine import order_reason
+from workflows.ports import UnitOfWork
 from workflows.run.lifecycle import settings_problem
-from workflows.run.stepping import Actor, Recorded, advance
+from workflows.run.stepping import Actor, attempt
 
 __all__ = ["RequestFile", "create_request"]
 
@@ -39,16 +38,8 @@ class RequestFile:
     warnings: list[str]
 
 
-@dataclass
-class _Prepared:
-    records: list[SenrRecord]
-    selection: RequestSelection
-    warnings: list[str]
-    content: bytes
-
-
 def create_request(
-    store: WorkflowStore,
+    uow: UnitOfWork,
     run_id: int,
     actor: Actor,
     out_dir: Path,
@@ -60,58 +51,46 @@ def create_request(
 ) -> RequestFile:
     """Build, check and keep the run's SSID request file; write it to ``out_dir``."""
     check_out_dir(out_dir)
-    prepared: list[_Prepared] = []
-
-    def facts(run: Run) -> SenrFacts:
-        settings = store.district_settings()
+    with attempt(uow, run_id, RunEvent.CREATE_SENR, actor) as step:
+        settings = uow.settings.district_settings()
         problem = settings_problem(settings)
-        if problem is not None or order_reason(RunEvent.CREATE_SENR, run.state) is not None:
-            return SenrFacts(problem, 0)
+        if problem is not None:
+            step.check(SenrFacts(problem, 0))
         assert settings.lea is not None and settings.year is not None
         day = today or local_stamp(actor.now()).date()
         selection = select_request(
-            store.iter_students(without_ssid=True),
+            uow.students.iter_students(without_ssid=True),
             selected_schools=frozenset(settings.schools),
             year=settings.year,
             today=day,
             keep=keep,
             skip=skip,
         )
-        translate = CodeTranslator(store.code_translations())
-        try:
+        translate = CodeTranslator(uow.settings.code_translations())
+        records: list[SenrRecord] = []
+        warnings: list[str] = []
+        content = b""
+        try:  # one record per student included: a code without translation stops them all
             records = build_senr_records(selection.included, lea=settings.lea, year=settings.year, translate=translate)
         except TranslationMissing as missing:
-            return SenrFacts(None, len(selection.included), (str(missing),))
-        violations = validate_senr(records, lea=settings.lea, current_year=settings.year, today=day)
-        errors = tuple(str(v) for v in errors_of(violations))
-        warnings = [str(v) for v in warnings_of(violations)]
-        content = b""
+            errors: tuple[str, ...] = (str(missing),)
+        else:
+            violations = validate_senr(records, lea=settings.lea, current_year=settings.year, today=day)
+            errors = tuple(str(v) for v in errors_of(violations))
+            warnings = [str(v) for v in warnings_of(violations)]
         if not errors:
             try:
                 content, _ = senr_bytes(records)
             except WriteRefused as refused:
                 errors = (str(refused),)
-        prepared.append(_Prepared(records, selection, warnings, content))
-        return SenrFacts(None, len(records), errors, len(warnings), accept_warnings)
-
-    def effects(run: Run) -> tuple[GeneratedFile, bytes]:
-        records, content, count = prepared[-1].records, prepared[-1].content, len(prepared[-1].records)
-        store.save_request(run.id, records)
-        name = request_file_name(local_stamp(actor.now()))
-        return keep_file(store, FileKind.REQUEST, name, content, count, actor, run.id), content
-
-    run, (kept, content) = advance(
-        store,
-        run_id,
-        RunEvent.CREATE_SENR,
-        facts,
-        actor,
-        effects,
-        lambda done: Recorded(
-            done[0].name,
-            done[0].sha256,
-            {"records": done[0].records, "excluded": len(prepared[-1].selection.excluded)},
-        ),
-    )
+        step.check(SenrFacts(None, len(selection.included), errors, len(warnings), accept_warnings))
+        with step.commit():
+            uow.requests.save_request(step.run.id, records)
+            name = request_file_name(local_stamp(actor.now()))
+            kept = keep_file(uow.files, FileKind.REQUEST, name, content, records=len(records), actor=actor, run_id=step.run.id)
+            step.record(
+                file_name=kept.name, sha256=kept.sha256,
+                counts={"records": kept.records, "excluded": len(selection.excluded)},
+            )
     path = write_output(out_dir, kept.name, content)
-    return RequestFile(run, kept, path, prepared[-1].selection.excluded, prepared[-1].warnings)
+    return RequestFile(step.run, kept, path, selection.excluded, warnings)

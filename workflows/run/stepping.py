@@ -1,29 +1,40 @@
-"""How every step of a run is taken and recorded.
+"""How every step of a run is taken and recorded: one :class:`Attempt` per try, read top to bottom.
 
-An accepted transition writes the new state (by compare-and-set on the old one), its history
-row and the step's own data in ONE transaction; of two concurrent attempts exactly one finds the
-old state and wins, the other is refused ("the run changed meanwhile"). A refused attempt is
-recorded in its own transaction, leaving the run's state and data as they were.
+```python
+with attempt(uow, run_id, RunEvent.APPLY_EXTRACT, actor) as step:  # loads the run; its state must allow the step
+    batch = pending_extract(uow.batches, step.run.id)               # work that may be refused, outside the transaction
+    step.check(ExtractFacts(batch is not None, confirmed))          # the machine's guard
+    with step.commit():                                             # compare-and-set, effects, history row: ONE transaction
+        counts = apply_batch(uow, batch, actor)
+        step.record(file_name=batch.file_name, sha256=batch.sha256, counts=counts)
+```
+
+An accepted step writes the new state (by compare-and-set on the old one; an action inside a
+state writes the same state back, which serializes it against a concurrent transition), its
+history row and the step's own data in ONE transaction; of two concurrent attempts exactly one
+finds the old state and wins, the other is refused ("the run changed meanwhile"). Whatever
+:class:`StepRefused` leaves the ``with attempt`` block is recorded in its own transaction, leaving
+the run's state and data as they were.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from typing import TypeVar
+from typing import NoReturn
 
-from domain.runs import HistoryEntry, Run, RunEvent, RunState
+from domain.errors import DomainError
+from domain.runs import HistoryEntry, Run, RunState
 from workflows.errors import NotFound, StepRefused
-from workflows.run.guards import GuardFacts
-from workflows.ports import WorkflowStore
-from workflows.run.machine import RunMachine
+from workflows.ports import Runs, UnitOfWork
+from workflows.run.guards import GuardFacts, NoFacts
+from workflows.run.machine import RunMachine, RunStep, order_reason
 
-__all__ = ["Actor", "Recorded", "CHANGED_MEANWHILE", "load_run", "advance", "act", "record_refusal", "utc_now"]
+__all__ = ["Actor", "Recorded", "Attempt", "CHANGED_MEANWHILE", "attempt", "load_run", "record_refusal", "utc_now"]
 
 CHANGED_MEANWHILE = "the run changed meanwhile; look at it again and retry"
-
-T = TypeVar("T")
 
 
 def utc_now() -> dt.datetime:
@@ -55,104 +66,96 @@ class _ChangedMeanwhile(Exception):
     pass
 
 
-def load_run(store: WorkflowStore, run_id: int) -> Run:
+def load_run(runs: Runs, run_id: int) -> Run:
     """The run numbered ``run_id``, or :class:`NotFound`."""
-    run = store.get_run(run_id)
+    run = runs.get_run(run_id)
     if run is None:
         raise NotFound(f"there is no run {run_id}")
     return run
 
 
-def record_refusal(store: WorkflowStore, run: Run, event: str, reason: str, actor: Actor) -> None:
+def record_refusal(uow: UnitOfWork, run: Run, event: str, reason: str, actor: Actor) -> None:
     """Record a refused attempt in its own transaction; nothing else changes."""
-    entry = HistoryEntry(run.id, actor.now(), actor.name, event, run.state.value, None, False, reason)
-    with store.atomic():
-        store.add_history(entry)
+    entry = HistoryEntry(
+        run=run.id, at=actor.now(), actor=actor.name, event=event, source=run.state.value, dest=None,
+        accepted=False, reason=reason,
+    )
+    with uow.atomic():
+        uow.history.add_history(entry)
 
 
-def advance(
-    store: WorkflowStore,
-    run_id: int,
-    event: RunEvent,
-    facts: GuardFacts | Callable[[Run], GuardFacts],
-    actor: Actor,
-    effects: Callable[[Run], T],
-    recorded: Callable[[T], Recorded] = lambda _: Recorded(),
-) -> tuple[Run, T]:
-    """Fire ``event`` on the run; on acceptance write state, history and ``effects`` in one transaction.
+class Attempt:
+    """One try at a step of one run: the run as loaded, the machine's answer, what to record."""
 
-    ``facts`` may be computed from the run as loaded. ``effects`` runs inside the transaction
-    after the compare-and-set; if it raises :class:`StepRefused`, everything rolls back and the
-    refusal is recorded. Returns the run in its new state and what ``effects`` returned.
-    """
-    run = load_run(store, run_id)
-    try:
-        gathered = facts(run) if callable(facts) else facts
-        dest = RunMachine(run.state).fire(event, gathered)
-        with store.atomic():
-            if not store.set_run_state(run.id, run.state, dest):
+    def __init__(self, uow: UnitOfWork, run: Run, step: RunStep, actor: Actor) -> None:
+        self.run = run
+        self.step = step
+        self._uow = uow
+        self._actor = actor
+        self._dest: RunState | None = None
+        self._recorded = Recorded()
+
+    def check(self, facts: GuardFacts) -> None:
+        """Ask the machine whether the step may happen on these facts; else :class:`StepRefused`
+        with the guard's reason (recorded as the attempt ends)."""
+        self._dest = RunMachine(self.run.state).fire(self.step, facts)
+
+    def refuse(self, reason: str, *, cause: DomainError | None = None) -> NoReturn:
+        """Refuse the step for a reason found on the way (a broken file: ``cause`` its problem)."""
+        raise StepRefused(reason, self.step.value, cause=cause)
+
+    def record(self, *, file_name: str | None = None, sha256: str | None = None, counts: Mapping[str, int] = {}) -> None:
+        """What the history row of the step says besides the states: a file and counts."""
+        self._recorded = Recorded(file_name, sha256, dict(counts))
+
+    @contextmanager
+    def commit(self, *, log: bool = True) -> Iterator[None]:
+        """The step's transaction: the run's compare-and-set, then the block's effects, then the
+        history row (left out with ``log=False``: decisions keep their own log). A step not yet
+        checked is checked with :class:`NoFacts` (no guard beyond the order of states)."""
+        if self._dest is None:
+            self.check(NoFacts())
+        assert self._dest is not None
+        with self._uow.atomic():
+            if not self._uow.runs.set_run_state(self.run.id, self.run.state, self._dest):
                 raise _ChangedMeanwhile
-            result = effects(run)
-            extra = recorded(result)
-            store.add_history(
-                HistoryEntry(
-                    run.id, actor.now(), actor.name, event.value, run.state.value, dest.value, True, None,
-                    extra.file_name, extra.sha256, dict(extra.counts),
-                )
-            )
-    except _ChangedMeanwhile:
-        record_refusal(store, run, event.value, CHANGED_MEANWHILE, actor)
-        raise StepRefused(CHANGED_MEANWHILE, event.value) from None
-    except StepRefused as refused:
-        record_refusal(store, run, event.value, refused.reason, actor)
-        raise
-    return replace(run, state=dest), result
-
-
-def act(
-    store: WorkflowStore,
-    run_id: int,
-    action: str,
-    states: Collection[RunState],
-    actor: Actor,
-    effects: Callable[[Run], T],
-    recorded: Callable[[T], Recorded] = lambda _: Recorded(),
-    *,
-    log: bool = True,
-    prepare: Callable[[Run], object] | None = None,
-) -> T:
-    """Take an action inside a state (decide, partial, load_extract, undo_extract).
-
-    The run must be in one of ``states`` and still be in it when the action commits (the
-    compare-and-set writes the same state back, which also serializes it against a concurrent
-    transition). ``log=False`` leaves accepted actions out of the history (decisions have their
-    own log); refusals are always recorded. ``prepare`` runs after the state check and before
-    the transaction (reading a large file there keeps the transaction short); a
-    :class:`StepRefused` it raises is recorded like any other refusal.
-    """
-    run = load_run(store, run_id)
-    try:
-        if run.state not in states:
-            needed = " or ".join(s.value for s in states)
-            raise StepRefused(f"{action} needs a run in state {needed}; this run is in state {run.state.value}", action)
-        if prepare is not None:
-            prepare(run)
-        with store.atomic():
-            if not store.set_run_state(run.id, run.state, run.state):
-                raise _ChangedMeanwhile
-            result = effects(run)
+            yield
             if log:
-                extra = recorded(result)
-                store.add_history(
+                self._uow.history.add_history(
                     HistoryEntry(
-                        run.id, actor.now(), actor.name, action, run.state.value, run.state.value, True, None,
-                        extra.file_name, extra.sha256, dict(extra.counts),
+                        run=self.run.id, at=self._actor.now(), actor=self._actor.name, event=self.step.value,
+                        source=self.run.state.value, dest=self._dest.value, accepted=True,
+                        file_name=self._recorded.file_name, sha256=self._recorded.sha256,
+                        counts=dict(self._recorded.counts),
                     )
                 )
+        self.run = replace(self.run, state=self._dest)
+
+
+    def accept(self) -> None:
+        """Commit a step that has no effects of its own: the state and its history row."""
+        with self.commit():
+            pass
+
+
+@contextmanager
+def attempt(uow: UnitOfWork, run_id: int, step: RunStep, actor: Actor) -> Iterator[Attempt]:
+    """Load the run and check that its state allows ``step``; the block then does the step.
+
+    A :class:`StepRefused` leaving the block (the order of states, a guard, a bad file, a check
+    inside the transaction) is recorded in the run's history in its own transaction and raised
+    again; a run that changed meanwhile is refused with :data:`CHANGED_MEANWHILE`. A run that does
+    not exist is :class:`NotFound`, not recorded anywhere.
+    """
+    run = load_run(uow.runs, run_id)
+    try:
+        reason = order_reason(step, run.state)
+        if reason is not None:
+            raise StepRefused(reason, step.value)
+        yield Attempt(uow, run, step, actor)
     except _ChangedMeanwhile:
-        record_refusal(store, run, action, CHANGED_MEANWHILE, actor)
-        raise StepRefused(CHANGED_MEANWHILE, action) from None
+        record_refusal(uow, run, step.value, CHANGED_MEANWHILE, actor)
+        raise StepRefused(CHANGED_MEANWHILE, step.value) from None
     except StepRefused as refused:
-        record_refusal(store, run, action, refused.reason, actor)
+        record_refusal(uow, run, step.value, refused.reason, actor)
         raise
-    return result
