@@ -77,7 +77,7 @@ CLOSED_RUN_STATES = frozenset({RunState.EXTRACT_LOADED, RunState.CANCELLED})
 """A run in any other state is open: only one run may be open at a time."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Run:
     """One SSID run: its number, state, and who opened it when (UTC)."""
 
@@ -132,7 +132,7 @@ class FileKind(Enum):
     ODS_ADDS = "ods_adds"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class GeneratedFile:
     """A file the workbench wrote, kept (with its SHA-256) for the File Download list."""
 
@@ -208,7 +208,7 @@ class NewBatch:
         return OdsAuditState.LOADED if self.kind is BatchKind.ODS_AUDIT else BatchState.LOADED
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class PreviewItem:
     """One line of a loaded file as its preview shows it, before anything is written.
 

@@ -24,6 +24,7 @@ from peewee import EXCLUDED
 from domain.duplicates import (
     CheckedStudent,
     DuplicateCheckSummary,
+    IssueKey,
     IssueKind,
     LocalIssue,
     NotDuplicateMark,
@@ -48,7 +49,7 @@ from store.tables import (
 )
 from store.bulk import chunked, insert_chunked, rows_per_statement, tuples
 
-__all__ = ["AssistantTables", "CHECK_CHUNK", "KEPT_CHECKS"]
+__all__ = ["AssistantTables", "CHECK_CHUNK", "KEPT_CHECKS", "acknowledged_key"]
 
 CHECK_CHUNK = 20_000
 """Students read per chunk by the local duplicate check."""
@@ -157,7 +158,7 @@ class AssistantTables:
             i,
             [i.check, i.position, i.key, i.kind, i.local_ids, i.message, i.percent, i.evidence],
             (
-                (row.id, n, x.key, x.kind.value, ",".join(x.local_ids), x.message, x.percent, _evidence_json(x.evidence))
+                (row.id, n, str(x.key), x.kind.value, ",".join(x.local_ids), x.message, x.percent, _evidence_json(x.evidence))
                 for n, x in enumerate(issues, start=1)
             ),
         )
@@ -178,15 +179,14 @@ class AssistantTables:
         i = DuplicateCheckIssueRow
         query = i.select(i.key, i.kind, i.local_ids, i.message, i.percent, i.evidence).where(i.check == check_id)
         return [
-            LocalIssue(key, IssueKind(kind), tuple(LocalId(x) for x in ids.split(",")), message, False, percent, _evidence(evidence))
+            LocalIssue(IssueKey.parse(key), IssueKind(kind), tuple(LocalId(x) for x in ids.split(",")), message, False, percent, _evidence(evidence))
             for key, kind, ids, message, percent, evidence in tuples(query.order_by(i.position))
         ]
 
-    def issue_acknowledgements(self) -> dict[str, tuple[str, dt.datetime]]:
+    def issue_acknowledgements(self) -> dict[IssueKey, tuple[str, dt.datetime]]:
         """Who acknowledged each acknowledged issue, and when (by key)."""
         return {
-            f"{a.kind}:{a.first_local_id},{a.second_local_id}" if a.second_local_id else f"{a.kind}:{a.first_local_id}":
-            (a.acknowledged_by, a.acknowledged_at)
+            acknowledged_key(a.kind, a.first_local_id, a.second_local_id): (a.acknowledged_by, a.acknowledged_at)
             for a in DuplicateAcknowledgementRow.select()
         }
 
@@ -254,3 +254,7 @@ class AssistantTables:
                 },
             ).execute()
         insert_chunked(log, [log.run, log.local_id, log.kind, log.ssid, log.actor, log.at, log.warnings, log.bulk], rows)
+
+def acknowledged_key(kind: str, first: str, rest: str) -> IssueKey:
+    """An acknowledgement row's issue key: the first local id in its column, the others (comma-joined) in the second."""
+    return IssueKey.of(IssueKind(kind), [first, *filter(None, rest.split(","))])

@@ -107,7 +107,7 @@ def iter_preview_items(batch_id: int, applied: bool | None = None, limit: int | 
                 if f.is_date:
                     old, new = _date(old), _date(new)
                 changes.append(FieldChange(LocalId(local_id), f.field, old, new))
-        yield PreviewItem(line, local_id, kind, bool(applies), tuple(changes), detail)
+        yield PreviewItem(line=line, local_id=local_id, kind=kind, applied=bool(applies), changes=tuple(changes), detail=detail)
 
 
 class BatchSql:

@@ -41,6 +41,7 @@ from domain.runs import (
     Run,
     RunState,
 )
+from domain.duplicates import IssueKey
 from domain.values import LocalId, Ssid
 from domain.writers import senr_line
 from store.tables import (
@@ -58,7 +59,7 @@ from store.tables import (
     RunTransitionRow,
     StudentRow,
 )
-from store.assistant_store import AssistantTables
+from store.assistant_store import AssistantTables, acknowledged_key
 from store.bulk import chunked, insert_chunked, tuples
 from store.codes import translations
 from store.extract_preview import ExtractSql
@@ -78,7 +79,7 @@ def _newest(table: type[peewee.Model]) -> Any:
 
 
 def _run(row: RunRow) -> Run:
-    return Run(row.id, RunState(row.state), row.opened_at, row.opened_by)
+    return Run(id=row.id, state=RunState(row.state), opened_at=row.opened_at, opened_by=row.opened_by)
 
 
 def _counts(text: str) -> dict[str, int]:
@@ -87,8 +88,8 @@ def _counts(text: str) -> dict[str, int]:
 
 def _file(row: GeneratedFileRow) -> GeneratedFile:
     return GeneratedFile(
-        row.id, FileKind(row.kind), row.name, row.sha256, row.records, row.created_at, row.created_by, row.run_id,
-        bool(row.retired),
+        id=row.id, kind=FileKind(row.kind), name=row.name, sha256=row.sha256, records=row.records,
+        created_at=row.created_at, created_by=row.created_by, run=row.run_id, retired=bool(row.retired),
     )
 
 
@@ -257,16 +258,15 @@ class DatabaseWorkflowStore(AssistantTables):
         )
         return {Ssid(str(ssid)) for (ssid,) in tuples(query)}
 
-    def acknowledged_issues(self) -> set[str]:
+    def acknowledged_issues(self) -> set[IssueKey]:
         acks = DuplicateAcknowledgementRow
         query = acks.select(acks.kind, acks.first_local_id, acks.second_local_id)
-        return {f"{kind}:{first},{second}" if second else f"{kind}:{first}" for kind, first, second in tuples(query)}
+        return {acknowledged_key(kind, first, second) for kind, first, second in tuples(query)}
 
-    def acknowledge_issue(self, key: str, actor: str, at: dt.datetime) -> None:
-        kind, _, ids = key.partition(":")
-        first, _, second = ids.partition(",")
+    def acknowledge_issue(self, key: IssueKey, actor: str, at: dt.datetime) -> None:
+        first, second = key.local_ids[0], ",".join(key.local_ids[1:])
         DuplicateAcknowledgementRow.insert(
-            kind=kind, first_local_id=first, second_local_id=second, acknowledged_by=actor, acknowledged_at=at
+            kind=key.kind.value, first_local_id=first, second_local_id=second, acknowledged_by=actor, acknowledged_at=at
         ).on_conflict_ignore().execute()
 
     # -- the request file and the match results -----------------------------------------------
@@ -476,3 +476,4 @@ class DatabaseWorkflowStore(AssistantTables):
             sent_at=message.at if sent else None, attempts=0 if message.outcome is MailOutcome.NO_SERVER else 1,
             error=None if sent else message.error,
         )
+

@@ -30,7 +30,7 @@ def evidence_line(issue: LocalIssue) -> str:
 def issue_json(issue: LocalIssue) -> dict[str, Any]:
     """An issue as ``ssid run issues --json`` gives it."""
     return {
-        "key": issue.key,
+        "key": str(issue.key),
         "kind": issue.kind.value,
         "local_ids": list(issue.local_ids),
         "message": issue.message,

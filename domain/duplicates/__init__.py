@@ -26,6 +26,7 @@ from domain.duplicates._findings import (
 from domain.duplicates._local import (
     CheckedStudent,
     DuplicateCheckSummary,
+    IssueKey,
     IssueKind,
     LocalIssue,
     NotDuplicateMark,
@@ -52,6 +53,7 @@ __all__ = [
     "search_duplicates",
     "KEY_KINDS",
     "IssueKind",
+    "IssueKey",
     "LocalIssue",
     "CheckedStudent",
     "DuplicateCheckSummary",

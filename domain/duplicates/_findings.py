@@ -18,7 +18,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, replace
 
 from domain.duplicates._search import Progress, search_duplicates
-from domain.duplicates._local import CheckedStudent, IssueKind, LocalIssue, issue_key, student_facts
+from domain.duplicates._local import CheckedStudent, IssueKey, IssueKind, LocalIssue, issue_key, student_facts
 from domain.matching import HIGHEST_SHOWN_PERCENT, FieldResult, PersonFacts
 from domain.model import Student
 from domain.values import LocalId, Ssid
@@ -104,6 +104,6 @@ def find_issues(
     return Findings(issues, count, search.compared)
 
 
-def with_acknowledged(issues: Iterable[LocalIssue], acknowledged: Collection[str]) -> list[LocalIssue]:
+def with_acknowledged(issues: Iterable[LocalIssue], acknowledged: Collection[IssueKey]) -> list[LocalIssue]:
     """``issues`` with those whose key is in ``acknowledged`` flagged as acknowledged."""
     return [replace(issue, acknowledged=issue.key in acknowledged) for issue in issues]

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import Enum
 
+from domain.errors import InvalidValue
 from domain.matching import FieldResult, PersonFacts
 from domain.values import LocalId, Ssid
 
@@ -28,6 +29,7 @@ __all__ = [
     "CheckedStudent",
     "DuplicateCheckSummary",
     "NotDuplicateMark",
+    "IssueKey",
     "issue_key",
     "lookalike_ids",
     "student_facts",
@@ -55,18 +57,57 @@ _KIND_LABELS = {
 }
 
 
-def issue_key(kind: IssueKind, local_ids: Iterable[str]) -> str:
-    """The stable key of an issue: its kind and the sorted local ids (``lookalike:100004,100005``)."""
-    return f"{kind.value}:{','.join(sorted(local_ids))}"
+@dataclass(frozen=True, slots=True)
+class IssueKey:
+    """The stable key of a local issue: its kind and the local ids concerned, sorted.
+
+    Written ``lookalike:100004,100005`` wherever a person or a script sees or types it (``str``),
+    and read back with :meth:`parse`; the store keeps the kind and ids in columns of their own.
+    The workflow, the store and the console agree on it through this type, never by re-parsing.
+    """
+
+    kind: IssueKind
+    local_ids: tuple[LocalId, ...]
+
+    @classmethod
+    def of(cls, kind: IssueKind, local_ids: Iterable[str]) -> IssueKey:
+        """The key of an issue of ``kind`` about ``local_ids`` (in any order)."""
+        return cls(kind, tuple(LocalId(x) for x in sorted(local_ids)))
+
+    @classmethod
+    def parse(cls, text: str) -> IssueKey:
+        """The key written as ``text`` (``kind:first[,second]``); :class:`~domain.errors.InvalidValue` when it is not one."""
+        kind, colon, ids = text.strip().partition(":")
+        known = {k.value: k for k in IssueKind}
+        parts = tuple(x for x in ids.split(",")) if ids else ()
+        if not colon or kind not in known or not parts or any(not x.strip() for x in parts):
+            raise InvalidValue("local issue key", text, "not a key like lookalike:100004,100005 (kind:local id[,local id])")
+        return cls.of(known[kind], (x.strip() for x in parts))
+
+    @property
+    def pair(self) -> tuple[LocalId, LocalId] | None:
+        """The two local ids of a look-alike pair's key (``None`` for a key of another kind)."""
+        if self.kind is not IssueKind.LOOKALIKE or len(self.local_ids) != 2:
+            return None
+        return self.local_ids[0], self.local_ids[1]
+
+    def __str__(self) -> str:
+        return f"{self.kind.value}:{','.join(self.local_ids)}"
 
 
-def lookalike_ids(key: str) -> tuple[LocalId, LocalId] | None:
-    """The two local ids of a look-alike issue's key (``None`` for a key of another kind)."""
-    kind, _, ids = key.partition(":")
-    first, _, second = ids.partition(",")
-    if kind != IssueKind.LOOKALIKE.value or not first or not second or "," in second:
-        return None
-    return LocalId(first), LocalId(second)
+def issue_key(kind: IssueKind, local_ids: Iterable[str]) -> IssueKey:
+    """The stable key of an issue: its kind and the sorted local ids (see :class:`IssueKey`)."""
+    return IssueKey.of(kind, local_ids)
+
+
+def lookalike_ids(key: str | IssueKey) -> tuple[LocalId, LocalId] | None:
+    """The two local ids of a look-alike issue's key (``None`` for a key of another kind or not a key)."""
+    if isinstance(key, str):
+        try:
+            key = IssueKey.parse(key)
+        except InvalidValue:
+            return None
+    return key.pair
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +116,7 @@ class LocalIssue:
     whether a person acknowledged it. A look-alike pair also carries the percent and the evidence
     (``evidence[i].local`` is the first student's value, ``.candidate`` the second's)."""
 
-    key: str
+    key: IssueKey
     kind: IssueKind
     local_ids: tuple[LocalId, ...]
     message: str
@@ -120,7 +161,7 @@ class NotDuplicateMark:
     marked_at: dt.datetime
 
     @property
-    def key(self) -> str:
+    def key(self) -> IssueKey:
         """The key of the look-alike issue this mark answers."""
         return issue_key(IssueKind.LOOKALIKE, (self.first, self.second))
 

@@ -46,7 +46,7 @@ def test_the_check_runs_once_and_is_stored_with_its_time_and_evidence(builder: R
     store = builder.store
     assert duplicate_check.latest_check(store) is None
     view = duplicate_check.run_check(store, actor("maria"))
-    assert [i.key for i in view.issues] == [PAIR] and view.open_issues == 1 and view.current
+    assert [str(i.key) for i in view.issues] == [PAIR] and view.open_issues == 1 and view.current
     row = DuplicateCheckRow.get()
     assert (row.checked_by, row.checked_at, row.students, row.lookalike_percent, row.issues) == ("maria", NOW, 60, 99.9, 1)
     stored = DuplicateCheckIssueRow.get()
@@ -55,7 +55,7 @@ def test_the_check_runs_once_and_is_stored_with_its_time_and_evidence(builder: R
     # Reading it, and local_issues while it is current, run nothing again.
     for _ in range(3):
         assert duplicate_check.latest_check(store) == view
-        assert [i.key for i in local_issues(store)] == [PAIR]
+        assert [str(i.key) for i in local_issues(store)] == [PAIR]
     assert _checks() == 1
     assert duplicate_check.latest_check(store, verify=False) == view
 
@@ -95,7 +95,7 @@ def test_a_loaded_replacement_extract_makes_the_check_out_of_date(database: peew
     replacement.load_replacements(store, made.files["replacements"], actor())
     view = duplicate_check.latest_check(store)
     assert view is not None and not view.current
-    assert "retired_ssid:100003" in {i.key for i in local_issues(store)}  # the check ran again and found it
+    assert "retired_ssid:100003" in {str(i.key) for i in local_issues(store)}  # the check ran again and found it
 
 
 def test_not_a_duplicate_is_remembered_by_later_checks_and_can_be_undone(builder: RunBuilder) -> None:
@@ -118,7 +118,7 @@ def test_not_a_duplicate_is_remembered_by_later_checks_and_can_be_undone(builder
     assert _checks() == 2 and again.issues == [] and again.hidden == 1
 
     duplicate_check.unmark_not_duplicate(store, PAIR, actor())
-    assert [i.key for i in local_issues(store)] == [PAIR] and NotDuplicateMarkRow.select().count() == 0
+    assert [str(i.key) for i in local_issues(store)] == [PAIR] and NotDuplicateMarkRow.select().count() == 0
     with pytest.raises(StepRefused, match=f"{PAIR} is not marked not a duplicate"):
         duplicate_check.unmark_not_duplicate(store, PAIR, actor())
 
@@ -163,4 +163,4 @@ def test_older_checks_keep_their_summary_and_only_the_newest_keep_their_issues(b
     ids = sorted(row.id for row in DuplicateCheckRow.select())
     assert kept == set(ids[-KEPT_CHECKS:])
     view = duplicate_check.latest_check(builder.store)
-    assert view is not None and [i.key for i in view.issues] == [PAIR]
+    assert view is not None and [str(i.key) for i in view.issues] == [PAIR]

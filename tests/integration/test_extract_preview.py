@@ -28,7 +28,9 @@ def _expected(change: ExtractChange) -> PreviewItem:
     else:
         old = change.before.ssid if change.before is not None else None
         changes = (FieldChange(change.local_id, IdentityField.SSID, old, change.ssid),)
-    return PreviewItem(change.line, change.local_id, change.outcome.value, change.outcome.applied, changes)
+    return PreviewItem(
+        line=change.line, local_id=change.local_id, kind=change.outcome.value, applied=change.outcome.applied, changes=changes
+    )
 
 
 def _comparable(item: PreviewItem) -> tuple[object, ...]:

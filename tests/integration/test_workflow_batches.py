@@ -51,7 +51,7 @@ def test_replacement_moves_the_retired_ssid_to_old_state_id_and_undo_puts_it_bac
     preview = replacement.load_replacements(store, builder.files["replacements"], actor())
     assert (preview.changes, preview.unmatched, preview.already_applied) == (1, 0, 0)
     # A loaded extract tells the local duplicate check which SSIDs CALPADS retired.
-    assert [i.key for i in local_issues(store) if i.kind.value == "retired_ssid"] == [f"retired_ssid:{local_id}"]
+    assert [str(i.key) for i in local_issues(store) if i.kind.value == "retired_ssid"] == [f"retired_ssid:{local_id}"]
     assert _student(local_id) == (retired.retired_ssid, retired.student.old_state_id)  # nothing applied yet
 
     applied = replacement.apply_replacements(store, preview.batch.id, actor("ana"))

@@ -20,6 +20,7 @@ from typing import Any
 from domain.duplicates import (
     CheckedStudent,
     DuplicateCheckSummary,
+    IssueKey,
     LocalIssue,
     NotDuplicateMark,
     checked_student,
@@ -89,7 +90,7 @@ class _State:
     journal: dict[int, list[tuple[LocalId, str, object]]] = field(default_factory=dict)
     identities: dict[LocalId, LocalIdentity] = field(default_factory=dict)
     outbox: list[OutboxMessage] = field(default_factory=list)
-    acknowledged: dict[str, tuple[str, dt.datetime]] = field(default_factory=dict)
+    acknowledged: dict[IssueKey, tuple[str, dt.datetime]] = field(default_factory=dict)
     checks: list[tuple[DuplicateCheckSummary, list[LocalIssue]]] = field(default_factory=list)
     marks: list[NotDuplicateMark] = field(default_factory=list)
     data_version: int = 0
@@ -206,7 +207,7 @@ class MemoryStore:
         open_run = next((r for r in self.state.runs if r.state not in CLOSED_RUN_STATES), None)
         if open_run is not None:
             return open_run, False
-        run = Run(len(self.state.runs) + 1, RunState.NEW, at, actor)
+        run = Run(id=len(self.state.runs) + 1, state=RunState.NEW, opened_at=at, opened_by=actor)
         self.state.runs.append(run)
         return run, True
 
@@ -288,7 +289,10 @@ class MemoryStore:
     def add_generated_file(
         self, kind: FileKind, name: str, content: bytes, *, records: int, at: dt.datetime, actor: str, run_id: int | None
     ) -> GeneratedFile:
-        kept = GeneratedFile(len(self.state.files) + 1, kind, name, sha256_bytes(content), records, at, actor, run_id)
+        kept = GeneratedFile(
+            id=len(self.state.files) + 1, kind=kind, name=name, sha256=sha256_bytes(content), records=records,
+            created_at=at, created_by=actor, run=run_id,
+        )
         self.state.files.append((kept, content))
         return kept
 
@@ -389,7 +393,10 @@ class MemoryStore:
     def preview_staged_extract(self, batch_id: int, overwrite: bool) -> tuple[ExtractCounts, int]:
         plan = reference_extract_plan(self._staged, dict(self.state.identities), overwrite=overwrite)
         items = [
-            PreviewItem(line.line, line.local_id, line.outcome.value, line.outcome.applied, tuple(line.field_changes()))
+            PreviewItem(
+                line=line.line, local_id=line.local_id, kind=line.outcome.value, applied=line.outcome.applied,
+                changes=tuple(line.field_changes()),
+            )
             for line in plan.lines
         ]
         self.state.previews[batch_id] = items
@@ -426,13 +433,13 @@ class MemoryStore:
     def duplicate_check_issues(self, check_id: int) -> list[LocalIssue]:
         return next((list(issues) for summary, issues in self.state.checks if summary.id == check_id), [])
 
-    def acknowledged_issues(self) -> set[str]:
+    def acknowledged_issues(self) -> set[IssueKey]:
         return set(self.state.acknowledged)
 
-    def issue_acknowledgements(self) -> dict[str, tuple[str, dt.datetime]]:
+    def issue_acknowledgements(self) -> dict[IssueKey, tuple[str, dt.datetime]]:
         return dict(self.state.acknowledged)
 
-    def acknowledge_issue(self, key: str, actor: str, at: dt.datetime) -> None:
+    def acknowledge_issue(self, key: IssueKey, actor: str, at: dt.datetime) -> None:
         self.state.acknowledged.setdefault(key, (actor, at))
 
     def not_duplicate_marks(self) -> list[NotDuplicateMark]:

@@ -8,7 +8,10 @@ import datetime as dt
 from typing import Any
 from dataclasses import replace
 
-from domain.duplicates import CheckedStudent, IssueKind, LocalIssue, issue_groups, issue_key, lookalike_ids
+import pytest
+
+from domain.duplicates import CheckedStudent, IssueKey, IssueKind, LocalIssue, issue_groups, issue_key, lookalike_ids
+from domain.errors import InvalidValue
 from domain.matching import HIGHEST_SHOWN_PERCENT, Agreement, Evidence, MatchField, PersonFacts
 from domain.values import LocalId, Ssid
 from domain.duplicates import LOOKALIKE_PERCENT, find_issues, with_acknowledged
@@ -45,7 +48,7 @@ def test_two_records_of_one_child_are_one_lookalike_issue_with_the_evidence_read
     nickname = child("100005", legal_first="Lupe", birth_date=dt.date(2013, 9, 4))
     found = find_issues([nickname, child("100004", "2000000001"), *others()], set())
     [issue] = found.issues
-    assert (issue.key, issue.kind, issue.local_ids) == ("lookalike:100004,100005", IssueKind.LOOKALIKE, ("100004", "100005"))
+    assert (str(issue.key), issue.kind, issue.local_ids) == ("lookalike:100004,100005", IssueKind.LOOKALIKE, ("100004", "100005"))
     assert issue.percent is not None and issue.percent >= 99.9
     assert issue.message == f"students 100004 and 100005 look like one child ({issue.percent:g} %)"
     by_field = {r.field: r for r in issue.evidence}
@@ -75,7 +78,7 @@ def test_shared_and_retired_ssids_count_every_student_active_or_not() -> None:
         child("300004", "2000000009", **_unlike(4)),
     ]
     found = find_issues(students, {Ssid("3000000001")})
-    assert [(i.key, i.message) for i in found.issues] == [
+    assert [(str(i.key), i.message) for i in found.issues] == [
         ("retired_ssid:300002", "student 300002 holds an SSID CALPADS has retired"),
         ("shared_ssid:300001,300003,300004", "students 300001 and 300003 and 300004 share one SSID"),
     ]
@@ -89,22 +92,33 @@ def _unlike(n: int) -> dict[str, Any]:
 
 
 def test_keys_are_stable_and_name_the_pair() -> None:
-    assert issue_key(IssueKind.LOOKALIKE, ["100005", "100004"]) == "lookalike:100004,100005"
+    key = issue_key(IssueKind.LOOKALIKE, ["100005", "100004"])
+    assert key == IssueKey(IssueKind.LOOKALIKE, (LocalId("100004"), LocalId("100005")))
+    assert str(key) == "lookalike:100004,100005" and IssueKey.parse(" lookalike:100005,100004 ") == key
+    assert key.pair == ("100004", "100005")
     assert lookalike_ids("lookalike:100004,100005") == ("100004", "100005")
     assert lookalike_ids("shared_ssid:1,2") is None and lookalike_ids("lookalike:1") is None
     assert lookalike_ids("lookalike:1,2,3") is None
+    assert lookalike_ids("100004,100005") is None
+
+
+@pytest.mark.parametrize("text", ["100004,100005", "lookalike:", "lookalike:1,,2", "twins:1,2", ""])
+def test_a_mistyped_key_is_refused_saying_what_a_key_looks_like(text: str) -> None:
+    with pytest.raises(InvalidValue) as refused:
+        IssueKey.parse(text)
+    assert str(refused.value) == "local issue key: not a key like lookalike:100004,100005 (kind:local id[,local id])"
 
 
 def test_pairs_that_share_a_student_form_one_group_and_acknowledgement_is_by_key() -> None:
     def pair(a: str, b: str) -> LocalIssue:
         return LocalIssue(issue_key(IssueKind.LOOKALIKE, [a, b]), IssueKind.LOOKALIKE, (LocalId(a), LocalId(b)), "")
 
-    shared = LocalIssue("shared_ssid:1,2", IssueKind.SHARED_SSID, (LocalId("1"), LocalId("2")), "")
+    shared = LocalIssue(IssueKey.parse("shared_ssid:1,2"), IssueKind.SHARED_SSID, (LocalId("1"), LocalId("2")), "")
     issues = [pair("1", "2"), pair("5", "6"), pair("2", "3"), shared]
     groups = issue_groups(issues)
-    assert [[i.key for i in g] for g in groups] == [
+    assert [[str(i.key) for i in g] for g in groups] == [
         ["lookalike:1,2", "lookalike:2,3"], ["lookalike:5,6"], ["shared_ssid:1,2"],
     ]
-    flagged = with_acknowledged(issues, {"lookalike:5,6"})
+    flagged = with_acknowledged(issues, {IssueKey.parse("lookalike:5,6")})
     assert [i.acknowledged for i in flagged] == [False, True, False, False]
     assert replace(flagged[1], acknowledged=False) == issues[1]

@@ -260,7 +260,7 @@ def _item(number: int, kind: str, record: SenrRecord, reason: DeleteReason | Non
     detail: dict[str, str] = {"senr": _SEP.join(record.values())}
     if reason is not None:
         detail["reason"] = reason.value
-    return PreviewItem(number, record.local_student_id, kind, False, (), json.dumps(detail))
+    return PreviewItem(line=number, local_id=record.local_student_id, kind=kind, applied=False, detail=json.dumps(detail))
 
 
 def _items(plan: OdsPlan) -> Iterator[PreviewItem]:
@@ -271,7 +271,9 @@ def _items(plan: OdsPlan) -> Iterator[PreviewItem]:
     yield from (_item(next(numbers), "delete", d, reason) for d, reason in zip(plan.records("delete"), reasons))
     yield from (_item(next(numbers), "replace", r) for r in plan.records("replace"))
     yield from (_item(next(numbers), "add", a) for a in plan.records("add"))
-    yield from (PreviewItem(next(numbers), local_id, WITHOUT_SSID, False) for local_id in plan.without_ssid)
+    yield from (
+        PreviewItem(line=next(numbers), local_id=local_id, kind=WITHOUT_SSID, applied=False) for local_id in plan.without_ssid
+    )
 
 
 def _counts(plan: OdsPlan, read: ReadFile) -> dict[str, int]:

@@ -75,18 +75,23 @@ def replacement_items(plan: ReplacementPlan) -> list[PreviewItem]:
         kind = change.outcome.value
         if change.outcome is not ReplacementOutcome.REPLACE:
             shown = (FieldChange(change.local_id, IdentityField.SSID, change.retired_ssid, change.replacement_ssid),)
-            items.append(PreviewItem(change.line, change.local_id, kind, False, shown))
+            items.append(PreviewItem(line=change.line, local_id=change.local_id, kind=kind, applied=False, changes=shown))
             continue
         fields = tuple(change.field_changes())
         first = applying.get(change.local_id)
         if first is None:
             applying[change.local_id] = len(items)
-            items.append(PreviewItem(change.line, change.local_id, kind, True, fields))
+            items.append(PreviewItem(line=change.line, local_id=change.local_id, kind=kind, applied=True, changes=fields))
             continue
         head = items[first]
         merged = tuple(dataclasses.replace(f, old=h.old) for f, h in zip(fields, head.changes, strict=True))
         items[first] = dataclasses.replace(head, changes=merged, detail=f"a chain of replacements, up to line {change.line}")
-        items.append(PreviewItem(change.line, change.local_id, kind, False, fields, f"applied with line {head.line}"))
+        items.append(
+            PreviewItem(
+                line=change.line, local_id=change.local_id, kind=kind, applied=False, changes=fields,
+                detail=f"applied with line {head.line}",
+            )
+        )
     return items
 
 

@@ -71,8 +71,13 @@ class PlannedSela:
 
 def sela_items(plan: SelaPlan) -> list[PreviewItem]:
     """The preview lines of a SELA plan, in file order."""
-    items = [PreviewItem(u.line, u.before.local_id, ELAS_UPDATE, True, tuple(u.field_changes())) for u in plan.updates]
-    items.extend(PreviewItem(line, local_id, skip.value, False) for line, local_id, skip in plan.skipped)
+    items = [
+        PreviewItem(line=u.line, local_id=u.before.local_id, kind=ELAS_UPDATE, applied=True, changes=tuple(u.field_changes()))
+        for u in plan.updates
+    ]
+    items.extend(
+        PreviewItem(line=line, local_id=local_id, kind=skip.value, applied=False) for line, local_id, skip in plan.skipped
+    )
     return sorted(items, key=lambda item: item.line)
 
 

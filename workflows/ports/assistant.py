@@ -9,7 +9,7 @@ import datetime as dt
 from collections.abc import Iterator, Sequence
 from typing import Protocol
 
-from domain.duplicates import CheckedStudent, DuplicateCheckSummary, LocalIssue, NotDuplicateMark
+from domain.duplicates import CheckedStudent, DuplicateCheckSummary, IssueKey, LocalIssue, NotDuplicateMark
 from domain.values import LocalId, Ssid
 
 __all__ = ["DuplicateChecks", "IssueMarks"]
@@ -45,13 +45,13 @@ class DuplicateChecks(Protocol):
 class IssueMarks(Protocol):
     """Acknowledged issues and pairs marked "not a duplicate"."""
 
-    def acknowledged_issues(self) -> set[str]: ...
+    def acknowledged_issues(self) -> set[IssueKey]: ...
 
-    def issue_acknowledgements(self) -> dict[str, tuple[str, dt.datetime]]:
+    def issue_acknowledgements(self) -> dict[IssueKey, tuple[str, dt.datetime]]:
         """(who, when) of every acknowledged issue, by key."""
         ...
 
-    def acknowledge_issue(self, key: str, actor: str, at: dt.datetime) -> None: ...
+    def acknowledge_issue(self, key: IssueKey, actor: str, at: dt.datetime) -> None: ...
 
     def not_duplicate_marks(self) -> list[NotDuplicateMark]: ...
 

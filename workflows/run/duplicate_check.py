@@ -24,10 +24,10 @@ import time
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
 
-from domain.duplicates import DuplicateCheckSummary, IssueKind, LocalIssue, lookalike_ids
+from domain.duplicates import LOOKALIKE_PERCENT, DuplicateCheckSummary, IssueKey, IssueKind, LocalIssue, find_issues
+from domain.errors import InvalidValue
 from domain.values import LocalId
 from workflows.errors import StepRefused
-from domain.duplicates import LOOKALIKE_PERCENT, find_issues
 from workflows.ports import UnitOfWork
 from workflows.run.stepping import Actor
 
@@ -56,7 +56,7 @@ class CheckView:
     current: bool
     issues: list[LocalIssue]
     hidden: int
-    acknowledgements: dict[str, tuple[str, dt.datetime]]
+    acknowledgements: dict[IssueKey, tuple[str, dt.datetime]]
 
     @property
     def open_issues(self) -> int:
@@ -131,13 +131,21 @@ def shown_issues(uow: UnitOfWork, actor: Actor) -> list[LocalIssue]:
     return (stored if stored is not None else run_check(uow, actor)).issues
 
 
-def _pairs(keys: Collection[str]) -> list[tuple[LocalId, LocalId]]:
+def parse_issue_key(text: str) -> IssueKey:
+    """A local issue's key as a person typed or a page posted it; refused, saying what a key looks like."""
+    try:
+        return IssueKey.parse(text)
+    except InvalidValue as error:
+        raise StepRefused.of(error) from None
+
+
+def _pairs(keys: Collection[str]) -> list[IssueKey]:
     pairs = []
-    for key in keys:
-        ids = lookalike_ids(key)
-        if ids is None:
+    for text in keys:
+        key = parse_issue_key(text)
+        if key.pair is None:
             raise StepRefused(f"{key} is not a pair of look-alike records: only those can be marked not a duplicate")
-        pairs.append(ids)
+        pairs.append(key)
     return pairs
 
 
@@ -148,18 +156,20 @@ def mark_not_duplicate(uow: UnitOfWork, keys: Collection[str], actor: Actor) -> 
     """
     pairs = _pairs(keys)
     listed = {issue.key for issue in shown_issues(uow, actor)}
-    unknown = sorted(set(keys) - listed)
+    unknown = sorted(str(key) for key in set(pairs) - listed)
     if unknown:
         raise StepRefused(f"no listed look-alike pair {unknown[0]}")
     with uow.atomic():
-        for first, second in pairs:
+        for key in pairs:
+            first, second = key.local_ids
             uow.marks.mark_not_duplicate(first, second, actor.name, actor.now())
     return len(pairs)
 
 
 def unmark_not_duplicate(uow: UnitOfWork, key: str, actor: Actor) -> None:
     """Forget a "not a duplicate" mark: the pair is listed again wherever a check found it."""
-    [(first, second)] = _pairs([key])
+    [pair] = _pairs([key])
+    first, second = pair.local_ids
     with uow.atomic():
         if not uow.marks.unmark_not_duplicate(first, second):
             raise StepRefused(f"{key} is not marked not a duplicate")

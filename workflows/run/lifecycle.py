@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from domain.runs import HistoryEntry, Run, RunEvent
 from workflows.errors import StepRefused
 from workflows.run.guards import MidsFacts, NoFacts
-from workflows.run.duplicate_check import shown_issues
+from workflows.run.duplicate_check import parse_issue_key, shown_issues
 from workflows.run.local_check import LocalIssue, local_issues
 from workflows.ports import DistrictSettings, UnitOfWork
 from workflows.run.stepping import Actor, attempt, load_run, record_refusal
@@ -60,12 +60,12 @@ def acknowledge_issues(uow: UnitOfWork, keys: Collection[str], actor: Actor) -> 
     """
     issues = shown_issues(uow, actor)
     known = {issue.key for issue in issues}
-    wanted = known if "all" in keys else set(keys)
-    unknown = sorted(wanted - known)
+    wanted = known if "all" in keys else {parse_issue_key(key) for key in keys}
+    unknown = sorted(str(key) for key in wanted - known)
     if unknown:
         raise StepRefused(f"no open local issue {unknown[0]}")
     with uow.atomic():
-        for key in sorted(wanted):
+        for key in sorted(wanted, key=str):
             uow.marks.acknowledge_issue(key, actor.name, actor.now())
     return issues
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from domain.duplicates import IssueKind, LocalIssue
+from domain.duplicates import IssueKey, IssueKind, LocalIssue
 from domain.model import Student
 from domain.values import Ssid
 from workflows.run.duplicate_check import current_check
@@ -29,7 +29,9 @@ __all__ = ["IssueKind", "LocalIssue", "LOOKALIKE_PERCENT", "find_local_issues", 
 _SYSTEM = Actor("local duplicate check")
 
 
-def find_local_issues(students: Iterable[Student], retired: set[Ssid], acknowledged: set[str]) -> list[LocalIssue]:
+def find_local_issues(
+    students: Iterable[Student], retired: set[Ssid], acknowledged: set[IssueKey]
+) -> list[LocalIssue]:
     """Every local issue among ``students`` (acknowledged ones flagged), in a stable order; nothing stored."""
     return with_acknowledged(find_issues(map(checked_student, students), retired).issues, acknowledged)
 
