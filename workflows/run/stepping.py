@@ -131,7 +131,6 @@ class Attempt:
                 )
         self.run = replace(self.run, state=self._dest)
 
-
     def accept(self) -> None:
         """Commit a step that has no effects of its own: the state and its history row."""
         with self.commit():
