@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from domain.errors import InvalidValue
+from domain.oneroster import OneRosterMapping, parse_user_field
 from domain.values import AcademicYear, CdsCode, parse_cds_code
 from store.bulk import tuples
 from store.database import database_proxy
@@ -37,6 +38,8 @@ SETTING_NAMES: tuple[str, ...] = (
     "smtp_port",
     "smtp_user",
     "smtp_sender",
+    "oneroster_local_id",
+    "oneroster_ssid",
 )
 """Every named setting the workbench knows."""
 
@@ -55,6 +58,7 @@ class DistrictSettings:
     smtp_port: int | None = None
     smtp_user: str = ""
     smtp_sender: str = ""
+    oneroster: OneRosterMapping = OneRosterMapping()
 
     @property
     def complete(self) -> bool:
@@ -96,6 +100,8 @@ def set_setting(name: str, value: str) -> None:
             raise InvalidValue(name.replace("_", " "), value, "is not an email address")
         elif name == "smtp_port" and not (value.isdigit() and 0 < int(value) < 65536):
             raise InvalidValue("SMTP port", value, "must be a number from 1 to 65535")
+        elif name in ("oneroster_local_id", "oneroster_ssid"):
+            parse_user_field(value, name.replace("_", " "))
     SettingRow.insert(name=name, value=value).on_conflict(conflict_target=[SettingRow.name], update={SettingRow.value: value}).execute()
 
 
@@ -129,6 +135,7 @@ def read_settings() -> DistrictSettings:
         smtp_port=int(port) if port else None,
         smtp_user=values.get("smtp_user", ""),
         smtp_sender=values.get("smtp_sender", ""),
+        oneroster=OneRosterMapping(values.get("oneroster_local_id") or "identifier", values.get("oneroster_ssid", "")),
     )
 
 
@@ -142,6 +149,8 @@ def write_settings(
     smtp_port: str | None = None,
     smtp_user: str | None = None,
     smtp_sender: str | None = None,
+    oneroster_local_id: str | None = None,
+    oneroster_ssid: str | None = None,
 ) -> DistrictSettings:
     """Change the given settings (``None`` leaves one as it is) in one transaction; returns them all."""
     named = {
@@ -152,6 +161,8 @@ def write_settings(
         "smtp_port": smtp_port,
         "smtp_user": smtp_user,
         "smtp_sender": smtp_sender,
+        "oneroster_local_id": oneroster_local_id,
+        "oneroster_ssid": oneroster_ssid,
     }
     with database_proxy.atomic():
         for name, value in named.items():

@@ -29,6 +29,8 @@ def _human(settings: DistrictSettings) -> str:
         f"academic year: {settings.year.code if settings.year else '(not set)'}",
         f"schools selected for CALPADS: {', '.join(settings.schools) or '(none)'}",
         f"notification email: {settings.email or '(not set)'}",
+        f"OneRoster local id field: {settings.oneroster.local_id}",
+        f"OneRoster SSID field: {settings.oneroster.ssid or '(none: SSIDs are kept)'}",
     ]
     if settings.missing:
         lines.append(f"incomplete: set {', '.join(settings.missing)}")
@@ -58,6 +60,11 @@ def show_command(ctx: CliContext) -> None:
 @click.option("--smtp-port", default=None, help="Mail server port.")
 @click.option("--smtp-user", default=None, help="Mail server user.")
 @click.option("--smtp-sender", default=None, help="Sender address of the summaries.")
+@click.option("--oneroster-local-id", default=None,
+              help="The OneRoster users.csv field holding the local id: identifier (default), sourcedId, username, "
+                   "userMasterIdentifier or userIds:TYPE.")
+@click.option("--oneroster-ssid", default=None,
+              help="The OneRoster users.csv field holding the SSID (same choices; blank: the export holds none).")
 @common_options
 def set_command(
     ctx: CliContext,
@@ -69,6 +76,8 @@ def set_command(
     smtp_port: str | None,
     smtp_user: str | None,
     smtp_sender: str | None,
+    oneroster_local_id: str | None,
+    oneroster_ssid: str | None,
 ) -> None:
     """Change the given settings (the others stay as they are)."""
     open_district_database(ctx)
@@ -82,6 +91,8 @@ def set_command(
             smtp_port=smtp_port,
             smtp_user=smtp_user,
             smtp_sender=smtp_sender,
+            oneroster_local_id=oneroster_local_id,
+            oneroster_ssid=oneroster_ssid,
         )
     ctx.emit(_result(settings), _human(settings))
 

@@ -1,4 +1,5 @@
-"""Settings: the other options (LEA code, academic year, email, SMTP), schools selected for
+"""Settings: the other options (LEA code, academic year, email, SMTP, where a OneRoster export
+holds the local id and the SSID), schools selected for
 CALPADS, and code translations. Auditors see them; only admins change them."""
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from store.tables import CodeTranslationRow, SchoolRow
 
 __all__ = ["SettingsView"]
 
-_OPTION_FIELDS = ("lea", "year", "email", "smtp_host", "smtp_port", "smtp_user", "smtp_sender")
+_OPTION_FIELDS = ("lea", "year", "email", "smtp_host", "smtp_port", "smtp_user", "smtp_sender", "oneroster_local_id", "oneroster_ssid")
 
 
 class SettingsView(GuardedView):

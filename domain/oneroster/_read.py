@@ -1,0 +1,122 @@
+"""A OneRoster export read into the district's students; everything is checked before anything is returned."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from domain.errors import FileProblem
+from domain.model import Enrollment, Guardian, Student
+from domain.oneroster._manifest import read_manifest
+from domain.oneroster._mapping import OneRosterMapping
+from domain.oneroster._people import BirthFacts, StudentUser, read_demographics, read_people
+from domain.oneroster._schooling import SchoolTerm, read_schooling
+from domain.oneroster._source import ExportFiles, ExportLimits
+from domain.oneroster._spec import CLASSES, SESSIONS, OneRosterVersion
+from domain.values import CdsCode
+
+__all__ = ["OneRosterStudent", "OneRosterExport", "read_oneroster"]
+
+
+@dataclass(frozen=True, slots=True)
+class OneRosterStudent:
+    """A student as the export gives them; ``enrolled`` when it lists an enrollment of theirs.
+
+    ``gender_missing`` is the problem to raise when the export gives no sex (1.1 has no token
+    for nonbinary) and the workbench does not know the student: a known one keeps their gender.
+    """
+
+    student: Student
+    enrolled: bool
+    gender_missing: FileProblem | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OneRosterExport:
+    """The students of one export, and which of the optional facts the export carries at all.
+
+    ``carries_alias``: 1.2's preferred names; ``carries_guardians``: the export lists parents or
+    guardians (many exports leave them out, and then a student's stored guardians stay).
+    """
+
+    version: OneRosterVersion
+    students: tuple[OneRosterStudent, ...]
+    carries_alias: bool
+    carries_guardians: bool
+
+
+def read_oneroster(
+    path: Path,
+    mapping: OneRosterMapping | None = None,
+    *,
+    today: dt.date,
+    limits: ExportLimits | None = None,
+) -> OneRosterExport:
+    """Read the OneRoster 1.1/1.2 CSV export at ``path`` (a folder or a zip archive).
+
+    ``mapping`` says which ``users.csv`` field is the local id and which the SSID; ``today``
+    tells an enrollment's exit (an ``endDate`` up to today) from its scheduled end of term.
+    The first problem raises :class:`domain.errors.FileProblem` naming the file, line and
+    column (never the value).
+    """
+    mapping = mapping or OneRosterMapping()
+    with ExportFiles(path, limits or ExportLimits()) as files:
+        manifest = read_manifest(files)
+        version = manifest.version
+        people = read_people(files, version, mapping)
+        births = read_demographics(files, version, people.students)
+        schooling = read_schooling(
+            files, version, set(people.students), people.users,
+            with_sessions=SESSIONS in manifest.bulk, with_classes=CLASSES in manifest.bulk,
+        )  # fmt: skip
+    students = tuple(
+        _student(sourced_id, user, births, schooling.terms.get(sourced_id, {}), people.guardians, people.users, today)
+        for sourced_id, user in people.students.items()
+    )
+    return OneRosterExport(
+        version=version,
+        students=students,
+        carries_alias=version is OneRosterVersion.V1_2,
+        carries_guardians=bool(people.guardians),
+    )
+
+
+def _student(
+    sourced_id: str,
+    user: StudentUser,
+    births: dict[str, BirthFacts],
+    terms: dict[tuple[CdsCode, int | None], SchoolTerm],
+    guardians: dict[str, Guardian],
+    users: set[str],
+    today: dt.date,
+) -> OneRosterStudent:
+    birth = births.get(sourced_id)
+    if birth is None:
+        raise user.place.problem("sourcedId", "has no row in demographics.csv (the birth date and sex are there)")
+    for agent in user.agents:
+        if agent not in users:
+            raise user.place.problem("agentSourcedIds", "names a user that is not in users.csv")
+    enrollments = []
+    for term in terms.values():
+        grade = term.grade or (user.grades[0] if len(user.grades) == 1 else None)
+        if grade is None:
+            raise user.place.problem("grades", "must give the student's grade (one value) when the enrollment's class gives none")
+        exit_date = term.end if term.end is not None and term.end <= today else None
+        enrollments.append(Enrollment(school=term.school, grade=grade, start=term.start, exit_date=exit_date))
+    student = Student(
+        local_id=user.local_id,
+        legal=user.legal,
+        birth_date=birth.birth_date,
+        gender=birth.gender,
+        alias=user.alias,
+        birth_city=birth.city,
+        birth_state=birth.state,
+        birth_country=birth.country,
+        ssid=user.ssid,
+        active=user.active,
+        enrollments=tuple(sorted(enrollments, key=lambda e: (e.start, e.school))),
+        guardians=tuple(guardians[a] for a in user.agents if a in guardians),
+    )
+    missing = None if birth.gender else birth.place.problem("sex", "is required for a student the workbench does not hold yet: CALPADS needs a gender")
+    return OneRosterStudent(student, enrolled=bool(enrollments), gender_missing=missing)

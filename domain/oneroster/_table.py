@@ -1,0 +1,120 @@
+"""One CSV file of a OneRoster export, record by record, each problem named by file, line and column."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+from collections.abc import Collection, Iterator, Sequence
+
+from domain.errors import FileProblem
+from domain.oneroster._source import ExportFiles
+from domain.oneroster._spec import BOOLEANS, READ_COLUMNS, OneRosterVersion
+
+__all__ = ["Place", "Record", "read_table"]
+
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+class Place:
+    """Where a record stands (file, line, the file's column numbers), to name it in a problem later."""
+
+    __slots__ = ("file", "line", "_positions")
+
+    def __init__(self, file: str, line: int, positions: dict[str, int]) -> None:
+        self.file, self.line, self._positions = file, line, positions
+
+    def problem(self, column: str, message: str) -> FileProblem:
+        """The problem of ``column`` on this line (the value itself is never part of the message)."""
+        return FileProblem(self.file, self.line, message, self._positions.get(column), column)
+
+
+class Record:
+    """One data line of a file: its values by column name, and its :class:`Place`."""
+
+    __slots__ = ("place", "values", "_version")
+
+    def __init__(self, place: Place, values: dict[str, str], version: OneRosterVersion) -> None:
+        self.place, self.values, self._version = place, values, version
+
+    @property
+    def line(self) -> int:
+        return self.place.line
+
+    def problem(self, column: str, message: str) -> FileProblem:
+        return self.place.problem(column, message)
+
+    def text(self, column: str, *, required: bool = False, longest: int = 255) -> str:
+        value = self.values.get(column, "")
+        if required and not value:
+            raise self.problem(column, "is required")
+        if len(value) > longest:
+            raise self.problem(column, f"longer than {longest} characters")
+        return value
+
+    def date(self, column: str, *, required: bool = False) -> dt.date | None:
+        value = self.text(column, required=required)
+        if not value:
+            return None
+        if not _DATE.fullmatch(value):
+            raise self.problem(column, "must be a YYYY-MM-DD date")
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise self.problem(column, "is not a real calendar date") from None
+
+    def token(self, column: str, allowed: Collection[str], *, required: bool = False) -> str:
+        """A value of an enumeration (1.2 also admits ``ext:`` extension tokens)."""
+        value = self.text(column, required=required)
+        if value and value not in allowed and not (self._version is OneRosterVersion.V1_2 and value.startswith("ext:")):
+            raise self.problem(column, f"is not a OneRoster {self._version.value} {column} value")
+        return value
+
+    def boolean(self, column: str) -> bool:
+        value = self.text(column, required=True)
+        if value not in BOOLEANS:
+            raise self.problem(column, "must be true or false")
+        return BOOLEANS[value]
+
+    def items(self, column: str) -> tuple[str, ...]:
+        """A list field: values separated by commas inside the one field."""
+        return tuple(v.strip() for v in self.values.get(column, "").split(",") if v.strip())
+
+
+def read_table(files: ExportFiles, name: str, version: OneRosterVersion) -> Iterator[Record]:
+    """Every data record of ``name`` (blank lines and records marked ``tobedeleted`` left out).
+
+    The header must name every column the reader uses (:data:`READ_COLUMNS`); other columns,
+    e.g. ``metadata.*`` extensions, are allowed and ignored.
+    """
+    with files.lines(name) as lines:
+        reader = csv.reader(lines)
+        line_number = 0
+        try:
+            header = [h.strip() for h in next(reader, [])]
+            positions = _checked_header(name, header, READ_COLUMNS[(version, name)])
+            line_number = reader.line_num
+            for values in reader:
+                start_line, line_number = line_number + 1, reader.line_num
+                if not any(v.strip() for v in values):
+                    continue
+                if len(values) != len(header):
+                    raise FileProblem(name, start_line, f"has {len(values)} fields, the header has {len(header)}")
+                record = Record(Place(name, start_line, positions), dict(zip(header, map(str.strip, values))), version)
+                if record.values.get("status") == "tobedeleted":
+                    continue
+                yield record
+        except csv.Error as exc:
+            raise FileProblem(name, line_number + 1, f"is not well-formed CSV ({exc})") from None
+
+
+def _checked_header(name: str, header: Sequence[str], needed: Sequence[str]) -> dict[str, int]:
+    if not any(header):
+        raise FileProblem(name, 1, "is empty: a header row is required")
+    missing = [c for c in needed if c not in header]
+    if missing:
+        raise FileProblem(name, 1, f"header row lacks the column(s) {', '.join(missing)}", None, missing[0])
+    twice = sorted({c for c in header if header.count(c) > 1})
+    if twice:
+        raise FileProblem(name, 1, f"header row names column(s) twice: {', '.join(twice)}", None, twice[0])
+    return {column: i for i, column in enumerate(header, 1)}
