@@ -22,6 +22,7 @@ from console.cli import main
 from console.exports import CHANGES_COLUMNS, neutralised
 from domain.readers import open_ssid_extract
 from domain.runs import BatchKind, RunState
+from store.bulk import tuples
 from store.database import database_proxy
 from store.identity_journal import identity_history
 from store.tables import BatchRow, ExportRow, LanguageStatusRow, PreviewLineRow, SpecialEducationRow, StudentRow
@@ -43,7 +44,7 @@ def _identities() -> Identity:
         .join(SpecialEducationRow, peewee.JOIN.LEFT_OUTER, on=(SpecialEducationRow.student == StudentRow.id))
     )
     found: Identity = {}
-    for local_id, ssid, old, elas, start, swd in query.tuples():
+    for local_id, ssid, old, elas, start, swd in tuples(query):
         found[local_id] = {
             "ssid": ssid or None, "old_state_id": old or None, "elas": elas or None,
             "elas_start": str(start)[:10] if start else None, "swd": swd or None,
@@ -109,10 +110,10 @@ def test_the_extract_export_lists_exactly_what_the_apply_changed_and_then_its_un
     original = builder.files["extract"].read_bytes().split(b"\r\n")
     p = PreviewLineRow
     applied_lines = [
-        line for (line,) in p.select(p.line).where(
+        line for (line,) in tuples(p.select(p.line).where(
             (p.batch == batch.id) & p.applied
             & (p.ssid_new.is_null(False) | p.elas_new.is_null(False) | p.elas_start_new.is_null(False) | p.swd_new.is_null(False))
-        ).order_by(p.line).tuples()
+        ).order_by(p.line))
     ]
     assert applied_extract.read_bytes() == b"".join(original[n - 1] + b"\r\n" for n in applied_lines)
     read_back = list(open_ssid_extract(applied_extract))
@@ -150,8 +151,9 @@ def test_replacement_and_sela_exports_and_everything_since_a_day(
     assert _changes(_csv(Path(result["files"][0])), "applied") == replaced
 
     without_elas = LanguageStatusRow.select(LanguageStatusRow.student).where(LanguageStatusRow.elas.is_null(False) & (LanguageStatusRow.elas != "TBD"))
+    student_id: Any = StudentRow._meta.primary_key  # declared `id: int` for mypy; the column is a field
     students = list(
-        StudentRow.select().where(StudentRow.ssid.is_null(False) & StudentRow.id.not_in(without_elas)).order_by(StudentRow.local_id).limit(2)
+        StudentRow.select().where(StudentRow.ssid.is_null(False) & student_id.not_in(without_elas)).order_by(StudentRow.local_id).limit(2)
     )
     assert len(students) == 2
     # A name a spreadsheet would run as a formula: the CSV neutralises it.
