@@ -44,7 +44,7 @@ class FileCheck:
     def __init__(self, source: Source, options: CheckOptions, name: str | None = None) -> None:
         self._source = source
         self._options = options
-        self.name = name or "file"
+        self.name = name or (source.name if isinstance(source, Path) else "uploaded file")
         self.kind = "unknown"
         self.layout: Layout | None = None
         self.lines = 0
