@@ -36,10 +36,10 @@ def register_views(admin: Admin) -> None:
     admin.add_view(OdsAuditView(name="ODS audit", endpoint="ods_audit", url="/admin/ods-audit"))
     admin.add_view(SelaView(name="SELA import", endpoint="sela", url="/admin/sela"))
     admin.add_view(FilesView(name="File Download", endpoint="files", url="/admin/files"))
-    admin.add_view(ExportsView(name="Exports", endpoint="exports", url="/admin/exports"))
-    admin.add_view(CheckView(name="Check a file", endpoint="check", url="/admin/check"))
     admin.add_view(HistoryView(name="History", endpoint="history", url="/admin/history"))
     admin.add_view(SettingsView(name="Settings", endpoint="settings", url="/admin/settings"))
+    admin.add_view(CheckView(name="Check a file", endpoint="check", url="/admin/check"))
+    admin.add_view(ExportsView(name="Exports for the SIS", endpoint="exports", url="/admin/exports"))
     admin.add_view(JobProgressView(name="Background job", endpoint="jobs", url="/admin/jobs"))
     for view in table_views():
         admin.add_view(view)

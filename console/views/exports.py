@@ -13,31 +13,30 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from flask import Response, abort, redirect, url_for
+from flask import Response, abort
 from flask_admin import expose
-from werkzeug.wrappers import Response as BaseResponse
 
 from console.exports import export_batch
 from console.views.base import GuardedView
 from console.views.workflow_support import acting
 from store.errors import NotFound
-from store.exports import ExportRefused
+from store.exports import ExportRefused, recent_exports
 
 __all__ = ["ExportsView"]
 
 
 class ExportsView(GuardedView):
-    """``/admin/exports/batch/<id>``."""
+    """``/admin/exports/`` (the list) and ``/admin/exports/batch/<id>`` (a download)."""
 
     admin_only_views = frozenset({"batch_changes"})
 
     def is_visible(self) -> bool:
-        return False  # reached from the button beside a batch
+        return False  # listed on History; reached from the button beside a batch
 
     @expose("/")
-    def index(self) -> BaseResponse:
-        """The exports are listed on the History page."""
-        return redirect(url_for("history.index", _anchor="sis-exports"))
+    def index(self) -> str:
+        """The exports so far, newest first (the History page lists them too)."""
+        return self.render("console/exports.html", exports=recent_exports(200))
 
     @expose("/batch/<int:batch_id>")
     def batch_changes(self, batch_id: int) -> Response:
