@@ -146,7 +146,7 @@ class ExtractSql:
         columns = ", ".join(_LINE_COLUMNS)
         self._run(
             f"INSERT INTO {_A} (batch_id, {columns}) SELECT p.batch_id, {', '.join(f'x.{c}' for c in _LINE_COLUMNS)} "
-            f"FROM {_P} p JOIN {_STAGE} x ON x.line = p.line WHERE p.batch_id = {q} AND p.applied "
+            f"FROM {_P} p JOIN {_STAGE} x ON x.local_id = p.local_id AND x.line = p.line WHERE p.batch_id = {q} AND p.applied "
             "AND (p.ssid_new IS NOT NULL OR p.elas_new IS NOT NULL OR p.elas_start_new IS NOT NULL OR p.swd_new IS NOT NULL)",
             batch_id,
         )
