@@ -28,12 +28,20 @@ import peewee
 from domain.planning.extract import OUTCOME_COUNTS, ExtractCounts, SsidOutcome
 from domain.records import ExtractRow
 from store.bulk import insert_rows
-from store.tables import PreviewLineRow
+from store.tables import AppliedExtractLineRow, PreviewLineRow
 
 __all__ = ["ExtractSql"]
 
 _STAGE = "extract_stage"
 _P = PreviewLineRow._meta.table_name
+_A = AppliedExtractLineRow._meta.table_name
+_KEPT = (
+    ("reporting_lea", "VARCHAR(7)"), ("school", "VARCHAR(7)"), ("legal_last", "VARCHAR(50)"),
+    ("legal_first", "VARCHAR(30)"), ("legal_middle", "VARCHAR(30)"), ("gender", "VARCHAR(1)"), ("birth_date", "DATE"),
+    ("enroll_start", "DATE"), ("grade", "VARCHAR(2)"), ("primary_language", "VARCHAR(2)"), ("ssid_created", "DATE"),
+)
+"""The staged columns only kept for the lines that change a student (the others the preview reads)."""
+_LINE_COLUMNS = ("line", "local_id", "ssid", "elas", "elas_start", "swd", *(n for n, _ in _KEPT))
 
 
 class ExtractSql:
@@ -49,13 +57,21 @@ class ExtractSql:
 
     def stage(self, rows: Iterable[ExtractRow]) -> int:
         """Replace the staged rows by ``rows`` (a temporary table of this connection); how many."""
+        # The file's other values ride along, for the lines that change a student to be kept
+        # (store.tables.AppliedExtractLineRow: what the SIS gets back after the apply).
         self._run(
             f"CREATE TEMPORARY TABLE IF NOT EXISTS {_STAGE} (line INTEGER NOT NULL, local_id VARCHAR(16) NOT NULL, "
-            "ssid VARCHAR(10) NOT NULL, elas VARCHAR(4), elas_start DATE, swd VARCHAR(1))"
+            "ssid VARCHAR(10) NOT NULL, elas VARCHAR(4), elas_start DATE, swd VARCHAR(1), "
+            + ", ".join(f"{name} {kind}" for name, kind in _KEPT) + ")"
         )
         self._run(f"DELETE FROM {_STAGE}")
-        values = ((r.line, r.local_id, r.ssid, r.elas, r.elas_start, r.swd) for r in rows)
-        count = insert_rows(self.database, _STAGE, ("line", "local_id", "ssid", "elas", "elas_start", "swd"), values)
+        values = (
+            (r.line, r.local_id, r.ssid, r.elas, r.elas_start, r.swd, r.reporting_lea, r.school, r.legal_last,
+             r.legal_first, r.legal_middle, r.gender, r.birth_date, r.enroll_start, r.grade, r.primary_language,
+             r.ssid_created)
+            for r in rows
+        )
+        count = insert_rows(self.database, _STAGE, _LINE_COLUMNS, values)
         self._run(f"CREATE INDEX IF NOT EXISTS {_STAGE}_local_id ON {_STAGE} (local_id, line)")
         if self.postgres:
             self._run(f"ANALYZE {_STAGE}")
@@ -120,7 +136,20 @@ class ExtractSql:
             "FROM k",
             overwrite, overwrite, batch_id,
         )
+        self._keep_changing_lines(batch_id)
         return self._counts(batch_id)
+
+    def _keep_changing_lines(self, batch_id: int) -> None:
+        """Keep the file's values of every line whose preview changes a student (applied, with a
+        new value): after the apply, exactly the lines the SIS takes back."""
+        q = self.param
+        columns = ", ".join(_LINE_COLUMNS)
+        self._run(
+            f"INSERT INTO {_A} (batch_id, {columns}) SELECT p.batch_id, {', '.join(f'x.{c}' for c in _LINE_COLUMNS)} "
+            f"FROM {_P} p JOIN {_STAGE} x ON x.local_id = p.local_id AND x.line = p.line WHERE p.batch_id = {q} AND p.applied "
+            "AND (p.ssid_new IS NOT NULL OR p.elas_new IS NOT NULL OR p.elas_start_new IS NOT NULL OR p.swd_new IS NOT NULL)",
+            batch_id,
+        )
 
     def _counts(self, batch_id: int) -> tuple[ExtractCounts, int]:
         q = self.param

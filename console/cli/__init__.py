@@ -31,6 +31,8 @@ _COMMAND_MODULES: dict[str, str] = {
     "sela": "console.cli.ods_commands",
     "serve": "console.cli.serve_commands",
     "sandbox": "console.cli.sandbox_commands",
+    "check": "console.cli.check_commands",
+    "export": "console.cli.export_commands",
 }
 
 

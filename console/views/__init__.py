@@ -5,7 +5,9 @@ from __future__ import annotations
 from flask_admin import Admin
 
 from console.views.bulk_accept import BulkAcceptView
+from console.views.check import CheckView
 from console.views.duplicates import DuplicatesView
+from console.views.exports import ExportsView
 from console.views.files import FilesView
 from console.views.history import HistoryView
 from console.views.identifiers import IdentifiersView
@@ -36,6 +38,8 @@ def register_views(admin: Admin) -> None:
     admin.add_view(FilesView(name="File Download", endpoint="files", url="/admin/files"))
     admin.add_view(HistoryView(name="History", endpoint="history", url="/admin/history"))
     admin.add_view(SettingsView(name="Settings", endpoint="settings", url="/admin/settings"))
+    admin.add_view(CheckView(name="Check a file", endpoint="check", url="/admin/check"))
+    admin.add_view(ExportsView(name="Exports for the SIS", endpoint="exports", url="/admin/exports"))
     admin.add_view(JobProgressView(name="Background job", endpoint="jobs", url="/admin/jobs"))
     for view in table_views():
         admin.add_view(view)

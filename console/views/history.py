@@ -16,6 +16,7 @@ from flask_admin import expose
 from console.views.base import GuardedView, json_counts
 from console.views.diagram import state_diagram_svg
 from domain.runs import RunState
+from store.exports import recent_exports
 from store.tables import CalpadsHistoryRow, RunRow, RunTransitionRow
 from workflows.run.diagram import run_diagram
 
@@ -65,6 +66,7 @@ class HistoryView(GuardedView):
             steps=steps,
             files=files,
             unbound=unbound,
+            exports=recent_exports(),
             counts=json_counts,
             page=page,
             pages=max((total + RUNS_PER_PAGE - 1) // RUNS_PER_PAGE, 1),
