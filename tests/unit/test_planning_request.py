@@ -172,3 +172,14 @@ def test_file_names() -> None:
     now = dt.datetime(2025, 9, 1, 14, 5, 9)
     assert request_file_name(now) == "2025_09_01_140509_SENR_SSID.txt"
     assert updated_file_name(now) == "2025_09_01_140509_SENR_SSID_Updated.txt"
+
+
+def test_an_enrollment_exiting_today_is_still_current_and_the_primary_one_is_requested() -> None:
+    """Issue 18 item 9: exiting today is not yet exited; the open secondary enrollment does not win."""
+    exits_today = Enrollment(SCHOOL, "05", dt.date(2025, 8, 14), exit_date=TODAY, exit_reason="T160")
+    secondary = Enrollment(CdsCode("6000002"), "05", dt.date(2025, 8, 26), status="20")
+    selection = select_request([_student("1", exits_today, secondary)], selected_schools=SELECTED, year=YEAR, today=TODAY)
+    assert [e for _, e in selection.included] == [exits_today]
+    exited_yesterday = replace(exits_today, exit_date=TODAY - dt.timedelta(days=1))
+    selection = select_request([_student("1", exited_yesterday, secondary)], selected_schools=SELECTED, year=YEAR, today=TODAY)
+    assert [e for _, e in selection.included] == [secondary]

@@ -245,3 +245,101 @@ def test_senr0178_a_no_show_does_not_overlap_the_real_enrollment() -> None:
 def test_senr0178_reports_each_later_overlapping_record() -> None:
     records = [BASE, replace(BASE, enroll_start="20250820"), replace(BASE, enroll_start="20250825")]
     assert _validate(*records) == [(2, "SENR0178", 22), (3, "SENR0178", 22)]
+
+
+# Issue 18 item 8: one mistake, one message. Each record has one malformed field that a
+# cross-field rule also reads; the rule must leave it to the field check, or a coordinator gets
+# two messages (and two things to fix) for one mistake.
+ONE_MISTAKE: list[tuple[str, dict[str, Any], tuple[str, int]]] = [
+    ("5-digit Reporting LEA, not also another LEA", {"reporting_lea": "12345"}, ("FRMT0004", 4)),
+    ("6-digit school with an NPS code, not also SENR0003", {"school": "600001", "school_nps": "1234567"}, ("FRMT0004", 5)),
+    ("blank school with an NPS code, not also SENR0003", {"school": "", "school_nps": "1234567"}, ("GERR0001", 5)),
+    ("5-digit NPS code at a public school", {"school_nps": "12345"}, ("FRMT0004", 6)),
+    ("5-digit NPS code at the NPS school", {"school": "0000001", "school_nps": "12345"}, ("FRMT0004", 6)),
+    ("blank academic year", {"academic_year": ""}, ("GERR0001", 7)),
+    ("unknown exit reason without exit date", {"exit_reason": "T999"}, ("GERR0002", 26)),
+    ("impossible exit date without exit reason", {"exit_date": "20261301"}, ("FRMT0002", 25)),
+    ("impossible start date before an N470 exit", {"enroll_start": "20251301", "exit_date": "20250101", "exit_reason": "N470"},
+     ("FRMT0002", 22)),
+    ("unknown exit reason of a graduate, not also SENR0175", {**GRADUATE, "exit_reason": "E999"}, ("GERR0002", 26)),
+    ("unknown completion status with E230", {**GRADUATE, "completion_status": "999"}, ("GERR0002", 27)),
+    ("unknown completion status with T160, not also SENR0022", {**EXITED, "completion_status": "999"}, ("GERR0002", 27)),
+    ("unknown transaction type without SSID, not also SENR0032", {"transaction_type": "X"}, ("GERR0008", 2)),
+    ("unknown birth country with state US-CA, not also SENR0036", {"birth_country": "ZZ"}, ("GERR0002", 21)),
+    ("unknown status with E170, not also SENR0523", {**EXITED, "exit_reason": "E170", "enroll_status": "99"}, ("GERR0002", 23)),
+    ("unknown exit reason with status 20, not also SENR0302", {**EXITED, "exit_reason": "E999", "enroll_status": "20"},
+     ("GERR0002", 26)),
+    ("unknown exit reason with status 50, not also SENR0522", {**EXITED, "exit_reason": "E999", "enroll_status": "50"},
+     ("GERR0002", 26)),
+    ("unknown completion status with both seals, not also SENR0315/0316",
+     {**EXITED, "completion_status": "999", "golden_state_seal": "Y", "seal_of_biliteracy": "Y"}, ("GERR0002", 27)),
+    ("unknown exemption indicator, not also SENR0630", {"graduation_exemption": "Q"}, ("GERR0002", 35)),
+    ("unknown exemption indicator of a graduate", {**GRADUATE, "graduation_exemption": "Q"}, ("GERR0002", 35)),
+    ("unknown completion status with an exemption, not also SENR0630",
+     {**EXITED, "completion_status": "999", "graduation_exemption": "N"}, ("GERR0002", 27)),
+    ("grade 13 of a 35-year-old, not also IVR0012", {"grade": "13", "birth_date": "19900101"}, ("GERR0002", 24)),
+    ("impossible birth date", {"birth_date": "20251301"}, ("FRMT0002", 17)),
+    ("impossible start date of a replace", {"transaction_type": "R", "ssid": "1234567890", "enroll_start": "20251301"},
+     ("FRMT0002", 22)),
+]
+
+
+@pytest.mark.parametrize(("changes", "expected"), [c[1:] for c in ONE_MISTAKE], ids=[c[0] for c in ONE_MISTAKE])
+def test_one_mistake_gives_exactly_one_message(changes: dict[str, Any], expected: tuple[str, int]) -> None:
+    assert [(v.rule, v.field_number) for v in _check(replace(BASE, **changes))] == [expected]
+
+
+def _graduate_exiting(exit_date: str, academic_year: str, start: str) -> SenrRecord:
+    return replace(BASE, **{**GRADUATE, "graduation_exemption": "", "exit_date": exit_date,
+                            "academic_year": academic_year, "enroll_start": start, "birth_date": "20050101"})
+
+
+def test_a_graduate_exiting_exactly_on_2023_07_01_without_the_exemption_indicator_gets_senr0632() -> None:
+    """Issue 18 item 6: the indicator is required for exits after 2023-06-30, the first such day included."""
+    (found,) = _check(_graduate_exiting("20230701", "2023-2024", "20230701"))
+    assert (found.rule, found.field_number, found.message) == (
+        "SENR0632", 35, "a graduate exiting after 2023-06-30 needs this indicator"
+    )
+    assert _check(_graduate_exiting("20230630", "2022-2023", "20220815")) == []
+
+
+def _ages(**changes: str) -> list[tuple[str, int, Severity, str]]:
+    return [(v.rule, v.field_number, v.severity, v.message) for v in _check(replace(BASE, **changes))]
+
+
+def test_a_child_born_today_is_not_born_after_today_and_is_age_0() -> None:
+    """Issue 18 item 7: IVR0668 is for a birth date *after* today; born today is age 0 (a warning)."""
+    assert _ages(birth_date="20250901", enroll_start="20250901", grade="IN") == [
+        ("IVR0012", 17, Severity.WARNING, "age 0 at enrollment start is outside 1-22")
+    ]
+    assert _ages(birth_date="20250902", enroll_start="20250901", grade="IN") == [
+        ("IVR0668", 17, Severity.ERROR, "birth date is after today")
+    ]
+
+
+def test_a_16_year_old_in_grade_ad_gets_no_age_warning_and_a_15_year_old_does() -> None:
+    """Issue 18 item 7: grade AD needs 16 <= age < 80 at enrollment start (2025-08-14)."""
+    assert _ages(grade="AD", birth_date="20090814") == []
+    assert _ages(grade="AD", birth_date="20090815") == [
+        ("IVR0012", 17, Severity.WARNING, "age 15 at enrollment start is outside 16-79 for grade AD")
+    ]
+    assert _ages(grade="AD", birth_date="19450815") == []
+    assert _ages(grade="AD", birth_date="19450814") == [
+        ("IVR0012", 17, Severity.WARNING, "age 80 at enrollment start is outside 16-79 for grade AD")
+    ]
+
+
+def test_a_1_year_old_gets_no_age_warning_and_a_child_one_day_short_of_1_does() -> None:
+    """Issue 18 item 7: outside grade AD the age must be 1-22 at enrollment start (2025-08-14)."""
+    assert _ages(grade="IN", birth_date="20240814") == []
+    assert _ages(grade="IN", birth_date="20240815") == [
+        ("IVR0012", 17, Severity.WARNING, "age 0 at enrollment start is outside 1-22")
+    ]
+    assert _ages(grade="12", birth_date="20030814") == []
+
+
+def test_without_a_start_date_the_age_is_measured_today() -> None:
+    assert _ages(enroll_start="", birth_date="20240902") == [
+        ("GERR0001", 22, Severity.ERROR, "required field is blank"),
+        ("IVR0012", 17, Severity.WARNING, "age 0 today is outside 1-22"),
+    ]
