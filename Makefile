@@ -49,8 +49,10 @@ bench: $(STAMP)
 MUTATE_PATHS ?= domain
 MUTATE_EXCLUDE ?=
 MUTATE_WORKERS ?= 2
+# e.g. MUTATE_ARGS=--keep-stats (reuse which tests reach which function) or --report-only
+MUTATE_ARGS ?=
 mutate: $(STAMP)
-	$(BIN)/python -m tests.mutation.mutate $(MUTATE_PATHS) --workers $(MUTATE_WORKERS) $(if $(strip $(MUTATE_EXCLUDE)),--exclude $(MUTATE_EXCLUDE))
+	$(BIN)/python -m tests.mutation.mutate $(MUTATE_PATHS) --workers $(MUTATE_WORKERS) $(MUTATE_ARGS) $(if $(strip $(MUTATE_EXCLUDE)),--exclude $(MUTATE_EXCLUDE))
 
 clean:
 	rm -rf $(VENV) instance .mypy_cache .pytest_cache .hypothesis mutants
