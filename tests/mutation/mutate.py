@@ -229,6 +229,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if code in KILLED_CODES or key in fresh_kills:
             row["killed"] += 1
             continue
+        if code is None:
+            row["not run"] += 1  # an interrupted run: shown, left out of the score
+            continue
         mutant = describe(key, path)
         equivalent = equivalents.get(key)
         if equivalent is not None:
@@ -260,8 +263,8 @@ def _pytest_args() -> list[str]:
 
 def _table(rows: dict[str, Counter[str]]) -> str:
     lines = [
-        "| module | mutants | killed | survived | not reached | equivalent | score |",
-        "|---|---|---|---|---|---|---|",
+        "| module | mutants | killed | survived | not reached | equivalent | not run | score |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     total: Counter[str] = Counter()
     for path, row in sorted(rows.items()):
@@ -272,10 +275,10 @@ def _table(rows: dict[str, Counter[str]]) -> str:
 
 
 def _row(name: str, row: Counter[str]) -> str:
-    counted = row["mutants"] - row["equivalent"]
+    counted = row["mutants"] - row["equivalent"] - row["not run"]
     score = 100.0 * row["killed"] / counted if counted else 100.0
     survived = row["survived"] + row["other"]
-    return f"| {name} | {row['mutants']:,} | {row['killed']:,} | {survived:,} | {row['not reached']:,} | {row['equivalent']:,} | {score:.1f} % |"
+    return f"| {name} | {row['mutants']:,} | {row['killed']:,} | {survived:,} | {row['not reached']:,} | {row['equivalent']:,} | {row['not run']:,} | {score:.1f} % |"
 
 
 def _survivors(details: list[tuple[Mutant, list[str]]], stale: list[str]) -> str:

@@ -343,3 +343,74 @@ def test_without_a_start_date_the_age_is_measured_today() -> None:
         ("GERR0001", 22, Severity.ERROR, "required field is blank"),
         ("IVR0012", 17, Severity.WARNING, "age 0 today is outside 1-22"),
     ]
+
+
+# What each FAILING record is told, in order: the words a coordinator reads beside the rule.
+FAILING_MESSAGES = [
+    "value is 31 characters, longer than the field's 30",
+    "value is 16 characters, longer than the field's 15",
+    'date is not a real calendar date',
+    'date must be a CCYYMMDD date',
+    'date is not a real calendar date',
+    'must be exactly 7 digits',
+    'must be exactly 10 digits',
+    'required field is blank',
+    'required field is blank',
+    'an exit reason needs an exit date',
+    'an exit date needs an exit reason',
+    'exit reason E230 needs a completion status',
+    'exit reason T165 needs the expected receiver school',
+    'completion status 100 needs this indicator',
+    'a transfer code needs the district of geographic residence',
+    "'Q' is not a Student Gender Code code",
+    "'13' is not a Grade Level code",
+    "'T999' is not a Student Exit Reason code",
+    "record type 'SELA' is not SENR",
+    "Grade Level code 'TD' is not valid in 2025-2026",
+    "Grade Level code 'TK' is not valid in 2022-2023",
+    "Student Exit Reason code 'T270' is not valid in 2025-2026",
+    "transaction type 'X' is not blank, A, D or R",
+    'Reporting LEA is not the configured LEA 1964212',
+    'an NPS code is only for School of Attendance 0000001',
+    'School of Attendance 0000001 needs the NPS school code',
+    'academic year must be CCYY-CCYY with consecutive years',
+    'academic year 2027-2028 is more than one year after 2025-2026',
+    'exit date is before the enrollment start date',
+    'exit date is before the enrollment start date',
+    'a completion status goes only with exit reason E230',
+    'transaction D needs an SSID',
+    'transaction R needs an SSID',
+    "birth state/province 'CA' is not valid for birth country 'US'",
+    "birth state/province 'MX-BCN' is not valid for birth country 'US'",
+    "birth state/province 'US-CA' is not valid for birth country 'PH'",
+    'replace (R) only for a start date in 2025-2026; send D then A instead',
+    'completion status 100 needs exit reason E230',
+    'status 20 exits only with E170 or none',
+    'indicator Y needs completion status 100',
+    'indicator Y needs completion status 100',
+    'status 50 exits only with E170, N470, E150 or none',
+    'exit reason E170 needs status 20 or 50',
+    'indicator goes only with completion status 100',
+    'a graduate exiting after 2023-06-30 needs this indicator',
+    'academic year 2024-2025 does not contain the enrollment start date',
+    'birth date is after today',
+    'age 35 at enrollment start is outside 1-22',
+    'age 0 at enrollment start is outside 1-22',
+    'age 15 at enrollment start is outside 16-79 for grade AD',
+    'age 80 at enrollment start is outside 16-79 for grade AD',
+]
+
+
+def test_every_rule_says_what_is_wrong_in_its_own_words() -> None:
+    assert [_check(replace(BASE, **changes))[0].message for _, _, changes in FAILING] == FAILING_MESSAGES
+
+
+def test_a_numbered_violation_keeps_everything_but_gains_its_record_number() -> None:
+    records = [BASE, replace(BASE, birth_date="19900101", local_student_id="100235")]
+    (found,) = validate_senr(records, lea=LEA, current_year=YEAR, today=TODAY)
+    assert (found.record, found.rule, found.field_number, found.field_name, found.local_id, found.severity) == (
+        2, "IVR0012", 17, "Student Birth Date", "100235", Severity.WARNING
+    )
+    assert str(found) == (
+        "record 2, student 100235, field 17 (Student Birth Date): IVR0012 warning: age 35 at enrollment start is outside 1-22"
+    )
