@@ -45,8 +45,7 @@ def _field_regex(spec: FieldSpec, typed: bool, record_type: str | None) -> str:
     return f"(?:{body})?" if optional else body
 
 
-@lru_cache(maxsize=None)
-def line_pattern(layout: Layout, typed: bool, capture: tuple[str, ...] = ()) -> re.Pattern[str]:
+def _line_pattern(layout: Layout, typed: bool, capture: tuple[str, ...] = ()) -> re.Pattern[str]:
     """A regular expression a whole line (without line end) of ``layout`` fully matches when it is good.
 
     ``typed=False`` checks only the field count, the record type and the lengths (text records:
@@ -60,11 +59,17 @@ def line_pattern(layout: Layout, typed: bool, capture: tuple[str, ...] = ()) -> 
     return re.compile(delimiter.join(parts))
 
 
-@lru_cache(maxsize=None)
-def field_pattern(spec: FieldSpec) -> re.Pattern[str]:
+# Cached by wrapping rather than decorating: mutation testing (``make mutate``) mutates plain functions only.
+line_pattern = lru_cache(maxsize=None)(_line_pattern)
+
+
+def _field_pattern(spec: FieldSpec) -> re.Pattern[str]:
     """A regular expression a good typed value of ``spec`` fully matches (dates: the shape only,
     not the calendar); a value that fails it is taken to :func:`field_problem` for the reason."""
     return re.compile(_field_regex(spec, True, None))
+
+
+field_pattern = lru_cache(maxsize=None)(_field_pattern)
 
 
 def _date_problem(value: str) -> str | None:

@@ -98,16 +98,21 @@ def _field_problem(spec: FieldSpec, value: str, year: AcademicYear) -> tuple[str
     return None
 
 
-@lru_cache(maxsize=256)
-def _valid_codes(code_set: str, year: AcademicYear) -> frozenset[str]:
+def _codes_valid_in(code_set: str, year: AcademicYear) -> frozenset[str]:
     codes = CODE_SETS[code_set]
     return frozenset(code for code in codes if codes.valid_in(code, year))
 
 
-@lru_cache(maxsize=65536)
-def read_date(text: str) -> dt.date | None | str:
+# Cached by wrapping rather than decorating: mutation testing (``make mutate``) mutates plain functions only.
+_valid_codes = lru_cache(maxsize=256)(_codes_valid_in)
+
+
+def _read_date(text: str) -> dt.date | None | str:
     """A CCYYMMDD date (``None`` when blank), or the reason it is not one (cached: dates repeat a lot)."""
     try:
         return parse_calpads_date(text)
     except InvalidValue as exc:
         return exc.reason
+
+
+read_date = lru_cache(maxsize=65536)(_read_date)

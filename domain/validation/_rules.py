@@ -88,13 +88,16 @@ def _date(text: str, number: int, bad: frozenset[int]) -> dt.date | None:
     return None if number in bad or isinstance(read, str) else read
 
 
-@lru_cache(maxsize=64)
-def academic_year_or_none(text: str) -> AcademicYear | None:
+def _academic_year_or_none(text: str) -> AcademicYear | None:
     """``CCYY-CCYY`` parsed, or ``None`` when it is not a well-formed academic year."""
     try:
         return AcademicYear.parse(text)
     except ValueError:
         return None
+
+
+# Cached by wrapping rather than decorating: mutation testing (``make mutate``) mutates plain functions only.
+academic_year_or_none = lru_cache(maxsize=64)(_academic_year_or_none)
 
 
 def age_on(birth: dt.date, day: dt.date) -> int:

@@ -128,3 +128,40 @@ def test_a_plain_mapping_serves_as_the_local_lookup() -> None:
 def test_the_2019_layout_without_swd_changes_no_swd() -> None:
     plan = reference_extract_plan([_row(1, "6", "6000000006", swd=None)], lookup_by_local_id(LOCAL), overwrite=False)
     assert [c.field for c in plan.field_changes()] == [F.SSID]
+
+
+def test_every_line_of_the_plan_carries_the_files_ssid_and_the_local_student_found() -> None:
+    """What the preview lists per line: the SSID the file gives even where nothing is applied, and the student found."""
+    by_id = {s.local_id: s for s in LOCAL}
+    plan = reference_extract_plan(ROWS, lookup_by_local_id(LOCAL), overwrite=True)
+    assert plan.overwrite is True
+    assert [(c.line, c.ssid, c.before) for c in plan.lines] == [
+        (1, "1000000001", by_id[LocalId("1")]),
+        (2, "2000000002", by_id[LocalId("2")]),
+        (3, "3000000033", by_id[LocalId("3")]),
+        (4, "4000000004", None),
+        (5, "5000000005", None),
+        (6, "6000000006", by_id[LocalId("6")]),
+        (7, "7000000007", by_id[LocalId("7")]),
+        (8, "1000000001", None),
+    ]
+    held = reference_extract_plan([ROWS[0]], lookup_by_local_id(LOCAL), overwrite=False,
+                                  ssid_holders=lookup_by_ssid([_local("9", "1000000001")]))
+    assert [(c.outcome, c.ssid, c.before) for c in held.lines] == [
+        (SsidOutcome.SSID_HELD_BY_ANOTHER, "1000000001", by_id[LocalId("1")])
+    ]
+    assert reference_extract_plan([], lookup_by_local_id(LOCAL), overwrite=False).overwrite is False
+
+
+def test_elas_and_swd_changes_are_counted_line_by_line_and_a_new_start_date_alone_is_an_elas_change() -> None:
+    local = [_local("1", elas="EL", elas_start=AUG), _local("2", elas="EL", elas_start=AUG), _local("3")]
+    rows = [
+        _row(1, "1", "1000000001", elas="EL", elas_start=dt.date(2025, 9, 1), swd="Y"),
+        _row(2, "2", "2000000002", elas="RFEP", swd="Y"),
+        _row(3, "3", "3000000003", elas="EL", swd="Y"),
+    ]
+    plan = reference_extract_plan(rows, lookup_by_local_id(local), overwrite=False)
+    assert (plan.counts.elas_changes, plan.counts.swd_changes) == (3, 3)
+    assert [(c.elas, c.elas_start, c.swd) for c in plan.lines] == [
+        (None, dt.date(2025, 9, 1), True), ("RFEP", None, True), ("EL", None, True)
+    ]

@@ -97,3 +97,33 @@ def test_unapplied_lines_are_listed() -> None:
         lookup_by_ssid(LOCAL),
     )
     assert [(c.line, c.outcome) for c in plan.not_applied()] == [(1, R.NO_LOCAL_STUDENT)]
+
+
+def test_lines_that_apply_nothing_change_no_field_and_carry_the_student_found() -> None:
+    rows = [_row(1, "3", "3000000003", "3000000033"), _row(2, "4", "4444444444", "4000000044")]
+    plan = plan_replacements(rows, lookup_by_local_id(LOCAL), lookup_by_ssid(LOCAL))
+    assert [(c.outcome, c.before) for c in plan.lines] == [(R.ALREADY_APPLIED, LOCAL[2]), (R.SSID_DIFFERS, LOCAL[3])]
+    assert list(plan.field_changes()) == []
+
+
+def test_two_local_students_with_the_last_known_local_id_are_more_than_one() -> None:
+    twins = [*LOCAL, _local("8", "8000000008"), _local("8", "8000000088")]
+    plan = plan_replacements([_row(1, "8", "8888888888", "8000000888")], lookup_by_local_id(twins), lookup_by_ssid(twins))
+    assert [(c.local_id, c.outcome, c.before) for c in plan.lines] == [("8", R.MORE_THAN_ONE_LOCAL, None)]
+
+
+def test_a_line_whose_ssid_differs_leaves_the_student_as_found_for_later_lines() -> None:
+    assert _plan(_row(1, "4", "4444444444", "4000000044"), _row(2, "4", "4000000044", "4000000444")) == [
+        (1, "4", R.SSID_DIFFERS),
+        (2, "4", R.SSID_DIFFERS),
+    ]
+
+
+def test_a_replacement_ssid_another_student_already_holds_makes_the_next_link_ambiguous() -> None:
+    holder = [*LOCAL, _local("8", "2000000022")]
+    plan = plan_replacements(
+        [_row(1, "2", "2000000002", "2000000022"), _row(2, "2", "2000000022", "2000000222")],
+        lookup_by_local_id(holder),
+        lookup_by_ssid(holder),
+    )
+    assert [c.outcome for c in plan.lines] == [R.REPLACE, R.MORE_THAN_ONE_LOCAL]

@@ -17,6 +17,7 @@ from domain.planning import (
     build_senr_records,
     request_file_name,
     select_request,
+    senr_record,
     updated_file_name,
 )
 from domain.values import AcademicYear, CdsCode, LocalId, Ssid
@@ -172,3 +173,50 @@ def test_file_names() -> None:
     now = dt.datetime(2025, 9, 1, 14, 5, 9)
     assert request_file_name(now) == "2025_09_01_140509_SENR_SSID.txt"
     assert updated_file_name(now) == "2025_09_01_140509_SENR_SSID_Updated.txt"
+
+
+def test_an_enrollment_exiting_today_is_still_current_and_the_primary_one_is_requested() -> None:
+    """Issue 18 item 9: exiting today is not yet exited; the open secondary enrollment does not win."""
+    exits_today = Enrollment(SCHOOL, "05", dt.date(2025, 8, 14), exit_date=TODAY, exit_reason="T160")
+    secondary = Enrollment(CdsCode("6000002"), "05", dt.date(2025, 8, 26), status="20")
+    selection = select_request([_student("1", exits_today, secondary)], selected_schools=SELECTED, year=YEAR, today=TODAY)
+    assert [e for _, e in selection.included] == [exits_today]
+    exited_yesterday = replace(exits_today, exit_date=TODAY - dt.timedelta(days=1))
+    selection = select_request([_student("1", exited_yesterday, secondary)], selected_schools=SELECTED, year=YEAR, today=TODAY)
+    assert [e for _, e in selection.included] == [secondary]
+
+
+_UNTRANSLATABLE = [
+    ("suffix", {"suffix": "Jr"}, {}, "Student Legal Name Suffix"),
+    ("gender", {"gender": "W"}, {}, "Student Gender Code"),
+    ("birth_state", {"birth_state": "CAL"}, {}, "Student Birth State Province Code"),
+    ("birth_country", {"birth_country": "USA"}, {}, "Student Birth Country Code"),
+    ("enroll_status", {}, {"status": "P"}, "Enrollment Status"),
+    ("exit_reason", {}, {"exit_date": dt.date(2025, 8, 30), "exit_reason": "moved"}, "Student Exit Reason"),
+    ("completion_status", {}, {"exit_date": dt.date(2025, 8, 30), "exit_reason": "E230", "completion_status": "grad"},
+     "Student School Completion Status"),
+]
+
+
+@pytest.mark.parametrize(("student_changes", "enrollment_changes", "code_set"), [c[1:] for c in _UNTRANSLATABLE],
+                         ids=[c[0] for c in _UNTRANSLATABLE])
+def test_every_translated_field_names_the_student_whose_code_has_no_translation(
+    student_changes: dict[str, object], enrollment_changes: dict[str, object], code_set: str
+) -> None:
+    enrollment = replace(MARIA.enrollments[0], **enrollment_changes)  # type: ignore[arg-type]
+    student = replace(MARIA, **student_changes)  # type: ignore[arg-type]
+    with pytest.raises(TranslationMissing) as caught:
+        senr_record(student, enrollment, lea=LEA, year=YEAR, translate=CodeTranslator(), with_exit=True)
+    assert (caught.value.local_id, caught.value.field) == ("100234", code_set)
+
+
+def test_a_record_with_its_exit_and_transaction_as_the_ods_audit_writes_it() -> None:
+    student = replace(MARIA, alias=PersonName("MARI", "LOPES", "E"))
+    enrollment = Enrollment(SCHOOL, "12", dt.date(2025, 8, 14), exit_date=dt.date(2026, 6, 5), exit_reason="E230",
+                            completion_status="100")
+    record = senr_record(student, enrollment, lea=LEA, year=YEAR, translate=CodeTranslator(), ssid="1234567890",
+                         transaction="R", with_exit=True)
+    assert "^".join(record.values()) == (
+        "SENR^R^^1964212^6000001^^2025-2026^1234567890^100234^MARIA^ELENA^LOPEZ^^MARI^E^LOPES^20150314^F"
+        "^LOS ANGELES^US-CA^US^20250814^10^12^20260605^E230^100^^^^^^^^"
+    )

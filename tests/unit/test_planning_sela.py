@@ -73,3 +73,16 @@ def test_the_latest_record_of_a_student_wins() -> None:
 def test_a_matching_ssid_or_none_is_accepted() -> None:
     plan = plan_sela_import([_sela("4", "EL", "20250910", ssid="4000000004")], lookup_by_local_id(LOCAL))
     assert [u.before.local_id for u in plan.updates] == ["4"]
+
+
+def test_the_latest_start_date_wins_whatever_the_line_order_and_a_blank_start_is_the_earliest() -> None:
+    plan = plan_sela_import(
+        [_sela("1", "EL", "20250920"), _sela("1", "IFEP", "20250910"), _sela("1", "IFEP", "")],
+        lookup_by_local_id(LOCAL),
+    )
+    assert [(u.line, u.elas, u.elas_start) for u in plan.updates] == [(1, "EL", dt.date(2025, 9, 20))]
+
+
+def test_every_student_whose_elas_is_already_set_is_counted() -> None:
+    plan = plan_sela_import([_sela("3", "EL", "20250910"), _sela("3", "IFEP", "20250911")], lookup_by_local_id(LOCAL))
+    assert (plan.updates, plan.already_set) == ([], 2)

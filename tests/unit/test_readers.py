@@ -12,6 +12,7 @@ from domain.readers import (
     detect_kind,
     open_match_result,
     open_ods_senr,
+    open_ods_year,
     open_replacements,
     open_sela,
     open_senr,
@@ -283,3 +284,54 @@ def test_detect_kind_names_the_file_kind_and_leaves_the_stream_where_it_was(data
     stream = _bytes(data) if data else io.BytesIO(b"")
     assert detect_kind(stream) == kind
     assert stream.tell() == 0
+
+
+# Every SENR field filled (a graduate at an NPS school), so a value taken from the wrong column shows.
+_FULL = "SENR-R^A^R-77^1964212^0000001^6099999^2025-2026^1234567890^100299^JOSÉ^^PEÑA^JR^PEPE^^PENA^20080229^M^^MX-JAL^MX^20250814^10^12^20260605^E230^100^^Y^^^N^Y^N^N".split("^")
+_OTHER_YEAR = [*_FULL[:3], "1964213", *_FULL[4:6], "2024-2025", *_FULL[7:21], "20240814", *_FULL[22:]]
+_UPDATED = ["20250901", "20250915"]
+
+
+def _ods_line(values: list[str], version: str) -> str:
+    if version == "pre-2018-19":  # Primary Language Code at 1.22; the record ends at 1.33
+        return "^".join([*values[:21], "01", *values[21:33], *_UPDATED])
+    if version == "2018-19":  # six work-based-learning indicators at 1.34-1.39
+        return "^".join([*values[:33], "Y", "N", "Y", "N", "Y", "N", *_UPDATED])
+    return "^".join([*values, *_UPDATED])
+
+
+@pytest.mark.parametrize(
+    ("version", "warnings"),
+    [
+        ("2023-24", []),
+        ("2018-19", ["SENR ODS download 2018-19 (41 columns): not kept in the records: "
+                     + ", ".join(f"field {34 + n} (Work-Based Learning Indicator {n + 1})" for n in range(6))]),
+        ("pre-2018-19", ["SENR ODS download pre-2018-19 (36 columns): not kept in the records: field 22 (Primary Language Code)"]),
+    ],
+)
+def test_an_ods_download_is_read_by_year_in_every_layout_version(version: str, warnings: list[str]) -> None:
+    """Issue 18 item 9: the lines of the year asked for come back as SENR values in record order
+    (fields a version lacks blank), any other line as its Reporting LEA; the only warning names the
+    columns a version has that the records do not keep (never Upload Date or Last Date Updated)."""
+    parsed = open_ods_year(_bytes(_ods_line(_FULL, version), _ods_line(_OTHER_YEAR, version)), "2025-2026")
+    assert parsed.layout.version == version
+    lacking = {"2023-24": 0, "2018-19": 2, "pre-2018-19": 2}[version]
+    assert list(parsed) == [_FULL[: len(_FULL) - lacking] + [""] * lacking, "1964213"]
+    assert parsed.warnings == warnings
+
+
+def test_a_current_ods_download_warns_of_nothing_dropped() -> None:
+    """Issue 18 item 9: every column of today's SENR ODS download (37) is kept, Upload Date included."""
+    parsed = open_ods_senr(_bytes(_ods_line(_FULL, "2023-24")))
+    (record,) = list(parsed)
+    assert parsed.warnings == []
+    assert (list(record.senr.values()), record.upload_date, record.last_updated) == (_FULL, *_UPDATED)
+
+
+def test_an_older_ods_download_read_whole_keeps_each_field_in_its_place() -> None:
+    parsed = open_ods_senr(_bytes(_ods_line(_FULL, "pre-2018-19")))
+    (record,) = list(parsed)
+    assert parsed.warnings == [
+        "SENR ODS download pre-2018-19 (36 columns): not kept in the records: field 22 (Primary Language Code)"
+    ]
+    assert (list(record.senr.values()), record.upload_date, record.last_updated) == ([*_FULL[:33], "", ""], *_UPDATED)

@@ -245,3 +245,172 @@ def test_senr0178_a_no_show_does_not_overlap_the_real_enrollment() -> None:
 def test_senr0178_reports_each_later_overlapping_record() -> None:
     records = [BASE, replace(BASE, enroll_start="20250820"), replace(BASE, enroll_start="20250825")]
     assert _validate(*records) == [(2, "SENR0178", 22), (3, "SENR0178", 22)]
+
+
+# Issue 18 item 8: one mistake, one message. Each record has one malformed field that a
+# cross-field rule also reads; the rule must leave it to the field check, or a coordinator gets
+# two messages (and two things to fix) for one mistake.
+ONE_MISTAKE: list[tuple[str, dict[str, Any], tuple[str, int]]] = [
+    ("5-digit Reporting LEA, not also another LEA", {"reporting_lea": "12345"}, ("FRMT0004", 4)),
+    ("6-digit school with an NPS code, not also SENR0003", {"school": "600001", "school_nps": "1234567"}, ("FRMT0004", 5)),
+    ("blank school with an NPS code, not also SENR0003", {"school": "", "school_nps": "1234567"}, ("GERR0001", 5)),
+    ("5-digit NPS code at a public school", {"school_nps": "12345"}, ("FRMT0004", 6)),
+    ("5-digit NPS code at the NPS school", {"school": "0000001", "school_nps": "12345"}, ("FRMT0004", 6)),
+    ("blank academic year", {"academic_year": ""}, ("GERR0001", 7)),
+    ("unknown exit reason without exit date", {"exit_reason": "T999"}, ("GERR0002", 26)),
+    ("impossible exit date without exit reason", {"exit_date": "20261301"}, ("FRMT0002", 25)),
+    ("impossible start date before an N470 exit", {"enroll_start": "20251301", "exit_date": "20250101", "exit_reason": "N470"},
+     ("FRMT0002", 22)),
+    ("unknown exit reason of a graduate, not also SENR0175", {**GRADUATE, "exit_reason": "E999"}, ("GERR0002", 26)),
+    ("unknown completion status with E230", {**GRADUATE, "completion_status": "999"}, ("GERR0002", 27)),
+    ("unknown completion status with T160, not also SENR0022", {**EXITED, "completion_status": "999"}, ("GERR0002", 27)),
+    ("unknown transaction type without SSID, not also SENR0032", {"transaction_type": "X"}, ("GERR0008", 2)),
+    ("unknown birth country with state US-CA, not also SENR0036", {"birth_country": "ZZ"}, ("GERR0002", 21)),
+    ("unknown status with E170, not also SENR0523", {**EXITED, "exit_reason": "E170", "enroll_status": "99"}, ("GERR0002", 23)),
+    ("unknown exit reason with status 20, not also SENR0302", {**EXITED, "exit_reason": "E999", "enroll_status": "20"},
+     ("GERR0002", 26)),
+    ("unknown exit reason with status 50, not also SENR0522", {**EXITED, "exit_reason": "E999", "enroll_status": "50"},
+     ("GERR0002", 26)),
+    ("unknown completion status with both seals, not also SENR0315/0316",
+     {**EXITED, "completion_status": "999", "golden_state_seal": "Y", "seal_of_biliteracy": "Y"}, ("GERR0002", 27)),
+    ("unknown exemption indicator, not also SENR0630", {"graduation_exemption": "Q"}, ("GERR0002", 35)),
+    ("unknown exemption indicator of a graduate", {**GRADUATE, "graduation_exemption": "Q"}, ("GERR0002", 35)),
+    ("unknown completion status with an exemption, not also SENR0630",
+     {**EXITED, "completion_status": "999", "graduation_exemption": "N"}, ("GERR0002", 27)),
+    ("grade 13 of a 35-year-old, not also IVR0012", {"grade": "13", "birth_date": "19900101"}, ("GERR0002", 24)),
+    ("impossible birth date", {"birth_date": "20251301"}, ("FRMT0002", 17)),
+    ("impossible start date of a replace", {"transaction_type": "R", "ssid": "1234567890", "enroll_start": "20251301"},
+     ("FRMT0002", 22)),
+]
+
+
+@pytest.mark.parametrize(("changes", "expected"), [c[1:] for c in ONE_MISTAKE], ids=[c[0] for c in ONE_MISTAKE])
+def test_one_mistake_gives_exactly_one_message(changes: dict[str, Any], expected: tuple[str, int]) -> None:
+    assert [(v.rule, v.field_number) for v in _check(replace(BASE, **changes))] == [expected]
+
+
+def _graduate_exiting(exit_date: str, academic_year: str, start: str) -> SenrRecord:
+    return replace(BASE, **{**GRADUATE, "graduation_exemption": "", "exit_date": exit_date,
+                            "academic_year": academic_year, "enroll_start": start, "birth_date": "20050101"})
+
+
+def test_a_graduate_exiting_exactly_on_2023_07_01_without_the_exemption_indicator_gets_senr0632() -> None:
+    """Issue 18 item 6: the indicator is required for exits after 2023-06-30, the first such day included."""
+    (found,) = _check(_graduate_exiting("20230701", "2023-2024", "20230701"))
+    assert (found.rule, found.field_number, found.message) == (
+        "SENR0632", 35, "a graduate exiting after 2023-06-30 needs this indicator"
+    )
+    assert _check(_graduate_exiting("20230630", "2022-2023", "20220815")) == []
+
+
+def _ages(**changes: str) -> list[tuple[str, int, Severity, str]]:
+    return [(v.rule, v.field_number, v.severity, v.message) for v in _check(replace(BASE, **changes))]
+
+
+def test_a_child_born_today_is_not_born_after_today_and_is_age_0() -> None:
+    """Issue 18 item 7: IVR0668 is for a birth date *after* today; born today is age 0 (a warning)."""
+    assert _ages(birth_date="20250901", enroll_start="20250901", grade="IN") == [
+        ("IVR0012", 17, Severity.WARNING, "age 0 at enrollment start is outside 1-22")
+    ]
+    assert _ages(birth_date="20250902", enroll_start="20250901", grade="IN") == [
+        ("IVR0668", 17, Severity.ERROR, "birth date is after today")
+    ]
+
+
+def test_a_16_year_old_in_grade_ad_gets_no_age_warning_and_a_15_year_old_does() -> None:
+    """Issue 18 item 7: grade AD needs 16 <= age < 80 at enrollment start (2025-08-14)."""
+    assert _ages(grade="AD", birth_date="20090814") == []
+    assert _ages(grade="AD", birth_date="20090815") == [
+        ("IVR0012", 17, Severity.WARNING, "age 15 at enrollment start is outside 16-79 for grade AD")
+    ]
+    assert _ages(grade="AD", birth_date="19450815") == []
+    assert _ages(grade="AD", birth_date="19450814") == [
+        ("IVR0012", 17, Severity.WARNING, "age 80 at enrollment start is outside 16-79 for grade AD")
+    ]
+
+
+def test_a_1_year_old_gets_no_age_warning_and_a_child_one_day_short_of_1_does() -> None:
+    """Issue 18 item 7: outside grade AD the age must be 1-22 at enrollment start (2025-08-14)."""
+    assert _ages(grade="IN", birth_date="20240814") == []
+    assert _ages(grade="IN", birth_date="20240815") == [
+        ("IVR0012", 17, Severity.WARNING, "age 0 at enrollment start is outside 1-22")
+    ]
+    assert _ages(grade="12", birth_date="20030814") == []
+
+
+def test_without_a_start_date_the_age_is_measured_today() -> None:
+    assert _ages(enroll_start="", birth_date="20240902") == [
+        ("GERR0001", 22, Severity.ERROR, "required field is blank"),
+        ("IVR0012", 17, Severity.WARNING, "age 0 today is outside 1-22"),
+    ]
+
+
+# What each FAILING record is told, in order: the words a coordinator reads beside the rule.
+FAILING_MESSAGES = [
+    "value is 31 characters, longer than the field's 30",
+    "value is 16 characters, longer than the field's 15",
+    'date is not a real calendar date',
+    'date must be a CCYYMMDD date',
+    'date is not a real calendar date',
+    'must be exactly 7 digits',
+    'must be exactly 10 digits',
+    'required field is blank',
+    'required field is blank',
+    'an exit reason needs an exit date',
+    'an exit date needs an exit reason',
+    'exit reason E230 needs a completion status',
+    'exit reason T165 needs the expected receiver school',
+    'completion status 100 needs this indicator',
+    'a transfer code needs the district of geographic residence',
+    "'Q' is not a Student Gender Code code",
+    "'13' is not a Grade Level code",
+    "'T999' is not a Student Exit Reason code",
+    "record type 'SELA' is not SENR",
+    "Grade Level code 'TD' is not valid in 2025-2026",
+    "Grade Level code 'TK' is not valid in 2022-2023",
+    "Student Exit Reason code 'T270' is not valid in 2025-2026",
+    "transaction type 'X' is not blank, A, D or R",
+    'Reporting LEA is not the configured LEA 1964212',
+    'an NPS code is only for School of Attendance 0000001',
+    'School of Attendance 0000001 needs the NPS school code',
+    'academic year must be CCYY-CCYY with consecutive years',
+    'academic year 2027-2028 is more than one year after 2025-2026',
+    'exit date is before the enrollment start date',
+    'exit date is before the enrollment start date',
+    'a completion status goes only with exit reason E230',
+    'transaction D needs an SSID',
+    'transaction R needs an SSID',
+    "birth state/province 'CA' is not valid for birth country 'US'",
+    "birth state/province 'MX-BCN' is not valid for birth country 'US'",
+    "birth state/province 'US-CA' is not valid for birth country 'PH'",
+    'replace (R) only for a start date in 2025-2026; send D then A instead',
+    'completion status 100 needs exit reason E230',
+    'status 20 exits only with E170 or none',
+    'indicator Y needs completion status 100',
+    'indicator Y needs completion status 100',
+    'status 50 exits only with E170, N470, E150 or none',
+    'exit reason E170 needs status 20 or 50',
+    'indicator goes only with completion status 100',
+    'a graduate exiting after 2023-06-30 needs this indicator',
+    'academic year 2024-2025 does not contain the enrollment start date',
+    'birth date is after today',
+    'age 35 at enrollment start is outside 1-22',
+    'age 0 at enrollment start is outside 1-22',
+    'age 15 at enrollment start is outside 16-79 for grade AD',
+    'age 80 at enrollment start is outside 16-79 for grade AD',
+]
+
+
+def test_every_rule_says_what_is_wrong_in_its_own_words() -> None:
+    assert [_check(replace(BASE, **changes))[0].message for _, _, changes in FAILING] == FAILING_MESSAGES
+
+
+def test_a_numbered_violation_keeps_everything_but_gains_its_record_number() -> None:
+    records = [BASE, replace(BASE, birth_date="19900101", local_student_id="100235")]
+    (found,) = validate_senr(records, lea=LEA, current_year=YEAR, today=TODAY)
+    assert (found.record, found.rule, found.field_number, found.field_name, found.local_id, found.severity) == (
+        2, "IVR0012", 17, "Student Birth Date", "100235", Severity.WARNING
+    )
+    assert str(found) == (
+        "record 2, student 100235, field 17 (Student Birth Date): IVR0012 warning: age 35 at enrollment start is outside 1-22"
+    )

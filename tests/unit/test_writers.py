@@ -234,3 +234,36 @@ def test_writers_stream_records_in_batches() -> None:
     written = out.getvalue()
     assert 0 < written.count(b"\r\n") < 5_000
     assert written.startswith(ACCEPTANCE.replace(b"100234", b"0"))
+
+
+def _match_rows(count: int) -> Iterator[MatchResultRow]:
+    """The golden file's two rows, over and over, each with its own local id."""
+    for n in range(count):
+        yield replace(MATCH[n % 2], line=n + 1, local_id=LocalId(f"{n:06d}"))
+
+
+def _expected_match_file(count: int, header: bool) -> bytes:
+    golden = (GOLDEN / "match_result.txt").read_bytes().split(b"\r\n")
+    head, rows = golden[0] + b"\r\n", [golden[1], golden[2]]
+    body = b"".join(
+        rows[n % 2].replace(b",100234,", f",{n:06d},".encode()).replace(b",100299,", f",{n:06d},".encode()) + b"\r\n"
+        for n in range(count)
+    )
+    return (head if header else b"") + body
+
+
+@pytest.mark.parametrize("count", [4_096, 5_000])
+@pytest.mark.parametrize("header", [True, False])
+def test_a_match_result_file_across_the_4096_row_batch_boundary_is_every_row_byte_for_byte(count: int, header: bool) -> None:
+    """Issue 18 item 1: the writer flushes every 4,096 rows; line 4,097 must start clean."""
+    out = io.BytesIO()
+    assert write_match_result(_match_rows(count), out, header=header) == count
+    assert out.getvalue() == _expected_match_file(count, header)
+
+
+def test_an_empty_match_result_file_is_the_header_alone_and_counts_no_rows() -> None:
+    out = io.BytesIO()
+    assert write_match_result([], out) == 0
+    assert out.getvalue() == (GOLDEN / "match_result.txt").read_bytes().split(b"\r\n")[0] + b"\r\n"
+    bare = io.BytesIO()
+    assert write_match_result([], bare, header=False) == 0 and bare.getvalue() == b""

@@ -1,0 +1,1 @@
+"""Mutation testing of the domain (``make mutate``); not collected by pytest."""
