@@ -54,7 +54,7 @@ def test_a_layout_names_its_fields_and_itself() -> None:
 
 def test_only_a_loaded_or_cancelled_run_is_closed() -> None:
     opened = dt.datetime(2025, 9, 1, tzinfo=dt.timezone.utc)
-    closed = {s for s in RunState if not Run(1, s, opened, "admin").is_open}
+    closed = {s for s in RunState if not Run(id=1, state=s, opened_at=opened, opened_by="admin").is_open}
     assert closed == {RunState.EXTRACT_LOADED, RunState.CANCELLED}
 
 
