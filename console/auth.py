@@ -5,11 +5,18 @@ Two roles: ``admin`` does everything; ``auditor`` reads tables, runs, history an
 The rule "an auditor changes nothing" is enforced once, before every request: any POST by a
 non-admin answers 403 (signing out aside). Read-only endpoints that hand out student data
 (exports, file downloads) are marked with :func:`admin_only` or listed by their view.
+
+A session lives in the signed cookie, so it is checked on every request: it carries its user's
+session version (sign-out, a new password, deactivation and a new role raise the version, ending
+every session of that user at once, a saved copy of the cookie included), when it began (it ends
+after ``SESSION_LIFETIME_HOURS``) and when it was last used (it ends after ``SESSION_IDLE_MINUTES``
+without a request).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -21,7 +28,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from store.database import utc_now
 from store.sign_ins import failures_since, forget_failures, record_failure
-from store.users import ROLES, UserAccount, authenticate, get_user_by_id
+from store.users import ROLES, UserAccount, authenticate, end_sessions, get_user_by_id
 
 __all__ = [
     "ADMIN",
@@ -86,8 +93,42 @@ def _signed_in(account: UserAccount | None) -> SignedIn | None:
     return SignedIn(id=account.id, name=account.name, role=account.role)
 
 
+# What a session carries besides flask-login's user id.
+_VERSION = "_session_version"
+_BEGUN = "_session_begun"
+_SEEN = "_session_seen"
+_SEEN_RESOLUTION = 60.0  # seconds: the last-use time is rewritten at most once a minute
+
+DEFAULT_IDLE_MINUTES = 8 * 60
+DEFAULT_LIFETIME_HOURS = 24
+
+
+def _session_expired(now: float) -> bool:
+    begun, seen = session.get(_BEGUN), session.get(_SEEN)
+    if not isinstance(begun, (int, float)) or not isinstance(seen, (int, float)):
+        return True
+    idle = float(current_app.config["SESSION_IDLE_MINUTES"]) * 60
+    lifetime = float(current_app.config["SESSION_LIFETIME_HOURS"]) * 3600
+    return now - seen > idle or now - begun > lifetime
+
+
 def _load_user(user_id: str) -> SignedIn | None:
-    return _signed_in(get_user_by_id(int(user_id))) if user_id.isdigit() else None
+    account = get_user_by_id(int(user_id)) if user_id.isdigit() else None
+    user = _signed_in(account)
+    now = time.time()
+    if account is None or user is None or session.get(_VERSION) != account.session_version or _session_expired(now):
+        session.clear()  # ended: the browser gets a cookie without it
+        return None
+    if now - float(session[_SEEN]) > _SEEN_RESOLUTION:
+        session[_SEEN] = now
+    return user
+
+
+def _begin_session(user: SignedIn, version: int) -> None:
+    session.clear()  # a fresh session (and CSRF token) on sign-in: no fixation
+    flask_login.login_user(user)
+    now = time.time()
+    session.update({_VERSION: version, _BEGUN: now, _SEEN: now})
 
 
 class LoginRateLimit:
@@ -150,11 +191,11 @@ def login() -> Response | BaseResponse | tuple[str, int] | str:
         if limiter.blocked(name, address):
             error, status = "Too many failed sign-ins. Wait a minute and try again.", 429
         else:
-            user = _signed_in(authenticate(name, password)) if name else None
-            if user is not None:
+            account = authenticate(name, password) if name else None
+            user = _signed_in(account)
+            if account is not None and user is not None:
                 limiter.succeeded(name)
-                session.clear()  # a fresh session (and CSRF token) on sign-in: no fixation
-                flask_login.login_user(user)
+                _begin_session(user, account.session_version)
                 return redirect(_safe_next(request.args.get("next")) or _home())
             limiter.failed(name, address)
             error, status = "Unknown name or wrong password.", 401
@@ -163,6 +204,9 @@ def login() -> Response | BaseResponse | tuple[str, int] | str:
 
 @bp.route("/logout", methods=["POST"])
 def logout() -> BaseResponse:
+    user = current_user()
+    if user is not None:
+        end_sessions(user.id)  # every copy of this cookie, and the user's other browsers
     flask_login.logout_user()
     session.clear()
     return redirect(url_for("auth.login"))
@@ -203,6 +247,10 @@ def init_auth(app: Flask) -> None:
     manager.session_protection = "basic"
     manager.user_loader(_load_user)
     manager.init_app(app)
+    app.config.setdefault("SESSION_IDLE_MINUTES", DEFAULT_IDLE_MINUTES)
+    app.config.setdefault("SESSION_LIFETIME_HOURS", DEFAULT_LIFETIME_HOURS)
+    # The cookie itself never outlives a session (Flask's default is 31 days).
+    app.config["PERMANENT_SESSION_LIFETIME"] = dt.timedelta(hours=float(app.config["SESSION_LIFETIME_HOURS"]))
     app.extensions["ssid_login_rate_limit"] = LoginRateLimit()
     app.register_blueprint(bp)
     app.before_request(_enforce_roles)
