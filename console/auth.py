@@ -27,8 +27,8 @@ from flask import Blueprint, Flask, Response, abort, current_app, redirect, rend
 from werkzeug.wrappers import Response as BaseResponse
 
 from store.database import utc_now
-from store.sign_ins import failures_since, forget_failures, record_failure
-from store.users import ROLES, UserAccount, authenticate, end_sessions, get_user_by_id
+from store.sign_ins import SignInAttempt, count_attempt, forget_attempt, forget_failures
+from store.users import MAX_NAME_LENGTH, MAX_PASSWORD_LENGTH, ROLES, UserAccount, authenticate, end_sessions, get_user_by_id
 
 __all__ = [
     "ADMIN",
@@ -132,10 +132,12 @@ def _begin_session(user: SignedIn, version: int) -> None:
 
 
 class LoginRateLimit:
-    """At most ``limit`` failed sign-ins per name and per address within ``window`` seconds.
+    """At most ``limit`` sign-in attempts per name and per address within ``window`` seconds,
+    counted before the password is checked (a successful attempt is then no longer counted).
 
-    The failures are kept in the database (:mod:`store.sign_ins`), so every console process and a
-    restarted one count the same failures.
+    The attempts are kept in the database (:mod:`store.sign_ins`), recorded and counted in one
+    transaction, so simultaneous attempts, every console process and a restarted one count the
+    same attempts: of N simultaneous guesses, at most ``limit`` passwords are ever checked.
     """
 
     def __init__(self, limit: int = 5, window: float = 60.0, clock: Callable[[], dt.datetime] = utc_now) -> None:
@@ -143,15 +145,14 @@ class LoginRateLimit:
         self.window = dt.timedelta(seconds=window)
         self._clock = clock
 
-    def blocked(self, name: str, address: str) -> bool:
-        """Whether another attempt for ``name`` from ``address`` must wait."""
-        return failures_since(_keys(name, address), self._clock() - self.window) >= self.limit
-
-    def failed(self, name: str, address: str) -> None:
+    def attempt(self, name: str, address: str) -> SignInAttempt | None:
+        """Count an attempt for ``name`` from ``address``; ``None`` when it must wait (too many)."""
         now = self._clock()
-        record_failure(_keys(name, address), now, forget_before=now - self.window)
+        attempt = count_attempt(_keys(name, address), now, since=now - self.window)
+        return attempt if attempt.count <= self.limit else None
 
-    def succeeded(self, name: str) -> None:
+    def succeeded(self, name: str, attempt: SignInAttempt) -> None:
+        forget_attempt(attempt)
         forget_failures(_keys(name, "")[:1])
 
 
@@ -188,16 +189,18 @@ def login() -> Response | BaseResponse | tuple[str, int] | str:
         password = request.form.get("password", "")
         address = request.remote_addr or "unknown"
         limiter: LoginRateLimit = current_app.extensions["ssid_login_rate_limit"]
-        if limiter.blocked(name, address):
+        if len(name) > MAX_NAME_LENGTH or len(password) > MAX_PASSWORD_LENGTH:
+            # Never stored as a limiter key nor echoed back; no account has such a name or password.
+            error, status, name = "The name or the password is too long.", 400, ""
+        elif (attempt := limiter.attempt(name, address)) is None:
             error, status = "Too many failed sign-ins. Wait a minute and try again.", 429
         else:
-            account = authenticate(name, password) if name else None
+            account = authenticate(name, password)
             user = _signed_in(account)
             if account is not None and user is not None:
-                limiter.succeeded(name)
+                limiter.succeeded(name, attempt)
                 _begin_session(user, account.session_version)
                 return redirect(_safe_next(request.args.get("next")) or _home())
-            limiter.failed(name, address)
             error, status = "Unknown name or wrong password.", 401
     return render_template("console/login.html", error=error, name=name), status
 
