@@ -20,12 +20,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
-from urllib.parse import urlsplit
 
 import flask_login  # type: ignore[import-untyped]
 from flask import Blueprint, Flask, Response, abort, current_app, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
+from console.redirects import safe_return_path
 from store.database import utc_now
 from store.sign_ins import SignInAttempt, count_attempt, forget_attempt, forget_failures
 from store.users import MAX_NAME_LENGTH, MAX_PASSWORD_LENGTH, ROLES, UserAccount, authenticate, end_sessions, get_user_by_id
@@ -160,16 +160,6 @@ def _keys(name: str, address: str) -> tuple[str, str]:
     return (f"user:{name.strip().lower()}", f"ip:{address}")
 
 
-def _safe_next(target: str | None) -> str | None:
-    # Only a path on this site: never an absolute URL (open redirect).
-    if not target:
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return None
-    return target
-
-
 def _home() -> str:
     return str(url_for("admin.index"))
 
@@ -200,7 +190,7 @@ def login() -> Response | BaseResponse | tuple[str, int] | str:
             if account is not None and user is not None:
                 limiter.succeeded(name, attempt)
                 _begin_session(user, account.session_version)
-                return redirect(_safe_next(request.args.get("next")) or _home())
+                return redirect(safe_return_path(request.args.get("next")) or _home())
             error, status = "Unknown name or wrong password.", 401
     return render_template("console/login.html", error=error, name=name), status
 
