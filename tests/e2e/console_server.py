@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-__all__ = ["SSID", "environment", "ssid_json", "Server", "serving"]
+__all__ = ["SSID", "environment", "ssid_json", "Server", "serving", "in_process_server"]
 
 SSID = str(Path(sys.executable).with_name("ssid"))
 """The `ssid` command installed beside this Python (the project's virtual environment)."""
@@ -85,3 +85,19 @@ def serving(database_url: str, cwd: Path, **env: str) -> Iterator[Server]:
         process.wait(timeout=30)
         drain.join(timeout=10)
         process.stdout.close()
+
+
+@contextmanager
+def in_process_server(app: Any) -> Iterator[str]:
+    """``app`` behind werkzeug's threaded HTTP server in this process, on a free port: real
+    sockets and threads, while the test can still patch and count what the app calls."""
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=30)

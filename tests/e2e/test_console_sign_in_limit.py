@@ -10,18 +10,16 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
 from flask import Flask
 from werkzeug.security import check_password_hash
-from werkzeug.serving import make_server
 
 import store.users
 from store.tables import SignInFailureRow, UserRow
 from tests.e2e.conftest import ADMIN
+from tests.e2e.console_server import in_process_server
 
 GUESSES = 40
 LIMIT = 5
@@ -46,19 +44,6 @@ def hash_checks(monkeypatch: pytest.MonkeyPatch) -> _HashChecks:
     checks = _HashChecks()
     monkeypatch.setattr(store.users, "check_password_hash", checks)
     return checks
-
-
-@contextmanager
-def _real_server(app: Flask) -> Iterator[str]:
-    """The console behind a real threaded HTTP server in this process, on a free port."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=30)
 
 
 @dataclass
@@ -91,7 +76,7 @@ def _sign_in(url: str, browser: _Browser, name: str, password: str) -> int:
 
 
 def test_simultaneous_guesses_check_at_most_the_limit_of_passwords(app: Flask, hash_checks: _HashChecks) -> None:
-    with _real_server(app) as url:
+    with in_process_server(app) as url:
         browsers = [_open_sign_in_page(url) for _ in range(GUESSES)]
         start = threading.Barrier(GUESSES)
         statuses: list[int] = []
