@@ -17,6 +17,7 @@ from console.jobs import JobRunner, sweep_abandoned
 from console.privacy import DEFAULT_MAX_UPLOAD_MB, ConsoleFlask, init_privacy
 from console.security import csp_nonce, init_security
 from store.database import DEFAULT_URL, database_proxy, open_database
+from store.private_files import keep_new_files_private, private_folder
 from store.schema import init_schema
 
 __all__ = ["create_app", "ConsoleConfigError", "PRODUCTION", "DEVELOPMENT"]
@@ -96,10 +97,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     sign-in, 24 by default; else ``SSID_SESSION_LIFETIME_HOURS``).
     Raises :class:`ConsoleConfigError` when the configuration cannot be used.
     """
+    keep_new_files_private()  # uploads, written files, the database: owner-only whatever the umask
     settings = _resolve(config or {})
     app = ConsoleFlask("console", root_path=str(_PACKAGE), static_folder="static", template_folder="templates")
     app.config.update(settings)
-    Path(app.config["UPLOAD_FOLDER"]).mkdir(parents=True, exist_ok=True)
+    private_folder(Path(app.config["UPLOAD_FOLDER"]))
 
     database = open_database(app.config["DATABASE_URL"])
     if app.config.get("INIT_SCHEMA", True):
