@@ -19,6 +19,7 @@ __all__ = [
     "UserAccount",
     "add_user",
     "set_password",
+    "deactivate_user",
     "authenticate",
     "end_sessions",
     "ends_sessions",
@@ -85,6 +86,15 @@ def set_password(name: str, password: str) -> None:
         UserRow.update(password_hash=generate_password_hash(password), session_version=UserRow.session_version + 1)
         .where(UserRow.name == name)
         .execute()
+    )
+    if not changed:
+        raise NotFound("user", name)
+
+
+def deactivate_user(name: str) -> None:
+    """Stop a user from signing in; every session the user had ends."""
+    changed = (
+        UserRow.update(active=False, session_version=UserRow.session_version + 1).where(UserRow.name == name).execute()
     )
     if not changed:
         raise NotFound("user", name)

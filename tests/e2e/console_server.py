@@ -58,13 +58,15 @@ class Server:
 
 
 @contextmanager
-def serving(database_url: str, cwd: Path, **env: str) -> Iterator[Server]:
-    """`ssid serve --dev` on a free port until the block ends (then stopped by its pid)."""
+def serving(database_url: str, cwd: Path, *, dev: bool = True, args: tuple[str, ...] = (), **env: str) -> Iterator[Server]:
+    """`ssid serve --dev` (or, with ``dev=False``, the production server) on a free port until the
+    block ends (then stopped by its pid)."""
     port = _free_port()
+    command = [SSID, "serve", *(["--dev"] if dev else []), "--db", database_url, "--port", str(port), *args]
     process = subprocess.Popen(
-        [SSID, "serve", "--dev", "--db", database_url, "--port", str(port)], cwd=cwd, env=environment(**env),
+        command, cwd=cwd, env=environment(PYTHONUNBUFFERED="1", **env),
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
+    )  # fmt: skip
     assert process.stdout is not None
     printed: list[str] = []
     deadline = time.monotonic() + 60
@@ -73,7 +75,7 @@ def serving(database_url: str, cwd: Path, **env: str) -> Iterator[Server]:
         if not line:
             break
         printed.append(line.rstrip("\n"))
-        if "Running on" in line:
+        if "Running on" in line or "Serving on" in line:
             break
     # Keep reading what it prints (one line per request), so a full pipe never blocks the server.
     drain = threading.Thread(target=lambda: printed.extend(line.rstrip("\n") for line in process.stdout or ()), daemon=True)
