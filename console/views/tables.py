@@ -123,6 +123,9 @@ class _OfStudent(_Table):
     def get_query(self) -> peewee.ModelSelect:
         return self.model.select(self.model, StudentRow).join(StudentRow).switch(self.model)
 
+    def get_sortable_columns(self) -> dict[Any, Any]:
+        return {**super().get_sortable_columns(), "student.local_id": StudentRow.local_id}
+
     def _handle_join(self, query: peewee.ModelSelect, field: Any, joins: set[str]) -> peewee.ModelSelect:
         joins.add(StudentRow.__name__)  # already joined by get_query
         return super()._handle_join(query, field, joins)
