@@ -12,11 +12,12 @@ from flask import Flask
 from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 
-from console.auth import init_auth
+from console.auth import DEFAULT_IDLE_MINUTES, DEFAULT_LIFETIME_HOURS, init_auth
 from console.jobs import JobRunner, sweep_abandoned
 from console.privacy import DEFAULT_MAX_UPLOAD_MB, ConsoleFlask, init_privacy
 from console.security import csp_nonce, init_security
 from store.database import DEFAULT_URL, database_proxy, open_database
+from store.private_files import keep_new_files_private, private_folder
 from store.schema import init_schema
 
 __all__ = ["create_app", "ConsoleConfigError", "PRODUCTION", "DEVELOPMENT"]
@@ -70,6 +71,10 @@ def _resolve(config: Mapping[str, Any]) -> dict[str, Any]:
         SECURE_COOKIES=_truthy(_setting(config, "SECURE_COOKIES", "SSID_SECURE_COOKIES", "0")),
         LONG_LOAD_LINES=int(_setting(config, "LONG_LOAD_LINES", "SSID_LONG_LOAD_LINES", 10_000)),
         JOB_WORKERS=int(config.get("JOB_WORKERS", 2)),
+        SESSION_IDLE_MINUTES=float(_setting(config, "SESSION_IDLE_MINUTES", "SSID_SESSION_IDLE_MINUTES", DEFAULT_IDLE_MINUTES)),
+        SESSION_LIFETIME_HOURS=float(
+            _setting(config, "SESSION_LIFETIME_HOURS", "SSID_SESSION_LIFETIME_HOURS", DEFAULT_LIFETIME_HOURS)
+        ),
         MAX_UPLOAD_MB=upload_mb,
         # The file plus the form's few fields; the saved file is measured again (received_upload).
         MAX_CONTENT_LENGTH=config.get("MAX_CONTENT_LENGTH", upload_mb * 1024**2 + 64 * 1024),
@@ -86,13 +91,17 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     ``SSID_ENV`` (``production`` by default, or ``development``), ``SECURE_COOKIES``,
     ``UPLOAD_FOLDER``, ``OUTPUT_FOLDER`` (where produced files are also written),
     ``LONG_LOAD_LINES`` (loads longer than this run as background jobs; else ``SSID_LONG_LOAD_LINES``),
-    ``MAX_UPLOAD_MB`` (the largest file accepted, 200 MB by default; else ``SSID_MAX_UPLOAD_MB``).
+    ``MAX_UPLOAD_MB`` (the largest file accepted, 200 MB by default; else ``SSID_MAX_UPLOAD_MB``),
+    ``SESSION_IDLE_MINUTES`` (a session unused this long ends, 480 by default; else
+    ``SSID_SESSION_IDLE_MINUTES``), ``SESSION_LIFETIME_HOURS`` (a session ends this long after
+    sign-in, 24 by default; else ``SSID_SESSION_LIFETIME_HOURS``).
     Raises :class:`ConsoleConfigError` when the configuration cannot be used.
     """
+    keep_new_files_private()  # uploads, written files, the database: owner-only whatever the umask
     settings = _resolve(config or {})
     app = ConsoleFlask("console", root_path=str(_PACKAGE), static_folder="static", template_folder="templates")
     app.config.update(settings)
-    Path(app.config["UPLOAD_FOLDER"]).mkdir(parents=True, exist_ok=True)
+    private_folder(Path(app.config["UPLOAD_FOLDER"]))
 
     database = open_database(app.config["DATABASE_URL"])
     if app.config.get("INIT_SCHEMA", True):

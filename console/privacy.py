@@ -13,7 +13,6 @@
 from __future__ import annotations
 
 import logging
-import re
 import secrets
 import traceback
 from types import TracebackType
@@ -28,18 +27,25 @@ __all__ = ["QueryStringsHidden", "ExceptionMessagesHidden", "ConsoleFlask", "ini
 
 log = logging.getLogger("console")
 
-_QUERY = re.compile(r"\?[^\s\"]*")
+def _without_query(text: str) -> str:
+    # Everything from the first "?" to the request line's " HTTP/x" (or the end) goes: a query
+    # string may hold quotes, Unicode spaces, anything a search box accepts.
+    head, mark, rest = text.partition("?")
+    if not mark:
+        return text
+    version = rest.rfind(" HTTP/")
+    return head + "?…" + (rest[version:] if version >= 0 else "")
 
 
 class QueryStringsHidden(logging.Filter):
-    """Drops the query string of every URL in a request-log line (``GET /a?b=c`` → ``GET /a?…``)."""
+    """Drops the whole query string of the URL in a request-log line (``GET /a?b=c`` → ``GET /a?…``)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         try:
             text = record.getMessage()
         except (TypeError, ValueError):
             return True
-        record.msg = _QUERY.sub("?…", text)
+        record.msg = _without_query(text)
         record.args = ()
         return True
 

@@ -21,6 +21,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 import peewee
 
 from store.errors import StoreError
+from store.private_files import private_file, private_folder
 from store.query_log import hide_query_parameters
 
 __all__ = [
@@ -60,7 +61,8 @@ def sqlite_path(url: str) -> str | None:
 
 def _connect_sqlite(path: str) -> peewee.Database:
     if path != ":memory:":
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        # Owner-only from the start; SQLite gives -wal and -shm the database file's permissions.
+        private_file(private_folder(Path(path).parent) / Path(path).name)
     # timeout = busy timeout in seconds: a second writer waits instead of failing at once.
     return peewee.SqliteDatabase(path, pragmas=_SQLITE_PRAGMAS, timeout=15)
 

@@ -14,6 +14,8 @@ from typing import Any
 
 import click
 
+from store.private_files import keep_new_files_private
+
 __all__ = ["main"]
 
 # Each command (or group) of `main` and the module that defines it (in the module's COMMANDS).
@@ -59,3 +61,4 @@ class _CommandsOnDemand(click.Group):
 @click.group(cls=_CommandsOnDemand, context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """SSID Workbench: request, review and load CALPADS SSIDs for your district."""
+    keep_new_files_private()  # databases, written files, the sandbox's: owner-only whatever the umask

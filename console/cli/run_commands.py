@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +10,7 @@ import click
 from console.cli.assistant_commands import add_assistant_commands
 from console.cli.common import CliContext, Refusal, common_options
 from console.jobs import tracked
+from console.spreadsheet import spreadsheet_line
 from console.cli.workflow_cli import actor_of, emit_listed, existing_file, out_dir_option, progress_for, refused, workflow_store
 from domain.errors import InvalidValue
 from domain.model import DecisionKind
@@ -270,11 +269,9 @@ def history_command(ctx: CliContext, run_id: int, as_csv: bool) -> None:
     with refused(ctx):
         events = [_event(e) for e in lifecycle.run_history(store, run_id)]
     if as_csv:
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=_EVENT_KEYS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(events)
-        click.echo(buffer.getvalue(), nl=False)
+        click.echo(spreadsheet_line(_EVENT_KEYS, "\n"), nl=False)
+        for event in events:
+            click.echo(spreadsheet_line([event[key] for key in _EVENT_KEYS], "\n"), nl=False)
         return
     human = "\n".join(
         f"{e['at']} {e['actor']}: {e['event']} {e['source'] or '-'} -> "

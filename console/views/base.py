@@ -19,6 +19,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from console.auth import current_user, is_admin
 from console.security import ConsoleSecureForm
+from console.spreadsheet import spreadsheet_cell
 from console.views.filters import ConsoleFilterConverter
 
 __all__ = ["RoleGuard", "GuardedView", "TableView", "flash_refusal", "back_to", "json_counts", "format_counts"]
@@ -100,6 +101,15 @@ class TableView(RoleGuard, ModelView):
 
     def is_action_allowed(self, name: str) -> bool:
         return is_admin() and bool(super().is_action_allowed(name))
+
+    def _get_column_by_idx(self, idx: int | None) -> Any:
+        # ``?sort=N`` of a column that cannot be sorted is ignored (Flask-Admin would answer 500).
+        column = super()._get_column_by_idx(idx)
+        return column if column is not None and column[0] in self._sortable_columns else None
+
+    def get_export_value(self, model: Any, name: Any) -> Any:
+        # Every CSV export: a cell a spreadsheet would run as a formula is written as text.
+        return spreadsheet_cell(super().get_export_value(model, name))
 
 
 def flash_refusal(reason: str) -> None:

@@ -4,8 +4,6 @@ all. History is metadata, not student data: auditors may export it."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
@@ -13,6 +11,7 @@ from typing import Any
 from flask import Response, request
 from flask_admin import expose
 
+from console.spreadsheet import spreadsheet_line
 from console.views.base import GuardedView, json_counts
 from console.views.diagram import state_diagram_svg
 from domain.runs import RunState
@@ -27,12 +26,6 @@ RUNS_PER_PAGE = 10
 HISTORY_CSV_COLUMNS = (
     "run", "at", "actor", "event", "source", "dest", "accepted", "reason", "file_name", "sha256", "counts",
 )
-
-
-def _csv_line(values: list[str]) -> str:
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerow(values)
-    return buffer.getvalue()
 
 
 def _counts_text(text: str | None) -> str:
@@ -83,9 +76,9 @@ class HistoryView(GuardedView):
             query = query.where(RunTransitionRow.run == run)
 
         def lines() -> Iterator[str]:
-            yield _csv_line(list(HISTORY_CSV_COLUMNS))
+            yield spreadsheet_line(list(HISTORY_CSV_COLUMNS))
             for step in query.iterator():
-                yield _csv_line(
+                yield spreadsheet_line(
                     [
                         str(step.run_id), step.at.isoformat(), step.actor, step.event, step.source, step.dest or "",
                         "yes" if step.accepted else "no", step.reason or "", step.file_name or "", step.sha256 or "",

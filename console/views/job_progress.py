@@ -8,16 +8,10 @@ from werkzeug.wrappers import Response as BaseResponse
 from flask_admin import expose
 
 from console.jobs import JobStatus, job_status
+from console.redirects import safe_return_path
 from console.views.base import GuardedView
 
 __all__ = ["JobProgressView", "safe_return_path"]
-
-
-def safe_return_path(target: str | None) -> str | None:
-    """``target`` when it is a path on this site (never another site: no open redirect)."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return None
-    return target
 
 
 def _status_or_404(job_id: int) -> JobStatus:

@@ -45,6 +45,7 @@ from store.tables import (
     UserRow,
 )
 from store.database import database_proxy
+from store.users import MAX_PASSWORD_LENGTH, UserAccount, ends_sessions, get_user_by_id
 from store.identity_journal import identity_history, identity_values, journal_differences
 
 __all__ = ["table_views"]
@@ -121,6 +122,9 @@ class _OfStudent(_Table):
 
     def get_query(self) -> peewee.ModelSelect:
         return self.model.select(self.model, StudentRow).join(StudentRow).switch(self.model)
+
+    def get_sortable_columns(self) -> dict[Any, Any]:
+        return {**super().get_sortable_columns(), "student.local_id": StudentRow.local_id}
 
     def _handle_join(self, query: peewee.ModelSelect, field: Any, joins: set[str]) -> peewee.ModelSelect:
         joins.add(StudentRow.__name__)  # already joined by get_query
@@ -254,11 +258,15 @@ class UserView(_Table):
     def on_model_change(self, form: Any, model: Any, is_created: bool) -> None:
         password = form.password.data
         if password:
-            if len(password) < 8:
-                raise ValidationError("A password needs at least 8 characters.")
+            if not 8 <= len(password) <= MAX_PASSWORD_LENGTH:
+                raise ValidationError(f"A password needs 8 to {MAX_PASSWORD_LENGTH} characters.")
             model.password_hash = generate_password_hash(password)
         elif is_created:
             raise ValidationError("A new user needs a password.")
+        before = None if is_created else get_user_by_id(model.id)
+        after = UserAccount(model.id, model.name, model.role, bool(model.active))
+        if before is not None and ends_sessions(before, after, password_changed=bool(password)):
+            model.session_version = before.session_version + 1  # the user's sessions end with this save
 
 
 class RunView(_Record):

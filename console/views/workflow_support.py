@@ -23,6 +23,7 @@ from werkzeug.utils import secure_filename
 from console.auth import current_user
 from console.privacy import upload_limit_message
 from domain.runs import Run, RunAction, RunEvent, RunState
+from store.private_files import private_folder
 from store.database import database_proxy
 from store.settings import read_settings
 from store.workflow_store import DatabaseWorkflowStore
@@ -114,8 +115,7 @@ def received_upload(field: str = "file") -> Upload | None:
     if stored is None or not stored.filename:
         return None
     name = Path(stored.filename).name  # browsers may send a path; only the name is ours to show
-    folder = Path(current_app.config["UPLOAD_FOLDER"])
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = private_folder(Path(current_app.config["UPLOAD_FOLDER"]))
     path = folder / f"{secrets.token_hex(8)}_{secure_filename(name) or 'upload'}"
     stored.save(path)
     limit_mb = int(current_app.config["MAX_UPLOAD_MB"])
@@ -127,9 +127,7 @@ def received_upload(field: str = "file") -> Upload | None:
 
 def output_folder() -> Path:
     """Where produced files are also written (they are kept in the database for download)."""
-    folder = Path(current_app.config["OUTPUT_FOLDER"])
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    return private_folder(Path(current_app.config["OUTPUT_FOLDER"]))
 
 
 @dataclass(frozen=True)

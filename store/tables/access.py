@@ -19,6 +19,8 @@ class UserRow(Table):
     password_hash = peewee.CharField(max_length=255)
     role = peewee.CharField(max_length=10)
     active = peewee.BooleanField(default=True)
+    # Raised by sign-out, a new password, deactivation or a new role: every older session ends.
+    session_version = peewee.IntegerField(default=0)
     created_at = UtcDateTimeField(default=utc_now)
 
     class Meta:

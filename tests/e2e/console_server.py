@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-__all__ = ["SSID", "environment", "ssid_json", "Server", "serving"]
+__all__ = ["SSID", "environment", "ssid_json", "Server", "serving", "in_process_server"]
 
 SSID = str(Path(sys.executable).with_name("ssid"))
 """The `ssid` command installed beside this Python (the project's virtual environment)."""
@@ -58,13 +58,15 @@ class Server:
 
 
 @contextmanager
-def serving(database_url: str, cwd: Path, **env: str) -> Iterator[Server]:
-    """`ssid serve --dev` on a free port until the block ends (then stopped by its pid)."""
+def serving(database_url: str, cwd: Path, *, dev: bool = True, args: tuple[str, ...] = (), **env: str) -> Iterator[Server]:
+    """`ssid serve --dev` (or, with ``dev=False``, the production server) on a free port until the
+    block ends (then stopped by its pid)."""
     port = _free_port()
+    command = [SSID, "serve", *(["--dev"] if dev else []), "--db", database_url, "--port", str(port), *args]
     process = subprocess.Popen(
-        [SSID, "serve", "--dev", "--db", database_url, "--port", str(port)], cwd=cwd, env=environment(**env),
+        command, cwd=cwd, env=environment(PYTHONUNBUFFERED="1", **env),
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
+    )  # fmt: skip
     assert process.stdout is not None
     printed: list[str] = []
     deadline = time.monotonic() + 60
@@ -73,7 +75,7 @@ def serving(database_url: str, cwd: Path, **env: str) -> Iterator[Server]:
         if not line:
             break
         printed.append(line.rstrip("\n"))
-        if "Running on" in line:
+        if "Running on" in line or "Serving on" in line:
             break
     # Keep reading what it prints (one line per request), so a full pipe never blocks the server.
     drain = threading.Thread(target=lambda: printed.extend(line.rstrip("\n") for line in process.stdout or ()), daemon=True)
@@ -85,3 +87,19 @@ def serving(database_url: str, cwd: Path, **env: str) -> Iterator[Server]:
         process.wait(timeout=30)
         drain.join(timeout=10)
         process.stdout.close()
+
+
+@contextmanager
+def in_process_server(app: Any) -> Iterator[str]:
+    """``app`` behind werkzeug's threaded HTTP server in this process, on a free port: real
+    sockets and threads, while the test can still patch and count what the app calls."""
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=30)

@@ -23,7 +23,7 @@ from store.database import database_proxy
 from store.tables import StudentRow
 from tests.e2e.conftest import Sandbox, Signed
 from tests.e2e.console_drive import drive_to
-from tests.e2e.console_server import SSID, environment, serving
+from tests.e2e.console_server import SSID, environment, in_process_server, serving
 
 
 def _student_data() -> list[str]:
@@ -86,3 +86,19 @@ def test_the_request_log_of_ssid_serve_shows_no_query_string(
     assert len(requests) >= 2, server.printed
     assert any('"GET /login?… HTTP/1.1" 200' in line for line in requests), requests
     assert _leaks("\n".join(server.printed), [student.legal.last, str(student.ssid)]) == []
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["?search=%22Ortiz%22", "?search=%C2%A0Ortiz", "?page_size=20%22&search=2654435761", "?search=Ortiz%20HTTP/1.1%20x"],
+)
+def test_the_request_log_drops_the_whole_query_string_whatever_it_holds(
+    app: Flask, caplog: pytest.LogCaptureFixture, query: str
+) -> None:
+    caplog.set_level(logging.INFO, logger="werkzeug")
+    with in_process_server(app) as url:
+        with urllib.request.urlopen(f"{url}/login{query}", timeout=30) as answer:
+            assert answer.status == 200
+    lines = [r.getMessage() for r in caplog.records if r.name == "werkzeug" and "GET /login" in r.getMessage()]
+    assert len(lines) == 1 and '"GET /login?… HTTP/1.1" 200' in lines[0], lines
+    assert "Ortiz" not in caplog.text and "2654435761" not in caplog.text
