@@ -18,7 +18,7 @@ MISSING_EXTRA = "ssid: the command line needs the console extra: pip install 'ss
 
 # The top-level modules of the `console` extra's distributions (pyproject.toml): looked up, not
 # imported, so that `ssid` still pays at start-up only for what the command runs.
-EXTRA_MODULES = ("click", "flask", "flask_admin", "flask_login", "peewee", "playhouse", "psycopg", "transitions", "wtforms", "wtfpeewee")
+EXTRA_MODULES = ("click", "flask", "flask_admin", "flask_login", "peewee", "playhouse", "psycopg", "transitions", "waitress", "wtforms", "wtfpeewee")
 
 
 def missing_modules() -> list[str]:

@@ -56,7 +56,7 @@ def test_the_base_dependencies_are_exactly_what_the_domain_imports() -> None:
 def test_the_console_extra_holds_the_web_store_and_command_line_packages() -> None:
     extras = _project()["project"]["optional-dependencies"]
     assert _names(extras["console"]) == {
-        "flask", "flask-admin", "flask-login", "transitions", "peewee", "wtforms", "wtf-peewee", "psycopg", "click",
+        "flask", "flask-admin", "flask-login", "transitions", "peewee", "wtforms", "wtf-peewee", "psycopg", "click", "waitress",
     }
     # aiosmtpd is the tests' local mail server: only the dev extra has it, and no product code imports it.
     assert "aiosmtpd" in _names(extras["dev"])
