@@ -48,7 +48,7 @@ def _in_memory(store: DatabaseWorkflowStore, download: Path) -> OdsPlan:
 
     return reference_ods_plan(
         open_ods_senr(download), students(), year=settings.year, lea=settings.lea, today=TODAY,
-        translate=CodeTranslator(store.code_translations()),
+        translate=CodeTranslator(store.code_translations()), schools=frozenset(settings.schools),
     )
 
 

@@ -19,7 +19,7 @@ import peewee
 from domain.model import DecisionKind
 from domain.records import SelaRecord, SenrRecord
 from domain.runs import RunState
-from domain.values import LocalId, Ssid, parse_calpads_date
+from domain.values import AcademicYear, LocalId, Ssid, parse_calpads_date
 from seed.demo import DemoDistrict, generate_district
 from seed.demo.load import load_demo
 from seed.sandbox import init_population, match_file, post_file, write_extract, write_replacement_extract
@@ -200,3 +200,22 @@ def audited_district(database: peewee.Database, tmp_path: Path, students: int = 
     preview = replacement.load_replacements(builder.store, builder.files["replacements"], actor())
     replacement.apply_replacements(builder.store, preview.batch.id, actor())
     return builder
+
+
+def edited_ods(download: Path, year: str, *, only_current: bool = False, reopen: int = 0) -> Path:
+    """A copy of an SENR ODS download beside it: only its lines of ``year`` (``only_current``, the
+    "Active Student" kind of download), or with the exit of ``reopen`` lines of the year before
+    blanked (enrollments CALPADS still holds open)."""
+    previous = AcademicYear.parse(year).start_year - 1
+    out: list[str] = []
+    for line in download.read_bytes().decode().split("\r\n")[:-1]:
+        values = line.split("^")
+        if only_current and values[6] != year:
+            continue
+        if reopen and values[6] == f"{previous}-{previous + 1}" and values[24]:
+            values[24:27] = ["", "", ""]  # exit date, exit reason, completion status
+            reopen -= 1
+        out.append("^".join(values))
+    target = download.with_name("edited_" + download.name)
+    target.write_bytes(("\r\n".join(out) + "\r\n").encode())
+    return target
