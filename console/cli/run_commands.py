@@ -35,12 +35,18 @@ def run_group() -> None:
 
 
 @run_group.command("start")
+@click.option(
+    "--summer", is_flag=True,
+    help="A Summer ELPAC run: also request pre-enrolled students (enrollment starting in the future), and write a "
+    "SELA file giving the TBD status beside the updated file.",
+)
 @common_options
-def start_command(ctx: CliContext) -> None:
+def start_command(ctx: CliContext, summer: bool) -> None:
     """Open a new run (refused while another run is open)."""
     store = workflow_store(ctx)
     with refused(ctx):
-        ctx.emit(_state(lifecycle.start_run(store, actor_of(ctx))))
+        run = lifecycle.start_run(store, actor_of(ctx), summer=summer)
+    ctx.emit({**_state(run), "summer": run.summer}, f"{run.label} opened (state {run.state.value})")
 
 
 @run_group.command("status")
@@ -52,7 +58,8 @@ def status_command(ctx: CliContext, run_id: int) -> None:
     with refused(ctx):
         status = lifecycle.run_status(store, run_id)
     ctx.emit(
-        {**_state(status.run), "requested": status.requested, "decided": status.decided, "candidates": status.candidates}
+        {**_state(status.run), "summer": status.run.summer, "requested": status.requested, "decided": status.decided,
+         "candidates": status.candidates}
     )
 
 
@@ -194,7 +201,12 @@ def create_updated_command(ctx: CliContext, run_id: int, out_dir: Path) -> None:
     store = workflow_store(ctx)
     with refused(ctx):
         made = results.create_updated(store, run_id, out_dir, actor_of(ctx))
-    ctx.emit({**_state(made.run), "file": str(made.path), "records": made.file.records})
+    result: dict[str, Any] = {**_state(made.run), "file": str(made.path), "records": made.file.records}
+    if made.run.summer and made.summer_sela is not None:  # the summer run's SELA TBD file beside it
+        result["sela_file"] = str(made.summer_sela_path) if made.summer_sela_path else None
+        result["sela_records"] = made.summer_sela.file.records if made.summer_sela.file else 0
+        result["sela_waiting"] = list(made.summer_sela.waiting)
+    ctx.emit(result)
 
 
 @run_group.command("load-extract")

@@ -10,6 +10,11 @@ SSID are not requested and not listed.
 When a student has several qualifying enrollments, the one requested is the one still open
 (no exit date, or an exit date not yet passed), then primary status (``10``), then the latest
 start. KEEP/SKIP grades and schools are compared with that enrollment; grades in local codes.
+
+A **summer** selection (Summer ELPAC testing) also takes students whose only enrollment at a
+selected school starts in the future (pre-enrolled), in the current academic year or the next:
+the earliest such enrollment is requested, with its own start date and academic year. An ordinary
+selection keeps leaving them out ("future start").
 """
 
 from __future__ import annotations
@@ -115,17 +120,19 @@ def select_request(
     today: dt.date,
     keep: Selection | frozenset[LocalId] | None = None,
     skip: Selection | frozenset[LocalId] | None = None,
+    summer: bool = False,
 ) -> RequestSelection:
     """Choose the students of an SSID request file (product.md Step 1), in the order given.
 
-    ``keep`` and ``skip`` are selections, or plain sets of local ids.
+    ``keep`` and ``skip`` are selections, or plain sets of local ids. ``summer``: a Summer ELPAC
+    run's selection, which also takes pre-enrolled students (see the module's docstring).
     """
     keep, skip = _as_selection(keep), _as_selection(skip)
     result = RequestSelection()
     for student in students:
         if student.ssid is not None:
             continue
-        chosen = _requested_enrollment(student, selected_schools, year, today)
+        chosen = _requested_enrollment(student, selected_schools, year, today, summer)
         if isinstance(chosen, ExclusionReason):
             result.excluded.append(Exclusion(student.local_id, chosen))
         elif keep is not None and not keep.matches(student, chosen):
@@ -142,17 +149,23 @@ def _as_selection(given: Selection | frozenset[LocalId] | None) -> Selection | N
 
 
 def _requested_enrollment(
-    student: Student, schools: frozenset[CdsCode], year: AcademicYear, today: dt.date
+    student: Student, schools: frozenset[CdsCode], year: AcademicYear, today: dt.date, summer: bool
 ) -> Enrollment | ExclusionReason:
     if not student.active:
         return ExclusionReason.INACTIVE
-    current = [e for e in student.enrollments if year.contains(e.start)]
+    next_year = AcademicYear(year.start_year + 1)
+    current = [
+        e for e in student.enrollments
+        if year.contains(e.start) or (summer and e.start > today and next_year.contains(e.start))
+    ]
     if not current:
         return ExclusionReason.NO_CURRENT_ENROLLMENT
     at_selected = [e for e in current if e.school in schools]
     if not at_selected:
         return ExclusionReason.SCHOOL_NOT_SELECTED
     started = [e for e in at_selected if e.start <= today]
+    if not started and summer:
+        return min(at_selected, key=lambda e: e.start)  # pre-enrolled: the first enrollment to come
     if not started:
         return ExclusionReason.FUTURE_START
     return max(started, key=lambda e: (e.exit_date is None or e.exit_date >= today, e.status == "10", e.start))
@@ -165,12 +178,17 @@ def build_senr_records(
     year: AcademicYear,
     translate: CodeTranslator,
 ) -> list[SenrRecord]:
-    """The SSID request records: blank SSID, blank exit fields, local codes translated.
+    """The SSID request records: blank SSID, blank exit fields, local codes translated; each with
+    the academic year of its enrollment's start (``year`` for every one of an ordinary run; a
+    summer run's pre-enrolled student may start in the next).
 
     Raises :class:`~domain.errors.TranslationMissing` naming the first student and field whose
     code has no CALPADS translation.
     """
-    return [senr_record(s, e, lea=lea, year=year, translate=translate) for s, e in included]
+    return [
+        senr_record(s, e, lea=lea, year=year if year.contains(e.start) else AcademicYear.containing(e.start), translate=translate)
+        for s, e in included
+    ]
 
 
 def request_file_name(now: dt.datetime) -> str:

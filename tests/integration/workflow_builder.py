@@ -105,6 +105,7 @@ class RunBuilder:
     sandbox_url: str = field(init=False)
     files: dict[str, Path] = field(init=False, default_factory=dict)
     run_id: int = 0
+    summer: bool = False
 
     def __post_init__(self) -> None:
         self.district = generate_district(self.students, 1, TODAY)
@@ -138,7 +139,7 @@ class RunBuilder:
         """Take the one step that enters ``state`` from the state before it."""
         store, who = self.store, actor()
         if state is RunState.NEW:
-            self.run_id = lifecycle.start_run(store, who).id
+            self.run_id = lifecycle.start_run(store, who, summer=self.summer).id
         elif state is RunState.MIDS_RESOLVED:
             lifecycle.acknowledge_issues(store, ["all"], who)
             lifecycle.resolve_mids(store, self.run_id, who, attested=True)
@@ -151,7 +152,10 @@ class RunBuilder:
             self.decide_all()
             results.confirm_all(store, self.run_id, who)
         elif state is RunState.UPDATED:
-            self.files["updated"] = results.create_updated(store, self.run_id, self.out("updated"), who).path
+            made = results.create_updated(store, self.run_id, self.out("updated"), who)
+            self.files["updated"] = made.path
+            if made.summer_sela_path is not None:
+                self.files["summer_sela"] = made.summer_sela_path
             post_file(self.sandbox_url, self.files["updated"], today=TODAY)
             self.files["extract"] = write_extract(self.sandbox_url, self.out("extract"), today=TODAY, now=NOW).file
             self.files["replacements"] = write_replacement_extract(

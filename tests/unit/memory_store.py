@@ -203,11 +203,11 @@ class MemoryStore:
         return iter([(s.local_id, person_facts(s)) for s in self.students_list if s.birth_date in dates])
 
     # -- runs and history --------------------------------------------------------------------------
-    def start_run(self, at: dt.datetime, actor: str) -> tuple[Run, bool]:
+    def start_run(self, at: dt.datetime, actor: str, *, summer: bool = False) -> tuple[Run, bool]:
         open_run = next((r for r in self.state.runs if r.state not in CLOSED_RUN_STATES), None)
         if open_run is not None:
             return open_run, False
-        run = Run(id=len(self.state.runs) + 1, state=RunState.NEW, opened_at=at, opened_by=actor)
+        run = Run(id=len(self.state.runs) + 1, state=RunState.NEW, opened_at=at, opened_by=actor, summer=summer)
         self.state.runs.append(run)
         return run, True
 

@@ -35,15 +35,16 @@ class RunStatus:
     candidates: int
 
 
-def start_run(uow: UnitOfWork, actor: Actor) -> Run:
-    """Open a new run; refused (and recorded in the open run's history) while another is open."""
+def start_run(uow: UnitOfWork, actor: Actor, *, summer: bool = False) -> Run:
+    """Open a new run (a Summer ELPAC run with ``summer``: it also requests pre-enrolled students);
+    refused (and recorded in the open run's history) while another is open."""
     with uow.atomic():
-        run, created = uow.runs.start_run(actor.now(), actor.name)
+        run, created = uow.runs.start_run(actor.now(), actor.name, summer=summer)
         if created:
             uow.history.add_history(
                 HistoryEntry(
                     run=run.id, at=actor.now(), actor=actor.name, event="start", source=None, dest=run.state.value,
-                    accepted=True,
+                    accepted=True, counts={"summer": 1} if summer else {},
                 )
             )
     if not created:

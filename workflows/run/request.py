@@ -65,6 +65,7 @@ def create_request(
             today=day,
             keep=keep,
             skip=skip,
+            summer=step.run.summer,
         )
         translate = CodeTranslator(uow.settings.code_translations())
         records: list[SenrRecord] = []
