@@ -31,6 +31,7 @@ from console.cli.workflow_cli import (
     refused,
     workflow_store,
 )
+from domain.duplicates import possible_duplicate_text
 from domain.runs import BatchKind, OdsAuditState
 from store.workflow_store import DatabaseWorkflowStore
 from workflows.batches import ods_audit, sela
@@ -48,11 +49,13 @@ def _note_review(review: OdsAuditReview) -> None:
         note(f"ODS audit {audit}: delete student {line.local_id} at school {line.school} from {line.enroll_start}: {line.reason.text}")
     if len(review.delete_list) > LISTED_LIMIT:
         note(f"ODS audit {audit}: ... and {len(review.delete_list) - LISTED_LIMIT} more deletes (`ssid ods show {audit}`)")
-    if review.without_ssid:
+    if review.to_request:
         note(
-            f"ODS audit {audit}: {len(review.without_ssid)} students without a usable SSID left to the SSID workflow: "
-            + ", ".join(review.without_ssid[:LISTED_LIMIT])
+            f"ODS audit {audit}: {len(review.to_request)} students without a usable SSID left to the SSID workflow: "
+            + ", ".join(review.to_request[:LISTED_LIMIT])
         )
+    for local_id, other in list(review.possible_duplicates.items())[:LISTED_LIMIT]:
+        note(f"ODS audit {audit}: student {local_id}: {possible_duplicate_text(other)} (not to be requested)")
     if review.not_selected:
         note(f"ODS audit {audit}: {review.not_selected} CALPADS records left alone: school not selected")
     for still in review.prior_year_open[:LISTED_LIMIT]:
@@ -180,6 +183,7 @@ def show_command(ctx: CliContext, audit_id: int) -> None:
             for d in review.delete_list
         ],
         "without_ssid": list(review.without_ssid),
+        "possible_duplicates": {local_id: other for local_id, other in review.possible_duplicates.items()},
         "not_selected": review.not_selected,
         "prior_year_open": [
             {"local_id": e.local_id, "school": e.school, "enroll_start": e.enroll_start, "academic_year": e.academic_year}
@@ -190,7 +194,11 @@ def show_command(ctx: CliContext, audit_id: int) -> None:
     }
     lines = [f"ODS audit {audit_id} ({review.audit.state}): {review.deletes} deletes, {review.replaces} replaces, {review.adds} adds"]
     lines += [f"delete student {d.local_id} at school {d.school} from {d.enroll_start}: {d.reason.text}" for d in review.delete_list]
-    lines += [f"no SSID (left to the SSID workflow): student {local_id}" for local_id in review.without_ssid]
+    lines += [f"no SSID (left to the SSID workflow): student {local_id}" for local_id in review.to_request]
+    lines += [
+        f"no SSID, not to be requested: student {local_id}: {possible_duplicate_text(other)}"
+        for local_id, other in review.possible_duplicates.items()
+    ]
     if review.not_selected:
         lines.append(f"left alone: school not selected: {review.not_selected} CALPADS records")
     lines += [

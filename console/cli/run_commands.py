@@ -115,7 +115,7 @@ def create_senr_command(
             **_state(made.run),
             "file": str(made.path),
             "records": made.file.records,
-            "excluded": [{"local_id": e.local_id, "reason": e.reason.text} for e in made.excluded],
+            "excluded": [{"local_id": e.local_id, "reason": e.text} for e in made.excluded],
         },
         f"run {made.run.id}: {made.file.records} students in {made.path} ({len(made.excluded)} without SSID left out)",
     )

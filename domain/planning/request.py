@@ -20,10 +20,11 @@ selection keeps leaving them out ("future start").
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 
+from domain.duplicates import possible_duplicate_text
 from domain.model import Enrollment, Student
 from domain.planning.senr import senr_record
 from domain.planning.translation import CodeTranslator
@@ -77,6 +78,7 @@ class ExclusionReason(Enum):
     NO_CURRENT_ENROLLMENT = "no_current_enrollment"
     SCHOOL_NOT_SELECTED = "school_not_selected"
     FUTURE_START = "future_start"
+    POSSIBLE_DUPLICATE = "possible_duplicate"
     NOT_KEPT = "not_kept"
     SKIPPED = "skipped"
 
@@ -91,6 +93,7 @@ _REASON_TEXT = {
     ExclusionReason.NO_CURRENT_ENROLLMENT: "no current enrollment",
     ExclusionReason.SCHOOL_NOT_SELECTED: "school not selected",
     ExclusionReason.FUTURE_START: "future start",
+    ExclusionReason.POSSIBLE_DUPLICATE: "possible duplicate",
     ExclusionReason.NOT_KEPT: "not in the KEEP selection",
     ExclusionReason.SKIPPED: "skipped",
 }
@@ -98,10 +101,18 @@ _REASON_TEXT = {
 
 @dataclass(frozen=True, slots=True)
 class Exclusion:
-    """A student without an SSID left out of the request file, and why."""
+    """A student without an SSID left out of the request file, and why (a possible duplicate: of whom)."""
 
     local_id: LocalId
     reason: ExclusionReason
+    duplicate_of: LocalId | None = None
+
+    @property
+    def text(self) -> str:
+        """The reason as the console and the command line show it."""
+        if self.reason is ExclusionReason.POSSIBLE_DUPLICATE and self.duplicate_of is not None:
+            return possible_duplicate_text(self.duplicate_of)
+        return self.reason.text
 
 
 @dataclass(frozen=True)
@@ -121,12 +132,16 @@ def select_request(
     keep: Selection | frozenset[LocalId] | None = None,
     skip: Selection | frozenset[LocalId] | None = None,
     summer: bool = False,
+    held_back: Mapping[LocalId, LocalId] | None = None,
 ) -> RequestSelection:
     """Choose the students of an SSID request file (product.md Step 1), in the order given.
 
     ``keep`` and ``skip`` are selections, or plain sets of local ids. ``summer``: a Summer ELPAC
     run's selection, which also takes pre-enrolled students (see the module's docstring).
+    ``held_back``: records a person decided are a second record of one child (→ the other record):
+    never requested, whatever the selection ("possible duplicate of …: merge the two records in your SIS").
     """
+    held_back = held_back or {}
     keep, skip = _as_selection(keep), _as_selection(skip)
     result = RequestSelection()
     for student in students:
@@ -135,6 +150,10 @@ def select_request(
         chosen = _requested_enrollment(student, selected_schools, year, today, summer)
         if isinstance(chosen, ExclusionReason):
             result.excluded.append(Exclusion(student.local_id, chosen))
+        elif student.local_id in held_back:
+            result.excluded.append(
+                Exclusion(student.local_id, ExclusionReason.POSSIBLE_DUPLICATE, held_back[student.local_id])
+            )
         elif keep is not None and not keep.matches(student, chosen):
             result.excluded.append(Exclusion(student.local_id, ExclusionReason.NOT_KEPT))
         elif skip is not None and skip.matches(student, chosen):

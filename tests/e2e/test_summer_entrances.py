@@ -43,7 +43,7 @@ def test_a_summer_run_from_the_command_line(district: DemoDistrict, database_url
     sent = {r.local_student_id: r for r in open_senr(Path(result["file"]))}
     assert pre_enrolled <= set(sent)
     assert all(dt.datetime.strptime(sent[i].enroll_start, "%Y%m%d").date() > dt.date.today() for i in pre_enrolled)
-    assert not {e["local_id"] for e in result["excluded"] if e["reason"] == "future_start"} & pre_enrolled
+    assert not {e["local_id"] for e in result["excluded"] if e["reason"] == "future start"} & pre_enrolled
 
 
 def test_a_summer_run_from_the_run_tab(admin: Signed, district: DemoDistrict) -> None:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from domain.duplicates import (
+    IssueDecision,
     CheckedStudent,
     DuplicateCheckSummary,
     IssueKey,
@@ -93,6 +94,7 @@ class _State:
     acknowledged: dict[IssueKey, tuple[str, dt.datetime]] = field(default_factory=dict)
     checks: list[tuple[DuplicateCheckSummary, list[LocalIssue]]] = field(default_factory=list)
     marks: list[NotDuplicateMark] = field(default_factory=list)
+    issue_decisions: dict[IssueKey, IssueDecision] = field(default_factory=dict)
     data_version: int = 0
 
 
@@ -453,3 +455,9 @@ class MemoryStore:
         found = len(kept) != len(self.state.marks)
         self.state.marks = kept
         return found
+
+    def issue_decisions(self) -> list[IssueDecision]:
+        return list(self.state.issue_decisions.values())
+
+    def decide_issue(self, decision: IssueDecision) -> None:
+        self.state.issue_decisions[decision.key] = decision

@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from itertools import count, groupby
 from operator import attrgetter
 from pathlib import Path
@@ -41,6 +41,7 @@ from workflows.errors import StepRefused
 from workflows.files import Progress, check_out_dir, keep_file, local_stamp, senr_bytes, write_output
 from workflows.ports import UnitOfWork
 from workflows.ports.ods import OdsStaging
+from workflows.run.duplicate_decisions import held_back
 from workflows.run.stepping import Actor
 
 __all__ = [
@@ -109,6 +110,14 @@ class OdsAuditReview:
     errors: tuple[str, ...]
     warnings: tuple[str, ...]
     prior_year_open: tuple[OdsOpenEnrollment, ...] = ()
+    possible_duplicates: Mapping[LocalId, LocalId] = field(default_factory=dict)
+    """Students without SSID a person decided are a second record of one child (→ the other
+    record): not to be requested, to be merged in the SIS."""
+
+    @property
+    def to_request(self) -> tuple[LocalId, ...]:
+        """The students without SSID that the SSID workflow should request (possible duplicates left out)."""
+        return tuple(i for i in self.without_ssid if i not in self.possible_duplicates)
 
     @property
     def not_selected(self) -> int:
@@ -351,7 +360,8 @@ def keep_ods_audit(uow: UnitOfWork, planned: PlannedOdsAudit, actor: Actor) -> O
     reasons = (reason for _, reason in plan.delete_texts)
     deletes = tuple(_delete_line(record, reason) for record, reason in zip(plan.records("delete"), reasons))
     findings = [_problems(kind, violations) for kind, _, violations in plan.in_posting_order()]
-    return _review(audit, deletes, tuple(plan.without_ssid), findings, tuple(plan.prior_year_open))
+    review = _review(audit, deletes, tuple(plan.without_ssid), findings, tuple(plan.prior_year_open))
+    return _with_duplicates(uow, review)
 
 
 def load_ods_audit(
@@ -435,7 +445,15 @@ def ods_audit_review(uow: UnitOfWork, audit_id: int, actor: Actor) -> OdsAuditRe
     without SSID, and the pre-validation findings as of the actor's today."""
     lea, year = _district(uow)
     audit = get_batch(uow, audit_id, BatchKind.ODS_AUDIT)
-    return _review_items(audit, uow.batches.iter_preview(audit.id), lea, year, _today(actor))
+    return _with_duplicates(uow, _review_items(audit, uow.batches.iter_preview(audit.id), lea, year, _today(actor)))
+
+
+def _with_duplicates(uow: UnitOfWork, review: OdsAuditReview) -> OdsAuditReview:
+    """The review with its students without SSID that are possible duplicates (never advised to be requested)."""
+    held = held_back(uow)
+    if not held:
+        return review
+    return replace(review, possible_duplicates={i: held[i] for i in review.without_ssid if i in held})
 
 
 def evaluate_ods_audit(
