@@ -197,7 +197,11 @@ def confirm_command(ctx: CliContext, run_id: int) -> None:
 @out_dir_option
 @common_options
 def create_updated_command(ctx: CliContext, run_id: int, out_dir: Path) -> None:
-    """Step 4: write the updated SENR file from the decisions."""
+    """Step 4: write the updated SENR file from the decisions.
+
+    A summer run also writes beside it the SELA file giving its students whose language is not
+    English and who have no ELAS the status TBD (--json adds sela_file, sela_records and
+    sela_waiting: the students sent for a new SSID, whose SELA record waits for it)."""
     store = workflow_store(ctx)
     with refused(ctx):
         made = results.create_updated(store, run_id, out_dir, actor_of(ctx))
