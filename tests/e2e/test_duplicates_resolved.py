@@ -10,12 +10,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import peewee
+import pytest
 from click.testing import CliRunner, Result
 
 from console.cli import main
 from domain.runs import RunState
 from seed.demo import DemoDistrict
-from store.tables import GeneratedFileRow, StudentRow
+from store.database import database_proxy
+from store.tables import StudentRow
 from tests.e2e.conftest import Sandbox, Signed
 from tests.e2e.console_drive import drive_to, newest_file
 from tests.e2e.console_html import elements
@@ -24,8 +27,23 @@ PAIR = "lookalike:100004,100005"
 MERGE = "possible duplicate of 100004: merge the two records in your SIS"
 
 
+@pytest.fixture(autouse=True)
+def _bound(database: peewee.Database) -> None:
+    global _DATABASE
+    _DATABASE = database
+
+
+_DATABASE: peewee.Database | None = None
+
+
 def _ssid(url: str, *args: str) -> Result:
-    return CliRunner().invoke(main, [*args, "--db", url, "--json", "--as", "ana"], catch_exceptions=False)
+    """The command line on the test's database; the tables are bound to the test's connection again after it."""
+    result = CliRunner().invoke(main, [*args, "--db", url, "--json", "--as", "ana"], catch_exceptions=False)
+    used = database_proxy.obj
+    if _DATABASE is not None and used is not _DATABASE:
+        database_proxy.initialize(_DATABASE)
+        used.close()
+    return result
 
 
 def _requested(kind: str = "request") -> set[str]:

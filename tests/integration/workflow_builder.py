@@ -25,7 +25,7 @@ from seed.demo.load import load_demo
 from seed.sandbox import init_population, match_file, post_file, write_extract, write_replacement_extract
 from store.bulk import tuples
 from store.schema import ALL_TABLES
-from store.tables import MatchCandidateRow, MatchRequestRow, RunTransitionRow, StudentDataVersionRow
+from store.tables import EnrollmentRow, MatchCandidateRow, MatchRequestRow, RunTransitionRow, StudentDataVersionRow, StudentRow
 from store.workflow_store import DatabaseWorkflowStore
 from workflows.batches import replacement
 from workflows.run import extract, lifecycle, request, results
@@ -203,7 +203,26 @@ def audited_district(database: peewee.Database, tmp_path: Path, students: int = 
     builder.to(RunState.EXTRACT_LOADED)
     preview = replacement.load_replacements(builder.store, builder.files["replacements"], actor())
     replacement.apply_replacements(builder.store, preview.batch.id, actor())
+    student_left(builder)
     return builder
+
+
+def student_left(builder: RunBuilder) -> str:
+    """The first student holding an SSID with a current-year enrollment left: the SIS removed that
+    enrollment, so an ODS audit deletes CALPADS' record (the demo has no such case of its own). Their local id."""
+    year = builder.store.district_settings().year
+    assert year is not None
+    query = EnrollmentRow.select().join(StudentRow).where(
+        (EnrollmentRow.start_date >= year.first_day) & (EnrollmentRow.start_date <= year.last_day)
+        & StudentRow.ssid.is_null(False) & StudentRow.active
+    ).order_by(StudentRow.id, EnrollmentRow.id)
+    enrollment = query.first()
+    assert enrollment is not None
+    local_id = str(StudentRow.get_by_id(enrollment.student_id).local_id)
+    EnrollmentRow.delete().where(EnrollmentRow.student == enrollment.student_id).where(
+        (EnrollmentRow.start_date >= year.first_day) & (EnrollmentRow.start_date <= year.last_day)
+    ).execute()
+    return local_id
 
 
 def edited_ods(download: Path, year: str, *, only_current: bool = False, reopen: int = 0) -> Path:
