@@ -79,12 +79,19 @@ CLOSED_RUN_STATES = frozenset({RunState.EXTRACT_LOADED, RunState.CANCELLED})
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Run:
-    """One SSID run: its number, state, and who opened it when (UTC)."""
+    """One SSID run: its number, state, who opened it when (UTC), and whether it is a summer
+    (Summer ELPAC testing) run, which also requests pre-enrolled students."""
 
     id: int
     state: RunState
     opened_at: dt.datetime
     opened_by: str
+    summer: bool = False
+
+    @property
+    def label(self) -> str:
+        """``run 3``, or ``summer run 3``: how pages and messages name it."""
+        return f"{'summer run' if self.summer else 'run'} {self.id}"
 
     @property
     def is_open(self) -> bool:
@@ -130,6 +137,7 @@ class FileKind(Enum):
     ODS_DELETES = "ods_deletes"
     ODS_REPLACES = "ods_replaces"
     ODS_ADDS = "ods_adds"
+    SUMMER_SELA = "summer_sela"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -24,10 +24,12 @@ from peewee import EXCLUDED
 from domain.duplicates import (
     CheckedStudent,
     DuplicateCheckSummary,
+    IssueDecision,
     IssueKey,
     IssueKind,
     LocalIssue,
     NotDuplicateMark,
+    Resolution,
     student_facts,
 )
 from domain.matching import Agreement, FieldResult, MatchField, PersonFacts
@@ -40,6 +42,7 @@ from store.tables import (
     DuplicateAcknowledgementRow,
     DuplicateCheckIssueRow,
     DuplicateCheckRow,
+    DuplicateResolutionRow,
     GuardianRow,
     MatchDecisionRow,
     MatchRequestRow,
@@ -211,6 +214,31 @@ class AssistantTables:
         low, high = sorted((first, second))
         m = NotDuplicateMarkRow
         return int(m.delete().where((m.first_local_id == low) & (m.second_local_id == high)).execute()) == 1
+
+    # -- decisions on local issues --------------------------------------------------------------------
+    def issue_decisions(self) -> list[IssueDecision]:
+        """Every decision taken on a local issue, oldest first."""
+        r = DuplicateResolutionRow
+        return [
+            IssueDecision(
+                key=IssueKey.of(IssueKind(row.kind), (row.first_local_id, row.second_local_id)),
+                resolution=Resolution(row.decision), chosen=LocalId(row.chosen_local_id), decided_by=row.decided_by,
+                decided_at=row.decided_at,
+            )
+            for row in r.select().order_by(r.decided_at, r.id)
+        ]
+
+    def decide_issue(self, decision: IssueDecision) -> None:
+        """Record the decision on its issue, replacing an earlier one."""
+        first, second = decision.key.local_ids
+        r = DuplicateResolutionRow
+        values = {
+            r.decision: decision.resolution.value, r.chosen_local_id: decision.chosen, r.decided_by: decision.decided_by,
+            r.decided_at: decision.decided_at,
+        }
+        r.insert(kind=decision.key.kind.value, first_local_id=first, second_local_id=second, **{f.name: v for f, v in values.items()}).on_conflict(
+            conflict_target=[r.kind, r.first_local_id, r.second_local_id], update=values,
+        ).execute()
 
     # -- what bulk decisions and the MID guards need -------------------------------------------------
     def request_record(self, run_id: int, local_id: LocalId) -> SenrRecord | None:

@@ -73,9 +73,12 @@ class OdsSql:
         text = f"to_char({column}, 'YYYYMMDD')" if self.postgres else f"replace({column}, '-', '')"
         return f"COALESCE({text}, '')"
 
-    def stage(self, rows: Iterable[Sequence[str]], first_day: dt.date, last_day: dt.date) -> int:
+    def stage(
+        self, rows: Iterable[Sequence[str]], first_day: dt.date, last_day: dt.date, schools: Collection[str]
+    ) -> int:
         """Replace the staged records by ``rows`` (values in :data:`STAGED_COLUMNS` order, download
-        order), and note the local current-year enrollments of students holding a usable SSID."""
+        order), and note the local current-year enrollments at ``schools`` of students holding a
+        usable SSID."""
         if not self.postgres and self._temp_store is None:
             # Temporary tables on disk while the audit runs: in memory (the connection's setting)
             # they would grow with the download. Changing it drops the connection's temporary tables.
@@ -111,14 +114,15 @@ class OdsSql:
             + ", ".join(f"{name} TEXT NOT NULL" for name in (*_COMPARED, *_STUDENT_CODES)),
         )
         q = self.param
+        at_schools, school_params = self._schools("e.school", schools)
         self._run(
             f"INSERT INTO {_LOCAL} SELECT e.student_id, s.ssid, e.school, {self._date('e.start_date')}, e.grade, "
             f"e.status, {self._date('e.exit_date')}, e.exit_reason, e.completion_status, "
             + ", ".join(f"s.{name}" for name in _STUDENT_CODES)
             + f" FROM enrollment e JOIN student s ON s.id = e.student_id "
-            f"WHERE e.start_date >= {q} AND e.start_date <= {q} AND s.ssid IS NOT NULL AND s.ssid <> '' "
+            f"WHERE e.start_date >= {q} AND e.start_date <= {q} AND {at_schools} AND s.ssid IS NOT NULL AND s.ssid <> '' "
             f"AND s.ssid NOT IN (SELECT ssid FROM {_RETIRED})",
-            (first_day, last_day),
+            (first_day, last_day, *school_params),
         )
         # Covering what :meth:`settle` reads of the noted enrollments, in its order.
         self._run(
@@ -128,6 +132,13 @@ class OdsSql:
             for table in (_STAGE, _RETIRED, _LOCAL):
                 self._run(f"ANALYZE {table}")
         return count
+
+    def _schools(self, column: str, schools: Collection[str]) -> tuple[str, list[str]]:
+        """``column IN (the selected schools)`` and its parameters (a district selects a handful)."""
+        chosen = sorted(schools)
+        if not chosen:
+            return "1 = 0", []
+        return f"{column} IN ({', '.join([self.param] * len(chosen))})", chosen
 
     def codes(self) -> set[tuple[str, str]]:
         """Every ``(field, local code)`` the audit would translate: those of the noted enrollments
@@ -238,16 +249,17 @@ class OdsSql:
             )
         )
 
-    def without_ssid(self, first_day: dt.date, last_day: dt.date) -> list[LocalId]:
-        """The students enrolled between the two days without a usable SSID, in local order."""
+    def without_ssid(self, first_day: dt.date, last_day: dt.date, schools: Collection[str]) -> list[LocalId]:
+        """The students enrolled between the two days at one of ``schools`` without a usable SSID, in local order."""
         q = self.param
+        at_schools, school_params = self._schools("e.school", schools)
         return [
             LocalId(str(local_id))
             for (local_id,) in self._rows(
                 f"SELECT s.local_id FROM student s WHERE (s.ssid IS NULL OR s.ssid = '' OR s.ssid IN "
                 f"(SELECT ssid FROM {_RETIRED})) AND EXISTS (SELECT 1 FROM enrollment e WHERE e.student_id = s.id "
-                f"AND e.start_date >= {q} AND e.start_date <= {q}) ORDER BY s.id",
-                (first_day, last_day),
+                f"AND e.start_date >= {q} AND e.start_date <= {q} AND {at_schools}) ORDER BY s.id",
+                (first_day, last_day, *school_params),
             )
         ]
 

@@ -79,7 +79,7 @@ def _newest(table: type[peewee.Model]) -> Any:
 
 
 def _run(row: RunRow) -> Run:
-    return Run(id=row.id, state=RunState(row.state), opened_at=row.opened_at, opened_by=row.opened_by)
+    return Run(id=row.id, state=RunState(row.state), opened_at=row.opened_at, opened_by=row.opened_by, summer=bool(row.summer))
 
 
 def _counts(text: str) -> dict[str, int]:
@@ -192,7 +192,7 @@ class DatabaseWorkflowStore(AssistantTables):
         return [LocalId(local_id) for (local_id,) in tuples(query)]
 
     # -- runs and their history -------------------------------------------------------------
-    def start_run(self, at: dt.datetime, actor: str) -> tuple[Run, bool]:
+    def start_run(self, at: dt.datetime, actor: str, *, summer: bool = False) -> tuple[Run, bool]:
         with self.atomic():
             if isinstance(self.database, peewee.PostgresqlDatabase):
                 # Two starts at once must not both find "no open run": they queue on this lock.
@@ -202,7 +202,7 @@ class DatabaseWorkflowStore(AssistantTables):
             found = RunRow.select().where(RunRow.state.not_in(_CLOSED)).order_by(RunRow.id).first()
             if found is not None:
                 return _run(found), False
-            return _run(RunRow.create(state=RunState.NEW.value, opened_at=at, opened_by=actor)), True
+            return _run(RunRow.create(state=RunState.NEW.value, opened_at=at, opened_by=actor, summer=summer)), True
 
     def get_run(self, run_id: int) -> Run | None:
         row = RunRow.get_or_none(RunRow.id == run_id)

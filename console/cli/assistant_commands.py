@@ -1,13 +1,15 @@
 """`ssid run issues` and `ssid run bulk-accept`: the matching assistant on the command line.
 
 - ``issues``: the stored local duplicate check (run again when out of date, or on ``--recheck``),
-  each issue with its evidence; acknowledge, mark "not a duplicate", or forget such a mark.
+  each issue with its evidence and the decision taken on it; decide "same child", mark "not a
+  duplicate" (different children), say which record keeps a shared SSID, acknowledge, or forget a mark.
 - ``bulk-accept RUN``: every Single Match at 100 % whose comparison agrees on every field,
   listed with ``--dry-run``, recorded (each decision logged as bulk) without it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import click
@@ -15,8 +17,8 @@ import click
 from console.cli.common import CliContext, common_options, counting_bar
 from console.cli.workflow_cli import actor_of, refused, workflow_store
 from domain.duplicates import KEY_KINDS
-from domain.duplicates import LocalIssue
-from workflows.run import bulk_accept, duplicate_check, lifecycle
+from domain.duplicates import IssueDecision, IssueKey, LocalIssue
+from workflows.run import bulk_accept, duplicate_check, duplicate_decisions, lifecycle
 from workflows.run.duplicate_check import CheckView
 
 __all__ = ["add_assistant_commands", "issue_json", "evidence_line"]
@@ -27,9 +29,13 @@ def evidence_line(issue: LocalIssue) -> str:
     return " · ".join(f"{r.field.label}: {r.label}" for r in issue.evidence)
 
 
-def issue_json(issue: LocalIssue) -> dict[str, Any]:
-    """An issue as ``ssid run issues --json`` gives it."""
+def issue_json(issue: LocalIssue, decision: IssueDecision | None = None) -> dict[str, Any]:
+    """An issue as ``ssid run issues --json`` gives it (with the decision taken on it, if any)."""
     return {
+        "decision": None if decision is None else {
+            "resolution": decision.resolution.value, "chosen": decision.chosen, "by": decision.decided_by,
+            "text": decision.text,
+        },
         "key": str(issue.key),
         "kind": issue.kind.value,
         "local_ids": list(issue.local_ids),
@@ -51,7 +57,7 @@ def _check_json(view: CheckView) -> dict[str, Any]:
     }
 
 
-def _issues_human(view: CheckView) -> str:
+def _issues_human(view: CheckView, decisions: Mapping[IssueKey, IssueDecision]) -> str:
     s = view.summary
     lines = [
         f"local duplicate check of {s.checked_at:%Y-%m-%d %H:%M} UTC by {s.checked_by}: {s.students} students, "
@@ -62,6 +68,8 @@ def _issues_human(view: CheckView) -> str:
         lines.append(f"{issue.key}: {issue.message}{' (acknowledged)' if issue.acknowledged else ''}")
         if issue.evidence:
             lines.append(f"    {evidence_line(issue)}")
+        if issue.key in decisions:
+            lines.append(f"    decided: {decisions[issue.key].text}")
     if not view.issues:
         lines.append("no local issue")
     return "\n".join(lines)
@@ -76,11 +84,22 @@ def add_assistant_commands(group: click.Group) -> None:
     @click.option("--not-duplicate", "not_duplicate", multiple=True, metavar="KEY",
                   help="Mark a look-alike pair as two different children (it is not listed again); repeatable.")
     @click.option("--unmark", "unmark", multiple=True, metavar="KEY", help="Forget a 'not a duplicate' mark; repeatable.")
+    @click.option("--same-child", "same_child", multiple=True, metavar="KEY",
+                  help="A look-alike pair is one child: the record without an SSID (or the newer) is left out of every "
+                  "SSID request until the SIS merges them; repeatable.")
+    @click.option("--keeps", "keeps", multiple=True, nargs=2, metavar="KEY LOCAL_ID",
+                  help="Two records sharing an SSID: LOCAL_ID keeps it; repeatable.")
     @common_options
     def issues_command(
-        ctx: CliContext, recheck: bool, acknowledge: tuple[str, ...], not_duplicate: tuple[str, ...], unmark: tuple[str, ...]
+        ctx: CliContext, recheck: bool, acknowledge: tuple[str, ...], not_duplicate: tuple[str, ...], unmark: tuple[str, ...],
+        same_child: tuple[str, ...], keeps: tuple[tuple[str, str], ...],
     ) -> None:
-        """The local duplicate check: issues that block resolve-mids until acknowledged.
+        """The local duplicate check: issues that block resolve-mids until resolved by a decision.
+
+        A look-alike pair: --same-child KEY (one child: the record without an SSID, or the newer, is
+        left out of SSID requests, "possible duplicate of …: merge the two records in your SIS") or
+        --not-duplicate KEY (two children); --acknowledge on a pair decides "same child". An SSID
+        held twice: --keeps KEY LOCAL_ID. A retired SSID: --acknowledge.
 
         The stored check is used while it is current (no student changed since); else, or with
         --recheck, it runs again (a progress bar on a terminal) and is stored.
@@ -99,12 +118,17 @@ def add_assistant_commands(group: click.Group) -> None:
                 duplicate_check.mark_not_duplicate(store, not_duplicate, actor)
             if acknowledge:
                 lifecycle.acknowledge_issues(store, acknowledge, actor)
+            for key in same_child:
+                duplicate_decisions.decide_same_child(store, key, actor)
+            for key, keeper in keeps:
+                duplicate_decisions.decide_keeps_ssid(store, key, keeper, actor)
             view = duplicate_check.latest_check(store)
         assert view is not None
+        decisions = {d.key: d for d in store.issue_decisions()}
         ctx.emit(
-            {"check": _check_json(view), "issues": [issue_json(i) for i in view.issues], "open": view.open_issues,
-             "hidden": view.hidden},
-            _issues_human(view),
+            {"check": _check_json(view), "issues": [issue_json(i, decisions.get(i.key)) for i in view.issues],
+             "open": view.open_issues, "hidden": view.hidden},
+            _issues_human(view, decisions),
         )
 
     @group.command("bulk-accept")

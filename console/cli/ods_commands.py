@@ -3,7 +3,10 @@ EL/IFEP import) — contract: shared/spec/cli.md.
 
 `ssid ods audit FILE --out DIR` does the whole audit for a scheduled job: it reads both files
 first (a broken one, or records failing pre-validation, refuse with exit 2 and nothing stored),
-lists the deletes on stderr, then writes the files. `--review` stops after loading, for a person
+lists the deletes on stderr, then writes the files. Only the selected schools are reconciled; the
+audit is refused for a past academic year in the settings and for a download without earlier
+years (not the ten-year Date Range download), and writes no file while CALPADS still holds
+previous-year enrollments open unless `--prior-year-reviewed`. `--review` stops after loading, for a person
 to look at the deletes (`ssid ods show AUDIT`) before `ssid ods create-files AUDIT --out DIR`.
 """
 
@@ -28,6 +31,7 @@ from console.cli.workflow_cli import (
     refused,
     workflow_store,
 )
+from domain.duplicates import possible_duplicate_text
 from domain.runs import BatchKind, OdsAuditState
 from store.workflow_store import DatabaseWorkflowStore
 from workflows.batches import ods_audit, sela
@@ -45,11 +49,22 @@ def _note_review(review: OdsAuditReview) -> None:
         note(f"ODS audit {audit}: delete student {line.local_id} at school {line.school} from {line.enroll_start}: {line.reason.text}")
     if len(review.delete_list) > LISTED_LIMIT:
         note(f"ODS audit {audit}: ... and {len(review.delete_list) - LISTED_LIMIT} more deletes (`ssid ods show {audit}`)")
-    if review.without_ssid:
+    if review.to_request:
         note(
-            f"ODS audit {audit}: {len(review.without_ssid)} students without a usable SSID left to the SSID workflow: "
-            + ", ".join(review.without_ssid[:LISTED_LIMIT])
+            f"ODS audit {audit}: {len(review.to_request)} students without a usable SSID left to the SSID workflow: "
+            + ", ".join(review.to_request[:LISTED_LIMIT])
         )
+    for local_id, other in list(review.possible_duplicates.items())[:LISTED_LIMIT]:
+        note(f"ODS audit {audit}: student {local_id}: {possible_duplicate_text(other)} (not to be requested)")
+    if review.not_selected:
+        note(f"ODS audit {audit}: {review.not_selected} CALPADS records left alone: school not selected")
+    for still in review.prior_year_open[:LISTED_LIMIT]:
+        note(
+            f"ODS audit {audit}: previous year not closed out: student {still.local_id} at school {still.school} "
+            f"from {still.enroll_start} ({still.academic_year}) has no exit date in CALPADS"
+        )
+    if len(review.prior_year_open) > LISTED_LIMIT:
+        note(f"ODS audit {audit}: ... and {len(review.prior_year_open) - LISTED_LIMIT} more not closed out (`ssid ods show {audit}`)")
     for warning in review.warnings[:LISTED_LIMIT]:
         note(f"warning: {warning}")
 
@@ -95,10 +110,20 @@ def ods_group() -> None:
 @out_dir_option
 @click.option("--sela", "sela_file", type=click.Path(dir_okay=False, path_type=Path), help="A SELA ODS download: import its new EL/IFEP students.")
 @click.option("--review", is_flag=True, help="Only load the audit and list its deletes; write no file yet.")
+@click.option(
+    "--prior-year-reviewed", is_flag=True,
+    help="I reviewed the previous year's enrollments CALPADS still holds open (needed when there are any).",
+)
 @common_options
-def audit_command(ctx: CliContext, file: Path, out_dir: Path, sela_file: Path | None, review: bool) -> None:
-    """Compare the SENR ODS download's current year with local enrollments and write the SENR
-    files in posting order (deletes, replaces, adds), each pre-validated."""
+def audit_command(
+    ctx: CliContext, file: Path, out_dir: Path, sela_file: Path | None, review: bool, prior_year_reviewed: bool
+) -> None:
+    """Compare the SENR ODS download's current year with local enrollments at the selected schools
+    and write the SENR files in posting order (deletes, replaces, adds), each pre-validated.
+
+    Refused (exit 2) when the settings' academic year is not the current one, when the download
+    holds no earlier year (request the Date Range download, ten years back, not "Active Student"),
+    and, without --prior-year-reviewed, when CALPADS still holds previous-year enrollments open."""
     store = workflow_store(ctx)
     actor = actor_of(ctx)
     existing_file(file)
@@ -111,7 +136,9 @@ def audit_command(ctx: CliContext, file: Path, out_dir: Path, sela_file: Path | 
         sela_updates = _import_sela(ctx, store, sela, actor)
         files: list[str] = []
         if not review:
-            ods_audit.evaluate_ods_audit(store, audit, actor, deletes_reviewed=True)
+            ods_audit.evaluate_ods_audit(
+                store, audit, actor, deletes_reviewed=True, prior_year_reviewed=prior_year_reviewed
+            )
             files = [str(f.path) for f in ods_audit.create_ods_files(store, audit, out_dir, actor).files]
     result: dict[str, Any] = {"files": files, "adds": adds, "replaces": replaces, "deletes": deletes, "sela_updates": sela_updates}
     human = f"ODS audit {audit}: {deletes} deletes, {replaces} replaces, {adds} adds"
@@ -156,12 +183,28 @@ def show_command(ctx: CliContext, audit_id: int) -> None:
             for d in review.delete_list
         ],
         "without_ssid": list(review.without_ssid),
+        "possible_duplicates": {local_id: other for local_id, other in review.possible_duplicates.items()},
+        "not_selected": review.not_selected,
+        "prior_year_open": [
+            {"local_id": e.local_id, "school": e.school, "enroll_start": e.enroll_start, "academic_year": e.academic_year}
+            for e in review.prior_year_open
+        ],
         "errors": list(review.errors),
         "warnings": list(review.warnings),
     }
     lines = [f"ODS audit {audit_id} ({review.audit.state}): {review.deletes} deletes, {review.replaces} replaces, {review.adds} adds"]
     lines += [f"delete student {d.local_id} at school {d.school} from {d.enroll_start}: {d.reason.text}" for d in review.delete_list]
-    lines += [f"no SSID (left to the SSID workflow): student {local_id}" for local_id in review.without_ssid]
+    lines += [f"no SSID (left to the SSID workflow): student {local_id}" for local_id in review.to_request]
+    lines += [
+        f"no SSID, not to be requested: student {local_id}: {possible_duplicate_text(other)}"
+        for local_id, other in review.possible_duplicates.items()
+    ]
+    if review.not_selected:
+        lines.append(f"left alone: school not selected: {review.not_selected} CALPADS records")
+    lines += [
+        f"previous year not closed out: student {e.local_id} at school {e.school} from {e.enroll_start} ({e.academic_year})"
+        for e in review.prior_year_open
+    ]
     lines += [f"error: {e}" for e in review.errors] + [f"warning: {w}" for w in review.warnings]
     ctx.emit(result, "\n".join(lines))
 
@@ -170,15 +213,21 @@ def show_command(ctx: CliContext, audit_id: int) -> None:
 @click.argument("audit_id", type=int, metavar="AUDIT")
 @out_dir_option
 @click.option("--deletes-reviewed", is_flag=True, help="I reviewed the audit's deletes (needed when it has any).")
+@click.option(
+    "--prior-year-reviewed", is_flag=True,
+    help="I reviewed the previous year's enrollments CALPADS still holds open (needed when there are any).",
+)
 @common_options
-def create_files_command(ctx: CliContext, audit_id: int, out_dir: Path, deletes_reviewed: bool) -> None:
+def create_files_command(ctx: CliContext, audit_id: int, out_dir: Path, deletes_reviewed: bool, prior_year_reviewed: bool) -> None:
     """Write a loaded audit's SENR files in posting order (deletes, replaces, adds)."""
     store = workflow_store(ctx)
     actor = actor_of(ctx)
     with refused(ctx), tracked("ods_create_files", ctx.actor, f"ODS audit {audit_id}"):
         review = ods_audit.ods_audit_review(store, audit_id, actor)
         if review.audit.state == OdsAuditState.LOADED.value:
-            ods_audit.evaluate_ods_audit(store, audit_id, actor, deletes_reviewed=deletes_reviewed)
+            ods_audit.evaluate_ods_audit(
+                store, audit_id, actor, deletes_reviewed=deletes_reviewed, prior_year_reviewed=prior_year_reviewed
+            )
         made = ods_audit.create_ods_files(store, audit_id, out_dir, actor)
     files = [str(f.path) for f in made.files]
     ctx.emit(

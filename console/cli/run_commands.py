@@ -34,12 +34,18 @@ def run_group() -> None:
 
 
 @run_group.command("start")
+@click.option(
+    "--summer", is_flag=True,
+    help="A Summer ELPAC run: also request pre-enrolled students (enrollment starting in the future), and write a "
+    "SELA file giving the TBD status beside the updated file.",
+)
 @common_options
-def start_command(ctx: CliContext) -> None:
+def start_command(ctx: CliContext, summer: bool) -> None:
     """Open a new run (refused while another run is open)."""
     store = workflow_store(ctx)
     with refused(ctx):
-        ctx.emit(_state(lifecycle.start_run(store, actor_of(ctx))))
+        run = lifecycle.start_run(store, actor_of(ctx), summer=summer)
+    ctx.emit({**_state(run), "summer": run.summer}, f"{run.label} opened (state {run.state.value})")
 
 
 @run_group.command("status")
@@ -51,7 +57,8 @@ def status_command(ctx: CliContext, run_id: int) -> None:
     with refused(ctx):
         status = lifecycle.run_status(store, run_id)
     ctx.emit(
-        {**_state(status.run), "requested": status.requested, "decided": status.decided, "candidates": status.candidates}
+        {**_state(status.run), "summer": status.run.summer, "requested": status.requested, "decided": status.decided,
+         "candidates": status.candidates}
     )
 
 
@@ -107,7 +114,7 @@ def create_senr_command(
             **_state(made.run),
             "file": str(made.path),
             "records": made.file.records,
-            "excluded": [{"local_id": e.local_id, "reason": e.reason.text} for e in made.excluded],
+            "excluded": [{"local_id": e.local_id, "reason": e.text} for e in made.excluded],
         },
         f"run {made.run.id}: {made.file.records} students in {made.path} ({len(made.excluded)} without SSID left out)",
     )
@@ -189,11 +196,20 @@ def confirm_command(ctx: CliContext, run_id: int) -> None:
 @out_dir_option
 @common_options
 def create_updated_command(ctx: CliContext, run_id: int, out_dir: Path) -> None:
-    """Step 4: write the updated SENR file from the decisions."""
+    """Step 4: write the updated SENR file from the decisions.
+
+    A summer run also writes beside it the SELA file giving its students whose language is not
+    English and who have no ELAS the status TBD (--json adds sela_file, sela_records and
+    sela_waiting: the students sent for a new SSID, whose SELA record waits for it)."""
     store = workflow_store(ctx)
     with refused(ctx):
         made = results.create_updated(store, run_id, out_dir, actor_of(ctx))
-    ctx.emit({**_state(made.run), "file": str(made.path), "records": made.file.records})
+    result: dict[str, Any] = {**_state(made.run), "file": str(made.path), "records": made.file.records}
+    if made.run.summer and made.summer_sela is not None:  # the summer run's SELA TBD file beside it
+        result["sela_file"] = str(made.summer_sela_path) if made.summer_sela_path else None
+        result["sela_records"] = made.summer_sela.file.records if made.summer_sela.file else 0
+        result["sela_waiting"] = list(made.summer_sela.waiting)
+    ctx.emit(result)
 
 
 @run_group.command("load-extract")

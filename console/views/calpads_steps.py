@@ -134,8 +134,9 @@ def ods_download_steps() -> CalpadsSteps:
         "In CALPADS: the SSID Enrollment ODS Download",
         (
             _step(
-                "In CALPADS, request the SSID Enrollment (SENR) ODS Download for your LEA, enrollment "
-                "start dates from July 1 ten years back through today, and download it."
+                "In CALPADS, request the SSID Enrollment (SENR) ODS Download for your LEA by Date Range "
+                "(not \"Active Student\"): enrollment start dates from July 1 ten years back through today, "
+                "and download it."
             ),
             _step("Load it below. The SELA ODS Download has its own page, linked below."),
         ),

@@ -28,6 +28,7 @@ from domain.duplicates import IssueKind, issue_groups
 from store.students import count_students
 from workflows.run.duplicate_check import latest_check, mark_not_duplicate, run_check, unmark_not_duplicate
 from workflows.errors import StepRefused
+from workflows.run.duplicate_decisions import decide_keeps_ssid, decide_same_child
 from workflows.run.lifecycle import acknowledge_issues
 from workflows.run.stepping import Actor
 
@@ -92,6 +93,7 @@ class DuplicatesView(GuardedView):
             page=page,
             pages=pages,
             marks=workflow_store().not_duplicate_marks()[:200],
+            decisions={d.key: d for d in workflow_store().issue_decisions()},
             long=long_check(),
             IssueKind=IssueKind,
         )
@@ -113,6 +115,17 @@ class DuplicatesView(GuardedView):
             if action == "not_duplicate":
                 marked = mark_not_duplicate(store, keys, acting())
                 flash(f"{marked} pair(s) marked not a duplicate: they are not listed again.", "success")
+            elif action == "same_child":
+                for key in keys:
+                    decided = decide_same_child(store, key, acting())
+                    flash(f"{decided.key}: {decided.text}.", "success")
+            elif action == "keeps":
+                for key in keys:
+                    keeper = request.form.get(f"keeps:{key}", "")
+                    if not keeper:
+                        raise StepRefused(f"{key}: choose which record keeps the SSID")
+                    decided = decide_keeps_ssid(store, key, keeper, acting())
+                    flash(f"{decided.key}: {decided.text}.", "success")
             elif action == "acknowledge":
                 acknowledge_issues(store, keys, acting())
                 flash(f"{len(keys)} local issue(s) acknowledged.", "success")

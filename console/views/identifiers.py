@@ -59,11 +59,11 @@ class IdentifiersView(GuardedView):
     @expose("/start", methods=("POST",))
     def start(self) -> BaseResponse:
         try:
-            run = start_run(workflow_store(), acting())
+            run = start_run(workflow_store(), acting(), summer=request.form.get("summer") == "yes")
         except StepRefused as refused:
             flash_refusal(refused.reason)
         else:
-            flash(f"Run {run.id} started.", "success")
+            flash(f"{run.label[0].upper()}{run.label[1:]} started.", "success")
             check = latest_check(workflow_store())
             if check is None or not check.current:  # the run's first step needs it
                 return check_now_or_in_background(url_for(".index"))
@@ -102,6 +102,14 @@ class IdentifiersView(GuardedView):
         def step() -> None:
             produced = create_updated(workflow_store(), run_id, output_folder(), acting())
             flash(f"{produced.file.name} created with {produced.file.records} record(s).", "success")
+            sela = produced.summer_sela
+            if sela is not None:  # a summer run: the SELA TBD file beside it
+                made = f"{sela.file.name} created with {sela.file.records} TBD record(s)" if sela.file else "no SELA TBD record needed"
+                waiting = (
+                    f"; {len(sela.waiting)} student(s) sent for a new SSID need theirs once CALPADS has issued it: "
+                    + ", ".join(sela.waiting[:20])
+                ) if sela.waiting else ""
+                flash(f"Summer ELPAC: {made}{waiting}.", "success")
 
         return self._step(run_id, step, None)
 

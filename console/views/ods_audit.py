@@ -25,7 +25,7 @@ from console.views.workflow_support import acting, output_folder, received_uploa
 from domain.runs import Batch, BatchKind, FileKind, OdsAuditState
 from store.tables import BatchRow, GeneratedFileRow
 from workflows.errors import StepRefused
-from workflows.batches.ods_audit import create_ods_files, evaluate_ods_audit, load_ods_audit, ods_audit_review
+from workflows.batches.ods_audit import audit_scope, create_ods_files, evaluate_ods_audit, load_ods_audit, ods_audit_review
 
 __all__ = ["OdsAuditView", "audit_files"]
 
@@ -70,6 +70,12 @@ class OdsAuditView(GuardedView):
         audit, audits = chosen_batch(BatchKind.ODS_AUDIT, request.args.get("audit", type=int))
         review = ods_audit_review(workflow_store(), audit.id, acting()) if audit is not None else None
         files = audit_files(audit) if audit is not None and audit.state == OdsAuditState.FILES_CREATED.value else []
+        try:
+            audit_scope(workflow_store(), acting())
+        except StepRefused as refused:
+            scope_problem: str | None = refused.reason
+        else:
+            scope_problem = None
         return render_tab(
             self,
             "console/ods_audit.html",
@@ -77,6 +83,7 @@ class OdsAuditView(GuardedView):
             audits=audits,
             review=review,
             listed=LISTED,
+            scope_problem=scope_problem,
             files=files,
             writable=audit is not None and audit.state != OdsAuditState.FILES_CREATED.value,
             steps=ods_download_steps(),
@@ -94,14 +101,17 @@ class OdsAuditView(GuardedView):
         def work(progress: LinesRead) -> Mapping[str, Any]:
             review = load_ods_audit(workflow_store(), upload.path, actor, name=upload.name, progress=progress)
             return {"audit": review.audit.id, "deletes": review.deletes, "replaces": review.replaces, "adds": review.adds,
-                    "without_ssid": len(review.without_ssid)}
+                    "without_ssid": len(review.without_ssid), "not_selected": review.not_selected,
+                    "prior_year_open": len(review.prior_year_open)}
 
         return run_load(
             "load_ods_audit", upload, work, url_for(".index"),
             lambda r: (
                 f"{upload.name} compared with this year's enrollments (audit {r['audit']}): {r['deletes']} delete(s), "
-                f"{r['replaces']} replace(s), {r['adds']} add(s); {r['without_ssid']} student(s) without an SSID. "
-                "No file is written until you review the deletes."
+                f"{r['replaces']} replace(s), {r['adds']} add(s); {r['without_ssid']} student(s) without an SSID; "
+                f"{r.get('not_selected', 0)} record(s) left alone: school not selected"
+                + (f"; {r['prior_year_open']} previous-year enrollment(s) not closed out" if r.get("prior_year_open") else "")
+                + ". No file is written until you review the deletes."
             ),
         )
 
@@ -111,7 +121,10 @@ class OdsAuditView(GuardedView):
         try:
             review = ods_audit_review(store, audit_id, actor)
             if review.audit.state == OdsAuditState.LOADED.value:
-                evaluate_ods_audit(store, audit_id, actor, deletes_reviewed=request.form.get("deletes_reviewed") == "yes")
+                evaluate_ods_audit(
+                    store, audit_id, actor, deletes_reviewed=request.form.get("deletes_reviewed") == "yes",
+                    prior_year_reviewed=request.form.get("prior_year_reviewed") == "yes",
+                )
             made = create_ods_files(store, audit_id, output_folder(), actor)
         except StepRefused as refused:
             flash_refusal(refused.reason)

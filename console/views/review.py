@@ -142,6 +142,9 @@ class ReviewView(GuardedView):
         local_id = LocalId(wanted.local_id)
         store = workflow_store()
         candidates = store.candidates(run.id, local_id).get(local_id, [])
+        # Shown on the candidate before any click: another local student already holds its SSID.
+        holders = store.ssid_holders({c.ssid for c in candidates if c.ssid})
+        held_by = {ssid: [other for other in ids if other != local_id] for ssid, ids in holders.items()}
         local = SenrRecord(*wanted.senr_line.split("^"))
         editable = RunAction.DECIDE in allowed_actions(run.state) and is_admin()
         row = MatchDecisionRow.get_or_none((MatchDecisionRow.run == run.id) & (MatchDecisionRow.local_id == local_id))
@@ -156,6 +159,7 @@ class ReviewView(GuardedView):
             local=local,
             student=student_by_local_id(local_id) if toggles.guardians or toggles.addresses or toggles.language else None,
             candidates=candidates,
+            held_by={ssid: ids for ssid, ids in held_by.items() if ids},
             rows=compare_with_candidates(local, candidates),
             ours=compare_candidates(local, candidates),
             pending=_pending(run.id, local_id, candidates) if editable else None,

@@ -25,6 +25,7 @@ from domain.values import CdsCode
 from store.settings import read_settings
 from store.tables import MatchRequestRow, StudentRow
 from workflows.errors import StepRefused
+from workflows.run.duplicate_decisions import held_back
 from workflows.run.request import create_request
 
 __all__ = ["SenrView", "StudentLine", "LEFT_OUT_BY_SELECTION"]
@@ -73,7 +74,7 @@ def _names(local_ids: list[str]) -> dict[str, str]:
 
 def _exclusion_lines(exclusions: list[Exclusion]) -> list[StudentLine]:
     names = _names([e.local_id for e in exclusions])
-    return [StudentLine(e.local_id, names.get(e.local_id, ""), e.reason.text) for e in exclusions]
+    return [StudentLine(e.local_id, names.get(e.local_id, ""), e.text) for e in exclusions]
 
 
 def _preview() -> tuple[list[StudentLine], list[StudentLine]] | None:
@@ -81,11 +82,13 @@ def _preview() -> tuple[list[StudentLine], list[StudentLine]] | None:
     settings = read_settings()
     if settings.year is None or not settings.schools:
         return None
+    store = workflow_store()
     chosen = select_request(
-        workflow_store().iter_students(without_ssid=True),
+        store.iter_students(without_ssid=True),
         selected_schools=frozenset(settings.schools),
         year=settings.year,
         today=dt.date.today(),
+        held_back=held_back(store),
     )
     included = [
         StudentLine(s.local_id, f"{s.legal.last}, {s.legal.first}", f"school {e.school}, grade {e.grade}")

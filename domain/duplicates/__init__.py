@@ -35,6 +35,13 @@ from domain.duplicates._local import (
     lookalike_ids,
     student_facts,
 )
+from domain.duplicates._decisions import (
+    IssueDecision,
+    Resolution,
+    left_out_record,
+    possible_duplicate_text,
+    possible_duplicates,
+)
 from domain.duplicates._search import (
     LIKELY_DUPLICATE_PERCENT,
     DuplicateSearch,
@@ -68,4 +75,9 @@ __all__ = [
     "checked_student",
     "find_issues",
     "with_acknowledged",
+    "Resolution",
+    "IssueDecision",
+    "left_out_record",
+    "possible_duplicates",
+    "possible_duplicate_text",
 ]

@@ -12,7 +12,11 @@ Academic Year ID is that year and whose Reporting LEA is ours):
   added in its place (delete + add, the way to change a key); otherwise the student has no local
   current-year enrollment at all.
 
-Earlier years are never touched. Students without an SSID are left to the SSID workflow and
+Only the **selected schools** are reconciled: a CALPADS record at another school is left alone
+(counted as ``not_selected``), and a local enrollment at another school is neither added nor
+compared. Earlier years are never touched; the previous year's enrollments at our LEA that
+CALPADS still holds open (no exit date) are listed (``prior_year_open``: "previous year not
+closed out"), since the year must be closed out before the current one is reconciled. Students without an SSID are left to the SSID workflow and
 listed (a blank SSID would make CALPADS issue a new one); a CALPADS record that carries such a
 student's Local Student ID is left alone too (it is most likely that child's, under the SSID the
 district has not loaded yet), not deleted. Every local student counts, active or
@@ -30,7 +34,7 @@ specification the staged audit is checked against, not what production calls.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields, replace
 from enum import Enum
 from operator import itemgetter
@@ -42,7 +46,7 @@ from domain.records import OdsSenrRecord, SenrRecord
 from domain.validation import Violation, validate_senr
 from domain.values import AcademicYear, CdsCode, LocalId
 
-__all__ = ["STAGED_FIELDS", "staged_record", "DeleteReason", "OdsDelete", "OdsPlan", "OdsReconciliation", "reference_ods_plan", "plan_ods_reconciliation", "COMPARED_FIELDS"]
+__all__ = ["STAGED_FIELDS", "staged_record", "DeleteReason", "OdsDelete", "OdsOpenEnrollment", "open_enrollment", "OdsPlan", "OdsReconciliation", "reference_ods_plan", "plan_ods_reconciliation", "COMPARED_FIELDS"]
 
 COMPARED_FIELDS = ("grade", "enroll_status", "exit_date", "exit_reason", "completion_status")
 """The SENR fields whose difference makes a replace (the key fields make a delete + add)."""
@@ -55,6 +59,11 @@ STAGED_FIELDS = (
 )
 """What a set-based comparison needs of a CALPADS record besides its text: key, Local Student ID, compared fields."""
 
+_SENR_FIELDS = tuple(f.name for f in fields(SenrRecord))
+_AT_YEAR, _AT_LEA, _AT_SCHOOL, _AT_SSID, _AT_LOCAL_ID, _AT_START, _AT_EXIT = (
+    _SENR_FIELDS.index(name)
+    for name in ("academic_year", "reporting_lea", "school", "ssid", "local_student_id", "enroll_start", "exit_date")
+)
 _STAGED = itemgetter(*(tuple(f.name for f in fields(SenrRecord)).index(name) for name in STAGED_FIELDS))
 
 
@@ -80,6 +89,27 @@ class OdsDelete:
     reason: DeleteReason
 
 
+@dataclass(frozen=True, slots=True)
+class OdsOpenEnrollment:
+    """An enrollment of an earlier academic year at our LEA that CALPADS still holds open (no exit
+    date): "previous year not closed out" (no names, no SSIDs)."""
+
+    local_id: LocalId
+    school: CdsCode
+    enroll_start: str
+    academic_year: str
+
+
+def open_enrollment(values: Sequence[str], *, lea: CdsCode, previous: AcademicYear) -> OdsOpenEnrollment | None:
+    """The CALPADS record ``values`` (in :class:`SenrRecord` order) as an enrollment of the
+    ``previous`` year at ``lea`` still open in CALPADS, or ``None`` when it is not one."""
+    if values[_AT_YEAR] != previous.code or values[_AT_LEA] != lea or values[_AT_EXIT]:
+        return None
+    return OdsOpenEnrollment(
+        LocalId(values[_AT_LOCAL_ID]), CdsCode(values[_AT_SCHOOL]), values[_AT_START], values[_AT_YEAR]
+    )
+
+
 @dataclass
 class OdsPlan:
     """The audit's outcome: three files' records in posting order, each with its pre-validation.
@@ -98,6 +128,8 @@ class OdsPlan:
     unchanged: int = 0
     earlier_years: int = 0
     other_lea: int = 0
+    not_selected: int = 0
+    prior_year_open: list[OdsOpenEnrollment] = field(default_factory=list)
     not_started: int = 0
     delete_violations: list[Violation] = field(default_factory=list)
     replace_violations: list[Violation] = field(default_factory=list)
@@ -148,6 +180,7 @@ def reference_ods_plan(
     lea: CdsCode,
     today: dt.date,
     translate: CodeTranslator,
+    schools: Collection[CdsCode] | None = None,
 ) -> OdsPlan:
     """The reference audit: the SENR ODS download's ``year`` compared with the local students' enrollments of ``year``, in memory.
 
@@ -158,9 +191,10 @@ def reference_ods_plan(
 
     ``ods`` is read once, then ``students`` once. Local codes go through ``translate``
     (:class:`~domain.errors.TranslationMissing` names the student and field otherwise).
+    ``schools``: the selected schools, the only ones reconciled (``None``: every school).
     """
-    reconciliation = OdsReconciliation(year=year, lea=lea, today=today, translate=translate)
-    calpads = _current_year_records(ods, reconciliation.plan, year=year, lea=lea)
+    reconciliation = OdsReconciliation(year=year, lea=lea, today=today, translate=translate, schools=schools)
+    calpads = _current_year_records(ods, reconciliation, year=year, lea=lea)
     unidentified: set[str] = set()
     for student in students:
         if student.ssid is None:
@@ -183,16 +217,44 @@ class OdsReconciliation:
     :meth:`left_over`, and :meth:`finish` pre-validates the three files.
     """
 
-    def __init__(self, *, year: AcademicYear, lea: CdsCode, today: dt.date, translate: CodeTranslator) -> None:
+    def __init__(
+        self, *, year: AcademicYear, lea: CdsCode, today: dt.date, translate: CodeTranslator,
+        schools: Collection[CdsCode] | None = None,
+    ) -> None:
         self.plan = OdsPlan()
         self._year = year
         self._lea = lea
         self._today = today
         self._translate = translate
+        self._schools = None if schools is None else frozenset(schools)
+
+    def selects(self, school: str) -> bool:
+        """Whether ``school`` is reconciled (one of the selected schools)."""
+        return self._schools is None or school in self._schools
 
     def current_enrollments(self, student: Student) -> list[Enrollment]:
-        """The student's enrollments of the audited year."""
-        return [e for e in student.enrollments if self._year.contains(e.start)]
+        """The student's enrollments of the audited year at the selected schools."""
+        return [e for e in student.enrollments if self._year.contains(e.start) and self.selects(e.school)]
+
+    def calpads_record(self, values: Sequence[str]) -> bool:
+        """Whether a CALPADS record of the download (values in :class:`SenrRecord` order) is
+        reconciled: of the audited year, at our LEA, with an SSID, at a selected school. Every
+        other record is counted (earlier years, other LEA, school not selected; the previous
+        year's still-open enrollments listed) and left alone."""
+        plan = self.plan
+        if values[_AT_YEAR] != self._year.code:
+            plan.earlier_years += 1
+            still_open = open_enrollment(values, lea=self._lea, previous=AcademicYear(self._year.start_year - 1))
+            if still_open is not None:
+                plan.prior_year_open.append(still_open)
+            return False
+        if values[_AT_LEA] != self._lea or not values[_AT_SSID]:
+            plan.other_lea += 1
+            return False
+        if not self.selects(values[_AT_SCHOOL]):
+            plan.not_selected += 1
+            return False
+        return True
 
     def takes_records(self, student: Student) -> bool:
         """Whether the student takes CALPADS' records under their SSID: has one and is enrolled this year."""
@@ -250,18 +312,13 @@ class OdsReconciliation:
 
 
 def _current_year_records(
-    ods: Iterable[OdsSenrRecord], plan: OdsPlan, *, year: AcademicYear, lea: CdsCode
+    ods: Iterable[OdsSenrRecord], reconciliation: OdsReconciliation, *, year: AcademicYear, lea: CdsCode
 ) -> dict[str, str | list[str]]:
-    """SSID → that student's current-year records, each kept as its joined field values."""
+    """SSID → that student's reconciled current-year records, each kept as its joined field values."""
     kept: dict[str, str | list[str]] = {}
-    code = year.code
     for line in ods:
         senr = line.senr
-        if senr.academic_year != code:
-            plan.earlier_years += 1
-        elif senr.reporting_lea != lea or not senr.ssid:
-            plan.other_lea += 1
-        else:
+        if reconciliation.calpads_record(senr.values()):
             text = _SEP.join(senr.values())
             held = kept.get(senr.ssid)
             if held is None:

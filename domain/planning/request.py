@@ -10,15 +10,21 @@ SSID are not requested and not listed.
 When a student has several qualifying enrollments, the one requested is the one still open
 (no exit date, or an exit date not yet passed), then primary status (``10``), then the latest
 start. KEEP/SKIP grades and schools are compared with that enrollment; grades in local codes.
+
+A **summer** selection (Summer ELPAC testing) also takes students whose only enrollment at a
+selected school starts in the future (pre-enrolled), in the current academic year or the next:
+the earliest such enrollment is requested, with its own start date and academic year. An ordinary
+selection keeps leaving them out ("future start").
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 
+from domain.duplicates import possible_duplicate_text
 from domain.model import Enrollment, Student
 from domain.planning.senr import senr_record
 from domain.planning.translation import CodeTranslator
@@ -72,6 +78,7 @@ class ExclusionReason(Enum):
     NO_CURRENT_ENROLLMENT = "no_current_enrollment"
     SCHOOL_NOT_SELECTED = "school_not_selected"
     FUTURE_START = "future_start"
+    POSSIBLE_DUPLICATE = "possible_duplicate"
     NOT_KEPT = "not_kept"
     SKIPPED = "skipped"
 
@@ -86,6 +93,7 @@ _REASON_TEXT = {
     ExclusionReason.NO_CURRENT_ENROLLMENT: "no current enrollment",
     ExclusionReason.SCHOOL_NOT_SELECTED: "school not selected",
     ExclusionReason.FUTURE_START: "future start",
+    ExclusionReason.POSSIBLE_DUPLICATE: "possible duplicate",
     ExclusionReason.NOT_KEPT: "not in the KEEP selection",
     ExclusionReason.SKIPPED: "skipped",
 }
@@ -93,10 +101,18 @@ _REASON_TEXT = {
 
 @dataclass(frozen=True, slots=True)
 class Exclusion:
-    """A student without an SSID left out of the request file, and why."""
+    """A student without an SSID left out of the request file, and why (a possible duplicate: of whom)."""
 
     local_id: LocalId
     reason: ExclusionReason
+    duplicate_of: LocalId | None = None
+
+    @property
+    def text(self) -> str:
+        """The reason as the console and the command line show it."""
+        if self.reason is ExclusionReason.POSSIBLE_DUPLICATE and self.duplicate_of is not None:
+            return possible_duplicate_text(self.duplicate_of)
+        return self.reason.text
 
 
 @dataclass(frozen=True)
@@ -115,19 +131,29 @@ def select_request(
     today: dt.date,
     keep: Selection | frozenset[LocalId] | None = None,
     skip: Selection | frozenset[LocalId] | None = None,
+    summer: bool = False,
+    held_back: Mapping[LocalId, LocalId] | None = None,
 ) -> RequestSelection:
     """Choose the students of an SSID request file (product.md Step 1), in the order given.
 
-    ``keep`` and ``skip`` are selections, or plain sets of local ids.
+    ``keep`` and ``skip`` are selections, or plain sets of local ids. ``summer``: a Summer ELPAC
+    run's selection, which also takes pre-enrolled students (see the module's docstring).
+    ``held_back``: records a person decided are a second record of one child (→ the other record):
+    never requested, whatever the selection ("possible duplicate of …: merge the two records in your SIS").
     """
+    held_back = held_back or {}
     keep, skip = _as_selection(keep), _as_selection(skip)
     result = RequestSelection()
     for student in students:
         if student.ssid is not None:
             continue
-        chosen = _requested_enrollment(student, selected_schools, year, today)
+        chosen = _requested_enrollment(student, selected_schools, year, today, summer)
         if isinstance(chosen, ExclusionReason):
             result.excluded.append(Exclusion(student.local_id, chosen))
+        elif student.local_id in held_back:
+            result.excluded.append(
+                Exclusion(student.local_id, ExclusionReason.POSSIBLE_DUPLICATE, held_back[student.local_id])
+            )
         elif keep is not None and not keep.matches(student, chosen):
             result.excluded.append(Exclusion(student.local_id, ExclusionReason.NOT_KEPT))
         elif skip is not None and skip.matches(student, chosen):
@@ -142,17 +168,23 @@ def _as_selection(given: Selection | frozenset[LocalId] | None) -> Selection | N
 
 
 def _requested_enrollment(
-    student: Student, schools: frozenset[CdsCode], year: AcademicYear, today: dt.date
+    student: Student, schools: frozenset[CdsCode], year: AcademicYear, today: dt.date, summer: bool
 ) -> Enrollment | ExclusionReason:
     if not student.active:
         return ExclusionReason.INACTIVE
-    current = [e for e in student.enrollments if year.contains(e.start)]
+    next_year = AcademicYear(year.start_year + 1)
+    current = [
+        e for e in student.enrollments
+        if year.contains(e.start) or (summer and e.start > today and next_year.contains(e.start))
+    ]
     if not current:
         return ExclusionReason.NO_CURRENT_ENROLLMENT
     at_selected = [e for e in current if e.school in schools]
     if not at_selected:
         return ExclusionReason.SCHOOL_NOT_SELECTED
     started = [e for e in at_selected if e.start <= today]
+    if not started and summer:
+        return min(at_selected, key=lambda e: e.start)  # pre-enrolled: the first enrollment to come
     if not started:
         return ExclusionReason.FUTURE_START
     return max(started, key=lambda e: (e.exit_date is None or e.exit_date >= today, e.status == "10", e.start))
@@ -165,12 +197,17 @@ def build_senr_records(
     year: AcademicYear,
     translate: CodeTranslator,
 ) -> list[SenrRecord]:
-    """The SSID request records: blank SSID, blank exit fields, local codes translated.
+    """The SSID request records: blank SSID, blank exit fields, local codes translated; each with
+    the academic year of its enrollment's start (``year`` for every one of an ordinary run; a
+    summer run's pre-enrolled student may start in the next).
 
     Raises :class:`~domain.errors.TranslationMissing` naming the first student and field whose
     code has no CALPADS translation.
     """
-    return [senr_record(s, e, lea=lea, year=year, translate=translate) for s, e in included]
+    return [
+        senr_record(s, e, lea=lea, year=year if year.contains(e.start) else AcademicYear.containing(e.start), translate=translate)
+        for s, e in included
+    ]
 
 
 def request_file_name(now: dt.datetime) -> str:

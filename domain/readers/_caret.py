@@ -122,13 +122,15 @@ def _senr_values(layout: Layout) -> Callable[[list[str]], list[str]]:
     return values
 
 
-def open_ods_year(source: Source, year: str, name: str | None = None) -> ParsedFile[list[str] | str]:
+def open_ods_year(
+    source: Source, year: str, name: str | None = None, *, also: str | None = None
+) -> ParsedFile[list[str] | str]:
     """Open an SSID Enrollment ODS download for the records of one academic year (``CCYY-CCYY``).
 
-    Checked like :func:`open_ods_senr`, line for line; yields for a line of ``year`` its SENR
-    values in :class:`SenrRecord` order (``SenrRecord(*values)`` is its record), for any other
-    line only its Reporting LEA: a ten-year download of millions of lines never becomes a record
-    per line.
+    Checked like :func:`open_ods_senr`, line for line; yields for a line of ``year`` (or of the
+    year ``also``, e.g. the previous one) its SENR values in :class:`SenrRecord` order
+    (``SenrRecord(*values)`` is its record), for any other line only its Reporting LEA: a
+    ten-year download of millions of lines never becomes a record per line.
     """
     text = TextSource(source, name)
     layout = expect(text, "SENR-R")
@@ -146,7 +148,7 @@ def open_ods_year(source: Source, year: str, name: str | None = None) -> ParsedF
             checked = match(line)
             if checked is None:
                 raise line_problem(shown, number, layout, line, False)
-            if checked[at_year] == year:
+            if checked[at_year] == year or checked[at_year] == also:
                 yield values(line.split(delimiter))
             else:
                 yield checked[at_lea]

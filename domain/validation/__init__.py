@@ -24,9 +24,10 @@ from domain.records import SenrRecord
 from domain.validation._fields import check_fields, make_violation
 from domain.validation._result import Severity, Violation
 from domain.validation._rules import RecordView, academic_year_or_none, check_rules
+from domain.validation._sela import validate_sela
 from domain.values import AcademicYear, CdsCode
 
-__all__ = ["Severity", "Violation", "validate_record", "validate_senr", "errors_of", "warnings_of"]
+__all__ = ["Severity", "Violation", "validate_record", "validate_senr", "validate_sela", "errors_of", "warnings_of"]
 
 _OPEN = dt.date.max
 

@@ -18,7 +18,7 @@ from store.tables.runs import RunRow, RunTransitionRow, GeneratedFileRow, MatchR
 from store.tables.batches import BatchRow, PreviewLineRow, BatchChangeRow, CalpadsHistoryRow
 from store.tables.operations import OutboxRow, JobRow
 from store.tables.exports import AppliedExtractLineRow, ExportRow, EXPORT_TABLES
-from store.tables.duplicates import CHECKED_STUDENT_COLUMNS, StudentDataVersionRow, one_data_change, DuplicateCheckRow, DuplicateCheckIssueRow, NotDuplicateMarkRow, DuplicateAcknowledgementRow, ASSISTANT_TABLES
+from store.tables.duplicates import CHECKED_STUDENT_COLUMNS, StudentDataVersionRow, one_data_change, DuplicateCheckRow, DuplicateCheckIssueRow, NotDuplicateMarkRow, DuplicateAcknowledgementRow, DuplicateResolutionRow, ASSISTANT_TABLES
 
 ALL_TABLES: tuple[type[Table], ...] = (
     *STUDENT_TABLES,
@@ -42,8 +42,9 @@ ALL_TABLES: tuple[type[Table], ...] = (
     JobRow,
     DuplicateAcknowledgementRow,
     *ASSISTANT_TABLES,
+    DuplicateResolutionRow,
     *EXPORT_TABLES,
 )
 """Every table of the district database, parents before children."""
 
-__all__ = ["Table", "SchoolRow", "StudentRow", "EnrollmentRow", "LanguageStatusRow", "SpecialEducationRow", "GuardianRow", "AddressRow", "IdentityChangeRow", "STUDENT_TABLES", "SettingRow", "CodeTranslationRow", "UserRow", "SignInFailureRow", "RunRow", "RunTransitionRow", "GeneratedFileRow", "MatchRequestRow", "MatchCandidateRow", "MatchDecisionRow", "DecisionLogRow", "BatchRow", "PreviewLineRow", "BatchChangeRow", "CalpadsHistoryRow", "OutboxRow", "JobRow", "CHECKED_STUDENT_COLUMNS", "StudentDataVersionRow", "one_data_change", "DuplicateCheckRow", "DuplicateCheckIssueRow", "NotDuplicateMarkRow", "DuplicateAcknowledgementRow", "ASSISTANT_TABLES", "AppliedExtractLineRow", "ExportRow", "EXPORT_TABLES", "ALL_TABLES"]
+__all__ = ["Table", "SchoolRow", "StudentRow", "EnrollmentRow", "LanguageStatusRow", "SpecialEducationRow", "GuardianRow", "AddressRow", "IdentityChangeRow", "STUDENT_TABLES", "SettingRow", "CodeTranslationRow", "UserRow", "SignInFailureRow", "RunRow", "RunTransitionRow", "GeneratedFileRow", "MatchRequestRow", "MatchCandidateRow", "MatchDecisionRow", "DecisionLogRow", "BatchRow", "PreviewLineRow", "BatchChangeRow", "CalpadsHistoryRow", "OutboxRow", "JobRow", "CHECKED_STUDENT_COLUMNS", "StudentDataVersionRow", "one_data_change", "DuplicateCheckRow", "DuplicateCheckIssueRow", "NotDuplicateMarkRow", "DuplicateAcknowledgementRow", "DuplicateResolutionRow", "ASSISTANT_TABLES", "AppliedExtractLineRow", "ExportRow", "EXPORT_TABLES", "ALL_TABLES"]

@@ -29,7 +29,7 @@ from store.database import UtcDateTimeField, utc_now
 from store.tables._base import Table
 from store.tables.students import GuardianRow, StudentRow
 
-__all__ = ["CHECKED_STUDENT_COLUMNS", "StudentDataVersionRow", "one_data_change", "DuplicateCheckRow", "DuplicateCheckIssueRow", "NotDuplicateMarkRow", "DuplicateAcknowledgementRow", "ASSISTANT_TABLES"]
+__all__ = ["CHECKED_STUDENT_COLUMNS", "StudentDataVersionRow", "one_data_change", "DuplicateCheckRow", "DuplicateCheckIssueRow", "NotDuplicateMarkRow", "DuplicateAcknowledgementRow", "DuplicateResolutionRow", "ASSISTANT_TABLES"]
 
 
 CHECKED_STUDENT_COLUMNS: tuple[str, ...] = (
@@ -210,6 +210,28 @@ class DuplicateAcknowledgementRow(Table):
 
     class Meta:
         table_name = "duplicate_acknowledgement"
+        indexes = ((("kind", "first_local_id", "second_local_id"), True),)
+
+
+class DuplicateResolutionRow(Table):
+    """A person's decision on a local issue (created by migration ``0007_summer_and_resolutions``).
+
+    ``kind`` and the two local ids (``first`` < ``second``) name the issue; ``decision`` is
+    ``same_child`` (``chosen_local_id`` is the record left out of SSID requests until the SIS
+    merges the two) or ``keeps_ssid`` (``chosen_local_id`` is the record that keeps the SSID).
+    """
+
+    id: int
+    kind = peewee.CharField(max_length=20)
+    first_local_id = peewee.CharField(max_length=15)
+    second_local_id = peewee.CharField(max_length=15)
+    decision = peewee.CharField(max_length=20)
+    chosen_local_id = peewee.CharField(max_length=15)
+    decided_by = peewee.CharField(max_length=80)
+    decided_at = UtcDateTimeField(default=utc_now)
+
+    class Meta:
+        table_name = "duplicate_resolution"
         indexes = ((("kind", "first_local_id", "second_local_id"), True),)
 
 

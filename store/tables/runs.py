@@ -24,7 +24,8 @@ __all__ = ["RunRow", "RunTransitionRow", "GeneratedFileRow", "MatchRequestRow", 
 
 
 class RunRow(Table):
-    """An SSID run. ``version`` grows by one on every state change (compare-and-set)."""
+    """An SSID run. ``version`` grows by one on every state change (compare-and-set); ``summer``
+    marks a Summer ELPAC run (added by migration ``0007_summer_and_resolutions``)."""
 
     id: int
     state = peewee.CharField(max_length=20, index=True)
@@ -33,6 +34,7 @@ class RunRow(Table):
     closed_at = UtcDateTimeField(null=True)
     version = peewee.IntegerField(default=0)
     counts = peewee.TextField(default="{}")
+    summer = peewee.BooleanField(default=False)
 
     class Meta:
         table_name = "run"

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import peewee
+import pytest
 from click.testing import CliRunner, Result
 
 from console.cli import main
@@ -28,6 +29,7 @@ def _ok(url: str, *args: str) -> Any:
     return json.loads(result.stdout)
 
 
+@pytest.mark.usefixtures("cli_on_the_builders_day")
 def test_an_audit_reviewed_before_its_files_are_written(database: peewee.Database, database_url: str, tmp_path: Path) -> None:
     builder = RunBuilder(database, tmp_path, students=200)
     builder.to(RunState.EXTRACT_LOADED)

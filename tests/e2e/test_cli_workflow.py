@@ -105,7 +105,7 @@ def test_the_whole_workflow_through_the_command_line(database_url: str, tmp_path
     assert ssid.ok("seed", "demo", "--students", str(STUDENTS), keys={"students", "schools"}) == {"students": STUDENTS, "schools": 6}
     settings = ssid.ok("settings", "set", "--email", "calpads@rhvusd.example.org", keys={"lea", "year", "schools", "email"})
     assert (settings["lea"], settings["email"]) == ("1964212", "calpads@rhvusd.example.org")
-    assert ssid.ok("run", "start", keys=RUN_KEYS, who="maria") == {"run": 1, "state": "new"}
+    assert ssid.ok("run", "start", keys={*RUN_KEYS, "summer"}, who="maria") == {"run": 1, "state": "new", "summer": False}
     assert ssid.refused("run", "start", who="maria") == "run 1 is open (state new); finish or cancel it first"
 
     # -- MIDs: the look-alike records of one child must be acknowledged ------------------------------
@@ -156,7 +156,7 @@ def test_the_whole_workflow_through_the_command_line(database_url: str, tmp_path
     warned = ssid.refused("run", "decide", "1", changed, "--new", who="jose")
     assert warned.startswith(f"warning: student {changed} has a strong candidate (candidate 1: CALPADS ")
     assert warned.endswith("New SSID may create a MID; nothing recorded (decide anyway with --anyway)")
-    assert ssid.ok("run", "status", "1", keys={*RUN_KEYS, "requested", "decided", "candidates"})["decided"] == 0
+    assert ssid.ok("run", "status", "1", keys={*RUN_KEYS, "summer", "requested", "decided", "candidates"})["decided"] == 0
     decide(changed, "new_ssid", None, "--anyway")  # first New SSID anyway, then the person changes their mind
     for local_id in first_half:
         decide(local_id, *decisions[local_id])
@@ -169,8 +169,8 @@ def test_the_whole_workflow_through_the_command_line(database_url: str, tmp_path
     for local_id in requested[len(first_half):]:  # `changed` gets its final decision in one of the two loops
         decide(local_id, *decisions[local_id])
     assert ssid.ok("run", "confirm", "1", keys=RUN_KEYS, who="jose")["state"] == "all_confirmed"
-    status = ssid.ok("run", "status", "1", keys={*RUN_KEYS, "requested", "decided", "candidates"})
-    assert status == {"run": 1, "state": "all_confirmed", "requested": len(requested), "decided": len(requested),
+    status = ssid.ok("run", "status", "1", keys={*RUN_KEYS, "summer", "requested", "decided", "candidates"})
+    assert status == {"run": 1, "state": "all_confirmed", "summer": False, "requested": len(requested), "decided": len(requested),
                       "candidates": matched["candidates"]}
     assert "decide needs a run in state results_loaded" in ssid.refused("run", "decide", "1", changed, "--new", who="jose")
 
@@ -271,7 +271,7 @@ def test_the_whole_workflow_through_the_command_line(database_url: str, tmp_path
     assert second == {"files": [], "adds": 0, "replaces": 0, "deletes": 0, "sela_updates": 0}
 
     # -- the run is closed: a new one may start, and be cancelled; the replacement can be undone -------
-    assert ssid.ok("run", "start", keys=RUN_KEYS, who="maria") == {"run": 2, "state": "new"}
+    assert ssid.ok("run", "start", keys={*RUN_KEYS, "summer"}, who="maria") == {"run": 2, "state": "new", "summer": False}
     assert ssid.ok("run", "cancel", "2", keys=RUN_KEYS, who="maria") == {"run": 2, "state": "cancelled"}
     assert ssid.refused("run", "cancel", "2", who="maria") == "the run is cancelled"
     assert ssid.ok("replacement", "undo", batch, keys={"batch", "restored"}, who="ana") == {"batch": int(batch), "restored": 2}

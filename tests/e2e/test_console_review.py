@@ -96,6 +96,8 @@ def test_the_local_student_is_first_and_candidates_follow_by_percentage(admin: S
 def test_decisions_move_on_warn_about_mids_and_resume_where_the_review_stopped(
     admin: Signed, sandbox: Sandbox, tmp_path: Path
 ) -> None:
+    # 100004/100005 said to be two children: 100005, whose 100 % candidate is 100004's SSID, is requested.
+    admin.post("/admin/duplicates/decide", {"issue": ["lookalike:100004,100005"], "action": "not_duplicate"})
     run = drive_to(admin, sandbox, tmp_path, RunState.RESULTS_LOADED)
     order = [r.local_id for r in MatchRequestRow.select().where(MatchRequestRow.run == run.id).order_by(MatchRequestRow.line)]
     first, second = order[0], order[1]

@@ -169,6 +169,7 @@ def _create_files(database_url: str, audit: str, out: Path) -> list[str]:
     return ["ods", "create-files", audit, "--out", str(out), "--deletes-reviewed", "--db", database_url, "--json"]
 
 
+@pytest.mark.usefixtures("cli_on_the_builders_day")
 def test_ods_files_killed_before_they_are_kept_leave_the_audit_to_do_again(
     audit: str, database: peewee.Database, database_url: str, tmp_path: Path
 ) -> None:
@@ -186,6 +187,7 @@ def test_ods_files_killed_before_they_are_kept_leave_the_audit_to_do_again(
     assert sorted(p.name for p in out.iterdir()) == sorted(Path(f).name for f in json.loads(retry.stdout)["files"])
 
 
+@pytest.mark.usefixtures("cli_on_the_builders_day")
 def test_ods_files_killed_while_written_are_kept_whole_and_never_half_under_their_name(
     audit: str, database: peewee.Database, database_url: str, tmp_path: Path
 ) -> None:

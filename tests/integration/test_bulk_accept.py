@@ -16,7 +16,7 @@ from domain.runs import RunState
 from domain.values import LocalId
 from store.tables import DecisionLogRow, MatchCandidateRow, MatchDecisionRow
 from tests.integration.workflow_builder import NOW, RunBuilder, actor, calpads_is_sure, last_history, snapshot
-from workflows.run import results
+from workflows.run import duplicate_check, results
 from workflows.errors import StepRefused
 from workflows.run.bulk_accept import LeftOut, bulk_accept, plan_bulk_accept
 
@@ -24,6 +24,8 @@ from workflows.run.bulk_accept import LeftOut, bulk_accept, plan_bulk_accept
 @pytest.fixture
 def builder(database: peewee.Database, tmp_path: Path) -> RunBuilder:
     made = RunBuilder(database, tmp_path, students=60)
+    # Said to be two children (else 100005, the second record of 100004, is never requested).
+    duplicate_check.mark_not_duplicate(made.store, ["lookalike:100004,100005"], actor())
     made.to(RunState.RESULTS_LOADED)
     return made
 

@@ -19,6 +19,7 @@ from domain.planning.translation import CodeTranslator
 from domain.readers import open_ods_senr
 from seed.sandbox import write_ods_download
 from store.codes import set_translation
+from store.settings import select_schools
 from store.tables import EnrollmentRow, StudentRow
 from store.workflow_store import DatabaseWorkflowStore
 from tests.integration.workflow_builder import NOW, TODAY, RunBuilder, actor, audited_district
@@ -28,8 +29,11 @@ from workflows.errors import StepRefused
 
 @pytest.fixture
 def district(database: peewee.Database, tmp_path: Path) -> RunBuilder:
-    """200 students after a whole run (SSIDs loaded) and the Replacement SSIDs applied."""
-    return audited_district(database, tmp_path)
+    """200 students after a whole run (SSIDs loaded) and the Replacement SSIDs applied; every
+    school selected (a selection is compared in tests/integration/test_ods_scope.py)."""
+    builder = audited_district(database, tmp_path)
+    select_schools([school.code for school in builder.district.schools])
+    return builder
 
 
 def _download(builder: RunBuilder) -> Path:
@@ -48,7 +52,7 @@ def _in_memory(store: DatabaseWorkflowStore, download: Path) -> OdsPlan:
 
     return reference_ods_plan(
         open_ods_senr(download), students(), year=settings.year, lea=settings.lea, today=TODAY,
-        translate=CodeTranslator(store.code_translations()),
+        translate=CodeTranslator(store.code_translations()), schools=frozenset(settings.schools),
     )
 
 

@@ -107,6 +107,7 @@ def _bad_line(good: Path, target: Path, index: int, value: str) -> tuple[Path, i
     return target, 2
 
 
+@pytest.mark.usefixtures("cli_on_the_builders_day")
 @pytest.mark.parametrize("breakage", ["truncated", "wrong_kind", "bad_line"])
 @pytest.mark.parametrize("load_name", list(LOADS))
 def test_a_broken_file_changes_nothing_and_names_its_line(

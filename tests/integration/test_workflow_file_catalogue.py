@@ -101,6 +101,7 @@ def _refused(load: Load, builder: RunBuilder, path: Path) -> str:
     return refused.value.reason
 
 
+@pytest.mark.usefixtures("cli_on_the_builders_day")
 @pytest.mark.parametrize("breakage", list(BREAKAGES))
 @pytest.mark.parametrize("load_name", list(LOADS))
 def test_every_kind_of_broken_file_is_refused_and_changes_nothing(

@@ -19,13 +19,13 @@ import peewee
 from domain.model import DecisionKind
 from domain.records import SelaRecord, SenrRecord
 from domain.runs import RunState
-from domain.values import LocalId, Ssid, parse_calpads_date
+from domain.values import AcademicYear, LocalId, Ssid, parse_calpads_date
 from seed.demo import DemoDistrict, generate_district
 from seed.demo.load import load_demo
 from seed.sandbox import init_population, match_file, post_file, write_extract, write_replacement_extract
 from store.bulk import tuples
 from store.schema import ALL_TABLES
-from store.tables import MatchCandidateRow, MatchRequestRow, RunTransitionRow, StudentDataVersionRow
+from store.tables import EnrollmentRow, MatchCandidateRow, MatchRequestRow, RunTransitionRow, StudentDataVersionRow, StudentRow
 from store.workflow_store import DatabaseWorkflowStore
 from workflows.batches import replacement
 from workflows.run import extract, lifecycle, request, results
@@ -105,6 +105,7 @@ class RunBuilder:
     sandbox_url: str = field(init=False)
     files: dict[str, Path] = field(init=False, default_factory=dict)
     run_id: int = 0
+    summer: bool = False
 
     def __post_init__(self) -> None:
         self.district = generate_district(self.students, 1, TODAY)
@@ -138,7 +139,7 @@ class RunBuilder:
         """Take the one step that enters ``state`` from the state before it."""
         store, who = self.store, actor()
         if state is RunState.NEW:
-            self.run_id = lifecycle.start_run(store, who).id
+            self.run_id = lifecycle.start_run(store, who, summer=self.summer).id
         elif state is RunState.MIDS_RESOLVED:
             lifecycle.acknowledge_issues(store, ["all"], who)
             lifecycle.resolve_mids(store, self.run_id, who, attested=True)
@@ -151,7 +152,10 @@ class RunBuilder:
             self.decide_all()
             results.confirm_all(store, self.run_id, who)
         elif state is RunState.UPDATED:
-            self.files["updated"] = results.create_updated(store, self.run_id, self.out("updated"), who).path
+            made = results.create_updated(store, self.run_id, self.out("updated"), who)
+            self.files["updated"] = made.path
+            if made.summer_sela_path is not None:
+                self.files["summer_sela"] = made.summer_sela_path
             post_file(self.sandbox_url, self.files["updated"], today=TODAY)
             self.files["extract"] = write_extract(self.sandbox_url, self.out("extract"), today=TODAY, now=NOW).file
             self.files["replacements"] = write_replacement_extract(
@@ -199,4 +203,42 @@ def audited_district(database: peewee.Database, tmp_path: Path, students: int = 
     builder.to(RunState.EXTRACT_LOADED)
     preview = replacement.load_replacements(builder.store, builder.files["replacements"], actor())
     replacement.apply_replacements(builder.store, preview.batch.id, actor())
+    student_left(builder)
     return builder
+
+
+def student_left(builder: RunBuilder) -> str:
+    """The first student holding an SSID with a current-year enrollment left: the SIS removed that
+    enrollment, so an ODS audit deletes CALPADS' record (the demo has no such case of its own). Their local id."""
+    year = builder.store.district_settings().year
+    assert year is not None
+    query = EnrollmentRow.select().join(StudentRow).where(
+        (EnrollmentRow.start_date >= year.first_day) & (EnrollmentRow.start_date <= year.last_day)
+        & StudentRow.ssid.is_null(False) & StudentRow.active
+    ).order_by(StudentRow.id, EnrollmentRow.id)
+    enrollment = query.first()
+    assert enrollment is not None
+    local_id = str(StudentRow.get_by_id(enrollment.student_id).local_id)
+    EnrollmentRow.delete().where(EnrollmentRow.student == enrollment.student_id).where(
+        (EnrollmentRow.start_date >= year.first_day) & (EnrollmentRow.start_date <= year.last_day)
+    ).execute()
+    return local_id
+
+
+def edited_ods(download: Path, year: str, *, only_current: bool = False, reopen: int = 0) -> Path:
+    """A copy of an SENR ODS download beside it: only its lines of ``year`` (``only_current``, the
+    "Active Student" kind of download), or with the exit of ``reopen`` lines of the year before
+    blanked (enrollments CALPADS still holds open)."""
+    previous = AcademicYear.parse(year).start_year - 1
+    out: list[str] = []
+    for line in download.read_bytes().decode().split("\r\n")[:-1]:
+        values = line.split("^")
+        if only_current and values[6] != year:
+            continue
+        if reopen and values[6] == f"{previous}-{previous + 1}" and values[24]:
+            values[24:27] = ["", "", ""]  # exit date, exit reason, completion status
+            reopen -= 1
+        out.append("^".join(values))
+    target = download.with_name("edited_" + download.name)
+    target.write_bytes(("\r\n".join(out) + "\r\n").encode())
+    return target

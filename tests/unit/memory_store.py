@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from domain.duplicates import (
+    IssueDecision,
     CheckedStudent,
     DuplicateCheckSummary,
     IssueKey,
@@ -93,6 +94,7 @@ class _State:
     acknowledged: dict[IssueKey, tuple[str, dt.datetime]] = field(default_factory=dict)
     checks: list[tuple[DuplicateCheckSummary, list[LocalIssue]]] = field(default_factory=list)
     marks: list[NotDuplicateMark] = field(default_factory=list)
+    issue_decisions: dict[IssueKey, IssueDecision] = field(default_factory=dict)
     data_version: int = 0
 
 
@@ -203,11 +205,11 @@ class MemoryStore:
         return iter([(s.local_id, person_facts(s)) for s in self.students_list if s.birth_date in dates])
 
     # -- runs and history --------------------------------------------------------------------------
-    def start_run(self, at: dt.datetime, actor: str) -> tuple[Run, bool]:
+    def start_run(self, at: dt.datetime, actor: str, *, summer: bool = False) -> tuple[Run, bool]:
         open_run = next((r for r in self.state.runs if r.state not in CLOSED_RUN_STATES), None)
         if open_run is not None:
             return open_run, False
-        run = Run(id=len(self.state.runs) + 1, state=RunState.NEW, opened_at=at, opened_by=actor)
+        run = Run(id=len(self.state.runs) + 1, state=RunState.NEW, opened_at=at, opened_by=actor, summer=summer)
         self.state.runs.append(run)
         return run, True
 
@@ -453,3 +455,9 @@ class MemoryStore:
         found = len(kept) != len(self.state.marks)
         self.state.marks = kept
         return found
+
+    def issue_decisions(self) -> list[IssueDecision]:
+        return list(self.state.issue_decisions.values())
+
+    def decide_issue(self, decision: IssueDecision) -> None:
+        self.state.issue_decisions[decision.key] = decision

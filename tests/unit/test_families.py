@@ -29,9 +29,9 @@ PUBLIC_API: dict[str, tuple[str, ...]] = {
     'domain.layouts': ('FieldKind', 'FieldSpec', 'Layout', 'Required', 'LAYOUTS', 'layout', 'layouts_of_kind', 'MATCH_RESULT_PUBLISHED'),
     'domain.readers': ('ParsedFile', 'Source', 'open_senr', 'open_ods_senr', 'open_ods_year', 'open_ssid_extract', 'open_replacements', 'open_match_result', 'open_sela', 'detect_kind', 'read_score'),
     'domain.writers': ('write_senr', 'write_ods_senr', 'write_ssid_extract', 'write_replacements', 'write_sela', 'write_match_result', 'senr_line'),
-    'domain.validation': ('Severity', 'Violation', 'validate_record', 'validate_senr', 'errors_of', 'warnings_of'),
+    'domain.validation': ('Severity', 'Violation', 'validate_record', 'validate_senr', 'validate_sela', 'errors_of', 'warnings_of'),
     'domain.matching': ('Agreement', 'Evidence', 'MatchField', 'PersonFacts', 'FieldResult', 'Comparison', 'PreparedFacts', 'ValueFrequencies', 'EVEN_ODDS_BITS', 'HIGHEST_SHOWN_PERCENT', 'TWIN_CAP_PERCENT', 'candidate_facts', 'compare', 'compare_prepared', 'prepare', 'population_frequencies'),
-    'domain.duplicates': ('SuspectedDuplicate', 'DuplicateSearch', 'Progress', 'LIKELY_DUPLICATE_PERCENT', 'find_duplicates', 'search_duplicates'),
+    'domain.duplicates': ('SuspectedDuplicate', 'DuplicateSearch', 'Progress', 'LIKELY_DUPLICATE_PERCENT', 'find_duplicates', 'search_duplicates', 'Resolution', 'IssueDecision', 'left_out_record', 'possible_duplicates', 'possible_duplicate_text'),
     'domain.planning': ('Selection', 'ExclusionReason', 'Exclusion', 'RequestSelection', 'select_request', 'build_senr_records', 'senr_record', 'request_file_name', 'updated_file_name', 'CodeTranslator', 'TRANSLATED_FIELDS', 'UndecidedStudents', 'build_updated_records', 'LocalIdentity', 'IdentityField', 'FieldValue', 'FieldChange', 'LocalLookup', 'SsidLookup', 'as_lookup', 'lookup_by_local_id', 'lookup_by_ssid', 'SsidOutcome', 'ExtractChange', 'ExtractCounts', 'ExtractPlan', 'plan_extract', 'ReplacementOutcome', 'ReplacementChange', 'ReplacementPlan', 'plan_replacements', 'COMPARED_FIELDS', 'DeleteReason', 'OdsDelete', 'OdsPlan', 'plan_ods_reconciliation', 'SelaSkip', 'SelaUpdate', 'SelaPlan', 'plan_sela_import'),
 }
 """Each public module and the names its ``__all__`` listed when the families became packages."""

@@ -45,8 +45,10 @@ def _student(local_id: str, *enrollments: Enrollment, **changes: object) -> Stud
     return replace(MARIA, local_id=LocalId(local_id), enrollments=enrollments, **changes)  # type: ignore[arg-type]
 
 
-def _select(students: list[Student], **options: Selection | None) -> tuple[list[str], list[tuple[str, str]]]:
-    selection = select_request(students, selected_schools=SELECTED, year=YEAR, today=TODAY, **options)
+def _select(
+    students: list[Student], *, keep: Selection | None = None, skip: Selection | None = None
+) -> tuple[list[str], list[tuple[str, str]]]:
+    selection = select_request(students, selected_schools=SELECTED, year=YEAR, today=TODAY, keep=keep, skip=skip)
     return (
         [s.local_id for s, _ in selection.included],
         [(e.local_id, e.reason.text) for e in selection.excluded],
@@ -220,3 +222,24 @@ def test_a_record_with_its_exit_and_transaction_as_the_ods_audit_writes_it() -> 
         "SENR^R^^1964212^6000001^^2025-2026^1234567890^100234^MARIA^ELENA^LOPEZ^^MARI^E^LOPES^20150314^F"
         "^LOS ANGELES^US-CA^US^20250814^10^12^20260605^E230^100^^^^^^^^"
     )
+
+
+def test_a_summer_selection_takes_pre_enrolled_students_with_their_own_start_and_year() -> None:
+    august = _student("7", Enrollment(SCHOOL, "KN", dt.date(2026, 8, 12)))  # next academic year
+    october = _student("8", Enrollment(SCHOOL, "01", dt.date(2025, 10, 1)))  # later this year
+    ordinary = select_request([august, october], selected_schools=SELECTED, year=YEAR, today=TODAY)
+    assert [(e.local_id, e.reason.text) for e in ordinary.excluded] == [("7", "no current enrollment"), ("8", "future start")]
+    summer = select_request([august, october], selected_schools=SELECTED, year=YEAR, today=TODAY, summer=True)
+    assert [(s.local_id, e.start) for s, e in summer.included] == [("7", dt.date(2026, 8, 12)), ("8", dt.date(2025, 10, 1))]
+    records = build_senr_records(summer.included, lea=CdsCode("1964212"), year=YEAR, translate=CodeTranslator())
+    assert [(r.enroll_start, r.academic_year) for r in records] == [("20260812", "2026-2027"), ("20251001", "2025-2026")]
+
+
+def test_a_possible_duplicate_is_never_requested_even_when_kept() -> None:
+    second = _student("100005", Enrollment(SCHOOL, "05", dt.date(2025, 8, 14)))
+    chosen = select_request(
+        [second], selected_schools=SELECTED, year=YEAR, today=TODAY, keep=frozenset({LocalId("100005")}),
+        held_back={LocalId("100005"): LocalId("100004")},
+    )
+    assert chosen.included == []
+    assert [e.text for e in chosen.excluded] == ["possible duplicate of 100004: merge the two records in your SIS"]

@@ -22,13 +22,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from itertools import count, groupby
 from operator import attrgetter
 from pathlib import Path
 
 from domain.errors import TranslationMissing, WriteRefused
-from domain.planning.ods import DeleteReason, OdsPlan, OdsReconciliation, staged_record
+from domain.planning.ods import DeleteReason, OdsOpenEnrollment, OdsPlan, OdsReconciliation, staged_record
 from domain.planning.translation import CodeTranslator
 from domain.readers import open_ods_year
 from domain.records import SenrRecord
@@ -41,27 +41,35 @@ from workflows.errors import StepRefused
 from workflows.files import Progress, check_out_dir, keep_file, local_stamp, senr_bytes, write_output
 from workflows.ports import UnitOfWork
 from workflows.ports.ods import OdsStaging
+from workflows.run.duplicate_decisions import held_back
 from workflows.run.stepping import Actor
 
 __all__ = [
     "WITHOUT_SSID",
+    "PRIOR_YEAR_OPEN",
+    "NOT_TEN_YEARS",
     "ODS_FILES",
     "OdsDeleteLine",
     "OdsAuditReview",
     "OdsFile",
     "OdsFiles",
     "PlannedOdsAudit",
+    "audit_scope",
     "plan_ods_audit",
     "check_pre_validation",
     "keep_ods_audit",
     "load_ods_audit",
     "ods_audit_review",
     "evaluate_ods_audit",
+    "prior_year_refusal",
     "create_ods_files",
 ]
 
 WITHOUT_SSID = "without_ssid"
 """The preview kind of a student with a current-year enrollment but no SSID (left to the SSID workflow)."""
+
+PRIOR_YEAR_OPEN = "prior_year_open"
+"""The preview kind of a previous-year enrollment at our LEA still open in CALPADS ("previous year not closed out")."""
 
 ODS_FILES: tuple[tuple[str, FileKind, str], ...] = (
     ("delete", FileKind.ODS_DELETES, "1_Deletes"),
@@ -101,6 +109,20 @@ class OdsAuditReview:
     without_ssid: tuple[LocalId, ...]
     errors: tuple[str, ...]
     warnings: tuple[str, ...]
+    prior_year_open: tuple[OdsOpenEnrollment, ...] = ()
+    possible_duplicates: Mapping[LocalId, LocalId] = field(default_factory=dict)
+    """Students without SSID a person decided are a second record of one child (→ the other
+    record): not to be requested, to be merged in the SIS."""
+
+    @property
+    def to_request(self) -> tuple[LocalId, ...]:
+        """The students without SSID that the SSID workflow should request (possible duplicates left out)."""
+        return tuple(i for i in self.without_ssid if i not in self.possible_duplicates)
+
+    @property
+    def not_selected(self) -> int:
+        """CALPADS records at schools not selected: left alone."""
+        return self.audit.counts.get("not_selected", 0)
 
 
 @dataclass(frozen=True)
@@ -142,55 +164,81 @@ def _today(actor: Actor) -> dt.date:
     return local_stamp(actor.now()).date()
 
 
+def audit_scope(uow: UnitOfWork, actor: Actor) -> tuple[CdsCode, AcademicYear, frozenset[CdsCode], dt.date]:
+    """The LEA, year, selected schools and today of a new audit; refused when the settings' year
+    is not the current one (the seed: the audit "should only be run in the current year") or no
+    school is selected."""
+    lea, year = _district(uow)
+    today = _today(actor)
+    current = AcademicYear.containing(today)
+    if year != current:
+        raise StepRefused(
+            f"the ODS audit reconciles the current academic year only: Settings say {year}, today is in "
+            f"{current} (the year starts July 1); set the academic year to {current} first"
+        )
+    schools = frozenset(uow.settings.district_settings().schools)
+    if not schools:
+        raise StepRefused("the ODS audit reconciles the selected schools only: select at least one school in the settings")
+    return lea, year, schools, today
+
+
 _AT_LEA = [f.name for f in fields(SenrRecord)].index("reporting_lea")
-_AT_SSID = [f.name for f in fields(SenrRecord)].index("ssid")
+
+
+NOT_TEN_YEARS = (
+    "{name}: it holds no record of an academic year before {year}, so it is not the ten-year download "
+    "(an \"Active Student\" download would make every enrollment look missing). In CALPADS, request the "
+    "SSID Enrollment ODS Download by Date Range, from July 1 ten years back through today, and load that"
+)
+"""The refusal of a download without earlier years (``{name}`` the file, ``{year}`` the audited year)."""
 
 
 def plan_ods_audit(
     uow: UnitOfWork, path: Path, actor: Actor, *, name: str | None = None, progress: Progress | None = None
 ) -> PlannedOdsAudit:
-    """Stream the ODS download and compare its current academic year with the local enrollments.
+    """Stream the ODS download and compare its current academic year with the local enrollments
+    at the selected schools.
 
-    Nothing is written. Refused when the settings lack the LEA or year, the file is broken or of
-    another kind (naming file, line and field), or a local code has no CALPADS translation.
+    Nothing is written. Refused when the settings lack the LEA or year, when their year is not
+    the current one, when the file is broken or of another kind (naming file, line and field),
+    when it holds no earlier academic year (not the ten-year Date Range download), or when a
+    local code has no CALPADS translation.
 
     The current-year records are staged in the database and compared there
     (:class:`~workflows.ports.ods.OdsStaging`): only the students whose records are not all
     unchanged become domain students, so memory stays flat however long the download.
     """
-    lea, year = _district(uow)
-    today = _today(actor)
+    lea, year, schools, today = audit_scope(uow, actor)
     translations = uow.settings.code_translations()
-    reconciliation = OdsReconciliation(year=year, lea=lea, today=today, translate=CodeTranslator(translations))
+    reconciliation = OdsReconciliation(
+        year=year, lea=lea, today=today, translate=CodeTranslator(translations), schools=schools
+    )
     staging = uow.ods_staging
     shown = name or path.name
     leas: dict[str, int] = {}
     counted = reconciliation.plan
 
     def staged(ods: Iterable[list[str] | str]) -> Iterator[tuple[str, ...]]:
-        earlier = other = 0  # counted here, not on the plan: a step per line of millions
+        earlier = 0  # counted here, not on the plan: a step per line of millions
         try:
             for line in ods:
-                if isinstance(line, str):  # another year's line: only its Reporting LEA
+                if isinstance(line, str):  # a line of an earlier year (not the previous one): only its Reporting LEA
                     leas[line] = leas.get(line, 0) + 1
                     earlier += 1
                     continue
                 reporting = line[_AT_LEA]
                 leas[reporting] = leas.get(reporting, 0) + 1
-                if reporting != lea or not line[_AT_SSID]:
-                    other += 1
-                else:
+                if reconciliation.calpads_record(line):
                     yield staged_record(line)
         finally:
             counted.earlier_years += earlier
-            counted.other_lea += other
 
     def plan(ods: Iterable[list[str] | str]) -> OdsPlan:
-        staging.stage(staged(ods), year.first_day, year.last_day)
-        return _reconciled(staging, reconciliation, translations, year)
+        staging.stage(staged(ods), year.first_day, year.last_day, schools)
+        return _reconciled(staging, reconciliation, translations, year, schools)
 
     def reader(source: Path, shown: str) -> Iterable[list[str] | str]:
-        return open_ods_year(source, year.code, shown)
+        return open_ods_year(source, year.code, shown, also=AcademicYear(year.start_year - 1).code)
 
     try:
         read, planned = read_planned(path, shown, reader, plan, progress)
@@ -201,11 +249,14 @@ def plan_ods_audit(
     if leas and lea not in leas:  # another district's download: comparing it would add everyone
         other = max(leas, key=lambda code: leas[code])
         raise StepRefused(f"{shown}: none of its records is of LEA {lea}; it is the download of LEA {other}")
+    if not planned.earlier_years:
+        raise StepRefused(NOT_TEN_YEARS.format(name=shown, year=year))
     return PlannedOdsAudit(read, planned, year, lea, today)
 
 
 def _reconciled(
-    staging: OdsStaging, reconciliation: OdsReconciliation, translations: Mapping[tuple[str, str], str], year: AcademicYear
+    staging: OdsStaging, reconciliation: OdsReconciliation, translations: Mapping[tuple[str, str], str],
+    year: AcademicYear, schools: frozenset[CdsCode],
 ) -> OdsPlan:
     """The staged records compared: the settled students counted, every other one through the rules."""
     translate = CodeTranslator(translations)
@@ -218,7 +269,7 @@ def _reconciled(
         if takes and student.ssid is not None:
             taken.add(student.ssid)
         reconciliation.student(student, held if takes else [])
-    for local_id in staging.without_ssid(year.first_day, year.last_day):
+    for local_id in staging.without_ssid(year.first_day, year.last_day, schools):
         reconciliation.without_ssid(local_id)
     for text, unidentified in staging.left_over():
         reconciliation.left_over(text, unidentified)
@@ -274,6 +325,13 @@ def _items(plan: OdsPlan) -> Iterator[PreviewItem]:
     yield from (
         PreviewItem(line=next(numbers), local_id=local_id, kind=WITHOUT_SSID, applied=False) for local_id in plan.without_ssid
     )
+    yield from (
+        PreviewItem(
+            line=next(numbers), local_id=still.local_id, kind=PRIOR_YEAR_OPEN, applied=False,
+            detail=json.dumps({"school": still.school, "enroll_start": still.enroll_start, "academic_year": still.academic_year}),
+        )
+        for still in plan.prior_year_open
+    )
 
 
 def _counts(plan: OdsPlan, read: ReadFile) -> dict[str, int]:
@@ -288,6 +346,8 @@ def _counts(plan: OdsPlan, read: ReadFile) -> dict[str, int]:
         "not_started": plan.not_started,
         "earlier_years": plan.earlier_years,
         "other_lea": plan.other_lea,
+        "not_selected": plan.not_selected,
+        "prior_year_open": len(plan.prior_year_open),
     }
 
 
@@ -300,7 +360,8 @@ def keep_ods_audit(uow: UnitOfWork, planned: PlannedOdsAudit, actor: Actor) -> O
     reasons = (reason for _, reason in plan.delete_texts)
     deletes = tuple(_delete_line(record, reason) for record, reason in zip(plan.records("delete"), reasons))
     findings = [_problems(kind, violations) for kind, _, violations in plan.in_posting_order()]
-    return _review(audit, deletes, tuple(plan.without_ssid), findings)
+    review = _review(audit, deletes, tuple(plan.without_ssid), findings, tuple(plan.prior_year_open))
+    return _with_duplicates(uow, review)
 
 
 def load_ods_audit(
@@ -331,6 +392,7 @@ def _review_items(
     students without SSID), pre-validated as of ``today``."""
     deletes: list[OdsDeleteLine] = []
     without_ssid: list[LocalId] = []
+    still_open: list[OdsOpenEnrollment] = []
     found: dict[str, list[Violation]] = {}
 
     def records(kind: str, lines: Iterable[PreviewItem]) -> Iterator[SenrRecord]:
@@ -343,18 +405,25 @@ def _review_items(
     for kind, lines in groupby(items, key=attrgetter("kind")):
         if kind == WITHOUT_SSID:
             without_ssid.extend(LocalId(i.local_id) for i in lines)
+        elif kind == PRIOR_YEAR_OPEN:
+            still_open.extend(_open_enrollment(i) for i in lines)
         elif kind in _TITLES:
             found[kind] = validate_senr(records(kind, lines), lea=lea, current_year=year, today=today)
     findings = [
         _problems(kind, found[kind] if kind in found else validate_senr((), lea=lea, current_year=year, today=today))
         for kind, _, _ in ODS_FILES
     ]
-    return _review(audit, tuple(deletes), tuple(without_ssid), findings)
+    return _review(audit, tuple(deletes), tuple(without_ssid), findings, tuple(still_open))
+
+
+def _open_enrollment(item: PreviewItem) -> OdsOpenEnrollment:
+    detail = json.loads(item.detail)
+    return OdsOpenEnrollment(LocalId(item.local_id), CdsCode(detail["school"]), detail["enroll_start"], detail["academic_year"])
 
 
 def _review(
     audit: Batch, deletes: tuple[OdsDeleteLine, ...], without_ssid: tuple[LocalId, ...],
-    findings: list[tuple[list[str], list[str]]],
+    findings: list[tuple[list[str], list[str]]], prior_year_open: tuple[OdsOpenEnrollment, ...],
 ) -> OdsAuditReview:
     counts = audit.counts
     return OdsAuditReview(
@@ -367,6 +436,7 @@ def _review(
         without_ssid,
         tuple(error for errors, _ in findings for error in errors),
         tuple(warning for _, warnings in findings for warning in warnings),
+        prior_year_open,
     )
 
 
@@ -375,13 +445,25 @@ def ods_audit_review(uow: UnitOfWork, audit_id: int, actor: Actor) -> OdsAuditRe
     without SSID, and the pre-validation findings as of the actor's today."""
     lea, year = _district(uow)
     audit = get_batch(uow, audit_id, BatchKind.ODS_AUDIT)
-    return _review_items(audit, uow.batches.iter_preview(audit.id), lea, year, _today(actor))
+    return _with_duplicates(uow, _review_items(audit, uow.batches.iter_preview(audit.id), lea, year, _today(actor)))
 
 
-def evaluate_ods_audit(uow: UnitOfWork, audit_id: int, actor: Actor, *, deletes_reviewed: bool) -> OdsAuditReview:
-    """A person evaluated the audit (``loaded → evaluated``): they reviewed its deletes.
+def _with_duplicates(uow: UnitOfWork, review: OdsAuditReview) -> OdsAuditReview:
+    """The review with its students without SSID that are possible duplicates (never advised to be requested)."""
+    held = held_back(uow)
+    if not held:
+        return review
+    return replace(review, possible_duplicates={i: held[i] for i in review.without_ssid if i in held})
+
+
+def evaluate_ods_audit(
+    uow: UnitOfWork, audit_id: int, actor: Actor, *, deletes_reviewed: bool, prior_year_reviewed: bool = False
+) -> OdsAuditReview:
+    """A person evaluated the audit (``loaded → evaluated``): they reviewed its deletes, and the
+    previous year's enrollments CALPADS still holds open.
 
     Refused when the audit is not ``loaded``, when it has deletes and ``deletes_reviewed`` is
+    false, when it lists previous-year enrollments not closed out and ``prior_year_reviewed`` is
     false, or when any record fails pre-validation (fix the local data and load the file again).
     """
     review = ods_audit_review(uow, audit_id, actor)
@@ -391,7 +473,21 @@ def evaluate_ods_audit(uow: UnitOfWork, audit_id: int, actor: Actor, *, deletes_
         _refuse_errors(review.errors, event)
         if review.deletes and not deletes_reviewed:
             raise StepRefused(f"the ODS audit lists {review.deletes} delete(s): review them first", event)
+        if review.prior_year_open and not prior_year_reviewed:
+            raise StepRefused(prior_year_refusal(review.prior_year_open), event)
     return replace(review, audit=uow.batches.get_batch(audit_id) or review.audit)
+
+
+def prior_year_refusal(still_open: tuple[OdsOpenEnrollment, ...]) -> str:
+    """Why no file is written while previous-year enrollments are still open in CALPADS."""
+    year = still_open[0].academic_year
+    first = ", ".join(e.local_id for e in still_open[:5])
+    more = f" and {len(still_open) - 5} more" if len(still_open) > 5 else ""
+    return (
+        f"previous year not closed out: CALPADS still holds {len(still_open)} enrollment(s) of {year} at this LEA "
+        f"without an exit date (students {first}{more}); close them out in CALPADS first, or confirm that you "
+        "reviewed them (--prior-year-reviewed, or the checkbox on the ODS audit page)"
+    )
 
 
 def _file_name(at: dt.datetime, label: str) -> str:

@@ -123,8 +123,8 @@ class Students(Protocol):
 class Runs(Protocol):
     """Runs and their state."""
 
-    def start_run(self, at: dt.datetime, actor: str) -> tuple[Run, bool]:
-        """Open a run unless one is open: (the new run, True), or (the open run, False)."""
+    def start_run(self, at: dt.datetime, actor: str, *, summer: bool = False) -> tuple[Run, bool]:
+        """Open a run (a summer run when asked) unless one is open: (the new run, True), or (the open run, False)."""
         ...
 
     def get_run(self, run_id: int) -> Run | None: ...

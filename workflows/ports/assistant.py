@@ -9,7 +9,7 @@ import datetime as dt
 from collections.abc import Iterator, Sequence
 from typing import Protocol
 
-from domain.duplicates import CheckedStudent, DuplicateCheckSummary, IssueKey, LocalIssue, NotDuplicateMark
+from domain.duplicates import CheckedStudent, DuplicateCheckSummary, IssueDecision, IssueKey, LocalIssue, NotDuplicateMark
 from domain.values import LocalId, Ssid
 
 __all__ = ["DuplicateChecks", "IssueMarks"]
@@ -58,3 +58,11 @@ class IssueMarks(Protocol):
     def mark_not_duplicate(self, first: LocalId, second: LocalId, actor: str, at: dt.datetime) -> None: ...
 
     def unmark_not_duplicate(self, first: LocalId, second: LocalId) -> bool: ...
+
+    def issue_decisions(self) -> list[IssueDecision]:
+        """Every decision taken on a local issue (same child; which record keeps an SSID)."""
+        ...
+
+    def decide_issue(self, decision: IssueDecision) -> None:
+        """Record (or replace) the decision on ``decision.key``."""
+        ...

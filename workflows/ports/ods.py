@@ -8,7 +8,7 @@ from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from typing import Protocol
 
 from domain.model import Student
-from domain.values import LocalId
+from domain.values import CdsCode, LocalId
 
 __all__ = ["OdsStaging"]
 
@@ -17,10 +17,13 @@ class OdsStaging(Protocol):
     """A download's current-year records kept in the database (this connection only) and compared
     there with the local enrollments, by the rules of :class:`domain.planning.ods.OdsReconciliation`."""
 
-    def stage(self, rows: Iterable[Sequence[str]], first_day: dt.date, last_day: dt.date) -> int:
+    def stage(
+        self, rows: Iterable[Sequence[str]], first_day: dt.date, last_day: dt.date, schools: Collection[CdsCode]
+    ) -> int:
         """Replace the staged records by ``rows`` (:func:`domain.planning.ods.staged_record`, in
-        download order) and note the enrollments between the two days of students holding a
-        usable SSID (one no Replacement SSIDs Extract retired); returns how many records."""
+        download order) and note the enrollments between the two days at one of ``schools`` of
+        students holding a usable SSID (one no Replacement SSIDs Extract retired); returns how
+        many records."""
         ...
 
     def codes(self) -> set[tuple[str, str]]:
@@ -43,8 +46,8 @@ class OdsStaging(Protocol):
         them, each with whether its Local Student ID is a local student's without a usable SSID."""
         ...
 
-    def without_ssid(self, first_day: dt.date, last_day: dt.date) -> list[LocalId]:
-        """The students enrolled between the two days without a usable SSID, in local order."""
+    def without_ssid(self, first_day: dt.date, last_day: dt.date, schools: Collection[CdsCode]) -> list[LocalId]:
+        """The students enrolled between the two days at one of ``schools`` without a usable SSID, in local order."""
         ...
 
     def clear(self) -> None:

@@ -9,6 +9,7 @@ from domain.runs import HistoryEntry, Run, RunEvent
 from workflows.errors import StepRefused
 from workflows.run.guards import MidsFacts, NoFacts
 from workflows.run.duplicate_check import parse_issue_key, shown_issues
+from workflows.run.duplicate_decisions import record_same_child
 from workflows.run.local_check import LocalIssue, local_issues
 from workflows.ports import DistrictSettings, UnitOfWork
 from workflows.run.stepping import Actor, attempt, load_run, record_refusal
@@ -35,15 +36,16 @@ class RunStatus:
     candidates: int
 
 
-def start_run(uow: UnitOfWork, actor: Actor) -> Run:
-    """Open a new run; refused (and recorded in the open run's history) while another is open."""
+def start_run(uow: UnitOfWork, actor: Actor, *, summer: bool = False) -> Run:
+    """Open a new run (a Summer ELPAC run with ``summer``: it also requests pre-enrolled students);
+    refused (and recorded in the open run's history) while another is open."""
     with uow.atomic():
-        run, created = uow.runs.start_run(actor.now(), actor.name)
+        run, created = uow.runs.start_run(actor.now(), actor.name, summer=summer)
         if created:
             uow.history.add_history(
                 HistoryEntry(
                     run=run.id, at=actor.now(), actor=actor.name, event="start", source=None, dest=run.state.value,
-                    accepted=True,
+                    accepted=True, counts={"summer": 1} if summer else {},
                 )
             )
     if not created:
@@ -56,7 +58,10 @@ def start_run(uow: UnitOfWork, actor: Actor) -> Run:
 def acknowledge_issues(uow: UnitOfWork, keys: Collection[str], actor: Actor) -> list[LocalIssue]:
     """Acknowledge local issues by key (``"all"`` acknowledges every open one); returns the issues.
 
-    The keys are those of the stored check a person was shown (current or not).
+    The keys are those of the stored check a person was shown (current or not). Acknowledging a
+    look-alike pair decides it is one child (:func:`workflows.run.duplicate_decisions.record_same_child`):
+    the record without an SSID, or the newer, is then left out of SSID requests until the SIS
+    merges them; to say they are two children, mark the pair "not a duplicate" instead.
     """
     issues = shown_issues(uow, actor)
     known = {issue.key for issue in issues}
@@ -67,6 +72,8 @@ def acknowledge_issues(uow: UnitOfWork, keys: Collection[str], actor: Actor) -> 
     with uow.atomic():
         for key in sorted(wanted, key=str):
             uow.marks.acknowledge_issue(key, actor.name, actor.now())
+            if key.pair is not None and key in known:
+                record_same_child(uow, key, actor)
     return issues
 
 

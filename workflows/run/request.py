@@ -22,6 +22,7 @@ from workflows.files import check_out_dir, keep_file, local_stamp, senr_bytes, w
 from workflows.run.guards import SenrFacts
 from workflows.ports import UnitOfWork
 from workflows.run.lifecycle import settings_problem
+from workflows.run.duplicate_decisions import held_back
 from workflows.run.stepping import Actor, attempt
 
 __all__ = ["RequestFile", "create_request"]
@@ -65,6 +66,8 @@ def create_request(
             today=day,
             keep=keep,
             skip=skip,
+            summer=step.run.summer,
+            held_back=held_back(uow),
         )
         translate = CodeTranslator(uow.settings.code_translations())
         records: list[SenrRecord] = []

@@ -26,6 +26,7 @@ from workflows.run.mid_warnings import STRONG_MATCH_PERCENT, decision_warnings
 from workflows.ports import Matches, UnitOfWork
 from workflows.run.lifecycle import settings_problem
 from workflows.run.stepping import Actor, attempt
+from workflows.run.summer import SummerSelaFile, keep_summer_sela
 
 __all__ = [
     "STRONG_MATCH_PERCENT",
@@ -71,6 +72,8 @@ class ProducedFile:
     run: Run
     file: GeneratedFile
     path: Path
+    summer_sela: SummerSelaFile | None = None
+    summer_sela_path: Path | None = None
 
 
 def _binding_problem(uow: UnitOfWork, run: Run, rows: list[MatchResultRow], name: str) -> str | None:
@@ -217,5 +220,15 @@ def create_updated(uow: UnitOfWork, run_id: int, out_dir: Path, actor: Actor) ->
             content, count = _updated_content(uow, step.run, actor, partial=False)
             name = updated_file_name(local_stamp(actor.now()))
             kept = keep_file(uow.files, FileKind.UPDATED, name, content, records=count, actor=actor, run_id=step.run.id)
-            step.record(file_name=kept.name, sha256=kept.sha256, counts={"records": kept.records})
-    return ProducedFile(step.run, kept, write_output(out_dir, kept.name, content))
+            sela = None
+            counts = {"records": kept.records}
+            if step.run.summer:  # Summer ELPAC: the TBD statuses go beside the updated file
+                lea = uow.settings.district_settings().lea
+                assert lea is not None  # _updated_content refused incomplete settings
+                sela = keep_summer_sela(uow, step.run, lea, kept.name, actor)
+                counts |= {"summer": 1, "sela_tbd": sela.file.records if sela.file else 0, "sela_waiting": len(sela.waiting)}
+            step.record(file_name=kept.name, sha256=kept.sha256, counts=counts)
+    path = write_output(out_dir, kept.name, content)
+    if sela is None or sela.file is None:
+        return ProducedFile(step.run, kept, path, sela)
+    return ProducedFile(step.run, kept, path, sela, write_output(out_dir, sela.file.name, sela.content))
