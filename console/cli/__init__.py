@@ -31,6 +31,7 @@ _COMMAND_MODULES: dict[str, str] = {
     "sela": "console.cli.ods_commands",
     "serve": "console.cli.serve_commands",
     "sandbox": "console.cli.sandbox_commands",
+    "translations": "console.cli.translation_commands",
 }
 
 

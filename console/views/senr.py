@@ -3,7 +3,8 @@ KEEP/SKIP selection, and, once the file exists, the students it requests.
 
 Before the file exists the tab previews the selection the workflow will make (the same domain
 function, without KEEP/SKIP); after, it lists the requested students and every student without an
-SSID who was left out, with the reason.
+SSID who was left out, with the reason. A KEEP or SKIP selection is shown first (how many and who
+will be requested, unknown local ids refused) and the file is written only once that is confirmed.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from domain.values import CdsCode
 from store.settings import read_settings
 from store.tables import MatchRequestRow, StudentRow
 from workflows.errors import StepRefused
-from workflows.run.request import create_request
+from workflows.run.request import create_request, preview_request
 
 __all__ = ["SenrView", "StudentLine", "LEFT_OUT_BY_SELECTION"]
 
@@ -149,7 +150,7 @@ class SenrView(GuardedView):
         )
 
     @expose("/<int:run_id>/create", methods=("POST",))
-    def create(self, run_id: int) -> BaseResponse:
+    def create(self, run_id: int) -> BaseResponse | str:
         run_or_404(run_id)
         mode = request.form.get("mode", "all")
         keep = _selection("keep") if mode == "keep" else None
@@ -157,6 +158,8 @@ class SenrView(GuardedView):
         if mode in ("keep", "skip") and keep is None and skip is None:
             flash_refusal(f"The {mode.upper()} selection is empty: give local ids, grades, schools or tags.")
             return back_to(".index")
+        if (keep or skip) and request.form.get("confirmed") != "yes":
+            return self._confirm_selection(mode, keep, skip)
         try:
             outcome = create_request(
                 workflow_store(), run_id, acting(), output_folder(), keep=keep, skip=skip,
@@ -175,3 +178,31 @@ class SenrView(GuardedView):
         if len(outcome.warnings) > WARNINGS_SHOWN:
             flash(f"… and {len(outcome.warnings) - WARNINGS_SHOWN} more accepted warning(s).", "warning")
         return back_to(".index")
+
+    def _confirm_selection(self, mode: str, keep: Selection | None, skip: Selection | None) -> BaseResponse | str:
+        """Who the file would request with the selection, before it is written (or the refusal)."""
+        try:
+            chosen = preview_request(workflow_store(), keep=keep, skip=skip, today=dt.date.today())
+        except StepRefused as refused:
+            flash_refusal(refused.reason)
+            return back_to(".index")
+        selection = keep or skip
+        assert selection is not None
+        prefix = "keep" if keep is not None else "skip"
+        carried = {
+            "mode": mode,
+            f"{prefix}_ids": "\n".join(sorted(selection.ids)),
+            f"{prefix}_grades": ",".join(sorted(selection.grades)),
+            f"{prefix}_schools": ",".join(sorted(selection.schools)),
+            f"{prefix}_tags": ",".join(sorted(selection.tags)),
+            "accept_warnings": request.form.get("accept_warnings", ""),
+            "confirmed": "yes",
+        }
+        included = [
+            StudentLine(s.local_id, f"{s.legal.last}, {s.legal.first}", f"school {e.school}, grade {e.grade}")
+            for s, e in chosen.included
+        ]
+        return render_tab(
+            self, "console/senr_confirm.html", active_tab="senr.index", mode=mode, carried=carried, included=included,
+            excluded=_exclusion_lines(chosen.excluded), shown=LISTED,
+        )

@@ -68,6 +68,8 @@ class Ssid:
 
 
 RUN_KEYS = {"run", "state"}
+STATUS_KEYS = {*RUN_KEYS, "requested", "decided", "candidates", "replacements_loaded"}
+EXTRACT_KEYS = {*RUN_KEYS, "changes", "conflicts", "unmatched", "changed", "sent", "not_back", "warnings"}
 FILE_KEYS = {"file", "records"}
 
 
@@ -156,7 +158,7 @@ def test_the_whole_workflow_through_the_command_line(database_url: str, tmp_path
     warned = ssid.refused("run", "decide", "1", changed, "--new", who="jose")
     assert warned.startswith(f"warning: student {changed} has a strong candidate (candidate 1: CALPADS ")
     assert warned.endswith("New SSID may create a MID; nothing recorded (decide anyway with --anyway)")
-    assert ssid.ok("run", "status", "1", keys={*RUN_KEYS, "requested", "decided", "candidates"})["decided"] == 0
+    assert ssid.ok("run", "status", "1", keys=STATUS_KEYS)["decided"] == 0
     decide(changed, "new_ssid", None, "--anyway")  # first New SSID anyway, then the person changes their mind
     for local_id in first_half:
         decide(local_id, *decisions[local_id])
@@ -169,9 +171,9 @@ def test_the_whole_workflow_through_the_command_line(database_url: str, tmp_path
     for local_id in requested[len(first_half):]:  # `changed` gets its final decision in one of the two loops
         decide(local_id, *decisions[local_id])
     assert ssid.ok("run", "confirm", "1", keys=RUN_KEYS, who="jose")["state"] == "all_confirmed"
-    status = ssid.ok("run", "status", "1", keys={*RUN_KEYS, "requested", "decided", "candidates"})
+    status = ssid.ok("run", "status", "1", keys=STATUS_KEYS)
     assert status == {"run": 1, "state": "all_confirmed", "requested": len(requested), "decided": len(requested),
-                      "candidates": matched["candidates"]}
+                      "candidates": matched["candidates"], "replacements_loaded": None}
     assert "decide needs a run in state results_loaded" in ssid.refused("run", "decide", "1", changed, "--new", who="jose")
 
     # -- Step 4, Steps 5-6 at CALPADS (simulated) -----------------------------------------------------
@@ -190,8 +192,11 @@ def test_the_whole_workflow_through_the_command_line(database_url: str, tmp_path
     # -- Step 7: load, preview, apply; every decided student checked -----------------------------------
     before = {local_id: ssid.student(local_id) for local_id in decisions}
     assert all(shown["ssid"] is None for shown in before.values())
-    preview = ssid.ok("run", "load-extract", "1", str(extract), keys={*RUN_KEYS, "changes", "conflicts", "unmatched"}, who="ana")
+    preview = ssid.ok("run", "load-extract", "1", str(extract), keys=EXTRACT_KEYS, who="ana")
     assert preview["state"] == "updated" and preview["changes"] >= len(sent)
+    assert (preview["sent"], preview["not_back"]) == (len(sent), [])  # every student sent came back
+    assert {c["local_id"] for c in preview["changed"] if c["field"] == "ssid"} >= sent
+    assert len({c["local_id"] for c in preview["changed"]}) == preview["changes"]
     applied = ssid.ok("run", "apply-extract", "1", keys={*RUN_KEYS, "updated"}, who="ana")
     assert (applied["state"], applied["updated"]) == ("extract_loaded", preview["changes"])
     for local_id, (kind, chosen) in decisions.items():
@@ -228,12 +233,16 @@ def test_the_whole_workflow_through_the_command_line(database_url: str, tmp_path
     assert table.stdout.splitlines()[0] == "at,actor,event,source,dest,accepted,reason"
     assert len(table.stdout.splitlines()) == len(history) + 1
 
-    assert ssid.refused("run", "cancel", "1", who="ana") == "the run's SSID Extract was applied; an applied run cannot be cancelled"
+    assert ssid.refused("run", "cancel", "1", who="ana").startswith(
+        "the run's SSID Extract was applied; an applied run cannot be cancelled: undo the applied SSID Extract"
+    )
 
-    # -- undo: every field back -------------------------------------------------------------------------
-    restored = ssid.ok("run", "undo-extract", "1", keys={"run", "restored"}, who="ana")["restored"]
-    assert restored >= len(sent)
+    # -- undo: every field back, the run back in `updated`, then applied again ----------------------------
+    undone = ssid.ok("run", "undo-extract", "1", keys={*RUN_KEYS, "restored"}, who="ana")
+    assert undone["state"] == "updated" and undone["restored"] >= len(sent)
     assert {local_id: ssid.student(local_id) for local_id in decisions} == before
+    ssid.ok("run", "load-extract", "1", str(extract), keys=EXTRACT_KEYS, who="ana")
+    assert ssid.ok("run", "apply-extract", "1", keys={*RUN_KEYS, "updated"}, who="ana")["state"] == "extract_loaded"
 
     # -- Replacement SSIDs ------------------------------------------------------------------------------
     retired = generate_district(STUDENTS, 1, dt.date.today()).student(2)
@@ -273,6 +282,6 @@ def test_the_whole_workflow_through_the_command_line(database_url: str, tmp_path
     # -- the run is closed: a new one may start, and be cancelled; the replacement can be undone -------
     assert ssid.ok("run", "start", keys=RUN_KEYS, who="maria") == {"run": 2, "state": "new"}
     assert ssid.ok("run", "cancel", "2", keys=RUN_KEYS, who="maria") == {"run": 2, "state": "cancelled"}
-    assert ssid.refused("run", "cancel", "2", who="maria") == "the run is cancelled"
+    assert ssid.refused("run", "cancel", "2", who="maria") == "the run is cancelled; start a new run (ssid run start; Run tab)"
     assert ssid.ok("replacement", "undo", batch, keys={"batch", "restored"}, who="ana") == {"batch": int(batch), "restored": 2}
     assert ssid.student(retired.student.local_id)["ssid"] == retired.retired_ssid
