@@ -2,7 +2,8 @@
 
 A result file is bound to its run by what it carries, in the order a coordinator's mistakes are
 most simply named: the LEA must be ours; a name carrying another request file's time stamp, or a
-file (SHA-256) already loaded in another run, belongs to that run; every row must echo what this
+file (SHA-256) already loaded in another run and not named after this run's request, belongs to
+that run; every row must echo what this
 run's request sent for its student (line and field named); and every requested student must be in
 it. When the file answers another run's request, the refusal names that run. A renamed file whose
 content answers this request is accepted.
@@ -37,18 +38,15 @@ class Binding:
     cause: FileProblem | None = None
 
 
-def _owner_by_stamp(uow: UnitOfWork, run: Run, name: str) -> tuple[int, str] | None:
-    """The other run whose request file's time stamp the name carries, and that file's name."""
+def _stamped_requests(uow: UnitOfWork, name: str) -> list[tuple[int, str]]:
+    """The runs (and request file names) whose request file's time stamp ``name`` carries."""
     stamp = _STAMP.search(name)
     if stamp is None:
-        return None
-    stamped = [
-        kept for kept in uow.files.generated_files(include_retired=True)
+        return []
+    return [
+        (kept.run, kept.name) for kept in uow.files.generated_files(include_retired=True)
         if kept.kind is FileKind.REQUEST and kept.run is not None and stamp.group(1) in kept.name
     ]
-    if any(kept.run == run.id for kept in stamped):
-        return None  # this run's own time stamp (another run may share it to the second)
-    return (stamped[0].run, stamped[0].name) if stamped and stamped[0].run is not None else None
 
 
 def _echo_problem(rows: Sequence[MatchResultRow], sent: dict[LocalId, SenrRecord], run_id: int, name: str) -> FileProblem | None:
@@ -88,14 +86,18 @@ def binding_problem(uow: UnitOfWork, run: Run, rows: Sequence[MatchResultRow], n
             foreign = FileProblem(name, row.line, f"LEA {row.reporting_lea} is not ours ({lea})", 1, "Submitted_SENR_ReportingLEA")
             return Binding(str(foreign), foreign)
     mine = f"load the match result of run {run.id}'s own request file instead"
-    stamped = _owner_by_stamp(uow, run, name)
-    if stamped is not None:
+    stamped = _stamped_requests(uow, name)
+    own_stamp = any(owner == run.id for owner, _ in stamped)  # another run may share it to the second
+    if stamped and not own_stamp:
+        owner, request = stamped[0]
         return Binding(
-            f"{name} carries the time stamp of run {stamped[0]}'s request file ({stamped[1]}): it is run {stamped[0]}'s "
+            f"{name} carries the time stamp of run {owner}'s request file ({request}): it is run {owner}'s "
             f"match result, not run {run.id}'s; {mine}"
         )
+    # The same bytes loaded elsewhere: a stale answer, unless named after this run's own request
+    # (CALPADS may well answer an identical request with identical bytes).
     loaded = [r for r in uow.files.runs_that_loaded(FileKind.MATCH_RESULT, sha256) if r != run.id]
-    if loaded:
+    if loaded and not own_stamp:
         return Binding(
             f"{name} was loaded in run {loaded[0]} (the same file, by its SHA-256): it is run {loaded[0]}'s match result, "
             f"not run {run.id}'s; {mine}"
