@@ -58,19 +58,19 @@ class RunEvent(Enum):
     CONFIRM_ALL = "confirm_all"
     CREATE_UPDATED = "create_updated"
     APPLY_EXTRACT = "apply_extract"
+    UNDO_EXTRACT = "undo_extract"
     CANCEL = "cancel"
 
 
 class RunAction(Enum):
     """What a person may do inside a state without moving the run (internal transitions of the
-    same machine): the decisions of the review, its partial file, bulk acceptance, loading the SSID
-    Extract for review and undoing an applied one."""
+    same machine): the decisions of the review, its partial file, bulk acceptance, and loading the
+    SSID Extract for review."""
 
     DECIDE = "decide"
     PARTIAL = "partial"
     BULK_ACCEPT = "bulk_accept"
     LOAD_EXTRACT = "load_extract"
-    UNDO_EXTRACT = "undo_extract"
 
 
 CLOSED_RUN_STATES = frozenset({RunState.EXTRACT_LOADED, RunState.CANCELLED})
@@ -105,7 +105,7 @@ class HistoryEntry:
 
     ``event`` is a machine event (``create_senr``, a :class:`RunEvent` value) or an action inside a state
     (a :class:`RunAction` value) (``decide``,
-    ``partial``, ``load_extract``, ``undo_extract``); ``source`` is ``None`` for the start of a
+    ``partial``, ``load_extract``); ``source`` is ``None`` for the start of a
     run, ``dest`` is ``None`` when refused, and equal to ``source`` for an action that does not
     change the state.
     """

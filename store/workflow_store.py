@@ -187,6 +187,14 @@ class DatabaseWorkflowStore(AssistantTables):
     def iter_students(self, *, without_ssid: bool = False) -> Iterator[dm.Student]:
         return students_without_ssid() if without_ssid else iter_students()
 
+    def unknown_local_ids(self, local_ids: Collection[LocalId]) -> list[LocalId]:
+        wanted = sorted(set(local_ids))
+        known: set[str] = set()
+        for chunk in chunked(wanted, 5000):
+            query = StudentRow.select(StudentRow.local_id).where(StudentRow.local_id.in_(chunk))
+            known.update(local_id for (local_id,) in tuples(query))
+        return [local_id for local_id in wanted if local_id not in known]
+
     def local_ids_with_ssid(self, ssid: Ssid) -> list[LocalId]:
         query = StudentRow.select(StudentRow.local_id).where(StudentRow.ssid == ssid).order_by(StudentRow.local_id)
         return [LocalId(local_id) for (local_id,) in tuples(query)]
@@ -212,12 +220,18 @@ class DatabaseWorkflowStore(AssistantTables):
         row = RunRow.select().order_by(_newest(RunRow)).first()
         return _run(row) if row is not None else None
 
+    def open_run(self) -> Run | None:
+        row = RunRow.select().where(RunRow.state.not_in(_CLOSED)).order_by(RunRow.id).first()
+        return _run(row) if row is not None else None
+
     def set_run_state(self, run_id: int, old: RunState, new: RunState) -> bool:
         changes: dict[Any, Any] = {RunRow.state: new.value}
         if new is not old:
             changes[RunRow.version] = RunRow.version + 1
             if new in CLOSED_RUN_STATES:
                 changes[RunRow.closed_at] = dt.datetime.now(dt.UTC)
+            elif old in CLOSED_RUN_STATES:  # an undone extract reopens the run
+                changes[RunRow.closed_at] = None
         updated = RunRow.update(changes).where((RunRow.id == run_id) & (RunRow.state == old.value)).execute()
         return int(updated) == 1
 
@@ -399,6 +413,19 @@ class DatabaseWorkflowStore(AssistantTables):
         query = f.update(retired=True, retired_at=dt.datetime.now(dt.UTC))
         return int(query.where((f.run == run_id) & (f.kind == kind.value) & (f.retired == False)).execute())  # noqa: E712
 
+    def restore_files(self, run_id: int, kind: FileKind) -> int:
+        f = GeneratedFileRow
+        query = f.update(retired=False, retired_at=None)
+        return int(query.where((f.run == run_id) & (f.kind == kind.value) & (f.retired == True)).execute())  # noqa: E712
+
+    def runs_that_loaded(self, kind: FileKind, sha256: str) -> list[int]:
+        h = CalpadsHistoryRow
+        query = (
+            h.select(h.run).where((h.file_kind == kind.value) & (h.sha256 == sha256) & h.run.is_null(False))
+            .distinct()
+        )
+        return sorted((int(run_id) for (run_id,) in tuples(query)), reverse=True)
+
     def add_calpads_history(self, entry: CalpadsHistoryEntry) -> None:
         CalpadsHistoryRow.create(
             at=entry.at, actor=entry.actor, what=entry.action.value, file_kind=entry.kind.value,
@@ -443,6 +470,24 @@ class DatabaseWorkflowStore(AssistantTables):
 
     def iter_preview(self, batch_id: int) -> Iterator[PreviewItem]:
         return iter_preview_items(batch_id)
+
+    def preview_local_ids(self, batch_id: int, among: Collection[LocalId]) -> set[LocalId]:
+        line = PreviewLineRow
+        found: set[LocalId] = set()
+        for chunk in chunked(sorted(set(among)), 5000):
+            query = line.select(line.local_id).where((line.batch == batch_id) & line.local_id.in_(chunk)).distinct()
+            found.update(LocalId(local_id) for (local_id,) in tuples(query))
+        return found
+
+    def elas_changes(self, batch_id: int) -> list[tuple[LocalId, str | None, str | None]]:
+        line = PreviewLineRow
+        changed = line.elas_new.is_null(False) & (peewee.fn.COALESCE(line.elas_old, "") != line.elas_new)
+        query = (
+            line.select(line.local_id, line.elas_old, line.elas_new)
+            .where((line.batch == batch_id) & (line.applied == True) & changed)  # noqa: E712
+            .order_by(line.line)
+        )
+        return [(LocalId(local_id), old, new) for local_id, old, new in tuples(query)]
 
     def set_batch_state(
         self, batch_id: int, old: BatchState | OdsAuditState, new: BatchState | OdsAuditState, *, at: dt.datetime,

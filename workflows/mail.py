@@ -1,5 +1,5 @@
-"""The email summary after an apply: which tables and how many values changed — counts only, never a
-student's name or SSID.
+"""The email summary after an apply: which tables and how many values changed — counts, and the
+warnings to check by local id; never a student's name or SSID.
 
 It goes over SMTP when a server is configured (the ``SSID_SMTP_*`` environment, else the
 settings), to the settings' notification address; without a server it waits in the outbox. A
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import smtplib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
 
@@ -51,8 +51,9 @@ def smtp_config(settings: DistrictSettings, environ: Mapping[str, str] = os.envi
     )
 
 
-def summary_body(title: str, counts: Mapping[str, int], actor: Actor) -> str:
-    """The text of a summary: what was applied, by whom, when, and the counts per ``table.field``."""
+def summary_body(title: str, counts: Mapping[str, int], actor: Actor, warnings: Sequence[str] = ()) -> str:
+    """The text of a summary: what was applied, by whom, when, the counts per ``table.field``, and
+    the warnings a person should look at (unusual ELAS changes, by local id)."""
     lines = [
         f"SSID Workbench: {title}.",
         f"By {actor.name} at {actor.now():%Y-%m-%d %H:%M:%S} UTC.",
@@ -64,6 +65,10 @@ def summary_body(title: str, counts: Mapping[str, int], actor: Actor) -> str:
     if not fields:
         lines.append("  (nothing changed)")
     lines.extend(["", f"Students changed: {counts.get('students', 0)}", ""])
+    if warnings:
+        lines.append(f"Warnings ({len(warnings)}), to check in your SIS:")
+        lines.extend(f"  {warning}" for warning in warnings)
+        lines.append("")
     return "\n".join(lines)
 
 
@@ -83,7 +88,9 @@ def _send(config: SmtpConfig, to: str, subject: str, body: str) -> None:
         smtp.send_message(message)
 
 
-def send_apply_summary(uow: UnitOfWork, title: str, counts: Mapping[str, int], actor: Actor) -> bool:
+def send_apply_summary(
+    uow: UnitOfWork, title: str, counts: Mapping[str, int], actor: Actor, *, warnings: Sequence[str] = ()
+) -> bool:
     """Mail the summary of an apply to the notification address; whether it was sent now.
 
     Without an address nothing is sent; without a mail server, or when it fails, the message is
@@ -94,7 +101,7 @@ def send_apply_summary(uow: UnitOfWork, title: str, counts: Mapping[str, int], a
     if not to:
         return False
     subject = f"SSID Workbench: {title}"
-    body = summary_body(title, counts, actor)
+    body = summary_body(title, counts, actor, warnings)
     config = smtp_config(settings)
     outcome, error = MailOutcome.NO_SERVER, "no mail server configured"
     if config is not None:

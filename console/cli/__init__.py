@@ -35,6 +35,7 @@ _COMMAND_MODULES: dict[str, str] = {
     "sandbox": "console.cli.sandbox_commands",
     "check": "console.cli.check_commands",
     "export": "console.cli.export_commands",
+    "translations": "console.cli.translation_commands",
 }
 
 

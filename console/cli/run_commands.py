@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
+import io
 from pathlib import Path
 from typing import Any
 
@@ -11,11 +14,12 @@ from console.cli.assistant_commands import add_assistant_commands
 from console.cli.common import CliContext, Refusal, common_options
 from console.jobs import tracked
 from console.spreadsheet import spreadsheet_line
-from console.cli.workflow_cli import actor_of, emit_listed, existing_file, out_dir_option, progress_for, refused, workflow_store
+from console.cli.workflow_cli import actor_of, emit_listed, existing_file, note, out_dir_option, progress_for, refused, workflow_store
 from domain.errors import InvalidValue
 from domain.model import DecisionKind
 from domain.planning.request import Selection
 from domain.runs import HistoryEntry, Run, RunAction, RunState
+from store.workflow_store import DatabaseWorkflowStore
 from workflows.run.machine import allowed_actions
 from domain.values import LocalId, parse_ssid
 from workflows.run import duplicate_check, extract, lifecycle, request, results
@@ -52,13 +56,15 @@ def start_command(ctx: CliContext, summer: bool) -> None:
 @click.argument("run_id", type=int, metavar="RUN")
 @common_options
 def status_command(ctx: CliContext, run_id: int) -> None:
-    """A run's state and counts: students requested, decided, and candidates proposed."""
+    """A run's state and counts: students requested, decided, and candidates proposed; and when the
+    Replacement SSIDs were last loaded ("replacements_loaded", ISO time UTC, null when never)."""
     store = workflow_store(ctx)
     with refused(ctx):
         status = lifecycle.run_status(store, run_id)
+    loaded = status.replacements_loaded
     ctx.emit(
         {**_state(status.run), "summer": status.run.summer, "requested": status.requested, "decided": status.decided,
-         "candidates": status.candidates}
+         "candidates": status.candidates, "replacements_loaded": loaded.isoformat() if loaded is not None else None}
     )
 
 
@@ -69,14 +75,21 @@ def status_command(ctx: CliContext, run_id: int) -> None:
 @click.option("--acknowledge-all", is_flag=True, help="Acknowledge every open local issue.")
 @common_options
 def resolve_mids_command(ctx: CliContext, run_id: int, attest: bool, keys: tuple[str, ...], acknowledge_all: bool) -> None:
-    """MIDs resolved: your attestation, and no unacknowledged local duplicate issue."""
+    """MIDs resolved: your attestation, and no unacknowledged local duplicate issue.
+
+    Warns on stderr when the Replacement SSIDs were never loaded or more than 30 days ago.
+    """
     store = workflow_store(ctx)
     actor = actor_of(ctx)
     with refused(ctx):
         if keys or acknowledge_all:
             duplicate_check.current_check(store, actor)  # acknowledge what a current check finds
             lifecycle.acknowledge_issues(store, ("all",) if acknowledge_all else keys, actor)
-        ctx.emit(_state(lifecycle.resolve_mids(store, run_id, actor, attested=attest)))
+        resolved = lifecycle.resolve_mids(store, run_id, actor, attested=attest)
+    due = lifecycle.replacements_warning(store, actor.now())
+    if due is not None:  # after the step: a refusal stays one line
+        note(f"warning: {due}")
+    ctx.emit(_state(resolved))
 
 
 def _selection(path: Path | None) -> Selection | None:
@@ -218,29 +231,61 @@ def create_updated_command(ctx: CliContext, run_id: int, out_dir: Path) -> None:
 @click.option("--overwrite", is_flag=True, help="Replace a different existing SSID (discouraged; the old one moves to Old State ID).")
 @common_options
 def load_extract_command(ctx: CliContext, run_id: int, file: Path, overwrite: bool) -> None:
-    """Step 7: load the SSID Extract and preview every change (nothing is written to students)."""
+    """Step 7: load the SSID Extract and preview every change (nothing is written to students).
+
+    First on stderr: whether the extract can be this run's answer (none of the students the run
+    sent has an SSID in it: most likely downloaded before the updated file was posted), the sent
+    students who did not come back, and unusual ELAS changes; then the lines not applied. With
+    --json, besides the counts: "changed" (every change: local_id, field, old, new), "sent",
+    "not_back" and "warnings".
+    """
     store = workflow_store(ctx)
     existing_file(file)
     with refused(ctx), tracked("load_extract", ctx.actor, file.name), progress_for(ctx, file, "reading SSID Extract") as progress:
         preview = extract.load_extract(
             store, run_id, file, actor_of(ctx), overwrite=overwrite, progress=progress
         )
+    for warning in preview.answer.warnings:
+        note(f"warning: {warning}")
     emit_listed(ctx, store, preview.batch.id)
     run = store.get_run(run_id)
     ctx.emit(
         {"run": run_id, "state": run.state.value if run else None, "changes": preview.changes,
-         "conflicts": preview.conflicts, "unmatched": preview.unmatched}
+         "conflicts": preview.conflicts, "unmatched": preview.unmatched,
+         "changed": _changes(store, preview.batch.id) if ctx.as_json else [],
+         "sent": preview.answer.sent, "not_back": list(preview.answer.not_back), "warnings": preview.answer.warnings},
+        f"run {run_id}: {preview.changes} student(s) would change, {preview.conflicts} conflict(s), "
+        f"{preview.unmatched} line(s) not applied; nothing is written until `ssid run apply-extract {run_id}`",
     )
+
+
+def _changes(store: DatabaseWorkflowStore, batch_id: int) -> list[dict[str, Any]]:
+    """Every change applying the batch would make: local id, field, old and new value (dates ISO)."""
+    def shown(value: object) -> object:
+        return value.isoformat() if isinstance(value, dt.date) else value
+
+    return [
+        {"local_id": c.local_id, "field": c.field.value, "old": shown(c.old), "new": shown(c.new)}
+        for item in list(store.iter_preview(batch_id)) if item.applied for c in item.changes
+    ]
 
 
 @run_group.command("apply-extract")
 @click.argument("run_id", type=int, metavar="RUN")
+@click.option(
+    "--anyway", is_flag=True,
+    help="Apply even though none of the students the run sent has an SSID in the extract (else refused, exit 2).",
+)
 @common_options
-def apply_extract_command(ctx: CliContext, run_id: int) -> None:
-    """Step 7: apply the previewed SSID Extract (one transaction; can be undone)."""
+def apply_extract_command(ctx: CliContext, run_id: int, anyway: bool) -> None:
+    """Step 7: apply the previewed SSID Extract (one transaction; can be undone).
+
+    Refused (exit 2) when none of the students the run sent (Select or New SSID) has an SSID in
+    the extract, most likely downloaded before the updated file was posted, unless --anyway.
+    """
     store = workflow_store(ctx)
     with refused(ctx), tracked("apply_extract", ctx.actor, f"run {run_id}"):
-        applied = extract.apply_extract(store, run_id, actor_of(ctx), confirmed=True)
+        applied = extract.apply_extract(store, run_id, actor_of(ctx), confirmed=True, anyway=anyway)
     ctx.emit({**_state(applied.run), "updated": applied.updated})
 
 
@@ -248,11 +293,12 @@ def apply_extract_command(ctx: CliContext, run_id: int) -> None:
 @click.argument("run_id", type=int, metavar="RUN")
 @common_options
 def undo_extract_command(ctx: CliContext, run_id: int) -> None:
-    """Undo the applied SSID Extract: every changed field restored."""
+    """Undo the applied SSID Extract: every changed field restored, the run back in `updated`, its
+    request file back in File Download (load another extract, or cancel the run)."""
     store = workflow_store(ctx)
     with refused(ctx):
-        restored = extract.undo_extract(store, run_id, actor_of(ctx))
-    ctx.emit({"run": run_id, "restored": restored})
+        undone = extract.undo_extract(store, run_id, actor_of(ctx))
+    ctx.emit({**_state(undone.run), "restored": undone.restored})
 
 
 @run_group.command("cancel")

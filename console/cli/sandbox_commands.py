@@ -24,6 +24,7 @@ from seed.sandbox import (
     write_extract,
     write_ods_download,
     write_replacement_extract,
+    write_sela_download,
 )
 from seed.sandbox.extracts import ExtractSummary
 from seed.sandbox.models import StateStudent
@@ -96,7 +97,11 @@ def populate_command(ctx: CliContext, students: int, seed: int, today: dt.dateti
 @click.option("--out", "out_dir", required=True, type=_DIR, help="Directory to write the match result into.")
 @common_options
 def match_command(ctx: CliContext, file: Path, out_dir: Path) -> None:
-    """(Simulator) SSID Matching Tool: write match results (CSV) for an SENR request FILE."""
+    """(Simulator) SSID Matching Tool: write match results (CSV) for an SENR request FILE.
+
+    Refused (exit 2) as CALPADS would, naming rule and line, when the file fails pre-validation
+    (e.g. a Reporting LEA that is not the submitting LEA: SENR0001).
+    """
     with ctx.refusing(*_EXPECTED):
         summary = match_file(ctx.sandbox_url, existing_file(file), out_dir)
     ctx.emit(
@@ -111,7 +116,8 @@ def match_command(ctx: CliContext, file: Path, out_dir: Path) -> None:
 @_today_option
 @common_options
 def post_command(ctx: CliContext, file: Path, report_dir: Path | None, today: dt.datetime | None) -> None:
-    """(Simulator) Post an SENR FILE: all of it, or nothing when any record has an error.
+    """(Simulator) Post an SENR FILE: all of it, or nothing when any record has an error (CALPADS'
+    pre-validation, each error with rule and line, e.g. SENR0001 for another LEA's code).
 
     Blank SSIDs get new SSIDs; transaction types A (or blank), R and D are applied.
     """
@@ -175,6 +181,19 @@ def ods_command(ctx: CliContext, out_dir: Path, lea: str | None, today: dt.datet
     with ctx.refusing(*_EXPECTED):
         summary = write_ods_download(ctx.sandbox_url, out_dir, today=_today(today), now=_now(today), lea=lea)
     _emit_file(ctx, "SENR ODS download", summary)
+
+
+@sandbox_group.command("sela")
+@_out_option
+@_lea_option
+@_today_option
+@common_options
+def sela_command(ctx: CliContext, out_dir: Path, lea: str | None, today: dt.datetime | None) -> None:
+    """(Simulator) SELA ODS download: the ELAS of the LEA's current students (SELA-R), for the
+    EL/IFEP import (`ssid ods audit FILE --out DIR --sela SELA_FILE`)."""
+    with ctx.refusing(*_EXPECTED):
+        summary = write_sela_download(ctx.sandbox_url, out_dir, today=_today(today), now=_now(today), lea=lea)
+    _emit_file(ctx, "SELA ODS download", summary)
 
 
 COMMANDS: list[click.Command] = [sandbox_group]

@@ -2,8 +2,9 @@
 
 Drawn from the same transitions table the machine runs on (:data:`workflows.run.machine.TRANSITIONS`)
 with the guards' words (:data:`workflows.run.diagram.GUARD_LABELS`): the states of the main line in
-workflow order, left to right, each arrow labelled with its event and guard; an event reachable
-from several states (cancel) leads to a state drawn above them.
+workflow order, left to right, each arrow labelled with its event and guard; an event that leads
+back along the line (undo_extract: extract_loaded → updated) is an arrow below it; an event
+reachable from several states (cancel) leads to a state drawn above them.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from domain.runs import RunEvent, RunState
 from workflows.run.diagram import GUARD_LABELS
 from workflows.run.machine import TRANSITIONS
 
-__all__ = ["state_diagram_svg", "main_line"]
+__all__ = ["state_diagram_svg", "main_line", "back_edges"]
 
 _BOX_W, _BOX_H, _GAP, _MARGIN = 128, 40, 46, 12
 _CANCEL_Y, _LINE_Y = 12, 112
@@ -24,10 +25,22 @@ def main_line() -> list[tuple[RunState, RunEvent | None]]:
     """The states of the main line in order, each with the event that leads to it (``None`` first)."""
     forward = {sources[0]: (event, dest) for event, (sources, dest) in TRANSITIONS.items() if len(sources) == 1}
     line: list[tuple[RunState, RunEvent | None]] = [(RunState.NEW, None)]
-    while line[-1][0] in forward:
+    seen = {RunState.NEW}
+    while line[-1][0] in forward and forward[line[-1][0]][1] not in seen:
         event, dest = forward[line[-1][0]]
         line.append((dest, event))
+        seen.add(dest)
     return line
+
+
+def back_edges() -> list[tuple[RunEvent, RunState, RunState]]:
+    """The events leading from a state of the main line back to an earlier one (event, source, dest)."""
+    order = [state for state, _ in main_line()]
+    return [
+        (event, sources[0], dest)
+        for event, (sources, dest) in TRANSITIONS.items()
+        if len(sources) == 1 and sources[0] in order and dest in order and order.index(dest) < order.index(sources[0])
+    ]
 
 
 def _wrap(text: str, width: int = 26) -> list[str]:
@@ -68,6 +81,14 @@ def state_diagram_svg(current: RunState | None = None) -> Markup:
                 f'text-anchor="middle">{escape(text)}</text>'
             )
 
+    below = top + _BOX_H + 18 + 4 * 12
+    for event, source, dest in back_edges():
+        sx, dx, y = x_of[source] + _BOX_W // 2, x_of[dest] + _BOX_W // 2, top + _BOX_H
+        parts.append(
+            f'<path class="back" d="M{sx} {y} C{sx} {below + 20} {dx} {below + 20} {dx} {y + 2}" marker-end="url(#arrow)"/>'
+            f'<text class="edge-label" x="{(sx + dx) // 2}" y="{below + 24}" text-anchor="middle">{escape(event.value)}</text>'
+        )
+
     for event, (sources, dest) in TRANSITIONS.items():
         if len(sources) == 1:
             continue
@@ -87,7 +108,7 @@ def state_diagram_svg(current: RunState | None = None) -> Markup:
             f"{escape(event.value)}: from any state but {escape(others)}</text>"
         )
 
-    height = top + _BOX_H + 18 + 4 * 12 + _MARGIN
+    height = below + 30 + _MARGIN
     defs = (
         '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto">'
         '<path d="M0 0 L10 5 L0 10 z" fill="#495057"/></marker>'

@@ -27,7 +27,7 @@ from domain.runs import FileKind, Run, RunState
 from workflows.errors import StepRefused
 from workflows.run.duplicate_check import latest_check
 from workflows.run.results import confirm_all, create_updated, load_results
-from workflows.run.lifecycle import acknowledge_issues, cancel_run, resolve_mids, start_run
+from workflows.run.lifecycle import acknowledge_issues, cancel_run, replacements_warning, resolve_mids, start_run
 
 __all__ = ["IdentifiersView", "RUN_TAB_ISSUES"]
 
@@ -52,6 +52,7 @@ class IdentifiersView(GuardedView):
             issues=sorted(issues, key=lambda issue: issue.acknowledged)[:RUN_TAB_ISSUES],
             more_issues=max(0, len(issues) - RUN_TAB_ISSUES),
             open_issues=check.open_issues if check is not None else 0,
+            replacements_due=replacements_warning(workflow_store(), acting().now()) if run is not None and run.state is RunState.NEW else None,
             steps_after_request=_after_request(run),
             steps_after_updated=_after_updated(run),
         )

@@ -1,5 +1,10 @@
 """Identifiers, Load SSID tab (Step 7): load the SSID Extract, review the preview of every change
-(new / unchanged / conflict / unmatched, ELAS, SWD), apply it in one transaction, undo it."""
+(new / unchanged / conflict / unmatched, ELAS, SWD), apply it in one transaction, undo it.
+
+Before the preview's lines the tab says whether the extract can be this run's answer: when none of
+the students the run sent has an SSID in it, Apply needs a second, explicit confirmation; the sent
+students who did not come back and unusual ELAS changes are listed as warnings.
+"""
 
 from __future__ import annotations
 
@@ -19,7 +24,7 @@ from console.views.workflow_support import acting, current_run, received_upload,
 from domain.runs import BatchKind, BatchState, FileKind, RunAction
 from workflows.run.machine import allowed_actions
 from workflows.errors import StepRefused
-from workflows.run.extract import apply_extract, load_extract, undo_extract
+from workflows.run.extract import apply_extract, extract_answer, load_extract, undo_extract
 
 __all__ = ["LoadSsidView"]
 
@@ -47,6 +52,7 @@ class LoadSsidView(GuardedView):
             preview=preview_page(batch.id, EXTRACT_KINDS, request.args.get("group"), page_argument()) if batch is not None else None,
             args={"batch": batch.id} if batch is not None and not newest else {},
             can_load=can_load,
+            answer=extract_answer(workflow_store(), run.id, batch.id) if run is not None and batch is not None and newest else None,
             steps=updated_file_steps(updated.name) if updated is not None and can_load else None,
             batches=batches,
         )
@@ -79,7 +85,10 @@ class LoadSsidView(GuardedView):
     def apply(self, run_id: int) -> BaseResponse:
         run_or_404(run_id)
         try:
-            applied = apply_extract(workflow_store(), run_id, acting(), confirmed=request.form.get("confirm") == "yes")
+            applied = apply_extract(
+                workflow_store(), run_id, acting(), confirmed=request.form.get("confirm") == "yes",
+                anyway=request.form.get("anyway") == "yes",
+            )
         except StepRefused as refused:
             flash_refusal(refused.reason)
         else:
@@ -90,9 +99,13 @@ class LoadSsidView(GuardedView):
     def undo(self, run_id: int) -> BaseResponse:
         run_or_404(run_id)
         try:
-            restored = undo_extract(workflow_store(), run_id, acting())
+            undone = undo_extract(workflow_store(), run_id, acting())
         except StepRefused as refused:
             flash_refusal(refused.reason)
         else:
-            flash(f"SSID Extract undone: {restored} value(s) restored.", "success")
+            flash(
+                f"SSID Extract undone: {undone.restored} value(s) restored. Run {run_id} is back in “updated” and its "
+                "request file is back in File Download: load a new SSID Extract below, or cancel the run on the Run tab.",
+                "success",
+            )
         return back_to(".index")

@@ -3,7 +3,8 @@ KEEP/SKIP selection, and, once the file exists, the students it requests.
 
 Before the file exists the tab previews the selection the workflow will make (the same domain
 function, without KEEP/SKIP); after, it lists the requested students and every student without an
-SSID who was left out, with the reason.
+SSID who was left out, with the reason. A KEEP or SKIP selection is shown first (how many and who
+will be requested, unknown local ids refused) and the file is written only once that is confirmed.
 """
 
 from __future__ import annotations
@@ -19,14 +20,14 @@ from console.views.base import GuardedView, back_to, flash_refusal
 from console.views.calpads_steps import match_request_steps
 from console.views.tabs import newest_file, render_tab
 from console.views.workflow_support import acting, current_run, output_folder, run_or_404, workflow_store
-from domain.planning.request import Exclusion, ExclusionReason, Selection, select_request
+from domain.planning.request import Exclusion, ExclusionReason, Selection
 from domain.runs import FileKind, Run
 from domain.values import CdsCode
 from store.settings import read_settings
+from store.workflow_store import DatabaseWorkflowStore
 from store.tables import MatchRequestRow, StudentRow
 from workflows.errors import StepRefused
-from workflows.run.duplicate_decisions import held_back
-from workflows.run.request import create_request
+from workflows.run.request import create_request, preview_request
 
 __all__ = ["SenrView", "StudentLine", "LEFT_OUT_BY_SELECTION"]
 
@@ -77,19 +78,22 @@ def _exclusion_lines(exclusions: list[Exclusion]) -> list[StudentLine]:
     return [StudentLine(e.local_id, names.get(e.local_id, ""), e.text) for e in exclusions]
 
 
+def _summer_run(store: DatabaseWorkflowStore) -> bool:
+    """Whether the open run is a Summer ELPAC run (its request also takes pre-enrolled students)."""
+    run = store.latest_run()
+    return run is not None and run.is_open and run.summer
+
+
 def _preview() -> tuple[list[StudentLine], list[StudentLine]] | None:
     """Who would be requested now without a selection, and who not and why (``None``: settings incomplete)."""
     settings = read_settings()
     if settings.year is None or not settings.schools:
         return None
     store = workflow_store()
-    chosen = select_request(
-        store.iter_students(without_ssid=True),
-        selected_schools=frozenset(settings.schools),
-        year=settings.year,
-        today=dt.date.today(),
-        held_back=held_back(store),
-    )
+    try:
+        chosen = preview_request(store, today=dt.date.today(), summer=_summer_run(store))
+    except StepRefused:  # settings incomplete: the page says so elsewhere
+        return None
     included = [
         StudentLine(s.local_id, f"{s.legal.last}, {s.legal.first}", f"school {e.school}, grade {e.grade}")
         for s, e in chosen.included
@@ -152,7 +156,7 @@ class SenrView(GuardedView):
         )
 
     @expose("/<int:run_id>/create", methods=("POST",))
-    def create(self, run_id: int) -> BaseResponse:
+    def create(self, run_id: int) -> BaseResponse | str:
         run_or_404(run_id)
         mode = request.form.get("mode", "all")
         keep = _selection("keep") if mode == "keep" else None
@@ -160,6 +164,8 @@ class SenrView(GuardedView):
         if mode in ("keep", "skip") and keep is None and skip is None:
             flash_refusal(f"The {mode.upper()} selection is empty: give local ids, grades, schools or tags.")
             return back_to(".index")
+        if (keep or skip) and request.form.get("confirmed") != "yes":
+            return self._confirm_selection(mode, keep, skip)
         try:
             outcome = create_request(
                 workflow_store(), run_id, acting(), output_folder(), keep=keep, skip=skip,
@@ -178,3 +184,32 @@ class SenrView(GuardedView):
         if len(outcome.warnings) > WARNINGS_SHOWN:
             flash(f"… and {len(outcome.warnings) - WARNINGS_SHOWN} more accepted warning(s).", "warning")
         return back_to(".index")
+
+    def _confirm_selection(self, mode: str, keep: Selection | None, skip: Selection | None) -> BaseResponse | str:
+        """Who the file would request with the selection, before it is written (or the refusal)."""
+        try:
+            store = workflow_store()
+            chosen = preview_request(store, keep=keep, skip=skip, today=dt.date.today(), summer=_summer_run(store))
+        except StepRefused as refused:
+            flash_refusal(refused.reason)
+            return back_to(".index")
+        selection = keep or skip
+        assert selection is not None
+        prefix = "keep" if keep is not None else "skip"
+        carried = {
+            "mode": mode,
+            f"{prefix}_ids": "\n".join(sorted(selection.ids)),
+            f"{prefix}_grades": ",".join(sorted(selection.grades)),
+            f"{prefix}_schools": ",".join(sorted(selection.schools)),
+            f"{prefix}_tags": ",".join(sorted(selection.tags)),
+            "accept_warnings": request.form.get("accept_warnings", ""),
+            "confirmed": "yes",
+        }
+        included = [
+            StudentLine(s.local_id, f"{s.legal.last}, {s.legal.first}", f"school {e.school}, grade {e.grade}")
+            for s, e in chosen.included
+        ]
+        return render_tab(
+            self, "console/senr_confirm.html", active_tab="senr.index", mode=mode, carried=carried, included=included,
+            excluded=_exclusion_lines(chosen.excluded), shown=LISTED,
+        )

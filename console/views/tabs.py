@@ -14,7 +14,7 @@ from flask_admin import BaseView
 
 from console.views.workflow_support import STATE_LABELS, current_run, step_buttons, workflow_store
 from domain.runs import FileKind, GeneratedFile, Run, RunState
-from workflows.run.machine import TRANSITIONS
+from workflows.run.machine import TRANSITIONS, what_now
 from workflows.run.lifecycle import run_status
 
 __all__ = ["TABS", "STEPPER_STATES", "render_tab", "newest_file", "state_index", "done_events"]
@@ -87,6 +87,7 @@ def render_tab(view: BaseView, template: str, run: Run | None = None, active_tab
             updated_file=newest_file(run.id, FileKind.UPDATED) if run is not None else None,
             partial_file=newest_file(run.id, FileKind.PARTIAL) if run is not None else None,
             RunState=RunState,
+            what_now=what_now,
             **context,
         )
     )

@@ -67,6 +67,7 @@ STEP_LABELS: dict[RunEvent, str] = {
     RunEvent.CONFIRM_ALL: "Confirm all",
     RunEvent.CREATE_UPDATED: "Create updated SENR",
     RunEvent.APPLY_EXTRACT: "Apply SSID Extract",
+    RunEvent.UNDO_EXTRACT: "Undo SSID Extract",
     RunEvent.CANCEL: "Cancel run",
 }
 
@@ -151,8 +152,8 @@ def _cheap_guard(event: RunEvent, run: Run, store: DatabaseWorkflowStore, undeci
             counts = store.run_counts(run.id)
             undecided = counts.get("requested", 0) - counts.get("decided", 0)
         return guard_reason(event, ConfirmFacts(undecided))
-    if event is RunEvent.APPLY_EXTRACT:
-        return guard_reason(event, ExtractFacts(pending_extract(store, run.id) is not None, True))
+    if event is RunEvent.APPLY_EXTRACT:  # "none came back" asks its own confirmation on the Load SSID tab
+        return guard_reason(event, ExtractFacts(pending_extract(store, run.id) is not None, True, anyway=True))
     return None
 
 
@@ -160,7 +161,9 @@ def _out_of_order(event: RunEvent, state: RunState) -> str | None:
     """Why ``event`` cannot happen yet (or any more), in the stepper's words; ``None`` when it can."""
     reason = order_reason(event, state)
     if reason is None or state is RunState.CANCELLED or event is RunEvent.CANCEL:
-        return reason  # "the run is cancelled", "an applied run cannot be cancelled"
+        return reason  # "the run is cancelled; …", "an applied run cannot be cancelled", each with what to do instead
+    if event is RunEvent.UNDO_EXTRACT:
+        return "there is no applied SSID Extract to undo"
     sources, dest = TRANSITIONS[event]
     order = list(STATE_LABELS)
     if order.index(state) >= order.index(dest):

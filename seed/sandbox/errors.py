@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-__all__ = ["SandboxError", "PostingRefused"]
+__all__ = ["SandboxError", "PostingRefused", "MatchToolRefused"]
 
 
 class SandboxError(Exception):
@@ -23,3 +23,14 @@ class PostingRefused(SandboxError):
         self.problems = tuple(problems)
         more = f" (and {len(self.problems) - 1} more errors)" if len(self.problems) > 1 else ""
         super().__init__(f"{file}: refused whole, nothing posted: {self.problems[0]}{more}")
+
+
+class MatchToolRefused(SandboxError):
+    """An SENR file the SSID Matching Tool refused at pre-validation, as CALPADS does: no result
+    file. ``problems`` name the record (line), student's local id, field and rule."""
+
+    def __init__(self, file: str, problems: Sequence[str]) -> None:
+        self.file = file
+        self.problems = tuple(problems)
+        more = f" (and {len(self.problems) - 1} more errors)" if len(self.problems) > 1 else ""
+        super().__init__(f"{file}: refused by the SSID Matching Tool, no result: {self.problems[0]}{more}")

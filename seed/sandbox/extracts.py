@@ -42,7 +42,14 @@ from seed.sandbox.models import (
     sandbox_db,
 )
 
-__all__ = ["ExtractSummary", "write_extract", "write_replacement_extract", "write_ods_download", "reporting_lea"]
+__all__ = [
+    "ExtractSummary",
+    "current_rows",
+    "write_extract",
+    "write_replacement_extract",
+    "write_ods_download",
+    "reporting_lea",
+]
 
 _PAGE = 20_000
 E, S, L, D = StateEnrollment, StateStudent, StateLanguage, StateDisability
@@ -102,39 +109,41 @@ def _paged(query: Callable[[Any], peewee.ModelSelect[Any]], first_key: Any) -> I
         after = complete[-1][0]
 
 
+def current_rows(code: str, today: dt.date) -> Iterator[ExtractRow]:
+    """The SSID Extract's rows of LEA ``code`` as of ``today``: one per student currently enrolled
+    (the primary enrollment if open, else the latest start), in SSID order (inside an open sandbox)."""
+
+    def page(after: str) -> peewee.ModelSelect[StateEnrollment]:
+        return (
+            E.select(
+                E.ssid, E.status, E.start, E.id, E.school, E.local_id, E.grade, S.legal_last, S.legal_first,
+                S.legal_middle, S.gender, S.birth_date, S.created, L.elas, L.elas_start, L.primary_language, D.swd,
+            )
+            .join(S, on=(S.ssid == E.ssid))
+            .switch(E).join(L, peewee.JOIN.LEFT_OUTER, on=(L.ssid == E.ssid))
+            .switch(E).join(D, peewee.JOIN.LEFT_OUTER, on=(D.ssid == E.ssid))
+            .where((E.lea == code) & (E.ssid > after) & (E.start <= today) & (E.exit_date.is_null() | (E.exit_date >= today)))
+            .order_by(E.ssid)
+        )  # fmt: skip
+
+    for line, (ssid, group) in enumerate(groupby(_paged(page, ""), key=itemgetter(0)), start=1):
+        best = min(group, key=_preference)
+        (_, _, start, _, school, local_id, grade, last, first, middle, gender, birth, created,
+         elas, elas_start, language, swd) = best  # fmt: skip
+        yield ExtractRow(
+            line, CdsCode(code), CdsCode(school), Ssid(ssid), LocalId(local_id), last, first, middle, gender,
+            _date(birth), _date(start), grade, elas or None, _date(elas_start), language or None,
+            _date(created), swd or None,
+        )  # fmt: skip
+
+
 def write_extract(sandbox_url: str, out_dir: Path, *, today: dt.date, now: dt.datetime, lea: str | None = None) -> ExtractSummary:
     """Write the SSID Extract of ``lea`` (default :func:`reporting_lea`) as of ``today`` into ``out_dir``."""
     with open_sandbox(sandbox_url):
         code = reporting_lea(lea)
-
-        def page(after: str) -> peewee.ModelSelect[StateEnrollment]:
-            return (
-                E.select(
-                    E.ssid, E.status, E.start, E.id, E.school, E.local_id, E.grade, S.legal_last, S.legal_first,
-                    S.legal_middle, S.gender, S.birth_date, S.created, L.elas, L.elas_start, L.primary_language, D.swd,
-                )
-                .join(S, on=(S.ssid == E.ssid))
-                .switch(E).join(L, peewee.JOIN.LEFT_OUTER, on=(L.ssid == E.ssid))
-                .switch(E).join(D, peewee.JOIN.LEFT_OUTER, on=(D.ssid == E.ssid))
-                .where((E.lea == code) & (E.ssid > after) & (E.start <= today) & (E.exit_date.is_null() | (E.exit_date >= today)))
-                .order_by(E.ssid)
-            )  # fmt: skip
-
-        def rows() -> Iterator[ExtractRow]:
-            for line, (ssid, group) in enumerate(groupby(_paged(page, ""), key=itemgetter(0)), start=1):
-                # One line per student: the primary enrollment if open, else the latest start.
-                best = min(group, key=_preference)
-                (_, _, start, _, school, local_id, grade, last, first, middle, gender, birth, created,
-                 elas, elas_start, language, swd) = best  # fmt: skip
-                yield ExtractRow(
-                    line, CdsCode(code), CdsCode(school), Ssid(ssid), LocalId(local_id), last, first, middle, gender,
-                    _date(birth), _date(start), grade, elas or None, _date(elas_start), language or None,
-                    _date(created), swd or None,
-                )  # fmt: skip
-
         target = out_dir.resolve() / timestamped_name("SSIDExtract", code, now)
         with replace_atomically(target) as out:
-            count = write_ssid_extract(rows(), out)
+            count = write_ssid_extract(current_rows(code, today), out)
     return ExtractSummary(target, count)
 
 

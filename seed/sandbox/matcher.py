@@ -23,7 +23,10 @@ from domain.readers import open_senr
 from domain.records import MatchCandidate, MatchCategory, MatchResultRow, SenrRecord
 from domain.values import CdsCode, LocalId, Ssid, parse_calpads_date
 from domain.writers import write_match_result
+from domain.validation import errors_of
+from seed.sandbox.errors import MatchToolRefused
 from seed.sandbox.files import chunks, replace_atomically
+from seed.sandbox.prevalidation import prevalidate, submitting_lea
 from seed.sandbox.models import StateEnrollment, StateStudent, open_sandbox, tuples
 from seed.sandbox.scoring import CANDIDATE_THRESHOLD, MAX_CANDIDATES, Person, blocking_keys, match_score
 
@@ -59,16 +62,23 @@ def match_result_name(senr_file: Path) -> str:
     return f"{senr_file.stem}_MatchResults.csv"
 
 
-def match_file(sandbox_url: str, senr_file: Path, out_dir: Path) -> MatchSummary:
+def match_file(sandbox_url: str, senr_file: Path, out_dir: Path, *, today: dt.date | None = None) -> MatchSummary:
     """Match every student of the SENR request ``senr_file`` against the sandbox; write the result CSV in ``out_dir``.
 
     Raises :class:`domain.errors.FileProblem` (or ``WrongFileKind``) for a file that is not an
-    SENR request, naming line and field; no result file is left behind then.
+    SENR request, naming line and field, and :class:`MatchToolRefused` for one CALPADS'
+    pre-validation refuses (as of ``today``, default the real date), naming rule and line; no
+    result file is left behind then.
     """
     parsed = open_senr(senr_file)
     target = out_dir.resolve() / match_result_name(senr_file)
     counts = {"students": 0, "candidates": 0}
     with open_sandbox(sandbox_url):
+        first = next(iter(parsed), None)
+        if first is not None:
+            found = errors_of(prevalidate(parsed, lea=submitting_lea(first), today=today or dt.date.today()))
+            if found:
+                raise MatchToolRefused(parsed.name, [str(v) for v in found])
         with replace_atomically(target) as out:
             write_match_result(_result_rows(parsed, parsed.name, counts), out)
     return MatchSummary(target, counts["students"], counts["candidates"])

@@ -23,8 +23,8 @@ from typing import Any
 
 from domain.readers import open_senr
 from domain.records import SenrRecord
-from domain.validation import errors_of, validate_senr, warnings_of
-from domain.values import AcademicYear, CdsCode, parse_calpads_date
+from domain.validation import errors_of, warnings_of
+from domain.values import parse_calpads_date
 from seed.sandbox.errors import PostingRefused
 from seed.sandbox.files import chunks
 from seed.sandbox.models import (
@@ -39,6 +39,7 @@ from seed.sandbox.models import (
     open_sandbox,
     tuples,
 )
+from seed.sandbox.prevalidation import prevalidate, submitting_lea
 from seed.sandbox.scoring import blocking_keys
 from store.database import utc_now
 
@@ -69,7 +70,8 @@ def post_file(sandbox_url: str, senr_file: Path, *, today: dt.date) -> PostSumma
     first = next(iter(parsed), None)
     if first is None:
         raise PostingRefused(parsed.name, ["the file holds no records"])
-    violations = validate_senr(parsed, lea=CdsCode(first.reporting_lea), current_year=AcademicYear.containing(today), today=today)
+    with open_sandbox(sandbox_url):
+        violations = prevalidate(parsed, lea=submitting_lea(first), today=today)
     errors = errors_of(violations)
     if errors:
         raise PostingRefused(parsed.name, [str(v) for v in errors])

@@ -18,7 +18,7 @@ from store.tables import (
 )
 from tests.e2e.conftest import Sandbox, Signed
 from tests.e2e.console_drive import download, drive_to, latest_run, newest_file
-from tests.e2e.console_html import elements, text_of
+from tests.e2e.console_html import elements, forms, text_of
 
 
 def _ssids(local_ids: list[str]) -> dict[str, str | None]:
@@ -81,7 +81,11 @@ def test_a_skip_selection_leaves_students_out_and_says_why(admin: Signed, sandbo
     eligible = [row.attrs["data-included"] for row in elements(preview, "tr", data_included="")]
     assert len(eligible) >= 2
     skipped = eligible[0]
-    response = admin.post(f"/admin/senr/{run.id}/create", {"mode": "skip", "skip_ids": skipped}, follow=True)
+    shown = admin.post(f"/admin/senr/{run.id}/create", {"mode": "skip", "skip_ids": skipped}).get_data(as_text=True)
+    assert [r.attrs["data-included"] for r in elements(shown, "tr", data_included="")] == eligible[1:]  # shown first
+    assert MatchRequestRow.select().where(MatchRequestRow.run == run.id).count() == 0  # nothing written yet
+    [confirm] = [f for f in forms(shown) if ("confirmed", "yes") in f.fields]
+    response = admin.post(confirm.action, confirm.data(), follow=True)
     page = response.get_data(as_text=True)
     assert response.status_code == 200, page
     assert text_of(page, "div", class_="alert-danger") == ""

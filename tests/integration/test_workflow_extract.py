@@ -76,7 +76,7 @@ def test_undo_restores_every_changed_field_exactly(at_updated: RunBuilder) -> No
     assert applied.counts["language_status.rows_created"] == 2
     assert applied.counts["special_education.rows_created"] == 1
 
-    restored = extract.undo_extract(builder.store, builder.run_id, actor("ana"))
+    restored = extract.undo_extract(builder.store, builder.run_id, actor("ana")).restored
     assert restored == sum(changed.values())
     undone = _identities(builder)
     for local_id, old in before.items():

@@ -178,7 +178,10 @@ def test_the_match_result_of_another_run_is_refused_naming_that_run(
         builder.store, builder.run_id, actor(), builder.out("second"), keep=Selection.of_ids(requested[:3])
     )
     before = snapshot(skip=(RunTransitionRow,))
-    reason = f"{results_file.name} is the match result of run {first}'s request file, not of run {builder.run_id}'s"
+    reason = (
+        f"{results_file.name} is the match result of run {first}'s request file, not of run {builder.run_id}'s; "
+        f"load the match result of run {builder.run_id}'s own request file instead"
+    )
     with pytest.raises(StepRefused, match=re.escape(reason)):
         results.load_results(builder.store, builder.run_id, results_file, actor())
     result = CliRunner().invoke(main, ["run", "load-results", str(builder.run_id), str(results_file), "--db", database_url])

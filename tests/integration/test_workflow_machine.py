@@ -20,14 +20,13 @@ from workflows.run import extract, lifecycle, request, results
 from workflows.errors import StepRefused
 from workflows.run.machine import TRANSITIONS
 
-ACTIONS = ("start", "decide", "partial", "load_extract", "undo_extract")
+ACTIONS = ("start", "decide", "partial", "load_extract")
 """Actions inside a state (or, for start, on the district), fired besides the machine's events."""
 
 ACTION_STATES = {
     "decide": {RunState.RESULTS_LOADED},
     "partial": {RunState.RESULTS_LOADED},
     "load_extract": {RunState.UPDATED},
-    "undo_extract": {RunState.EXTRACT_LOADED},
     "start": {RunState.EXTRACT_LOADED, RunState.CANCELLED},  # a new run may start once this one is closed
 }
 
@@ -39,6 +38,7 @@ PRODUCT_MD: dict[RunEvent, tuple[tuple[RunState, ...], RunState]] = {
     RunEvent.CONFIRM_ALL: ((RunState.RESULTS_LOADED,), RunState.ALL_CONFIRMED),
     RunEvent.CREATE_UPDATED: ((RunState.ALL_CONFIRMED,), RunState.UPDATED),
     RunEvent.APPLY_EXTRACT: ((RunState.UPDATED,), RunState.EXTRACT_LOADED),
+    RunEvent.UNDO_EXTRACT: ((RunState.EXTRACT_LOADED,), RunState.UPDATED),  # "another extract can be loaded"
     RunEvent.CANCEL: (_OPEN, RunState.CANCELLED),  # "from any state but extract_loaded"
 }
 """product.md's table, written out here on its own so the test does not trust the machine's."""

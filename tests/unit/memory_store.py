@@ -30,7 +30,7 @@ from domain.duplicates import (
 from domain.matching import PersonFacts
 from domain.model import MatchDecision, Student
 from domain.planning.extract import ExtractCounts, reference_extract_plan
-from domain.planning.identity import LocalIdentity
+from domain.planning.identity import IdentityField, LocalIdentity
 from domain.records import ExtractRow, MatchCandidate, MatchResultRow, SenrRecord
 from domain.runs import (
     CLOSED_RUN_STATES,
@@ -191,6 +191,10 @@ class MemoryStore:
     def iter_identities(self) -> Iterator[LocalIdentity]:
         return iter(list(self.state.identities.values()))
 
+    def unknown_local_ids(self, local_ids: Collection[LocalId]) -> list[LocalId]:
+        known = {student.local_id for student in self.students_list}
+        return sorted(set(local_ids) - known)
+
     def local_ids_with_ssid(self, ssid: Ssid) -> list[LocalId]:
         return sorted(i.local_id for i in self.state.identities.values() if i.ssid == ssid)
 
@@ -212,6 +216,9 @@ class MemoryStore:
         run = Run(id=len(self.state.runs) + 1, state=RunState.NEW, opened_at=at, opened_by=actor, summer=summer)
         self.state.runs.append(run)
         return run, True
+
+    def open_run(self) -> Run | None:
+        return next((r for r in self.state.runs if r.state not in CLOSED_RUN_STATES), None)
 
     def get_run(self, run_id: int) -> Run | None:
         return next((r for r in self.state.runs if r.id == run_id), None)
@@ -312,6 +319,19 @@ class MemoryStore:
                 retired += 1
         return retired
 
+    def restore_files(self, run_id: int, kind: FileKind) -> int:
+        restored = 0
+        for n, (f, content) in enumerate(self.state.files):
+            if f.run == run_id and f.kind is kind and f.retired:
+                self.state.files[n] = (dataclasses.replace(f, retired=False), content)
+                restored += 1
+        return restored
+
+    def runs_that_loaded(self, kind: FileKind, sha256: str) -> list[int]:
+        return sorted(
+            {e.run for e in self.state.calpads if e.kind is kind and e.sha256 == sha256 and e.run is not None}, reverse=True
+        )
+
     def add_calpads_history(self, entry: CalpadsHistoryEntry) -> None:
         self.state.calpads.append(entry)
 
@@ -354,6 +374,16 @@ class MemoryStore:
 
     def iter_preview(self, batch_id: int) -> Iterator[PreviewItem]:
         return iter(self.preview(batch_id))
+
+    def preview_local_ids(self, batch_id: int, among: Collection[LocalId]) -> set[LocalId]:
+        return {LocalId(i.local_id) for i in self.preview(batch_id)} & set(among)
+
+    def elas_changes(self, batch_id: int) -> list[tuple[LocalId, str | None, str | None]]:
+        return [
+            (LocalId(c.local_id), c.old if isinstance(c.old, str) else None, c.new if isinstance(c.new, str) else None)
+            for item in self.preview(batch_id, applied=True) for c in item.changes
+            if c.field is IdentityField.ELAS and c.old != c.new
+        ]
 
     # -- applying a batch ------------------------------------------------------------------------------
     def stale_changes(self, batch_id: int) -> int:

@@ -85,7 +85,7 @@ def test_start_resolve_and_cancel_are_recorded_with_their_reasons() -> None:
         lifecycle.resolve_mids(store, run.id, ACTOR, attested=False)
     assert lifecycle.resolve_mids(store, run.id, ACTOR, attested=True).state is RunState.MIDS_RESOLVED
     assert lifecycle.cancel_run(store, run.id, ACTOR).state is RunState.CANCELLED
-    with pytest.raises(StepRefused, match="the run is cancelled"):
+    with pytest.raises(StepRefused, match="the run is cancelled; start a new run"):
         lifecycle.cancel_run(store, run.id, ACTOR)
     assert _events(store) == [
         ("start", None, "new", True, None),
@@ -93,7 +93,7 @@ def test_start_resolve_and_cancel_are_recorded_with_their_reasons() -> None:
         ("resolve_mids", "new", None, False, "a person must attest that the CALPADS MIDs are resolved"),
         ("resolve_mids", "new", "mids_resolved", True, None),
         ("cancel", "mids_resolved", "cancelled", True, None),
-        ("cancel", "cancelled", None, False, "the run is cancelled"),
+        ("cancel", "cancelled", None, False, "the run is cancelled; start a new run (ssid run start; Run tab)"),
     ]
     assert store.latest_duplicate_check() is not None  # resolving ran the local duplicate check and kept it
 
@@ -197,16 +197,26 @@ def test_load_apply_and_undo_the_extract(tmp_path: Path) -> None:
     assert mail.outcome is MailOutcome.NO_SERVER and mail.error == "no mail server configured"
     assert mail.subject == f"SSID Workbench: SSID Extract applied (run {run_id})"
 
-    restored = extract.undo_extract(store, run_id, ACTOR)
-    assert restored >= 1 and next(store.iter_students()).ssid is None
+    undone = extract.undo_extract(store, run_id, ACTOR)
+    assert undone.restored >= 1 and next(store.iter_students()).ssid is None
+    assert undone.run.state is RunState.UPDATED  # no dead end: the run is back where an extract is loaded
     assert store.get_batch(preview.batch.id).state is BatchState.UNDONE  # type: ignore[union-attr]
-    with pytest.raises(StepRefused, match=f"run {run_id} has no applied SSID Extract to undo"):
+    assert {f.kind for f in store.generated_files(run_id)} == {FileKind.UPDATED, FileKind.REQUEST}  # back in File Download
+    refusal = (
+        "undo_extract needs a run in state extract_loaded; this run is in state updated; now you can "
+        "load an SSID Extract for review (ssid run load-extract; Load SSID tab); or apply the reviewed SSID Extract "
+        "(ssid run apply-extract; Load SSID tab); or cancel the run (ssid run cancel; Run tab)"
+    )
+    with pytest.raises(StepRefused) as refused:
         extract.undo_extract(store, run_id, ACTOR)
+    assert refused.value.reason == refusal
     assert _events(store, run_id)[-3:] == [
         ("apply_extract", "updated", "extract_loaded", True, None),
-        ("undo_extract", "extract_loaded", "extract_loaded", True, None),
-        ("undo_extract", "extract_loaded", None, False, f"run {run_id} has no applied SSID Extract to undo"),
+        ("undo_extract", "extract_loaded", "updated", True, None),
+        ("undo_extract", "updated", None, False, refusal),
     ]
+    again = extract.load_extract(store, run_id, _write(tmp_path / "extract.txt", EXTRACT_LINE), ACTOR)
+    assert extract.apply_extract(store, run_id, ACTOR).batch.id == again.batch.id
 
 
 def test_an_extract_of_another_lea_is_refused_and_keeps_no_batch(tmp_path: Path) -> None:
@@ -233,7 +243,7 @@ def test_a_run_changed_meanwhile_is_refused_and_rolled_back() -> None:
 
 def test_allowed_actions_by_state() -> None:
     assert allowed_actions(RunState.RESULTS_LOADED) == {RunAction.DECIDE, RunAction.PARTIAL, RunAction.BULK_ACCEPT}
-    assert allowed_actions(RunState.EXTRACT_LOADED) == {RunAction.UNDO_EXTRACT}
+    assert allowed_actions(RunState.EXTRACT_LOADED) == frozenset()  # undo is an event: back to updated
     assert allowed_actions(RunState.NEW) == frozenset()
 
 

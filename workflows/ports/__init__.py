@@ -111,6 +111,10 @@ class Students(Protocol):
 
     def local_ids_with_ssid(self, ssid: Ssid) -> list[LocalId]: ...
 
+    def unknown_local_ids(self, local_ids: Collection[LocalId]) -> list[LocalId]:
+        """Those of ``local_ids`` that are no student's local id, sorted."""
+        ...
+
     def ssid_holders(self, ssids: Collection[Ssid]) -> dict[Ssid, list[LocalId]]:
         """The local students holding each SSID (SSIDs nobody holds are absent)."""
         ...
@@ -130,6 +134,10 @@ class Runs(Protocol):
     def get_run(self, run_id: int) -> Run | None: ...
 
     def latest_run(self) -> Run | None: ...
+
+    def open_run(self) -> Run | None:
+        """The run that is open (not ``extract_loaded`` nor ``cancelled``), if any."""
+        ...
 
     def set_run_state(self, run_id: int, old: RunState, new: RunState) -> bool:
         """``UPDATE run SET state=new WHERE id=run_id AND state=old``; whether one row changed."""
@@ -209,6 +217,14 @@ class Files(Protocol):
 
     def retire_files(self, run_id: int, kind: FileKind) -> int: ...
 
+    def restore_files(self, run_id: int, kind: FileKind) -> int:
+        """Put the run's retired files of ``kind`` back in the File Download list; how many."""
+        ...
+
+    def runs_that_loaded(self, kind: FileKind, sha256: str) -> list[int]:
+        """The runs that loaded a file of ``kind`` with this SHA-256 (CALPADS History), newest first."""
+        ...
+
     def add_calpads_history(self, entry: CalpadsHistoryEntry) -> None: ...
 
 
@@ -241,6 +257,14 @@ class Batches(Protocol):
     def iter_preview(self, batch_id: int) -> Iterator[PreviewItem]:
         """The batch's preview lines in file order, read as they are iterated (keep no other query
         of this store open meanwhile)."""
+        ...
+
+    def preview_local_ids(self, batch_id: int, among: Collection[LocalId]) -> set[LocalId]:
+        """Those of ``among`` that a line of the batch names (for an extract: that have an SSID in it)."""
+        ...
+
+    def elas_changes(self, batch_id: int) -> list[tuple[LocalId, str | None, str | None]]:
+        """(local id, ELAS now, ELAS in the file) of every applied line changing a student's ELAS, in file order."""
         ...
 
 

@@ -18,7 +18,8 @@ GUARD_LABELS = {
     RunEvent.CREATE_SENR: "settings complete, eligible students, pre-validation passes",
     RunEvent.LOAD_RESULTS: "match result file of this run and LEA",
     RunEvent.CONFIRM_ALL: "every requested student decided",
-    RunEvent.APPLY_EXTRACT: "extract previewed and confirmed",
+    RunEvent.APPLY_EXTRACT: "extract previewed and confirmed (twice when none sent came back)",
+    RunEvent.UNDO_EXTRACT: "extract applied, no other run open",
 }
 """What each guard checks, in words, for the diagram's edge labels."""
 

@@ -5,7 +5,14 @@ The file is read and checked before anything is written: its rows are staged in 
 domain.planning.extract, and kept as a batch of the run (a 600,000-line extract never becomes
 600,000 objects). Applying moves the run to ``extract_loaded`` and the batch
 to ``applied`` in one transaction with every field change journaled, retires the request file,
-and then mails a summary of counts. Undo restores every changed field from the journal.
+and then mails a summary of counts. Undo (``undo_extract``) restores every changed field from the
+journal and returns the run to ``updated`` with its request file back in File Download: another
+extract can be loaded and applied, or the run cancelled.
+
+An extract is checked against the run before anything is written: when none of the students the
+run sent (Select or New SSID) has an SSID in it, it cannot be this run's answer (most likely it was
+downloaded before the updated file was posted); the preview says so first and applying it needs
+a second confirmation (``anyway``). Unusual ELAS changes are listed as warnings.
 """
 
 from __future__ import annotations
@@ -14,36 +21,80 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from domain.model import DecisionKind
+from domain.planning.elas import ElasWarning, elas_warnings
 from domain.planning.extract import ExtractCounts
 from domain.readers import open_ssid_extract
 from domain.records import ExtractRow
 from domain.runs import Batch, BatchKind, BatchState, FileKind, NewBatch, Run, RunAction, RunEvent
+from domain.values import LocalId
 from workflows.batches.shared import apply_batch, lea_checked, note_batch_loaded, read_planned, undo_batch
 from workflows.files import Progress
-from workflows.run.guards import ExtractFacts
+from workflows.run.guards import NOT_THIS_RUNS_ANSWER, ExtractFacts, UndoFacts
 from workflows.mail import send_apply_summary
 from workflows.ports import Batches, UnitOfWork
 from workflows.run.stepping import Actor, attempt
 
 __all__ = [
     "ExtractPreview",
+    "ExtractAnswer",
     "AppliedExtract",
+    "UndoneExtract",
     "extract_counts",
     "pending_extract",
+    "extract_answer",
     "load_extract",
     "apply_extract",
     "undo_extract",
 ]
 
 
+@dataclass(frozen=True, kw_only=True)
+class ExtractAnswer:
+    """Whether a loaded extract answers the run: the students the run sent (Select or New SSID),
+    those of them without an SSID in the extract, and the unusual ELAS changes it brings."""
+
+    sent: int
+    not_back: tuple[LocalId, ...]
+    elas_warnings: tuple[ElasWarning, ...] = ()
+
+    @property
+    def none_back(self) -> bool:
+        """No student the run sent came back: the extract cannot be this run's answer."""
+        return self.sent > 0 and len(self.not_back) == self.sent
+
+    @property
+    def warnings(self) -> list[str]:
+        """What the preview says before anything else: the extract not being the run's answer
+        first, then the students sent who did not come back, then unusual ELAS changes."""
+        said: list[str] = []
+        if self.none_back:
+            said.append(NOT_THIS_RUNS_ANSWER.format(sent=self.sent))
+        elif self.not_back:
+            shown = ", ".join(self.not_back[:20]) + (f" and {len(self.not_back) - 20} more" if len(self.not_back) > 20 else "")
+            said.append(f"{len(self.not_back)} of the {self.sent} student(s) this run sent have no SSID in this extract: {shown}")
+        said.extend(f"unusual ELAS change: {w}" for w in self.elas_warnings)
+        return said
+
+
 @dataclass(frozen=True)
 class ExtractPreview:
-    """A loaded extract: its batch and the counts the person reviews before applying."""
+    """A loaded extract: its batch, the counts the person reviews before applying, and whether it
+    answers the run."""
 
     batch: Batch
     changes: int
     conflicts: int
     unmatched: int
+    answer: ExtractAnswer
+
+
+@dataclass(frozen=True)
+class UndoneExtract:
+    """An undone extract: the run (back in ``updated``) and how many values were restored."""
+
+    run: Run
+    restored: int
 
 
 @dataclass(frozen=True)
@@ -61,6 +112,19 @@ def extract_counts(counts: ExtractCounts, changes: int) -> dict[str, int]:
     shown["conflicts"] = shown["conflict"] + shown["held_by_another"]
     shown["unmatched"] = shown["unmatched"] + shown["ambiguous"] + shown["repeated"]
     return shown
+
+
+def extract_answer(uow: UnitOfWork, run_id: int, batch_id: int) -> ExtractAnswer:
+    """Which students the run sent did not come back in the batch's extract, and its unusual ELAS changes."""
+    sent = {
+        local_id for local_id, decision in uow.matches.decisions(run_id).items()
+        if decision.kind in (DecisionKind.SELECT, DecisionKind.NEW_SSID)
+    }
+    back = uow.batches.preview_local_ids(batch_id, sent)
+    return ExtractAnswer(
+        sent=len(sent), not_back=tuple(sorted(sent - back)),
+        elas_warnings=tuple(elas_warnings(uow.batches.elas_changes(batch_id))),
+    )
 
 
 def pending_extract(batches: Batches, run_id: int) -> Batch | None:
@@ -98,36 +162,49 @@ def load_extract(
             )
             plan_counts, changes = uow.extract_staging.preview_staged_extract(batch.id, overwrite)
             counts = extract_counts(plan_counts, changes)
+            answer = extract_answer(uow, step.run.id, batch.id)
+            counts.update(sent=answer.sent, sent_back=answer.sent - len(answer.not_back))
             uow.batches.set_batch_counts(batch.id, counts)
             note_batch_loaded(uow.files, BatchKind.EXTRACT, read, batch_id=batch.id, counts=counts, actor=actor, run_id=step.run.id)
             shown_counts = {key: counts[key] for key in ("changes", "conflicts", "unmatched")}
             step.record(file_name=read.name, sha256=read.sha256, counts=shown_counts)
     kept = uow.batches.get_batch(batch.id) or batch
-    return ExtractPreview(kept, counts["changes"], counts["conflicts"], counts["unmatched"])
+    return ExtractPreview(kept, counts["changes"], counts["conflicts"], counts["unmatched"], answer)
 
 
-def apply_extract(uow: UnitOfWork, run_id: int, actor: Actor, *, confirmed: bool = True) -> AppliedExtract:
-    """Apply the previewed extract (``apply_extract``): one transaction, journaled, then mailed."""
+def apply_extract(
+    uow: UnitOfWork, run_id: int, actor: Actor, *, confirmed: bool = True, anyway: bool = False
+) -> AppliedExtract:
+    """Apply the previewed extract (``apply_extract``): one transaction, journaled, then mailed.
+
+    Refused, unless ``anyway``, when none of the students the run sent has an SSID in the extract.
+    """
     with attempt(uow, run_id, RunEvent.APPLY_EXTRACT, actor) as step:
         batch = pending_extract(uow.batches, step.run.id)
-        step.check(ExtractFacts(batch is not None, confirmed))
-        assert batch is not None
+        answer = extract_answer(uow, step.run.id, batch.id) if batch is not None else None
+        sent, back = (answer.sent, answer.sent - len(answer.not_back)) if answer is not None else (0, 0)
+        step.check(ExtractFacts(batch is not None, confirmed, sent=sent, sent_back=back, anyway=anyway))
+        assert batch is not None and answer is not None
         with step.commit():
             counts = apply_batch(uow, batch, actor)
             uow.files.retire_files(step.run.id, FileKind.REQUEST)
             step.record(file_name=batch.file_name, sha256=batch.sha256, counts=counts)
     applied = uow.batches.get_batch(batch.id) or batch
-    send_apply_summary(uow, f"SSID Extract applied (run {step.run.id})", counts, actor)
+    send_apply_summary(
+        uow, f"SSID Extract applied (run {step.run.id})", counts, actor, warnings=[str(w) for w in answer.elas_warnings]
+    )
     return AppliedExtract(step.run, applied, counts.get("students", 0), counts)
 
 
-def undo_extract(uow: UnitOfWork, run_id: int, actor: Actor) -> int:
-    """Undo the run's applied extract: every changed field restored from the journal."""
-    with attempt(uow, run_id, RunAction.UNDO_EXTRACT, actor) as step, step.commit():
-        extracts = uow.batches.batches_of(BatchKind.EXTRACT, step.run.id)
-        applied = [b for b in extracts if b.state is BatchState.APPLIED]
-        if not applied:
-            step.refuse(f"run {step.run.id} has no applied SSID Extract to undo")
-        restored = undo_batch(uow, applied[0], actor)
-        step.record(counts={"restored": restored})
-    return restored
+def undo_extract(uow: UnitOfWork, run_id: int, actor: Actor) -> UndoneExtract:
+    """Undo the run's applied extract (``undo_extract``): every changed field restored from the
+    journal, the run back in ``updated`` and its request file back in File Download."""
+    with attempt(uow, run_id, RunEvent.UNDO_EXTRACT, actor) as step:
+        applied = [b for b in uow.batches.batches_of(BatchKind.EXTRACT, step.run.id) if b.state is BatchState.APPLIED]
+        other = uow.runs.open_run()
+        step.check(UndoFacts(bool(applied), other.id if other is not None and other.id != step.run.id else None))
+        with step.commit():
+            restored = undo_batch(uow, applied[0], actor)
+            uow.files.restore_files(step.run.id, FileKind.REQUEST)
+            step.record(file_name=applied[0].file_name, sha256=applied[0].sha256, counts={"restored": restored})
+    return UndoneExtract(step.run, restored)

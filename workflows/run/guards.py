@@ -19,9 +19,11 @@ __all__ = [
     "ResultsFacts",
     "ConfirmFacts",
     "ExtractFacts",
+    "UndoFacts",
     "NoFacts",
     "GuardFacts",
     "GUARDS",
+    "NOT_THIS_RUNS_ANSWER",
     "guard_reason",
 ]
 
@@ -61,10 +63,26 @@ class ConfirmFacts:
 
 @dataclass(frozen=True, slots=True)
 class ExtractFacts:
-    """apply_extract: an SSID Extract loaded and previewed, and the person confirmed the preview."""
+    """apply_extract: an SSID Extract loaded and previewed, and the person confirmed the preview.
+
+    ``sent`` students of the run went to CALPADS (Select or New SSID), ``sent_back`` of them have
+    an SSID in the extract; when none came back the extract cannot be this run's answer, and only
+    a second confirmation (``anyway``) lets it be applied.
+    """
 
     previewed: bool
     confirmed: bool
+    sent: int = 0
+    sent_back: int = 0
+    anyway: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class UndoFacts:
+    """undo_extract: the run has an applied extract, and no other run is open (the run reopens)."""
+
+    applied: bool
+    open_run: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +90,14 @@ class NoFacts:
     """create_updated and cancel have no guard beyond the order of states."""
 
 
-GuardFacts = MidsFacts | SenrFacts | ResultsFacts | ConfirmFacts | ExtractFacts | NoFacts
+GuardFacts = MidsFacts | SenrFacts | ResultsFacts | ConfirmFacts | ExtractFacts | UndoFacts | NoFacts
+
+NOT_THIS_RUNS_ANSWER = (
+    "none of the {sent} student(s) this run sent (Select or New SSID) has an SSID in this SSID Extract: "
+    "was it downloaded before the updated file was posted? Post the updated file in CALPADS, wait for it "
+    "to be processed, then download a new SSID Extract and load it (or apply this one anyway)"
+)
+"""The refusal (and the preview's first warning) for an extract that cannot be the run's answer."""
 
 
 def _mids(facts: MidsFacts) -> str | None:
@@ -114,6 +139,19 @@ def _extract(facts: ExtractFacts) -> str | None:
         return "no SSID Extract has been loaded and previewed for this run"
     if not facts.confirmed:
         return "the preview of the SSID Extract has not been confirmed"
+    if facts.sent and not facts.sent_back and not facts.anyway:
+        return NOT_THIS_RUNS_ANSWER.format(sent=facts.sent)
+    return None
+
+
+def _undo(facts: UndoFacts) -> str | None:
+    if not facts.applied:
+        return "the run has no applied SSID Extract to undo"
+    if facts.open_run is not None:
+        return (
+            f"run {facts.open_run} is open; undoing would reopen this run beside it: "
+            f"finish or cancel run {facts.open_run} first"
+        )
     return None
 
 
@@ -131,6 +169,7 @@ GUARDS: Mapping[RunEvent, tuple[type[GuardFacts], Callable[..., str | None]]] = 
         RunEvent.CONFIRM_ALL: (ConfirmFacts, _confirm),
         RunEvent.CREATE_UPDATED: (NoFacts, _none),
         RunEvent.APPLY_EXTRACT: (ExtractFacts, _extract),
+        RunEvent.UNDO_EXTRACT: (UndoFacts, _undo),
         RunEvent.CANCEL: (NoFacts, _none),
     }
 )

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from domain.runs import HistoryEntry, Run, RunEvent
+from domain.runs import BatchKind, HistoryEntry, Run, RunEvent
 from workflows.errors import StepRefused
 from workflows.run.guards import MidsFacts, NoFacts
 from workflows.run.duplicate_check import parse_issue_key, shown_issues
@@ -16,6 +17,9 @@ from workflows.run.stepping import Actor, attempt, load_run, record_refusal
 
 __all__ = [
     "RunStatus",
+    "REPLACEMENTS_DUE_DAYS",
+    "replacements_loaded_at",
+    "replacements_warning",
     "start_run",
     "resolve_mids",
     "acknowledge_issues",
@@ -26,14 +30,42 @@ __all__ = [
 ]
 
 
+REPLACEMENTS_DUE_DAYS = 30
+"""Replacement SSIDs loaded longer ago than this are worth loading again before resolving MIDs."""
+
+
 @dataclass(frozen=True, slots=True)
 class RunStatus:
-    """A run's state and counts: students requested, decided, and candidates CALPADS proposed."""
+    """A run's state and counts: students requested, decided, and candidates CALPADS proposed; and
+    when the Replacement SSIDs Extract was last loaded (``None``: never)."""
 
     run: Run
     requested: int
     decided: int
     candidates: int
+    replacements_loaded: dt.datetime | None = None
+
+
+def replacements_loaded_at(uow: UnitOfWork) -> dt.datetime | None:
+    """When a Replacement SSIDs Extract was last loaded (UTC), ``None`` when never."""
+    batches = uow.batches.batches_of(BatchKind.REPLACEMENT)
+    return max((b.loaded_at for b in batches), default=None)
+
+
+def replacements_warning(uow: UnitOfWork, now: dt.datetime) -> str | None:
+    """What the MIDs step should say about the Replacement SSIDs: never loaded, or more than
+    :data:`REPLACEMENTS_DUE_DAYS` ago (``None`` when recent). CALPADS retires SSIDs as MIDs are
+    resolved; a local SSID it retired is only caught once its Replacement extract is loaded."""
+    loaded = replacements_loaded_at(uow)
+    advice = "download the Replacement SSIDs Extract from CALPADS and load it (ssid replacement load; Replacement tab)"
+    if loaded is None:
+        return f"the Replacement SSIDs have never been loaded: {advice} before resolving MIDs"
+    if loaded.tzinfo is None:
+        loaded = loaded.replace(tzinfo=dt.timezone.utc)
+    days = (now - loaded).days
+    if days > REPLACEMENTS_DUE_DAYS:
+        return f"the Replacement SSIDs were last loaded {days} days ago ({loaded:%Y-%m-%d}): {advice} again"
+    return None
 
 
 def start_run(uow: UnitOfWork, actor: Actor, *, summer: bool = False) -> Run:
@@ -103,7 +135,9 @@ def run_status(uow: UnitOfWork, run_id: int) -> RunStatus:
     """The run's state and its counts."""
     run = load_run(uow.runs, run_id)
     counts = uow.runs.run_counts(run_id)
-    return RunStatus(run, counts.get("requested", 0), counts.get("decided", 0), counts.get("candidates", 0))
+    return RunStatus(
+        run, counts.get("requested", 0), counts.get("decided", 0), counts.get("candidates", 0), replacements_loaded_at(uow)
+    )
 
 
 def run_history(uow: UnitOfWork, run_id: int) -> list[HistoryEntry]:

@@ -7,9 +7,10 @@ the order, and the caller writes the new state and its history row in one transa
 compare-and-set on the old state (:mod:`workflows.run.stepping`).
 
 The actions a person takes inside a state (decide, the partial file, bulk acceptance, loading an
-SSID Extract, undoing it) are rows of the same machine: internal transitions (``dest=None``) that
+SSID Extract) are rows of the same machine: internal transitions (``dest=None``) that
 leave the state as it is. :func:`allowed_actions` is the one answer to "what may be done now" for
-the services, the console's stepper and the command line.
+the services, the console's stepper and the command line. A refusal by the order of states says
+what can be done instead (:func:`what_now`): no state is a dead end.
 """
 
 from __future__ import annotations
@@ -24,7 +25,16 @@ from domain.runs import RunAction, RunEvent, RunState
 from workflows.errors import StepRefused
 from workflows.run.guards import GuardFacts, guard_reason
 
-__all__ = ["TRANSITIONS", "INTERNAL", "RunStep", "RunMachine", "allowed_events", "allowed_actions", "order_reason"]
+__all__ = [
+    "TRANSITIONS",
+    "INTERNAL",
+    "RunStep",
+    "RunMachine",
+    "allowed_events",
+    "allowed_actions",
+    "order_reason",
+    "what_now",
+]
 
 RunStep = RunEvent | RunAction
 """What an attempt on a run does: move it (an event) or act inside its state (an action)."""
@@ -39,6 +49,7 @@ TRANSITIONS: Mapping[RunEvent, tuple[Sequence[RunState], RunState]] = MappingPro
         RunEvent.CONFIRM_ALL: ((RunState.RESULTS_LOADED,), RunState.ALL_CONFIRMED),
         RunEvent.CREATE_UPDATED: ((RunState.ALL_CONFIRMED,), RunState.UPDATED),
         RunEvent.APPLY_EXTRACT: ((RunState.UPDATED,), RunState.EXTRACT_LOADED),
+        RunEvent.UNDO_EXTRACT: ((RunState.EXTRACT_LOADED,), RunState.UPDATED),
         RunEvent.CANCEL: (_CANCELLABLE, RunState.CANCELLED),
     }
 )
@@ -50,7 +61,6 @@ INTERNAL: Mapping[RunAction, Sequence[RunState]] = MappingProxyType(
         RunAction.PARTIAL: (RunState.RESULTS_LOADED,),
         RunAction.BULK_ACCEPT: (RunState.RESULTS_LOADED,),
         RunAction.LOAD_EXTRACT: (RunState.UPDATED,),
-        RunAction.UNDO_EXTRACT: (RunState.EXTRACT_LOADED,),
     }
 )
 """Each in-run action's states: internal transitions of the same machine (the state stays)."""
@@ -66,22 +76,59 @@ def allowed_actions(state: RunState) -> frozenset[RunAction]:
     return frozenset(action for action, sources in INTERNAL.items() if state in sources)
 
 
+_DOING: Mapping[RunStep, str] = MappingProxyType(
+    {
+        RunEvent.RESOLVE_MIDS: "attest that the MIDs are resolved (ssid run resolve-mids; Run tab)",
+        RunEvent.CREATE_SENR: "create the SSID request file (ssid run create-senr; Create SENR tab)",
+        RunEvent.LOAD_RESULTS: "load this run's match result file (ssid run load-results; Run tab)",
+        RunAction.DECIDE: "decide the students (ssid run decide; SSID Match review tab)",
+        RunAction.PARTIAL: "download a partial file (ssid run partial; SSID Match review tab)",
+        RunAction.BULK_ACCEPT: "accept the sure matches in bulk (ssid run bulk-accept)",
+        RunEvent.CONFIRM_ALL: "confirm every decision (ssid run confirm; Run tab)",
+        RunEvent.CREATE_UPDATED: "create the updated SENR file (ssid run create-updated; Run tab)",
+        RunAction.LOAD_EXTRACT: "load an SSID Extract for review (ssid run load-extract; Load SSID tab)",
+        RunEvent.APPLY_EXTRACT: "apply the reviewed SSID Extract (ssid run apply-extract; Load SSID tab)",
+        RunEvent.UNDO_EXTRACT: "undo the applied SSID Extract, which brings the run back to updated "
+        "(ssid run undo-extract; Load SSID tab)",
+        RunEvent.CANCEL: "cancel the run (ssid run cancel; Run tab)",
+    }
+)
+"""Each step in the words a refusal uses to say what can be done instead."""
+
+
+def what_now(state: RunState) -> str:
+    """What a person can do with a run in ``state``, in words (every state has an answer)."""
+    if state is RunState.CANCELLED:
+        return "start a new run (ssid run start; Run tab)"
+    steps: list[RunStep] = [a for a, sources in INTERNAL.items() if state in sources]
+    steps += [e for e in TRANSITIONS if state in TRANSITIONS[e][0] and e is not RunEvent.CANCEL]
+    if state in TRANSITIONS[RunEvent.CANCEL][0]:
+        steps.append(RunEvent.CANCEL)
+    if state is RunState.EXTRACT_LOADED:
+        return _DOING[RunEvent.UNDO_EXTRACT] + ", or start a new run (ssid run start; Run tab)"
+    return "; or ".join(_DOING[step] for step in steps)
+
+
 def order_reason(event: RunStep, state: RunState) -> str | None:
-    """Why ``event`` (or an action) cannot happen in ``state`` by the order of states (``None`` when it can)."""
+    """Why ``event`` (or an action) cannot happen in ``state`` by the order of states (``None`` when
+    it can), ending with what can be done instead."""
     if isinstance(event, RunAction):
         if state in INTERNAL[event]:
             return None
         needed = " or ".join(s.value for s in INTERNAL[event])
-        return f"{event.value} needs a run in state {needed}; this run is in state {state.value}"
+        return f"{event.value} needs a run in state {needed}; this run is in state {state.value}; now you can {what_now(state)}"
     sources, _ = TRANSITIONS[event]
     if state in sources:
         return None
     if state is RunState.CANCELLED:
-        return "the run is cancelled"
+        return f"the run is cancelled; {what_now(state)}"
     if event is RunEvent.CANCEL:
-        return "the run's SSID Extract was applied; an applied run cannot be cancelled"
+        return (
+            "the run's SSID Extract was applied; an applied run cannot be cancelled: "
+            f"{_DOING[RunEvent.UNDO_EXTRACT]} first, then cancel it"
+        )
     needed = " or ".join(s.value for s in sources)
-    return f"{event.value} needs a run in state {needed}; this run is in state {state.value}"
+    return f"{event.value} needs a run in state {needed}; this run is in state {state.value}; now you can {what_now(state)}"
 
 
 class _Model:

@@ -13,19 +13,28 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from domain.errors import TranslationMissing, WriteRefused
-from domain.planning.request import Exclusion, Selection, build_senr_records, request_file_name, select_request
+from domain.planning.request import (
+    Exclusion,
+    RequestSelection,
+    Selection,
+    build_senr_records,
+    request_file_name,
+    select_request,
+)
 from domain.planning.translation import CodeTranslator
 from domain.records import SenrRecord
 from domain.runs import FileKind, GeneratedFile, Run, RunEvent
 from domain.validation import errors_of, validate_senr, warnings_of
 from workflows.files import check_out_dir, keep_file, local_stamp, senr_bytes, write_output
 from workflows.run.guards import SenrFacts
-from workflows.ports import UnitOfWork
+from workflows.errors import StepRefused
+from workflows.ports import DistrictSettings, UnitOfWork
 from workflows.run.lifecycle import settings_problem
 from workflows.run.duplicate_decisions import held_back
+from workflows.run.selection_check import unknown_ids_problem
 from workflows.run.stepping import Actor, attempt
 
-__all__ = ["RequestFile", "create_request"]
+__all__ = ["RequestFile", "create_request", "preview_request"]
 
 
 @dataclass(frozen=True)
@@ -50,7 +59,10 @@ def create_request(
     accept_warnings: bool = False,
     today: dt.date | None = None,
 ) -> RequestFile:
-    """Build, check and keep the run's SSID request file; write it to ``out_dir``."""
+    """Build, check and keep the run's SSID request file; write it to ``out_dir``.
+
+    Refused, naming them, when a KEEP or SKIP list holds local ids that match no student.
+    """
     check_out_dir(out_dir)
     with attempt(uow, run_id, RunEvent.CREATE_SENR, actor) as step:
         settings = uow.settings.district_settings()
@@ -58,17 +70,11 @@ def create_request(
         if problem is not None:
             step.check(SenrFacts(problem, 0))
         assert settings.lea is not None and settings.year is not None
+        unknown = unknown_ids_problem(uow.students, keep=keep, skip=skip)
+        if unknown is not None:
+            step.refuse(unknown)
         day = today or local_stamp(actor.now()).date()
-        selection = select_request(
-            uow.students.iter_students(without_ssid=True),
-            selected_schools=frozenset(settings.schools),
-            year=settings.year,
-            today=day,
-            keep=keep,
-            skip=skip,
-            summer=step.run.summer,
-            held_back=held_back(uow),
-        )
+        selection = _chosen(uow, settings, day, keep=keep, skip=skip, summer=step.run.summer)
         translate = CodeTranslator(uow.settings.code_translations())
         records: list[SenrRecord] = []
         warnings: list[str] = []
@@ -97,3 +103,40 @@ def create_request(
             )
     path = write_output(out_dir, kept.name, content)
     return RequestFile(step.run, kept, path, selection.excluded, warnings)
+
+
+def preview_request(
+    uow: UnitOfWork, *, keep: Selection | None = None, skip: Selection | None = None, today: dt.date, summer: bool = False
+) -> RequestSelection:
+    """Who the request file would hold with this KEEP or SKIP selection, and who not and why,
+    without writing anything (the console shows it before the file is written). Refused like
+    :func:`create_request` for incomplete settings and unknown local ids."""
+    settings = uow.settings.district_settings()
+    problem = settings_problem(settings) or unknown_ids_problem(uow.students, keep=keep, skip=skip)
+    if problem is not None:
+        raise StepRefused(problem, RunEvent.CREATE_SENR.value)
+    return _chosen(uow, settings, today, keep=keep, skip=skip, summer=summer)
+
+
+def _chosen(
+    uow: UnitOfWork,
+    settings: DistrictSettings,
+    day: dt.date,
+    *,
+    keep: Selection | None,
+    skip: Selection | None,
+    summer: bool,
+) -> RequestSelection:
+    """The one selection both the file and its preview make (a summer run's takes pre-enrolled
+    students too; possible duplicates a person decided are one child are held back)."""
+    assert settings.year is not None
+    return select_request(
+        uow.students.iter_students(without_ssid=True),
+        selected_schools=frozenset(settings.schools),
+        year=settings.year,
+        today=day,
+        keep=keep,
+        skip=skip,
+        summer=summer,
+        held_back=held_back(uow),
+    )

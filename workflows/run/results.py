@@ -1,8 +1,9 @@
 """Steps 3 and 4: load CALPADS' match results, record decisions, confirm, and write the updated file.
 
-A result file is bound to a run by its content, not its name: its LEA must be ours and every
-local id in it must be a student of this run's request file (a renamed file is fine; another
-run's file is refused, naming that run). It is read whole before anything is written.
+A result file is bound to a run (:mod:`workflows.run.result_binding`): another run's file is
+refused naming that run, a row that does not echo this run's request is refused naming line and
+field, a file missing requested students is refused; a renamed file whose content answers the
+request is fine. It is read whole before anything is written.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from domain.model import DecisionKind, MatchDecision
 from domain.planning.request import updated_file_name
 from domain.planning.updated import build_updated_records
 from domain.readers import open_match_result
-from domain.records import MatchResultRow
 from domain.runs import FileKind, GeneratedFile, Run, RunAction, RunEvent
 from domain.validation import errors_of, validate_senr
 from domain.values import LocalId, Ssid
@@ -25,6 +25,7 @@ from workflows.run.guards import ConfirmFacts, NoFacts, ResultsFacts
 from workflows.run.mid_warnings import STRONG_MATCH_PERCENT, decision_warnings
 from workflows.ports import Matches, UnitOfWork
 from workflows.run.lifecycle import settings_problem
+from workflows.run.result_binding import binding_problem
 from workflows.run.stepping import Actor, attempt
 from workflows.run.summer import SummerSelaFile, keep_summer_sela
 
@@ -76,27 +77,6 @@ class ProducedFile:
     summer_sela_path: Path | None = None
 
 
-def _binding_problem(uow: UnitOfWork, run: Run, rows: list[MatchResultRow], name: str) -> str | None:
-    """Why the result rows do not belong to this run's request (``None`` when they do)."""
-    if not rows:
-        return f"{name}: the match result file has no rows"
-    lea = uow.settings.district_settings().lea
-    for row in rows:
-        if row.reporting_lea != lea:
-            return f"{name}, line {row.line}, field 1 (Submitted_SENR_ReportingLEA): LEA {row.reporting_lea} is not ours ({lea})"
-    requested = uow.requests.requested_ids(run.id)
-    stray = next((row for row in rows if row.local_id not in requested), None)
-    if stray is None:
-        return None
-    others = [r for r in uow.requests.runs_requesting({row.local_id for row in rows}) if r != run.id]
-    if others:
-        return f"{name} is the match result of run {others[0]}'s request file, not of run {run.id}'s"
-    return (
-        f"{name}, line {stray.line}, field 4 (Submitted_SENR_LocalID): student {stray.local_id} "
-        f"is not in run {run.id}'s request file"
-    )
-
-
 def load_results(
     uow: UnitOfWork,
     run_id: int,
@@ -112,7 +92,10 @@ def load_results(
             _, sha256, rows = read_whole(path, shown, open_match_result, progress)
         except StepRefused as broken:
             step.refuse(broken.reason, cause=broken.cause)
-        step.check(ResultsFacts(_binding_problem(uow, step.run, rows, shown)))
+        bound = binding_problem(uow, step.run, rows, shown, sha256)
+        if bound is not None and bound.cause is not None:
+            step.refuse(bound.reason, cause=bound.cause)
+        step.check(ResultsFacts(bound.reason if bound is not None else None))
         with step.commit():
             candidates = uow.matches.save_candidates(step.run.id, rows)
             note_loaded(uow.files, FileKind.MATCH_RESULT, shown, sha256, records=len(rows), actor=actor, run_id=step.run.id)
