@@ -67,7 +67,7 @@ def test_files_bound_to_their_run_an_early_extract_and_undo(database_url: str, t
     _ready(ssid)
 
     # -- run 1: its match result is loaded, then the run is cancelled ------------------------------------
-    assert ssid.ok("run", "start", keys=RUN_KEYS, who="maria") == {"run": 1, "state": "new"}
+    assert ssid.ok("run", "start", keys={*RUN_KEYS, "summer"}, who="maria") == {"run": 1, "state": "new", "summer": False}
     ssid.ok("run", "resolve-mids", "1", "--attest", "--acknowledge-all", keys=RUN_KEYS, who="maria")
     keep = _write_lines(tmp_path / "keep.txt", ["100005", "999999", "abc"])  # finding 6: two typos
     assert ssid.refused("run", "create-senr", "1", "--out", str(downloads), "--keep", str(keep), who="maria") == (
@@ -81,7 +81,7 @@ def test_files_bound_to_their_run_an_early_extract_and_undo(database_url: str, t
     assert ssid.ok("run", "cancel", "1", keys=RUN_KEYS, who="maria")["state"] == "cancelled"
 
     # -- run 2 leaves one student out; run 1's file, renamed or edited files are refused ----------------
-    assert ssid.ok("run", "start", keys=RUN_KEYS, who="maria") == {"run": 2, "state": "new"}
+    assert ssid.ok("run", "start", keys={*RUN_KEYS, "summer"}, who="maria") == {"run": 2, "state": "new", "summer": False}
     ssid.ok("run", "resolve-mids", "2", "--attest", keys=RUN_KEYS, who="maria")
     skipped = [r.local_student_id for r in open_senr(request1)][-1]
     skip = _write_lines(tmp_path / "skip.txt", [skipped])
@@ -202,7 +202,7 @@ def test_smaller_items_translations_replacements_sandbox_prevalidation_and_sela(
     assert ssid.refused("translations", "remove", "grade", "K") == "there is no translation of K for grade; nothing changed"
 
     # Replacement SSIDs: when last loaded, and the MIDs step's warning
-    run = ssid.ok("run", "start", keys=RUN_KEYS)
+    run = ssid.ok("run", "start", keys={*RUN_KEYS, "summer"})
     assert ssid.ok("run", "status", str(run["run"]), keys=STATUS_KEYS)["replacements_loaded"] is None
     resolved = ssid("run", "resolve-mids", str(run["run"]), "--attest", "--acknowledge-all")
     assert resolved.exit_code == 0
