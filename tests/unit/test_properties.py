@@ -40,6 +40,7 @@ def test_reasons_read_as_the_console_shows_them() -> None:
         ExclusionReason.FUTURE_START: "future start",
         ExclusionReason.NOT_KEPT: "not in the KEEP selection",
         ExclusionReason.SKIPPED: "skipped",
+        ExclusionReason.POSSIBLE_DUPLICATE: "possible duplicate",
     }
 
 
