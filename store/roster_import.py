@@ -85,6 +85,8 @@ class _Line:
         value = self.values[column]
         if not value and column in _REQUIRED:
             raise self.problem(column, "is required")
+        if _CONTROL.search(value):
+            raise self.problem(column, "holds a control character")
         if len(value) > _MAX.get(column, 255):
             raise self.problem(column, f"longer than {_MAX[column]} characters")
         return value
@@ -212,15 +214,36 @@ def _decoded_lines(handle: BinaryIO, name: str) -> Iterator[str]:
             raise FileProblem(name, number, "is not UTF-8 text") from None
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+"""NUL, ESC, tab, DEL … : no SIS field should hold one, and no CALPADS file can carry it."""
+_COLUMN_SHAPE = re.compile(r"[a-z][a-z0-9_]{0,39}")
+
+
+def _positions(numbers: list[int]) -> str:
+    """``1-4, 7``: runs of consecutive positions shortened."""
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and runs[-1][-1] == n - 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    return ", ".join(f"{r[0]}-{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)
+
+
 def _check_header(name: str, header: list[str]) -> None:
     if not any(header):
         raise FileProblem(name, 1, "is empty: a header row naming the roster columns is required")
     missing = [c for c in ROSTER_COLUMNS if c not in header]
-    unknown = [c for c in header if c not in ROSTER_COLUMNS]
+    # A cell shaped like a column name is named (a typo in the header); any other is counted by
+    # position only: a file without its header row has a student's record there.
+    unknown = [c for c in header if c not in ROSTER_COLUMNS and _COLUMN_SHAPE.fullmatch(c)]
+    not_names = [n for n, c in enumerate(header, 1) if c not in ROSTER_COLUMNS and not _COLUMN_SHAPE.fullmatch(c)]
     twice = sorted({c for c in header if header.count(c) > 1})
     problems = [
         f"missing column(s): {', '.join(missing)}" if missing else "",
         f"unknown column(s): {', '.join(unknown)}" if unknown else "",
+        f"{len(not_names)} cell(s) that are not roster column names (positions {_positions(not_names)}): "
+        "is the header row missing?" if not_names else "",
         f"column(s) given twice: {', '.join(twice)}" if twice else "",
     ]
     if any(problems):

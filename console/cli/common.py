@@ -25,6 +25,7 @@ __all__ = [
     "CliContext",
     "counting_bar",
     "existing_file",
+    "utf8_named",
     "Refusal",
     "common_options",
     "DEFAULT_DATABASE_URL",
@@ -77,9 +78,25 @@ class CliContext:
             raise Refusal(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from exc
 
 
+def utf8_named(path: Path) -> Path:
+    """``path`` if its name is UTF-8 text, which the database and every page can keep and show;
+    else a refusal (one line, exit 2) saying to rename it. A Latin-1 name on a Linux share reaches
+    Python as lone surrogates that no database accepts."""
+    try:
+        path.name.encode("utf-8")
+    except UnicodeEncodeError:
+        shown = path.name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        raise Refusal(
+            f"{shown}: the file name is not UTF-8 text; rename the file (for example without accents) "
+            "and run the command again"
+        ) from None
+    return path
+
+
 def existing_file(path: Path) -> Path:
-    """``path`` if it is a readable file within the upload limit; else a refusal naming it (one
-    line, exit 2). The limit is the console's: ``SSID_MAX_UPLOAD_MB``, 200 MB by default."""
+    """``path`` if it is a readable file with a UTF-8 name within the upload limit; else a refusal
+    naming it (one line, exit 2). The limit is the console's: ``SSID_MAX_UPLOAD_MB``, 200 MB by default."""
+    utf8_named(path)
     if not path.is_file():
         raise Refusal(f"{path}: no such file")
     limit_mb = int(os.environ.get("SSID_MAX_UPLOAD_MB") or DEFAULT_MAX_UPLOAD_MB)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from console.cli.common import CliContext, common_options, existing_file
+from console.cli.common import CliContext, common_options, existing_file, utf8_named
 from console.cli.db_commands import open_district_database
 from console.upload_limit import DEFAULT_MAX_UPLOAD_MB
 from domain.errors import DomainError
@@ -42,7 +42,7 @@ def import_command(ctx: CliContext, path: Path) -> None:
     open_district_database(ctx)
     with ctx.refusing(DomainError):
         counts: RosterCounts
-        if path.is_dir() or (is_export(existing_file(path))):
+        if utf8_named(path).is_dir() or is_export(existing_file(path)):
             counts = import_oneroster(path, today=dt.date.today(), actor=ctx.actor, limits=_export_limits())
         else:
             counts = import_roster(path, actor=ctx.actor)

@@ -110,14 +110,29 @@ class Upload:
         self.path.unlink(missing_ok=True)
 
 
+_SHOWN_NAME = 120
+"""The longest upload name kept and shown; a longer one keeps its start and its end (where
+CALPADS puts the district, the date and the extension) around an ellipsis."""
+_STORED_NAME = 100
+"""The longest name part of an upload's path on disk (file systems refuse names over 255 bytes)."""
+
+
+def shown_file_name(name: str) -> str:
+    """``name`` as the workbench keeps and shows it: at most :data:`_SHOWN_NAME` characters."""
+    if len(name) <= _SHOWN_NAME:
+        return name
+    end = _SHOWN_NAME * 2 // 3
+    return f"{name[: _SHOWN_NAME - end - 1]}…{name[-end:]}"
+
+
 def received_upload(field: str = "file") -> Upload | None:
     """Save the request's uploaded file (``None`` when none was chosen)."""
     stored: FileStorage | None = request.files.get(field)
     if stored is None or not stored.filename:
         return None
-    name = Path(stored.filename).name  # browsers may send a path; only the name is ours to show
+    name = shown_file_name(Path(stored.filename).name)  # browsers may send a path; only the name is ours to show
     folder = private_folder(Path(current_app.config["UPLOAD_FOLDER"]))
-    path = folder / f"{secrets.token_hex(8)}_{secure_filename(name) or 'upload'}"
+    path = folder / f"{secrets.token_hex(8)}_{secure_filename(name)[-_STORED_NAME:] or 'upload'}"
     stored.save(path)
     limit_mb = int(current_app.config["MAX_UPLOAD_MB"])
     if path.stat().st_size > limit_mb * 1024**2:

@@ -17,7 +17,8 @@ from domain.layouts._spec import FieldKind, FieldSpec, Layout, Required
 
 __all__ = ["line_pattern", "field_pattern", "field_problem", "first_problem", "count_problem"]
 
-_ANY = r"[^\^\r\n]"
+_ANY = r"[^\^\x00-\x1f\x7f-\x9f]"  # no delimiter, no control character (line breaks among them)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _SHAPED = (FieldKind.DIGITS, FieldKind.DATE, FieldKind.YEAR, FieldKind.YES_NO)  # typed: shape says more than length
 
 
@@ -91,6 +92,8 @@ def field_problem(
     """
     if "\r" in value or "\n" in value:
         return "contains a line break"
+    if _CONTROL.search(value):
+        return "contains a control character"
     if spec.number == 1 and record_type is not None:
         return None if value == record_type else f"must be {record_type}"
     shaped = typed and value != "" and spec.kind in _SHAPED

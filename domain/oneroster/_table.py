@@ -14,6 +14,7 @@ from domain.oneroster._spec import BOOLEANS, READ_COLUMNS, OneRosterVersion
 __all__ = ["Place", "Record", "read_table"]
 
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # as the roster CSV: no SIS field should hold one
 
 
 class Place:
@@ -48,6 +49,8 @@ class Record:
         value = self.values.get(column, "")
         if required and not value:
             raise self.problem(column, "is required")
+        if _CONTROL.search(value):
+            raise self.problem(column, "holds a control character")
         if len(value) > longest:
             raise self.problem(column, f"longer than {longest} characters")
         return value

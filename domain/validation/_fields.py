@@ -1,6 +1,6 @@
 """Field-by-field SENR checks: length, date and digit formats, required fields, code sets.
 
-FRMT0001 (too long), FRMT0002 (not a real CCYYMMDD date), FRMT0004 (not the digits the field
+LOCAL0001 (a control character: the project's own rule), FRMT0001 (too long), FRMT0002 (not a real CCYYMMDD date), FRMT0004 (not the digits the field
 type needs), GERR0001 (required field blank), GERR0002 (code not in its code set), GERR0007 (code
 outside its valid years), GERR0008 (bad transaction type).
 
@@ -15,6 +15,7 @@ new CFS version is a table edit there, not a change here.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from functools import lru_cache
 from types import MappingProxyType
@@ -26,13 +27,19 @@ from domain.records import SenrRecord
 from domain.validation._result import Severity, Violation
 from domain.values import AcademicYear, parse_calpads_date
 
-__all__ = ["SENR_LAYOUT", "check_fields", "make_violation", "read_date"]
+__all__ = ["SENR_LAYOUT", "CONTROL_CHARACTER", "check_fields", "make_violation", "read_date"]
 
 SENR_LAYOUT: Layout = layout("SENR")
 """The current SENR layout (names, lengths, kinds, required, code sets) the checks are driven by."""
 
 # Checked elsewhere rather than against their code set: the transaction type by GERR0008 (below),
 # the birth state/province by SENR0036 (a code valid alone may not fit the birth country).
+CONTROL_CHARACTER = "LOCAL0001"
+"""The project's own rule, not a CALPADS one: a value holding a control character (NUL, ESC, tab,
+DEL, C1 …), which CALPADS' text files cannot carry and which no SIS field should hold (a name
+pasted from a terminal or a broken export). Refused before upload, naming the field."""
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
 _NOT_BY_CODE_SET = frozenset({"transaction_type", "birth_state"})
 _TRANSACTION_TYPES = frozenset({"", " ", "A", "D", "R"})
 _NAMES: Mapping[int, str] = MappingProxyType({f.number: f.name for f in SENR_LAYOUT.fields})
@@ -72,6 +79,8 @@ def check_fields(record: SenrRecord, year: AcademicYear) -> tuple[list[Violation
 
 
 def _field_problem(spec: FieldSpec, value: str, year: AcademicYear) -> tuple[str, str] | None:
+    if _CONTROL.search(value):
+        return CONTROL_CHARACTER, "holds a control character, which a CALPADS file cannot carry"
     if len(value) > spec.max_length:
         return "FRMT0001", f"value is {len(value)} characters, longer than the field's {spec.max_length}"
     if spec.attr == "transaction_type":

@@ -11,7 +11,7 @@ from domain.layouts import FieldKind, FieldSpec, Layout, Required
 
 __all__ = ["field_values", "line_values", "caret_line"]
 
-_TEXT = st.characters(exclude_categories=["Cs"], exclude_characters="^\r\n")
+_TEXT = st.characters(exclude_categories=["Cs", "Cc"], exclude_characters="^")  # no control character: refused by design
 _DATES = st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2099, 12, 31))
 
 

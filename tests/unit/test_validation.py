@@ -414,3 +414,23 @@ def test_a_numbered_violation_keeps_everything_but_gains_its_record_number() -> 
     assert str(found) == (
         "record 2, student 100235, field 17 (Student Birth Date): IVR0012 warning: age 35 at enrollment start is outside 1-22"
     )
+
+
+@pytest.mark.parametrize(
+    ("field", "changes"),
+    [
+        (10, {"legal_first": "MARIA\x00"}),
+        (12, {"legal_last": "LOPEZ\x1b[31m"}),
+        (19, {"birth_city": "LOS\tANGELES"}),
+        (11, {"legal_middle": "ELENA\x7f"}),
+        (14, {"alias_first": "MARI\x85"}),
+    ],
+    ids=["NUL", "ESC", "tab", "DEL", "C1"],
+)
+def test_a_control_character_is_refused_before_upload_naming_the_field_not_the_value(
+    field: int, changes: dict[str, Any]
+) -> None:
+    [found] = _check(replace(BASE, **changes))
+    assert (found.rule, found.field_number, found.severity) == ("LOCAL0001", field, Severity.ERROR)
+    assert found.message == "holds a control character, which a CALPADS file cannot carry"
+    assert next(iter(changes.values())) not in str(found)  # the value itself is never quoted

@@ -184,6 +184,14 @@ def test_files_are_utf8_without_bom_with_crlf_after_every_record() -> None:
             "SENR record 2, field 12 (Student Legal Last Name): contains a line break",
         ),
         (
+            replace(MARIA, legal_first="MARIA\x00"),
+            "SENR record 2, field 10 (Student Legal First Name): contains a control character",
+        ),
+        (
+            replace(MARIA, birth_city="LOS\x1bANGELES"),
+            "SENR record 2, field 19 (Student Birth City): contains a control character",
+        ),
+        (
             replace(MARIA, local_student_id="1" * 16),
             "SENR record 2, field 9 (Local Student ID): is 16 characters long, more than the 15 allowed",
         ),
