@@ -211,8 +211,8 @@ def test_a_coordinator_takes_a_run_from_step_1_to_step_7_in_the_browser(
         page.click("button:has-text('Sign in')")
         expect(page).to_have_url(server.url + "/admin/history/")
         expect(page.locator("section.run-history td code", has_text="apply_extract")).to_be_visible()
-        page.screenshot(path=str(SCREENSHOTS / "history.png"), full_page=True)
         wide += too_wide(page)
+        page.screenshot(path=str(SCREENSHOTS / "history.png"), full_page=True)
         context.close()
     assert watch.problems == []  # no script or handler blocked, no 4xx/5xx (a favicon included)
     assert wide == []  # no page scrolls sideways at 1,366 or 1,024 px
