@@ -13,6 +13,7 @@ from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 
 from console.auth import DEFAULT_IDLE_MINUTES, DEFAULT_LIFETIME_HOURS, init_auth
+from console.display import init_display
 from console.jobs import JobRunner, sweep_abandoned
 from console.privacy import DEFAULT_MAX_UPLOAD_MB, ConsoleFlask, init_privacy
 from console.security import csp_nonce, init_security
@@ -121,6 +122,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     init_privacy(app)
     init_security(app, secure_cookie=app.config["SECURE_COOKIES"])
     init_auth(app)
+    init_display(app)
     app.extensions["ssid_jobs"] = JobRunner(workers=app.config["JOB_WORKERS"])
 
     admin = Admin(

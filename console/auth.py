@@ -49,7 +49,7 @@ AUDITOR = "auditor"
 F = TypeVar("F", bound=Callable[..., Any])
 
 # Endpoints reachable without signing in, and the POSTs an auditor may make.
-_PUBLIC_ENDPOINTS = frozenset({"auth.login", "static"})
+_PUBLIC_ENDPOINTS = frozenset({"auth.login", "static", "favicon"})
 _AUDITOR_POSTS = frozenset({"auth.logout"})
 
 

@@ -23,6 +23,7 @@ __all__ = [
     "EXIT_REASON",
     "COMPLETION_STATUS",
     "ELAS",
+    "PRIMARY_LANGUAGE",
     "GENDER",
     "BIRTH_COUNTRY",
     "BIRTH_STATE_PROVINCE",
@@ -243,6 +244,22 @@ TRANSACTION_TYPE = _simple(
 )
 
 YES_NO = _simple("Indicator", [("Y", "Yes"), ("N", "No")])
+
+PRIMARY_LANGUAGE = _simple(
+    "Primary Language",
+    [
+        ("00", "English"), ("01", "Spanish"), ("02", "Vietnamese"), ("03", "Cantonese"), ("04", "Korean"),
+        ("05", "Filipino (Pilipino or Tagalog)"), ("06", "Portuguese"), ("07", "Mandarin (Putonghua)"),
+        ("08", "Japanese"), ("09", "Khmer (Cambodian)"), ("10", "Lao"), ("11", "Arabic"), ("12", "Armenian"),
+        ("13", "Burmese"), ("15", "Dutch"), ("16", "Farsi (Persian)"), ("17", "French"), ("18", "German"),
+        ("19", "Greek"), ("20", "Chamorro (Guamanian)"), ("21", "Hebrew"), ("22", "Hindi"), ("23", "Hmong"),
+        ("24", "Hungarian"), ("25", "Ilocano"), ("26", "Indonesian"), ("27", "Italian"), ("28", "Punjabi"),
+        ("29", "Russian"), ("30", "Samoan"), ("32", "Thai"), ("33", "Turkish"), ("34", "Tongan"), ("35", "Urdu"),
+        ("99", "Other non-English languages"),
+    ],
+)
+"""CALPADS' home/primary language codes most districts meet (the full set is longer; an unknown
+code is shown as the code alone)."""
 
 CODE_SETS: Mapping[str, CodeSet] = MappingProxyType(
     {

@@ -6,6 +6,7 @@ from flask_admin import Admin
 
 from console.views.bulk_accept import BulkAcceptView
 from console.views.check import CheckView
+from console.views.decisions import DecisionsView
 from console.views.duplicates import DuplicatesView
 from console.views.exports import ExportsView
 from console.views.files import FilesView
@@ -29,6 +30,7 @@ def register_views(admin: Admin) -> None:
     admin.add_view(IdentifiersView(name="Identifiers", endpoint="identifiers", url="/admin/identifiers"))
     admin.add_view(SenrView(name="Create SENR", endpoint="senr", url="/admin/senr"))
     admin.add_view(ReviewView(name="SSID Match review", endpoint="review", url="/admin/review"))
+    admin.add_view(DecisionsView(name="Decisions", endpoint="decisions", url="/admin/decisions"))
     admin.add_view(BulkAcceptView(name="Bulk accept", endpoint="bulk_accept", url="/admin/bulk-accept"))
     admin.add_view(DuplicatesView(name="Local duplicates", endpoint="duplicates", url="/admin/duplicates"))
     admin.add_view(LoadSsidView(name="Load SSID", endpoint="load_ssid", url="/admin/load-ssid"))

@@ -17,6 +17,7 @@ from flask_admin.contrib.peewee import ModelView
 from markupsafe import Markup
 from werkzeug.wrappers import Response as BaseResponse
 
+from console.display import count_label
 from console.auth import current_user, is_admin
 from console.security import ConsoleSecureForm
 from console.spreadsheet import spreadsheet_cell
@@ -136,7 +137,7 @@ def json_counts(text: str | None) -> Mapping[str, Any]:
 def format_counts(view: Any, context: Any, model: Any, name: str) -> Markup:
     """A column formatter showing a JSON counts column as ``key: value`` pairs."""
     counts = json_counts(getattr(model, name))
-    return Markup(", ").join(Markup("{}: {}").format(k, v) for k, v in counts.items())
+    return Markup(", ").join(Markup('<span title="{}">{}: {}</span>').format(k, count_label(k), v) for k, v in counts.items())
 
 
 Formatter = Callable[[Any, Any, Any, str], Any]

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from flask import request
 
+from console.display import Person, people
 from console.views.workflow_support import workflow_store
 from domain.runs import Batch, BatchKind
 from store.tables import PreviewLineRow
@@ -97,6 +98,8 @@ class PreviewPage:
     group: str | None
     page: int
     kinds: PreviewKinds
+    people: Mapping[str, Person]
+    conflicts: int = 0
 
     @property
     def pages(self) -> int:
@@ -116,7 +119,8 @@ def preview_page(batch_id: int, kinds: PreviewKinds, group: str | None, page: in
         query = query.where(p.kind.in_(kinds.groups[group][1]))
     total = query.count()
     lines = list(query.order_by(p.line, p.id).offset(page * PER_PAGE).limit(PER_PAGE))
-    return PreviewPage(lines, total, group, page, kinds)
+    conflicts = int(PreviewLineRow.select().where((p.batch == batch_id) & (p.kind == "conflict")).count()) if "conflict" in kinds.labels else 0
+    return PreviewPage(lines, total, group, page, kinds, people([str(line.local_id) for line in lines if line.local_id]), conflicts)
 
 
 def page_argument() -> int:

@@ -10,6 +10,7 @@ from flask import flash, request
 from flask_admin import expose
 from werkzeug.wrappers import Response as BaseResponse
 
+from console.display import people
 from console.views.base import GuardedView, back_to, flash_refusal
 from console.views.tabs import render_tab
 from console.views.workflow_support import acting, current_run, run_or_404, workflow_store
@@ -45,6 +46,8 @@ class BulkAcceptView(GuardedView):
                 reason = refused.reason
         included = plan.included if plan is not None else ()
         pages = max(1, -(-len(included) // PER_PAGE))
+        shown = included[page * PER_PAGE:(page + 1) * PER_PAGE]
+        left_out = [s for s in plan.left_out if s.left_out is LeftOut.DIFFERENCE][:PER_PAGE] if plan else []
         return render_tab(
             self,
             "console/bulk_accept.html",
@@ -52,10 +55,11 @@ class BulkAcceptView(GuardedView):
             plan=plan,
             reason=reason,
             include_decided=include_decided,
-            shown=included[page * PER_PAGE:(page + 1) * PER_PAGE],
+            shown=shown,
+            people=people([s.local_id for s in shown] + [s.local_id for s in left_out]),
             page=page,
             pages=pages,
-            left_out=[s for s in plan.left_out if s.left_out is LeftOut.DIFFERENCE][:PER_PAGE] if plan else [],
+            left_out=left_out,
             LeftOut=LeftOut,
         )
 

@@ -96,7 +96,13 @@ class IdentifiersView(GuardedView):
 
     @expose("/<int:run_id>/confirm", methods=("POST",))
     def confirm(self, run_id: int) -> BaseResponse:
-        return self._step(run_id, lambda: confirm_all(workflow_store(), run_id, acting()), "Every decision is confirmed.")
+        shown = request.form.get("decided")
+        decided = workflow_store().run_counts(run_id).get("decided", 0)
+        if shown is not None and shown != str(decided):
+            # The Decisions tab named its counts in the button; a decision changed since: look again.
+            flash_refusal(f"The decisions changed since the page was shown ({shown} then, {decided} now): look at them again, then confirm.")
+            return back_to("decisions.index")
+        return self._step(run_id, lambda: confirm_all(workflow_store(), run_id, acting()), f"Every decision is confirmed ({decided}).")
 
     @expose("/<int:run_id>/updated", methods=("POST",))
     def updated(self, run_id: int) -> BaseResponse:
@@ -145,6 +151,7 @@ class IdentifiersView(GuardedView):
         return run_load(
             "load_results", upload, work, url_for("review.index"),
             lambda r: f"{upload.name} loaded: {r['students']} student(s), {r['candidates']} candidate(s).",
+            refused_url=url_for(".index", _anchor="step-load-results"),
         )
 
 

@@ -39,11 +39,13 @@ def _no_progress(count: int) -> None:
 
 
 def run_load(
-    kind: str, upload: Upload, work: LoadWork, done_url: str, success: Callable[[Mapping[str, Any]], str]
+    kind: str, upload: Upload, work: LoadWork, done_url: str, success: Callable[[Mapping[str, Any]], str],
+    refused_url: str | None = None,
 ) -> BaseResponse:
     """Run ``work`` on ``upload``: inline for a short file, as a job beyond ``LONG_LOAD_LINES`` lines.
 
-    Inline, a refusal is flashed and the person goes back to ``done_url``; a job's page shows
+    Inline, a refusal is flashed and the person goes back to ``refused_url`` (the page of the
+    upload; default ``done_url``), a success to ``done_url``; a job's page shows
     its progress (percent and lines) and sends the person to ``done_url`` when it is done, or
     says why it failed.
     """
@@ -53,6 +55,7 @@ def run_load(
             result = work(_no_progress)
         except EXPECTED_FAILURES as refused:
             flash_refusal(str(refused).splitlines()[0] if str(refused) else type(refused).__name__)
+            return redirect(refused_url or done_url)
         else:
             flash(success(result), "success")
         finally:

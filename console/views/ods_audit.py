@@ -16,6 +16,7 @@ from flask import flash, request, url_for
 from flask_admin import expose
 from werkzeug.wrappers import Response as BaseResponse
 
+from console.display import local_enrollments, people
 from console.views.base import GuardedView, back_to, flash_refusal
 from console.views.batch_preview import chosen_batch
 from console.views.calpads_steps import ods_download_steps, ods_posting_steps
@@ -23,6 +24,7 @@ from console.views.long_work import LinesRead, run_load
 from console.views.tabs import render_tab
 from console.views.workflow_support import acting, output_folder, received_upload, workflow_store
 from domain.runs import Batch, BatchKind, FileKind, OdsAuditState
+from store.settings import read_settings
 from store.tables import BatchRow, GeneratedFileRow
 from workflows.errors import StepRefused
 from workflows.batches.ods_audit import audit_scope, create_ods_files, evaluate_ods_audit, load_ods_audit, ods_audit_review
@@ -76,6 +78,9 @@ class OdsAuditView(GuardedView):
             scope_problem: str | None = refused.reason
         else:
             scope_problem = None
+        listed_ids = [str(d.local_id) for d in review.delete_list[:LISTED]] if review is not None else []
+        year = read_settings().year
+        year_start = dt.date(year.start_year, 7, 1) if year is not None else dt.date.today() - dt.timedelta(days=365)
         return render_tab(
             self,
             "console/ods_audit.html",
@@ -84,6 +89,8 @@ class OdsAuditView(GuardedView):
             review=review,
             listed=LISTED,
             scope_problem=scope_problem,
+            delete_people=people(listed_ids),
+            this_year=local_enrollments(listed_ids, year_start),
             files=files,
             writable=audit is not None and audit.state != OdsAuditState.FILES_CREATED.value,
             steps=ods_download_steps(),

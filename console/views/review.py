@@ -29,7 +29,9 @@ from console.auth import is_admin
 from console.views.base import GuardedView, flash_refusal
 from console.views.calpads_steps import partial_file_steps
 from console.views.review_compare import compare_with_candidates
-from console.views.review_order import first_to_review, place, requested
+from console.views.files import file_response
+from console.views.review_order import first_to_review, next_undecided, place, requested
+from console.display import school_label
 from console.views.tabs import newest_file, render_tab
 from console.views.workflow_support import acting, current_run, output_folder, run_or_404, workflow_store
 from domain.model import DecisionKind, MatchDecision
@@ -38,13 +40,16 @@ from domain.runs import FileKind, RunAction, RunState
 from workflows.run.machine import allowed_actions
 from domain.values import LocalId, Ssid
 from store.students import student_by_local_id
-from store.tables import MatchDecisionRow
+from store.tables import GeneratedFileRow, MatchDecisionRow
 from workflows.errors import StepRefused
 from workflows.run.mid_warnings import decision_warnings
 from domain.matching import compare_candidates
 from workflows.run.results import SeenDecision, decide, partial_file
 
-__all__ = ["ReviewView", "ReviewToggles", "PendingDecision", "DECISION_LABELS", "SEEN_FIELD", "seen_decision"]
+__all__ = ["ReviewView", "ReviewToggles", "PendingDecision", "DECISION_LABELS", "SEEN_FIELD", "WEAK_BELOW", "seen_decision"]
+
+WEAK_BELOW = 50.0
+"""A candidate our comparison rates below this percent is shown weaker, and selecting it asks first."""
 
 SEEN_FIELD = "seen"
 """The hidden field of every decision form: the version of the decision the page showed ("none")."""
@@ -104,16 +109,16 @@ def _pending(run_id: int, local_id: LocalId, candidates: list[MatchCandidate]) -
 
 @dataclass(frozen=True)
 class ReviewToggles:
-    """What the reviewer chose to see: unmatched students only, guardians, addresses, language."""
+    """What the reviewer chose to see: undecided students only, guardians, addresses, language."""
 
-    unmatched: bool = False
+    undecided: bool = False
     guardians: bool = False
     addresses: bool = False
     language: bool = False
 
     @classmethod
     def from_values(cls, values: Mapping[str, str]) -> ReviewToggles:
-        return cls(*(values.get(name) == "1" for name in ("unmatched", "guardians", "addresses", "language")))
+        return cls(*(values.get(name) == "1" for name in ("undecided", "guardians", "addresses", "language")))
 
     def as_args(self) -> dict[str, Any]:
         """The toggles as URL arguments (only those switched on)."""
@@ -121,7 +126,7 @@ class ReviewToggles:
 
 
 class ReviewView(GuardedView):
-    """``/admin/review/``: ``?student=LOCAL_ID`` plus the toggles ``unmatched``, ``guardians``,
+    """``/admin/review/``: ``?student=LOCAL_ID`` plus the toggles ``undecided``, ``guardians``,
     ``addresses``, ``language`` (``=1``)."""
 
     def is_visible(self) -> bool:
@@ -149,8 +154,9 @@ class ReviewView(GuardedView):
         editable = RunAction.DECIDE in allowed_actions(run.state) and is_admin()
         row = MatchDecisionRow.get_or_none((MatchDecisionRow.run == run.id) & (MatchDecisionRow.local_id == local_id))
         decision = MatchDecision(local_id, DecisionKind(row.kind), Ssid(row.ssid) if row.ssid else None) if row else None
-        at = place(run.id, wanted.line, toggles.unmatched, listed_here=not toggles.unmatched or row is None)
-        partial = newest_file(run.id, FileKind.PARTIAL)
+        at = place(run.id, wanted.line, toggles.undecided, listed_here=not toggles.undecided or row is None)
+        partial = newest_file(run.id, FileKind.PARTIAL) if RunAction.PARTIAL in allowed_actions(run.state) else None
+        ours = compare_candidates(local, candidates)
         return render_tab(
             self,
             "console/review.html",
@@ -161,7 +167,11 @@ class ReviewView(GuardedView):
             candidates=candidates,
             held_by={ssid: ids for ssid, ids in held_by.items() if ids},
             rows=compare_with_candidates(local, candidates),
-            ours=compare_candidates(local, candidates),
+            ours=ours,
+            weak=[o.percent < WEAK_BELOW for o in ours],
+            weak_below=WEAK_BELOW,
+            next_undecided=next_undecided(run.id, wanted.line),
+            school=school_label(local.school),
             pending=_pending(run.id, local_id, candidates) if editable else None,
             decision=decision,
             seen=_seen_value(row),
@@ -212,13 +222,12 @@ class ReviewView(GuardedView):
             for warning in decided.warnings:
                 flash(f"Warning: {warning}. The decision is recorded; change it here if it is a mistake.", "warning")
             return redirect(url_for(".index", student=local_id, **toggles.as_args()))
-        return redirect(url_for(".index", student=self._after(run_id, local_id, toggles), **toggles.as_args()))
-
-    def _after(self, run_id: int, local_id: str, toggles: ReviewToggles) -> str:
-        """The student to show after deciding ``local_id``: the next one shown, else this one."""
         this = requested(run_id, local_id)
-        following = place(run_id, this.line, toggles.unmatched, listed_here=False).next if this else None
-        return following or local_id
+        following = next_undecided(run_id, this.line) if this is not None else None
+        if following is None:
+            flash("Every requested student has a decision: look them over here, then confirm all.", "info")
+            return redirect(url_for("decisions.index"))
+        return redirect(url_for(".index", student=following, **toggles.as_args()))
 
     @expose("/<int:run_id>/partial", methods=("POST",))
     def partial(self, run_id: int) -> BaseResponse:
@@ -228,11 +237,7 @@ class ReviewView(GuardedView):
             produced = partial_file(workflow_store(), run_id, output_folder(), acting())
         except StepRefused as refused:
             flash_refusal(refused.reason)
-        else:
-            flash(
-                f"{produced.file.name} created with {produced.file.records} record(s). Upload it to CALPADS and "
-                "post it, then start over: cancel this run and start a new one (the steps are below).",
-                "success",
-            )
-        return redirect(url_for(".index", student=request.form.get("local_id", ""), **toggles.as_args()))
+            return redirect(url_for(".index", student=request.form.get("local_id", ""), **toggles.as_args()))
+        # The file itself, downloaded at once; the review page says what to do with it while that applies.
+        return file_response(GeneratedFileRow.get_by_id(produced.file.id))
 

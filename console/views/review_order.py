@@ -14,7 +14,7 @@ import peewee
 
 from store.tables import MatchDecisionRow, MatchRequestRow
 
-__all__ = ["Place", "requested", "first_to_review", "place"]
+__all__ = ["Place", "requested", "first_to_review", "next_undecided", "place"]
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,13 @@ def _first(query: peewee.ModelSelect[MatchRequestRow], ascending: bool = True) -
 def first_to_review(run_id: int) -> str | None:
     """Where the review resumes: the first student without a decision, else the first of all."""
     return _first(_listed(run_id, True)) or _first(_listed(run_id, False))
+
+
+def next_undecided(run_id: int, line: int) -> str | None:
+    """The next student without a decision after request line ``line``, wrapping round to the
+    first (``None`` when every other student is decided)."""
+    undecided = _listed(run_id, True)
+    return _first(undecided.where(MatchRequestRow.line > line)) or _first(undecided.where(MatchRequestRow.line < line))
 
 
 def place(run_id: int, line: int, undecided_only: bool, listed_here: bool) -> Place:

@@ -13,6 +13,7 @@ from typing import Any
 
 import peewee
 from flask import g
+from markupsafe import Markup
 from peewee import SQL, fn
 from flask_admin.model import typefmt
 from werkzeug.security import generate_password_hash
@@ -20,6 +21,7 @@ from wtforms import PasswordField, SelectField
 from wtforms.validators import ValidationError
 
 from console.auth import ROLES, current_user
+from console.display import code_text, people, school_name
 from console.views.base import TableView, format_counts
 from console.views.student_search import SEARCH_HINT, student_search
 from store.tables import (
@@ -71,6 +73,14 @@ class _Table(TableView):
     column_type_formatters = _FORMATTERS
     column_type_formatters_detail = _DETAIL_FORMATTERS
     column_type_formatters_export = _EXPORT_FORMATTERS
+
+    def search_placeholder(self) -> str:
+        """"Search local ID, SSID, actor" (Flask-Admin's own shows "None" for some tables)."""
+        labels: dict[str, str] = dict(self.column_labels or {})
+        searchable: Any = self.column_searchable_list or ()
+        names = [c if isinstance(c, str) else f"student.{getattr(c, 'name', c)}" for c in searchable]
+        shown = [labels.get(n, n.rpartition(".")[2].replace("_", " ")) for n in names]
+        return "Search " + ", ".join(shown) if shown else "Search"
 
 
 class _Record(_Table):
@@ -284,9 +294,26 @@ class RunHistoryView(_Record):
     column_formatters = {"counts": format_counts}
 
 
+def _format_student(view: Any, context: Any, model: Any, name: str) -> Markup:
+    """A local id with the student's name, grade and school."""
+    person = people([str(getattr(model, name))])[str(getattr(model, name))]
+    meta = " · ".join(p for p in (code_text('grade', person.grade) if person.grade else "", school_name(person.school)) if p)
+    return Markup('<span class="person"><span class="person-name">{}</span><span class="person-meta">Local ID {}{}</span></span>').format(
+        person.name or "not a local student", person.local_id, f" · {meta}" if meta else ""
+    )
+
+
+def _format_decision(view: Any, context: Any, model: Any, name: str) -> Markup:
+    """``Select`` for ``select``: the decision as the review names it (the code on hover)."""
+    kind = str(getattr(model, name))
+    label = {"select": "Select", "new_ssid": "New SSID", "no_match": "No Match"}.get(kind, kind)
+    return Markup('<span title="{}">{}</span>').format(kind, label)
+
+
 class DecisionView(_Record):
     column_list = ("run", "local_id", "kind", "ssid", "actor", "at", "warnings", "bulk")
-    column_labels = {"local_id": "Local ID", "ssid": "SSID"}
+    column_labels = {"local_id": "Student", "ssid": "SSID", "kind": "Decision", "bulk": "In bulk"}
+    column_formatters = {"local_id": _format_student, "kind": _format_decision}
     column_searchable_list = ("local_id", "ssid", "actor")
     column_filters = ("kind", "actor", "bulk")
     column_default_sort = ("at", True)

@@ -12,9 +12,11 @@ from typing import Any
 from flask import current_app, request
 from flask_admin import BaseView
 
+from console.views.run_steps import STEPS, run_steps, step_title
 from console.views.workflow_support import STATE_LABELS, current_run, step_buttons, workflow_store
 from domain.runs import FileKind, GeneratedFile, Run, RunState
-from workflows.run.machine import TRANSITIONS, what_now
+from workflows.run.machine import TRANSITIONS, allowed_actions, allowed_events, what_now
+from workflows.run.extract import pending_extract
 from workflows.run.lifecycle import run_status
 
 __all__ = ["TABS", "STEPPER_STATES", "render_tab", "newest_file", "state_index", "done_events"]
@@ -24,6 +26,7 @@ TABS: tuple[tuple[str, str], ...] = (
     ("duplicates.index", "Local duplicates"),
     ("senr.index", "Create SENR"),
     ("review.index", "SSID Match review"),
+    ("decisions.index", "Decisions"),
     ("load_ssid.index", "Load SSID"),
     ("replacement.index", "Replacement"),
     ("ods_audit.index", "ODS audit"),
@@ -71,6 +74,8 @@ def render_tab(view: BaseView, template: str, run: Run | None = None, active_tab
     status = run_status(workflow_store(), run.id) if run is not None else None
     buttons = list(step_buttons(run, status.requested - status.decided)) if run is not None and status is not None else []
     reached = _reached(run) if run is not None else -1
+    done = done_events(reached) if run is not None else frozenset()
+    waiting = run is not None and run.state is RunState.UPDATED and pending_extract(workflow_store(), run.id) is not None
     return str(
         view.render(
             template,
@@ -78,7 +83,12 @@ def render_tab(view: BaseView, template: str, run: Run | None = None, active_tab
             status=status,
             stepper=STEPPER_STATES,
             reached=reached,
-            done=done_events(reached) if run is not None else frozenset(),
+            done=done,
+            stepper_steps=run_steps(run.state, done, waiting) if run is not None else [],
+            titles=[step_title(step.number) for step in STEPS],
+            actions_now=(
+                {a.value for a in allowed_actions(run.state)} | {e.value for e in allowed_events(run.state)} if run is not None else set()
+            ),
             buttons=buttons,
             step={button.event.value: button for button in buttons},
             tabs=[tab for tab in TABS if tab[0].partition(".")[0] in current_app.blueprints],

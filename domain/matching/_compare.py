@@ -54,7 +54,10 @@ class FieldResult:
 
     @property
     def label(self) -> str:
-        """What a badge says, in a coordinator's words: ``"nickname"``, ``"day and month swapped"``."""
+        """What a badge says, in a coordinator's words: ``"nickname"``, ``"day and month swapped"``;
+        a field blank on both sides says so."""
+        if self.agreement is Agreement.MISSING and not self.local and not self.candidate:
+            return "blank on both sides"
         return self.agreement.label
 
     @property

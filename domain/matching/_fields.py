@@ -79,6 +79,7 @@ class Agreement(Enum):
 
     EXACT = "exact"
     NICKNAME = "nickname"
+    SHORTENED = "shortened"
     SPELLING_VARIANT = "spelling_variant"
     DAY_MONTH_SWAPPED = "day_month_swapped"
     DIGIT_TYPO = "digit_typo"
@@ -97,6 +98,7 @@ class Agreement(Enum):
 _LABELS: dict[Agreement, str] = {
     Agreement.EXACT: "same",
     Agreement.NICKNAME: "nickname",
+    Agreement.SHORTENED: "shortened form",
     Agreement.SPELLING_VARIANT: "spelled differently",
     Agreement.DAY_MONTH_SWAPPED: "day and month swapped",
     Agreement.DIGIT_TYPO: "one digit differs",
@@ -126,6 +128,7 @@ WEIGHTS: dict[str, dict[Agreement, tuple[float, float]]] = {
     "first": {
         Agreement.EXACT: (5.0, 5.0),
         Agreement.NICKNAME: (4.0, 4.0),
+        Agreement.SHORTENED: (4.0, 4.0),
         # (goes by the middle name: the other first name is unexplained; the same given names
         # split differently between first and middle)
         Agreement.MIDDLE_IN_FIRST: (2.0, 4.0),
@@ -145,6 +148,7 @@ WEIGHTS: dict[str, dict[Agreement, tuple[float, float]]] = {
     "middle": {
         Agreement.EXACT: (3.0, 3.0),
         Agreement.NICKNAME: (2.0, 2.0),
+        Agreement.SHORTENED: (2.0, 2.0),
         Agreement.MIDDLE_IN_FIRST: (2.0, 2.0),
         Agreement.SPELLING_VARIANT: (1.0, 2.0),
         Agreement.DIFFERENT: (-2.0, -2.0),
@@ -218,14 +222,20 @@ def compare_given(left: str, right: str, kind: str = "first") -> Verdict:
         if longer[0] == shorter:
             return _verdict("initial", Agreement.SPELLING_VARIANT, "initial only")
         return _verdict(kind, Agreement.DIFFERENT)
-    # "Alex" for "Alexander"; but "Jose" against "Jose Luis" is a second given name, which the
-    # whole-name comparison reads as a middle name inside the first name.
-    if len(shorter) >= 3 and longer.startswith(shorter) and " " not in longer:
-        return _verdict(kind, Agreement.NICKNAME, "shortened form")
+    # "Alex" for "Alexander" (not in the nickname table: "shortened", never "nickname"); but "Jose"
+    # against "Jose Luis" is a second given name, which the whole-name comparison reads as a middle
+    # name inside the first name; and one letter more ("Anh", "Anhh") is a typing slip.
+    if len(shorter) >= 3 and len(longer) - len(shorter) >= 2 and longer.startswith(shorter) and " " not in longer:
+        return _verdict(kind, Agreement.SHORTENED, f"{shorter} is the start of {longer}")
     likeness = spelling_likeness(left, right)
     if likeness:
-        return _verdict(kind, Agreement.SPELLING_VARIANT, f"{likeness:.2f} alike", _variant_strength(likeness))
+        return _verdict(kind, Agreement.SPELLING_VARIANT, spelling_note(likeness), _variant_strength(likeness))
     return _verdict(kind, Agreement.DIFFERENT)
+
+
+def spelling_note(likeness: float) -> str:
+    """What a spelling variant's badge adds: a typing slip, or how alike the spellings are."""
+    return "one letter apart (a typing slip?)" if likeness >= 1.0 else f"{likeness:.0%} alike"
 
 
 def compare_middle(left: str, right: str) -> Verdict:
@@ -253,14 +263,14 @@ def compare_surname(left: str, right: str) -> Verdict:
         return _verdict("last", Agreement.COMPOUND_SURNAME_PART, "one side has only a later part of the surname", 0.5)
     likeness = spelling_likeness(squash(left), squash(right))
     if likeness >= _SLIP:
-        return _verdict("last", Agreement.SPELLING_VARIANT, f"{likeness:.2f} alike", _variant_strength(likeness))
+        return _verdict("last", Agreement.SPELLING_VARIANT, spelling_note(likeness), _variant_strength(likeness))
     # "Garcia Lopez" and "Garcia Ruiz" look alike letter by letter but are a cousin's surname.
     if len(left_parts) + len(right_parts) > 2 and (
         not left_set.isdisjoint(right_set) or max(spelling_likeness(a, b) for a in left_parts for b in right_parts) >= 0.9
     ):
         return _verdict("last", Agreement.COMPOUND_SURNAME_PART, "one part in common, another differs", 0.0)
     if likeness:
-        return _verdict("last", Agreement.SPELLING_VARIANT, f"{likeness:.2f} alike", _variant_strength(likeness))
+        return _verdict("last", Agreement.SPELLING_VARIANT, spelling_note(likeness), _variant_strength(likeness))
     return _verdict("last", Agreement.DIFFERENT)
 
 
@@ -335,7 +345,7 @@ def compare_cities(left: str, right: str) -> Verdict:
         return _verdict("city", Agreement.SPELLING_VARIANT, "one name inside the other", 1.0)
     likeness = spelling_likeness(left, right)
     if likeness:
-        return _verdict("city", Agreement.SPELLING_VARIANT, f"{likeness:.2f} alike", _variant_strength(likeness))
+        return _verdict("city", Agreement.SPELLING_VARIANT, spelling_note(likeness), _variant_strength(likeness))
     return _verdict("city", Agreement.DIFFERENT)
 
 

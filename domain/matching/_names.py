@@ -45,9 +45,9 @@ class NameVerdicts(NamedTuple):
         return self.first.weight + self.middle.weight + self.last.weight
 
 
-_NAME_AGREES = frozenset({Agreement.EXACT, Agreement.NICKNAME})
+_NAME_AGREES = frozenset({Agreement.EXACT, Agreement.NICKNAME, Agreement.SHORTENED})
 _PART_AGREES = frozenset(
-    {Agreement.EXACT, Agreement.NICKNAME, Agreement.SPELLING_VARIANT, Agreement.COMPOUND_SURNAME_PART}
+    {Agreement.EXACT, Agreement.NICKNAME, Agreement.SHORTENED, Agreement.SPELLING_VARIANT, Agreement.COMPOUND_SURNAME_PART}
 )
 
 
@@ -138,7 +138,7 @@ def compare_names(local: NameForm, candidate: NameForm) -> NameVerdicts:
     last = compare_surname(local.last, candidate.last)
     straight = NameVerdicts(first, compare_middle(local.middle, candidate.middle), last)
     agreement = first.agreement
-    first_agrees = agreement is Agreement.EXACT or agreement is Agreement.NICKNAME or agreement is Agreement.MISSING
+    first_agrees = agreement in (Agreement.EXACT, Agreement.NICKNAME, Agreement.SHORTENED, Agreement.MISSING)
     if first_agrees and last.agreement is not Agreement.MISSING:
         return straight
     best = straight

@@ -27,6 +27,7 @@ from domain.values import LocalId, Ssid
 from domain.writers import write_ssid_extract
 from store.database import open_database
 from store.tables import StudentRow
+from tests.e2e.browser_checks import Watch, too_wide
 from tests.e2e.console_server import serving, ssid_json
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -81,11 +82,11 @@ def test_a_coordinator_takes_a_run_from_step_1_to_step_7_in_the_browser(
     before = _students_with_ssid(database_url)
 
     with serving(database_url, tmp_path, SSID_LONG_LOAD_LINES="40") as server:
-        context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+        context = browser.new_context(viewport={"width": 1366, "height": 768}, accept_downloads=True)
         page = context.new_page()
-        page.on("dialog", lambda dialog: dialog.accept())  # "Confirm every decision?" and the like
-        refused_by_policy: list[str] = []
-        page.on("console", lambda m: refused_by_policy.append(m.text) if "Content Security Policy" in m.text else None)
+        page.on("dialog", lambda dialog: dialog.accept())  # "Confirm 9 decision(s): …?" and the like
+        watch = Watch().attach(page)  # CSP violations and 4xx/5xx answers, over the whole run
+        wide: list[str] = []  # every page looked at, at 1,366 and 1,024 px
         page.goto(server.url + "/admin/identifiers/")
         page.fill("#name", "admin")
         page.fill("#password", "admin-demo")
@@ -103,12 +104,15 @@ def test_a_coordinator_takes_a_run_from_step_1_to_step_7_in_the_browser(
         page.click("button[data-event=resolve_mids]")
         _flashed(page, "MIDs resolved.")
 
+        wide += too_wide(page)
         # Step 1: the request file, created on the Create SENR tab and downloaded from File Download.
         page.click("a:has-text('Open Create SENR')")
+        wide += too_wide(page)
         page.click("#create-senr-form button[data-event=create_senr]")
         _flashed(page, "_SENR_SSID.txt created with")
         request_name = page.locator("h5 .file-name").inner_text()
         request_file = _download(page, request_name, downloads)
+        wide += too_wide(page)
 
         # Step 2 in the simulated CALPADS, Step 3 back in the console.
         result = Path(ssid_json(tmp_path, "sandbox", "match", str(request_file), "--out", str(calpads), "--sandbox-db", sandbox_url)["file"])
@@ -116,6 +120,9 @@ def test_a_coordinator_takes_a_run_from_step_1_to_step_7_in_the_browser(
         page.set_input_files("#results-file", str(result))
         page.click("button[data-event=load_results]")
         expect(page).to_have_url(server.url + "/admin/review/")
+        page.goto(server.url + "/admin/identifiers/")
+        page.screenshot(path=str(SCREENSHOTS / "run.png"), full_page=True)
+        wide += too_wide(page)
 
         screenshot_taken = False
         while True:
@@ -125,12 +132,13 @@ def test_a_coordinator_takes_a_run_from_step_1_to_step_7_in_the_browser(
             if decided == requested:
                 break
             candidates = page.locator("#review-table thead th.candidate").count()
+            wide += too_wide(page)
             if not screenshot_taken and candidates >= 2 and page.locator("#review-table td.diff").count():
                 SCREENSHOTS.mkdir(parents=True, exist_ok=True)
                 page.screenshot(path=str(SCREENSHOTS / "review.png"), full_page=True)
                 screenshot_taken = True
             if candidates:
-                page.locator("button[value=select]").first.click()
+                page.locator("button[value=select]").first.click()  # the strongest: never a weak one here
             else:
                 page.click("button[value=new_ssid]")
             _flashed(page, "recorded")  # "… recorded." or, for a MID warning, "… not recorded yet."
@@ -140,8 +148,16 @@ def test_a_coordinator_takes_a_run_from_step_1_to_step_7_in_the_browser(
                 _flashed(page, "The decision is recorded")
         assert screenshot_taken, "no student with two candidates and a difference to show"
 
-        page.click("#review-finish button[data-event=confirm_all]")
-        _flashed(page, "Every decision is confirmed.")
+        # The decisions at a glance, then Confirm all there, naming the counts it confirms.
+        page.goto(server.url + "/admin/decisions/")
+        confirm = page.locator("#confirm-all button[data-event=confirm_all]")
+        expect(confirm).to_have_text(f"Confirm all {requested} decisions")
+        assert int(page.locator("[data-count=select] strong").inner_text()) + int(page.locator("[data-count=new_ssid] strong").inner_text()) \
+            + int(page.locator("[data-count=no_match] strong").inner_text()) == requested
+        page.screenshot(path=str(SCREENSHOTS / "overview.png"), full_page=True)
+        wide += too_wide(page)
+        confirm.click()
+        _flashed(page, "Every decision is confirmed")
         page.click("button[data-event=create_updated]")
         _flashed(page, "_SENR_SSID_Updated.txt created with")
         updated_name = page.locator("#step-apply-extract .file-name").first.inner_text()
@@ -165,12 +181,28 @@ def test_a_coordinator_takes_a_run_from_step_1_to_step_7_in_the_browser(
         expect(page.locator(".job-outcome")).to_contain_text("Done.", timeout=120_000)
         expect(page).to_have_url(server.url + "/admin/load-ssid/", timeout=30_000)
         expect(page.locator("#preview-table")).to_be_visible()
+        page.screenshot(path=str(SCREENSHOTS / "load_ssid.png"), full_page=True)
+        wide += too_wide(page)
         new_ssids = int(page.locator("[data-count=new] strong").inner_text())
         assert new_ssids > 0
         page.check("#confirm-preview")
         page.click("#apply-extract-form button[data-event=apply_extract]")
         _flashed(page, "SSID Extract applied")
         expect(page.locator("code[data-run-state]")).to_have_text("extract_loaded")
+        wide += too_wide(page)
+
+        # The ODS audit: the ten-year download loaded (in the background), its deletes reviewed by name.
+        ods = Path(ssid_json(tmp_path, "sandbox", "ods", "--out", str(calpads), "--sandbox-db", sandbox_url)["file"])
+        page.goto(server.url + "/admin/ods-audit/")
+        page.set_input_files("#ods-file", str(ods))
+        page.locator("form:has(#ods-file) button[type=submit]").click()
+        expect(page).to_have_url(server.url + "/admin/ods-audit/", timeout=120_000)
+        expect(page.locator("#ods-deletes")).to_be_visible()
+        page.screenshot(path=str(SCREENSHOTS / "ods_audit.png"), full_page=True)
+        wide += too_wide(page)
+        for path in ("/admin/files/", "/admin/history/", "/admin/run_history/", "/admin/decision/", "/admin/settings/"):
+            page.goto(server.url + path)
+            wide += too_wide(page)
 
         # History, as the auditor sees it.
         page.click("button:has-text('Sign out')")
@@ -179,9 +211,11 @@ def test_a_coordinator_takes_a_run_from_step_1_to_step_7_in_the_browser(
         page.click("button:has-text('Sign in')")
         expect(page).to_have_url(server.url + "/admin/history/")
         expect(page.locator("section.run-history td code", has_text="apply_extract")).to_be_visible()
+        wide += too_wide(page)
         page.screenshot(path=str(SCREENSHOTS / "history.png"), full_page=True)
         context.close()
-    assert refused_by_policy == []  # no script or handler of any page was blocked
+    assert watch.problems == []  # no script or handler blocked, no 4xx/5xx (a favicon included)
+    assert wide == []  # no page scrolls sideways at 1,366 or 1,024 px
 
     # Exactly the previewed new SSIDs reached the district database.
     assert _students_with_ssid(database_url) == before + new_ssids

@@ -9,6 +9,7 @@ import io
 import json
 from pathlib import Path
 
+from console.display import count_label
 from domain.runs import RunState
 from store.tables import RunTransitionRow
 from tests.e2e.conftest import Sandbox, Signed
@@ -34,7 +35,7 @@ def test_an_auditor_sees_a_completed_runs_full_history(admin: Signed, auditor: S
         if step.file_name:
             assert step.file_name in shown[0] and str(step.sha256) in shown[0]
         for key, value in json.loads(step.counts).items():
-            assert f"{key}: {value}" in shown[0]
+            assert f"{count_label(key)}: {value}" in shown[0]  # "SSIDs set: 85", not "student.ssid: 85"
     assert "Files exchanged with CALPADS" in section.text
 
     export = auditor.get(f"/admin/history/history.csv?run={run.id}")

@@ -16,7 +16,7 @@ from tests.e2e.console_drive import ORDER, drive_to
 from tests.e2e.console_html import elements, links, text_of
 
 IDENTIFIER_TABS = (
-    "/admin/identifiers/", "/admin/duplicates/", "/admin/senr/", "/admin/review/", "/admin/load-ssid/", "/admin/replacement/",
+    "/admin/identifiers/", "/admin/duplicates/", "/admin/senr/", "/admin/review/", "/admin/decisions/", "/admin/load-ssid/", "/admin/replacement/",
     "/admin/ods-audit/", "/admin/sela/", "/admin/files/",
 )
 REDIRECTING = {"admin.index", "auth.root", "auth.login", "jobs.index"}
@@ -130,7 +130,7 @@ def test_each_role_lands_on_its_home_and_sees_its_menu(admin: Signed, auditor: S
     assert auditor.get("/admin/").headers["Location"] == "/admin/history/"
     menu = [" ".join(a.text.split()) for a in elements(admin.page("/admin/history/"), "a", class_="nav-link")]
     assert menu[:3] == ["Identifiers", "History", "Settings"]
-    assert text_of(auditor.page("/admin/history/"), "span", data_role="auditor") == "auditor · auditor"
+    assert text_of(auditor.page("/admin/history/"), "span", data_role="auditor") == "Signed in as auditor"  # not "auditor · auditor"
 
 
 def test_a_wrong_password_is_refused_and_repeated_failures_wait(app: Flask) -> None:

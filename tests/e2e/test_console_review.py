@@ -87,7 +87,12 @@ def test_the_local_student_is_first_and_candidates_follow_by_percentage(admin: S
     assert len(scores) >= 2 and scores == sorted(scores, reverse=True)
     first_names = [row for row in elements(page, "tr", data_field="legal_first")]
     cells = [e for e in elements(page, "td") if e.attrs.get("data-state")]
-    assert any(c.attrs["class"] == "diff" and "differs" in c.text for c in cells)
+    # A cell's colour and its badge come from the same verdict: a red cell carries a badge against the match.
+    assert any(c.attrs["class"] == "diff" and c.attrs["data-state"] == "against" for c in cells)
+    colour = {"against": "diff", "for": "same", "neutral": "blank"}
+    assert all(c.attrs["class"] == colour[c.attrs["data-state"]] for c in cells)
+    badges = [b.attrs["data-evidence"] for b in elements(page, "span", class_="match-badge") if "data-evidence" in b.attrs]
+    assert badges[-len(cells):] == [c.attrs["data-state"] for c in cells]  # the same verdict, cell by cell
     local_first = MatchRequestRow.get(MatchRequestRow.local_id == local_id).senr_line.split("^")[9]
     assert local_first in first_names[0].text
     assert elements(page, "span", class_="date-part", data_part="day")
@@ -110,15 +115,15 @@ def test_decisions_move_on_warn_about_mids_and_resume_where_the_review_stopped(
     assert MatchDecisionRow.get(MatchDecisionRow.local_id == first).kind == decision["decision"]
     assert text_of(admin.page("/admin/review/"), "th", class_="local").endswith(second)
 
-    unmatched = admin.page(f"/admin/review/?student={second}&unmatched=1")
+    unmatched = admin.page(f"/admin/review/?student={second}&undecided=1")
     assert not elements(unmatched, "a", id="review-previous")  # the only earlier student is decided
     assert elements(admin.page(f"/admin/review/?student={second}"), "a", id="review-previous")
     position = " ".join(text_of(unmatched, "span", id="review-position").split())
     assert position == f"Student 1 of {len(order) - 1} without a decision · 1 of {len(order)} decided"
     everyone = admin.page(f"/admin/review/?student={second}")
     assert " ".join(text_of(everyone, "span", id="review-position").split()) == f"Student 2 of {len(order)} · 1 of {len(order)} decided"
-    assert [a.attrs["href"] for a in elements(everyone, "a", id="review-next")] == [f"/admin/review/?student={order[2]}"]
-    decided_one = " ".join(text_of(admin.page(f"/admin/review/?student={first}&unmatched=1"), "span", id="review-position").split())
+    assert [a.attrs["href"] for a in elements(everyone, "a", id="review-next")] == [f"/admin/review/?student={order[2]}"]  # the next undecided
+    decided_one = " ".join(text_of(admin.page(f"/admin/review/?student={first}&undecided=1"), "span", id="review-position").split())
     assert decided_one == f"This student is decided · 1 of {len(order)} decided"
 
     # A strong candidate makes "New SSID" a warning shown first: nothing is recorded until the person
@@ -194,13 +199,23 @@ def test_a_partial_file_holds_the_students_decided_so_far_and_the_page_advises_s
     refused = admin.post(f"/admin/review/{run.id}/partial", follow=True).get_data(as_text=True)
     assert "no student decided so far would be sent" in refused
     admin.post(f"/admin/review/{run.id}/decide", {"local_id": first, "decision": "new_ssid", "anyway": "yes"})
-    page = admin.post(f"/admin/review/{run.id}/partial", {"local_id": first}, follow=True).get_data(as_text=True)
+    downloaded = admin.post(f"/admin/review/{run.id}/partial", {"local_id": first})
     partial = GeneratedFileRow.get(GeneratedFileRow.kind == "partial")
+    # The button downloads the file itself; the review page then says what to do with it.
+    assert downloaded.status_code == 200 and downloaded.get_data() == bytes(partial.content)
+    assert downloaded.headers["Content-Disposition"] == f'attachment; filename="{partial.name}"'
+    page = admin.page(f"/admin/review/?student={first}")
     assert partial.name.endswith("_SENR_SSID_Partial.txt") and partial.records == 1
     lines = bytes(partial.content).decode().split("\r\n")
     assert lines[1:] == [""] and lines[0].split("^")[8] == first and lines[0].split("^")[7] == ""
     steps = text_of(page, "section", class_="calpads-step")
     assert partial.name in steps and "start over: cancel this run" in steps
+    # The advice applies only while the run is in review: after Confirm all it is gone.
+    admin.post(f"/admin/review/{run.id}/decide", {"local_id": first, "decision": "new_ssid", "anyway": "yes"})
+    for request in list(MatchRequestRow.select().where(MatchRequestRow.run == run.id)):
+        admin.post(f"/admin/review/{run.id}/decide", {"local_id": request.local_id, "decision": "no_match", "anyway": "yes"})
+    admin.post(f"/admin/identifiers/{run.id}/confirm")
+    assert "start over" not in admin.page(f"/admin/review/?student={first}")
 
 
 def test_confirmed_decisions_are_shown_but_no_longer_offered(admin: Signed, sandbox: Sandbox, tmp_path: Path) -> None:

@@ -64,6 +64,7 @@ def test_agreement_labels_are_in_a_coordinators_words() -> None:
     assert {agreement: agreement.label for agreement in Agreement} == {
         Agreement.EXACT: "same",
         Agreement.NICKNAME: "nickname",
+        Agreement.SHORTENED: "shortened form",
         Agreement.SPELLING_VARIANT: "spelled differently",
         Agreement.DAY_MONTH_SWAPPED: "day and month swapped",
         Agreement.DIGIT_TYPO: "one digit differs",
@@ -163,3 +164,28 @@ def test_a_calpads_candidate_becomes_facts_with_blanks_neutral() -> None:
     assert [field for field, result in comparison.fields.items() if result.agreement is Agreement.MISSING] == [
         MatchField.LEGAL_MIDDLE, MatchField.BIRTH_CITY, MatchField.BIRTH_COUNTRY, MatchField.GUARDIAN_NAMES,
     ]
+
+
+def test_nickname_is_said_only_of_known_nicknames() -> None:
+    # "Anh" and "Anhh": one letter more is a typing slip, not a nickname nor a shortened form.
+    slip = compare(dataclasses.replace(ANA, legal_first="Anhh"), dataclasses.replace(ANA, legal_first="Anh"))
+    assert slip.fields[MatchField.LEGAL_FIRST].agreement is Agreement.SPELLING_VARIANT
+    # "Alexandra" begins with "Alexa", which the nickname table does not list: a shortened form.
+    short = compare(dataclasses.replace(ANA, legal_first="Alexandra"), dataclasses.replace(ANA, legal_first="Alexa"))
+    first = short.fields[MatchField.LEGAL_FIRST]
+    assert (first.agreement, first.label) in ((Agreement.SHORTENED, "shortened form"), (Agreement.NICKNAME, "nickname"))
+    unknown = compare(dataclasses.replace(ANA, legal_first="Marisela"), dataclasses.replace(ANA, legal_first="Mari"))
+    assert unknown.fields[MatchField.LEGAL_FIRST].label != "nickname"
+
+
+def test_a_field_blank_on_both_sides_says_so() -> None:
+    both = compare(dataclasses.replace(ANA, legal_middle=""), dataclasses.replace(ANA, legal_middle=""))
+    one = compare(dataclasses.replace(ANA, legal_middle="Luz"), dataclasses.replace(ANA, legal_middle=""))
+    assert both.fields[MatchField.LEGAL_MIDDLE].label == "blank on both sides"
+    assert one.fields[MatchField.LEGAL_MIDDLE].label == "blank on one side"
+
+
+def test_a_one_letter_slip_is_not_called_one_hundred_percent_alike() -> None:
+    slip = compare(dataclasses.replace(ANA, legal_last="Gonzales"), dataclasses.replace(ANA, legal_last="Gonzalez"))
+    last = slip.fields[MatchField.LEGAL_LAST]
+    assert last.agreement is Agreement.SPELLING_VARIANT and "1.00" not in last.note and "typing slip" in last.note
