@@ -75,19 +75,24 @@ def people(local_ids: Iterable[str]) -> dict[str, Person]:
     return found
 
 
-def local_enrollments(local_ids: Iterable[str], since: dt.date) -> dict[str, list[tuple[str, dt.date, str, dt.date | None]]]:
+def local_enrollments(
+    local_ids: Iterable[str], since: dt.date
+) -> dict[str, list[tuple[str, dt.date, str, dt.date | None, str]]]:
     """Each student's enrollments starting on or after ``since``: (school code, start, grade, exit
-    date), oldest first."""
-    found: dict[str, list[tuple[str, dt.date, str, dt.date | None]]] = {}
+    date, exit reason code), oldest first."""
+    found: dict[str, list[tuple[str, dt.date, str, dt.date | None, str]]] = {}
     for chunk in chunked(list(dict.fromkeys(local_ids)), 500):
         query = tuples(
-            EnrollmentRow.select(StudentRow.local_id, EnrollmentRow.school, EnrollmentRow.start_date, EnrollmentRow.grade, EnrollmentRow.exit_date)
+            EnrollmentRow.select(
+                StudentRow.local_id, EnrollmentRow.school, EnrollmentRow.start_date, EnrollmentRow.grade,
+                EnrollmentRow.exit_date, EnrollmentRow.exit_reason,
+            )
             .join(StudentRow)
             .where(StudentRow.local_id.in_(chunk) & (EnrollmentRow.start_date >= since))
             .order_by(EnrollmentRow.start_date)
         )
-        for local_id, school, start, grade, exit_date in query:
-            found.setdefault(local_id, []).append((school, _day(start), grade, _day(exit_date) if exit_date else None))
+        for local_id, school, start, grade, exit_date, reason in query:
+            found.setdefault(local_id, []).append((school, _day(start), grade, _day(exit_date) if exit_date else None, reason or ""))
     return found
 
 

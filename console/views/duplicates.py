@@ -20,6 +20,7 @@ from flask_admin import expose
 from werkzeug.wrappers import Response as BaseResponse
 
 from console.jobs import JobRunner, ProgressReport
+from console.display import people
 from console.views.base import GuardedView, back_to, flash_refusal
 from console.views.tabs import render_tab
 from console.views.workflow_support import acting, workflow_store
@@ -84,15 +85,19 @@ class DuplicatesView(GuardedView):
         raw_page = request.args.get("page", "0")
         pages = max(1, -(-len(groups) // GROUPS_PER_PAGE))
         page = min(int(raw_page), pages - 1) if raw_page.isdigit() else 0
+        shown = groups[page * GROUPS_PER_PAGE:(page + 1) * GROUPS_PER_PAGE]
+        marks = workflow_store().not_duplicate_marks()[:200]
+        listed = [i for group in shown for issue in group for i in issue.local_ids]
         return render_tab(
             self,
             "console/duplicates.html",
             check=view,
-            groups=groups[page * GROUPS_PER_PAGE:(page + 1) * GROUPS_PER_PAGE],
+            groups=shown,
+            names=people([*listed, *(i for m in marks for i in (m.first, m.second))]),
             group_count=len(groups),
             page=page,
             pages=pages,
-            marks=workflow_store().not_duplicate_marks()[:200],
+            marks=marks,
             decisions={d.key: d for d in workflow_store().issue_decisions()},
             long=long_check(),
             IssueKind=IssueKind,

@@ -104,7 +104,8 @@ def test_the_duplicates_tab_shows_the_evidence_and_takes_acknowledge_and_not_a_d
     done = admin.post("/admin/duplicates/decide", {"issue": [PAIR], "action": "not_duplicate"}, follow=True).get_data(as_text=True)
     assert "1 pair(s) marked not a duplicate: they are not listed again." in done
     assert not elements(done, "div", class_="local-issue")
-    assert text_of(done, "tr", data_mark=PAIR).startswith("100004 and 100005admin")  # cells: students, by, when
+    marked = text_of(done, "tr", data_mark=PAIR)  # cells: the two students by name, by, when
+    assert "Local ID 100004" in marked and " and " in marked and "Local ID 100005" in marked and "admin" in marked
     assert NotDuplicateMarkRow.select().count() == 1
     refused = admin.post("/admin/duplicates/decide", {"issue": ["shared_ssid:1,2"], "action": "not_duplicate"}, follow=True)
     assert "only those can be marked not a duplicate" in text_of(refused.get_data(as_text=True), "div", class_="alert-danger")
@@ -193,3 +194,19 @@ def test_auditors_get_403_on_every_new_post_and_see_the_pages_without_forms(
         html = auditor.page(page)
         assert [f.action for f in forms(html)] == ["/logout"], page
     assert "100009" in auditor.page("/admin/bulk-accept/")
+
+
+def test_the_duplicates_tab_names_each_student_with_grade_and_school(admin: Signed) -> None:
+    """Issue 16, finding 1: the pair reads as two people, not two local ids."""
+    admin.post("/admin/identifiers/start")
+    page = admin.page("/admin/duplicates/")
+    [issue] = elements(page, "div", class_="local-issue")
+    shown = [p for p in elements(page, "span", class_="person") if p.attrs.get("data-local-id") in ("100004", "100005")]
+    assert sorted(p.attrs["data-local-id"] for p in shown) == ["100004", "100005"]
+    for person in shown:
+        row = StudentRow.get(StudentRow.local_id == person.attrs["data-local-id"])
+        assert f"{row.legal_last}, {row.legal_first}" in person.text and f"Local ID {row.local_id}" in person.text
+        assert "·" in person.text  # grade and school follow the name
+    head = " ".join(h.text for h in elements(page, "th", scope="col"))
+    first = StudentRow.get(StudentRow.local_id == "100004")
+    assert f"{first.legal_last}, {first.legal_first}" in head
