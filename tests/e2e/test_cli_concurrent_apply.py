@@ -55,7 +55,7 @@ def test_two_processes_applying_one_extract_at_once_apply_it_once(
     assert lost_out == ""
     assert lost_err in (
         f"ssid: {CHANGED_MEANWHILE}\n",
-        "ssid: apply_extract needs a run in state updated; this run is in state extract_loaded\n",
+        "ssid: apply_extract needs a run in state updated; this run is in state extract_loaded; now you can undo the applied SSID Extract, which brings the run back to updated (ssid run undo-extract; Load SSID tab), or start a new run (ssid run start; Run tab)\n",
     )
 
     database.connect(reuse_if_open=True)

@@ -230,7 +230,10 @@ def test_a_decision_after_the_run_was_confirmed_is_refused(app: Flask, sandbox: 
     drive_to(ana, sandbox, tmp_path, RunState.ALL_CONFIRMED)  # every decision, then Confirm all
     decided = MatchDecisionRow.get((MatchDecisionRow.run == run.id) & (MatchDecisionRow.local_id == student))
     html = _post(ben, f"/admin/review/{run.id}/decide", dict(ben_forms["no_match"], anyway=["yes"]))
-    assert _alerts(html) == ["decide needs a run in state results_loaded; this run is in state all_confirmed"]
+    assert _alerts(html) == [
+        "decide needs a run in state results_loaded; this run is in state all_confirmed; now you can create the "
+        "updated SENR file (ssid run create-updated; Run tab); or cancel the run (ssid run cancel; Run tab)"
+    ]
     after = MatchDecisionRow.get_by_id(decided.id)
     assert (after.kind, after.version) == (decided.kind, decided.version)
 

@@ -118,7 +118,7 @@ def test_an_apply_killed_at_any_point_is_all_or_nothing_and_can_be_retried(
         assert (run.state, batch.state, journal) == (RunState.EXTRACT_LOADED.value, "applied", changes)
         assert after != before
         assert retry.exit_code == 2
-        assert retry.stderr == "ssid: apply_extract needs a run in state updated; this run is in state extract_loaded\n"
+        assert retry.stderr == "ssid: apply_extract needs a run in state updated; this run is in state extract_loaded; now you can undo the applied SSID Extract, which brings the run back to updated (ssid run undo-extract; Load SSID tab), or start a new run (ssid run start; Run tab)\n"
         return
     assert (run.state, batch.state, journal) == (RunState.UPDATED.value, "loaded", 0)
     assert after == before  # nothing of the apply is left
