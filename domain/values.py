@@ -18,6 +18,8 @@ __all__ = [
     "parse_local_id",
     "parse_cds_code",
     "parse_calpads_date",
+    "parse_iso_date",
+    "has_control_character",
     "format_calpads_date",
     "NPS_SCHOOL",
     "PRIVATE_SCHOOL_GROUP",
@@ -38,6 +40,8 @@ PRIVATE_SCHOOL_GROUP = CdsCode("0000002")
 _SSID = re.compile(r"[0-9]{10}")
 _CDS = re.compile(r"[0-9]{7}")
 _DATE = re.compile(r"[0-9]{8}")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _YEAR = re.compile(r"([0-9]{4})-([0-9]{4})")
 
 
@@ -76,6 +80,25 @@ def parse_calpads_date(text: str, what: str = "date") -> dt.date | None:
         return dt.date(int(text[:4]), int(text[4:6]), int(text[6:]))
     except ValueError:
         raise InvalidValue(what, text, "is not a real calendar date") from None
+
+
+def parse_iso_date(text: str, what: str = "date") -> dt.date | None:
+    """Parse the ``YYYY-MM-DD`` dates of a district's own CSV files (the roster, a OneRoster
+    export); blank gives ``None``; anything else raises :class:`InvalidValue`."""
+    if text == "":
+        return None
+    if not _ISO_DATE.fullmatch(text):
+        raise InvalidValue(what, text, "must be a YYYY-MM-DD date")
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise InvalidValue(what, text, "is not a real calendar date") from None
+
+
+def has_control_character(text: str) -> bool:
+    """Whether ``text`` holds a control character (NUL, ESC, tab, DEL, C1 …): no SIS field should,
+    and no CALPADS file can carry one."""
+    return _CONTROL.search(text) is not None
 
 
 def format_calpads_date(value: dt.date | None) -> str:

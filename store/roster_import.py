@@ -21,7 +21,7 @@ from typing import BinaryIO
 
 from domain.errors import FileProblem, InvalidValue
 from domain.model import Address, Enrollment, Guardian, LanguageStatus, PersonName, SpecialEducation, Student
-from domain.values import CdsCode, LocalId, parse_cds_code, parse_local_id, parse_ssid
+from domain.values import CdsCode, LocalId, has_control_character, parse_cds_code, parse_iso_date, parse_local_id, parse_ssid
 from store.bulk import insert_chunked
 from store.database import database_proxy
 from store.statistics import refresh_planner_statistics
@@ -50,7 +50,6 @@ _MAX = {
     "guardian1_last": 50, "guardian2_first": 30, "guardian2_last": 50, "address": 100, "city": 50, "state": 2,
     "zip": 10,
 }  # fmt: skip
-_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,22 +84,17 @@ class _Line:
         value = self.values[column]
         if not value and column in _REQUIRED:
             raise self.problem(column, "is required")
-        if _CONTROL.search(value):
+        if has_control_character(value):
             raise self.problem(column, "holds a control character")
         if len(value) > _MAX.get(column, 255):
             raise self.problem(column, f"longer than {_MAX[column]} characters")
         return value
 
     def date(self, column: str) -> dt.date | None:
-        value = self.text(column)
-        if not value:
-            return None
-        if not _DATE.fullmatch(value):
-            raise self.problem(column, "must be a YYYY-MM-DD date")
         try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            raise self.problem(column, "is not a real calendar date") from None
+            return parse_iso_date(self.text(column))
+        except InvalidValue as error:
+            raise self.problem(column, error.reason) from None
 
     def choice(self, column: str, allowed: tuple[str, ...]) -> str:
         value = self.text(column).upper()
@@ -214,8 +208,6 @@ def _decoded_lines(handle: BinaryIO, name: str) -> Iterator[str]:
             raise FileProblem(name, number, "is not UTF-8 text") from None
 
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-"""NUL, ESC, tab, DEL … : no SIS field should hold one, and no CALPADS file can carry it."""
 _COLUMN_SHAPE = re.compile(r"[a-z][a-z0-9_]{0,39}")
 
 

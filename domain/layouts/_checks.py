@@ -14,11 +14,11 @@ from functools import lru_cache
 
 from domain.codes import CODE_SETS
 from domain.layouts._spec import FieldKind, FieldSpec, Layout, Required
+from domain.values import has_control_character
 
 __all__ = ["line_pattern", "field_pattern", "field_problem", "first_problem", "count_problem"]
 
 _ANY = r"[^\^\x00-\x1f\x7f-\x9f]"  # no delimiter, no control character (line breaks among them)
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _SHAPED = (FieldKind.DIGITS, FieldKind.DATE, FieldKind.YEAR, FieldKind.YES_NO)  # typed: shape says more than length
 
 
@@ -92,7 +92,7 @@ def field_problem(
     """
     if "\r" in value or "\n" in value:
         return "contains a line break"
-    if _CONTROL.search(value):
+    if has_control_character(value):
         return "contains a control character"
     if spec.number == 1 and record_type is not None:
         return None if value == record_type else f"must be {record_type}"

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import re
 from collections.abc import Collection, Iterator, Sequence
 
-from domain.errors import FileProblem
+from domain.errors import FileProblem, InvalidValue
 from domain.oneroster._source import ExportFiles
 from domain.oneroster._spec import BOOLEANS, READ_COLUMNS, OneRosterVersion
+from domain.values import has_control_character, parse_iso_date
 
 __all__ = ["Place", "Record", "read_table"]
 
-_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # as the roster CSV: no SIS field should hold one
 
 
 class Place:
@@ -49,22 +47,17 @@ class Record:
         value = self.values.get(column, "")
         if required and not value:
             raise self.problem(column, "is required")
-        if _CONTROL.search(value):
+        if has_control_character(value):
             raise self.problem(column, "holds a control character")
         if len(value) > longest:
             raise self.problem(column, f"longer than {longest} characters")
         return value
 
     def date(self, column: str, *, required: bool = False) -> dt.date | None:
-        value = self.text(column, required=required)
-        if not value:
-            return None
-        if not _DATE.fullmatch(value):
-            raise self.problem(column, "must be a YYYY-MM-DD date")
         try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            raise self.problem(column, "is not a real calendar date") from None
+            return parse_iso_date(self.text(column, required=required))
+        except InvalidValue as error:
+            raise self.problem(column, error.reason) from None
 
     def token(self, column: str, allowed: Collection[str], *, required: bool = False) -> str:
         """A value of an enumeration (1.2 also admits ``ext:`` extension tokens)."""

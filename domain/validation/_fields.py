@@ -15,7 +15,6 @@ new CFS version is a table edit there, not a change here.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Mapping
 from functools import lru_cache
 from types import MappingProxyType
@@ -25,7 +24,7 @@ from domain.errors import InvalidValue
 from domain.layouts import FieldKind, FieldSpec, Layout, Required, layout
 from domain.records import SenrRecord
 from domain.validation._result import Severity, Violation
-from domain.values import AcademicYear, parse_calpads_date
+from domain.values import AcademicYear, has_control_character, parse_calpads_date
 
 __all__ = ["SENR_LAYOUT", "CONTROL_CHARACTER", "check_fields", "make_violation", "read_date"]
 
@@ -38,7 +37,6 @@ CONTROL_CHARACTER = "LOCAL0001"
 """The project's own rule, not a CALPADS one: a value holding a control character (NUL, ESC, tab,
 DEL, C1 …), which CALPADS' text files cannot carry and which no SIS field should hold (a name
 pasted from a terminal or a broken export). Refused before upload, naming the field."""
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 _NOT_BY_CODE_SET = frozenset({"transaction_type", "birth_state"})
 _TRANSACTION_TYPES = frozenset({"", " ", "A", "D", "R"})
@@ -79,7 +77,7 @@ def check_fields(record: SenrRecord, year: AcademicYear) -> tuple[list[Violation
 
 
 def _field_problem(spec: FieldSpec, value: str, year: AcademicYear) -> tuple[str, str] | None:
-    if _CONTROL.search(value):
+    if has_control_character(value):
         return CONTROL_CHARACTER, "holds a control character, which a CALPADS file cannot carry"
     if len(value) > spec.max_length:
         return "FRMT0001", f"value is {len(value)} characters, longer than the field's {spec.max_length}"
