@@ -88,11 +88,14 @@ def decision_counts(run_id: int) -> DecisionCounts:
     d = MatchDecisionRow
     by_kind: Counter[DecisionKind] = Counter()
     bulk = with_warnings = 0
-    rows = d.select(d.kind, d.bulk, d.warnings != "", peewee.fn.COUNT(d.id)).where(d.run == run_id).group_by(d.kind, d.bulk, d.warnings != "")
-    for kind, in_bulk, warned, count in tuples(rows):
+    # Grouped by columns only, the warnings counted by a sum: PostgreSQL takes a grouped expression
+    # with a bound parameter as another expression than the same one selected.
+    warned = peewee.fn.SUM(peewee.Case(None, [(d.warnings != "", 1)], 0))
+    rows = d.select(d.kind, d.bulk, peewee.fn.COUNT(d.id), warned).where(d.run == run_id).group_by(d.kind, d.bulk)
+    for kind, in_bulk, count, warned_count in tuples(rows):
         by_kind[DecisionKind(kind)] += int(count)
         bulk += int(count) if in_bulk else 0
-        with_warnings += int(count) if warned else 0
+        with_warnings += int(warned_count or 0)
     requested = int(MatchRequestRow.select().where(MatchRequestRow.run == run_id).count())
     decided = sum(by_kind.values())
     return DecisionCounts(requested, dict(by_kind), bulk, decided - bulk, with_warnings)
