@@ -56,6 +56,9 @@ def test_replacement_ssids_are_previewed_applied_and_undone(admin: Signed, sandb
     undone = admin.post(f"/admin/replacement/{batch}/undo", follow=True).get_data(as_text=True)
     assert _alert(undone).startswith("Replacement SSIDs undone:")
     assert _identity(local_id) == before
+    # Issue 16, finding 9: an undone batch no longer reads "Applied: yes".
+    assert text_of(undone, "strong", data_batch_state="") == "applied, then undone"
+    assert "Applied, then undone" in " ".join(h.text for h in elements(undone, "th"))
 
 
 def test_the_ods_audit_lists_deletes_for_review_before_writing_files(admin: Signed, sandbox: Sandbox, tmp_path: Path) -> None:
