@@ -116,7 +116,9 @@ def state_diagram_svg(current: RunState | None = None) -> Markup:
         '<path d="M0 0 L10 5 L0 10 z" fill="#dc3545"/></marker></defs>'
     )
     svg = (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        # Sized by its viewBox to the width it is given, before any stylesheet arrives (a wide
+        # intrinsic width made the page scroll sideways while console.css was still loading).
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
         f'role="img" aria-label="State diagram of an SSID run">{defs}{"".join(parts)}</svg>'
     )
     return Markup(svg)

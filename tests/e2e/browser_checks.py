@@ -33,13 +33,29 @@ class Watch:
             self.problems.append(f"HTTP {response.status} {response.url}")
 
 
+_WIDEST = """() => {
+  let found = '';
+  for (const el of document.querySelectorAll('body *')) {
+    const box = el.getBoundingClientRect();
+    if (box.right > window.innerWidth + 1 && el.children.length === 0) {
+      found = `${el.tagName.toLowerCase()}.${el.className} ${Math.round(box.width)} px: ${el.textContent.slice(0, 60)}`;
+      break;
+    }
+  }
+  return found;
+}"""
+"""The first innermost element reaching past the window: what a failure names."""
+
+
 def too_wide(page: Page) -> list[str]:
     """The widths at which the current page scrolls sideways (``scrollWidth > innerWidth``)."""
     wide = []
+    page.wait_for_load_state("load")  # measured as a person sees it: with its stylesheets
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": HEIGHT})
         scroll, inner = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
         if scroll > inner:
-            wide.append(f"{page.url} at {width} px: {scroll} px wide")
+            culprit = page.evaluate(_WIDEST)
+            wide.append(f"{page.url} at {width} px: {scroll} px wide ({culprit})")
     page.set_viewport_size({"width": WIDTHS[0], "height": HEIGHT})
     return wide
