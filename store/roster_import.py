@@ -9,7 +9,6 @@ column, and the transaction leaves the database exactly as it was.
 
 from __future__ import annotations
 
-import codecs
 import csv
 import datetime as dt
 import hashlib
@@ -21,6 +20,7 @@ from typing import BinaryIO
 
 from domain.errors import FileProblem, InvalidValue
 from domain.model import Address, Enrollment, Guardian, LanguageStatus, PersonName, SpecialEducation, Student
+from domain.readers import utf8_lines
 from domain.values import CdsCode, LocalId, has_control_character, parse_cds_code, parse_iso_date, parse_local_id, parse_ssid
 from store.bulk import insert_chunked
 from store.database import database_proxy
@@ -172,7 +172,7 @@ def read_roster(path: Path) -> Iterator[RosterRow]:
     name = path.name
     first_seen: dict[str, tuple[int, bytes]] = {}
     with path.open("rb") as handle:
-        reader = csv.reader(_decoded_lines(handle, name))
+        reader = csv.reader(utf8_lines(handle, name))
         line_number = 0
         try:
             header = [h.strip() for h in next(reader, [])]
@@ -195,17 +195,6 @@ def read_roster(path: Path) -> Iterator[RosterRow]:
                 yield RosterRow(start_line, student, repeat=seen[0] != start_line)
         except csv.Error as exc:
             raise FileProblem(name, line_number + 1, f"is not well-formed CSV ({exc})") from None
-
-
-def _decoded_lines(handle: BinaryIO, name: str) -> Iterator[str]:
-    """Lines as text, decoded one at a time so an encoding problem names its line (BOM dropped)."""
-    for number, raw in enumerate(handle, 1):
-        if number == 1 and raw.startswith(codecs.BOM_UTF8):
-            raw = raw[len(codecs.BOM_UTF8) :]
-        try:
-            yield raw.decode("utf-8")
-        except UnicodeDecodeError:
-            raise FileProblem(name, number, "is not UTF-8 text") from None
 
 
 _COLUMN_SHAPE = re.compile(r"[a-z][a-z0-9_]{0,39}")

@@ -8,7 +8,6 @@ The CSV files sit at the top of the export or inside one top-level folder.
 
 from __future__ import annotations
 
-import codecs
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,6 +16,7 @@ from pathlib import Path, PurePosixPath
 from typing import IO
 
 from domain.errors import FileProblem
+from domain.readers import utf8_lines
 
 __all__ = ["ExportLimits", "ExportFiles", "is_export"]
 
@@ -129,12 +129,7 @@ def _safe_member_name(name: str) -> bool:
 def _decoded(handle: IO[bytes], name: str) -> Iterator[str]:
     number = 0
     try:
-        for number, raw in enumerate(handle, 1):
-            if number == 1 and raw.startswith(codecs.BOM_UTF8):
-                raw = raw[len(codecs.BOM_UTF8) :]
-            try:
-                yield raw.decode("utf-8")
-            except UnicodeDecodeError:
-                raise FileProblem(name, number, "is not UTF-8 text") from None
+        for number, line in enumerate(utf8_lines(handle, name), 1):
+            yield line
     except zipfile.BadZipFile:
         raise FileProblem(name, number + 1, "is damaged in the zip archive") from None

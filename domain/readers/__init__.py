@@ -14,9 +14,10 @@ from __future__ import annotations
 from domain.readers._caret import open_ods_senr, open_ods_year, open_replacements, open_sela, open_senr, open_ssid_extract
 from domain.readers._detect import detect_kind
 from domain.readers._match_result import open_match_result, read_score
-from domain.readers._source import ParsedFile, Source, TextSource
+from domain.readers._source import ParsedFile, Source, TextSource, utf8_lines
 
 __all__ = [
+    "utf8_lines",
     "ParsedFile",
     "Source",
     "TextSource",
