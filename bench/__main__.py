@@ -25,7 +25,7 @@ from bench.ops_console import CONSOLE_OPERATIONS
 
 __all__ = ["main"]
 
-_LOCAL_PG = "postgresql://postgres@127.0.0.1:5432/test"
+_LOCAL_PG = "postgresql://postgres@127.0.0.1:5432/postgres"
 
 OPERATIONS.update(CONSOLE_OPERATIONS)  # the console's page times (bench/ops_console.py)
 

@@ -110,8 +110,11 @@ class Workspace:
         assert self.pg_url is not None
         import psycopg
 
-        template = f"bench_district_{students}"
-        base = self.pg_url.rsplit("/", 1)[0]
+        base, own = self.pg_url.rsplit("/", 1)
+        # Named after the bench's own database and the day: engineers sharing one server keep
+        # apart, and a district seeded for another day (the extract is made for today) is not reused.
+        template = f"{own}_district_{students}_{self.today:%Y%m%d}"
+        name = f"{own}_{name}"
         with psycopg.connect(self.pg_url, autocommit=True) as admin:
             exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", (template,)).fetchone()
             if not exists:
