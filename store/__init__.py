@@ -3,6 +3,7 @@
 Start with :func:`open_database` (binds the shared proxy) and :func:`store.schema.init_schema`.
 """
 
+import store.pg_driver  # first: peewee imported without psycopg, which only PostgreSQL needs
 from store.database import DEFAULT_URL, database_proxy, open_database, transaction, utc_now
 from store.errors import NotFound, StaleWrite, StoreError, UnknownSetting
 

@@ -21,6 +21,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 import peewee
 
 from store.errors import StoreError
+from store.pg_driver import PostgresqlDatabase
 from store.private_files import private_file, private_folder
 from store.query_log import hide_query_parameters
 
@@ -84,7 +85,7 @@ def _connect_postgresql(url: str) -> peewee.Database:
     # JIT compiling pays off for long analytic queries, not for ours: on a 600,000-line extract
     # preview it spent more time compiling than the query ran.
     params["options"] = " ".join(filter(None, [params.get("options", ""), "-c jit=off"]))
-    return peewee.PostgresqlDatabase(name, prefer_psycopg3=True, **params)
+    return PostgresqlDatabase(name, **params)
 
 
 def open_database(url: str, *, bind: bool = True) -> peewee.Database:

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import peewee
-from playhouse.migrations import Runner
 
 from store.database import database_proxy
 from store.tables import ALL_TABLES, Table
@@ -24,7 +23,11 @@ _VERSION_TABLE = "schema_version"
 
 
 def _runner(database: peewee.Database) -> Any:
-    """playhouse's migration runner (untyped upstream; used through ``Any`` here only)."""
+    """playhouse's migration runner (untyped upstream; used through ``Any`` here only). Imported
+    here: it imports psycopg (playhouse's PostgreSQL extensions), which a command on SQLite that
+    only checks the schema version should not pay for at start (store.pg_driver)."""
+    from playhouse.migrations import Runner
+
     return Runner(database, str(_MIGRATIONS), table_name=_VERSION_TABLE)  # type: ignore[no-untyped-call]
 
 
@@ -46,9 +49,12 @@ def _bound() -> peewee.Database:
 
 def schema_version(database: peewee.Database | None = None) -> int:
     """The version of the schema in ``database`` (the bound one by default); 0 when empty."""
-    runner = _runner(database or _bound())
-    applied = runner.applied()
-    return max((_number(name) for name in applied), default=0)
+    database = database or _bound()
+    # The runner's history table read as it is (one row per migration applied, by file name).
+    if not database.table_exists(_VERSION_TABLE):
+        return 0
+    applied = database.execute_sql(f"SELECT name FROM {_VERSION_TABLE}")  # type: ignore[no-untyped-call]
+    return max((_number(name) for (name,) in applied), default=0)
 
 
 def init_schema(database: peewee.Database | None = None) -> int:

@@ -14,28 +14,54 @@ from typing import Any
 
 import click
 
-from store.private_files import keep_new_files_private
-
 __all__ = ["main"]
 
-# Each command (or group) of `main` and the module that defines it (in the module's COMMANDS).
-_COMMAND_MODULES: dict[str, str] = {
-    "db": "console.cli.db_commands",
-    "seed": "console.cli.seed_commands",
-    "demo-setup": "console.cli.seed_commands",
-    "roster": "console.cli.roster_commands",
-    "settings": "console.cli.settings_commands",
-    "user": "console.cli.user_commands",
-    "student": "console.cli.student_commands",
-    "run": "console.cli.run_commands",
-    "replacement": "console.cli.replacement_commands",
-    "ods": "console.cli.ods_commands",
-    "sela": "console.cli.ods_commands",
-    "serve": "console.cli.serve_commands",
-    "sandbox": "console.cli.sandbox_commands",
-    "check": "console.cli.check_commands",
-    "export": "console.cli.export_commands",
-    "translations": "console.cli.translation_commands",
+# Each command (or group) of `main`: the module that defines it (in the module's COMMANDS), and the
+# first paragraph of its help, which `ssid --help` lists without importing every module
+# (tests/e2e/test_cli_startup.py keeps each equal to the command's own).
+_COMMANDS: dict[str, tuple[str, str]] = {
+    "check": (
+        "console.cli.check_commands",
+        "Check any CALPADS file (SENR, SSID Extract, Replacement SSIDs, match result, SENR/SELA ODS download, "
+        "SELA) line by line: every problem with line, field and rule. No database is opened. Exit 0 clean, "
+        "1 problems found, 2 the file cannot be read.",
+    ),
+    "db": ("console.cli.db_commands", "The district database."),
+    "demo-setup": (
+        "console.cli.seed_commands",
+        "Create and seed the demo database unless it already exists (used by `make run`).",
+    ),
+    "export": ("console.cli.export_commands", "Exports for the district's student information system."),
+    "ods": (
+        "console.cli.ods_commands",
+        "The SENR ODS audit: SENR files that bring CALPADS' current year in line with the district.",
+    ),
+    "replacement": (
+        "console.cli.replacement_commands",
+        "Replacement SSIDs: retired SSIDs move to Old State ID, the replacement becomes the SSID.",
+    ),
+    "roster": ("console.cli.roster_commands", "The district's student roster."),
+    "run": (
+        "console.cli.run_commands",
+        "The SSID workflow: request file, match results, decisions, updated file, SSID Extract.",
+    ),
+    "sandbox": (
+        "console.cli.sandbox_commands",
+        "SIMULATED CALPADS for demos and tests: plays the state's side of the SSID exchange offline.",
+    ),
+    "seed": ("console.cli.seed_commands", "Load demonstration data."),
+    "sela": (
+        "console.cli.ods_commands",
+        "The SELA EL/IFEP import: students the state's testing vendor newly identified as EL or IFEP.",
+    ),
+    "serve": ("console.cli.serve_commands", "Run the console at http://HOST:PORT (production needs SSID_SECRET_KEY)."),
+    "settings": ("console.cli.settings_commands", "The district's settings."),
+    "student": ("console.cli.student_commands", "Students."),
+    "translations": (
+        "console.cli.translation_commands",
+        "Code translations: the district's local codes and the CALPADS codes they stand for.",
+    ),
+    "user": ("console.cli.user_commands", "Console users."),
 }
 
 
@@ -43,11 +69,13 @@ class _CommandsOnDemand(click.Group):
     """A group whose commands are imported from their modules when first asked for."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted(name for name in _COMMAND_MODULES if self.get_command(ctx, name) is not None)
+        return sorted(name for name in _COMMANDS if self.get_command(ctx, name) is not None)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        if cmd_name not in self.commands and cmd_name in _COMMAND_MODULES:
-            name = _COMMAND_MODULES[cmd_name]
+        if cmd_name not in self.commands and cmd_name in _COMMANDS:
+            name = _COMMANDS[cmd_name][0]
+            # Before any command's module can import peewee: peewee without psycopg (store.pg_driver).
+            importlib.import_module("store.pg_driver")
             try:
                 module: Any = importlib.import_module(name)
             except ModuleNotFoundError as exc:
@@ -58,8 +86,16 @@ class _CommandsOnDemand(click.Group):
                 self.add_command(command)
         return self.commands.get(cmd_name)
 
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        # Listed as click lists them, from the summaries above: no command's module imported.
+        listed = click.Group(commands=[click.Command(name, help=summary) for name, (_, summary) in _COMMANDS.items()])
+        listed.format_commands(ctx, formatter)
+
 
 @click.group(cls=_CommandsOnDemand, context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """SSID Workbench: request, review and load CALPADS SSIDs for your district."""
+    # Imported when a command runs (`ssid --help` needs no store).
+    from store.private_files import keep_new_files_private
+
     keep_new_files_private()  # databases, written files, the sandbox's: owner-only whatever the umask

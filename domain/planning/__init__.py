@@ -12,48 +12,89 @@ district scale production computes both set-based in SQL (``store/extract_previe
 
 from __future__ import annotations
 
-from domain.planning.extract import (
-    ExtractChange,
-    ExtractCounts,
-    ExtractPlan,
-    SsidOutcome,
-    plan_extract,
-    reference_extract_plan,
-)
-from domain.planning.identity import (
-    FieldChange,
-    FieldValue,
-    IdentityField,
-    LocalIdentity,
-    LocalLookup,
-    SsidLookup,
-    as_lookup,
-    lookup_by_local_id,
-    lookup_by_ssid,
-)
-from domain.planning.ods import (
-    COMPARED_FIELDS,
-    DeleteReason,
-    OdsDelete,
-    OdsPlan,
-    plan_ods_reconciliation,
-    reference_ods_plan,
-)
-from domain.planning.replacement import ReplacementChange, ReplacementOutcome, ReplacementPlan, plan_replacements
-from domain.planning.request import (
-    Exclusion,
-    ExclusionReason,
-    RequestSelection,
-    Selection,
-    build_senr_records,
-    request_file_name,
-    select_request,
-    updated_file_name,
-)
-from domain.planning.sela import SelaPlan, SelaSkip, SelaUpdate, plan_sela_import
-from domain.planning.senr import senr_record
-from domain.planning.translation import TRANSLATED_FIELDS, CodeTranslator
-from domain.planning.updated import UndecidedStudents, build_updated_records
+import importlib
+from typing import TYPE_CHECKING
+
+# The family's names are imported from their modules when first asked for (PEP 562): a caller of
+# one planner (the SSID Extract's, say) does not pay at start for every other one and what they
+# import (the request's duplicate search, the matching assistant).
+if TYPE_CHECKING:
+    from domain.planning.extract import (
+        ExtractChange,
+        ExtractCounts,
+        ExtractPlan,
+        SsidOutcome,
+        plan_extract,
+        reference_extract_plan,
+    )
+    from domain.planning.identity import (
+        FieldChange,
+        FieldValue,
+        IdentityField,
+        LocalIdentity,
+        LocalLookup,
+        SsidLookup,
+        as_lookup,
+        lookup_by_local_id,
+        lookup_by_ssid,
+    )
+    from domain.planning.ods import (
+        COMPARED_FIELDS,
+        DeleteReason,
+        OdsDelete,
+        OdsPlan,
+        plan_ods_reconciliation,
+        reference_ods_plan,
+    )
+    from domain.planning.replacement import ReplacementChange, ReplacementOutcome, ReplacementPlan, plan_replacements
+    from domain.planning.request import (
+        Exclusion,
+        ExclusionReason,
+        RequestSelection,
+        Selection,
+        build_senr_records,
+        request_file_name,
+        select_request,
+        updated_file_name,
+    )
+    from domain.planning.sela import SelaPlan, SelaSkip, SelaUpdate, plan_sela_import
+    from domain.planning.senr import senr_record
+    from domain.planning.translation import TRANSLATED_FIELDS, CodeTranslator
+    from domain.planning.updated import UndecidedStudents, build_updated_records
+
+_HOMES: dict[str, tuple[str, ...]] = {
+    "domain.planning.extract": (
+        "ExtractChange", "ExtractCounts", "ExtractPlan", "SsidOutcome", "plan_extract", "reference_extract_plan"
+    ),
+    "domain.planning.identity": (
+        "FieldChange", "FieldValue", "IdentityField", "LocalIdentity", "LocalLookup", "SsidLookup", "as_lookup",
+        "lookup_by_local_id", "lookup_by_ssid"
+    ),
+    "domain.planning.ods": (
+        "COMPARED_FIELDS", "DeleteReason", "OdsDelete", "OdsPlan", "plan_ods_reconciliation",
+        "reference_ods_plan"
+    ),
+    "domain.planning.replacement": (
+        "ReplacementChange", "ReplacementOutcome", "ReplacementPlan", "plan_replacements"
+    ),
+    "domain.planning.request": (
+        "Exclusion", "ExclusionReason", "RequestSelection", "Selection", "build_senr_records",
+        "request_file_name", "select_request", "updated_file_name"
+    ),
+    "domain.planning.sela": ("SelaPlan", "SelaSkip", "SelaUpdate", "plan_sela_import"),
+    "domain.planning.senr": ("senr_record",),
+    "domain.planning.translation": ("TRANSLATED_FIELDS", "CodeTranslator"),
+    "domain.planning.updated": ("UndecidedStudents", "build_updated_records"),
+}
+_HOME_OF = {name: module for module, names in _HOMES.items() for name in names}
+
+
+def __getattr__(name: str) -> object:
+    module = _HOME_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)
+
 
 __all__ = [
     # Step 1

@@ -17,9 +17,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from domain.matching import PersonFacts
 from domain.model import MatchDecision, Student
 from domain.planning.extract import ExtractCounts
 from domain.planning.identity import LocalIdentity
@@ -42,6 +41,9 @@ from domain.runs import (
 from domain.values import AcademicYear, CdsCode, LocalId, Ssid
 from workflows.ports.assistant import DuplicateChecks, IssueMarks
 from workflows.ports.ods import OdsStaging
+
+if TYPE_CHECKING:  # for annotations only: the matching assistant is not imported by every step
+    from domain.matching import PersonFacts
 
 __all__ = [
     "DistrictSettings",

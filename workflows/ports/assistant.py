@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Sequence
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from domain.duplicates import CheckedStudent, DuplicateCheckSummary, IssueDecision, IssueKey, LocalIssue, NotDuplicateMark
 from domain.values import LocalId, Ssid
+
+if TYPE_CHECKING:  # for annotations only: the duplicate search is not imported by every step
+    from domain.duplicates import CheckedStudent, DuplicateCheckSummary, IssueDecision, IssueKey, LocalIssue, NotDuplicateMark
 
 __all__ = ["DuplicateChecks", "IssueMarks"]
 

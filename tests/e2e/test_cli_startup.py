@@ -1,0 +1,74 @@
+"""What an ``ssid`` command loads before it starts working (its fixed start-up cost; timed in
+``bench``, row "ssid start-up"): ``ssid --help`` lists the commands without importing their
+modules, yet exactly as click lists the commands themselves; a command on SQLite never loads the
+PostgreSQL driver, and one on PostgreSQL still gets it.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from console.cli import _COMMANDS, main
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _modules_after(*argv: str) -> dict[str, bool]:
+    """Run ``ssid argv`` in a fresh interpreter; which of a few modules it had loaded at the end."""
+    probe = (
+        "import json, sys\n"
+        "from console.launcher import main\n"
+        f"sys.argv = ['ssid', *{list(argv)!r}]\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "names = ('psycopg', 'peewee', 'console.cli.run_commands', 'console.cli.sandbox_commands')\n"
+        "print(json.dumps({n: n in sys.modules for n in names}), file=sys.stderr)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=False,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    return dict(json.loads(done.stderr.strip().splitlines()[-1]))
+
+
+def test_help_lists_every_command_with_its_own_summary() -> None:
+    listed = CliRunner().invoke(main, ["--help"], prog_name="ssid")
+    commands = []
+    for name, (module, _) in _COMMANDS.items():
+        commands += [c for c in importlib.import_module(module).COMMANDS if c.name == name]
+    assert sorted(c.name or "" for c in commands) == sorted(_COMMANDS)
+    itself = click.Group("ssid", commands=commands, help=main.help, context_settings=main.context_settings)
+    expected = CliRunner().invoke(itself, ["--help"], prog_name="ssid")
+    assert listed.exit_code == 0
+    assert listed.output == expected.output
+
+
+def test_help_imports_no_command_and_no_database_layer() -> None:
+    loaded = _modules_after("--help")
+    assert loaded == {"psycopg": False, "peewee": False, "console.cli.run_commands": False,
+                      "console.cli.sandbox_commands": False}
+
+
+def test_a_command_on_sqlite_does_not_load_the_postgresql_driver(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'ssid.db'}"
+    subprocess.run([sys.executable, "-m", "console.launcher", "db", "init", "--db", url], cwd=ROOT, check=True,
+                   capture_output=True)
+    loaded = _modules_after("run", "status", "1", "--db", url)
+    assert loaded["console.cli.run_commands"] and loaded["peewee"]
+    assert not loaded["psycopg"]
+
+
+@pytest.mark.skipif(not os.environ.get("SSID_TEST_DATABASE_URL", "").startswith("postgresql"),
+                    reason="needs SSID_TEST_DATABASE_URL (PostgreSQL)")
+def test_a_command_on_postgresql_loads_the_driver_when_it_opens_the_database() -> None:
+    url = os.environ["SSID_TEST_DATABASE_URL"]
+    subprocess.run([sys.executable, "-m", "console.launcher", "db", "init", "--db", url], cwd=ROOT, check=True,
+                   capture_output=True)
+    loaded = _modules_after("run", "status", "999999", "--db", url)
+    assert loaded["psycopg"]
