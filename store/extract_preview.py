@@ -25,23 +25,24 @@ from typing import Any
 
 import peewee
 
+from domain.layouts import FieldKind, Layout, layouts_of_kind
 from domain.planning.extract import OUTCOME_COUNTS, ExtractCounts, SsidOutcome
-from domain.records import ExtractRow
-from store.bulk import insert_rows
+from domain.readers import CheckedLines
 from store.tables import AppliedExtractLineRow, PreviewLineRow
 
 __all__ = ["ExtractSql"]
 
 _STAGE = "extract_stage"
+_REPEATED = "extract_repeated"
 _P = PreviewLineRow._meta.table_name
 _A = AppliedExtractLineRow._meta.table_name
-_KEPT = (
-    ("reporting_lea", "VARCHAR(7)"), ("school", "VARCHAR(7)"), ("legal_last", "VARCHAR(50)"),
-    ("legal_first", "VARCHAR(30)"), ("legal_middle", "VARCHAR(30)"), ("gender", "VARCHAR(1)"), ("birth_date", "DATE"),
-    ("enroll_start", "DATE"), ("grade", "VARCHAR(2)"), ("primary_language", "VARCHAR(2)"), ("ssid_created", "DATE"),
-)
-"""The staged columns only kept for the lines that change a student (the others the preview reads)."""
-_LINE_COLUMNS = ("line", "local_id", "ssid", "elas", "elas_start", "swd", *(n for n, _ in _KEPT))
+_FIELDS = {spec.attr: spec.kind for version in layouts_of_kind("SSID Extract") for spec in version.fields}
+_COLUMNS = tuple(_FIELDS)
+"""The staged columns: each field of either layout (by its record attribute), as the file's text;
+a column the file's layout lacks (the 2019 layout's middle name and SWD) stays ``NULL``."""
+_LINE_COLUMNS = ("line", *_COLUMNS)
+_DATES = frozenset(a for a, kind in _FIELDS.items() if kind is FieldKind.DATE)
+_CODES = frozenset(a for a, kind in _FIELDS.items() if kind in (FieldKind.CODE, FieldKind.YES_NO))
 
 
 class ExtractSql:
@@ -55,32 +56,72 @@ class ExtractSql:
     def _run(self, sql: str, *params: Any) -> int:
         return int(self.database.execute_sql(sql, params).rowcount)  # type: ignore[no-untyped-call]
 
-    def stage(self, rows: Iterable[ExtractRow]) -> int:
-        """Replace the staged rows by ``rows`` (a temporary table of this connection); how many."""
-        # The file's other values ride along, for the lines that change a student to be kept
-        # (store.tables.AppliedExtractLineRow: what the SIS gets back after the apply).
-        self._run(
-            f"CREATE TEMPORARY TABLE IF NOT EXISTS {_STAGE} (line INTEGER NOT NULL, local_id VARCHAR(16) NOT NULL, "
-            "ssid VARCHAR(10) NOT NULL, elas VARCHAR(4), elas_start DATE, swd VARCHAR(1), "
-            + ", ".join(f"{name} {kind}" for name, kind in _KEPT) + ")"
-        )
-        self._run(f"DELETE FROM {_STAGE}")
-        values = (
-            (r.line, r.local_id, r.ssid, r.elas, r.elas_start, r.swd, r.reporting_lea, r.school, r.legal_last,
-             r.legal_first, r.legal_middle, r.gender, r.birth_date, r.enroll_start, r.grade, r.primary_language,
-             r.ssid_created)
-            for r in rows
-        )
-        count = insert_rows(self.database, _STAGE, _LINE_COLUMNS, values)
-        self._run(f"CREATE INDEX IF NOT EXISTS {_STAGE}_local_id ON {_STAGE} (local_id, line)")
+    def stage(self, layout: Layout, blocks: Iterable[CheckedLines]) -> int:
+        """Replace the staged lines by ``blocks`` of an extract of ``layout`` (a temporary table of
+        this connection, the file's text as it is; numbered by their line); how many."""
+        columns = [spec.attr for spec in layout.fields]
+        self._run(f"DROP TABLE IF EXISTS {_STAGE}")
+        # The line number is the row's own number, counted from 1 in the order the lines arrive.
+        line = "line BIGINT GENERATED ALWAYS AS IDENTITY" if self.postgres else "line INTEGER PRIMARY KEY"
+        self._run(f"CREATE TEMPORARY TABLE {_STAGE} ({line}, " + ", ".join(f"{c} TEXT" for c in _COLUMNS) + ")")
+        count = 0
+        cursor = self.database.cursor()  # type: ignore[no-untyped-call]
+        if self.postgres:
+            copy = f"COPY {_STAGE} ({', '.join(columns)}) FROM STDIN (FORMAT text, DELIMITER '^')"
+            for block in blocks:
+                # A checked line holds no control character: only a backslash needs escaping.
+                text = "\n".join(block.lines)
+                with cursor.copy(copy) as rows:
+                    rows.write((text.replace("\\", "\\\\") if "\\" in text else text) + "\n")
+                count += len(block.lines)
+        else:
+            insert = f"INSERT INTO {_STAGE} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+            for block in blocks:
+                cursor.executemany(insert, block.values)
+                count += len(block.values)
+        self._run(f"CREATE INDEX {_STAGE}_local_id ON {_STAGE} (local_id, line)")
         if self.postgres:
             self._run(f"ANALYZE {_STAGE}")
         return count
+
+    def first_repeat(self, before: int | None = None) -> tuple[int, int] | None:
+        """The first staged line (before line ``before``, when given) that repeats an earlier one
+        exactly, and the line it repeats; ``None`` when none does. Two such lines share a local id:
+        only the local ids staged more than once are compared."""
+        q = self.param
+        same = " AND ".join(f"y.{c} IS NOT DISTINCT FROM x.{c}" for c in _COLUMNS)
+        limit, params = ("", ()) if before is None else (f" AND x.line < {q}", (before,))
+        row = self.database.execute_sql(  # type: ignore[no-untyped-call]
+            f"WITH twice AS (SELECT local_id FROM {_STAGE} GROUP BY local_id HAVING COUNT(*) > 1) "
+            f"SELECT x.line, MIN(y.line) FROM twice t JOIN {_STAGE} x ON x.local_id = t.local_id "
+            f"JOIN {_STAGE} y ON y.local_id = t.local_id AND y.line < x.line AND {same} "
+            f"WHERE 1 = 1{limit} GROUP BY x.line ORDER BY x.line LIMIT 1",
+            params,
+        ).fetchone()
+        return (int(row[0]), int(row[1])) if row else None
+
+    def _typed(self, column: str) -> str:
+        """The staged column as the typed row has it: a blank code ``NULL``, a date a date."""
+        value = f"x.{column}"
+        if column in _DATES:
+            if self.postgres:
+                return f"CAST(NULLIF({value}, '') AS DATE)"
+            # SQLite keeps dates as ISO text.
+            return f"CASE WHEN {value} <> '' THEN substr({value}, 1, 4) || '-' || substr({value}, 5, 2) || '-' || substr({value}, 7, 2) END"
+        if column in _CODES:
+            return f"NULLIF({value}, '')"
+        return value
 
     def preview(self, batch_id: int, overwrite: bool) -> tuple[ExtractCounts, int]:
         """Write the batch's preview lines from the staged rows; the counts and the students changed."""
         q = self.param
         o = SsidOutcome
+        # The lines that repeat an earlier line's local id (rare): looked up, not worked out per line.
+        self._run(f"DROP TABLE IF EXISTS {_REPEATED}")
+        self._run(
+            f"CREATE TEMPORARY TABLE {_REPEATED} AS SELECT x.line FROM {_STAGE} x JOIN (SELECT local_id, MIN(line) AS first "
+            f"FROM {_STAGE} GROUP BY local_id HAVING COUNT(*) > 1) t ON t.local_id = x.local_id AND x.line > t.first"
+        )
         # SQLite: the staged lines read in local id order, so the students are looked up in the
         # order of their index and table (file order jumps across all of them: at 600,000 lines
         # the preview took twice as long). The preview lines are then stored in that order too,
@@ -89,11 +130,11 @@ class ExtractSql:
         # One row per staged line with what the plan needs: the student (if any), whether the
         # line repeats a local id, whether another student holds the SSID.
         joined = (
-            f"SELECT x.line, x.local_id, x.ssid, x.elas, x.elas_start, x.swd, s.id AS student_id, "
+            f"SELECT x.line, x.local_id, x.ssid, {self._typed('elas')} AS elas, {self._typed('elas_start')} AS elas_start, "
+            f"{self._typed('swd')} AS swd, s.id AS student_id, "
             f"s.ssid AS cur_ssid, s.old_state_id AS cur_old, l.elas AS cur_elas, l.elas_start AS cur_start, "
             f"e.swd AS cur_swd, "
-            f"CASE WHEN x.line > (SELECT MIN(y.line) FROM {_STAGE} y WHERE y.local_id = x.local_id) THEN 1 ELSE 0 END "
-            f"AS repeated "
+            f"CASE WHEN x.line IN (SELECT line FROM {_REPEATED}) THEN 1 ELSE 0 END AS repeated "
             f"FROM {_STAGE} x{scan} LEFT JOIN student s ON s.local_id = x.local_id "
             f"LEFT JOIN language_status l ON l.student_id = s.id "
             f"LEFT JOIN special_education e ON e.student_id = s.id"
@@ -145,7 +186,7 @@ class ExtractSql:
         q = self.param
         columns = ", ".join(_LINE_COLUMNS)
         self._run(
-            f"INSERT INTO {_A} (batch_id, {columns}) SELECT p.batch_id, {', '.join(f'x.{c}' for c in _LINE_COLUMNS)} "
+            f"INSERT INTO {_A} (batch_id, {columns}) SELECT p.batch_id, x.line, {', '.join(map(self._typed, _COLUMNS))} "
             f"FROM {_P} p JOIN {_STAGE} x ON x.local_id = p.local_id AND x.line = p.line WHERE p.batch_id = {q} AND p.applied "
             "AND (p.ssid_new IS NOT NULL OR p.elas_new IS NOT NULL OR p.elas_start_new IS NOT NULL OR p.swd_new IS NOT NULL)",
             batch_id,

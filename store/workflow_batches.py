@@ -14,8 +14,10 @@ special-education row the apply had to create, which undo deletes again.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import reduce
 from typing import Any, cast
 
 import peewee
@@ -88,15 +90,21 @@ def preview_items(batch_id: int, applied: bool | None = None, limit: int | None 
     return list(iter_preview_items(batch_id, applied, limit))
 
 
-def iter_preview_items(batch_id: int, applied: bool | None = None, limit: int | None = None) -> Iterator[PreviewItem]:
+def iter_preview_items(
+    batch_id: int, applied: bool | None = None, limit: int | None = None, *, changing: bool = False
+) -> Iterator[PreviewItem]:
     """:func:`preview_items` made one at a time as the rows are read (a district's audit lists tens
-    of thousands: read whole, they would make its memory grow with the district)."""
+    of thousands: read whole, they would make its memory grow with the district); with
+    ``changing``, only the lines with a field change (picked by the database: an extract's
+    unchanged lines never reach Python)."""
     p = PreviewLineRow
     pairs = [getattr(p, f"{f.column}_{end}") for f in _FIELDS for end in ("old", "new")]
     # The driver's rows, not model rows (only dates converted).
     query = p.select(p.line, p.local_id, p.kind, p.applied, p.detail, *pairs).where(p.batch == batch_id)
     if applied is not None:
         query = query.where(p.applied == applied)
+    if changing:
+        query = query.where(reduce(operator.or_, (pair.is_null(False) for pair in pairs)))
     query = query.order_by(p.line, p.id)
     if limit is not None:
         query = query.limit(limit)

@@ -23,7 +23,9 @@ import peewee
 from domain import model as dm
 from domain.planning.extract import ExtractCounts
 from domain.planning.identity import LocalIdentity
-from domain.records import ExtractRow, MatchCandidate, MatchCategory, MatchResultRow, SenrRecord
+from domain.layouts import Layout
+from domain.readers import CheckedLines
+from domain.records import MatchCandidate, MatchCategory, MatchResultRow, SenrRecord
 from domain.runs import (
     CLOSED_RUN_STATES,
     Batch,
@@ -446,8 +448,11 @@ class DatabaseWorkflowStore(AssistantTables):
         insert_preview(row.id, items)
         return _batch(row)
 
-    def stage_extract(self, rows: Iterable[ExtractRow]) -> int:
-        return self._extract.stage(rows)
+    def stage_extract(self, layout: Layout, blocks: Iterable[CheckedLines]) -> int:
+        return self._extract.stage(layout, blocks)
+
+    def first_repeated_line(self, before: int | None = None) -> tuple[int, int] | None:
+        return self._extract.first_repeat(before)
 
     def preview_staged_extract(self, batch_id: int, overwrite: bool) -> tuple[ExtractCounts, int]:
         return self._extract.preview(batch_id, overwrite)
@@ -470,6 +475,10 @@ class DatabaseWorkflowStore(AssistantTables):
 
     def iter_preview(self, batch_id: int) -> Iterator[PreviewItem]:
         return iter_preview_items(batch_id)
+
+    def iter_preview_changes(self, batch_id: int) -> Iterator[PreviewItem]:
+        """The applied preview lines that change a field, in file order."""
+        return iter_preview_items(batch_id, applied=True, changing=True)
 
     def preview_local_ids(self, batch_id: int, among: Collection[LocalId]) -> set[LocalId]:
         line = PreviewLineRow

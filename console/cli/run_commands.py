@@ -264,7 +264,7 @@ def _changes(store: DatabaseWorkflowStore, batch_id: int) -> list[dict[str, Any]
 
     return [
         {"local_id": c.local_id, "field": c.field.value, "old": shown(c.old), "new": shown(c.new)}
-        for item in list(store.iter_preview(batch_id)) if item.applied for c in item.changes
+        for item in store.iter_preview_changes(batch_id) for c in item.changes
     ]
 
 

@@ -11,7 +11,18 @@ value itself. A file of another kind raises :class:`domain.errors.WrongFileKind`
 
 from __future__ import annotations
 
-from domain.readers._caret import open_ods_senr, open_ods_year, open_replacements, open_sela, open_senr, open_ssid_extract
+from domain.readers._caret import (
+    CheckedBlocks,
+    CheckedLines,
+    extract_rows,
+    open_ods_senr,
+    open_ods_year,
+    open_replacements,
+    open_sela,
+    open_senr,
+    open_ssid_extract,
+    open_ssid_extract_blocks,
+)
 from domain.readers._detect import detect_kind
 from domain.readers._match_result import open_match_result, read_score
 from domain.readers._source import ParsedFile, Source, TextSource, utf8_lines
@@ -25,6 +36,10 @@ __all__ = [
     "open_ods_senr",
     "open_ods_year",
     "open_ssid_extract",
+    "open_ssid_extract_blocks",
+    "CheckedLines",
+    "CheckedBlocks",
+    "extract_rows",
     "open_replacements",
     "open_match_result",
     "open_sela",

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator
-from dataclasses import fields
+from dataclasses import dataclass, fields
+from itertools import repeat
 from operator import itemgetter
 from typing import Any, TypeVar
 
@@ -21,7 +22,10 @@ from domain.readers._detect import expect
 from domain.readers._source import ParsedFile, Source, TextSource
 from domain.records import ExtractRow, OdsSenrRecord, ReplacementRow, SelaRecord, SenrRecord
 
-__all__ = ["open_senr", "open_ods_senr", "open_ods_year", "open_sela", "open_ssid_extract", "open_replacements", "line_problem"]
+__all__ = [
+    "open_senr", "open_ods_senr", "open_ods_year", "open_sela", "open_ssid_extract", "open_ssid_extract_blocks",
+    "open_replacements", "line_problem", "CheckedLines", "CheckedBlocks", "extract_rows",
+]
 
 R = TypeVar("R")
 
@@ -163,15 +167,13 @@ def open_sela(source: Source, name: str | None = None) -> ParsedFile[SelaRecord]
     return _text_rows(text, layout, _builder(layout, SelaRecord, _SELA_ATTRS))
 
 
-def _typed_rows(text: TextSource, layout: Layout, cls: Callable[..., R], attrs: tuple[str, ...]) -> ParsedFile[R]:
-    """Rows of a typed record class: every value checked; blank codes and dates become ``None``.
+def _typed_maker(layout: Layout, cls: Callable[..., R], attrs: tuple[str, ...]) -> Callable[[int, list[str]], R]:
+    """A function making ``cls`` of a line's number and values (of a line that passed the typed
+    pattern, so of the layout's width): blank codes and dates become ``None``, dates are converted
+    (``ValueError`` for one that is not a real calendar date).
 
-    ``attrs`` are the class's fields in order, ``line`` first. Each value is taken by position
-    (a line that passed the pattern has the layout's width); only dates need converting.
+    ``attrs`` are the class's fields in order, ``line`` first; each value is taken by position.
     """
-    match = line_pattern(layout, True).fullmatch
-    delimiter = layout.delimiter
-    name = text.name
     kinds = {f.attr: f for f in layout.fields}
     # Per attribute after ``line``: (index in the line or -1 when absent, 0 text / 1 code / 2 date).
     plan: list[tuple[int, int]] = []
@@ -190,23 +192,107 @@ def _typed_rows(text: TextSource, layout: Layout, cls: Callable[..., R], attrs: 
     order = [at for at, _ in plan]
     to_date = dt.date.fromisoformat
 
+    def make(number: int, parts: list[str]) -> R:
+        values: list[Any] = [parts[at] if at >= 0 else None for at in order]
+        for i in dates:
+            value = values[i]
+            values[i] = to_date(value) if value else None
+        for i in codes:
+            values[i] = values[i] or None
+        return cls(number, *values)
+
+    return make
+
+
+def _typed_rows(text: TextSource, layout: Layout, cls: Callable[..., R], attrs: tuple[str, ...]) -> ParsedFile[R]:
+    """Rows of a typed record class: every value checked; blank codes and dates become ``None``."""
+    match = line_pattern(layout, True).fullmatch
+    delimiter = layout.delimiter
+    name = text.name
+    make = _typed_maker(layout, cls, attrs)
+
     def rows(lines: Iterator[str]) -> Iterator[R]:
         for number, line in enumerate(lines, start=1):
             if match(line) is None:
                 raise line_problem(name, number, layout, line, True)
-            parts = line.split(delimiter)
-            values: list[Any] = [parts[at] if at >= 0 else None for at in order]
             try:
-                for i in dates:
-                    value = values[i]
-                    values[i] = to_date(value) if value else None
+                yield make(number, line.split(delimiter))
             except ValueError:
                 raise line_problem(name, number, layout, line, True) from None
-            for i in codes:
-                values[i] = values[i] or None
-            yield cls(number, *values)
 
     return ParsedFile(text, layout, rows)
+
+
+@dataclass(frozen=True, slots=True)
+class CheckedLines:
+    """Consecutive lines of a file, every one checked against the file's typed layout (field count,
+    digits, codes, lengths, real calendar dates): ``first`` is the file line number of
+    ``lines[0]``, ``values`` each line's fields, text exactly as in the file."""
+
+    first: int
+    lines: list[str]
+    values: list[list[str]]
+
+
+class CheckedBlocks:
+    """A typed caret file read a block of lines at a time, each block checked in bulk: every line
+    against the layout's pattern in one C-level pass, each distinct date once. A file of hundreds
+    of thousands of lines never becomes an object per line (:func:`open_ssid_extract_blocks`).
+
+    Iterating :meth:`blocks` yields the checked lines before the first bad one, then raises
+    :class:`domain.errors.FileProblem` naming that line and its field, as the line readers do.
+    """
+
+    def __init__(self, text: TextSource, layout: Layout) -> None:
+        self._text = text
+        self.name = text.name
+        self.layout = layout
+        self.warnings = text.warnings
+        self._match = line_pattern(layout, True).fullmatch
+        self._dates = tuple(spec.number - 1 for spec in layout.fields if spec.kind is FieldKind.DATE)
+
+    def blocks(self, digest: Callable[[bytes], None] | None = None) -> Iterator[CheckedLines]:
+        """The file's lines in checked blocks; ``digest`` sees every byte read (see :meth:`TextSource.line_blocks`)."""
+        match, layout, split = self._match, self.layout, str.split
+        real = {""}  # date values found to be calendar dates (blank: no date), across blocks
+        number = 0
+        for lines in self._text.line_blocks(digest):
+            cut = None if all(map(match, lines)) else next(i for i, line in enumerate(lines) if match(line) is None)
+            good = lines if cut is None else lines[:cut]
+            values = list(map(split, good, repeat(layout.delimiter)))
+            unreal = self._first_unreal_date(values, real)
+            if unreal is not None:
+                cut, good, values = unreal, good[:unreal], values[:unreal]
+            if good:
+                yield CheckedLines(number + 1, good, values)
+            if cut is not None:
+                raise line_problem(self.name, number + cut + 1, layout, lines[cut], True)
+            number += len(lines)
+
+    def _first_unreal_date(self, values: list[list[str]], real: set[str]) -> int | None:
+        """The index of the first line with a date that is not a calendar date (each distinct value tried once)."""
+        wrong: set[str] = set()
+        for at in self._dates:
+            for value in set(map(itemgetter(at), values)) - real:
+                try:
+                    dt.date.fromisoformat(value)
+                except ValueError:
+                    wrong.add(value)
+                else:
+                    real.add(value)
+        if not wrong:
+            return None
+        return next(i for i, parts in enumerate(values) if any(parts[at] in wrong for at in self._dates))
+
+
+
+_EXTRACT_ATTRS = tuple(f.name for f in fields(ExtractRow))
+
+
+def extract_rows(layout: Layout, block: CheckedLines) -> Iterator[ExtractRow]:
+    """The checked lines of an SSID Extract of ``layout`` as the typed rows :func:`open_ssid_extract` gives."""
+    make = _typed_maker(layout, ExtractRow, _EXTRACT_ATTRS)
+    return map(make, range(block.first, block.first + len(block.values)), block.values)
 
 
 def open_ssid_extract(source: Source, name: str | None = None) -> ParsedFile[ExtractRow]:
@@ -217,7 +303,14 @@ def open_ssid_extract(source: Source, name: str | None = None) -> ParsedFile[Ext
     """
     text = TextSource(source, name)
     layout = expect(text, "SSID Extract")
-    return _typed_rows(text, layout, ExtractRow, tuple(f.name for f in fields(ExtractRow)))
+    return _typed_rows(text, layout, ExtractRow, _EXTRACT_ATTRS)
+
+
+def open_ssid_extract_blocks(source: Source, name: str | None = None) -> CheckedBlocks:
+    """Open an SSID Extract (either layout, as :func:`open_ssid_extract`) to be read in checked
+    blocks of lines: the same checks and refusals, without a record per line."""
+    text = TextSource(source, name)
+    return CheckedBlocks(text, expect(text, "SSID Extract"))
 
 
 def open_replacements(source: Source, name: str | None = None) -> ParsedFile[ReplacementRow]:

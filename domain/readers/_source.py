@@ -86,30 +86,38 @@ class TextSource:
         # file of millions of lines costs more than anything done with the line.
         yield from chain.from_iterable(self._open_blocks())
 
+    def line_blocks(self, digest: Callable[[bytes], None] | None = None) -> Iterator[list[str]]:
+        """Every line from line 1 on, as :meth:`lines`, in the lists they are decoded in (a block of
+        the file at a time; none empty). ``digest`` is handed every byte of the file as it is read
+        (e.g. a hash's ``update``), so that a file is read once; a one-way stream cannot be."""
+        if self._pending is not None or (self._start is None and not isinstance(self._source, Path)):
+            raise FileProblem(self.name, 1, "the stream cannot be read again from its start")
+        return self._open_blocks(digest)
+
     def warn(self, message: str) -> None:
         """Record a warning once."""
         if message not in self.warnings:
             self.warnings.append(message)
 
-    def _open_blocks(self) -> Generator[list[str], None, None]:
+    def _open_blocks(self, digest: Callable[[bytes], None] | None = None) -> Generator[list[str], None, None]:
         if isinstance(self._source, Path):
             try:
                 stream: BinaryIO = open(self._source, "rb")
             except OSError as error:
                 raise FileProblem(self.name, 1, f"cannot be opened ({error.strerror})") from None
             with stream:
-                yield from self._blocks(stream)
+                yield from self._blocks(stream, digest)
         else:
             if self._start is not None:
                 self._source.seek(self._start)
-            yield from self._blocks(self._source)
+            yield from self._blocks(self._source, digest)
 
-    def _blocks(self, stream: BinaryIO) -> Iterator[list[str]]:
+    def _blocks(self, stream: BinaryIO, digest: Callable[[bytes], None] | None = None) -> Iterator[list[str]]:
         """The lines in non-empty lists, blank lines left out; a blank line followed by more data
         is a problem, raised once the lines before it were handed on."""
         blank_from = 0  # number of the first of a run of blank lines, 0 when none is pending
         number = 0
-        for block in self._decoded(stream):
+        for block in self._decoded(stream, digest):
             if not blank_from and "" not in block and not any(map(str.isspace, block)):
                 if block:
                     number += len(block)
@@ -129,7 +137,7 @@ class TextSource:
             if kept:
                 yield kept
 
-    def _decoded(self, stream: BinaryIO) -> Iterator[list[str]]:
+    def _decoded(self, stream: BinaryIO, digest: Callable[[bytes], None] | None = None) -> Iterator[list[str]]:
         carry = b""
         done = 0  # lines decoded so far
         first = True
@@ -137,6 +145,8 @@ class TextSource:
             chunk = stream.read(_BLOCK)
             if not chunk:
                 break
+            if digest is not None:
+                digest(chunk)
             data = carry + chunk if carry else chunk
             cut = data.rfind(b"\n") + 1
             if cut == 0:

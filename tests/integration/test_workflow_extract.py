@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import io
+from collections.abc import Callable
 from pathlib import Path
 
 import peewee
@@ -11,7 +14,9 @@ from domain.planning.identity import LocalIdentity
 from domain.readers import open_ssid_extract
 from domain.runs import BatchKind, FileKind, RunState
 from domain.values import LocalId, Ssid
+from domain.writers import write_ssid_extract
 from store.tables import (
+    AppliedExtractLineRow,
     BatchChangeRow,
     CalpadsHistoryRow,
     LanguageStatusRow,
@@ -148,3 +153,121 @@ def test_a_conflicting_ssid_is_listed_and_not_applied_unless_overwrite(at_update
     extract.apply_extract(builder.store, builder.run_id, actor())
     kept = _identities(builder)[retired.student.local_id]
     assert (kept.ssid, kept.old_state_id) == (Ssid(retired.retired_ssid), retired.student.old_state_id)
+
+
+# -- read once, a block of lines at a time, into the database as written (store.extract_preview) -------
+# What a person sees is what the line-by-line reading showed: the first problem of the file in line
+# order is the one refused, whichever check finds it, also across blocks; both layouts give the same
+# preview; the values kept for the SIS are the file's, quotes and backslashes included.
+
+_AT = {"lea": 0, "local_id": 3, "last": 4, "birth": 8}
+
+
+def _lines(builder: RunBuilder) -> list[str]:
+    return builder.files["extract"].read_text(encoding="utf-8").splitlines()
+
+
+def _with(line: str, field: str, value: str) -> str:
+    parts = line.split("^")
+    parts[_AT[field]] = value
+    return "^".join(parts)
+
+
+def _write(builder: RunBuilder, name: str, lines: list[str]) -> Path:
+    path = builder.out(name)
+    path.write_bytes("".join(line + "\r\n" for line in lines).encode("utf-8"))
+    return path
+
+
+def _refusal(builder: RunBuilder, path: Path) -> str:
+    before = snapshot(skip=(RunTransitionRow,))
+    with pytest.raises(StepRefused) as refused:
+        extract.load_extract(builder.store, builder.run_id, path, actor())
+    assert snapshot(skip=(RunTransitionRow,)) == before
+    assert builder.store.batches_of(BatchKind.EXTRACT) == []
+    return refused.value.reason
+
+
+def _repeat_then_bad_date(lines: list[str]) -> None:
+    lines[3] = lines[0]
+    lines[6] = _with(lines[6], "birth", "20230230")
+
+
+def _bad_date_then_repeat(lines: list[str]) -> None:
+    lines[2] = _with(lines[2], "birth", "20230230")
+    lines[5] = lines[0]
+
+
+def _repeat_then_other_lea(lines: list[str]) -> None:
+    lines[3] = lines[0]
+    lines[5] = _with(lines[5], "lea", "1111111")
+
+
+def _other_lea_then_repeat(lines: list[str]) -> None:
+    lines[2] = _with(lines[2], "lea", "1111111")
+    lines[5] = lines[0]
+
+
+REPEAT = "case.txt, line 4: repeats line 1 exactly (was the file pasted or saved twice?); download it again"
+CASES: dict[str, tuple[Callable[[list[str]], None], str]] = {
+    "repeat_then_bad_date": (_repeat_then_bad_date, REPEAT),
+    "bad_date_then_repeat": (_bad_date_then_repeat, "case.txt, line 3, field 9 (Student Birth Date): is not a real calendar date"),
+    "repeat_then_other_lea": (_repeat_then_other_lea, REPEAT),
+    "other_lea_then_repeat": (_other_lea_then_repeat, "case.txt, line 3, field 1 (Reporting LEA): LEA 1111111 is not ours (1964212)"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_the_first_problem_in_line_order_is_the_one_refused(at_updated: RunBuilder, case: str) -> None:
+    lines = _lines(at_updated)
+    change, expected = CASES[case]
+    change(lines)
+    assert _refusal(at_updated, _write(at_updated, "case.txt", lines)) == expected
+
+
+def test_a_repeat_in_a_later_block_comes_before_a_broken_line_after_it(at_updated: RunBuilder) -> None:
+    first = _lines(at_updated)[0]
+    # Over a megabyte: the file is read in more than one block. Unknown local ids change nobody.
+    lines = [_with(first, "local_id", f"9{n:07d}") for n in range(15_000)]
+    lines[12_000] = lines[10]
+    lines[14_000] = lines[14_000] + "^"
+    reason = _refusal(at_updated, _write(at_updated, "long.txt", lines))
+    assert reason == "long.txt, line 12001: repeats line 11 exactly (was the file pasted or saved twice?); download it again"
+    lines[12_000] = _with(lines[12_000], "local_id", "99999999")
+    reason = _refusal(at_updated, _write(at_updated, "long.txt", lines))
+    assert reason == "long.txt, line 14001: has 17 fields; SSID Extract current (16 columns) has 16"
+
+
+def _preview(builder: RunBuilder, path: Path) -> list[tuple[object, ...]]:
+    loaded = extract.load_extract(builder.store, builder.run_id, path, actor())
+    return [(i.line, i.local_id, i.kind, i.applied, i.changes) for i in builder.store.preview(loaded.batch.id)]
+
+
+def test_both_layouts_give_the_same_preview(at_updated: RunBuilder) -> None:
+    rows = list(open_ssid_extract(at_updated.files["extract"]))
+    StudentRow.update(ssid=None).where(StudentRow.local_id.in_([r.local_id for r in rows[:5]])).execute()
+    old = io.BytesIO()
+    write_ssid_extract(rows, old, version="2019")
+    older = at_updated.out("extract_2019.txt")
+    older.write_bytes(old.getvalue())
+    current = _preview(at_updated, at_updated.files["extract"])
+    assert sum(1 for line in current if line[2] == "new") >= 5
+    assert _preview(at_updated, older) == current
+    newest = at_updated.store.batches_of(BatchKind.EXTRACT)[0]  # the 2019 file's
+    kept = AppliedExtractLineRow.select().where(AppliedExtractLineRow.batch == newest.id).limit(1).get()
+    assert kept.legal_middle is None and kept.swd is None  # the 2019 layout has neither column
+
+
+def test_the_lines_kept_for_the_sis_hold_the_values_as_written(at_updated: RunBuilder) -> None:
+    lines = _lines(at_updated)
+    local_id = lines[1].split("^")[3]
+    StudentRow.update(ssid=None).where(StudentRow.local_id == local_id).execute()
+    lines[1] = _with(lines[1], "last", "O'Brien\\Díaz \"Jr\"")
+    loaded = extract.load_extract(at_updated.store, at_updated.run_id, _write(at_updated, "as_written.txt", lines), actor())
+    kept = AppliedExtractLineRow.get(AppliedExtractLineRow.batch == loaded.batch.id, AppliedExtractLineRow.line == 2)
+    assert kept.legal_last == "O'Brien\\Díaz \"Jr\""
+    row = next(r for r in open_ssid_extract(_write(at_updated, "again.txt", lines)) if r.line == 2)
+    assert (kept.local_id, kept.ssid, kept.birth_date, kept.enroll_start, kept.elas, kept.elas_start, kept.swd) == (
+        row.local_id, row.ssid, row.birth_date, row.enroll_start, row.elas, row.elas_start, row.swd
+    )
+    assert isinstance(kept.birth_date, dt.date)

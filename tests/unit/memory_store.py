@@ -31,6 +31,8 @@ from domain.matching import PersonFacts
 from domain.model import MatchDecision, Student
 from domain.planning.extract import ExtractCounts, reference_extract_plan
 from domain.planning.identity import IdentityField, LocalIdentity
+from domain.layouts import Layout
+from domain.readers import CheckedLines, extract_rows
 from domain.records import ExtractRow, MatchCandidate, MatchResultRow, SenrRecord
 from domain.runs import (
     CLOSED_RUN_STATES,
@@ -418,9 +420,22 @@ class MemoryStore:
         return len(journal)
 
     # -- the SSID Extract's staging, by the reference planner -------------------------------------------
-    def stage_extract(self, rows: Iterable[ExtractRow]) -> int:
-        self._staged = list(rows)
+    def stage_extract(self, layout: Layout, blocks: Iterable[CheckedLines]) -> int:
+        self._staged = []
+        for block in blocks:
+            self._staged += extract_rows(layout, block)
         return len(self._staged)
+
+    def first_repeated_line(self, before: int | None = None) -> tuple[int, int] | None:
+        seen: dict[tuple[object, ...], int] = {}
+        for row in self._staged:
+            if before is not None and row.line >= before:
+                break
+            values = dataclasses.astuple(dataclasses.replace(row, line=0))
+            first = seen.setdefault(values, row.line)
+            if first != row.line:
+                return row.line, first
+        return None
 
     def preview_staged_extract(self, batch_id: int, overwrite: bool) -> tuple[ExtractCounts, int]:
         plan = reference_extract_plan(self._staged, dict(self.state.identities), overwrite=overwrite)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 
 import pytest
@@ -16,7 +17,10 @@ from domain.readers import (
     open_replacements,
     open_sela,
     open_senr,
+    CheckedLines,
+    extract_rows,
     open_ssid_extract,
+    open_ssid_extract_blocks,
 )
 
 SENR = "SENR^^^1964212^6000001^^2025-2026^^100234^MARIA^ELENA^LOPEZ^^^^^20150314^F^LOS ANGELES^US-CA^US^20250814^10^05^^^^^^^^^^^"
@@ -204,6 +208,25 @@ def test_the_ods_download_keeps_every_value_as_text() -> None:
 def test_the_ssid_extract_reader_refuses_bad_values(line: str, message: str) -> None:
     problem = _problem(open_ssid_extract, _bytes(EXTRACT_16, line))
     assert str(problem) == f"in.txt, line 2, {message}"
+    # Read in checked blocks: the good lines before it, then the same refusal.
+    blocks = open_ssid_extract_blocks(_bytes(EXTRACT_16, line, EXTRACT_16), "in.txt").blocks()
+    assert next(blocks) == CheckedLines(1, [EXTRACT_16], [EXTRACT_16.split("^")])
+    with pytest.raises(FileProblem) as caught:
+        next(blocks)
+    assert str(caught.value) == str(problem)
+
+
+def test_an_extract_read_in_checked_blocks_gives_the_rows_of_the_line_reader() -> None:
+    lines = [EXTRACT_16, EXTRACT_16.replace("100234", "100235").replace("^EL^20240901^", "^^^"), EXTRACT_16[:-1] + "Y"]
+    opened = open_ssid_extract_blocks(_bytes(*lines))
+    digest = hashlib.sha256()
+    blocks = list(opened.blocks(digest.update))
+    assert [b.first for b in blocks] == [1] and blocks[0].lines == lines
+    assert [r for b in blocks for r in extract_rows(opened.layout, b)] == list(open_ssid_extract(_bytes(*lines)))
+    assert digest.hexdigest() == hashlib.sha256(_bytes(*lines).getvalue()).hexdigest()
+    older = open_ssid_extract_blocks(_bytes(EXTRACT_14))
+    (block,) = older.blocks()
+    assert list(extract_rows(older.layout, block)) == list(open_ssid_extract(_bytes(EXTRACT_14)))
 
 
 def test_the_replacement_reader_types_and_checks_its_rows() -> None:

@@ -43,6 +43,7 @@ __all__ = [
     "AppliedBatch",
     "LoadedPreview",
     "read_planned",
+    "check_line_end",
     "read_whole",
     "collection_paused",
     "check_lea",
@@ -155,7 +156,7 @@ def _repeats_refused(rows: Iterable[R], name: str) -> Iterator[R]:
         yield row
 
 
-def _cut_off(path: Path, name: str, lines: int) -> None:
+def check_line_end(path: Path, name: str, lines: int) -> None:
     """Refuse a file whose last line has no line end: CALPADS files end with one, so the
     download (or a copy) was cut off, whatever the last line still looks like."""
     with open(path, "rb") as stream:
@@ -196,7 +197,7 @@ def read_planned(
     digest = FileDigest(path)
     try:
         planned = plan(rows())
-        _cut_off(path, shown, lines)
+        check_line_end(path, shown, lines)
     except FileProblem as problem:
         digest.cancel()
         raise StepRefused.of(problem) from None

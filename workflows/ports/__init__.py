@@ -22,7 +22,9 @@ from typing import TYPE_CHECKING, Protocol
 from domain.model import MatchDecision, Student
 from domain.planning.extract import ExtractCounts
 from domain.planning.identity import LocalIdentity
-from domain.records import ExtractRow, MatchCandidate, MatchResultRow, SenrRecord
+from domain.layouts import Layout
+from domain.readers import CheckedLines
+from domain.records import MatchCandidate, MatchResultRow, SenrRecord
 from domain.runs import (
     Batch,
     BatchKind,
@@ -296,9 +298,14 @@ class BatchChanges(Protocol):
 class ExtractStaging(Protocol):
     """An SSID Extract's rows kept in the database and previewed there, set-based."""
 
-    def stage_extract(self, rows: Iterable[ExtractRow]) -> int:
-        """Keep an SSID Extract's checked rows for :meth:`preview_staged_extract` (this connection only,
-        replacing rows staged before); returns how many."""
+    def stage_extract(self, layout: Layout, blocks: Iterable[CheckedLines]) -> int:
+        """Keep an SSID Extract's checked lines (of ``layout``) for :meth:`preview_staged_extract`
+        (this connection only, replacing lines staged before); returns how many."""
+        ...
+
+    def first_repeated_line(self, before: int | None = None) -> tuple[int, int] | None:
+        """The first staged line (before line ``before``, when given) that repeats an earlier one
+        exactly, with the line it repeats; ``None`` when none does."""
         ...
 
     def preview_staged_extract(self, batch_id: int, overwrite: bool) -> tuple[ExtractCounts, int]:

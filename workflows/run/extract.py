@@ -17,18 +17,21 @@ a second confirmation (``anyway``). Unusual ELAS changes are listed as warnings.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import hashlib
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass
+from operator import itemgetter
 from pathlib import Path
 
+from domain.errors import FileProblem
 from domain.model import DecisionKind
 from domain.planning.elas import ElasWarning, elas_warnings
 from domain.planning.extract import ExtractCounts
-from domain.readers import open_ssid_extract
-from domain.records import ExtractRow
+from domain.readers import CheckedLines, open_ssid_extract_blocks
 from domain.runs import Batch, BatchKind, BatchState, FileKind, NewBatch, Run, RunAction, RunEvent
-from domain.values import LocalId
-from workflows.batches.shared import apply_batch, lea_checked, note_batch_loaded, read_planned, undo_batch
+from domain.values import CdsCode, LocalId
+from workflows.batches.shared import ReadFile, apply_batch, check_line_end, note_batch_loaded, undo_batch
+from workflows.errors import StepRefused
 from workflows.files import Progress
 from workflows.run.guards import NOT_THIS_RUNS_ANSWER, ExtractFacts, UndoFacts
 from workflows.mail import send_apply_summary
@@ -133,6 +136,57 @@ def pending_extract(batches: Batches, run_id: int) -> Batch | None:
     return found[0] if found and found[0].state is BatchState.LOADED else None
 
 
+def _lea_checked(blocks: Iterable[CheckedLines], lea: CdsCode | None, name: str) -> Iterator[CheckedLines]:
+    """``blocks`` as they stream, refusing a download of another LEA (field 1, Reporting LEA) at
+    its first such line (the lines before it are handed on first)."""
+    at_lea = itemgetter(0)
+    for block in blocks:
+        if lea is not None and set(map(at_lea, block.values)) != {lea}:
+            other = next(i for i, values in enumerate(block.values) if values[0] != lea)
+            if other:
+                yield CheckedLines(block.first, block.lines[:other], block.values[:other])
+            line = block.first + other
+            raise FileProblem(name, line, f"LEA {block.values[other][0]} is not ours ({lea})", 1, "Reporting LEA")
+        yield block
+
+
+def _progressed(blocks: Iterable[CheckedLines], progress: Progress | None) -> Iterator[CheckedLines]:
+    for block in blocks:
+        yield block
+        if progress is not None:
+            progress(len(block.lines))
+
+
+def _repeat_problem(name: str, repeat: tuple[int, int]) -> FileProblem:
+    line, first = repeat
+    return FileProblem(name, line, f"repeats line {first} exactly (was the file pasted or saved twice?); download it again")
+
+
+def stage_extract_file(uow: UnitOfWork, path: Path, name: str, progress: Progress | None = None) -> ReadFile:
+    """Read the SSID Extract once, checked a block of lines at a time, into the store's staging
+    (nothing about students is written). Refused, naming the file, line and field, at the first
+    problem in file order: a line that is not a good line of the layout, one of another LEA, one
+    repeating an earlier line exactly; then a file cut off in its last line."""
+    lea = uow.settings.district_settings().lea
+    staging = uow.extract_staging
+    digest = hashlib.sha256()
+    try:
+        opened = open_ssid_extract_blocks(path, name)
+        try:
+            blocks = _progressed(_lea_checked(opened.blocks(digest.update), lea, name), progress)
+            lines = staging.stage_extract(opened.layout, blocks)
+        except FileProblem as problem:  # an earlier line repeating another is the first problem
+            repeat = staging.first_repeated_line(before=problem.line)
+            raise problem if repeat is None else _repeat_problem(name, repeat) from None
+        repeat = staging.first_repeated_line()
+        if repeat is not None:
+            raise _repeat_problem(name, repeat)
+    except FileProblem as problem:
+        raise StepRefused.of(problem) from None
+    check_line_end(path, name, lines)
+    return ReadFile(name, digest.hexdigest(), lines)
+
+
 def load_extract(
     uow: UnitOfWork,
     run_id: int,
@@ -145,14 +199,8 @@ def load_extract(
 ) -> ExtractPreview:
     """Read and plan the SSID Extract, keep its preview; nothing about students changes yet."""
     with attempt(uow, run_id, RunAction.LOAD_EXTRACT, actor) as step:
-        lea = uow.settings.district_settings().lea
-        shown = name or path.name
-
-        def stage(rows: Iterable[ExtractRow]) -> int:
-            return uow.extract_staging.stage_extract(lea_checked(rows, lea, shown))
-
         # Read and staged before the transaction: a 600,000-line file keeps no lock meanwhile.
-        read, _ = read_planned(path, name, open_ssid_extract, stage, progress, distinct=True)
+        read = stage_extract_file(uow, path, name or path.name, progress)
         with step.commit():
             batch = uow.batches.add_batch(
                 NewBatch(
