@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install run test typecheck pytest bench browser clean mutate
+.PHONY: install run test typecheck pytest bench bench-quick browser clean mutate
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,8 +38,14 @@ pytest: $(STAMP) browser
 
 test: typecheck pytest
 
+# The district-scale benchmarks (bench/__main__.py), e.g. `make bench ARGS="--only extract,ods --scale 0.2"`.
+ARGS ?=
 bench: $(STAMP)
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench $(ARGS)
+
+# Scale 0.1, a few minutes once the day's inputs are cached: before every performance change.
+bench-quick: $(STAMP)
+	$(BIN)/python -m bench --quick $(ARGS)
 
 # Mutation testing of domain/ against the unit tests (tests/mutation/mutate.py): the per-module
 # table and the survivors, also in mutants/report.md. Not part of `make test`; run it before

@@ -1,12 +1,14 @@
 """``make bench``: every district-scale operation of issue 6, measured in one run, as one table.
 
-    .venv/bin/python -m bench [--scale 1.0] [--only roster,request,match,extract,ods] [--pg URL | --no-pg]
+    .venv/bin/python -m bench [--scale 1.0 | --quick] [--only startup,extract,ods,...] [--pg URL | --no-pg]
+    make bench ARGS=--quick        (or: make bench-quick)
 
-Sizes are a 600,000-student district at ``--scale 1`` (smaller scales for a quick look). Inputs are
+Sizes are a 600,000-student district at ``--scale 1`` (smaller scales for a quick look; ``--quick`` is
+scale 0.1, a few minutes once its inputs are cached, to run before every performance change). Inputs are
 made by the project itself and cached under ``bench/out/cache/``. Each row: operation, size, wall
 seconds, peak resident MB, the floor measured in the same run, the ratio to it, the target, and
 whether it is met. PostgreSQL rows appear when a server answers (``SSID_BENCH_DATABASE_URL``, else
-the local test server).
+the local server's ``postgres`` database; the bench's own databases are named after it).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from bench.ops_console import CONSOLE_OPERATIONS
 __all__ = ["main"]
 
 _LOCAL_PG = "postgresql://postgres@127.0.0.1:5432/postgres"
+QUICK_SCALE = 0.1
 
 OPERATIONS.update(CONSOLE_OPERATIONS)  # the console's page times (bench/ops_console.py)
 
@@ -71,6 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("SSID_MAX_UPLOAD_MB", _DISTRICT_FILE_LIMIT_MB)
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scale", type=float, default=1.0, help="size factor (1 = 600,000 students)")
+    parser.add_argument("--quick", action="store_true", help=f"scale {QUICK_SCALE}: the quick look before a performance change")
     parser.add_argument("--only", default=",".join(OPERATIONS), help="comma-separated operations")
     parser.add_argument("--pg", default=os.environ.get("SSID_BENCH_DATABASE_URL", _LOCAL_PG), help="PostgreSQL URL")
     parser.add_argument("--no-pg", action="store_true", help="SQLite only")
@@ -78,6 +82,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="the day the inputs are made for (YYYY-MM-DD; the cache is kept per day)")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out", help="work folder")
     args = parser.parse_args(argv)
+    scale = QUICK_SCALE if args.quick else args.scale
     names = [n.strip() for n in args.only.split(",") if n.strip()]
     unknown = [n for n in names if n not in OPERATIONS]
     if unknown:
@@ -86,11 +91,12 @@ def main(argv: list[str] | None = None) -> int:
     # ours once here even where PYTHONDONTWRITEBYTECODE keeps the interpreter from writing it.
     compileall.compile_dir(ROOT, quiet=1, rx=re.compile(r"/(\.venv|bench/out|\.git|tests)/"))
     pg = None if args.no_pg else _postgres(args.pg)
-    workspace = Workspace(args.out, args.today, pg)
+    workspace = Workspace(args.out.resolve(), args.today, pg)  # the ssid commands run in other folders
     results: list[Result] = []
     for name in names:
         print(f"bench: {name} ...", file=sys.stderr, flush=True)
-        results.extend(OPERATIONS[name](workspace, args.scale))
+        results.extend(OPERATIONS[name](workspace, scale))
+    print(f"scale {scale:g}")
     print(_table(results))
     print("seconds: wall time (what the targets are about); cpu s: processor time of the measured process,")
     print(f"which is what it cost when other work shares the {os.cpu_count()} cores (load average then: "

@@ -134,6 +134,21 @@ class Workspace:
         self.ssid("db", "init", "--db", f"{base}/{name}")
         return f"{base}/{name}"
 
+    def postgres_district_to(self, students: int, ods: Path, name: str) -> str:
+        """A PostgreSQL copy of the seeded district reduced to the students up to the last one the
+        ODS download ``ods`` lists (as :meth:`ods_district` reduces the SQLite one)."""
+        import psycopg
+
+        with ods.open("rb") as listed:
+            last = b""
+            for line in listed:
+                last = line.split(b"^", 9)[8]
+        url = self.postgres_copy(students, name)
+        with psycopg.connect(url, autocommit=True) as connection:
+            connection.execute("DELETE FROM student WHERE CAST(local_id AS INTEGER) > %s", (int(last),))
+            connection.execute("VACUUM ANALYZE")
+        return url
+
     # -- files CALPADS would give ---------------------------------------------------------------
     def sandbox_file(self, students: int, kind: str) -> Path:
         """The sandbox's ``extract`` or ``ods`` file for the district of ``students`` (kept)."""
