@@ -9,10 +9,8 @@ mail server that fails does not undo the apply: the message stays in the outbox 
 from __future__ import annotations
 
 import os
-import smtplib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from email.message import EmailMessage
 
 from domain.runs import MailOutcome, OutboxMessage
 from workflows.ports import DistrictSettings, UnitOfWork
@@ -73,6 +71,11 @@ def summary_body(title: str, counts: Mapping[str, int], actor: Actor, warnings: 
 
 
 def _send(config: SmtpConfig, to: str, subject: str, body: str) -> None:
+    # Imported when mail is sent: smtplib brings ssl and email in, which every command would
+    # otherwise load at start (ssid start-up, bench row "startup").
+    import smtplib
+    from email.message import EmailMessage
+
     message = EmailMessage()
     message["From"] = config.sender
     message["To"] = to
@@ -108,7 +111,7 @@ def send_apply_summary(
         try:
             _send(config, to, subject, body)
             outcome, error = MailOutcome.SENT, ""
-        except (OSError, smtplib.SMTPException) as failure:
+        except OSError as failure:  # smtplib's SMTPException is one
             outcome, error = MailOutcome.FAILED, f"{type(failure).__name__}: {failure}"
     message = OutboxMessage(at=actor.now(), to=to, subject=subject, body=body, outcome=outcome, error=error or None)
     with uow.atomic():
