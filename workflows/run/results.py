@@ -140,7 +140,8 @@ def decide(
         raise StepRefused(f"student {local_id}: {error}", RunAction.DECIDE.value) from None
     with attempt(uow, run_id, RunAction.DECIDE, actor) as step, step.commit(log=False):  # decisions have their own log
         run = step.run
-        if local_id not in uow.requests.requested_ids(run.id):
+        # One student's line, not the run's every id: this runs under the run's row lock.
+        if uow.requests.request_record(run.id, local_id) is None:
             raise StepRefused(f"student {local_id} is not in run {run.id}'s request file", RunAction.DECIDE.value)
         # Inside the transaction, after the run's compare-and-set: concurrent saves are serialized.
         stale = _decided_meanwhile(uow.matches, run.id, local_id, seen) if seen is not None else None
