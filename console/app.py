@@ -17,6 +17,7 @@ from console.display import init_display
 from console.jobs import JobRunner, sweep_abandoned
 from console.privacy import DEFAULT_MAX_UPLOAD_MB, ConsoleFlask, init_privacy
 from console.security import csp_nonce, init_security
+from console.static_files import init_static_files
 from store.database import DEFAULT_URL, database_proxy, open_database
 from store.private_files import keep_new_files_private, private_folder
 from store.schema import init_schema
@@ -141,6 +142,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from console.views import register_views
 
     register_views(admin)
+    init_static_files(app)  # after every blueprint with static files (Flask-Admin's) is registered
     return app
 
 
