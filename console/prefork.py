@@ -65,8 +65,6 @@ def _leave_with_parent(parent: int) -> None:
 
 def _run_worker(serve: Callable[[], None], parent: int) -> None:
     """In the child: serve until stopped, then leave without running the parent's exit handlers."""
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
     threading.Thread(target=_leave_with_parent, args=(parent,), name="ssid-orphan-check", daemon=True).start()
     code = 0
     try:
@@ -79,12 +77,25 @@ def _run_worker(serve: Callable[[], None], parent: int) -> None:
         os._exit(code)
 
 
-def _start(serve: Callable[[], None]) -> int:
+_STOPPING = {signal.SIGTERM, signal.SIGINT}
+
+
+def _start(serve: Callable[[], None], started: dict[int, float]) -> None:
+    """Fork one worker and record it. SIGTERM and SIGINT wait while it forks: one arriving then
+    would otherwise find the supervisor without the new worker's pid (it would never be stopped),
+    or the new worker still running the supervisor's handler."""
     parent = os.getpid()
-    pid = os.fork()
-    if pid == 0:
-        _run_worker(serve, parent)
-    return pid
+    signal.pthread_sigmask(signal.SIG_BLOCK, _STOPPING)
+    try:
+        pid = os.fork()
+        if pid == 0:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPPING)
+            _run_worker(serve, parent)
+        started[pid] = time.monotonic()
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPPING)
 
 
 def serve_forked(serve: Callable[[], None], workers: int) -> None:
@@ -95,14 +106,14 @@ def serve_forked(serve: Callable[[], None], workers: int) -> None:
     signal.signal(signal.SIGINT, _stop)
     try:
         for _ in range(workers):
-            started[_start(serve)] = time.monotonic()
+            _start(serve, started)
         while started:
             pid, _status = os.waitpid(-1, 0)
             if pid not in started:
                 continue
             if time.monotonic() - started.pop(pid) < 1.0:
                 time.sleep(RESTART_PAUSE)  # dying at start: try again, but not in a busy loop
-            started[_start(serve)] = time.monotonic()
+            _start(serve, started)
     except _Stop:
         pass
     except ChildProcessError:
