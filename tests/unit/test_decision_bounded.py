@@ -55,3 +55,12 @@ def test_a_student_outside_the_run_is_still_refused_by_name(tmp_path: Path) -> N
     store, run_id = _run_in_review(tmp_path)
     with pytest.raises(StepRefused, match="student 999999 is not in run 1's request file"):
         results.decide(store, run_id, LocalId("999999"), DecisionKind.NO_MATCH, ACTOR)
+
+
+def test_a_decision_asked_for_only_without_warnings_is_not_recorded_when_warned(tmp_path: Path) -> None:
+    store, run_id = _run_in_review(tmp_path)
+    results.decide(store, run_id, LocalId("100234"), DecisionKind.SELECT, ACTOR, Ssid("1234567890"), unless_warned=True)
+    held = results.decide(store, run_id, LocalId("100235"), DecisionKind.SELECT, ACTOR, Ssid("1234567890"), unless_warned=True)
+    assert (held.recorded, held.warnings) == (False, ["the same SSID is selected for student 100234 of this run"])
+    assert store.decision_version(run_id, LocalId("100235")) is None
+    assert store.decision_version(run_id, LocalId("100234")) is not None  # no warning: recorded at once

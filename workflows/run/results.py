@@ -51,10 +51,12 @@ class LoadedResults:
 
 @dataclass(frozen=True)
 class Decided:
-    """A recorded decision and the warnings a person should see (the decision stands)."""
+    """A decision and the warnings a person should see: recorded with them, or (asked to decide
+    only without warnings) not recorded because of them (``recorded`` false)."""
 
     decision: MatchDecision
     warnings: list[str]
+    recorded: bool = True
 
 
 @dataclass(frozen=True)
@@ -124,6 +126,8 @@ def decide(
     actor: Actor,
     ssid: Ssid | None = None,
     seen: SeenDecision | None = None,
+    *,
+    unless_warned: bool = False,
 ) -> Decided:
     """Record (or change) one student's decision; only among that student's candidates.
 
@@ -132,7 +136,9 @@ def decide(
     or the SSID selected is already held by another local student, selected for another student
     of the run, or a candidate with the twin pattern (:mod:`workflows.run.mid_warnings`); the warnings
     are logged with the decision. With ``seen`` (what the reviewer's page showed), a decision
-    changed meanwhile by someone else is refused rather than overwritten.
+    changed meanwhile by someone else is refused rather than overwritten. With ``unless_warned``
+    a decision that would give warnings is not recorded: they come back (``recorded`` false) for
+    the person to look at first, found in the same transaction as a save would be.
     """
     try:
         decision = MatchDecision(local_id, kind, ssid)
@@ -141,7 +147,8 @@ def decide(
     with attempt(uow, run_id, RunAction.DECIDE, actor) as step, step.commit(log=False):  # decisions have their own log
         run = step.run
         # One student's line, not the run's every id: this runs under the run's row lock.
-        if uow.requests.request_record(run.id, local_id) is None:
+        record = uow.requests.request_record(run.id, local_id)
+        if record is None:
             raise StepRefused(f"student {local_id} is not in run {run.id}'s request file", RunAction.DECIDE.value)
         # Inside the transaction, after the run's compare-and-set: concurrent saves are serialized.
         stale = _decided_meanwhile(uow.matches, run.id, local_id, seen) if seen is not None else None
@@ -152,7 +159,9 @@ def decide(
             raise StepRefused(
                 f"student {local_id}: the SSID selected is not one of the student's candidates", RunAction.DECIDE.value
             )
-        warnings = decision_warnings(uow, run.id, local_id, kind, ssid, candidates)
+        warnings = decision_warnings(uow, run.id, local_id, kind, ssid, candidates, record)
+        if unless_warned and warnings:
+            return Decided(decision, warnings, recorded=False)
         uow.matches.save_decision(run.id, decision, warnings=warnings, actor=actor.name, at=actor.now())
     return Decided(decision, warnings)
 
