@@ -111,6 +111,30 @@ def test_production_serves_fifty_people_at_once_through_waitress(demo_database: 
     assert "a-district-password" not in printed and "demo-demo" not in printed and "admin-demo" not in printed
 
 
+def _wrong_sign_in(url: str) -> int:
+    """A sign-in with a wrong password through the sign-in page: the status it answers."""
+    with urllib.request.urlopen(f"{url}/login", timeout=60) as page:
+        cookie = page.headers["Set-Cookie"].split(";", 1)[0]
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page.read().decode())
+    assert token is not None
+    form = urllib.parse.urlencode({"name": "admin", "password": "a-wrong-guess", "csrf_token": token.group(1)}).encode()
+    try:
+        with urllib.request.urlopen(urllib.request.Request(f"{url}/login", form, {"Cookie": cookie}), timeout=120) as answer:
+            return int(answer.status)
+    except urllib.error.HTTPError as answer:
+        return int(answer.code)
+
+
+def test_the_sign_in_limit_counts_the_attempts_of_every_worker_process(demo_database: str, tmp_path: Path) -> None:
+    assert _ssid(tmp_path, "user", "password", "admin", "--db", demo_database, stdin="a-district-password\n").returncode == 0
+    assert _ssid(tmp_path, "user", "deactivate", "auditor", "--db", demo_database).returncode == 0
+    with serving(demo_database, tmp_path, dev=False, args=("--threads", "4", "--workers", "2"), **SECRET) as server:
+        statuses: list[int] = []
+        _all_at_once(lambda: statuses.append(_wrong_sign_in(server.url)))
+    # Five guesses a minute per name and address, whichever worker answered: the rest wait.
+    assert Counter(statuses) == {401: 5, 429: CONCURRENT - 5}
+
+
 def test_development_keeps_flasks_server_and_names_no_version(demo_database: str, tmp_path: Path) -> None:
     with serving(demo_database, tmp_path) as server:
         assert "demo sign-in (admin): admin / admin-demo" in server.printed
