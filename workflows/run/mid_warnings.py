@@ -68,19 +68,16 @@ def mid_warnings(
 def decision_warnings(
     uow: UnitOfWork, run_id: int, local_id: LocalId, kind: DecisionKind, ssid: Ssid | None,
     candidates: Sequence[MatchCandidate] | None = None,
-    record: SenrRecord | None = None,
 ) -> list[str]:
     """The warnings deciding ``kind`` (``ssid``) for ``local_id`` in the run would give now (reads only).
 
     None for a decision the workflow would refuse anyway (a student not requested, an SSID that
-    is not one of the student's candidates): the refusal says what is wrong. ``candidates`` and
-    ``record`` (the student's request line), when the caller has read them, are not read again.
+    is not one of the student's candidates): the refusal says what is wrong.
     """
     decision = MatchDecision(local_id, kind, ssid)
     if candidates is None:
         candidates = uow.matches.candidates(run_id, local_id).get(local_id, [])
-    if record is None:
-        record = uow.requests.request_record(run_id, local_id)
+    record = uow.requests.request_record(run_id, local_id)
     if record is None or (ssid is not None and ssid not in {c.ssid for c in candidates}):
         return []
     holders: list[LocalId] = []
