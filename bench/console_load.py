@@ -37,7 +37,10 @@ from urllib.parse import urlencode, urlsplit
 
 from bench.data import SSID
 
-__all__ = ["ReviewLoad", "Reviewer", "serving", "drive", "check_consistency", "decision_forms", "percentile", "add_reviewers", "sessions_opened"]
+__all__ = [
+    "ReviewLoad", "Reviewer", "serving", "drive", "check_consistency", "decision_forms", "percentile", "add_reviewers",
+    "sessions_opened", "database_waits",
+]
 
 _PASSWORD = "bench-reviewer-password"
 _SECRET = "bench-console-load-secret-key-0123456789"
@@ -308,6 +311,47 @@ def check_consistency(db_url: str, run_id: int, recorded: Mapping[str, tuple[str
     if state is None or state[0] != "results_loaded":
         problems.append(f"the run is in state {state[0] if state else 'none'}")
     return problems
+
+
+@contextmanager
+def database_waits(db_url: str, every: float = 0.05) -> Iterator[dict[str, float]]:
+    """While the block runs, sample what the database's busy sessions wait for (``pg_stat_activity``):
+    on leaving, ``busy`` (sessions running a statement, on average), ``lock`` (of them, waiting for
+    a row or table lock: the run's row, which every decision's save takes) and ``client`` (idle in
+    a transaction: the server's Python between two statements of one transaction)."""
+    import psycopg
+
+    found: dict[str, float] = {}
+    samples: list[tuple[int, int, int]] = []
+    stop = threading.Event()
+    name = urlsplit(db_url).path.lstrip("/")
+    query = (
+        "SELECT count(*) FILTER (WHERE state = 'active'), "
+        "count(*) FILTER (WHERE state = 'active' AND wait_event_type = 'Lock'), "
+        "count(*) FILTER (WHERE state = 'idle in transaction') "
+        "FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()"
+    )
+
+    def sample() -> None:
+        with psycopg.connect(db_url, autocommit=True) as connection:
+            while not stop.wait(every):
+                row = connection.execute(query, (name,)).fetchone()
+                if row is not None:
+                    samples.append((int(row[0]), int(row[1]), int(row[2])))
+
+    sampler = threading.Thread(target=sample, name="pg-waits", daemon=True)
+    sampler.start()
+    try:
+        yield found
+    finally:
+        stop.set()
+        sampler.join(timeout=10)
+        if samples:
+            found.update(
+                busy=sum(s[0] for s in samples) / len(samples),
+                lock=sum(s[1] for s in samples) / len(samples),
+                client=sum(s[2] for s in samples) / len(samples),
+            )
 
 
 def sessions_opened(db_url: str) -> int:

@@ -16,7 +16,7 @@ import shutil
 import sqlite3
 from pathlib import Path
 
-from bench.console_load import add_reviewers, check_consistency, drive, serving, sessions_opened
+from bench.console_load import add_reviewers, check_consistency, database_waits, drive, serving, sessions_opened
 from bench.data import SEED, Workspace
 from bench.harness import Measurement, measure_call
 from bench.ops import Operation, Result, Target, _open_run
@@ -181,7 +181,8 @@ def reviewers_at_once(ws: Workspace, counts: tuple[int, ...], each: int, workers
             shares = [ids[offset + n * each : offset + (n + 1) * each] for n in range(count)]
             offset += count * each
             before = sessions_opened(url)
-            load = drive(served.url, names[:count], shares)
+            with database_waits(url) as waits:
+                load = drive(served.url, names[:count], shares)
             opened = sessions_opened(url) - before
             recorded.update(load.recorded)
             problems = check_consistency(url, 1, recorded, names)
@@ -192,6 +193,8 @@ def reviewers_at_once(ws: Workspace, counts: tuple[int, ...], each: int, workers
                 f"{summary['decision_p50'] * 1000:.0f}/{summary['decision_p95'] * 1000:.0f} ms; {summary['pages']} pages, "
                 f"{summary['decisions']} decisions, {summary['requests_per_second']:.0f} requests/s, errors {summary['errors']}"
                 f"{' ' + str(summary['first_errors']) if summary['errors'] else ''}; {opened} PostgreSQL sessions opened; "
+                f"database sessions running a statement {waits.get('busy', 0):.1f} on average, {waits.get('lock', 0):.1f} of "
+                f"them waiting for a lock, {waits.get('client', 0):.1f} idle in a transaction; "
                 f"consistency: {'; '.join(problems) if problems else 'every decision stored once, by its reviewer, none refused'}"
             )
             size = f"{count} reviewers, {workers}x{threads} server"
