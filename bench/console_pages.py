@@ -17,9 +17,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from bench.console_load import decision_forms, percentile
 from console import create_app
 
-__all__ = ["time_review_pages", "time_student_table"]
+__all__ = ["time_review_pages", "time_review_decisions", "time_student_table"]
 
 _COORDINATOR = ("admin", "admin-demo")  # the demo district's coordinator (seed.demo)
 _WARM_UP = 3
@@ -53,13 +54,12 @@ def _time_pages(db: str, paths: Sequence[str], expect: Sequence[str]) -> dict[st
             times.append(time.perf_counter() - started)
             if response.status_code != 200 or wanted not in body:
                 raise RuntimeError(f"{path}: answered {response.status_code} without {wanted!r}")
-    ordered = sorted(times)
-    return {
-        "requests": len(times),
-        "p50": statistics.median(ordered),
-        "p95": ordered[max(0, round(0.95 * len(ordered)) - 1)],
-        "slowest": ordered[-1],
-    }
+    return _spread(times)
+
+
+def _spread(times: list[float]) -> dict[str, Any]:
+    """How many, p50, p95 and the slowest of ``times``."""
+    return {"requests": len(times), "p50": statistics.median(times), "p95": percentile(times, 0.95), "slowest": max(times)}
 
 
 def time_review_pages(db: str, count: str) -> dict[str, Any]:
@@ -74,6 +74,37 @@ def time_review_pages(db: str, count: str) -> dict[str, Any]:
         paths.append(f"/admin/review/?student={local_id}{extra}")
         expect.append(local_id)
     return {**_time_pages(db, paths, expect), "students": len(ids)}
+
+
+def time_review_decisions(db: str, count: str) -> dict[str, Any]:
+    """A decision as a reviewer makes it, timed from the post to the next student's page shown
+    (the redirect followed): ``count`` undecided students spread over the run, No Match for most,
+    the first candidate for every fourth (decided anyway when the console warns)."""
+    with sqlite3.connect(db) as connection:
+        query = (
+            "SELECT r.local_id FROM match_request r LEFT JOIN match_decision d ON d.run_id = r.run_id AND d.local_id = r.local_id "
+            "WHERE r.run_id = 1 AND d.id IS NULL ORDER BY r.line"
+        )
+        ids = [r[0] for r in connection.execute(query)]
+        students = int(connection.execute("SELECT count(*) FROM match_request WHERE run_id = 1").fetchone()[0])
+    step = max(1, len(ids) // int(count))
+    times: list[float] = []
+    with tempfile.TemporaryDirectory(prefix="bench_console_") as folder:
+        client = _signed_in_client(db, Path(folder))
+        for n, local_id in enumerate(ids[::step][: int(count) + _WARM_UP]):
+            page = client.get(f"/admin/review/?student={local_id}").get_data(as_text=True)
+            forms = decision_forms(page)
+            kind = "select" if n % 4 == 3 and "select" in forms else "no_match"
+            action, fields = forms[kind]
+            started = time.perf_counter()
+            answer = client.post(action, data={**fields, "decision": kind, "anyway": "yes"})
+            shown = client.get(answer.headers["Location"])
+            elapsed = time.perf_counter() - started
+            if answer.status_code != 302 or shown.status_code != 200 or "recorded." not in shown.get_data(as_text=True):
+                raise RuntimeError(f"deciding {local_id}: answered {answer.status_code}, then {shown.status_code}")
+            if n >= _WARM_UP:
+                times.append(elapsed)
+    return {**_spread(times), "students": students}
 
 
 def time_student_table(db: str) -> dict[str, Any]:

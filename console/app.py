@@ -17,11 +17,15 @@ from console.display import init_display
 from console.jobs import JobRunner, sweep_abandoned
 from console.privacy import DEFAULT_MAX_UPLOAD_MB, ConsoleFlask, init_privacy
 from console.security import csp_nonce, init_security
+from console.static_files import init_static_files
 from store.database import DEFAULT_URL, database_proxy, open_database
 from store.private_files import keep_new_files_private, private_folder
 from store.schema import init_schema
 
-__all__ = ["create_app", "ConsoleConfigError", "PRODUCTION", "DEVELOPMENT"]
+__all__ = ["create_app", "ConsoleConfigError", "PRODUCTION", "DEVELOPMENT", "DEFAULT_POOL_SIZE"]
+
+DEFAULT_POOL_SIZE = 16
+"""Database connections one console process keeps (its server's threads, its jobs, a heartbeat)."""
 
 PRODUCTION = "production"
 DEVELOPMENT = "development"
@@ -72,6 +76,7 @@ def _resolve(config: Mapping[str, Any]) -> dict[str, Any]:
         SECURE_COOKIES=_truthy(_setting(config, "SECURE_COOKIES", "SSID_SECURE_COOKIES", "0")),
         LONG_LOAD_LINES=int(_setting(config, "LONG_LOAD_LINES", "SSID_LONG_LOAD_LINES", 10_000)),
         JOB_WORKERS=int(config.get("JOB_WORKERS", 2)),
+        DATABASE_POOL_SIZE=int(config.get("DATABASE_POOL_SIZE", DEFAULT_POOL_SIZE)),
         SESSION_IDLE_MINUTES=float(_setting(config, "SESSION_IDLE_MINUTES", "SSID_SESSION_IDLE_MINUTES", DEFAULT_IDLE_MINUTES)),
         SESSION_LIFETIME_HOURS=float(
             _setting(config, "SESSION_LIFETIME_HOURS", "SSID_SESSION_LIFETIME_HOURS", DEFAULT_LIFETIME_HOURS)
@@ -93,7 +98,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     ``UPLOAD_FOLDER``, ``OUTPUT_FOLDER`` (where produced files are also written),
     ``LONG_LOAD_LINES`` (loads longer than this run as background jobs; else ``SSID_LONG_LOAD_LINES``),
     ``MAX_UPLOAD_MB`` (the largest file accepted, 200 MB by default; else ``SSID_MAX_UPLOAD_MB``),
-    ``SESSION_IDLE_MINUTES`` (a session unused this long ends, 480 by default; else
+    ``DATABASE_POOL_SIZE`` (connections kept open and reused by this process's requests and jobs,
+    16 by default; a request waits for one when all are in use), ``SESSION_IDLE_MINUTES`` (a session unused this long ends, 480 by default; else
     ``SSID_SESSION_IDLE_MINUTES``), ``SESSION_LIFETIME_HOURS`` (a session ends this long after
     sign-in, 24 by default; else ``SSID_SESSION_LIFETIME_HOURS``).
     Raises :class:`ConsoleConfigError` when the configuration cannot be used.
@@ -104,7 +110,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(settings)
     private_folder(Path(app.config["UPLOAD_FOLDER"]))
 
-    database = open_database(app.config["DATABASE_URL"])
+    database = open_database(app.config["DATABASE_URL"], pool=app.config["DATABASE_POOL_SIZE"])
     if app.config.get("INIT_SCHEMA", True):
         with database.connection_context():
             init_schema(database)
@@ -117,7 +123,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     @app.teardown_request
     def _disconnect(_exc: BaseException | None) -> None:
         if not database_proxy.is_closed():
-            database_proxy.close()
+            database_proxy.close()  # back to the pool, for the next request
 
     init_privacy(app)
     init_security(app, secure_cookie=app.config["SECURE_COOKIES"])
@@ -136,6 +142,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from console.views import register_views
 
     register_views(admin)
+    init_static_files(app)  # after every blueprint with static files (Flask-Admin's) is registered
     return app
 
 

@@ -139,8 +139,10 @@ def _add_headers(response: Response) -> Response:
     headers["Content-Security-Policy"] = _content_security_policy()
     headers["Referrer-Policy"] = "same-origin"
     headers["X-Frame-Options"] = "DENY"
-    if not request.path.startswith("/static/"):
-        # Pages show student data: no copy in shared or browser caches.
+    endpoint = request.endpoint or ""
+    if endpoint != "static" and not endpoint.endswith(".static"):
+        # Pages show student data: no copy in shared or browser caches. Static files (the
+        # console's and Flask-Admin's) say their own caching (console.static_files).
         headers["Cache-Control"] = "no-store"
     return response
 

@@ -16,7 +16,7 @@ import sys
 import uuid
 from typing import Any
 
-__all__ = ["PostgresqlDatabase"]
+__all__ = ["PooledPostgresqlDatabase", "PostgresqlDatabase"]
 
 
 def _import_peewee_without_psycopg() -> None:
@@ -79,3 +79,11 @@ class PostgresqlDatabase(peewee.PostgresqlDatabase):
     # peewee picks the psycopg2 adapter when its module holds no psycopg: both are this one.
     psycopg2_adapter = _Psycopg3Adapter
     psycopg3_adapter = _Psycopg3Adapter
+
+
+from playhouse.pool import _PooledPostgresqlDatabase  # noqa: E402  (after peewee, above)
+
+
+class PooledPostgresqlDatabase(_PooledPostgresqlDatabase, PostgresqlDatabase):  # type: ignore[misc]  # as playhouse.pool's own
+    """The same database with peewee's connection pool (playhouse.pool's own pooled class is built
+    on peewee's PostgresqlDatabase, whose adapter needs psycopg imported with peewee)."""

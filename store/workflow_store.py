@@ -369,6 +369,11 @@ class DatabaseWorkflowStore(AssistantTables):
             for local_id, kind, ssid in tuples(query)
         }
 
+    def selected_for(self, run_id: int, ssid: Ssid) -> list[LocalId]:
+        d = MatchDecisionRow
+        query = d.select(d.local_id).where((d.run == run_id) & (d.ssid == ssid)).order_by(d.local_id)  # (run, ssid) index
+        return [LocalId(local_id) for (local_id,) in tuples(query)]
+
     def decision_version(self, run_id: int, local_id: LocalId) -> tuple[int, str] | None:
         d = MatchDecisionRow
         row = d.select(d.version, d.actor).where((d.run == run_id) & (d.local_id == local_id)).tuples().first()

@@ -20,7 +20,7 @@ from urllib.parse import quote
 import peewee
 import pytest
 
-from store.database import database_proxy, open_database
+from store.database import close_pooled, database_proxy, open_database
 from store.schema import init_schema
 
 _PG_ENV = "SSID_TEST_DATABASE_URL"
@@ -44,8 +44,8 @@ def _with_search_path(url: str, schema: str) -> str:
 
 def _close_bound() -> None:
     bound = database_proxy.obj
-    if isinstance(bound, peewee.Database) and not bound.is_closed():
-        bound.close()
+    if isinstance(bound, peewee.Database):
+        close_pooled(bound)  # an app's pool too: its idle connections would outlive the test
 
 
 @pytest.fixture(params=_backends())

@@ -16,12 +16,10 @@ from console.cli.workflow_cli import actor_of, emit_listed, existing_file, note,
 from domain.errors import InvalidValue
 from domain.model import DecisionKind
 from domain.planning.request import Selection
-from domain.runs import HistoryEntry, Run, RunAction, RunState
+from domain.runs import HistoryEntry, Run, RunState
 from store.workflow_store import DatabaseWorkflowStore
-from workflows.run.machine import allowed_actions
 from domain.values import LocalId, parse_ssid
 from workflows.run import duplicate_check, extract, lifecycle, request, results
-from workflows.run.mid_warnings import decision_warnings
 
 __all__ = ["COMMANDS"]
 
@@ -168,13 +166,10 @@ def decide_command(
             ssid = parse_ssid(select_ssid)
     kind = DecisionKind.SELECT if ssid else DecisionKind.NEW_SSID if new_ssid else DecisionKind.NO_MATCH
     store = workflow_store(ctx)
-    run = store.get_run(run_id)
-    if not anyway and run is not None and RunAction.DECIDE in allowed_actions(run.state):
-        warnings = decision_warnings(store, run_id, LocalId(local_id), kind, ssid)
-        if warnings:
-            raise Refusal(f"warning: {'; '.join(warnings)}; nothing recorded (decide anyway with --anyway)")
     with refused(ctx):
-        decided = results.decide(store, run_id, LocalId(local_id), kind, actor_of(ctx), ssid)
+        decided = results.decide(store, run_id, LocalId(local_id), kind, actor_of(ctx), ssid, unless_warned=not anyway)
+    if not decided.recorded:
+        raise Refusal(f"warning: {'; '.join(decided.warnings)}; nothing recorded (decide anyway with --anyway)")
     for warning in decided.warnings:
         click.echo(f"ssid: warning: {warning}", err=True)
     ctx.emit({"run": run_id, "local_id": local_id, "decision": kind.value, "ssid": decided.decision.ssid})

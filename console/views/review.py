@@ -199,23 +199,23 @@ class ReviewView(GuardedView):
         ssid = Ssid(request.form.get("ssid", "")) if kind is DecisionKind.SELECT else None
         seen = request.form.get(SEEN_FIELD)
         shown = seen_decision(seen)
-        if request.form.get("anyway") != "yes" and RunAction.DECIDE in allowed_actions(run_or_404(run_id).state):
-            candidates = workflow_store().candidates(run_id, local_id).get(local_id, [])
-            if decision_warnings(workflow_store(), run_id, local_id, kind, ssid, candidates):
-                # Nothing recorded yet: the page shows the warnings and asks whether to decide anyway.
-                number = next((n for n, c in enumerate(candidates, start=1) if c.ssid == ssid), 0)
-                flash(f"Student {local_id}: not recorded yet. Look at the warning below first.", "warning")
-                return redirect(
-                    url_for(".index", **{
-                        "student": local_id, "confirm": kind.value, "candidate": number,
-                        **({SEEN_FIELD: seen} if seen is not None else {}), **toggles.as_args(),
-                    })
-                )
+        anyway = request.form.get("anyway") == "yes"
         try:
-            decided = decide(workflow_store(), run_id, local_id, kind, acting(), ssid, shown)
+            decided = decide(workflow_store(), run_id, local_id, kind, acting(), ssid, shown, unless_warned=not anyway)
         except StepRefused as refused:
             flash_refusal(refused.reason)
             return redirect(url_for(".index", student=local_id, **toggles.as_args()))
+        if not decided.recorded:
+            # Nothing recorded yet: the page shows the warnings and asks whether to decide anyway.
+            candidates = workflow_store().candidates(run_id, local_id).get(local_id, [])
+            number = next((n for n, c in enumerate(candidates, start=1) if c.ssid == ssid), 0)
+            flash(f"Student {local_id}: not recorded yet. Look at the warning below first.", "warning")
+            return redirect(
+                url_for(".index", **{
+                    "student": local_id, "confirm": kind.value, "candidate": number,
+                    **({SEEN_FIELD: seen} if seen is not None else {}), **toggles.as_args(),
+                })
+            )
         # Local ids only: flashed messages travel in the session cookie.
         flash(f"Student {local_id}: {DECISION_LABELS[decided.decision.kind]} recorded.", "success")
         if decided.warnings:

@@ -19,7 +19,7 @@ from workflows.run.machine import TRANSITIONS, allowed_actions, allowed_events, 
 from workflows.run.extract import pending_extract
 from workflows.run.lifecycle import run_status
 
-__all__ = ["TABS", "STEPPER_STATES", "render_tab", "newest_file", "state_index", "done_events"]
+__all__ = ["TABS", "STEPPER_STATES", "render_tab", "newest_file", "newest_files", "state_index", "done_events"]
 
 TABS: tuple[tuple[str, str], ...] = (
     ("identifiers.index", "Run"),
@@ -44,10 +44,17 @@ def state_index(state: RunState) -> int:
     return order.index(state) if state in order else len(order)
 
 
+def newest_files(run_id: int) -> dict[FileKind, GeneratedFile]:
+    """The run's newest file of each kind, retired or not (the instructions name them): one query."""
+    newest: dict[FileKind, GeneratedFile] = {}
+    for kept in workflow_store().generated_files(run_id, include_retired=True):  # newest first
+        newest.setdefault(kept.kind, kept)
+    return newest
+
+
 def newest_file(run_id: int, kind: FileKind) -> GeneratedFile | None:
     """The run's newest file of ``kind``, retired or not (the instructions name it)."""
-    files = [f for f in workflow_store().generated_files(run_id, include_retired=True) if f.kind is kind]
-    return files[0] if files else None
+    return newest_files(run_id).get(kind)
 
 
 def _reached(run: Run) -> int:
@@ -76,6 +83,7 @@ def render_tab(view: BaseView, template: str, run: Run | None = None, active_tab
     reached = _reached(run) if run is not None else -1
     done = done_events(reached) if run is not None else frozenset()
     waiting = run is not None and run.state is RunState.UPDATED and pending_extract(workflow_store(), run.id) is not None
+    files = newest_files(run.id) if run is not None else {}
     return str(
         view.render(
             template,
@@ -93,9 +101,9 @@ def render_tab(view: BaseView, template: str, run: Run | None = None, active_tab
             step={button.event.value: button for button in buttons},
             tabs=[tab for tab in TABS if tab[0].partition(".")[0] in current_app.blueprints],
             active_tab=active_tab or request.endpoint,
-            request_file=newest_file(run.id, FileKind.REQUEST) if run is not None else None,
-            updated_file=newest_file(run.id, FileKind.UPDATED) if run is not None else None,
-            partial_file=newest_file(run.id, FileKind.PARTIAL) if run is not None else None,
+            request_file=files.get(FileKind.REQUEST),
+            updated_file=files.get(FileKind.UPDATED),
+            partial_file=files.get(FileKind.PARTIAL),
             RunState=RunState,
             what_now=what_now,
             **context,

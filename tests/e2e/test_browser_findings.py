@@ -8,6 +8,7 @@ through the pages); each test then looks at what the finding was about, in the p
 from __future__ import annotations
 
 import csv
+import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,9 +16,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.browser_checks import Watch, too_wide
-from tests.e2e.console_server import Server, serving, ssid_json
-from tests.e2e.test_browser_flow import browser  # noqa: F401  (the module's chromium)
+from tests.e2e.browser_checks import WIDTHS, Watch, too_wide
+from tests.e2e.console_server import SSID, Server, environment, serving, ssid_json
+from tests.e2e.test_browser_flow import SCREENSHOTS, browser  # noqa: F401  (the module's chromium)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -271,6 +272,29 @@ def test_finding_8_history_fits_the_window_with_short_sha256(coordinator: Coordi
     assert max(heights) < 80
     counts = page.locator(".run-history").first.inner_text()
     assert "student.ssid" not in counts and "language_status.elas" not in counts
+
+
+def test_history_summarises_refused_attempts_and_still_fits_the_window(coordinator: Coordinator) -> None:
+    c = coordinator
+    for _ in range(12):  # a decision before the results are loaded: refused, and recorded
+        done = subprocess.run(
+            [SSID, "run", "decide", str(c.run), "NOT-IN-RUN", "--no-match", "--db", c.db], cwd=c.folder, env=environment(),
+            capture_output=True, text=True, timeout=120,
+        )
+        assert done.returncode == 2, done.stderr
+    page = c.go("/admin/history/")
+    summary = page.locator("tr.refused-attempts")
+    expect(summary).to_have_count(1)
+    expect(summary).to_contain_text("12 refused attempts between")
+    assert too_wide(page) == []
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 768})
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"history_refused_{width}.png"), full_page=True)
+    page.set_viewport_size({"width": WIDTHS[0], "height": 768})
+    summary.locator("a.refused-attempts-link").click()
+    expect(page.locator("tr.table-danger")).to_have_count(12)
+    assert too_wide(page) == []
 
 
 def test_finding_11_polish(coordinator: Coordinator) -> None:

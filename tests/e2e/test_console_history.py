@@ -61,3 +61,44 @@ def test_the_state_diagram_is_drawn_by_the_console_itself(admin: Signed, sandbox
         for attribute in ("src", "href"):
             target = element.attrs.get(attribute, "")
             assert not target.startswith(("http:", "https:", "//")), target
+
+
+def _refuse_decisions(admin: Signed, run_id: int, times: int) -> None:
+    for _ in range(times):
+        refused = admin.post(f"/admin/review/{run_id}/decide", {"local_id": "NOT-IN-RUN", "decision": "no_match"})
+        assert refused.status_code == 302
+
+
+def test_refused_attempts_in_a_row_are_one_line_with_a_way_to_see_each(auditor: Signed, admin: Signed, sandbox: Sandbox, tmp_path: Path) -> None:
+    run = drive_to(admin, sandbox, tmp_path, RunState.RESULTS_LOADED)
+    _refuse_decisions(admin, run.id, 130)
+    refused = list(
+        RunTransitionRow.select().where((RunTransitionRow.run == run.id) & ~RunTransitionRow.accepted)
+        .order_by(RunTransitionRow.at, RunTransitionRow.id)
+    )
+    assert len(refused) == 130
+
+    page = auditor.page("/admin/history/")
+    section = elements(page, "section", id=f"run-{run.id}")[0]
+    assert "is not in run" not in section.text  # no reason repeated 130 times
+    [summary] = elements(page, "tr", class_="refused-attempts")
+    first, last = refused[0].at.strftime("%Y-%m-%d %H:%M:%S"), refused[-1].at.strftime("%H:%M:%S")
+    assert " ".join(summary.text.split()).startswith(f"130 refused attempts between {first} and {last} decide: 130")
+    accepted = [r for r in elements(page, "tr") if "accepted" in r.text and "load_results" in r.text]
+    assert accepted, "the accepted steps are still listed one by one"
+
+    [more] = [a for a in elements(page, "a") if a.attrs.get("class") == "refused-attempts-link"]
+    first_page = auditor.page(more.attrs["href"])
+    rows = [" ".join(r.text.split()) for r in elements(first_page, "tr", class_="table-danger")]
+    assert len(rows) == 100 and all("student NOT-IN-RUN is not in run" in r for r in rows[-90:])
+    [next_page] = [a for a in elements(first_page, "a") if a.text.strip() == "Later steps"]
+    rest = [" ".join(r.text.split()) for r in elements(auditor.page(next_page.attrs["href"]), "tr", class_="table-danger")]
+    assert len(rows) + len(rest) == 130 and rest[-1].startswith(refused[-1].at.strftime("%Y-%m-%d %H:%M:%S"))
+
+
+def test_a_single_refused_attempt_keeps_its_own_line(auditor: Signed, admin: Signed, sandbox: Sandbox, tmp_path: Path) -> None:
+    run = drive_to(admin, sandbox, tmp_path, RunState.RESULTS_LOADED)
+    _refuse_decisions(admin, run.id, 2)
+    page = auditor.page("/admin/history/")
+    assert elements(page, "tr", class_="refused-attempts") == []
+    assert len([r for r in elements(page, "tr", class_="table-danger") if "student NOT-IN-RUN is not in run" in r.text]) == 2

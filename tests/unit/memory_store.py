@@ -281,6 +281,9 @@ class MemoryStore:
     def decisions(self, run_id: int) -> dict[LocalId, MatchDecision]:
         return {local_id: kept[0] for (run, local_id), kept in self.state.decisions.items() if run == run_id}
 
+    def selected_for(self, run_id: int, ssid: Ssid) -> list[LocalId]:
+        return sorted(local_id for (run, local_id), kept in self.state.decisions.items() if run == run_id and kept[0].ssid == ssid)
+
     def decision_version(self, run_id: int, local_id: LocalId) -> tuple[int, str] | None:
         kept = self.state.decisions.get((run_id, local_id))
         return (kept[1], kept[2]) if kept is not None else None

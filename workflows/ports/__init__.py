@@ -195,6 +195,10 @@ class Matches(Protocol):
 
     def decisions(self, run_id: int) -> dict[LocalId, MatchDecision]: ...
 
+    def selected_for(self, run_id: int, ssid: Ssid) -> list[LocalId]:
+        """The run's students whose decision selects ``ssid``, by local id (read by the index, not the run)."""
+        ...
+
     def decision_version(self, run_id: int, local_id: LocalId) -> tuple[int, str] | None:
         """The version of a student's current decision and who made it (``None`` when undecided)."""
         ...

@@ -84,5 +84,5 @@ def decision_warnings(
     selected_for: list[LocalId] = []
     if ssid is not None:
         holders = [h for h in uow.students.local_ids_with_ssid(ssid) if h != local_id]
-        selected_for = [d.local_id for d in uow.matches.decisions(run_id).values() if d.ssid == ssid and d.local_id != local_id]
+        selected_for = [other for other in uow.matches.selected_for(run_id, ssid) if other != local_id]
     return mid_warnings(decision, record, candidates, holders, selected_for)

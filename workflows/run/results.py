@@ -22,7 +22,7 @@ from workflows.errors import StepRefused
 from workflows.batches.shared import collection_paused, read_whole
 from workflows.files import Progress, check_out_dir, keep_file, local_stamp, note_loaded, senr_bytes, write_output
 from workflows.run.guards import ConfirmFacts, NoFacts, ResultsFacts
-from workflows.run.mid_warnings import STRONG_MATCH_PERCENT, decision_warnings
+from workflows.run.mid_warnings import STRONG_MATCH_PERCENT, mid_warnings
 from workflows.ports import Matches, UnitOfWork
 from workflows.run.lifecycle import settings_problem
 from workflows.run.result_binding import binding_problem
@@ -51,10 +51,12 @@ class LoadedResults:
 
 @dataclass(frozen=True)
 class Decided:
-    """A recorded decision and the warnings a person should see (the decision stands)."""
+    """A decision and the warnings a person should see: recorded with them, or (asked to decide
+    only without warnings) not recorded because of them (``recorded`` false)."""
 
     decision: MatchDecision
     warnings: list[str]
+    recorded: bool = True
 
 
 @dataclass(frozen=True)
@@ -124,6 +126,8 @@ def decide(
     actor: Actor,
     ssid: Ssid | None = None,
     seen: SeenDecision | None = None,
+    *,
+    unless_warned: bool = False,
 ) -> Decided:
     """Record (or change) one student's decision; only among that student's candidates.
 
@@ -132,27 +136,38 @@ def decide(
     or the SSID selected is already held by another local student, selected for another student
     of the run, or a candidate with the twin pattern (:mod:`workflows.run.mid_warnings`); the warnings
     are logged with the decision. With ``seen`` (what the reviewer's page showed), a decision
-    changed meanwhile by someone else is refused rather than overwritten.
+    changed meanwhile by someone else is refused rather than overwritten. With ``unless_warned``
+    a decision that would give warnings is not recorded: they come back (``recorded`` false) for
+    the person to look at first, found in the same transaction as a save would be.
     """
     try:
         decision = MatchDecision(local_id, kind, ssid)
     except ValueError as error:
         raise StepRefused(f"student {local_id}: {error}", RunAction.DECIDE.value) from None
-    with attempt(uow, run_id, RunAction.DECIDE, actor) as step, step.commit(log=False):  # decisions have their own log
+    with attempt(uow, run_id, RunAction.DECIDE, actor) as step:
         run = step.run
-        if local_id not in uow.requests.requested_ids(run.id):
+        # Read before the run's row lock, which every reviewer's save waits for: the student's
+        # request line and candidates, and who holds the SSID, do not change while a run is in review.
+        record = uow.requests.request_record(run.id, local_id)
+        if record is None:
             raise StepRefused(f"student {local_id} is not in run {run.id}'s request file", RunAction.DECIDE.value)
-        # Inside the transaction, after the run's compare-and-set: concurrent saves are serialized.
-        stale = _decided_meanwhile(uow.matches, run.id, local_id, seen) if seen is not None else None
-        if stale is not None:
-            raise StepRefused(stale, RunAction.DECIDE.value)
         candidates = uow.matches.candidates(run.id, local_id).get(local_id, [])
         if kind is DecisionKind.SELECT and ssid not in {c.ssid for c in candidates}:
             raise StepRefused(
                 f"student {local_id}: the SSID selected is not one of the student's candidates", RunAction.DECIDE.value
             )
-        warnings = decision_warnings(uow, run.id, local_id, kind, ssid, candidates)
-        uow.matches.save_decision(run.id, decision, warnings=warnings, actor=actor.name, at=actor.now())
+        holders = [h for h in uow.students.local_ids_with_ssid(ssid) if h != local_id] if ssid is not None else []
+        with step.commit(log=False):  # decisions have their own log
+            # After the run's compare-and-set: concurrent saves are serialized, and what another
+            # reviewer decided meanwhile is seen.
+            stale = _decided_meanwhile(uow.matches, run.id, local_id, seen) if seen is not None else None
+            if stale is not None:
+                raise StepRefused(stale, RunAction.DECIDE.value)
+            selected_for = [s for s in uow.matches.selected_for(run.id, ssid) if s != local_id] if ssid is not None else []
+            warnings = mid_warnings(decision, record, candidates, holders, selected_for)
+            if unless_warned and warnings:
+                return Decided(decision, warnings, recorded=False)
+            uow.matches.save_decision(run.id, decision, warnings=warnings, actor=actor.name, at=actor.now())
     return Decided(decision, warnings)
 
 
