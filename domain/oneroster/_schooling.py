@@ -10,6 +10,7 @@ enrollment is open). An end after ``today`` is the scheduled end of term, not an
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from dataclasses import dataclass, field
 
 from domain.errors import InvalidValue
@@ -63,7 +64,7 @@ def read_grades(record: Record, version: OneRosterVersion) -> tuple[str, ...]:
     for grade in grades:
         if grade not in GRADES and not (version is OneRosterVersion.V1_2 and grade.startswith("ext:")):
             raise record.problem("grades", "lists a value that is not a CEDS grade level (IT, PR, PK, TK, KG, 01-13, PS, UG, Other)")
-    return tuple(GRADE_TO_CALPADS.get(g, g) for g in grades)
+    return tuple(sys.intern(GRADE_TO_CALPADS.get(g, g)) for g in grades)
 
 
 def _orgs(files: ExportFiles, version: OneRosterVersion) -> dict[str, _Org]:
