@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sys
 from collections import defaultdict
 from collections.abc import Collection, Iterator, Sequence
+from functools import lru_cache
 from typing import Any
 
 from peewee import EXCLUDED
@@ -100,11 +102,23 @@ def _chunks() -> Iterator[tuple[list[_Row], dict[int, list[tuple[str, str]]]]]:
         last_id = rows[-1][0]
 
 
+_shared_date = lru_cache(maxsize=1 << 16)(_date)
+
+
+def _shared(text: Any) -> Any:
+    """One string object for every student giving the same name or place (the check holds every
+    student's facts at once; a district's names and places repeat)."""
+    return sys.intern(text) if text else text
+
+
 def _checked(row: _Row, guardians: list[tuple[str, str]]) -> CheckedStudent:
     (_, local_id, ssid, active, first, middle, last, alias_first, alias_middle, alias_last, born, gender, city,
      state, country) = row
-    alias = (alias_first, alias_middle, alias_last) if alias_first or alias_middle or alias_last else None
-    facts = student_facts((first, middle, last), alias, _date(born), gender, city, state, country, guardians)
+    alias = (_shared(alias_first), _shared(alias_middle), _shared(alias_last)) if alias_first or alias_middle or alias_last else None
+    facts = student_facts(
+        (_shared(first), _shared(middle), _shared(last)), alias, _shared_date(born), _shared(gender), _shared(city),
+        _shared(state), _shared(country), guardians,
+    )
     return CheckedStudent(LocalId(local_id), Ssid(ssid) if ssid else None, bool(active), facts)
 
 
