@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 from domain.errors import InvalidValue
@@ -111,8 +112,8 @@ def _school_code(org: _Org) -> CdsCode:
 def read_schooling(
     files: ExportFiles,
     version: OneRosterVersion,
-    students: set[str],
-    users: set[str],
+    students: AbstractSet[str],
+    users: AbstractSet[str],
     *,
     with_sessions: bool,
     with_classes: bool,
