@@ -52,7 +52,7 @@ from store.tables import (
     StudentDataVersionRow,
     StudentRow,
 )
-from store.bulk import chunked, insert_chunked, rows_per_statement, tuples
+from store.bulk import chunked, in_list, insert_chunked, rows_per_statement, tuples
 
 __all__ = ["AssistantTables", "CHECK_CHUNK", "KEPT_CHECKS", "acknowledged_key"]
 
@@ -83,6 +83,19 @@ def _raw(query: Any) -> list[_Row]:
     return rows
 
 
+def _guardians(where: Any) -> dict[int, list[tuple[str, str]]]:
+    """The guardians' names of the students ``where`` selects, by student id (in order)."""
+    guardians: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    query = (
+        GuardianRow.select(GuardianRow.student, GuardianRow.first, GuardianRow.last)
+        .where(where)
+        .order_by(GuardianRow.student, GuardianRow.position, GuardianRow.id)
+    )
+    for student_id, first, last in _raw(query):
+        guardians[student_id].append((first, last))
+    return guardians
+
+
 def _chunks() -> Iterator[tuple[list[_Row], dict[int, list[tuple[str, str]]]]]:
     """The check's student rows in id order, a chunk at a time, each with its guardians (in order)."""
     last_id = 0
@@ -90,16 +103,16 @@ def _chunks() -> Iterator[tuple[list[_Row], dict[int, list[tuple[str, str]]]]]:
         rows = _raw(StudentRow.select(*_CHECK_COLUMNS).where(StudentRow.id > last_id).order_by(StudentRow.id).limit(CHECK_CHUNK))
         if not rows:
             return
-        guardians: dict[int, list[tuple[str, str]]] = defaultdict(list)
-        query = (
-            GuardianRow.select(GuardianRow.student, GuardianRow.first, GuardianRow.last)
-            .where((GuardianRow.student >= rows[0][0]) & (GuardianRow.student <= rows[-1][0]))
-            .order_by(GuardianRow.student, GuardianRow.position, GuardianRow.id)
-        )
-        for student_id, first, last in _raw(query):
-            guardians[student_id].append((first, last))
-        yield rows, guardians
+        yield rows, _guardians((GuardianRow.student >= rows[0][0]) & (GuardianRow.student <= rows[-1][0]))
         last_id = rows[-1][0]
+
+
+def _chunks_of(local_ids: Collection[LocalId]) -> Iterator[tuple[list[_Row], dict[int, list[tuple[str, str]]]]]:
+    """The check's rows of these students alone, in id order, with their guardians."""
+    for part in chunked(sorted(local_ids), rows_per_statement(1)):
+        rows = _raw(StudentRow.select(*_CHECK_COLUMNS).where(in_list(StudentRow.local_id, part)).order_by(StudentRow.id))
+        if rows:
+            yield rows, _guardians(in_list(GuardianRow.student, [row[0] for row in rows]))
 
 
 _shared_date = lru_cache(maxsize=1 << 16)(_date)
@@ -149,9 +162,9 @@ class AssistantTables:
     """The matching assistant's part of the workflow store (a mixin: needs no state of its own)."""
 
     # -- what the local duplicate check reads ---------------------------------------------------
-    def check_students(self) -> Iterator[CheckedStudent]:
-        """Every student as the local duplicate check reads them, in id order."""
-        for rows, guardians in _chunks():
+    def check_students(self, local_ids: Collection[LocalId] | None = None) -> Iterator[CheckedStudent]:
+        """Every student as the local duplicate check reads them, in id order; ``local_ids``: only those."""
+        for rows, guardians in _chunks() if local_ids is None else _chunks_of(local_ids):
             for row in rows:
                 yield _checked(row, guardians.get(row[0], []))
 
