@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,7 +59,7 @@ class OneRosterExport:
     """
 
     version: OneRosterVersion
-    students: ExportStudents
+    students: Iterable[OneRosterStudent]  # from read_oneroster: ExportStudents, built as iterated
     carries_alias: bool
     carries_guardians: bool
 
