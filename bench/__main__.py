@@ -24,6 +24,7 @@ from pathlib import Path
 from bench.data import ROOT, Workspace
 from bench.ops import OPERATIONS, Result
 from bench.ops_console import CONSOLE_OPERATIONS
+from bench.ops_scale import SCALE_OPERATIONS
 
 __all__ = ["main"]
 
@@ -31,6 +32,7 @@ _LOCAL_PG = "postgresql://postgres@127.0.0.1:5432/postgres"
 QUICK_SCALE = 0.1
 
 OPERATIONS.update(CONSOLE_OPERATIONS)  # the console's page times (bench/ops_console.py)
+OPERATIONS.update(SCALE_OPERATIONS)  # imports and the duplicate check at district scale (bench/ops_scale.py)
 
 
 def _postgres(url: str | None) -> str | None:

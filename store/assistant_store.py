@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sys
 from collections import defaultdict
 from collections.abc import Collection, Iterator, Sequence
+from functools import lru_cache
 from typing import Any
 
 from peewee import EXCLUDED
@@ -50,7 +52,7 @@ from store.tables import (
     StudentDataVersionRow,
     StudentRow,
 )
-from store.bulk import chunked, insert_chunked, rows_per_statement, tuples
+from store.bulk import chunked, in_list, insert_chunked, rows_per_statement, tuples
 
 __all__ = ["AssistantTables", "CHECK_CHUNK", "KEPT_CHECKS", "acknowledged_key"]
 
@@ -81,6 +83,19 @@ def _raw(query: Any) -> list[_Row]:
     return rows
 
 
+def _guardians(where: Any) -> dict[int, list[tuple[str, str]]]:
+    """The guardians' names of the students ``where`` selects, by student id (in order)."""
+    guardians: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    query = (
+        GuardianRow.select(GuardianRow.student, GuardianRow.first, GuardianRow.last)
+        .where(where)
+        .order_by(GuardianRow.student, GuardianRow.position, GuardianRow.id)
+    )
+    for student_id, first, last in _raw(query):
+        guardians[student_id].append((first, last))
+    return guardians
+
+
 def _chunks() -> Iterator[tuple[list[_Row], dict[int, list[tuple[str, str]]]]]:
     """The check's student rows in id order, a chunk at a time, each with its guardians (in order)."""
     last_id = 0
@@ -88,23 +103,35 @@ def _chunks() -> Iterator[tuple[list[_Row], dict[int, list[tuple[str, str]]]]]:
         rows = _raw(StudentRow.select(*_CHECK_COLUMNS).where(StudentRow.id > last_id).order_by(StudentRow.id).limit(CHECK_CHUNK))
         if not rows:
             return
-        guardians: dict[int, list[tuple[str, str]]] = defaultdict(list)
-        query = (
-            GuardianRow.select(GuardianRow.student, GuardianRow.first, GuardianRow.last)
-            .where((GuardianRow.student >= rows[0][0]) & (GuardianRow.student <= rows[-1][0]))
-            .order_by(GuardianRow.student, GuardianRow.position, GuardianRow.id)
-        )
-        for student_id, first, last in _raw(query):
-            guardians[student_id].append((first, last))
-        yield rows, guardians
+        yield rows, _guardians((GuardianRow.student >= rows[0][0]) & (GuardianRow.student <= rows[-1][0]))
         last_id = rows[-1][0]
+
+
+def _chunks_of(local_ids: Collection[LocalId]) -> Iterator[tuple[list[_Row], dict[int, list[tuple[str, str]]]]]:
+    """The check's rows of these students alone, in id order, with their guardians."""
+    for part in chunked(sorted(local_ids), rows_per_statement(1)):
+        rows = _raw(StudentRow.select(*_CHECK_COLUMNS).where(in_list(StudentRow.local_id, part)).order_by(StudentRow.id))
+        if rows:
+            yield rows, _guardians(in_list(GuardianRow.student, [row[0] for row in rows]))
+
+
+_shared_date = lru_cache(maxsize=1 << 16)(_date)
+
+
+def _shared(text: Any) -> Any:
+    """One string object for every student giving the same name or place (the check holds every
+    student's facts at once; a district's names and places repeat)."""
+    return sys.intern(text) if text else text
 
 
 def _checked(row: _Row, guardians: list[tuple[str, str]]) -> CheckedStudent:
     (_, local_id, ssid, active, first, middle, last, alias_first, alias_middle, alias_last, born, gender, city,
      state, country) = row
-    alias = (alias_first, alias_middle, alias_last) if alias_first or alias_middle or alias_last else None
-    facts = student_facts((first, middle, last), alias, _date(born), gender, city, state, country, guardians)
+    alias = (_shared(alias_first), _shared(alias_middle), _shared(alias_last)) if alias_first or alias_middle or alias_last else None
+    facts = student_facts(
+        (_shared(first), _shared(middle), _shared(last)), alias, _shared_date(born), _shared(gender), _shared(city),
+        _shared(state), _shared(country), guardians,
+    )
     return CheckedStudent(LocalId(local_id), Ssid(ssid) if ssid else None, bool(active), facts)
 
 
@@ -135,9 +162,9 @@ class AssistantTables:
     """The matching assistant's part of the workflow store (a mixin: needs no state of its own)."""
 
     # -- what the local duplicate check reads ---------------------------------------------------
-    def check_students(self) -> Iterator[CheckedStudent]:
-        """Every student as the local duplicate check reads them, in id order."""
-        for rows, guardians in _chunks():
+    def check_students(self, local_ids: Collection[LocalId] | None = None) -> Iterator[CheckedStudent]:
+        """Every student as the local duplicate check reads them, in id order; ``local_ids``: only those."""
+        for rows, guardians in _chunks() if local_ids is None else _chunks_of(local_ids):
             for row in rows:
                 yield _checked(row, guardians.get(row[0], []))
 

@@ -62,11 +62,13 @@ class RosterCounts:
 
 @dataclass(frozen=True, slots=True)
 class RosterRow:
-    """A checked roster record; ``repeat`` when an earlier line already gave this student."""
+    """A checked roster record: its enrollment, and the student on the first line that gives them
+    (``None`` on a later line of the same student, whose student columns repeat the first's)."""
 
     line: int
-    student: Student
-    repeat: bool
+    local_id: LocalId
+    enrollment: Enrollment
+    student: Student | None
 
 
 class _Line:
@@ -76,6 +78,8 @@ class _Line:
         self.file, self.line = file, line
         self.values = dict(zip(header, map(str.strip, values)))
         self.positions = positions  # column → its number (the same for every line of a file)
+        # One search of the whole line: its fields need a search each only when it finds one.
+        self.clean = not has_control_character("".join(values))
 
     def problem(self, column: str, message: str) -> FileProblem:
         return FileProblem(self.file, self.line, message, self.positions[column], column)
@@ -84,7 +88,7 @@ class _Line:
         value = self.values[column]
         if not value and column in _REQUIRED:
             raise self.problem(column, "is required")
-        if has_control_character(value):
+        if not self.clean and has_control_character(value):
             raise self.problem(column, "holds a control character")
         if len(value) > _MAX.get(column, 255):
             raise self.problem(column, f"longer than {_MAX[column]} characters")
@@ -113,15 +117,32 @@ def _parsed(line: _Line, column: str, parser: Callable[[str], str]) -> str:
         raise line.problem(column, exc.reason) from None
 
 
-def _student(line: _Line) -> Student:
-    local_id = LocalId(_parsed(line, "local_id", parse_local_id))
-    birth_date = line.date("birth_date")
-    assert birth_date is not None
+def _enrollment_dates(line: _Line) -> tuple[dt.date, dt.date | None]:
     start = line.date("enroll_start")
     assert start is not None
     exit_date = line.date("enroll_exit")
     if exit_date is not None and exit_date < start - dt.timedelta(days=1):
         raise line.problem("enroll_exit", "is before enroll_start")
+    return start, exit_date
+
+
+def _enrollment(line: _Line, dates: tuple[dt.date, dt.date | None]) -> Enrollment:
+    start, exit_date = dates
+    return Enrollment(
+        school=CdsCode(_parsed(line, "school", lambda v: parse_cds_code(v, "school code"))),
+        grade=line.text("grade").upper(),
+        start=start,
+        status=line.text("enroll_status") or "10",
+        exit_date=exit_date,
+        exit_reason=line.text("exit_reason").upper(),
+    )
+
+
+def _student(line: _Line) -> Student:
+    local_id = LocalId(_parsed(line, "local_id", parse_local_id))
+    birth_date = line.date("birth_date")
+    assert birth_date is not None
+    dates = _enrollment_dates(line)
     elas, elas_date = line.text("elas").upper(), line.date("elas_date")
     if elas_date is not None and not elas:
         raise line.problem("elas_date", "given without elas")
@@ -146,16 +167,7 @@ def _student(line: _Line) -> Student:
         birth_country=line.text("birth_country").upper(),
         ssid=parse_ssid(ssid) if ssid else None,
         active=line.choice("active", ("Y", "N")) == "Y",
-        enrollments=(
-            Enrollment(
-                school=CdsCode(_parsed(line, "school", lambda v: parse_cds_code(v, "school code"))),
-                grade=line.text("grade").upper(),
-                start=start,
-                status=line.text("enroll_status") or "10",
-                exit_date=exit_date,
-                exit_reason=line.text("exit_reason").upper(),
-            ),
-        ),
+        enrollments=(_enrollment(line, dates),),
         language=LanguageStatus(elas or None, elas_date, line.text("primary_language") or None),
         special_education=SpecialEducation(swd or None),
         guardians=guardians,
@@ -167,7 +179,8 @@ def read_roster(path: Path) -> Iterator[RosterRow]:
     """Check and convert each record of the roster at ``path``; the first problem raises FileProblem.
 
     Streams; remembers only a 16-byte fingerprint of each student's columns, to check that
-    repeated rows of one student agree.
+    repeated rows of one student agree. A later row whose student columns are the first's (the
+    local id is one of them) has only its enrollment columns read: the rest were checked.
     """
     name = path.name
     first_seen: dict[str, tuple[int, bytes]] = {}
@@ -186,13 +199,18 @@ def read_roster(path: Path) -> Iterator[RosterRow]:
                 if len(values) != len(header):
                     raise FileProblem(name, start_line, f"has {len(values)} fields, the header has {len(header)}")
                 line = _Line(name, start_line, header, values, positions)
-                student = _student(line)
                 identity = "\x1f".join(line.values[c] for c in _STUDENT_COLUMNS).encode()
                 fingerprint = hashlib.blake2b(identity, digest_size=16).digest()
-                seen = first_seen.setdefault(student.local_id, (start_line, fingerprint))
-                if seen[1] != fingerprint:
+                seen = first_seen.get(line.values["local_id"])
+                if seen is not None and seen[1] == fingerprint:
+                    local_id = LocalId(line.values["local_id"])  # checked on line seen[0]
+                    yield RosterRow(start_line, local_id, _enrollment(line, _enrollment_dates(line)), None)
+                    continue
+                student = _student(line)
+                if seen is not None:
                     raise line.problem("local_id", f"student columns differ from line {seen[0]} for the same local_id")
-                yield RosterRow(start_line, student, repeat=seen[0] != start_line)
+                first_seen[student.local_id] = (start_line, fingerprint)
+                yield RosterRow(start_line, student.local_id, student.enrollments[0], student)
         except csv.Error as exc:
             raise FileProblem(name, line_number + 1, f"is not well-formed CSV ({exc})") from None
 
@@ -239,34 +257,33 @@ def import_roster(path: Path, *, chunk: int = 1000, actor: str = "unknown") -> R
     journaled as a roster import by ``actor``.
     """
     pending: dict[LocalId, Student] = {}
+    later: dict[LocalId, list[Enrollment]] = {}  # a pending student's enrollments of later rows
     students = enrollments = 0
 
     def flush() -> None:
-        ensure_schools(e.school for s in pending.values() for e in s.enrollments)
-        save_students(pending.values(), keep_calpads_values=True, journal=(f"roster import {path.name}", actor))
+        whole = [replace(s, enrollments=(*s.enrollments, *later[s.local_id])) if s.local_id in later else s
+                 for s in pending.values()]  # fmt: skip
+        ensure_schools(e.school for s in whole for e in s.enrollments)
+        save_students(whole, keep_calpads_values=True, journal=(f"roster import {path.name}", actor))
         pending.clear()
+        later.clear()
 
     with database_proxy.atomic(), one_data_change():
         for row in read_roster(path):
-            local_id = row.student.local_id
+            local_id = row.local_id
             enrollments += 1
-            if not row.repeat:
+            if row.student is not None:
                 students += 1
                 pending[local_id] = row.student
             elif local_id in pending:
-                earlier = pending[local_id]
-                pending[local_id] = _with_enrollments(earlier, earlier.enrollments + row.student.enrollments)
+                later.setdefault(local_id, []).append(row.enrollment)
             else:  # a later row of a student already written: add the enrollment
-                _append_enrollment(local_id, row.student.enrollments[0])
+                _append_enrollment(local_id, row.enrollment)
             if len(pending) >= chunk:
                 flush()
         flush()
     refresh_planner_statistics()
     return RosterCounts(students, enrollments)
-
-
-def _with_enrollments(student: Student, enrollments: tuple[Enrollment, ...]) -> Student:
-    return replace(student, enrollments=enrollments)
 
 
 def _append_enrollment(local_id: str, enrollment: Enrollment) -> None:

@@ -38,7 +38,6 @@ so the work grows with the population, not with its square.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -256,20 +255,24 @@ def blocking_keys(person: PreparedFacts) -> frozenset[tuple[str, Hashable]]:
     return frozenset((kind.name, key) for kind in _KINDS for key in kind.keys(codes))
 
 
-def _blocks(kind: _KeyKind, codes: Sequence[BlockingCodes]) -> dict[Hashable, list[int]]:
-    """Members of each block of one kind; for a kind that needs it, only blocks with a needy member."""
-    blocks: defaultdict[Hashable, list[int]] = defaultdict(list)
+def _blocks(kind: _KeyKind, codes: Sequence[BlockingCodes]) -> dict[Hashable, int | list[int]]:
+    """Members of each block of one kind, in ascending order; for a kind that needs it, only blocks
+    with a needy member. A block of one member is its position alone: most blocks have one, and a
+    list for each of a district's millions of keys was most of a search's memory."""
+    blocks: dict[Hashable, int | list[int]] = {}
     keys_of, needs = kind.keys, kind.needs
-    if needs is None:
-        for index, person in enumerate(codes):
-            for key in keys_of(person):
-                blocks[key].append(index)
-        return blocks
-    wanted = {key for person in codes if needs(person) for key in keys_of(person)}
+    wanted = None if needs is None else {key for person in codes if needs(person) for key in keys_of(person)}
     for index, person in enumerate(codes):
         for key in keys_of(person):
-            if key in wanted:
-                blocks[key].append(index)
+            if wanted is not None and key not in wanted:
+                continue
+            members = blocks.get(key)
+            if members is None:
+                blocks[key] = index
+            elif isinstance(members, int):
+                blocks[key] = [members, index]
+            else:
+                members.append(index)
     return blocks
 
 
@@ -302,6 +305,6 @@ def candidate_pairs(
     for kind in _KINDS:
         pairs: list[int] = []
         for members in _blocks(kind, codes).values():
-            if len(members) > 1:
+            if isinstance(members, list):  # two members or more
                 pairs.extend(_block_pairs(members, codes, kind.needs, window if len(members) > max_block else max_block))
         yield kind.name, pairs

@@ -75,7 +75,9 @@ def find_issues(
     look-alikes. ``progress``: see :func:`search_duplicates`.
     """
     by_ssid: defaultdict[Ssid, list[LocalId]] = defaultdict(list)
-    facts: list[tuple[str, PersonFacts]] = []
+    # Two lists, not a pair per student: they are held through the search (600,000 students).
+    active_ids: list[str] = []
+    facts: list[PersonFacts] = []
     issues: list[LocalIssue] = []
     count = 0
     for student in students:
@@ -87,11 +89,13 @@ def find_issues(
                     _issue(IssueKind.RETIRED_SSID, [student.local_id], "student {ids} holds an SSID CALPADS has retired")
                 )
         if student.active:
-            facts.append((student.local_id, student.facts))
+            active_ids.append(student.local_id)
+            facts.append(student.facts)
     for ids in by_ssid.values():
         if len(ids) > 1:
             issues.append(_issue(IssueKind.SHARED_SSID, ids, "students {ids} share one SSID"))
-    search = search_duplicates(facts, progress=progress)
+    del by_ssid  # every SSID and a list per student: not held through the search (600,000 students)
+    search = search_duplicates(zip(active_ids, facts), progress=progress)
     for pair in search.suspected(lookalike_percent):
         ids = [LocalId(pair.left), LocalId(pair.right)]
         # The evidence reads "first local id" against "second": swap the sides when left is the greater id.

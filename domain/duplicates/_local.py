@@ -15,6 +15,7 @@ SSIDs.
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import Enum
@@ -192,7 +193,7 @@ def student_facts(
         alias_first=alias_first or None,
         alias_middle=alias_middle or None,
         alias_last=alias_last or None,
-        guardian_names=tuple(f"{g_first} {g_last}".strip() for g_first, g_last in guardians),
+        guardian_names=tuple(sys.intern(f"{g_first} {g_last}".strip()) for g_first, g_last in guardians),
     )
 
 

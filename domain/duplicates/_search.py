@@ -6,6 +6,7 @@ import gc
 from array import array
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from itertools import groupby
 from dataclasses import dataclass
 
 from domain.duplicates._blocking import KEY_KINDS, blocking_codes, candidate_pairs
@@ -97,12 +98,17 @@ class DuplicateSearch:
         prepared, frequencies = self._prepared, self._frequencies
         seen: set[int] = set()
         for done, (_, pairs) in enumerate(candidate_pairs([blocking_codes(person) for person in prepared]), 1):
-            fresh = sorted(set(pairs).difference(seen))  # sorted: the same order every run
+            # Sorted (the same order every run) and each pair once, in place: no set of a kind's
+            # million pairs beside the list; both lists emptied before the next kind's blocks.
+            pairs.sort()
+            fresh = [packed for packed, _ in groupby(pairs) if packed not in seen]
+            pairs.clear()
             seen.update(fresh)
             self._pairs.extend(fresh)
             self._bits.extend(
                 evaluate(prepared[packed >> 32], prepared[packed & _LOW], frequencies).bits for packed in fresh
             )
+            fresh.clear()
             kinds_done(done)
 
     def _bits_between(self, left: int, right: int) -> float:

@@ -382,6 +382,7 @@ def place_verdicts(left: tuple[str, str, str], right: tuple[str, str, str]) -> t
     )
 
 
+@lru_cache(maxsize=1 << 16)  # one triple per birth place, not per person: a district's places repeat
 def canonical_place(city: str | None, state: str | None, country: str | None) -> tuple[str, str, str]:
     """Canonical (city, state, country) of free-text birth place fields."""
     return canonical_city(city), canonical_state(state), canonical_country(country)

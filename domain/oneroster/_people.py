@@ -9,6 +9,7 @@ import needs is kept of each user, so a large export fits in memory.
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from dataclasses import dataclass, field
 
 from domain.errors import FileProblem, InvalidValue
@@ -71,12 +72,15 @@ class People:
     users: set[str] = field(default_factory=set)
 
 
-def _roles(files: ExportFiles) -> dict[str, set[str]]:
-    roles: dict[str, set[str]] = {}
+def _roles(files: ExportFiles) -> dict[str, frozenset[str]]:
+    roles: dict[str, frozenset[str]] = {}
+    combinations: dict[frozenset[str], frozenset[str]] = {}  # a few, each held once for every user
     for record in read_table(files, ROLES, OneRosterVersion.V1_2):
         record.token("roleType", ROLE_TYPES, required=True)
         role = record.token("role", USER_ROLES[OneRosterVersion.V1_2], required=True)
-        roles.setdefault(record.text("userSourcedId", required=True), set()).add(role)
+        user = record.text("userSourcedId", required=True)
+        held = roles.get(user, frozenset()) | {role}
+        roles[user] = combinations.setdefault(held, held)
     return roles
 
 
@@ -103,9 +107,9 @@ def _student(record: Record, mapping: OneRosterMapping, version: OneRosterVersio
             ssid = parse_ssid(raw_ssid) if raw_ssid else None
         except InvalidValue as exc:
             raise record.problem(mapping.column(mapping.ssid), f"{exc.reason} (the SSID, {mapping.ssid})") from None
-    first = record.text("givenName", required=True, longest=_LONGEST["first"])
-    last = record.text("familyName", required=True, longest=_LONGEST["last"])
-    legal = PersonName(first, last, record.text("middleName", longest=_LONGEST["middle"]))
+    first = record.text("givenName", required=True, longest=_LONGEST["first"], shared=True)
+    last = record.text("familyName", required=True, longest=_LONGEST["last"], shared=True)
+    legal = PersonName(first, last, record.text("middleName", longest=_LONGEST["middle"], shared=True))
     alias = None
     if version is OneRosterVersion.V1_2:
         preferred = PersonName(
@@ -139,9 +143,9 @@ def read_people(files: ExportFiles, version: OneRosterVersion, mapping: OneRoste
             raise record.problem("sourcedId", "given twice in users.csv")
         people.users.add(sourced_id)
         if version is OneRosterVersion.V1_1:
-            held = {record.token("role", USER_ROLES[version], required=True)}
+            held = frozenset({record.token("role", USER_ROLES[version], required=True)})
         else:
-            held = roles.get(sourced_id, set())
+            held = roles.get(sourced_id, frozenset())
         if "student" in held:
             student = _student(record, mapping, version)
             earlier = local_ids.setdefault(student.local_id, record.line)
@@ -150,7 +154,8 @@ def read_people(files: ExportFiles, version: OneRosterVersion, mapping: OneRoste
             people.students[sourced_id] = student
         elif held & GUARDIAN_ROLES:
             people.guardians[sourced_id] = Guardian(
-                record.text("givenName", longest=_LONGEST["first"]), record.text("familyName", longest=_LONGEST["last"])
+                record.text("givenName", longest=_LONGEST["first"], shared=True),
+                record.text("familyName", longest=_LONGEST["last"], shared=True),
             )
     return people
 
@@ -162,7 +167,7 @@ def _birth_state(record: Record, country: str) -> str:
         state = f"{country or 'US'}-{state}"
     if len(state) > _LONGEST["state"]:
         raise record.problem("stateOfBirthAbbreviation", "is not a state or province abbreviation")
-    return state
+    return sys.intern(state)
 
 
 def read_demographics(files: ExportFiles, version: OneRosterVersion, students: dict[str, StudentUser]) -> dict[str, BirthFacts]:
@@ -179,12 +184,12 @@ def read_demographics(files: ExportFiles, version: OneRosterVersion, students: d
         sex = record.token("sex", SEXES[version])
         if sex and sex not in SEX_TO_GENDER:
             raise record.problem("sex", "must be male, female or other: CALPADS needs a gender")
-        country = record.text("countryOfBirthCode", longest=_LONGEST["country"]).upper()
+        country = sys.intern(record.text("countryOfBirthCode", longest=_LONGEST["country"]).upper())
         facts[sourced_id] = BirthFacts(
             birth_date,
             SEX_TO_GENDER.get(sex, ""),
             record.place,
-            record.text("cityOfBirth", longest=_LONGEST["city"]),
+            record.text("cityOfBirth", longest=_LONGEST["city"], shared=True),
             _birth_state(record, country),
             country,
         )

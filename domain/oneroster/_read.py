@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Iterator
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,13 +12,13 @@ from domain.errors import FileProblem
 from domain.model import Enrollment, Guardian, Student
 from domain.oneroster._manifest import read_manifest
 from domain.oneroster._mapping import OneRosterMapping
-from domain.oneroster._people import BirthFacts, StudentUser, read_demographics, read_people
-from domain.oneroster._schooling import SchoolTerm, read_schooling
+from domain.oneroster._people import BirthFacts, People, StudentUser, read_demographics, read_people
+from domain.oneroster._schooling import Schooling, SchoolTerm, read_schooling
 from domain.oneroster._source import ExportFiles, ExportLimits
 from domain.oneroster._spec import CLASSES, SESSIONS, OneRosterVersion
 from domain.values import CdsCode
 
-__all__ = ["OneRosterStudent", "OneRosterExport", "read_oneroster"]
+__all__ = ["OneRosterStudent", "OneRosterExport", "ExportStudents", "read_oneroster"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +34,22 @@ class OneRosterStudent:
     gender_missing: FileProblem | None = None
 
 
+class ExportStudents:
+    """The export's students, each built when iterated (a district's 600,000 are not held at once);
+    :func:`read_oneroster` checked each of them, so iterating raises nothing."""
+
+    def __init__(self, people: People, births: dict[str, BirthFacts], schooling: Schooling, today: dt.date) -> None:
+        self._people, self._births, self._schooling, self._today = people, births, schooling, today
+
+    def __len__(self) -> int:
+        return len(self._people.students)
+
+    def __iter__(self) -> Iterator[OneRosterStudent]:
+        people, terms = self._people, self._schooling.terms
+        for sourced_id, user in people.students.items():
+            yield _student(sourced_id, user, self._births, terms.get(sourced_id, {}), people.guardians, people.users, self._today)
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class OneRosterExport:
     """The students of one export, and which of the optional facts the export carries at all.
@@ -41,7 +59,7 @@ class OneRosterExport:
     """
 
     version: OneRosterVersion
-    students: tuple[OneRosterStudent, ...]
+    students: Iterable[OneRosterStudent]  # from read_oneroster: ExportStudents, built as iterated
     carries_alias: bool
     carries_guardians: bool
 
@@ -67,13 +85,12 @@ def read_oneroster(
         people = read_people(files, version, mapping)
         births = read_demographics(files, version, people.students)
         schooling = read_schooling(
-            files, version, set(people.students), people.users,
+            files, version, people.students.keys(), people.users,
             with_sessions=SESSIONS in manifest.bulk, with_classes=CLASSES in manifest.bulk,
         )  # fmt: skip
-    students = tuple(
-        _student(sourced_id, user, births, schooling.terms.get(sourced_id, {}), people.guardians, people.users, today)
-        for sourced_id, user in people.students.items()
-    )
+    for sourced_id, user in people.students.items():  # every student checked before anything is returned
+        _checked(sourced_id, user, births, schooling.terms.get(sourced_id, {}), people.users)
+    students = ExportStudents(people, births, schooling, today)
     return OneRosterExport(
         version=version,
         students=students,
@@ -82,26 +99,38 @@ def read_oneroster(
     )
 
 
-def _student(
-    sourced_id: str,
-    user: StudentUser,
-    births: dict[str, BirthFacts],
-    terms: dict[tuple[CdsCode, int | None], SchoolTerm],
-    guardians: dict[str, Guardian],
-    users: set[str],
-    today: dt.date,
-) -> OneRosterStudent:
+def _checked(
+    sourced_id: str, user: StudentUser, births: dict[str, BirthFacts], terms: dict[tuple[CdsCode, int | None], SchoolTerm],
+    users: AbstractSet[str],
+) -> tuple[BirthFacts, list[str]]:
+    """The student's birth facts and each term's grade; the first problem of the student raises."""
     birth = births.get(sourced_id)
     if birth is None:
         raise user.place.problem("sourcedId", "has no row in demographics.csv (the birth date and sex are there)")
     for agent in user.agents:
         if agent not in users:
             raise user.place.problem("agentSourcedIds", "names a user that is not in users.csv")
-    enrollments = []
+    grades = []
     for term in terms.values():
         grade = term.grade or (user.grades[0] if len(user.grades) == 1 else None)
         if grade is None:
             raise user.place.problem("grades", "must give the student's grade (one value) when the enrollment's class gives none")
+        grades.append(grade)
+    return birth, grades
+
+
+def _student(
+    sourced_id: str,
+    user: StudentUser,
+    births: dict[str, BirthFacts],
+    terms: dict[tuple[CdsCode, int | None], SchoolTerm],
+    guardians: dict[str, Guardian],
+    users: AbstractSet[str],
+    today: dt.date,
+) -> OneRosterStudent:
+    birth, grades = _checked(sourced_id, user, births, terms, users)
+    enrollments = []
+    for term, grade in zip(terms.values(), grades):
         exit_date = term.end if term.end is not None and term.end <= today else None
         enrollments.append(Enrollment(school=term.school, grade=grade, start=term.start, exit_date=exit_date))
     student = Student(

@@ -10,6 +10,8 @@ enrollment is open). An end after ``today`` is the scheduled end of term, not an
 from __future__ import annotations
 
 import datetime as dt
+import sys
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 from domain.errors import InvalidValue
@@ -63,7 +65,7 @@ def read_grades(record: Record, version: OneRosterVersion) -> tuple[str, ...]:
     for grade in grades:
         if grade not in GRADES and not (version is OneRosterVersion.V1_2 and grade.startswith("ext:")):
             raise record.problem("grades", "lists a value that is not a CEDS grade level (IT, PR, PK, TK, KG, 01-13, PS, UG, Other)")
-    return tuple(GRADE_TO_CALPADS.get(g, g) for g in grades)
+    return tuple(sys.intern(GRADE_TO_CALPADS.get(g, g)) for g in grades)
 
 
 def _orgs(files: ExportFiles, version: OneRosterVersion) -> dict[str, _Org]:
@@ -110,8 +112,8 @@ def _school_code(org: _Org) -> CdsCode:
 def read_schooling(
     files: ExportFiles,
     version: OneRosterVersion,
-    students: set[str],
-    users: set[str],
+    students: AbstractSet[str],
+    users: AbstractSet[str],
     *,
     with_sessions: bool,
     with_classes: bool,

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import sys
 from collections.abc import Collection, Iterator, Sequence
+from functools import lru_cache
 
 from domain.errors import FileProblem, InvalidValue
 from domain.oneroster._source import ExportFiles
@@ -13,7 +15,8 @@ from domain.values import has_control_character, parse_iso_date
 
 __all__ = ["Place", "Record", "read_table"]
 
-
+# Birth and enrollment dates repeat across a district: one date object per text, not per line.
+_iso_date = lru_cache(maxsize=1 << 16)(parse_iso_date)
 
 class Place:
     """Where a record stands (file, line, the file's column numbers), to name it in a problem later."""
@@ -43,7 +46,9 @@ class Record:
     def problem(self, column: str, message: str) -> FileProblem:
         return self.place.problem(column, message)
 
-    def text(self, column: str, *, required: bool = False, longest: int = 255) -> str:
+    def text(self, column: str, *, required: bool = False, longest: int = 255, shared: bool = False) -> str:
+        """The column's value, checked; ``shared``: one string object for every line giving the same
+        value (names and places repeat across a district, and a large export is held in memory)."""
         value = self.values.get(column, "")
         if required and not value:
             raise self.problem(column, "is required")
@@ -51,11 +56,11 @@ class Record:
             raise self.problem(column, "holds a control character")
         if len(value) > longest:
             raise self.problem(column, f"longer than {longest} characters")
-        return value
+        return sys.intern(value) if shared else value
 
     def date(self, column: str, *, required: bool = False) -> dt.date | None:
         try:
-            return parse_iso_date(self.text(column, required=required))
+            return _iso_date(self.text(column, required=required))
         except InvalidValue as error:
             raise self.problem(column, error.reason) from None
 

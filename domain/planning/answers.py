@@ -8,12 +8,14 @@ surrounding spaces aside, binds the file to the request by content, whatever its
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from operator import attrgetter
 
 from domain.records import MatchResultRow, SenrRecord
+from domain.values import LocalId
 
-__all__ = ["EchoField", "ECHOED_FIELDS", "echo_difference"]
+__all__ = ["EchoField", "ECHOED_FIELDS", "echo_difference", "first_unanswered"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -51,3 +53,31 @@ def _same(echoed: str, sent: str) -> bool:
 def echo_difference(row: MatchResultRow, sent: SenrRecord) -> EchoField | None:
     """The first submitted column in which ``row`` does not echo ``sent`` (``None``: it echoes it)."""
     return next((f for f in ECHOED_FIELDS if not _same(f.echoed(row), f.sent(sent))), None)
+
+
+_ECHOED = attrgetter("reporting_lea", "school", "local_id", "legal_last", "legal_first", "legal_middle", "gender", "birth_date")
+"""What a row echoes, as read: the values :data:`ECHOED_FIELDS` compare."""
+
+
+def first_unanswered(
+    rows: Iterable[MatchResultRow], sent: Mapping[LocalId, SenrRecord]
+) -> tuple[MatchResultRow, EchoField | None] | None:
+    """The first of ``rows`` that is no answer to ``sent`` (the request records by local id), with
+    the first column it echoes differently (``None``: its student was not sent); ``None`` when
+    every row answers.
+
+    A student's candidate rows usually echo the same values: those are compared once.
+    """
+    answering: set[tuple[object, ...]] = set()
+    for row in rows:
+        record = sent.get(row.local_id)
+        if record is None:
+            return row, None
+        echoed = _ECHOED(row)
+        if echoed in answering:
+            continue
+        differs = echo_difference(row, record)
+        if differs is not None:
+            return row, differs
+        answering.add(echoed)
+    return None

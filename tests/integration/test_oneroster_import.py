@@ -137,6 +137,18 @@ def _bad_grade(export: Path) -> None:
     edit_csv(export / "classes.csv", 2, "grades", "5")
 
 
+def _no_demographics_row(export: Path) -> None:
+    lines = (export / "demographics.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    (export / "demographics.csv").write_text("".join(lines[:2] + lines[3:]), encoding="utf-8")  # the second student's
+
+
+def _no_grade_anywhere(export: Path) -> None:
+    for name in ("classes.csv", "users.csv"):  # no class gives a grade, nor any student
+        lines = len((export / name).read_text(encoding="utf-8").splitlines())
+        for line in range(2, lines + 1):
+            edit_csv(export / name, line, "grades", "")
+
+
 def _delta(export: Path) -> None:
     text = (export / "manifest.csv").read_text(encoding="utf-8")
     (export / "manifest.csv").write_text(text.replace("file.users,bulk", "file.users,delta"), encoding="utf-8")
@@ -153,8 +165,11 @@ def _delta(export: Path) -> None:
         (_unknown_parent, "users.csv, line 2, field 14 (agentSourcedIds): names a user that is not in users.csv", "par-nobody"),
         (_bad_grade, "classes.csv, line 2, field 5 (grades): lists a value that is not a CEDS grade level (IT, PR, PK, TK, KG, 01-13, PS, UG, Other)", None),
         (_delta, "manifest.csv, line 16, field 2 (value): file.users is delta: the import reads a bulk export", None),
+        (_no_demographics_row, "users.csv, line 5, field 1 (sourcedId): has no row in demographics.csv (the birth date and sex are there)", None),
+        (_no_grade_anywhere, "users.csv, line 2, field 15 (grades): must give the student's grade (one value) when the enrollment's class gives none", None),
     ],
-    ids=["missing-column", "bad-date-line-7", "unknown-school", "school-without-cds", "unspecified-sex", "unknown-parent", "bad-grade", "delta"],
+    ids=["missing-column", "bad-date-line-7", "unknown-school", "school-without-cds", "unspecified-sex", "unknown-parent", "bad-grade", "delta",
+         "no-demographics-row", "no-grade"],
 )
 def test_a_broken_export_is_refused_naming_file_line_and_field_and_changes_nothing(
     database: peewee.Database, tmp_path: Path, students: list[Student],

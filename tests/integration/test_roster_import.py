@@ -122,6 +122,44 @@ def test_repeated_rows_of_one_student_must_agree(database: peewee.Database, tmp_
     assert StudentRow.select().count() == 0
 
 
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"school": "60197"}, "line 3, field 15 (school): must be exactly 7 digits"),
+        ({"enroll_start": "2025-02-30"}, "line 3, field 17 (enroll_start): is not a real calendar date"),
+        ({"enroll_exit": "2025-01-01"}, "line 3, field 18 (enroll_exit): is before enroll_start"),
+        ({"grade": "\x1b05"}, "line 3, field 16 (grade): holds a control character"),
+        ({"exit_reason": "T1600"}, "line 3, field 19 (exit_reason): longer than 4 characters"),
+        # A bad student column on the later row is named as such, before the rows' disagreement.
+        ({"birth_date": "2015-02-30"}, "line 3, field 9 (birth_date): is not a real calendar date"),
+        ({"gender": ""}, "line 3, field 10 (gender): is required"),
+    ],
+)
+def test_a_bad_value_on_a_students_later_row_is_named(
+    database: peewee.Database, tmp_path: Path, changes: dict[str, str], message: str
+) -> None:
+    rows = [_student(1), _student(1, **{"enroll_start": "2025-06-01", **changes})]
+    with pytest.raises(FileProblem) as refused:
+        import_roster(_roster(tmp_path / "roster.csv", rows))
+    assert str(refused.value) == f"roster.csv, {message}"
+    assert StudentRow.select().count() == 0
+
+
+def test_a_students_later_rows_add_their_enrollments_across_chunks(database: peewee.Database, tmp_path: Path) -> None:
+    # chunk=1: the later rows of student 1 come after its first row was written.
+    rows = [_student(1), _student(1, school="1936145", enroll_start="2025-06-01", enroll_status="20", grade="04"),
+            _student(2), _student(1, enroll_start="2024-08-14", enroll_exit="2025-05-30", exit_reason="E230")]  # fmt: skip
+    counts = import_roster(_roster(tmp_path / "roster.csv", rows), chunk=1)
+    assert (counts.students, counts.enrollments) == (2, 4)
+    first = student_by_local_id("100001")
+    assert first is not None
+    assert first.enrollments == (
+        Enrollment(CdsCode("6019715"), "05", dt.date(2024, 8, 14), "10", dt.date(2025, 5, 30), "E230"),
+        Enrollment(CdsCode("1936145"), "04", dt.date(2025, 6, 1), "20"),
+        Enrollment(CdsCode("6019715"), "05", dt.date(2025, 8, 13), "10"),
+    )
+
+
 def test_a_header_without_the_roster_columns_is_refused(database: peewee.Database, tmp_path: Path) -> None:
     path = tmp_path / "export.csv"
     path.write_text("local_id,first,last\r\n1,Ana,Ruiz\r\n", encoding="utf-8")

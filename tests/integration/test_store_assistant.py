@@ -20,6 +20,7 @@ from store.tables import ASSISTANT_TABLES, GuardianRow, StudentDataVersionRow, S
 from store.students import iter_students
 from store.workflow_store import DatabaseWorkflowStore
 from domain.duplicates import checked_student
+from domain.values import LocalId
 
 MIGRATIONS = Path(store.__file__).with_name("migrations")
 
@@ -71,6 +72,17 @@ def test_the_check_reads_each_student_as_the_full_record_gives_them(database: pe
     assert lean == [checked_student(student) for student in iter_students()]
     assert len(lean) == 300 and any(s.facts.alias_first for s in lean) and any(not s.active for s in lean)
     assert all(s.facts.guardian_names for s in lean)
+
+
+def test_the_check_reads_the_students_asked_for_alone(database: peewee.Database) -> None:
+    # A same-child decision reads its two students, not the district (once per pair of 600,000).
+    district = generate_district(300, 1, dt.date(2025, 10, 15))
+    load_demo(district, fresh=True, with_users=False)
+    store = DatabaseWorkflowStore(database)
+    every = {s.local_id: s for s in store.check_students()}
+    wanted = {LocalId("100004"), LocalId("100250"), LocalId("999999")}
+    assert list(store.check_students(wanted)) == [every[LocalId("100004")], every[LocalId("100250")]]
+    assert list(store.check_students(set())) == []
 
 
 def _triggers(database: peewee.Database) -> int:

@@ -457,8 +457,8 @@ class MemoryStore:
         self.state.outbox.append(message)
 
     # -- the local duplicate check ----------------------------------------------------------------------
-    def check_students(self) -> Iterator[CheckedStudent]:
-        return (checked_student(s) for s in self.iter_students())
+    def check_students(self, local_ids: Collection[LocalId] | None = None) -> Iterator[CheckedStudent]:
+        return (checked_student(s) for s in self.iter_students() if local_ids is None or s.local_id in local_ids)
 
     def student_data_version(self) -> int:
         return self.state.data_version

@@ -6,7 +6,7 @@ say about its issues (acknowledged, "not a duplicate"). The concrete one is ``st
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from typing import TYPE_CHECKING, Protocol
 
 from domain.values import LocalId, Ssid
@@ -20,8 +20,8 @@ __all__ = ["DuplicateChecks", "IssueMarks"]
 class DuplicateChecks(Protocol):
     """What the local duplicate check reads, and the checks it stored."""
 
-    def check_students(self) -> Iterator[CheckedStudent]:
-        """Every student as the local duplicate check reads them."""
+    def check_students(self, local_ids: Collection[LocalId] | None = None) -> Iterator[CheckedStudent]:
+        """Every student as the local duplicate check reads them (``local_ids``: only those)."""
         ...
 
     def student_data_version(self) -> int:

@@ -41,7 +41,7 @@ def _listed(uow: UnitOfWork, text: str, kind: IssueKind, actor: Actor) -> IssueK
 
 
 def _students(uow: UnitOfWork, local_ids: set[LocalId]) -> dict[LocalId, CheckedStudent]:
-    return {s.local_id: s for s in uow.duplicates.check_students() if s.local_id in local_ids}
+    return {s.local_id: s for s in uow.duplicates.check_students(local_ids)}
 
 
 def record_same_child(uow: UnitOfWork, key: IssueKey, actor: Actor) -> IssueDecision:

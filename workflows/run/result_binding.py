@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from domain.errors import FileProblem
-from domain.planning.answers import echo_difference
+from domain.planning.answers import first_unanswered
 from domain.records import MatchResultRow, SenrRecord
 from domain.runs import FileKind, Run
 from domain.values import LocalId
@@ -50,19 +50,18 @@ def _stamped_requests(uow: UnitOfWork, name: str) -> list[tuple[int, str]]:
 
 
 def _echo_problem(rows: Sequence[MatchResultRow], sent: dict[LocalId, SenrRecord], run_id: int, name: str) -> FileProblem | None:
-    for row in rows:
-        record = sent.get(row.local_id)
-        if record is None:
-            return FileProblem(
-                name, row.line, f"student {row.local_id} is not in run {run_id}'s request file", 4, "Submitted_SENR_LocalID"
-            )
-        differs = echo_difference(row, record)
-        if differs is not None:
-            return FileProblem(
-                name, row.line, f"differs from what run {run_id}'s request sent for student {row.local_id}",
-                differs.number, differs.column,
-            )
-    return None
+    found = first_unanswered(rows, sent)
+    if found is None:
+        return None
+    row, differs = found
+    if differs is None:
+        return FileProblem(
+            name, row.line, f"student {row.local_id} is not in run {run_id}'s request file", 4, "Submitted_SENR_LocalID"
+        )
+    return FileProblem(
+        name, row.line, f"differs from what run {run_id}'s request sent for student {row.local_id}",
+        differs.number, differs.column,
+    )
 
 
 def _answered_run(uow: UnitOfWork, run: Run, rows: Sequence[MatchResultRow], name: str) -> int | None:
