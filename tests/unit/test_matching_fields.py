@@ -1,0 +1,161 @@
+"""The verdict and weight a reviewer is shown for named pairs of birth dates, middle names and guardians.
+
+Pinned as the matching assistant weighs them today (bits of evidence, see ``domain.matching``):
+a recalibration changes these numbers on purpose, and this file with it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from domain.matching import Agreement, FieldResult, MatchField, PersonFacts, compare
+
+EXACT, SWAPPED, TYPO, DIFFERENT = (
+    (Agreement.EXACT, 9.0),
+    (Agreement.DAY_MONTH_SWAPPED, 3.0),
+    (Agreement.DIGIT_TYPO, 2.0),
+    (Agreement.DIFFERENT, -6.0),
+)
+
+
+def birth_date_result(local: str, candidate: str) -> FieldResult:
+    facts = [PersonFacts(birth_date=dt.date.fromisoformat(day)) for day in (local, candidate)]
+    return compare(*facts).fields[MatchField.BIRTH_DATE]
+
+
+def verdict(result: FieldResult) -> tuple[Agreement, float]:
+    return result.agreement, result.weight
+
+
+def date_verdicts(local: str, candidate: str) -> set[tuple[Agreement, float]]:
+    """The verdict each way round (the comparison is symmetric)."""
+    return {verdict(birth_date_result(local, candidate)), verdict(birth_date_result(candidate, local))}
+
+
+def test_a_birth_date_blank_on_one_side_is_neutral() -> None:
+    result = compare(PersonFacts(birth_date=dt.date(2015, 3, 5)), PersonFacts()).fields[MatchField.BIRTH_DATE]
+    assert (result.agreement, result.weight, result.label) == (Agreement.MISSING, 0.0, "blank on one side")
+
+
+@pytest.mark.parametrize(
+    ("local", "candidate", "expected"),
+    [
+        ("2015-03-05", "2015-03-05", EXACT),
+        ("2015-03-14", "2015-08-14", TYPO),  # 03 and 08
+        ("2015-01-14", "2015-10-14", TYPO),  # 01 and 10: neighbouring digits swapped
+        ("2015-02-14", "2015-11-14", DIFFERENT),  # 02 and 11: both digits differ
+        ("2015-03-14", "2014-03-15", DIFFERENT),  # a typo in two parts is not one typo
+    ],
+)
+def test_a_month_one_digit_off_in_the_same_year_and_day_is_a_typo(
+    local: str, candidate: str, expected: tuple[Agreement, float]
+) -> None:
+    assert date_verdicts(local, candidate) == {expected}
+
+
+@pytest.mark.parametrize(
+    ("local", "candidate", "expected"),
+    [
+        ("2015-03-05", "2015-05-03", SWAPPED),
+        ("2015-03-05", "2010-05-20", DIFFERENT),  # the day is the other's month, nothing more
+        ("2015-03-05", "2015-07-03", DIFFERENT),  # the month is the other's day, the day is not its month
+        ("2015-03-05", "2015-05-09", DIFFERENT),  # the day is the other's month, the month is not its day
+        ("2015-03-05", "2016-05-03", DIFFERENT),  # swapped, but another year
+        ("2015-03-03", "2015-04-04", DIFFERENT),
+    ],
+)
+def test_day_and_month_swapped_only_when_both_swap_in_the_same_year(
+    local: str, candidate: str, expected: tuple[Agreement, float]
+) -> None:
+    assert date_verdicts(local, candidate) == {expected}
+
+
+@pytest.mark.parametrize(
+    ("local", "candidate", "expected"),
+    [
+        ("2015-03-12", "2015-03-13", TYPO),  # one digit of the day
+        ("2015-03-12", "2015-03-21", TYPO),  # the day's digits swapped
+        ("2015-03-01", "2015-03-10", TYPO),  # 01 and 10: the zero counts as a digit
+        ("2015-03-12", "2015-03-25", DIFFERENT),  # both digits differ
+        ("2015-03-05", "2016-03-05", TYPO),  # one digit of the year
+        ("2015-03-05", "2051-03-05", TYPO),  # the last two digits swapped
+        ("2015-03-05", "2105-03-05", TYPO),  # the middle two digits swapped
+        ("2015-03-05", "2510-03-05", DIFFERENT),  # two digits swapped, but not neighbours
+        ("2015-03-05", "5012-03-05", DIFFERENT),  # the first and last swapped
+        ("2015-03-05", "2024-03-05", DIFFERENT),  # two neighbours changed, not swapped
+        ("2015-03-05", "2052-03-05", DIFFERENT),  # one of the two matches the other's neighbour
+        ("2015-03-05", "2071-03-05", DIFFERENT),  # the other one matches its neighbour
+        ("2015-03-05", "2150-03-05", DIFFERENT),  # three digits differ
+    ],
+)
+def test_one_digit_differs_or_two_neighbours_swapped(local: str, candidate: str, expected: tuple[Agreement, float]) -> None:
+    assert date_verdicts(local, candidate) == {expected}
+    if expected == TYPO:
+        assert birth_date_result(local, candidate).label == "one digit differs"
+
+
+def middle_name_result(local: str, candidate: str) -> FieldResult:
+    facts = [PersonFacts(legal_first="Ana", legal_middle=middle, legal_last="Ruiz") for middle in (local, candidate)]
+    return compare(*facts).fields[MatchField.LEGAL_MIDDLE]
+
+
+@pytest.mark.parametrize(
+    ("local", "candidate", "agreement", "weight", "note"),
+    [
+        ("Sofía", "Sofia", Agreement.EXACT, 3.0, ""),
+        ("Bill", "William", Agreement.NICKNAME, 2.0, "nickname"),
+        ("Guillermo", "William", Agreement.NICKNAME, 2.0, "same name in another language"),
+        ("Valen", "Valentina", Agreement.SHORTENED, 2.0, "VALEN is the start of VALENTINA"),
+        ("Ximena", "Jimena", Agreement.SPELLING_VARIANT, 2.0, "one letter apart (a typing slip?)"),
+        ("Jhonatan", "Jonathan", Agreement.SPELLING_VARIANT, 1.5, "92% alike"),
+        ("Rose", "Grace", Agreement.DIFFERENT, -2.0, ""),
+        ("J", "J.", Agreement.EXACT, 1.5, "initial only"),
+        ("J", "Juan", Agreement.SPELLING_VARIANT, 0.5, "initial only"),
+        ("J", "Pedro", Agreement.DIFFERENT, -2.0, ""),
+        ("Sofia", "", Agreement.MISSING, 0.0, ""),
+    ],
+)
+def test_middle_name_weights(local: str, candidate: str, agreement: Agreement, weight: float, note: str) -> None:
+    for result in (middle_name_result(local, candidate), middle_name_result(candidate, local)):
+        assert (result.agreement, result.weight, result.note) == (agreement, weight, note)
+
+
+def test_a_middle_name_weighs_less_than_the_same_agreement_of_a_first_name() -> None:
+    first = compare(PersonFacts(legal_first="Bill"), PersonFacts(legal_first="William")).fields[MatchField.LEGAL_FIRST]
+    middle = middle_name_result("Bill", "William")
+    assert (first.weight, middle.weight) == (4.0, 2.0)
+
+
+def guardian_result(local: tuple[str, ...], candidate: tuple[str, ...]) -> FieldResult:
+    return compare(PersonFacts(guardian_names=local), PersonFacts(guardian_names=candidate)).fields[MatchField.GUARDIAN_NAMES]
+
+
+@pytest.mark.parametrize(
+    ("local", "candidate", "agreement", "weight", "note"),
+    [
+        (("Maria Lopez",), ("Lopez, Maria",), Agreement.EXACT, 3.0, "a guardian in common"),
+        (("Jose Ruiz", "Maria Lopez"), ("Ana Perez", "LOPEZ MARÍA"), Agreement.EXACT, 3.0, "a guardian in common"),
+        (("Maria Elena Lopez",), ("Maria Lopez Garcia",), Agreement.SPELLING_VARIANT, 1.5, "a guardian shares two names"),
+        (("Jose Ruiz", "Maria Lopez"), ("Maria Lopez Garcia",), Agreement.SPELLING_VARIANT, 1.5, "a guardian shares two names"),
+        (("Maria Lopez",), ("Maria Garcia",), Agreement.DIFFERENT, -2.0, "no guardian in common"),
+        (("Maria Lopez",), ("Ana Perez",), Agreement.DIFFERENT, -2.0, "no guardian in common"),
+        (("Maria Lopez",), (), Agreement.MISSING, 0.0, ""),
+    ],
+)
+def test_guardian_weights(
+    local: tuple[str, ...], candidate: tuple[str, ...], agreement: Agreement, weight: float, note: str
+) -> None:
+    for result in (guardian_result(local, candidate), guardian_result(candidate, local)):
+        assert (result.agreement, result.weight, result.note) == (agreement, weight, note)
+
+
+def test_guardians_missing_on_one_side_say_so_and_keep_the_percent() -> None:
+    base = PersonFacts(legal_first="Ana", legal_last="Ruiz", birth_date=dt.date(2015, 3, 5))
+    with_guardian = PersonFacts(
+        legal_first="Ana", legal_last="Ruiz", birth_date=dt.date(2015, 3, 5), guardian_names=("Maria Lopez",)
+    )
+    one_side = compare(with_guardian, base)
+    assert one_side.fields[MatchField.GUARDIAN_NAMES].label == "blank on one side"
+    assert one_side.bits == compare(base, base).bits
