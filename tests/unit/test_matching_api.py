@@ -16,9 +16,10 @@ from domain.matching import (
     candidate_facts,
     compare,
     population_frequencies,
+    request_facts,
 )
 from domain.matching import fold
-from domain.records import MatchCandidate, MatchCategory
+from domain.records import MatchCandidate, MatchCategory, SenrRecord
 from domain.values import Ssid
 
 ANA = PersonFacts(
@@ -164,6 +165,32 @@ def test_a_calpads_candidate_becomes_facts_with_blanks_neutral() -> None:
     assert [field for field, result in comparison.fields.items() if result.agreement is Agreement.MISSING] == [
         MatchField.LEGAL_MIDDLE, MatchField.BIRTH_CITY, MatchField.BIRTH_COUNTRY, MatchField.GUARDIAN_NAMES,
     ]
+
+
+def test_a_calpads_candidate_with_every_column_becomes_facts_with_every_field() -> None:
+    candidate = MatchCandidate(
+        ssid=Ssid("1234567890"), ssid_created=None, category=MatchCategory.SINGLE, score_text="97%", percent=97.0,
+        legal_last="RUIZ", legal_first="ANA", legal_middle="SOFIA", gender="F", birth_date=dt.date(2013, 9, 14),
+        birth_city="SANTA ANA", birth_state="US-CA", birth_country="US",
+    )
+    assert candidate_facts(candidate) == PersonFacts(
+        legal_first="ANA", legal_middle="SOFIA", legal_last="RUIZ", birth_date=dt.date(2013, 9, 14), gender="F",
+        birth_city="SANTA ANA", birth_state="US-CA", birth_country="US",
+    )
+
+
+def test_the_request_record_becomes_facts_with_every_field_it_sent_and_blanks_as_none() -> None:
+    full = SenrRecord(
+        legal_first="ANA", legal_middle="SOFIA", legal_last="RUIZ", alias_first="ANNIE", alias_middle="S",
+        alias_last="SOTO", birth_date="20130914", gender="F", birth_city="SANTA ANA", birth_state="US-CA",
+        birth_country="US",
+    )
+    assert request_facts(full) == PersonFacts(
+        legal_first="ANA", legal_middle="SOFIA", legal_last="RUIZ", birth_date=dt.date(2013, 9, 14), gender="F",
+        birth_city="SANTA ANA", birth_state="US-CA", birth_country="US", alias_first="ANNIE", alias_middle="S",
+        alias_last="SOTO",
+    )
+    assert request_facts(SenrRecord(birth_date="20130231")) == PersonFacts()
 
 
 def test_nickname_is_said_only_of_known_nicknames() -> None:
