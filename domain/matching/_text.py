@@ -24,7 +24,6 @@ __all__ = [
     "squash",
     "phonetic_code",
     "nickname_roots",
-    "are_nicknames",
     "nickname_relation",
     "spelling_likeness",
 ]
@@ -157,11 +156,6 @@ def _nickname_relation(left: str, right: str) -> str:
 
 
 nickname_relation = lru_cache(maxsize=1 << 18)(_nickname_relation)
-
-
-def are_nicknames(left: str, right: str) -> bool:
-    """Whether two different folded given names share a row of the project's nickname table."""
-    return bool(nickname_relation(left, right))
 
 
 def _spelling_likeness(left: str, right: str) -> float:
