@@ -327,6 +327,9 @@ ONE_MISTAKE: list[tuple[str, dict[str, Any], tuple[str, int]]] = [
      ("FRMT0002", 22)),
     ("academic year too long, not also SENR0006", {"academic_year": "2025-20266"}, ("FRMT0001", 7)),
     ("birth state too long, not also SENR0036", {"birth_state": "US-CALIF"}, ("FRMT0001", 20)),
+    ("transfer code too long, not also a missing district", {"transfer_code": "123"}, ("FRMT0001", 30)),
+    ("unknown completion status of a no-show the day before, not also SENR0018",
+     {"exit_date": "20250813", "exit_reason": "N470", "completion_status": "999"}, ("GERR0002", 27)),
 ]
 
 # Two mistakes in two fields: each is told, a field check on one does not silence a rule on the other.
@@ -338,6 +341,21 @@ TWO_MISTAKES: list[tuple[str, dict[str, Any], list[tuple[str, int]]]] = [
      [("FRMT0001", 3), ("SENR0032", 8)]),
     ("long local student id and a delete without SSID", {"local_student_id": "x" * 16, "transaction_type": "D"},
      [("FRMT0001", 9), ("SENR0032", 8)]),
+    ("unknown gender of a 35-year-old", {"gender": "Q", "birth_date": "19900101"}, [("GERR0002", 18), ("IVR0012", 17)]),
+    ("unknown status, start outside the year", {"enroll_status": "99", "academic_year": "2024-2025"},
+     [("GERR0002", 23), ("SENR0742", 7)]),
+    ("unknown exit reason, exit before start", {"exit_reason": "E999", "exit_date": "20250813"},
+     [("GERR0002", 26), ("SENR0018", 25)]),
+    ("short SSID, years not consecutive", {"ssid": "123", "academic_year": "2025-2027"}, [("FRMT0004", 8), ("SENR0006", 7)]),
+    ("long transfer code, graduate without UC/CSU indicator",
+     {**GRADUATE, "met_uc_csu": "", "transfer_code": "123", "district_of_residence": "1964212"},
+     [("FRMT0001", 30), ("GERR0001", 29)]),
+    ("unknown completion status, T165 without receiver school",
+     {"exit_date": "20260115", "exit_reason": "T165", "completion_status": "999"}, [("GERR0002", 27), ("GERR0001", 28)]),
+    ("unknown UC/CSU indicator, T165 without receiver school",
+     {"exit_date": "20260115", "exit_reason": "T165", "met_uc_csu": "Q"}, [("GERR0002", 29), ("GERR0001", 28)]),
+    ("unknown seal indicator, transfer code without district", {"transfer_code": "1", "golden_state_seal": "Q"},
+     [("GERR0002", 32), ("GERR0001", 31)]),
 ]
 
 
