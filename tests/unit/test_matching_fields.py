@@ -159,3 +159,69 @@ def test_guardians_missing_on_one_side_say_so_and_keep_the_percent() -> None:
     one_side = compare(with_guardian, base)
     assert one_side.fields[MatchField.GUARDIAN_NAMES].label == "blank on one side"
     assert one_side.bits == compare(base, base).bits
+
+
+Name = tuple[str, str, str]  # first, middle, last
+Said = tuple[Agreement, float, str]  # agreement, weight, note
+SWAPPED_NOTE = "first and last name entered the other way round"
+SPLIT_NOTE = "same given names, split differently between first and middle"
+TWO_IN_ONE = (Agreement.MIDDLE_IN_FIRST, 3.5, "one first name holds two given names")
+MIDDLE_IN_FIRST_NAME = (Agreement.MISSING, 0.0, "the other middle name sits in the first name")
+NO_MIDDLE = (Agreement.MISSING, 0.0, "")
+SAME_LAST = (Agreement.EXACT, 6.0, "")
+
+
+def name_results(local: Name, candidate: Name) -> list[Said]:
+    facts = [PersonFacts(legal_first=first, legal_middle=middle, legal_last=last) for first, middle, last in (local, candidate)]
+    fields = compare(*facts).fields
+    return [
+        (fields[field].agreement, fields[field].weight, fields[field].note)
+        for field in (MatchField.LEGAL_FIRST, MatchField.LEGAL_MIDDLE, MatchField.LEGAL_LAST)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("local", "candidate", "expected"),
+    [
+        (("Ana", "", "Ruiz"), ("Ruiz", "", "Ana"),
+         [(Agreement.FIRST_LAST_SWAPPED, 4.0, SWAPPED_NOTE), NO_MIDDLE, (Agreement.FIRST_LAST_SWAPPED, 5.0, SWAPPED_NOTE)]),
+        (("Ana", "Elena", "Ruiz"), ("Ruiz", "Elena", "Ana"),
+         [(Agreement.FIRST_LAST_SWAPPED, 4.0, SWAPPED_NOTE), (Agreement.EXACT, 3.0, ""),
+          (Agreement.FIRST_LAST_SWAPPED, 5.0, SWAPPED_NOTE)]),
+        # a spelling variant on one side: both swapped weights scaled by (6 + 4.5) / 12
+        (("Valentina", "", "Gonzalez"), ("Gonzales", "", "Valentina"),
+         [(Agreement.FIRST_LAST_SWAPPED, 3.5, SWAPPED_NOTE), NO_MIDDLE, (Agreement.FIRST_LAST_SWAPPED, 4.38, SWAPPED_NOTE)]),
+        # a blank on one side: the other half counts, scaled by 6 / 12
+        (("Ruiz", "", "Ana"), ("Ana", "", ""), [NO_MIDDLE, NO_MIDDLE, (Agreement.FIRST_LAST_SWAPPED, 2.5, SWAPPED_NOTE)]),
+        (("Ruiz", "", ""), ("", "", "Ruiz"), [(Agreement.FIRST_LAST_SWAPPED, 2.0, SWAPPED_NOTE), NO_MIDDLE, NO_MIDDLE]),
+        # only one half agrees and the other differs: not a swap
+        (("Ana", "", "Ruiz"), ("Ruiz", "", "Perez"),
+         [(Agreement.DIFFERENT, -4.5, ""), NO_MIDDLE, (Agreement.DIFFERENT, -5.0, "")]),
+    ],
+)
+def test_first_and_last_name_swapped(local: Name, candidate: Name, expected: list[Said]) -> None:
+    assert name_results(local, candidate) == expected
+
+
+@pytest.mark.parametrize(
+    ("local", "candidate", "expected"),
+    [
+        (("Maria Elena", "", "Lopez"), ("Maria", "Elena", "Lopez"),
+         [(Agreement.MIDDLE_IN_FIRST, 4.0, SPLIT_NOTE), (Agreement.MIDDLE_IN_FIRST, 2.0, SPLIT_NOTE), SAME_LAST]),
+        (("Maria Elena", "", "Lopez"), ("Maria", "Sofia", "Lopez"), [TWO_IN_ONE, MIDDLE_IN_FIRST_NAME, SAME_LAST]),
+        (("Maria Elena", "", "Lopez"), ("Maria", "", "Lopez"), [TWO_IN_ONE, MIDDLE_IN_FIRST_NAME, SAME_LAST]),
+        (("Maria", "", "Lopez"), ("Maria Elena", "", "Lopez"), [TWO_IN_ONE, MIDDLE_IN_FIRST_NAME, SAME_LAST]),
+        (("Maria Elena", "", "Lopez"), ("Maria", "Helena", "Lopez"),
+         [TWO_IN_ONE, (Agreement.NICKNAME, 2.0, "same name in another language"), SAME_LAST]),
+        (("Maria Elena Sofia", "", "Lopez"), ("Maria", "Elena Sofya", "Lopez"),
+         [TWO_IN_ONE, (Agreement.SPELLING_VARIANT, 2.0, "one letter apart (a typing slip?)"), SAME_LAST]),
+        (("Elena", "", "Lopez"), ("Maria", "Elena", "Lopez"),
+         [(Agreement.MIDDLE_IN_FIRST, 2.0, "goes by the middle name"),
+          (Agreement.MISSING, 0.0, "used as the first name on the other side"), SAME_LAST]),
+        # two first names each, only the first in common: compared as written
+        (("Maria Elena", "", "Lopez"), ("Maria Sofia", "", "Lopez"),
+         [(Agreement.SPELLING_VARIANT, 2.05, "85% alike"), NO_MIDDLE, SAME_LAST]),
+    ],
+)
+def test_a_middle_name_in_the_first_name(local: Name, candidate: Name, expected: list[Said]) -> None:
+    assert name_results(local, candidate) == expected
