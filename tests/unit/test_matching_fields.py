@@ -1,4 +1,5 @@
-"""The verdict and weight a reviewer is shown for named pairs of birth dates, middle names and guardians.
+"""The verdict and weight a reviewer is shown for named pairs of birth dates, names and guardians,
+and how a population's value frequencies adjust exact agreements.
 
 Pinned as the matching assistant weighs them today (bits of evidence, see ``domain.matching``):
 a recalibration changes these numbers on purpose, and this file with it.
@@ -10,7 +11,15 @@ import datetime as dt
 
 import pytest
 
-from domain.matching import Agreement, FieldResult, MatchField, PersonFacts, compare
+from domain.matching import (
+    Agreement,
+    FieldResult,
+    MatchField,
+    PersonFacts,
+    ValueFrequencies,
+    compare,
+    population_frequencies,
+)
 
 EXACT, SWAPPED, TYPO, DIFFERENT = (
     (Agreement.EXACT, 9.0),
@@ -221,7 +230,78 @@ def test_first_and_last_name_swapped(local: Name, candidate: Name, expected: lis
         # two first names each, only the first in common: compared as written
         (("Maria Elena", "", "Lopez"), ("Maria Sofia", "", "Lopez"),
          [(Agreement.SPELLING_VARIANT, 2.05, "85% alike"), NO_MIDDLE, SAME_LAST]),
+        # only the same name or a nickname is looked for across the boxes, not a shortened form
+        (("Valen Maria", "", "Lopez"), ("Valentina", "", "Lopez"),
+         [(Agreement.SPELLING_VARIANT, 2.04, "85% alike"), NO_MIDDLE, SAME_LAST]),
+        (("Maria", "Valen", "Lopez"), ("Valentina", "", "Lopez"), [(Agreement.DIFFERENT, -4.5, ""), NO_MIDDLE, SAME_LAST]),
     ],
 )
 def test_a_middle_name_in_the_first_name(local: Name, candidate: Name, expected: list[Said]) -> None:
     assert name_results(local, candidate) == expected
+
+
+# First names ANA (as "Ana Maria" and "Ana") x2, XI, LUIS, EVA; surnames RUIZ x2, SOTO x3; one birth
+# date twice; FRESNO x3, MERCED x2. An exact agreement gains log2(typical * total / count) bits,
+# typical being the chance two people agree: for first names 0.4² + 3 x 0.2² = 0.28, so ANA
+# gets log2(0.28 x 5 / 2) = -0.51 and XI, or a name nobody has, log2(0.28 x 5) = +0.49.
+POPULATION = [
+    PersonFacts(legal_first="Ana Maria", legal_last="Ruiz", birth_date=dt.date(2013, 9, 14), birth_city="Fresno"),
+    PersonFacts(legal_first="Ana", legal_last="Ruiz", birth_date=dt.date(2013, 9, 14), birth_city="Fresno"),
+    PersonFacts(legal_first="Xi", legal_last="Soto", birth_date=dt.date(2014, 1, 2), birth_city="Fresno"),
+    PersonFacts(legal_first="Luis", legal_last="Soto", birth_date=dt.date(2015, 5, 5), birth_city="Merced"),
+    PersonFacts(legal_first="Eva", legal_last="Soto", birth_date=dt.date(2016, 6, 6), birth_city="Merced"),
+]
+ADJUSTED = (MatchField.LEGAL_FIRST, MatchField.LEGAL_LAST, MatchField.BIRTH_DATE, MatchField.BIRTH_CITY)
+COMMON, RARE = "common in this population", "rare in this population"
+
+
+def adjusted(local: PersonFacts, candidate: PersonFacts, frequencies: ValueFrequencies | None) -> list[Said]:
+    fields = compare(local, candidate, frequencies=frequencies).fields
+    return [(fields[field].agreement, fields[field].weight, fields[field].note) for field in ADJUSTED]
+
+
+def test_exact_agreements_on_common_and_rare_values_are_adjusted_by_their_frequency() -> None:
+    frequencies = population_frequencies(POPULATION)
+    ana_maria, _, xi, _, _ = POPULATION
+    assert adjusted(ana_maria, ana_maria, frequencies) == [
+        (Agreement.EXACT, 4.49, COMMON),  # counted by its first word, ANA
+        (Agreement.EXACT, 6.38, RARE),
+        (Agreement.EXACT, 8.49, COMMON),
+        (Agreement.EXACT, 1.29, COMMON),
+    ]
+    assert adjusted(xi, xi, frequencies)[:2] == [(Agreement.EXACT, 5.49, RARE), (Agreement.EXACT, 5.79, COMMON)]
+
+
+def test_values_nobody_in_the_population_has_count_as_seen_once() -> None:
+    nobody = PersonFacts(legal_first="Zoe", legal_last="Zed", birth_date=dt.date(2020, 1, 1), birth_city="Chico")
+    assert adjusted(nobody, nobody, population_frequencies(POPULATION)) == [
+        (Agreement.EXACT, 5.49, RARE),
+        (Agreement.EXACT, 7.38, RARE),
+        (Agreement.EXACT, 9.49, RARE),
+        (Agreement.EXACT, 2.88, RARE),
+    ]
+
+
+def test_only_exact_agreements_on_a_whole_name_are_adjusted() -> None:
+    frequencies = population_frequencies(POPULATION)
+    initial = PersonFacts(legal_first="A", legal_last="Ruiz")
+    assert adjusted(initial, initial, frequencies)[0] == (Agreement.EXACT, 1.5, "initial only")
+    ana = POPULATION[1]
+    alike = PersonFacts(legal_first="Anna", legal_last="Ruis", birth_date=dt.date(2013, 9, 15), birth_city="Merced")
+    assert adjusted(ana, alike, frequencies) == adjusted(ana, alike, None) == [
+        (Agreement.NICKNAME, 4.0, "same name in another language"),
+        (Agreement.SPELLING_VARIANT, 2.94, "88% alike"),
+        (Agreement.DIGIT_TYPO, 2.0, ""),
+        (Agreement.DIFFERENT, -1.0, ""),
+    ]
+
+
+def test_a_field_the_population_never_fills_is_not_adjusted() -> None:
+    first_names_only = population_frequencies([PersonFacts(legal_first="Ana"), PersonFacts(legal_first="Eva")])
+    ana_maria = POPULATION[0]
+    assert adjusted(ana_maria, ana_maria, first_names_only) == [
+        (Agreement.EXACT, 5.0, ""),
+        (Agreement.EXACT, 6.0, ""),
+        (Agreement.EXACT, 9.0, ""),
+        (Agreement.EXACT, 1.5, ""),
+    ]
