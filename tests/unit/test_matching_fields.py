@@ -8,15 +8,18 @@ a recalibration changes these numbers on purpose, and this file with it.
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 import pytest
 
 from domain.matching import (
+    EVEN_ODDS_BITS,
     Agreement,
     FieldResult,
     MatchField,
     PersonFacts,
     ValueFrequencies,
+    bits_of,
     compare,
     population_frequencies,
 )
@@ -240,12 +243,12 @@ def test_a_middle_name_in_the_first_name(local: Name, candidate: Name, expected:
     assert name_results(local, candidate) == expected
 
 
-# First names ANA (as "Ana Maria" and "Ana") x2, XI, LUIS, EVA; surnames RUIZ x2, SOTO x3; one birth
+# First names ANA (as "Ana Maria Luisa" and "Ana") x2, XI, LUIS, EVA; surnames RUIZ x2, SOTO x3; one birth
 # date twice; FRESNO x3, MERCED x2. An exact agreement gains log2(typical * total / count) bits,
 # typical being the chance two people agree: for first names 0.4² + 3 x 0.2² = 0.28, so ANA
 # gets log2(0.28 x 5 / 2) = -0.51 and XI, or a name nobody has, log2(0.28 x 5) = +0.49.
 POPULATION = [
-    PersonFacts(legal_first="Ana Maria", legal_last="Ruiz", birth_date=dt.date(2013, 9, 14), birth_city="Fresno"),
+    PersonFacts(legal_first="Ana Maria Luisa", legal_last="Ruiz", birth_date=dt.date(2013, 9, 14), birth_city="Fresno"),
     PersonFacts(legal_first="Ana", legal_last="Ruiz", birth_date=dt.date(2013, 9, 14), birth_city="Fresno"),
     PersonFacts(legal_first="Xi", legal_last="Soto", birth_date=dt.date(2014, 1, 2), birth_city="Fresno"),
     PersonFacts(legal_first="Luis", legal_last="Soto", birth_date=dt.date(2015, 5, 5), birth_city="Merced"),
@@ -305,3 +308,55 @@ def test_a_field_the_population_never_fills_is_not_adjusted() -> None:
         (Agreement.EXACT, 9.0, ""),
         (Agreement.EXACT, 1.5, ""),
     ]
+
+
+def test_every_name_form_counts_once_in_a_population() -> None:
+    """Pedro alias Peter Soto, Ana Ruiz alias Ana Lopez, Ana Ruiz: first names PEDRO, PETER, ANA x2
+    (the alias's ANA is the legal one again); surnames SOTO (the alias's is the legal one), RUIZ x2, LOPEZ."""
+    frequencies = population_frequencies([
+        PersonFacts(legal_first="Pedro", legal_last="Soto", alias_first="Peter"),
+        PersonFacts(legal_first="Ana", legal_last="Ruiz", alias_last="Lopez"),
+        PersonFacts(legal_first="Ana", legal_last="Ruiz"),
+    ])
+
+    def first_and_last(first: str, last: str) -> list[float]:
+        person = PersonFacts(legal_first=first, legal_last=last)
+        fields = compare(person, person, frequencies=frequencies).fields
+        return [fields[MatchField.LEGAL_FIRST].weight, fields[MatchField.LEGAL_LAST].weight]
+
+    # seen once: +log2(0.375 x 4) = +0.58; seen twice: log2(0.375 x 4 / 2) = -0.42
+    assert first_and_last("Peter", "Soto") == [5.58, 6.58]
+    assert first_and_last("Ana", "Lopez") == [4.58, 6.58]
+    assert first_and_last("Pedro", "Ruiz") == [5.58, 5.58]
+
+
+@pytest.mark.parametrize(
+    ("local", "candidate", "expected"),
+    [
+        ("Nguyen", "Nguyen", (Agreement.EXACT, 6.0, "")),
+        ("De La Cruz", "Delacruz", (Agreement.COMPOUND_SURNAME_PART, 5.0, "spacing differs")),
+        ("Garcia Lopez", "Lopez Garcia", (Agreement.COMPOUND_SURNAME_PART, 5.0, "same parts, other order or particles")),
+        ("de la Garza", "Garza", (Agreement.COMPOUND_SURNAME_PART, 5.0, "same parts, other order or particles")),
+        ("Garcia", "Garcia Lopez", (Agreement.COMPOUND_SURNAME_PART, 5.0, "one side leaves out the second surname")),
+        ("Lopez", "Garcia Lopez", (Agreement.COMPOUND_SURNAME_PART, 3.0, "one side has only a later part of the surname")),
+        ("Garcia Lopez", "Garcia Ruiz", (Agreement.COMPOUND_SURNAME_PART, 1.0, "one part in common, another differs")),
+        ("Hernandez Lopez", "Fernandez Ruiz", (Agreement.COMPOUND_SURNAME_PART, 1.0, "one part in common, another differs")),
+        ("Gonzalez", "Gonzales", (Agreement.SPELLING_VARIANT, 4.5, "one letter apart (a typing slip?)")),
+        ("Garcia", "Garza", (Agreement.SPELLING_VARIANT, 2.84, "88% alike")),
+        ("Smith", "Jones", (Agreement.DIFFERENT, -5.0, "")),
+    ],
+)
+def test_surname_verdicts(local: str, candidate: str, expected: Said) -> None:
+    for left, right in ((local, candidate), (candidate, local)):
+        fields = compare(PersonFacts(legal_first="Ana", legal_last=left), PersonFacts(legal_first="Ana", legal_last=right)).fields
+        last = fields[MatchField.LEGAL_LAST]
+        assert (last.agreement, last.weight, last.note) == expected
+
+
+def test_bits_of_a_percent_is_the_evidence_that_gives_it() -> None:
+    assert bits_of(50.0) == EVEN_ODDS_BITS == 11.0
+    assert bits_of(75.0) == pytest.approx(11.0 + math.log2(3.0))
+    assert bits_of(5.0) == pytest.approx(11.0 - math.log2(19.0))
+    # 0 and 100 percent are a billionth of a percent inside, so still a finite number of bits
+    assert bits_of(0.0) == pytest.approx(11.0 - math.log2(1e11 - 1.0))
+    assert bits_of(100.0) == pytest.approx(11.0 + math.log2(1e11 - 1.0), abs=1e-3)
