@@ -18,7 +18,7 @@ from domain.matching import (
     population_frequencies,
     request_facts,
 )
-from domain.matching import fold
+from domain.matching import fold, phonetic_code
 from domain.records import MatchCandidate, MatchCategory, SenrRecord
 from domain.values import Ssid
 
@@ -216,3 +216,7 @@ def test_a_one_letter_slip_is_not_called_one_hundred_percent_alike() -> None:
     slip = compare(dataclasses.replace(ANA, legal_last="Gonzales"), dataclasses.replace(ANA, legal_last="Gonzalez"))
     last = slip.fields[MatchField.LEGAL_LAST]
     assert last.agreement is Agreement.SPELLING_VARIANT and "1.00" not in last.note and "typing slip" in last.note
+
+
+def test_phonetic_code_is_the_soundex_of_the_letters_of_a_word() -> None:
+    assert [phonetic_code(word) for word in ("ANA", "A1NA", "MCDONALD", "123", "")] == ["A500", "A500", "M235", "", ""]

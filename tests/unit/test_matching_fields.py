@@ -343,6 +343,11 @@ def test_every_name_form_counts_once_in_a_population() -> None:
         ("Hernandez Lopez", "Fernandez Ruiz", (Agreement.COMPOUND_SURNAME_PART, 1.0, "one part in common, another differs")),
         ("Gonzalez", "Gonzales", (Agreement.SPELLING_VARIANT, 4.5, "one letter apart (a typing slip?)")),
         ("Garcia", "Garza", (Agreement.SPELLING_VARIANT, 2.84, "88% alike")),
+        ("Perez", "Peres", (Agreement.SPELLING_VARIANT, 4.5, "one letter apart (a typing slip?)")),
+        ("Pham", "Phan", (Agreement.SPELLING_VARIANT, 2.94, "88% alike")),  # four letters: no typing slip
+        ("Erin", "Eryn", (Agreement.SPELLING_VARIANT, 2.72, "87% alike")),  # sound alike, and look it
+        ("Kim", "Kym", (Agreement.SPELLING_VARIANT, 2.5, "85% alike")),  # sound alike: 85% at least
+        ("Aaron", "Carol", (Agreement.DIFFERENT, -5.0, "")),  # 73% alike, not the same sound
         ("Smith", "Jones", (Agreement.DIFFERENT, -5.0, "")),
     ],
 )
