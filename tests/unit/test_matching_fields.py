@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from dataclasses import replace
 
 import pytest
 
@@ -273,6 +274,8 @@ def test_exact_agreements_on_common_and_rare_values_are_adjusted_by_their_freque
         (Agreement.EXACT, 1.29, COMMON),
     ]
     assert adjusted(xi, xi, frequencies)[:2] == [(Agreement.EXACT, 5.49, RARE), (Agreement.EXACT, 5.79, COMMON)]
+    others = compare(ana_maria, ana_maria, frequencies=frequencies).fields
+    assert [others[field].weight for field in MatchField if field not in ADJUSTED] == [0.0] * 5
 
 
 def test_values_nobody_in_the_population_has_count_as_seen_once() -> None:
@@ -365,3 +368,90 @@ def test_bits_of_a_percent_is_the_evidence_that_gives_it() -> None:
     # 0 and 100 percent are a billionth of a percent inside, so still a finite number of bits
     assert bits_of(0.0) == pytest.approx(11.0 - math.log2(1e11 - 1.0))
     assert bits_of(100.0) == pytest.approx(11.0 + math.log2(1e11 - 1.0), abs=1e-3)
+
+
+@pytest.mark.parametrize(
+    ("local", "candidate", "expected"),
+    [
+        ("Los Angeles", "LOS ANGELES", (Agreement.EXACT, 1.5, "")),
+        ("San Jose", "Sanjose", (Agreement.EXACT, 1.5, "")),
+        ("Santa Ana", "Santa Ana Pueblo", (Agreement.SPELLING_VARIANT, 1.0, "one name inside the other")),
+        ("Ana Santa", "Santa Ana", (Agreement.SPELLING_VARIANT, 1.0, "one name inside the other")),
+        ("Bakersfield", "Bakersfeld", (Agreement.SPELLING_VARIANT, 1.0, "one letter apart (a typing slip?)")),
+        ("Fresno", "Merced", (Agreement.DIFFERENT, -1.0, "")),
+    ],
+)
+def test_birth_city_verdicts(local: str, candidate: str, expected: Said) -> None:
+    for left, right in ((local, candidate), (candidate, local)):
+        city = compare(PersonFacts(birth_city=left), PersonFacts(birth_city=right)).fields[MatchField.BIRTH_CITY]
+        assert (city.agreement, city.weight, city.note) == expected
+
+
+@pytest.mark.parametrize(
+    ("local", "candidate", "expected"),
+    [
+        ("F", "female", (Agreement.EXACT, 0.5, "")),
+        ("X", "M", (Agreement.DIFFERENT, -0.5, "X against a binary marker")),
+        ("M", "F", (Agreement.DIFFERENT, -3.0, "")),
+    ],
+)
+def test_gender_verdicts(local: str, candidate: str, expected: Said) -> None:
+    for left, right in ((local, candidate), (candidate, local)):
+        gender = compare(PersonFacts(gender=left), PersonFacts(gender=right)).fields[MatchField.GENDER]
+        assert (gender.agreement, gender.weight, gender.note) == expected
+
+
+@pytest.mark.parametrize(
+    ("short", "full"),
+    [("Isa", "Isadora"), ("Oct", "Octavio"), ("Yesen", "Yesenia"), ("Guada", "Guadalupe")],
+)
+def test_the_start_of_a_first_name_three_letters_or_more_and_two_short_is_a_shortened_form(short: str, full: str) -> None:
+    for left, right in ((short, full), (full, short)):
+        first = compare(PersonFacts(legal_first=left), PersonFacts(legal_first=right)).fields[MatchField.LEGAL_FIRST]
+        assert (first.agreement, first.weight, first.note) == (
+            Agreement.SHORTENED, 4.0, f"{short.upper()} is the start of {full.upper()}"
+        )
+
+
+MINH = PersonFacts(legal_first="Minh", legal_middle="Thi", legal_last="Tran", birth_date=dt.date(2014, 3, 5))
+
+
+def shown_names(local: PersonFacts, candidate: PersonFacts) -> list[tuple[str, str, str]]:
+    fields = compare(local, candidate).fields
+    return [
+        (fields[field].local, fields[field].candidate, fields[field].note)
+        for field in (MatchField.LEGAL_FIRST, MatchField.LEGAL_MIDDLE, MatchField.LEGAL_LAST)
+    ]
+
+
+def test_names_compared_through_an_alias_are_shown_as_the_alias() -> None:
+    alias = "via an alias"
+    local = replace(MINH, alias_first="Emily", alias_middle="Rose", alias_last="Nguyen")
+    emily = replace(MINH, legal_first="Emily", legal_middle="Rose", legal_last="Nguyen")
+    shown = [("Emily", "Emily", alias), ("Rose", "Rose", alias), ("Nguyen", "Nguyen", alias)]
+    assert shown_names(local, emily) == shown
+    assert shown_names(emily, local) == shown
+    # an alias first name brings its own middle name (here none); the legal surname stays
+    first_only = replace(MINH, alias_first="Emily")
+    assert shown_names(first_only, replace(MINH, legal_first="Emily", legal_middle=None)) == [
+        ("Emily", "Emily", alias), ("", "", alias), ("Tran", "Tran", alias)
+    ]
+    # an alias surname alone keeps the legal first and middle names
+    last_only = replace(MINH, alias_last="Nguyen")
+    assert shown_names(last_only, replace(MINH, legal_last="Nguyen")) == [
+        ("Minh", "Minh", alias), ("Thi", "Thi", alias), ("Nguyen", "Nguyen", alias)
+    ]
+    # the agreement's own note comes first
+    bill = replace(MINH, alias_first="Bill")
+    assert shown_names(bill, replace(MINH, legal_first="William", legal_middle=None))[0] == ("Bill", "William", "nickname; via an alias")
+    # the legal names agreeing best, the alias stays out of sight
+    assert shown_names(local, local) == [("Minh", "Minh", ""), ("Thi", "Thi", ""), ("Tran", "Tran", "")]
+
+
+def test_the_twin_note_follows_the_first_names_own_note() -> None:
+    mario = PersonFacts(legal_first="Mario", legal_last="Reyes", birth_date=dt.date(2014, 3, 5), gender="M")
+    first = compare(mario, replace(mario, legal_first="Maria", gender="F")).fields[MatchField.LEGAL_FIRST]
+    assert first == FieldResult(
+        MatchField.LEGAL_FIRST, Agreement.SPELLING_VARIANT, 3.5, "Mario", "Maria",
+        "one letter apart (a typing slip?); same birth date and surname: twins?",
+    )
