@@ -390,6 +390,9 @@ def test_bits_of_a_percent_is_the_evidence_that_gives_it() -> None:
         ("Ana Santa", "Santa Ana", (Agreement.SPELLING_VARIANT, 1.0, "one name inside the other")),
         ("Bakersfield", "Bakersfeld", (Agreement.SPELLING_VARIANT, 1.0, "one letter apart (a typing slip?)")),
         ("Fresno", "Merced", (Agreement.DIFFERENT, -1.0, "")),
+        ("City of Bristol", "Bristol", (Agreement.EXACT, 1.5, "")),  # filler words dropped
+        ("St. Louis", "Saint Louis", (Agreement.EXACT, 1.5, "")),  # abbreviations spelled out
+        ("Ciudad de Mexico", "Mexico", (Agreement.SPELLING_VARIANT, 1.0, "one name inside the other")),
     ],
 )
 def test_birth_city_verdicts(local: str, candidate: str, expected: Said) -> None:
@@ -460,3 +463,47 @@ def test_the_twin_note_follows_the_first_names_own_note() -> None:
         MatchField.LEGAL_FIRST, Agreement.SPELLING_VARIANT, 3.5, "Mario", "Maria",
         "one letter apart (a typing slip?); same birth date and surname: twins?",
     )
+
+
+@pytest.mark.parametrize(
+    ("local", "candidate", "expected"),
+    [
+        ("Mexico", "MX", (Agreement.EXACT, 0.5, "")),
+        ("Atlantis", "ATLANTIS", (Agreement.EXACT, 0.5, "")),  # a country the table does not know, as text
+        ("Atlantis", "Lemuria", (Agreement.DIFFERENT, -2.5, "")),
+    ],
+)
+def test_birth_country_verdicts(local: str, candidate: str, expected: Said) -> None:
+    assert verdicts_both_ways(MatchField.BIRTH_COUNTRY, local, candidate) == {expected}
+
+
+def test_alike_first_names_with_an_x_gender_marker_are_not_the_twin_pattern() -> None:
+    mario = PersonFacts(legal_first="Mario", legal_last="Reyes", birth_date=dt.date(2014, 3, 5), gender="X")
+    comparison = compare(mario, replace(mario, legal_first="Maria", gender="M"))
+    assert (comparison.is_twin_pattern, comparison.percent) == (False, 99.2)
+
+
+def test_of_two_equally_good_name_pairings_the_first_is_shown() -> None:
+    minh = PersonFacts(legal_first="Minh", legal_last="Tran", alias_first="Emily")
+    emily = PersonFacts(legal_first="Emily", legal_last="Tran", alias_first="Minh")
+    first = compare(minh, emily).fields[MatchField.LEGAL_FIRST]
+    assert (first.local, first.candidate, first.note) == ("Minh", "Minh", "via an alias")
+
+
+@pytest.mark.parametrize(
+    ("person", "bits", "percent"),
+    [
+        (PersonFacts(legal_first="Ana"), 5.0, 1.5),
+        (PersonFacts(legal_first="Ana", legal_last="Ruiz"), 11.0, 50.0),
+        (PersonFacts(legal_first="Ana", legal_last="Ruiz", birth_date=dt.date(2014, 3, 5)), 20.0, 99.8),
+    ],
+)
+def test_the_percent_of_the_bits_of_evidence(person: PersonFacts, bits: float, percent: float) -> None:
+    comparison = compare(person, person)
+    assert (comparison.bits, comparison.percent) == (bits, percent)
+
+
+def test_frequency_adjustments_add_to_the_bits() -> None:
+    ana_maria = POPULATION[0]
+    comparison = compare(ana_maria, ana_maria, frequencies=population_frequencies(POPULATION))
+    assert comparison.bits == pytest.approx(4.485 + 6.379 + 8.485 + 1.294, abs=0.002)
