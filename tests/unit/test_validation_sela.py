@@ -60,3 +60,9 @@ def test_an_english_only_student_needs_no_start_date_but_one_given_is_in_the_yea
 def test_two_cross_field_mistakes_in_one_record_are_two_violations() -> None:
     broken = replace(GOOD, reporting_lea="1964213", elas_start="")
     assert [(v.rule, v.record) for v in validate_sela([broken], lea=LEA)] == [("SELA-LEA", 1), ("SELA-START", 1)]
+
+
+def test_a_record_whose_start_date_cannot_be_placed_in_a_year_does_not_stop_the_check() -> None:
+    unplaceable = replace(GOOD, academic_year="2025-2027")
+    found = validate_sela([unplaceable, replace(GOOD, reporting_lea="1964213")], lea=LEA)
+    assert ("SELA-LEA", 2) in [(v.rule, v.record) for v in found]
