@@ -220,3 +220,7 @@ def test_a_one_letter_slip_is_not_called_one_hundred_percent_alike() -> None:
 
 def test_phonetic_code_is_the_soundex_of_the_letters_of_a_word() -> None:
     assert [phonetic_code(word) for word in ("ANA", "A1NA", "MCDONALD", "123", "")] == ["A500", "A500", "M235", "", ""]
+
+
+def test_fold_keeps_letters_of_any_script_and_drops_or_spaces_the_rest() -> None:
+    assert [fold(text) for text in ("José–Luis", "Ó'Brien", "Zoë·Ann", "李 Wei")] == ["JOSE LUIS", "OBRIEN", "ZOE ANN", "李 WEI"]

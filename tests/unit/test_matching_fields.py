@@ -245,6 +245,9 @@ def test_first_and_last_name_swapped(local: Name, candidate: Name, expected: lis
         (("Elena", "", "Lopez"), ("Maria", "Elena", "Lopez"),
          [(Agreement.MIDDLE_IN_FIRST, 2.0, "goes by the middle name"),
           (Agreement.MISSING, 0.0, "used as the first name on the other side"), SAME_LAST]),
+        (("Maria", "Elena", "Lopez"), ("Elena", "", "Lopez"),
+         [(Agreement.MIDDLE_IN_FIRST, 2.0, "goes by the middle name"),
+          (Agreement.MISSING, 0.0, "used as the first name on the other side"), SAME_LAST]),
         # two first names each, only the first in common: compared as written
         (("Maria Elena", "", "Lopez"), ("Maria Sofia", "", "Lopez"),
          [(Agreement.SPELLING_VARIANT, 2.05, "85% alike"), NO_MIDDLE, SAME_LAST]),
@@ -365,6 +368,9 @@ def test_every_name_form_counts_once_in_a_population() -> None:
         ("Erin", "Eryn", (Agreement.SPELLING_VARIANT, 2.72, "87% alike")),  # sound alike, and look it
         ("Kim", "Kym", (Agreement.SPELLING_VARIANT, 2.5, "85% alike")),  # sound alike: 85% at least
         ("Aaron", "Carol", (Agreement.DIFFERENT, -5.0, "")),  # 73% alike, not the same sound
+        ("Eric", "Erick", (Agreement.SPELLING_VARIANT, 3.97, "96% alike")),  # a slip by likeness, weighed by it
+        ("Rodriguez", "Rodriques", (Agreement.SPELLING_VARIANT, 3.31, "91% alike")),  # one part each: a variant
+        ("Hernandez Lopez", "Fernandez", (Agreement.COMPOUND_SURNAME_PART, 1.0, "one part in common, another differs")),
         ("Smith", "Jones", (Agreement.DIFFERENT, -5.0, "")),
     ],
 )
@@ -393,6 +399,7 @@ def test_bits_of_a_percent_is_the_evidence_that_gives_it() -> None:
         ("City of Bristol", "Bristol", (Agreement.EXACT, 1.5, "")),  # filler words dropped
         ("St. Louis", "Saint Louis", (Agreement.EXACT, 1.5, "")),  # abbreviations spelled out
         ("Ciudad de Mexico", "Mexico", (Agreement.SPELLING_VARIANT, 1.0, "one name inside the other")),
+        ("Sacramento", "Sacremanto", (Agreement.SPELLING_VARIANT, 0.93, "98% alike")),
     ],
 )
 def test_birth_city_verdicts(local: str, candidate: str, expected: Said) -> None:
@@ -405,6 +412,8 @@ def test_birth_city_verdicts(local: str, candidate: str, expected: Said) -> None
         ("F", "female", (Agreement.EXACT, 0.5, "")),
         ("X", "M", (Agreement.DIFFERENT, -0.5, "X against a binary marker")),
         ("M", "F", (Agreement.DIFFERENT, -3.0, "")),
+        ("Q", "q", (Agreement.EXACT, 0.5, "")),  # a marker the table does not know, compared as text
+        ("Q", "Z", (Agreement.DIFFERENT, -3.0, "")),
     ],
 )
 def test_gender_verdicts(local: str, candidate: str, expected: Said) -> None:
@@ -507,3 +516,10 @@ def test_frequency_adjustments_add_to_the_bits() -> None:
     ana_maria = POPULATION[0]
     comparison = compare(ana_maria, ana_maria, frequencies=population_frequencies(POPULATION))
     assert comparison.bits == pytest.approx(4.485 + 6.379 + 8.485 + 1.294, abs=0.002)
+
+
+def test_guardians_are_shown_as_given_one_after_another() -> None:
+    guardians = compare(
+        PersonFacts(guardian_names=("Rosa Ruiz", "Pedro Ruiz")), PersonFacts(guardian_names=("Carmen Soto",))
+    ).fields[MatchField.GUARDIAN_NAMES]
+    assert (guardians.local, guardians.candidate) == ("Rosa Ruiz; Pedro Ruiz", "Carmen Soto")
