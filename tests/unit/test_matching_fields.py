@@ -371,6 +371,8 @@ def test_every_name_form_counts_once_in_a_population() -> None:
         ("Eric", "Erick", (Agreement.SPELLING_VARIANT, 3.97, "96% alike")),  # a slip by likeness, weighed by it
         ("Rodriguez", "Rodriques", (Agreement.SPELLING_VARIANT, 3.31, "91% alike")),  # one part each: a variant
         ("Hernandez Lopez", "Fernandez", (Agreement.COMPOUND_SURNAME_PART, 1.0, "one part in common, another differs")),
+        # MORA and MORALEDA are exactly 90% alike: enough for a part in common
+        ("Lopez Mora", "Ruiz Moraleda", (Agreement.COMPOUND_SURNAME_PART, 1.0, "one part in common, another differs")),
         ("Smith", "Jones", (Agreement.DIFFERENT, -5.0, "")),
     ],
 )
