@@ -10,9 +10,10 @@ the unit tests that reach the changed function. A mutant the tests do not notice
 mutmut runs each mutant in a process forked after the whole suite ran once, so a value computed
 at import time or cached by the unchanged code can hide a change. Every survivor is therefore run
 again in a fresh process (``MUTANT_UNDER_TEST`` set before anything is imported); one that fails
-there counts as killed (a function the module calls at import time is run against every test
-that reaches its module: mutmut credits it to whichever test imported the module first). Mutants listed in ``docs/mutation-equivalents.md`` (with the reason each
-cannot change behaviour) are not counted.
+there counts as killed. A function the module calls at import time is run against every test
+that reaches its module (mutmut credits it to whichever test imported the module first).
+Mutants listed in ``docs/mutation-equivalents.md`` (with the reason each cannot change
+behaviour) are not counted.
 
 Prints the per-module table (mutants, killed, survived, not reached by any unit test, equivalent,
 score = killed / counted) and, for each survivor, where it is, the change, and the tests that
