@@ -463,6 +463,11 @@ def test_names_compared_through_an_alias_are_shown_as_the_alias() -> None:
     # the agreement's own note comes first
     bill = replace(MINH, alias_first="Bill")
     assert shown_names(bill, replace(MINH, legal_first="William", legal_middle=None))[0] == ("Bill", "William", "nickname; via an alias")
+    # the alias's own middle name is compared, and only with an alias first name
+    middle = compare(local, emily).fields[MatchField.LEGAL_MIDDLE]
+    assert (middle.agreement, middle.weight) == (Agreement.EXACT, 3.0)
+    middle = compare(last_only, replace(MINH, legal_last="Nguyen")).fields[MatchField.LEGAL_MIDDLE]
+    assert (middle.agreement, middle.weight) == (Agreement.EXACT, 3.0)
     # the legal names agreeing best, the alias stays out of sight
     assert shown_names(local, local) == [("Minh", "Minh", ""), ("Thi", "Thi", ""), ("Tran", "Tran", "")]
 

@@ -66,3 +66,8 @@ def test_a_record_whose_start_date_cannot_be_placed_in_a_year_does_not_stop_the_
     unplaceable = replace(GOOD, academic_year="2025-2027")
     found = validate_sela([unplaceable, replace(GOOD, reporting_lea="1964213")], lea=LEA)
     assert ("SELA-LEA", 2) in [(v.rule, v.record) for v in found]
+
+
+def test_a_field_problem_in_one_record_does_not_stop_the_check_of_the_next() -> None:
+    found = validate_sela([replace(GOOD, gender="Q"), replace(GOOD, reporting_lea="1964213")], lea=LEA)
+    assert [(v.rule, v.record) for v in found] == [("SELA-FIELD", 1), ("SELA-LEA", 2)]
