@@ -80,8 +80,7 @@ def _initial(word: str) -> int:
     return _sound_number(f"#{word[:1]}")
 
 
-@lru_cache(maxsize=1 << 16)
-def _given_sounds(first_word: str) -> tuple[int, tuple[int, ...]]:
+def _given_sounds_uncached(first_word: str) -> tuple[int, tuple[int, ...]]:
     """The sound of a first name, and its sounds with those of the formal names it may stand for."""
     own = _sound(first_word)
     rooted = dict.fromkeys((own, *(_sound(root.split(" ", 1)[0]) for root in nickname_roots(first_word))))
@@ -89,12 +88,18 @@ def _given_sounds(first_word: str) -> tuple[int, tuple[int, ...]]:
     return own, tuple(rooted)
 
 
-@lru_cache(maxsize=1 << 16)
-def _surname_sounds(last: str) -> tuple[int, ...]:
+# Cached by wrapping rather than decorating: mutation testing (``make mutate``) mutates plain functions only.
+_given_sounds = lru_cache(maxsize=1 << 16)(_given_sounds_uncached)
+
+
+def _surname_sounds_uncached(last: str) -> tuple[int, ...]:
     """The sounds of the (up to three) significant parts of a surname."""
     sounds = dict.fromkeys(_sound(part) for part in significant_words(last)[:3])
     sounds.pop(0, None)
     return tuple(sounds)
+
+
+_surname_sounds = lru_cache(maxsize=1 << 16)(_surname_sounds_uncached)
 
 
 class BlockingCodes(NamedTuple):
@@ -130,12 +135,14 @@ class BlockingCodes(NamedTuple):
         return self.date is None or self.lacks_a_name
 
 
-@lru_cache(maxsize=1 << 16)
-def _word_sounds(first: str, middle: str) -> tuple[int, ...]:
+def _word_sounds_uncached(first: str, middle: str) -> tuple[int, ...]:
     """The sounds of every given word, first and middle."""
     sounds = dict.fromkeys(_sound(word) for word in (*first.split(), *middle.split()))
     sounds.pop(0, None)
     return tuple(sounds)
+
+
+_word_sounds = lru_cache(maxsize=1 << 16)(_word_sounds_uncached)
 
 
 def blocking_codes(person: PreparedFacts) -> BlockingCodes:

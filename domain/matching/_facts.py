@@ -59,10 +59,13 @@ class PreparedFacts:
 _NOBODY: frozenset[frozenset[str]] = frozenset()
 
 
-@lru_cache(maxsize=1 << 16)
-def _name_words(name: str) -> frozenset[str]:
+def _name_words_uncached(name: str) -> frozenset[str]:
     """The folded words of a full name, in no order (guardians are written "first last" or "last, first")."""
     return frozenset(fold(name).split())
+
+
+# Cached by wrapping rather than decorating: mutation testing (``make mutate``) mutates plain functions only.
+_name_words = lru_cache(maxsize=1 << 16)(_name_words_uncached)
 
 
 def prepare(facts: PersonFacts) -> PreparedFacts:

@@ -202,8 +202,7 @@ def _variant_strength(likeness: float) -> float:
     return max(0.0, min(1.0, (likeness - 0.85) / 0.15))
 
 
-@lru_cache(maxsize=1 << 18)
-def compare_given(left: str, right: str, kind: str = "first") -> Verdict:
+def _compare_given(left: str, right: str, kind: str = "first") -> Verdict:
     """Compare two folded given names (first, or middle with ``kind="middle"``).
 
     An initial agrees weakly with the same initial or with a name it begins ("J" and "JUAN").
@@ -233,6 +232,10 @@ def compare_given(left: str, right: str, kind: str = "first") -> Verdict:
     return _verdict(kind, Agreement.DIFFERENT)
 
 
+# Cached by wrapping rather than decorating: mutation testing (``make mutate``) mutates plain functions only.
+compare_given = lru_cache(maxsize=1 << 18)(_compare_given)
+
+
 def spelling_note(likeness: float) -> str:
     """What a spelling variant's badge adds: a typing slip, or how alike the spellings are."""
     return "one letter apart (a typing slip?)" if likeness >= 1.0 else f"{likeness:.0%} alike"
@@ -243,8 +246,7 @@ def compare_middle(left: str, right: str) -> Verdict:
     return compare_given(left, right, "middle")
 
 
-@lru_cache(maxsize=1 << 18)
-def compare_surname(left: str, right: str) -> Verdict:
+def _compare_surname(left: str, right: str) -> Verdict:
     """Compare two folded surnames, knowing Hispanic compound surnames and their particles."""
     if not left or not right:
         return MISSING
@@ -272,6 +274,9 @@ def compare_surname(left: str, right: str) -> Verdict:
     if likeness:
         return _verdict("last", Agreement.SPELLING_VARIANT, spelling_note(likeness), _variant_strength(likeness))
     return _verdict("last", Agreement.DIFFERENT)
+
+
+compare_surname = lru_cache(maxsize=1 << 18)(_compare_surname)
 
 
 _SLIP = 0.95  # a spelling likeness this high is a typing slip, whatever the parts
@@ -322,8 +327,7 @@ def canonical_gender(folded: str) -> str:
     return _GENDERS.get(folded, folded)
 
 
-@lru_cache(maxsize=1024)
-def compare_genders(left: str, right: str) -> Verdict:
+def _compare_genders(left: str, right: str) -> Verdict:
     """Compare canonical genders; X against M or F is only a weak disagreement."""
     if not left or not right:
         return MISSING
@@ -332,6 +336,9 @@ def compare_genders(left: str, right: str) -> Verdict:
     if "X" in (left, right):
         return _verdict("gender", Agreement.DIFFERENT, "X against a binary marker", 0.0)
     return _verdict("gender", Agreement.DIFFERENT)
+
+
+compare_genders = lru_cache(maxsize=1024)(_compare_genders)
 
 
 def compare_cities(left: str, right: str) -> Verdict:
@@ -372,8 +379,7 @@ _GUARDIAN_ALIKE = _verdict("guardians", Agreement.SPELLING_VARIANT, "a guardian 
 _NO_GUARDIAN_IN_COMMON = _verdict("guardians", Agreement.DIFFERENT, "no guardian in common")
 
 
-@lru_cache(maxsize=1 << 16)
-def place_verdicts(left: tuple[str, str, str], right: tuple[str, str, str]) -> tuple[Verdict, Verdict, Verdict]:
+def _place_verdicts(left: tuple[str, str, str], right: tuple[str, str, str]) -> tuple[Verdict, Verdict, Verdict]:
     """City, state and country verdicts for canonical (city, state, country) triples."""
     return (
         compare_cities(left[0], right[0]),
@@ -382,7 +388,14 @@ def place_verdicts(left: tuple[str, str, str], right: tuple[str, str, str]) -> t
     )
 
 
-@lru_cache(maxsize=1 << 16)  # one triple per birth place, not per person: a district's places repeat
-def canonical_place(city: str | None, state: str | None, country: str | None) -> tuple[str, str, str]:
+place_verdicts = lru_cache(maxsize=1 << 16)(_place_verdicts)
+
+
+def _canonical_place(city: str | None, state: str | None, country: str | None) -> tuple[str, str, str]:
     """Canonical (city, state, country) of free-text birth place fields."""
     return canonical_city(city), canonical_state(state), canonical_country(country)
+
+
+# One triple per birth place, not per person: a district's places repeat (wrapped, not decorated,
+# so make mutate measures the function itself).
+canonical_place = lru_cache(maxsize=1 << 16)(_canonical_place)

@@ -118,10 +118,13 @@ def _may_be_swapped(local: NameForm, candidate: NameForm, last: Verdict) -> bool
     )
 
 
-@lru_cache(maxsize=1 << 16)
-def _given_roots(first: str, middle: str) -> frozenset[str]:
+def _given_roots_uncached(first: str, middle: str) -> frozenset[str]:
     """The formal names every given word (first and middle) may stand for."""
     return frozenset(root for word in (*first.split(), *middle.split()) for root in nickname_roots(word))
+
+
+# Cached by wrapping rather than decorating: mutation testing (``make mutate``) mutates plain functions only.
+_given_roots = lru_cache(maxsize=1 << 16)(_given_roots_uncached)
 
 
 def _may_hold_middle(local: NameForm, candidate: NameForm) -> bool:

@@ -24,7 +24,6 @@ __all__ = [
     "squash",
     "phonetic_code",
     "nickname_roots",
-    "are_nicknames",
     "nickname_relation",
     "spelling_likeness",
 ]
@@ -46,8 +45,7 @@ _TRANSLITERATED = str.maketrans(
 )
 
 
-@lru_cache(maxsize=1 << 18)
-def fold(text: str | None) -> str:
+def _fold(text: str | None) -> str:
     """Return ``text`` upper-cased, accents removed, punctuation turned into single spaces.
 
     ``"José  de-la Peña"`` and ``"JOSE DE LA PENA"`` fold to the same string, ``"Đặng"`` to
@@ -65,16 +63,22 @@ def fold(text: str | None) -> str:
     return " ".join(text.translate(_ASCII_FOLD).upper().split())
 
 
+# Cached by wrapping rather than decorating: mutation testing (``make mutate``) mutates plain functions only.
+fold = lru_cache(maxsize=1 << 18)(_fold)
+
+
 def words(folded: str) -> tuple[str, ...]:
     """The words of a folded name."""
     return tuple(folded.split())
 
 
-@lru_cache(maxsize=1 << 16)
-def significant_words(folded: str) -> tuple[str, ...]:
+def _significant_words(folded: str) -> tuple[str, ...]:
     """The words of a folded surname without particles: ``"DE LA CRUZ"`` -> ``("CRUZ",)``."""
     kept = tuple(word for word in folded.split() if word not in PARTICLES)
     return kept or tuple(folded.split())
+
+
+significant_words = lru_cache(maxsize=1 << 16)(_significant_words)
 
 
 def squash(folded: str) -> str:
@@ -82,16 +86,20 @@ def squash(folded: str) -> str:
     return folded.replace(" ", "")
 
 
-@lru_cache(maxsize=1 << 17)
-def phonetic_code(word: str) -> str:
+def _phonetic_code(word: str) -> str:
     """A Soundex code of one folded word (``""`` for an empty or digit-only word)."""
     letters = "".join(char for char in word if char.isalpha())
     return jellyfish.soundex(letters) if letters else ""
 
 
-@lru_cache(maxsize=1 << 16)
-def _metaphone(word: str) -> str:
+phonetic_code = lru_cache(maxsize=1 << 17)(_phonetic_code)
+
+
+def _metaphone_uncached(word: str) -> str:
     return jellyfish.metaphone(word)
+
+
+_metaphone = lru_cache(maxsize=1 << 16)(_metaphone_uncached)
 
 
 class _NicknameTable(NamedTuple):
@@ -132,8 +140,7 @@ def _share_row(table: dict[str, frozenset[str]], left: str, right: str) -> bool:
     return left_roots is not None and right_roots is not None and not left_roots.isdisjoint(right_roots)
 
 
-@lru_cache(maxsize=1 << 18)
-def nickname_relation(left: str, right: str) -> str:
+def _nickname_relation(left: str, right: str) -> str:
     """How two different folded given names relate in the project's nickname table.
 
     ``"nickname"`` (Bill and William, Pepe and José), ``"same name in another language"``
@@ -148,13 +155,10 @@ def nickname_relation(left: str, right: str) -> str:
     return ""
 
 
-def are_nicknames(left: str, right: str) -> bool:
-    """Whether two different folded given names share a row of the project's nickname table."""
-    return bool(nickname_relation(left, right))
+nickname_relation = lru_cache(maxsize=1 << 18)(_nickname_relation)
 
 
-@lru_cache(maxsize=1 << 18)
-def spelling_likeness(left: str, right: str) -> float:
+def _spelling_likeness(left: str, right: str) -> float:
     """How strongly two different folded names look like one name misspelled, from 0.0 to 1.0.
 
     1.0 is one typing slip (one letter added, dropped, changed or two swapped) in a name of five
@@ -173,6 +177,9 @@ def spelling_likeness(left: str, right: str) -> float:
     if shortest >= 3 and likeness < 0.85 and _metaphone(left) == _metaphone(right):
         likeness = 0.85
     return likeness if likeness >= 0.85 else 0.0
+
+
+spelling_likeness = lru_cache(maxsize=1 << 18)(_spelling_likeness)
 
 
 # Below this Jaro-Winkler similarity two names are neither one slip apart (a slip in a name of five

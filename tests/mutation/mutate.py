@@ -10,8 +10,10 @@ the unit tests that reach the changed function. A mutant the tests do not notice
 mutmut runs each mutant in a process forked after the whole suite ran once, so a value computed
 at import time or cached by the unchanged code can hide a change. Every survivor is therefore run
 again in a fresh process (``MUTANT_UNDER_TEST`` set before anything is imported); one that fails
-there counts as killed. Mutants listed in ``docs/mutation-equivalents.md`` (with the reason each
-cannot change behaviour) are not counted.
+there counts as killed. A function the module calls at import time is run against every test
+that reaches its module (mutmut credits it to whichever test imported the module first).
+Mutants listed in ``docs/mutation-equivalents.md`` (with the reason each cannot change
+behaviour) are not counted.
 
 Prints the per-module table (mutants, killed, survived, not reached by any unit test, equivalent,
 score = killed / counted) and, for each survivor, where it is, the change, and the tests that
@@ -122,6 +124,38 @@ def tests_reaching(key: str, stats: dict[str, list[str]]) -> list[str]:
     return sorted(stats.get(key.partition("__mutmut_")[0], []))
 
 
+def tests_for_fresh_run(key: str, path: Path, stats: dict[str, list[str]]) -> list[str]:
+    """The tests to run mutant ``key`` against in a fresh process.
+
+    A function the module calls at import time (``_NICKNAMES = _load_nickname_table()``) is
+    credited by mutmut's stats to whichever test happened to import the module first, which may
+    not depend on it at all; such a mutant is run against every test that reaches the module.
+    """
+    tests = set(tests_reaching(key, stats))
+    if _function_name(key) in called_at_import(path):
+        module = key.rpartition(".")[0] + "."
+        tests.update(test for name, reached in stats.items() if name.startswith(module) for test in reached)
+    return sorted(tests)
+
+
+def _function_name(key: str) -> str:
+    mangled = key.rpartition(".")[2].partition("__mutmut_")[0]
+    return mangled.rpartition(CLASS_SEPARATOR)[2] if CLASS_SEPARATOR in mangled else mangled[2:]
+
+
+def called_at_import(path: Path) -> set[str]:
+    """The names the module at ``path`` calls in its top-level statements (not inside a def or class)."""
+    tree = ast.parse((ROOT / path).read_text())
+    called: set[str] = set()
+    for statement in tree.body:
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Import, ast.ImportFrom)):
+            continue
+        for node in ast.walk(statement):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+                called.add(node.func.id)
+    return called
+
+
 def rerun_fresh(key: str, tests: Sequence[str], pytest_args: Sequence[str]) -> bool:
     """Whether the tests fail on mutant ``key`` in a new process (so nothing cached the original)."""
     env = dict(os.environ, MUTANT_UNDER_TEST=key, PY_IGNORE_IMPORTMISMATCH="1")
@@ -216,7 +250,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if survivors and not args.no_fresh:
         print(f"re-running {len(survivors)} survivors in a fresh process each", flush=True)
         with ThreadPoolExecutor(args.workers) as pool:
-            verdicts = pool.map(lambda k: rerun_fresh(k, tests_reaching(k, stats), pytest_args), survivors)
+            verdicts = pool.map(
+                lambda k: rerun_fresh(k, tests_for_fresh_run(k, codes[k][0], stats), pytest_args), survivors
+            )
             fresh_kills = {key for key, killed in zip(survivors, verdicts) if killed}
 
     rows: dict[str, Counter[str]] = {}

@@ -4,6 +4,7 @@ and one vague record does not chain two different children into one group."""
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import random
 from dataclasses import replace
 
@@ -158,3 +159,24 @@ def test_progress_is_reported_step_by_step_to_the_end() -> None:
     find_duplicates(population(50), progress=lambda done, total: seen.append((done, total)))
     total = 1 + len(KEY_KINDS)
     assert seen == [(done, total) for done in range(1, total + 1)]
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_a_search_leaves_the_cycle_collector_as_it_found_it(enabled: bool) -> None:
+    was = gc.isenabled()
+    try:
+        _collector(enabled)
+        search = search_duplicates(population(30))
+        assert gc.isenabled() is enabled
+        search.suspected(0.0)
+        search.groups(0.0)
+        assert gc.isenabled() is enabled
+    finally:
+        _collector(was)
+
+
+def _collector(enabled: bool) -> None:
+    if enabled:
+        gc.enable()
+    else:
+        gc.disable()

@@ -16,9 +16,10 @@ from domain.matching import (
     candidate_facts,
     compare,
     population_frequencies,
+    request_facts,
 )
-from domain.matching import fold
-from domain.records import MatchCandidate, MatchCategory
+from domain.matching import fold, phonetic_code
+from domain.records import MatchCandidate, MatchCategory, SenrRecord
 from domain.values import Ssid
 
 ANA = PersonFacts(
@@ -166,6 +167,32 @@ def test_a_calpads_candidate_becomes_facts_with_blanks_neutral() -> None:
     ]
 
 
+def test_a_calpads_candidate_with_every_column_becomes_facts_with_every_field() -> None:
+    candidate = MatchCandidate(
+        ssid=Ssid("1234567890"), ssid_created=None, category=MatchCategory.SINGLE, score_text="97%", percent=97.0,
+        legal_last="RUIZ", legal_first="ANA", legal_middle="SOFIA", gender="F", birth_date=dt.date(2013, 9, 14),
+        birth_city="SANTA ANA", birth_state="US-CA", birth_country="US",
+    )
+    assert candidate_facts(candidate) == PersonFacts(
+        legal_first="ANA", legal_middle="SOFIA", legal_last="RUIZ", birth_date=dt.date(2013, 9, 14), gender="F",
+        birth_city="SANTA ANA", birth_state="US-CA", birth_country="US",
+    )
+
+
+def test_the_request_record_becomes_facts_with_every_field_it_sent_and_blanks_as_none() -> None:
+    full = SenrRecord(
+        legal_first="ANA", legal_middle="SOFIA", legal_last="RUIZ", alias_first="ANNIE", alias_middle="S",
+        alias_last="SOTO", birth_date="20130914", gender="F", birth_city="SANTA ANA", birth_state="US-CA",
+        birth_country="US",
+    )
+    assert request_facts(full) == PersonFacts(
+        legal_first="ANA", legal_middle="SOFIA", legal_last="RUIZ", birth_date=dt.date(2013, 9, 14), gender="F",
+        birth_city="SANTA ANA", birth_state="US-CA", birth_country="US", alias_first="ANNIE", alias_middle="S",
+        alias_last="SOTO",
+    )
+    assert request_facts(SenrRecord(birth_date="20130231")) == PersonFacts()
+
+
 def test_nickname_is_said_only_of_known_nicknames() -> None:
     # "Anh" and "Anhh": one letter more is a typing slip, not a nickname nor a shortened form.
     slip = compare(dataclasses.replace(ANA, legal_first="Anhh"), dataclasses.replace(ANA, legal_first="Anh"))
@@ -189,3 +216,11 @@ def test_a_one_letter_slip_is_not_called_one_hundred_percent_alike() -> None:
     slip = compare(dataclasses.replace(ANA, legal_last="Gonzales"), dataclasses.replace(ANA, legal_last="Gonzalez"))
     last = slip.fields[MatchField.LEGAL_LAST]
     assert last.agreement is Agreement.SPELLING_VARIANT and "1.00" not in last.note and "typing slip" in last.note
+
+
+def test_phonetic_code_is_the_soundex_of_the_letters_of_a_word() -> None:
+    assert [phonetic_code(word) for word in ("ANA", "A1NA", "MCDONALD", "123", "")] == ["A500", "A500", "M235", "", ""]
+
+
+def test_fold_keeps_letters_of_any_script_and_drops_or_spaces_the_rest() -> None:
+    assert [fold(text) for text in ("José–Luis", "Ó'Brien", "Zoë·Ann", "李 Wei")] == ["JOSE LUIS", "OBRIEN", "ZOE ANN", "李 WEI"]

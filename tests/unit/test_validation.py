@@ -242,6 +242,50 @@ def test_senr0178_a_no_show_does_not_overlap_the_real_enrollment() -> None:
     assert _validate(no_show, BASE) == []
 
 
+def test_senr0178_names_the_student_and_the_record_whose_enrollment_reaches_furthest() -> None:
+    first = replace(BASE, exit_date="20251001", exit_reason="E150")
+    same_end = replace(BASE, enroll_start="20250901", exit_date="20251001", exit_reason="E150", grade="06")
+    third = replace(BASE, enroll_start="20250920", grade="06")
+    found = validate_senr([first, same_end, third], lea=LEA, current_year=YEAR, today=TODAY)
+    assert [(v.record, v.local_id, v.field_name, v.message) for v in found] == [
+        (2, "100234", "Enrollment Start Date", "overlaps the enrollment of record 1 at the same school"),
+        (3, "100234", "Enrollment Start Date", "overlaps the enrollment of record 1 at the same school"),
+    ]
+
+
+def test_senr0178_orders_enrollments_by_start_date_not_by_exit() -> None:
+    longer = replace(BASE, exit_date="20251001", exit_reason="E150")
+    inside = replace(BASE, enroll_start="20250901", exit_date="20250920", exit_reason="E150", grade="06")
+    assert _validate(longer, inside) == [(2, "SENR0178", 22)]
+    open_first = replace(BASE, local_student_id="100235")
+    same_start_exits = replace(BASE, local_student_id="100235", exit_date="20251001", exit_reason="E150")
+    assert _validate(open_first, same_start_exits) == [(2, "SENR0178", 22)]
+
+
+def test_senr0178_checks_every_student_after_one_with_a_single_enrollment() -> None:
+    alone = replace(BASE, local_student_id="100235")
+    assert _validate(alone, BASE, replace(BASE, enroll_start="20250901")) == [(3, "SENR0178", 22)]
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [{"school": "600001"}, {"exit_date": "20260115", "exit_reason": "E999"}],
+    ids=["malformed school", "unknown exit reason"],
+)
+def test_senr0178_leaves_a_record_with_a_malformed_school_or_exit_reason_to_its_field_check(
+    changes: dict[str, Any],
+) -> None:
+    records = [replace(BASE, **changes), replace(BASE, **changes, enroll_start="20250901")]
+    assert [rule for _, rule, _ in _validate(*records)] == [_check(records[0])[0].rule] * 2
+
+
+def test_violations_are_ordered_by_record_before_field() -> None:
+    assert _validate(replace(BASE, gender="Q"), replace(BASE, local_student_id="2", legal_last="")) == [
+        (1, "GERR0002", 18),
+        (2, "GERR0001", 12),
+    ]
+
+
 def test_senr0178_reports_each_later_overlapping_record() -> None:
     records = [BASE, replace(BASE, enroll_start="20250820"), replace(BASE, enroll_start="20250825")]
     assert _validate(*records) == [(2, "SENR0178", 22), (3, "SENR0178", 22)]
@@ -281,7 +325,43 @@ ONE_MISTAKE: list[tuple[str, dict[str, Any], tuple[str, int]]] = [
     ("impossible birth date", {"birth_date": "20251301"}, ("FRMT0002", 17)),
     ("impossible start date of a replace", {"transaction_type": "R", "ssid": "1234567890", "enroll_start": "20251301"},
      ("FRMT0002", 22)),
+    ("academic year too long, not also SENR0006", {"academic_year": "2025-20266"}, ("FRMT0001", 7)),
+    ("birth state too long, not also SENR0036", {"birth_state": "US-CALIF"}, ("FRMT0001", 20)),
+    ("transfer code too long, not also a missing district", {"transfer_code": "123"}, ("FRMT0001", 30)),
+    ("unknown completion status of a no-show the day before, not also SENR0018",
+     {"exit_date": "20250813", "exit_reason": "N470", "completion_status": "999"}, ("GERR0002", 27)),
 ]
+
+# Two mistakes in two fields: each is told, a field check on one does not silence a rule on the other.
+TWO_MISTAKES: list[tuple[str, dict[str, Any], list[tuple[str, int]]]] = [
+    ("long local record id and a replace outside the year",
+     {"local_record_id": "x" * 256, "transaction_type": "R", "ssid": "1234567890", "academic_year": "2024-2025",
+      "enroll_start": "20240814"}, [("FRMT0001", 3), ("SENR0167", 2)]),
+    ("long local record id and a delete without SSID", {"local_record_id": "x" * 256, "transaction_type": "D"},
+     [("FRMT0001", 3), ("SENR0032", 8)]),
+    ("long local student id and a delete without SSID", {"local_student_id": "x" * 16, "transaction_type": "D"},
+     [("FRMT0001", 9), ("SENR0032", 8)]),
+    ("unknown gender of a 35-year-old", {"gender": "Q", "birth_date": "19900101"}, [("GERR0002", 18), ("IVR0012", 17)]),
+    ("unknown status, start outside the year", {"enroll_status": "99", "academic_year": "2024-2025"},
+     [("GERR0002", 23), ("SENR0742", 7)]),
+    ("unknown exit reason, exit before start", {"exit_reason": "E999", "exit_date": "20250813"},
+     [("GERR0002", 26), ("SENR0018", 25)]),
+    ("short SSID, years not consecutive", {"ssid": "123", "academic_year": "2025-2027"}, [("FRMT0004", 8), ("SENR0006", 7)]),
+    ("long transfer code, graduate without UC/CSU indicator",
+     {**GRADUATE, "met_uc_csu": "", "transfer_code": "123", "district_of_residence": "1964212"},
+     [("FRMT0001", 30), ("GERR0001", 29)]),
+    ("unknown completion status, T165 without receiver school",
+     {"exit_date": "20260115", "exit_reason": "T165", "completion_status": "999"}, [("GERR0002", 27), ("GERR0001", 28)]),
+    ("unknown UC/CSU indicator, T165 without receiver school",
+     {"exit_date": "20260115", "exit_reason": "T165", "met_uc_csu": "Q"}, [("GERR0002", 29), ("GERR0001", 28)]),
+    ("unknown seal indicator, transfer code without district", {"transfer_code": "1", "golden_state_seal": "Q"},
+     [("GERR0002", 32), ("GERR0001", 31)]),
+]
+
+
+@pytest.mark.parametrize(("changes", "expected"), [c[1:] for c in TWO_MISTAKES], ids=[c[0] for c in TWO_MISTAKES])
+def test_two_mistakes_give_two_messages(changes: dict[str, Any], expected: list[tuple[str, int]]) -> None:
+    assert sorted((v.rule, v.field_number) for v in _check(replace(BASE, **changes))) == sorted(expected)
 
 
 @pytest.mark.parametrize(("changes", "expected"), [c[1:] for c in ONE_MISTAKE], ids=[c[0] for c in ONE_MISTAKE])
