@@ -130,7 +130,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     init_auth(app)
     init_display(app)
     app.extensions["ssid_jobs"] = JobRunner(workers=app.config["JOB_WORKERS"])
-    app.extensions["ssid_database"] = database  # its pool, for whoever ends the app (store.close_pooled)
 
     admin = Admin(
         app,

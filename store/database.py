@@ -39,6 +39,7 @@ __all__ = [
     "utc_now",
     "UtcDateTimeField",
     "sqlite_path",
+    "close_every_pool",
     "close_pooled",
     "POOL_WAIT_SECONDS",
     "POOL_RECYCLE_SECONDS",
@@ -135,9 +136,23 @@ def open_database(url: str, *, bind: bool = True, pool: int | None = None) -> pe
         database = _connect_postgresql(url, pool)
     else:
         raise StoreError("unsupported database URL: use sqlite:///path.db or postgresql://user@host:port/dbname")
+    if pool is not None:
+        _POOLS.append(database)
     if bind:
         database_proxy.initialize(database)
     return database
+
+
+# Every pooled database this process opened and has not closed with close_every_pool: held here,
+# so that a pool whose app is gone is still closed, not deleted with its connections open.
+_POOLS: list[peewee.Database] = []
+
+
+def close_every_pool() -> None:
+    """Close every connection of every pool this process opened (a test's end, whichever app
+    opened them)."""
+    while _POOLS:
+        close_pooled(_POOLS.pop())
 
 
 def close_pooled(database: peewee.Database) -> None:

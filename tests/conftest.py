@@ -20,7 +20,7 @@ from urllib.parse import quote
 import peewee
 import pytest
 
-from store.database import close_pooled, database_proxy, open_database
+from store.database import close_every_pool, close_pooled, database_proxy, open_database
 from store.schema import init_schema
 
 _PG_ENV = "SSID_TEST_DATABASE_URL"
@@ -45,7 +45,10 @@ def _with_search_path(url: str, schema: str) -> str:
 def _close_bound() -> None:
     bound = database_proxy.obj
     if isinstance(bound, peewee.Database):
-        close_pooled(bound)  # an app's pool too: its idle connections would outlive the test
+        close_pooled(bound)
+    # Every app's pool too, bound or not (a test may have bound the tables to another database):
+    # idle connections would outlive the test and be deleted open.
+    close_every_pool()
 
 
 @pytest.fixture(params=_backends())

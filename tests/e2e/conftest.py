@@ -22,7 +22,6 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from console import create_app
-from store.database import close_pooled
 from seed.demo import DemoDistrict, generate_district
 from seed.demo.load import load_demo
 from seed.sandbox import (
@@ -104,8 +103,6 @@ def app(district: DemoDistrict, database_url: str, tmp_path: Path) -> Iterator[F
     console = make_app(database_url, tmp_path)
     yield console
     console.extensions["ssid_jobs"].shutdown()
-    # The app's own pool: a test that bound the tables to another database leaves it unbound.
-    close_pooled(console.extensions["ssid_database"])
 
 
 class Signed:
