@@ -48,6 +48,7 @@ __all__ = [
     "collection_paused",
     "check_lea",
     "lea_checked",
+    "other_lea_problem",
     "load_batch",
     "note_batch_loaded",
     "load_file_batch",
@@ -233,6 +234,13 @@ def collection_paused() -> Iterator[None]:
             gc.enable()
 
 
+def other_lea_problem(
+    name: str, line: int, found: str, lea: CdsCode, field_number: int = 1, field_name: str = "Reporting LEA"
+) -> FileProblem:
+    """The problem of a download line of another LEA than the district's."""
+    return FileProblem(name, line, f"LEA {found} is not ours ({lea})", field_number, field_name)
+
+
 def lea_checked(
     rows: Iterable[L], lea: CdsCode | None, name: str, field_number: int = 1, field_name: str = "Reporting LEA"
 ) -> Iterator[L]:
@@ -241,8 +249,7 @@ def lea_checked(
     for position, row in enumerate(rows, start=1):
         if lea is not None and row.reporting_lea != lea:
             line = _line_of(row, position)
-            problem = FileProblem(name, line, f"LEA {row.reporting_lea} is not ours ({lea})", field_number, field_name)
-            raise StepRefused.of(problem)
+            raise StepRefused.of(other_lea_problem(name, line, row.reporting_lea, lea, field_number, field_name))
         yield row
 
 

@@ -30,7 +30,14 @@ from domain.planning.extract import ExtractCounts
 from domain.readers import CheckedLines, open_ssid_extract_blocks
 from domain.runs import Batch, BatchKind, BatchState, FileKind, NewBatch, Run, RunAction, RunEvent
 from domain.values import CdsCode, LocalId
-from workflows.batches.shared import ReadFile, apply_batch, check_line_end, note_batch_loaded, undo_batch
+from workflows.batches.shared import (
+    ReadFile,
+    apply_batch,
+    check_line_end,
+    note_batch_loaded,
+    other_lea_problem,
+    undo_batch,
+)
 from workflows.errors import StepRefused
 from workflows.files import Progress
 from workflows.run.guards import NOT_THIS_RUNS_ANSWER, ExtractFacts, UndoFacts
@@ -146,7 +153,7 @@ def _lea_checked(blocks: Iterable[CheckedLines], lea: CdsCode | None, name: str)
             if other:
                 yield CheckedLines(block.first, block.lines[:other], block.values[:other])
             line = block.first + other
-            raise FileProblem(name, line, f"LEA {block.values[other][0]} is not ours ({lea})", 1, "Reporting LEA")
+            raise other_lea_problem(name, line, block.values[other][0], lea)
         yield block
 
 
