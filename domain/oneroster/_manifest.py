@@ -33,15 +33,18 @@ def read_manifest(files: ExportFiles) -> Manifest:
     properties: dict[str, tuple[int, str]] = {}
     with files.lines(MANIFEST) as lines:
         reader = csv.reader(lines)
+        read = 0  # the lines of the records read so far: a record csv cannot read starts after them
         try:
             header = [h.strip() for h in next(reader, [])]
             if header[:2] != ["propertyName", "value"]:
                 raise FileProblem(MANIFEST, 1, "header row must be propertyName,value")
+            read = reader.line_num
             for values in reader:
                 if len(values) >= 2:
                     properties[values[0].strip()] = (reader.line_num, values[1].strip())
+                read = reader.line_num
         except csv.Error as exc:
-            raise FileProblem(MANIFEST, reader.line_num + 1, f"is not well-formed CSV ({exc})") from None
+            raise FileProblem(MANIFEST, read + 1, f"is not well-formed CSV ({exc})") from None
     line, text = properties.get("oneroster.version", (1, ""))
     versions = {v.value: v for v in OneRosterVersion}
     if text not in versions:

@@ -213,3 +213,11 @@ def test_a_12_manifest_needs_roles_in_bulk(tmp_path: Path) -> None:
 )  # fmt: skip
 def test_a_manifest_the_import_cannot_use_is_refused(tmp_path: Path, rows: list[tuple[str, ...]], expected: str) -> None:
     assert _manifest_refusal(tmp_path, rows) == expected
+
+
+def test_a_manifest_line_csv_cannot_read_is_refused_by_number(tmp_path: Path) -> None:
+    big = "x" * (1 << 17 + 1)
+    message = _manifest_refusal(tmp_path, [("propertyName", "value"), ("oneroster.version", "1.1"), ("note", big)])
+    assert message.startswith("manifest.csv, line 3: is not well-formed CSV (field larger than field limit")
+    message = _manifest_refusal(tmp_path, [("propertyName", big)])
+    assert message.startswith("manifest.csv, line 1: is not well-formed CSV (field larger than field limit")
