@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 
@@ -11,7 +12,7 @@ from domain.model import Address, Enrollment, Guardian, LanguageStatus, PersonNa
 from domain.oneroster import OneRosterExport, OneRosterMapping, OneRosterStudent, OneRosterVersion, merged_with_stored
 from domain.values import CdsCode, LocalId, Ssid
 
-SCHOOL = CdsCode("6019715")
+SCHOOL, OTHER_SCHOOL = CdsCode("6019715"), CdsCode("6019723")
 
 
 def test_a_typed_user_id_is_found_among_the_others() -> None:
@@ -68,3 +69,26 @@ def test_a_student_the_export_lists_no_enrollment_for_keeps_theirs() -> None:
     given = Student(local_id=LocalId("100234"), legal=STORED.legal, birth_date=STORED.birth_date, gender="X")
     assert merged_with_stored(OneRosterStudent(given, enrolled=False), STORED, _export()).enrollments == STORED.enrollments
     assert merged_with_stored(OneRosterStudent(given, enrolled=False), None, _export()) is given
+
+
+def test_an_ended_enrollment_takes_every_stored_code_and_a_new_one_none() -> None:
+    start, end = dt.date(2025, 8, 13), dt.date(2026, 6, 5)
+    stored = replace(STORED, enrollments=(Enrollment(SCHOOL, "12", start, "20", end, "E230", "108"),))
+    given = Student(local_id=LocalId("100234"), legal=STORED.legal, birth_date=STORED.birth_date, gender="X",
+                    enrollments=(Enrollment(SCHOOL, "12", start, exit_date=end), Enrollment(OTHER_SCHOOL, "12", start)))  # fmt: skip
+    merged = merged_with_stored(OneRosterStudent(given, enrolled=True), stored, _export())
+    assert merged.enrollments == (Enrollment(SCHOOL, "12", start, "20", end, "E230", "108"), Enrollment(OTHER_SCHOOL, "12", start))
+
+
+def test_a_setting_that_names_no_users_field_is_refused_naming_the_setting() -> None:
+    fields = "must be one of identifier, sourcedId, username, userMasterIdentifier or userIds:TYPE"
+    with pytest.raises(InvalidValue) as local:
+        OneRosterMapping(local_id="email")
+    assert (str(local.value), local.value.value) == (f"OneRoster local id field: {fields}", "email")
+    with pytest.raises(InvalidValue) as ssid:
+        OneRosterMapping(ssid="userIds:")
+    assert (str(ssid.value), ssid.value.value) == (f"OneRoster SSID field: {fields}", "userIds:")
+
+
+def test_a_field_the_record_lacks_is_blank() -> None:
+    assert OneRosterMapping.value("username", {}) == "" and OneRosterMapping.value("userIds:SSID", {}) == ""

@@ -306,3 +306,17 @@ def test_guardians_are_the_agents_that_are_parents_in_the_order_given(tmp_path: 
     export.row("users.csv", "s1")["agentSourcedIds"] = " g2 ,t1,, g1"
     (read,) = export.students(tmp_path)
     assert read.student.guardians == (Guardian("Luis", "Ruiz"), Guardian("Rosa", "López"))
+
+
+def test_equal_names_of_different_parents_are_one_string(tmp_path: Path) -> None:
+    export = small_export(V11)
+    export.add("users.csv", sourcedId="g2", enabledUser="true", role="guardian", givenName="Rosa", familyName="López")
+    export.row("users.csv", "s1")["agentSourcedIds"] = "g1,g2"
+    first, second = export.students(tmp_path)[0].student.guardians
+    assert first.first is second.first and first.last is second.last
+
+
+def test_a_12_students_own_grade_may_be_an_extension(tmp_path: Path) -> None:
+    export = small_export(V12).edited("classes.csv", "c1", {"grades": ""})
+    (read,) = export.edited("users.csv", "s1", {"grades": "ext:Adult"}).students(tmp_path)
+    assert read.student.enrollments[0].grade == "ext:Adult"

@@ -164,8 +164,8 @@ def test_a_grade_that_is_no_ceds_grade_is_refused(tmp_path: Path, file: str, sou
 
 def test_an_enrollment_of_a_teacher_is_not_read(tmp_path: Path) -> None:
     export = small_export(V11)
-    export.add("enrollments.csv", sourcedId="e9", classSourcedId="c1", schoolSourcedId="nowhere", userSourcedId="t9", role="teacher",
-               beginDate="never")  # fmt: skip
+    export.tables["enrollments.csv"].insert(0, {"sourcedId": "e9", "classSourcedId": "c1", "schoolSourcedId": "nowhere",
+                                                "userSourcedId": "t9", "role": "teacher", "beginDate": "never"})  # fmt: skip
     assert _enrollments(export, tmp_path) == (Enrollment(SCHOOL, "05", AUG13),)
 
 
@@ -235,3 +235,15 @@ def test_the_day_before_the_begin_is_a_no_show_end(tmp_path: Path) -> None:
     export.row("enrollments.csv", "e1")["endDate"] = "2025-08-12"
     _enroll(export, "e2", "2025-08-14", "2025-08-13")
     assert _enrollments(export, tmp_path) == (Enrollment(SCHOOL, "05", AUG13, exit_date=AUG13),)
+
+
+def test_an_enrollment_beginning_on_the_last_day_of_a_school_year_is_in_that_year(tmp_path: Path) -> None:
+    export = small_export(V11)
+    export.add("academicSessions.csv", sourcedId="y24", type="schoolYear", startDate="2024-07-01", endDate="2025-06-30")
+    _enroll(export, "e0", "2024-07-01", "2025-06-01")
+    _enroll(export, "e2", "2025-06-30", "2025-06-30")
+    export.row("enrollments.csv", "e1")["beginDate"] = "2025-07-01"
+    assert _enrollments(export, tmp_path) == (
+        Enrollment(SCHOOL, "05", dt.date(2024, 7, 1), exit_date=dt.date(2025, 6, 30)),
+        Enrollment(SCHOOL, "05", dt.date(2025, 7, 1)),
+    )

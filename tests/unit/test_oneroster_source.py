@@ -181,3 +181,24 @@ def test_a_damaged_zip_member_is_refused(tmp_path: Path) -> None:
     with ExportFiles(path, LIMITS) as files, pytest.raises(FileProblem) as caught:
         _text(files, "users.csv")
     assert str(caught.value) == "users.csv, line 1: is damaged in the zip archive"
+
+
+def test_a_member_claiming_to_unpack_from_a_single_byte_is_held_to_the_ratio(tmp_path: Path) -> None:
+    path = _zip(tmp_path / "e.zip", {"users.csv": b"x"}, zipfile.ZIP_STORED)
+    data = bytearray(path.read_bytes())
+    entry = data.index(b"PK\x01\x02")  # the central directory's entry: packed size at +20, unpacked size at +24
+    data[entry + 24 : entry + 28] = (MB + 1).to_bytes(4, "little")
+    path.write_bytes(data)
+    ratio = MB // 2 + 1  # over the ratio to one byte, not to two
+    assert _refusal(path, ExportLimits(ratio=ratio)) == f"e.zip, line 1: users.csv unpacks to over {ratio} times its packed size (refused)"
+
+
+def test_a_damaged_zip_member_is_refused_at_the_line_where_its_end_is_read(tmp_path: Path) -> None:
+    lines = [b"a" * 4998 + b"\r\n", b"b" * 4998 + b"\r\n", b"c" * 4998 + b"\r\n"]
+    path = _zip(tmp_path / "e.zip", {"users.csv": b"".join(lines)}, zipfile.ZIP_STORED)
+    path.write_bytes(path.read_bytes().replace(b"c" * 4998, b"d" + b"c" * 4997, 1))
+    with ExportFiles(path, LIMITS) as files, files.lines("users.csv") as read:
+        assert next(read) == lines[0].decode() and next(read) == lines[1].decode()
+        with pytest.raises(FileProblem) as caught:
+            next(read)
+    assert str(caught.value) == "users.csv, line 3: is damaged in the zip archive"

@@ -219,5 +219,7 @@ def test_a_manifest_line_csv_cannot_read_is_refused_by_number(tmp_path: Path) ->
     big = "x" * (1 << 17 + 1)
     message = _manifest_refusal(tmp_path, [("propertyName", "value"), ("oneroster.version", "1.1"), ("note", big)])
     assert message.startswith("manifest.csv, line 3: is not well-formed CSV (field larger than field limit")
+    message = _manifest_refusal(tmp_path, [("propertyName", "value"), ("note", big)])
+    assert message.startswith("manifest.csv, line 2: is not well-formed CSV (field larger than field limit")
     message = _manifest_refusal(tmp_path, [("propertyName", big)])
     assert message.startswith("manifest.csv, line 1: is not well-formed CSV (field larger than field limit")
