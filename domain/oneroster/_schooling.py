@@ -103,7 +103,7 @@ def _class_grades(files: ExportFiles, version: OneRosterVersion) -> dict[str, st
 def _school_code(org: _Org) -> CdsCode:
     if org.code is None:
         try:
-            org.code = parse_cds_code(org.identifier, "school CDS code")
+            org.code = parse_cds_code(org.identifier)
         except InvalidValue:
             raise org.place.problem("identifier", "must be the school's 7-digit CDS code") from None
     return org.code

@@ -42,7 +42,6 @@ class ExportFiles:
         self._path = path
         self._limits = limits
         self._zip: zipfile.ZipFile | None = None
-        self._members: dict[str, str] = {}
         if path.is_dir():
             self._members = self._folder_members(path)
         else:
