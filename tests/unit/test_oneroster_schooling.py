@@ -5,13 +5,13 @@ export as a whole: what it says it carries, each refusal pinned as the user read
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sized
 from pathlib import Path
 
 import pytest
 
 from domain.model import Enrollment
 from domain.oneroster import OneRosterVersion, read_oneroster
-from domain.oneroster._read import ExportStudents
 from domain.values import CdsCode
 from tests.unit.oneroster_files import TODAY, SmallExport, small_export
 
@@ -46,7 +46,7 @@ def test_the_students_are_counted_and_built_again_each_time_they_are_iterated(tm
     export.add("users.csv", sourcedId="s2", enabledUser="true", role="student", givenName="Ana", familyName="Ruiz", identifier="100235")
     export.add("demographics.csv", sourcedId="s2", birthDate="2014-01-02", sex="male")
     students = read_oneroster(export.write(tmp_path), today=TODAY).students
-    assert isinstance(students, ExportStudents) and len(students) == 2
+    assert isinstance(students, Sized) and len(students) == 2
     assert [r.student.local_id for r in students] == ["100234", "100235"]
     assert [(r.enrolled, r.student.enrollments) for r in students] == [(True, (Enrollment(SCHOOL, "05", AUG13),)), (False, ())]
 
