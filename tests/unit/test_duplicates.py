@@ -180,3 +180,19 @@ def _collector(enabled: bool) -> None:
         gc.enable()
     else:
         gc.disable()
+
+
+def test_agreeing_on_a_rare_surname_counts_for_more_than_on_a_common_one() -> None:
+    # Two pairs alike but for the surname, with neither birth date known: Garcia is common here, Xochicale is not.
+    def maria(last: str) -> PersonFacts:
+        return PersonFacts(legal_first="Maria", legal_last=last)
+
+    garcias = [(f"O{n}", PersonFacts(legal_first=first, legal_last="Garcia", birth_date=dt.date(2010, 1, n + 1)))
+               for n, first in enumerate(("Ana", "Luis", "Rosa", "Jorge", "Elena", "Pablo", "Carmen", "Raul"))]
+    search = search_duplicates([("G1", maria("Garcia")), ("G2", maria("Garcia")), ("X1", maria("Xochicale")),
+                                ("X2", maria("Xochicale")), *garcias])
+    percents = {(d.left, d.right): d.percent for d in search.suspected(0.0)}
+    rare, common = percents[("X1", "X2")], percents[("G1", "G2")]
+    assert rare > LIKELY_DUPLICATE_PERCENT > common
+    assert [(d.left, d.right) for d in search.suspected()] == [("X1", "X2")]
+    assert search.groups() == [("X1", "X2")]
