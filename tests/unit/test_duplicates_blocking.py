@@ -106,9 +106,11 @@ def named(first: str | None, last: str | None, born: dt.date | None = dt.date(20
         # A typo after the first letter of the first name: the initial and the surname still meet.
         (named("Ethan", "Nguyen"), named("Erhan", "Nguyen"), {"date"}),
         # The first word of a first name is its sound; the surname changed.
-        (named("Maria Elena", "Garcia"), named("Maria", "Lopez"), {"date and first"}),
-        # A nickname of a two-word formal name sounds as its first word (Chema is José María).
+        (named("Ana Sofía Elena", "Garcia"), named("Ana", "Lopez"), {"date and first"}),
+        # A nickname of a formal name of several words sounds as its first word (Chema is José María,
+        # Chuy María de Jesús).
         (named("Chema", "Garcia"), named("José", "Garcia", dt.date(2012, 4, 19)), {"day typo"}),
+        (named("Chuy", "Garcia"), named("María", "Garcia", dt.date(2012, 4, 19)), {"day typo"}),
         # Up to three parts of a surname make keys, not a fourth.
         (named("Rosa", "Ramírez Soto Ortega"), named("Rosa", "Ortega", dt.date(2012, 4, 19)), {"day typo"}),
         (named("Rosa", "Ramírez Soto Ortega Xochicale"), named("Rosa", "Xochicale", dt.date(2012, 4, 19)), set()),
@@ -119,7 +121,7 @@ def named(first: str | None, last: str | None, born: dt.date | None = dt.date(20
         (named("Rosa", "1"), named("Rosa", "2"), {"date and first"}),
         (named("Rosa", "1"), named("Rosa", "2", dt.date(2012, 4, 19)), set()),
     ],
-    ids=["first name typo", "first word", "two-word formal name", "third surname part", "fourth surname part",
+    ids=["first name typo", "first word", "two-word formal name", "three-word formal name", "third surname part", "fourth surname part",
          "digits for first names", "digits for first names, day typo", "digits for middle names", "digits for surnames",
          "digits for surnames, day typo"],
 )
