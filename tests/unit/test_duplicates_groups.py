@@ -75,12 +75,23 @@ Scored = list[tuple[int, int, float]]
         # 1 was compared with 3 only: when 0 and 3 merge, the link moves to 0's group and 1 must fit 0 too.
         (4, [(0, 3, 20.0), (3, 1, 12.0)], {(0, 1): 12.0}, [[0, 1, 3]], [(0, 1)]),
         (4, [(0, 3, 20.0), (3, 1, 12.0)], {(0, 1): -12.0}, [[0, 3]], [(0, 1)]),
+        # 2 did not fit the group of 0 and 3 (3 on average); when 1 joins, 2 is weighed again and fits (26 / 3).
+        (4, [(0, 3, 30.0), (3, 2, 6.0), (0, 1, 5.5)], {(0, 2): 0.0, (1, 3): 5.5, (1, 2): 20.0}, [[0, 1, 2, 3]],
+         [(0, 2), (1, 2), (1, 3)]),
         # The average over every pair between two groups at the threshold merges them; just below does not.
         (3, [(0, 1, 20.0), (0, 2, 6.0)], {(1, 2): 4.0}, [[0, 1, 2]], [(1, 2)]),
         (3, [(0, 1, 20.0), (0, 2, 6.0)], {(1, 2): 3.0}, [[0, 1]], [(1, 2)]),
         (2, [(0, 1, 5.0)], {}, [[0, 1]], []),  # one pair exactly at the threshold
         (2, [(0, 1, 4.99)], {}, [], []),
         (3, [(2, 2, 50.0), (0, 1, 20.0)], {}, [[0, 1]], []),  # a record against itself counts for nothing
+        # Equally supported merges go by the groups' numbers: a merged group keeps the number of its larger
+        # side (the first on a tie). Record 2 fits the group of 0 and 3 as well as record 1: it joins 0 and 3.
+        (4, [(0, 3, 20.0), (2, 3, 10.0), (1, 2, 10.0)], {(0, 2): 10.0, (0, 1): -30.0, (1, 3): -30.0}, [[0, 2, 3]],
+         [(0, 1), (0, 2), (1, 3)]),
+        # 0 joins the group of 2 and 3, which stays group 2; record 4 fits it as well as record 1: it joins 1.
+        (5, [(2, 3, 30.0), (0, 2, 20.0), (1, 4, 10.0), (3, 4, 10.0)],
+         {(0, 3): 20.0, (0, 4): 10.0, (2, 4): 10.0, (0, 1): -30.0, (1, 2): -30.0, (1, 3): -30.0}, [[0, 2, 3], [1, 4]],
+         [(0, 1), (0, 3), (0, 4), (1, 2), (1, 3), (2, 4)]),
         # Larger groups first, then by their first member.
         (6, [(0, 5, 20.0), (1, 2, 20.0), (3, 4, 20.0), (4, 1, 20.0)], {(1, 3): 20.0, (2, 3): 20.0, (2, 4): 20.0},
          [[1, 2, 3, 4], [0, 5]], [(1, 3), (2, 3), (2, 4)]),
@@ -112,3 +123,13 @@ def test_a_big_group_is_weighed_on_members_spread_evenly() -> None:
     compared = [(n, n + 1, 10.0) for n in range(size - 1)] + [(size - 1, size, 6.0), (size, size + 1, 10.0)]
     assert average_linkage_groups(size + 2, compared, 5.0, score) == [list(range(size)), [size, size + 1]]
     assert sorted(left for left, right in asked if right == size) == list(range(0, size, 2))
+
+
+def test_a_merge_refused_below_the_threshold_does_not_end_the_grouping() -> None:
+    # Found by a random search. The link between 1-6 and the group of 0, 2, 3, 4, 5 is queued twice at
+    # 3.0 and weighs 3.0: the second time it is already weighed and below the threshold. 7, queued
+    # after it, must still be weighed against that group and join it (7.2 on average).
+    compared = [(0, 4, 6.0), (0, 5, 6.0), (0, 7, 6.0), (1, 6, 6.0), (2, 3, 6.0), (2, 4, 20.0), (3, 6, 6.0), (5, 6, 6.0)]
+    others = {(1, 4): 4.0, (1, 5): 6.0, (2, 6): 4.0, (3, 4): 4.0, (3, 7): 20.0, (4, 5): 20.0, (0, 1): 4.0, (2, 5): 6.0}
+    score, _ = scorer({frozenset(pair): value for pair, value in others.items()}, default=0.0)
+    assert average_linkage_groups(8, compared, 5.0, score) == [[0, 2, 3, 4, 5, 7], [1, 6]]
