@@ -180,3 +180,43 @@ def _collector(enabled: bool) -> None:
         gc.enable()
     else:
         gc.disable()
+
+
+def test_agreeing_on_a_rare_surname_counts_for_more_than_on_a_common_one() -> None:
+    # Two pairs alike but for the surname, with neither birth date known: Garcia is common here, Xochicale is not.
+    def maria(last: str) -> PersonFacts:
+        return PersonFacts(legal_first="Maria", legal_last=last)
+
+    garcias = [(f"O{n}", PersonFacts(legal_first=first, legal_last="Garcia", birth_date=dt.date(2010, 1, n + 1)))
+               for n, first in enumerate(("Ana", "Luis", "Rosa", "Jorge", "Elena", "Pablo", "Carmen", "Raul"))]
+    search = search_duplicates([("G1", maria("Garcia")), ("G2", maria("Garcia")), ("X1", maria("Xochicale")),
+                                ("X2", maria("Xochicale")), *garcias])
+    percents = {(d.left, d.right): d.percent for d in search.suspected(0.0)}
+    rare, common = percents[("X1", "X2")], percents[("G1", "G2")]
+    assert rare > LIKELY_DUPLICATE_PERCENT > common
+    assert [(d.left, d.right) for d in search.suspected()] == [("X1", "X2")]
+    assert search.groups() == [("X1", "X2")]
+
+
+def test_a_pair_weighed_only_when_groups_merge_is_rated_against_the_population_too() -> None:
+    # Rosa Garcia (2013) and a Garcia of that day without first name are one child. A Rosa Garcia of 2012 fits
+    # the first (a year typo) but was never compared with the second: weighed then, with Garcia as common as
+    # it is here, the two are not worth 50 % on average, so she stays out of the group.
+    people = [
+        ("P0", PersonFacts(legal_first="Rosa", legal_last="Garcia", birth_date=dt.date(2012, 4, 9), birth_city="Fresno")),
+        ("P1", PersonFacts(legal_last="Garcia", birth_date=dt.date(2013, 4, 9))),
+        ("P3", PersonFacts(legal_first="Rosa", legal_last="Xochicale")),
+        ("P4", PersonFacts(legal_first="Rosa", legal_last="Garcia", birth_date=dt.date(2013, 4, 9), birth_city="Fresno")),
+    ]
+    search = search_duplicates(people)
+    assert [(d.left, d.right, d.percent) for d in search.suspected(0.0)] == [("P1", "P4", 91.7), ("P0", "P4", 90.4)]
+    assert search.groups() == [("P1", "P4")]
+
+
+def test_a_pair_exactly_at_the_cut_off_is_listed_and_grouped() -> None:
+    # Exact first name and surname, nothing else known: 5 + 6 bits, as likely one person as two.
+    maria = PersonFacts(legal_first="Maria", legal_last="Garcia")
+    search = search_duplicates([("A", maria), ("B", maria)])
+    assert [(d.left, d.right, d.percent) for d in search.suspected(LIKELY_DUPLICATE_PERCENT)] == [("A", "B", 50.0)]
+    assert search.groups(LIKELY_DUPLICATE_PERCENT) == [("A", "B")]
+    assert search.suspected(50.1) == [] and search.groups(50.1) == []

@@ -7,6 +7,7 @@ from dataclasses import replace
 
 import pytest
 
+from domain.duplicates import _blocking
 from domain.duplicates._blocking import KEY_KINDS, MAX_BLOCK, WINDOW, blocking_codes, blocking_keys, candidate_pairs
 from domain.matching import PersonFacts, prepare
 
@@ -88,3 +89,68 @@ def test_a_large_block_is_compared_within_a_window() -> None:
     assert MAX_BLOCK < size
     assert len(date_pairs) == sum(min(WINDOW, size - 1 - n) for n in range(size))  # each with its next WINDOW
     assert (0, 1) in date_pairs and (0, WINDOW + 1) not in date_pairs
+
+
+def compared(people: list[PersonFacts]) -> dict[str, set[tuple[int, int]]]:
+    """The pairs each key kind puts together, kinds that put none left out."""
+    return {kind: pairs for kind, pairs in pairs_of(people).items() if pairs}
+
+
+def named(first: str | None, last: str | None, born: dt.date | None = dt.date(2012, 4, 9), middle: str | None = None) -> PersonFacts:
+    return PersonFacts(legal_first=first, legal_middle=middle, legal_last=last, birth_date=born)
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "kinds"),
+    [
+        # A typo after the first letter of the first name: the initial and the surname still meet.
+        (named("Ethan", "Nguyen"), named("Erhan", "Nguyen"), {"date"}),
+        # The first word of a first name is its sound; the surname changed.
+        (named("Ana Sofía Elena", "Garcia"), named("Ana", "Lopez"), {"date and first"}),
+        # A nickname of a formal name of several words sounds as its first word (Chema is José María,
+        # Chuy María de Jesús).
+        (named("Chema", "Garcia"), named("José", "Garcia", dt.date(2012, 4, 19)), {"day typo"}),
+        (named("Chuy", "Garcia"), named("María", "Garcia", dt.date(2012, 4, 19)), {"day typo"}),
+        # Up to three parts of a surname make keys, not a fourth.
+        (named("Rosa", "Ramírez Soto Ortega"), named("Rosa", "Ortega", dt.date(2012, 4, 19)), {"day typo"}),
+        (named("Rosa", "Ramírez Soto Ortega Xochicale"), named("Rosa", "Xochicale", dt.date(2012, 4, 19)), set()),
+        # A name without letters has no sound: it pairs nobody.
+        (named("1", "Garcia"), named("2", "Garcia"), set()),
+        (named("1", "Garcia"), named("2", "Garcia", dt.date(2012, 4, 19)), set()),
+        (named("Rosa", "Garcia", middle="1"), named("Ana", "Garcia", middle="2"), set()),
+        (named("Rosa", "1"), named("Rosa", "2"), {"date and first"}),
+        (named("Rosa", "1"), named("Rosa", "2", dt.date(2012, 4, 19)), set()),
+    ],
+    ids=["first name typo", "first word", "two-word formal name", "three-word formal name", "third surname part", "fourth surname part",
+         "digits for first names", "digits for first names, day typo", "digits for middle names", "digits for surnames",
+         "digits for surnames, day typo"],
+)
+def test_the_pairs_compared_and_the_keys_that_find_them(left: PersonFacts, right: PersonFacts, kinds: set[str]) -> None:
+    assert compared([left, right]) == {kind: {(0, 1)} for kind in kinds}
+
+
+@pytest.mark.parametrize(("size", "all_pairs"), [(MAX_BLOCK, True), (MAX_BLOCK + 1, False)])
+def test_a_block_up_to_max_block_compares_every_pair(size: int, all_pairs: bool) -> None:
+    namesakes = [replace(LUPE, legal_middle=f"Middle{n:03d}") for n in range(size)]
+    date_pairs = pairs_of(namesakes)["date"]
+    assert (date_pairs == {(a, b) for a in range(size) for b in range(a + 1, size)}) is all_pairs
+
+
+def test_a_large_block_compares_neighbours_in_name_order_not_input_order() -> None:
+    size = MAX_BLOCK + 10
+    rank = [n * 7 % size for n in range(size)]  # the input order is not the name order
+    namesakes = [replace(LUPE, legal_middle=f"Middle{rank[n]:03d}") for n in range(size)]
+    by_name = sorted(range(size), key=rank.__getitem__)
+    expected = {
+        (min(a, b), max(a, b)) for position, a in enumerate(by_name) for b in by_name[position + 1 : position + 1 + WINDOW]
+    }
+    assert pairs_of(namesakes)["date"] == expected
+
+
+def test_too_many_name_sounds_for_a_key_is_an_error_not_a_wrong_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Sounds are numbered from 1 as they are met; a blocking key holds 15 bits of each.
+    monkeypatch.setattr(_blocking, "_SOUNDS", {f"S{n}": n + 1 for n in range((1 << 15) - 2)})
+    blocking_codes(prepare(PersonFacts(legal_last="Xu")))  # the last sound that fits: 2**15 - 1
+    with pytest.raises(OverflowError) as refused:
+        blocking_codes(prepare(PersonFacts(legal_last="Yu")))
+    assert str(refused.value) == "more distinct name sounds than a blocking key can hold"

@@ -52,9 +52,9 @@ def test_the_record_left_out_is_the_one_without_an_ssid_else_the_newer(
 def test_a_same_child_decision_holds_the_chosen_record_while_both_are_there_and_active() -> None:
     both = {s.local_id: s for s in (student("100004"), student("100005"), student("100006"), student("100007"))}
     decisions = [
+        decision(Resolution.KEEPS_SSID, "100004", ("100004", "100006")),  # not about requests
         decision(Resolution.SAME_CHILD, "100005"),
         decision(Resolution.SAME_CHILD, "100006", ("100006", "100007")),
-        decision(Resolution.KEEPS_SSID, "100004", ("100004", "100006")),  # not about requests
     ]
     assert possible_duplicates(decisions, both) == {"100005": "100004", "100006": "100007"}
 

@@ -10,9 +10,21 @@ from dataclasses import replace
 
 import pytest
 
-from domain.duplicates import CheckedStudent, IssueKey, IssueKind, LocalIssue, issue_groups, issue_key, lookalike_ids
+from domain.duplicates import (
+    CheckedStudent,
+    IssueKey,
+    IssueKind,
+    LocalIssue,
+    checked_student,
+    issue_groups,
+    issue_key,
+    lookalike_ids,
+    person_facts,
+    student_facts,
+)
 from domain.errors import InvalidValue
 from domain.matching import HIGHEST_SHOWN_PERCENT, Agreement, Evidence, MatchField, PersonFacts
+from domain.model import Guardian, PersonName, Student
 from domain.values import LocalId, Ssid
 from domain.duplicates import LOOKALIKE_PERCENT, find_issues, with_acknowledged
 
@@ -122,3 +134,96 @@ def test_pairs_that_share_a_student_form_one_group_and_acknowledgement_is_by_key
     flagged = with_acknowledged(issues, {IssueKey.parse("lookalike:5,6")})
     assert [i.acknowledged for i in flagged] == [False, True, False, False]
     assert replace(flagged[1], acknowledged=False) == issues[1]
+
+
+@pytest.mark.parametrize(
+    ("legal", "alias", "guardians", "expected"),
+    [
+        (
+            ("Guadalupe", "Itzel", "Ramírez"), ("Lupe", "", "Ortega"), [("Rosa", "Ortega"), ("", "Ramírez"), ("Luis", "")],
+            PersonFacts(
+                legal_first="Guadalupe", legal_middle="Itzel", legal_last="Ramírez", birth_date=BORN, gender="F",
+                birth_city="Santa Ana", birth_state="US-CA", birth_country="US", alias_first="Lupe", alias_middle=None,
+                alias_last="Ortega", guardian_names=("Rosa Ortega", "Ramírez", "Luis"),
+            ),
+        ),
+        (
+            ("", "", ""), ("", "Itzel", ""), [],
+            PersonFacts(birth_date=BORN, gender="F", birth_city="Santa Ana", birth_state="US-CA", birth_country="US",
+                        alias_middle="Itzel"),
+        ),
+    ],
+    ids=["every field", "blanks"],
+)
+def test_student_facts_keep_every_field_and_turn_blanks_into_none(
+    legal: tuple[str, str, str], alias: tuple[str, str, str], guardians: list[tuple[str, str]], expected: PersonFacts
+) -> None:
+    assert student_facts(legal, alias, BORN, "F", "Santa Ana", "US-CA", "US", guardians) == expected
+    assert student_facts(("", "", ""), None, None, "", "", "", "", []) == PersonFacts()
+
+
+def test_a_student_of_the_sis_is_checked_with_every_fact_the_comparison_reads() -> None:
+    lupe = Student(
+        LocalId("100004"), PersonName("Guadalupe", "Ramírez", "Itzel"), BORN, "F", alias=PersonName("Lupe", "Ortega"),
+        birth_city="Santa Ana", birth_state="US-CA", birth_country="MX", ssid=Ssid("2000000001"), active=False,
+        guardians=(Guardian("Rosa", "Ortega"),),
+    )
+    assert checked_student(lupe) == CheckedStudent(
+        LocalId("100004"), Ssid("2000000001"), False,
+        PersonFacts(
+            legal_first="Guadalupe", legal_middle="Itzel", legal_last="Ramírez", birth_date=BORN, gender="F",
+            birth_city="Santa Ana", birth_state="US-CA", birth_country="MX", alias_first="Lupe", alias_last="Ortega",
+            guardian_names=("Rosa Ortega",),
+        ),
+    )
+    assert person_facts(replace(lupe, alias=None, guardians=())) == PersonFacts(
+        legal_first="Guadalupe", legal_middle="Itzel", legal_last="Ramírez", birth_date=BORN, gender="F",
+        birth_city="Santa Ana", birth_state="US-CA", birth_country="MX",
+    )
+
+
+def test_two_records_sharing_an_ssid_are_one_issue_not_acknowledged_and_progress_is_told() -> None:
+    steps: list[tuple[int, int]] = []
+    found = find_issues(
+        [child("300001", "2000000009", **_unlike(1)), child("300002", "2000000009", **_unlike(2))], set(),
+        progress=lambda done, total: steps.append((done, total)),
+    )
+    assert [(str(i.key), i.message, i.acknowledged) for i in found.issues] == [
+        ("shared_ssid:300001,300002", "students 300001 and 300002 share one SSID", False),
+    ]
+    assert steps == [(done, 10) for done in range(1, 11)]
+    [lookalike] = find_issues([child("100005", legal_first="Lupe"), child("100004")], set()).issues
+    assert lookalike.acknowledged is False
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("lookalike:A:1,B:2", IssueKey(IssueKind.LOOKALIKE, (LocalId("A:1"), LocalId("B:2")))),  # a colon in a local id
+        ("retired_ssid:100004", IssueKey(IssueKind.RETIRED_SSID, (LocalId("100004"),))),
+    ],
+)
+def test_a_key_reads_back_from_its_text(text: str, key: IssueKey) -> None:
+    assert IssueKey.parse(text) == key and str(key) == text
+
+
+def test_a_refused_key_keeps_the_text_typed() -> None:
+    with pytest.raises(InvalidValue) as refused:
+        IssueKey.parse("twins:1,2")
+    assert (refused.value.kind, refused.value.value) == ("local issue key", "twins:1,2")
+
+
+def test_lookalike_pairs_chain_into_groups_by_shared_students_only() -> None:
+    def issue(kind: IssueKind, *ids: str) -> LocalIssue:
+        return LocalIssue(issue_key(kind, ids), kind, tuple(LocalId(i) for i in ids), "")
+
+    issues = [
+        issue(IssueKind.LOOKALIKE, "7", "8"), issue(IssueKind.LOOKALIKE, "1", "2"), issue(IssueKind.SHARED_SSID, "2", "9"),
+        issue(IssueKind.LOOKALIKE, "8", "9"), issue(IssueKind.LOOKALIKE, "3"), issue(IssueKind.RETIRED_SSID, "7"),
+        issue(IssueKind.LOOKALIKE, "2", "3"),
+    ]
+    assert [[str(i.key) for i in group] for group in issue_groups(issues)] == [
+        ["lookalike:7,8", "lookalike:8,9"], ["lookalike:1,2", "lookalike:3", "lookalike:2,3"], ["shared_ssid:2,9"],
+        ["retired_ssid:7"],
+    ]
+    assert issue_groups([]) == []
