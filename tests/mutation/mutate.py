@@ -28,6 +28,7 @@ import ast
 import difflib
 import json
 import os
+import re
 import subprocess
 import sys
 from collections import Counter
@@ -214,12 +215,13 @@ def change_text(mutant: Mutant) -> str:
 
 
 def load_equivalents() -> dict[str, Equivalent]:
-    """The table of ``docs/mutation-equivalents.md``: | `key` | `change` | reason |."""
+    """The table of ``docs/mutation-equivalents.md``: | `key` | `change` | reason |, a pipe in a cell as ``\\|``."""
     found: dict[str, Equivalent] = {}
     if not EQUIVALENTS.exists():
         return found
     for line in EQUIVALENTS.read_text().splitlines():
-        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        # a change that holds a pipe (``left << 32 | right``) writes it ``\|``, as Markdown does
+        cells = [c.strip().replace("\\|", "|") for c in re.split(r"(?<!\\)\|", line.strip().strip("|"))]
         if len(cells) == 3 and cells[0].startswith("`domain."):
             key, change = cells[0].strip("`"), cells[1].strip("`")
             found[key] = Equivalent(key, change, cells[2])
