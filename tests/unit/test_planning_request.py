@@ -243,3 +243,88 @@ def test_a_possible_duplicate_is_never_requested_even_when_kept() -> None:
     )
     assert chosen.included == []
     assert [e.text for e in chosen.excluded] == ["possible duplicate of 100004: merge the two records in your SIS"]
+
+
+def _summer(*enrollments: Enrollment, today: dt.date = TODAY) -> tuple[list[dt.date], list[str]]:
+    chosen = select_request([_student("1", *enrollments)], selected_schools=SELECTED, year=YEAR, today=today, summer=True)
+    return [e.start for _, e in chosen.included], [e.reason.text for e in chosen.excluded]
+
+
+@pytest.mark.parametrize(
+    ("enrollments", "today", "outcome"),
+    [
+        # pre-enrolled twice: the first enrollment to come
+        ((Enrollment(SCHOOL, "KN", dt.date(2026, 8, 20)), Enrollment(SCHOOL, "KN", dt.date(2026, 8, 12))), TODAY,
+         ([dt.date(2026, 8, 12)], [])),
+        # one started, one to come: the started one
+        ((Enrollment(SCHOOL, "05", dt.date(2025, 8, 14)), Enrollment(SCHOOL, "06", dt.date(2026, 8, 12))), TODAY,
+         ([dt.date(2025, 8, 14)], [])),
+        # the year after next is not requested
+        ((Enrollment(SCHOOL, "KN", dt.date(2027, 8, 12)),), TODAY, ([], ["no current enrollment"])),
+        # the last day of the next year still is
+        ((Enrollment(SCHOOL, "KN", dt.date(2027, 6, 30)),), TODAY, ([dt.date(2027, 6, 30)], [])),
+        # pre-enrolled at a school not selected
+        ((Enrollment(OTHER_SCHOOL, "KN", dt.date(2026, 8, 12)),), TODAY, ([], ["school not selected"])),
+        # next year's enrollment starting today (a run of 2025-2026 on July 1, 2026) is not ahead any more
+        ((Enrollment(SCHOOL, "KN", dt.date(2026, 7, 1)),), dt.date(2026, 7, 1), ([], ["no current enrollment"])),
+        ((Enrollment(SCHOOL, "KN", dt.date(2026, 7, 2)),), dt.date(2026, 7, 1), ([dt.date(2026, 7, 2)], [])),
+    ],
+)
+def test_a_summer_selection_at_its_boundaries(
+    enrollments: tuple[Enrollment, ...], today: dt.date, outcome: tuple[list[dt.date], list[str]]
+) -> None:
+    assert _summer(*enrollments, today=today) == outcome
+
+
+def test_a_later_start_wins_among_open_primary_enrollments_and_primary_wins_over_a_later_secondary() -> None:
+    early = Enrollment(SCHOOL, "05", dt.date(2025, 8, 14))
+    late = Enrollment(CdsCode("6000002"), "05", dt.date(2025, 8, 20))
+    late_secondary = replace(late, status="20", start=dt.date(2025, 8, 25))
+    for enrollments, chosen in (((early, late), late), ((late, early), late), ((early, late_secondary), early)):
+        selection = select_request([_student("1", *enrollments)], selected_schools=SELECTED, year=YEAR, today=TODAY)
+        assert [e for _, e in selection.included] == [chosen]
+
+
+def test_an_enrollment_of_another_school_does_not_hide_one_at_a_selected_school() -> None:
+    other = Enrollment(OTHER_SCHOOL, "05", dt.date(2025, 8, 20))
+    ours = Enrollment(SCHOOL, "05", dt.date(2025, 8, 14))
+    selection = select_request([_student("1", other, ours)], selected_schools=SELECTED, year=YEAR, today=TODAY)
+    assert [e for _, e in selection.included] == [ours]
+
+
+def test_keep_and_skip_are_checked_on_the_enrollment_requested_in_that_order() -> None:
+    student = _student("1", Enrollment(SCHOOL, "05", dt.date(2025, 8, 14)), tags=frozenset({"newcomer", "ell"}))
+    both = Selection(ids=frozenset({LocalId("1")}))
+    for keep, skip, reason in (
+        (both, both, "skipped"),
+        (Selection(grades=frozenset({"06"})), both, "not in the KEEP selection"),
+        (Selection(tags=frozenset({"ell"})), Selection(schools=frozenset({CdsCode("6000002")})), None),
+        (None, Selection(grades=frozenset({"05"})), "skipped"),
+        (None, Selection(tags=frozenset({"sped"})), None),
+    ):
+        selection = select_request([student], selected_schools=SELECTED, year=YEAR, today=TODAY, keep=keep, skip=skip)
+        assert [e.reason.text for e in selection.excluded] == ([reason] if reason else [])
+        assert len(selection.included) == (0 if reason else 1)
+
+
+def test_a_possible_duplicate_of_a_student_whose_enrollment_does_not_qualify_keeps_that_reason() -> None:
+    inactive = _student("2", CURRENT, active=False)
+    chosen = select_request([inactive], selected_schools=SELECTED, year=YEAR, today=TODAY,
+                            held_back={LocalId("2"): LocalId("1")})
+    assert [(e.reason, e.duplicate_of, e.text) for e in chosen.excluded] == [(ExclusionReason.INACTIVE, None, "inactive")]
+    held = select_request([_student("2", CURRENT)], selected_schools=SELECTED, year=YEAR, today=TODAY,
+                          held_back={LocalId("2"): LocalId("1")})
+    assert [(e.reason, e.duplicate_of) for e in held.excluded] == [(ExclusionReason.POSSIBLE_DUPLICATE, "1")]
+
+
+def test_no_students_and_no_selected_schools() -> None:
+    assert select_request([], selected_schools=SELECTED, year=YEAR, today=TODAY).included == []
+    chosen = select_request([_student("1", CURRENT)], selected_schools=frozenset(), year=YEAR, today=TODAY)
+    assert [e.reason.text for e in chosen.excluded] == ["school not selected"]
+
+
+def test_file_names_pad_every_part_to_its_width() -> None:
+    now = dt.datetime(2026, 1, 2, 3, 4, 5)
+    assert (request_file_name(now), updated_file_name(now)) == (
+        "2026_01_02_030405_SENR_SSID.txt", "2026_01_02_030405_SENR_SSID_Updated.txt"
+    )
