@@ -153,11 +153,12 @@ def test_an_enrollment_starting_today_is_added_and_one_starting_tomorrow_waits()
     plan = _plan([], [
         _student("1", "1000000001", Enrollment(SCHOOL, "05", TODAY)),
         _student("2", "2000000002", Enrollment(SCHOOL, "05", TODAY + dt.timedelta(days=1))),
+        _student("5", "5000000005", Enrollment(SCHOOL, "05", YEAR.last_day)),
         _student("3", "3000000003", Enrollment(SCHOOL, "05", YEAR.first_day)),
         _student("4", "4000000004", Enrollment(SCHOOL, "05", YEAR.first_day - dt.timedelta(days=1))),
     ])
     assert [(r.local_student_id, r.enroll_start) for r in plan.adds] == [("1", "20250901"), ("3", "20250701")]
-    assert (plan.not_started, plan.unchanged, plan.deletes) == (1, 0, [])
+    assert (plan.not_started, plan.unchanged, plan.deletes) == (2, 0, [])
 
 
 @pytest.mark.parametrize(
@@ -295,10 +296,11 @@ def test_the_rules_fed_one_student_at_a_time_as_the_staged_audit_does() -> None:
     reconciliation.unchanged(2)
     reconciliation.without_ssid(LocalId("8"))
     reconciliation.left_over(_text(_ods("6000000006", "6").senr), True)
+    reconciliation.left_over(_text(_ods("6000000006", "6", school="6000002").senr), True)
     reconciliation.left_over(_text(_ods("7000000007", "7").senr), False)
     plan = reconciliation.finish()
     assert [r.grade for r in plan.replaces] == ["05"]
-    assert (plan.unchanged, plan.without_ssid, plan.without_ssid_records) == (5, ["6", "8"], 1)
+    assert (plan.unchanged, plan.without_ssid, plan.without_ssid_records) == (5, ["6", "8"], 2)
     assert [(d.record.local_student_id, d.record.transaction_type, d.reason) for d in plan.deletes] == [
         ("7", "D", DeleteReason.NOT_ENROLLED_LOCALLY)
     ]

@@ -141,12 +141,13 @@ def test_request_records_leave_exit_fields_blank_and_keep_names_as_stored() -> N
         legal=PersonName("José", "Núñez", ""),
         suffix="Jr",
         alias=PersonName("Pepe", "Nunez"),
-        enrollments=(Enrollment(SCHOOL, "5", dt.date(2025, 8, 14), exit_date=dt.date(2025, 8, 30), exit_reason="T160"),),
+        enrollments=(Enrollment(SCHOOL, "5", dt.date(2025, 8, 14), exit_date=dt.date(2025, 8, 30), exit_reason="E230",
+                                completion_status="100"),),
     )
     translate = CodeTranslator({("grade", "5"): "05", ("suffix", "Jr"): "JR"})
     (record,) = build_senr_records([(student, student.enrollments[0])], lea=LEA, year=YEAR, translate=translate)
     assert record.values()[9:16] == ("José", "", "Núñez", "JR", "Pepe", "", "Nunez")
-    assert (record.grade, record.exit_date, record.exit_reason, record.ssid) == ("05", "", "", "")
+    assert (record.grade, record.exit_date, record.exit_reason, record.completion_status, record.ssid) == ("05", "", "", "", "")
 
 
 def test_an_untranslatable_code_names_the_student_and_field() -> None:
@@ -169,6 +170,19 @@ def test_a_table_entry_overrides_the_identity_and_must_land_in_the_code_set() ->
 def test_a_table_for_an_unknown_field_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown fields: colour"):
         CodeTranslator({("colour", "red"): "R"})
+    with pytest.raises(ValueError) as caught:
+        CodeTranslator({("size", "L"): "L", ("grade", "5"): "05", ("colour", "red"): "R", ("colour", "blue"): "B"})
+    assert str(caught.value) == "code translations for unknown fields: colour, size"
+
+
+def test_a_translation_table_is_kept_as_given_and_read_only() -> None:
+    given = {("grade", "5"): "05"}
+    translate = CodeTranslator(given)
+    given[("grade", "6")] = "06"
+    assert dict(translate.table) == {("grade", "5"): "05"}
+    with pytest.raises(TypeError):
+        translate.table[("grade", "7")] = "07"  # type: ignore[index]
+    assert (translate("grade", "5", "1"), translate("grade", "06", "1")) == ("05", "06")
 
 
 def test_file_names() -> None:
@@ -314,7 +328,7 @@ def test_a_possible_duplicate_of_a_student_whose_enrollment_does_not_qualify_kee
     assert [(e.reason, e.duplicate_of, e.text) for e in chosen.excluded] == [(ExclusionReason.INACTIVE, None, "inactive")]
     held = select_request([_student("2", CURRENT)], selected_schools=SELECTED, year=YEAR, today=TODAY,
                           held_back={LocalId("2"): LocalId("1")})
-    assert [(e.reason, e.duplicate_of) for e in held.excluded] == [(ExclusionReason.POSSIBLE_DUPLICATE, "1")]
+    assert held.excluded == [Exclusion(LocalId("2"), ExclusionReason.POSSIBLE_DUPLICATE, LocalId("1"))]
 
 
 def test_no_students_and_no_selected_schools() -> None:
@@ -328,3 +342,22 @@ def test_file_names_pad_every_part_to_its_width() -> None:
     assert (request_file_name(now), updated_file_name(now)) == (
         "2026_01_02_030405_SENR_SSID.txt", "2026_01_02_030405_SENR_SSID_Updated.txt"
     )
+
+
+def test_a_keep_or_skip_file_is_one_local_id_a_line_blank_lines_ignored() -> None:
+    assert Selection.of_ids(["100234", " 100235 ", "", "  ", "100234"]) == Selection(
+        ids=frozenset({LocalId("100234"), LocalId("100235")})
+    )
+    assert Selection.of_ids([]) == Selection()
+
+
+def test_the_planning_family_finds_each_name_in_its_module() -> None:
+    import domain.planning as planning
+    from domain.planning.ods import reference_ods_plan
+    from domain.planning.senr import senr_record as home
+
+    assert planning.__getattr__("senr_record") is home
+    assert planning.__getattr__("plan_ods_reconciliation") is reference_ods_plan
+    with pytest.raises(AttributeError) as caught:
+        planning.__getattr__("plan_everything")
+    assert str(caught.value) == "module 'domain.planning' has no attribute 'plan_everything'"

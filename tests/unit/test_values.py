@@ -225,6 +225,11 @@ def test_a_code_is_valid_from_its_first_year_through_its_last(code: Code, year: 
 def test_a_code_set_counts_names_and_looks_up_its_codes() -> None:
     assert len(ENROLLMENT_STATUS) == 4 and list(ENROLLMENT_STATUS) == ["10", "20", "30", "50"]
     assert len(CodeSet.of("Empty", [])) == 0
+    made = CodeSet.of("Colour", [Code("R", "Red"), Code("B", "Blue", retired=True)])
+    assert (made.name, list(made), made.codes["B"]) == ("Colour", ["R", "B"], Code("B", "Blue", retired=True))
+    assert (made.describe("R"), made.valid_in("R", AcademicYear(2025)), made.valid_in("B", AcademicYear(2025))) == (
+        "Red", True, False
+    )
     assert (ENROLLMENT_STATUS.describe("20"), ENROLLMENT_STATUS.describe("40")) == ("Secondary", "unknown code")
     assert GRADE_LEVEL.describe("TK") == "Transitional Kindergarten"
     assert code_set("grade") is GRADE_LEVEL and code_set("exit_reason") is EXIT_REASON
@@ -236,7 +241,7 @@ def test_a_code_set_counts_names_and_looks_up_its_codes() -> None:
 
 
 def test_a_status_unknown_to_the_table_may_only_stay_as_it_is() -> None:
-    assert elas_change_allowed("XX", "XX")
+    assert elas_change_allowed("XX", "XX") and elas_change_allowed("", "")
     assert not elas_change_allowed("XX", "EL")
     assert not elas_change_allowed("IFEP", "EL")
     assert elas_change_allowed("TBD", "EO") and not elas_change_allowed("TBD", "RFEP")
