@@ -46,7 +46,7 @@ def test_only_students_of_unknown_elas_and_a_known_other_language_are_tested_in_
         LocalId("6"): _student("6", elas="TBD", language="01"),  # already to be tested: has an ELAS
         LocalId("8"): _student("8", language="99"),
     }
-    sent = [_sent("8", "8000000008"), *(_sent(i) for i in "1234567"), _sent("9")]  # 7 and 9: no local student
+    sent = [_sent(i) for i in "2793"] + [_sent("8", "8000000008")] + [_sent(i) for i in "4561"]  # 7, 9: not local
     planned = summer_sela(sent, students)
     assert [(r.local_student_id, r.ssid, r.primary_language, r.elas) for r in planned.records] == [
         ("8", "8000000008", "99", "TBD"),
