@@ -194,7 +194,7 @@ def reference_ods_plan(
     ``schools``: the selected schools, the only ones reconciled (``None``: every school).
     """
     reconciliation = OdsReconciliation(year=year, lea=lea, today=today, translate=translate, schools=schools)
-    calpads = _current_year_records(ods, reconciliation, year=year, lea=lea)
+    calpads = _current_year_records(ods, reconciliation)
     unidentified: set[str] = set()
     for student in students:
         if student.ssid is None:
@@ -311,9 +311,7 @@ class OdsReconciliation:
         return plan
 
 
-def _current_year_records(
-    ods: Iterable[OdsSenrRecord], reconciliation: OdsReconciliation, *, year: AcademicYear, lea: CdsCode
-) -> dict[str, str | list[str]]:
+def _current_year_records(ods: Iterable[OdsSenrRecord], reconciliation: OdsReconciliation) -> dict[str, str | list[str]]:
     """SSID → that student's reconciled current-year records, each kept as its joined field values."""
     kept: dict[str, str | list[str]] = {}
     for line in ods:

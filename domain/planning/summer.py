@@ -54,12 +54,11 @@ def summer_sela(sent: Iterable[SenrRecord], students: Mapping[LocalId, Student])
             waiting.append(local_id)
             continue
         records.append(
-            SelaRecord(
-                record_type="SELA", transaction_type="", local_record_id="", reporting_lea=senr.reporting_lea,
-                school=senr.school, academic_year=senr.academic_year, ssid=senr.ssid, legal_first=senr.legal_first,
-                legal_last=senr.legal_last, birth_date=senr.birth_date, gender=senr.gender,
+            SelaRecord(  # record type SELA; transaction type, Local Record ID and correction reason blank
+                reporting_lea=senr.reporting_lea, school=senr.school, academic_year=senr.academic_year, ssid=senr.ssid,
+                legal_first=senr.legal_first, legal_last=senr.legal_last, birth_date=senr.birth_date, gender=senr.gender,
                 local_student_id=senr.local_student_id, elas=TBD, elas_start=senr.enroll_start,
-                primary_language=language.primary_language, correction_reason="",
+                primary_language=language.primary_language,
             )
         )
     return SummerSela(records, waiting)

@@ -21,9 +21,16 @@ from domain.values import LocalId
         ("TBD", "EL", None),
         (None, "RFEP", None),
         ("EL", "EL", None),
+        ("RFEP", "RFEP", None),
+        ("TBD", "TBD", None),
+        ("EO", None, None),
+        ("RFEP", "", None),
+        ("", "RFEP", None),
+        ("ADEL", "TBD", "back to TBD from a settled status"),
+        ("TBD", "EO", None),
     ],
 )
-def test_unusual_elas_changes(old: str | None, new: str, why: str | None) -> None:
+def test_unusual_elas_changes(old: str | None, new: str | None, why: str | None) -> None:
     assert unusual_elas_change(old, new) == why
 
 

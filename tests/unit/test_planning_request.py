@@ -141,12 +141,13 @@ def test_request_records_leave_exit_fields_blank_and_keep_names_as_stored() -> N
         legal=PersonName("José", "Núñez", ""),
         suffix="Jr",
         alias=PersonName("Pepe", "Nunez"),
-        enrollments=(Enrollment(SCHOOL, "5", dt.date(2025, 8, 14), exit_date=dt.date(2025, 8, 30), exit_reason="T160"),),
+        enrollments=(Enrollment(SCHOOL, "5", dt.date(2025, 8, 14), exit_date=dt.date(2025, 8, 30), exit_reason="E230",
+                                completion_status="100"),),
     )
     translate = CodeTranslator({("grade", "5"): "05", ("suffix", "Jr"): "JR"})
     (record,) = build_senr_records([(student, student.enrollments[0])], lea=LEA, year=YEAR, translate=translate)
     assert record.values()[9:16] == ("José", "", "Núñez", "JR", "Pepe", "", "Nunez")
-    assert (record.grade, record.exit_date, record.exit_reason, record.ssid) == ("05", "", "", "")
+    assert (record.grade, record.exit_date, record.exit_reason, record.completion_status, record.ssid) == ("05", "", "", "", "")
 
 
 def test_an_untranslatable_code_names_the_student_and_field() -> None:
@@ -169,6 +170,19 @@ def test_a_table_entry_overrides_the_identity_and_must_land_in_the_code_set() ->
 def test_a_table_for_an_unknown_field_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown fields: colour"):
         CodeTranslator({("colour", "red"): "R"})
+    with pytest.raises(ValueError) as caught:
+        CodeTranslator({("size", "L"): "L", ("grade", "5"): "05", ("colour", "red"): "R", ("colour", "blue"): "B"})
+    assert str(caught.value) == "code translations for unknown fields: colour, size"
+
+
+def test_a_translation_table_is_kept_as_given_and_read_only() -> None:
+    given = {("grade", "5"): "05"}
+    translate = CodeTranslator(given)
+    given[("grade", "6")] = "06"
+    assert dict(translate.table) == {("grade", "5"): "05"}
+    with pytest.raises(TypeError):
+        translate.table[("grade", "7")] = "07"  # type: ignore[index]
+    assert (translate("grade", "5", "1"), translate("grade", "06", "1")) == ("05", "06")
 
 
 def test_file_names() -> None:
@@ -243,3 +257,107 @@ def test_a_possible_duplicate_is_never_requested_even_when_kept() -> None:
     )
     assert chosen.included == []
     assert [e.text for e in chosen.excluded] == ["possible duplicate of 100004: merge the two records in your SIS"]
+
+
+def _summer(*enrollments: Enrollment, today: dt.date = TODAY) -> tuple[list[dt.date], list[str]]:
+    chosen = select_request([_student("1", *enrollments)], selected_schools=SELECTED, year=YEAR, today=today, summer=True)
+    return [e.start for _, e in chosen.included], [e.reason.text for e in chosen.excluded]
+
+
+@pytest.mark.parametrize(
+    ("enrollments", "today", "outcome"),
+    [
+        # pre-enrolled twice: the first enrollment to come
+        ((Enrollment(SCHOOL, "KN", dt.date(2026, 8, 20)), Enrollment(SCHOOL, "KN", dt.date(2026, 8, 12))), TODAY,
+         ([dt.date(2026, 8, 12)], [])),
+        # one started, one to come: the started one
+        ((Enrollment(SCHOOL, "05", dt.date(2025, 8, 14)), Enrollment(SCHOOL, "06", dt.date(2026, 8, 12))), TODAY,
+         ([dt.date(2025, 8, 14)], [])),
+        # the year after next is not requested
+        ((Enrollment(SCHOOL, "KN", dt.date(2027, 8, 12)),), TODAY, ([], ["no current enrollment"])),
+        # the last day of the next year still is
+        ((Enrollment(SCHOOL, "KN", dt.date(2027, 6, 30)),), TODAY, ([dt.date(2027, 6, 30)], [])),
+        # pre-enrolled at a school not selected
+        ((Enrollment(OTHER_SCHOOL, "KN", dt.date(2026, 8, 12)),), TODAY, ([], ["school not selected"])),
+        # next year's enrollment starting today (a run of 2025-2026 on July 1, 2026) is not ahead any more
+        ((Enrollment(SCHOOL, "KN", dt.date(2026, 7, 1)),), dt.date(2026, 7, 1), ([], ["no current enrollment"])),
+        ((Enrollment(SCHOOL, "KN", dt.date(2026, 7, 2)),), dt.date(2026, 7, 1), ([dt.date(2026, 7, 2)], [])),
+    ],
+)
+def test_a_summer_selection_at_its_boundaries(
+    enrollments: tuple[Enrollment, ...], today: dt.date, outcome: tuple[list[dt.date], list[str]]
+) -> None:
+    assert _summer(*enrollments, today=today) == outcome
+
+
+def test_a_later_start_wins_among_open_primary_enrollments_and_primary_wins_over_a_later_secondary() -> None:
+    early = Enrollment(SCHOOL, "05", dt.date(2025, 8, 14))
+    late = Enrollment(CdsCode("6000002"), "05", dt.date(2025, 8, 20))
+    late_secondary = replace(late, status="20", start=dt.date(2025, 8, 25))
+    for enrollments, chosen in (((early, late), late), ((late, early), late), ((early, late_secondary), early)):
+        selection = select_request([_student("1", *enrollments)], selected_schools=SELECTED, year=YEAR, today=TODAY)
+        assert [e for _, e in selection.included] == [chosen]
+
+
+def test_an_enrollment_of_another_school_does_not_hide_one_at_a_selected_school() -> None:
+    other = Enrollment(OTHER_SCHOOL, "05", dt.date(2025, 8, 20))
+    ours = Enrollment(SCHOOL, "05", dt.date(2025, 8, 14))
+    selection = select_request([_student("1", other, ours)], selected_schools=SELECTED, year=YEAR, today=TODAY)
+    assert [e for _, e in selection.included] == [ours]
+
+
+def test_keep_and_skip_are_checked_on_the_enrollment_requested_in_that_order() -> None:
+    student = _student("1", Enrollment(SCHOOL, "05", dt.date(2025, 8, 14)), tags=frozenset({"newcomer", "ell"}))
+    both = Selection(ids=frozenset({LocalId("1")}))
+    for keep, skip, reason in (
+        (both, both, "skipped"),
+        (Selection(grades=frozenset({"06"})), both, "not in the KEEP selection"),
+        (Selection(tags=frozenset({"ell"})), Selection(schools=frozenset({CdsCode("6000002")})), None),
+        (None, Selection(grades=frozenset({"05"})), "skipped"),
+        (None, Selection(tags=frozenset({"sped"})), None),
+    ):
+        selection = select_request([student], selected_schools=SELECTED, year=YEAR, today=TODAY, keep=keep, skip=skip)
+        assert [e.reason.text for e in selection.excluded] == ([reason] if reason else [])
+        assert len(selection.included) == (0 if reason else 1)
+
+
+def test_a_possible_duplicate_of_a_student_whose_enrollment_does_not_qualify_keeps_that_reason() -> None:
+    inactive = _student("2", CURRENT, active=False)
+    chosen = select_request([inactive], selected_schools=SELECTED, year=YEAR, today=TODAY,
+                            held_back={LocalId("2"): LocalId("1")})
+    assert [(e.reason, e.duplicate_of, e.text) for e in chosen.excluded] == [(ExclusionReason.INACTIVE, None, "inactive")]
+    held = select_request([_student("2", CURRENT)], selected_schools=SELECTED, year=YEAR, today=TODAY,
+                          held_back={LocalId("2"): LocalId("1")})
+    assert held.excluded == [Exclusion(LocalId("2"), ExclusionReason.POSSIBLE_DUPLICATE, LocalId("1"))]
+
+
+def test_no_students_and_no_selected_schools() -> None:
+    assert select_request([], selected_schools=SELECTED, year=YEAR, today=TODAY).included == []
+    chosen = select_request([_student("1", CURRENT)], selected_schools=frozenset(), year=YEAR, today=TODAY)
+    assert [e.reason.text for e in chosen.excluded] == ["school not selected"]
+
+
+def test_file_names_pad_every_part_to_its_width() -> None:
+    now = dt.datetime(2026, 1, 2, 3, 4, 5)
+    assert (request_file_name(now), updated_file_name(now)) == (
+        "2026_01_02_030405_SENR_SSID.txt", "2026_01_02_030405_SENR_SSID_Updated.txt"
+    )
+
+
+def test_a_keep_or_skip_file_is_one_local_id_a_line_blank_lines_ignored() -> None:
+    assert Selection.of_ids(["100234", " 100235 ", "", "  ", "100234"]) == Selection(
+        ids=frozenset({LocalId("100234"), LocalId("100235")})
+    )
+    assert Selection.of_ids([]) == Selection()
+
+
+def test_the_planning_family_finds_each_name_in_its_module() -> None:
+    import domain.planning as planning
+    from domain.planning.ods import reference_ods_plan
+    from domain.planning.senr import senr_record as home
+
+    assert planning.__getattr__("senr_record") is home
+    assert planning.__getattr__("plan_ods_reconciliation") is reference_ods_plan
+    with pytest.raises(AttributeError) as caught:
+        planning.__getattr__("plan_everything")
+    assert str(caught.value) == "module 'domain.planning' has no attribute 'plan_everything'"

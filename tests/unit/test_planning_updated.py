@@ -60,3 +60,20 @@ def test_the_undecided_list_is_shortened_in_the_message_but_complete_on_the_erro
         build_updated_records(many, {}, partial=False)
     assert len(caught.value.local_ids) == 25
     assert str(caught.value).endswith("15, 16, 17, 18, 19 and 5 more")
+
+
+@pytest.mark.parametrize(("undecided", "ending"), [(20, "18, 19"), (21, "18, 19 and 1 more")])
+def test_the_message_names_twenty_undecided_students_and_counts_the_rest(undecided: int, ending: str) -> None:
+    many = [replace(REQUEST[0], local_student_id=str(i)) for i in range(undecided)]
+    with pytest.raises(UndecidedStudents) as caught:
+        build_updated_records(many, {}, partial=False)
+    assert str(caught.value) == f"{undecided} requested students have no decision yet: " + ", ".join(map(str, range(18))) + ", " + ending
+
+
+def test_new_ssid_sends_a_blank_ssid_whatever_the_record_held() -> None:
+    held = [replace(REQUEST[1], ssid="2222222222")]
+    assert [r.ssid for r in build_updated_records(held, DECISIONS, partial=False)] == [""]
+
+
+def test_no_request_records_make_an_empty_file() -> None:
+    assert build_updated_records([], DECISIONS, partial=False) == []
