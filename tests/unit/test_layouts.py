@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from domain.codes import CODE_SETS
-from domain.layouts import LAYOUTS, FieldKind, Required, layout, layouts_of_kind
+from domain.layouts import LAYOUTS, FieldKind, FieldSpec, Layout, Required, _registry, layout, layouts_of_kind
+from domain.layouts._spec import Row, field_table
 
 SENR_NAMES_AND_LENGTHS = [
     ("Record Type Code", 4), ("Transaction Type Code", 1), ("Local Record ID", 255), ("Reporting LEA", 7),
@@ -117,3 +120,61 @@ def test_layout_lookup_refuses_unknown_names_and_versions() -> None:
         layout("STAS")
     with pytest.raises(KeyError):
         layout("SENR").field("no_such_field")
+
+
+def test_the_ods_download_of_every_senr_version_keeps_its_fields_after_a_longer_record_type() -> None:
+    for senr, ods in zip(LAYOUTS["SENR"], LAYOUTS["SENR-R"], strict=True):
+        assert (ods.name, ods.version, ods.record_type, ods.kind, ods.note) == (
+            "SENR-R", senr.version, "SENR-R", "SENR ODS download", senr.note,
+        )
+        assert (ods.delimiter, ods.has_header, ods.width) == ("^", False, senr.width + 2)
+        assert ods.fields[0] == FieldSpec(1, "Record Type Code", "record_type", 6, FieldKind.TEXT, Required.YES, None)
+        assert ods.fields[1:-2] == senr.fields[1:]
+        assert ods.fields[-2:] == (
+            FieldSpec(senr.width + 1, "Upload Date", "upload_date", 8, FieldKind.DATE, Required.NO, None),
+            FieldSpec(senr.width + 2, "Last Date Updated", "last_updated", 8, FieldKind.DATE, Required.NO, None),
+        )
+
+
+def test_a_layout_answers_which_record_attributes_it_has_and_prints_as_its_title() -> None:
+    extract, old = layout("SSID Extract"), layout("SSID Extract", "2019")
+    assert (extract.has("swd"), old.has("swd"), old.has("reporting_lea"), old.has("")) == (True, False, True, False)
+    assert (str(extract), str(old), f"{layout('SENR-R')}") == (
+        "SSID Extract current (16 columns)", "SSID Extract 2019 (14 columns)", "SENR ODS download 2023-24 (37 columns)",
+    )
+    assert old.field("ssid_created") == FieldSpec(14, "Date SSID Created", "ssid_created", 8, FieldKind.DATE, Required.NO)
+
+
+def test_layouts_are_numbered_in_order_name_their_kind_and_only_known_code_sets() -> None:
+    rows: list[Row] = [("A", "a", 1, FieldKind.TEXT, Required.YES, None), ("B", "b", 2, FieldKind.CODE, Required.NO, "gender")]
+    fields = field_table(rows)
+    assert fields == (FieldSpec(1, "A", "a", 1, FieldKind.TEXT, Required.YES), FieldSpec(2, "B", "b", 2, FieldKind.CODE, Required.NO, "gender"))
+    own = Layout("X", "v1", None, fields)
+    assert (own.kind, Layout("X", "v1", None, fields, kind="Kind").kind) == ("X", "Kind")
+    with pytest.raises(ValueError, match=r"^layout X v1: fields must be numbered 1\.\.n in order$"):
+        Layout("X", "v1", None, (fields[1], fields[0]))
+    with pytest.raises(ValueError, match=r"^layout X v1: fields must be numbered 1\.\.n in order$"):
+        Layout("X", "v1", None, (replace(fields[0], number=0), replace(fields[1], number=1)))
+    with pytest.raises(ValueError, match=r"^field 2 \(B\) names unknown code set 'sex'$"):
+        FieldSpec(2, "B", "b", 2, FieldKind.CODE, Required.NO, "sex")
+
+
+def test_the_registry_refuses_two_versions_of_one_width_and_names_the_versions_it_knows() -> None:
+    one = layout("SSID Extract")
+    with pytest.raises(ValueError, match="^two versions of layout SSID Extract have the same number of fields$"):
+        _registry(layout("SSID Extract", "2019"), replace(one, version="2020"), one)
+    registry = _registry(layout("SELA"), one, layout("SSID Extract", "2019"))
+    assert dict(registry) == {"SELA": (layout("SELA"),), "SSID Extract": (one, layout("SSID Extract", "2019"))}
+    assert (layout("SENR", "2018-19").width, layout("SENR", None).version) == (39, "2023-24")
+    with pytest.raises(KeyError, match=r"layout SENR has no version '1999-00' \(known: pre-2018-19, 2018-19, 2023-24\)"):
+        layout("SENR", "1999-00")
+
+
+def test_layouts_of_a_kind_are_every_registered_version_oldest_first() -> None:
+    assert layouts_of_kind("SENR ODS download") == LAYOUTS["SENR-R"]
+    assert layouts_of_kind("Replacement SSIDs Extract") == (layout("Replacement SSIDs"),)
+    assert (layouts_of_kind("Replacement SSIDs"), layouts_of_kind("STAS")) == ((), ())
+    assert [v.kind for versions in LAYOUTS.values() for v in versions] == [
+        "SENR", "SENR", "SENR", "SENR ODS download", "SENR ODS download", "SENR ODS download", "SSID Extract",
+        "SSID Extract", "Replacement SSIDs Extract", "SSID Match result", "SELA", "SELA ODS download",
+    ]
