@@ -96,7 +96,7 @@ class FileCheck:
         lines = self._counted(text.lines())
         try:
             if where.kind == "SSID Match result":
-                yield from match_findings(self._source, self.name, text.first_line, lines, where, self._options)
+                yield from match_findings(self._source, text.first_line, lines, where, self._options)
             else:
                 yield from CaretChecker(where, self._options, text.first_line).findings(lines)
         except FileProblem as problem:  # the text itself stops: not UTF-8 or Windows-1252, a blank line ...

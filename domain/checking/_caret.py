@@ -82,8 +82,9 @@ class CaretChecker:
         self.lea = lea
         self.make_senr = _senr_builder(where) if self.senr else None
         self.numbers = _field_numbers(where)
-        # The SENR fields after the 35 (the download's Upload Date, Last Date Updated): checked here.
-        self.extra = [f for f in where.fields if f.attr not in _SENR_ATTRS] if self.senr else []
+        # The SENR fields after the 35 (the download's Upload Date, Last Date Updated): checked here
+        # for the SENR kinds (the fields of the other kinds are all checked by the layout table).
+        self.extra = [f for f in where.fields if f.attr not in _SENR_ATTRS]
 
     def findings(self, lines: Iterator[str]) -> Iterator[Finding]:
         """Every finding of the file's lines, in line order; ``lines`` is consumed."""

@@ -37,11 +37,11 @@ def _delimiter(first_line: str) -> str:
     return max(_DELIMITERS, key=lambda d: len(_values(first_line, d)))
 
 
-def _whole_file_reads(source: Source, name: str) -> bool:
+def _whole_file_reads(source: Source) -> bool:
     if not isinstance(source, Path):
         source.seek(0)
     try:
-        for _ in open_match_result(source, name):
+        for _ in open_match_result(source):
             pass
     except FileProblem:
         return False
@@ -52,14 +52,16 @@ def _whole_file_reads(source: Source, name: str) -> bool:
 
 
 def match_findings(
-    source: Source, name: str, first_line: str, lines: Iterator[str], where: Layout, options: CheckOptions
+    source: Source, first_line: str, lines: Iterator[str], where: Layout, options: CheckOptions
 ) -> Iterator[Finding]:
-    """Every finding of a match result file, in line order (``lines``: the file's, consumed)."""
+    """Every finding of a match result file, in line order (``lines``: the file's, consumed).
+
+    The reader's problems are taken for their line, field and message: the file's name they carry is not needed."""
     delimiter = _delimiter(first_line)
     first = _values(first_line, delimiter)
     names = {f.name.lower() for f in where.fields}
     header = any(v.strip().lower() in names for v in first)
-    reads = _whole_file_reads(source, name)
+    reads = _whole_file_reads(source)
     lea_column = next(f for f in where.fields if f.attr == "reporting_lea")
     lea: str | None = options.lea
     seen: dict[int, int] = {}
@@ -76,7 +78,7 @@ def match_findings(
             yield Finding(line=number, field_number=None, field_name="", rule=Rule.LAYOUT.value,
                           message=f"has {len(values)} columns; line 1 has {len(first)}")
             continue
-        problem = None if reads else _line_problem(name, first_line if header else None, line)
+        problem = None if reads else _line_problem(first_line if header else None, line)
         if problem is not None:
             yield _finding(number, problem, where, values, header, first)
             continue
@@ -97,11 +99,11 @@ def _column(number: int, header: bool, first: list[str], where: Layout) -> int |
     return next((i for i, v in enumerate(first) if v.strip().lower() == name), None)
 
 
-def _line_problem(name: str, header: str | None, line: str) -> FileProblem | None:
+def _line_problem(header: str | None, line: str) -> FileProblem | None:
     """The reader's verdict on one line read behind the file's header (``None``: the line is good)."""
     data = (f"{header}\r\n" if header is not None else "") + line + "\r\n"
     try:
-        for _ in open_match_result(io.BytesIO(data.encode("utf-8")), name):
+        for _ in open_match_result(io.BytesIO(data.encode("utf-8"))):
             pass
     except FileProblem as problem:
         return problem

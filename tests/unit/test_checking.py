@@ -11,8 +11,10 @@ from pathlib import Path
 import pytest
 
 from domain.checking import CheckOptions, CheckOutcome, FileCheck, Finding, check_file
+from domain.checking._caret import CaretChecker
 from domain.checking._findings import field_rule
-from domain.layouts import FieldKind, FieldSpec, layout
+from domain.layouts import FieldKind, FieldSpec, Layout, Required, layout
+from domain.layouts._spec import field_table
 from domain.records import OdsSenrRecord, SenrRecord
 from domain.validation import Severity
 from domain.values import CdsCode
@@ -231,4 +233,37 @@ def test_sela_files_are_checked_field_by_field_and_a_download_for_lines_repeated
     assert _shown(_check([_line(download), _line(download), _line(download, f1="SELA"), _line(download)])) == [
         "line 2: DUPLICATE error: repeats line 1 exactly (was the file pasted or saved twice?)",
         "line 3, field 1 (Record Type Code): LAYOUT error: must be SELA-R",
+    ]
+
+
+def _caret_findings(where: Layout, first_line: str, lines: list[str]) -> list[str]:
+    return [str(f) for f in CaretChecker(where, NO_LEA, first_line).findings(iter(lines))]
+
+
+def test_a_caret_check_without_a_district_lea_and_no_lea_on_line_1_has_none_to_compare_with() -> None:
+    """check_file hands CaretChecker a line 1 of the layout's width; called alone, a shorter one
+    holds no LEA: an SENR file then fails SENR0001 on every line, a download judges each line by
+    its own LEA, a file of another kind is not checked for it."""
+    assert _caret_findings(layout("SENR"), "SENR^^", [_line(VALUES), _line(VALUES, f4="XXXX", f9="100235")]) == [
+        "line 1, field 4 (Reporting LEA): SENR0001 error: Reporting LEA is not the configured LEA ",
+        "line 2, field 4 (Reporting LEA): FRMT0004 error: must be exactly 7 digits",
+    ]
+    assert _caret_findings(layout("SENR"), "SENR^^^1964212", [_line(VALUES), _line(VALUES, f4="1964220", f9="100235")]) == [
+        "line 2, field 4 (Reporting LEA): SENR0001 error: Reporting LEA is not the configured LEA 1964212",
+    ]
+    assert _caret_findings(layout("SENR-R"), "SENR-R^^", [_line(SENR_R), _line(SENR_R, f4="1964220", f9="100235")]) == []
+    assert _caret_findings(layout("SELA"), "SELA", [_line(SELA), _line(SELA, f4="1964220")]) == []
+
+
+def test_a_caret_check_of_a_layout_without_an_lea_and_of_a_download_starting_with_an_empty_line() -> None:
+    own = Layout("X", "v1", None, field_table([
+        ("Code", "code", 2, FieldKind.CODE, Required.YES, "gender"), ("Name", "name", 5, FieldKind.TEXT, Required.NO, None),
+    ]))
+    assert _caret_findings(own, "", ["F^ab", "Q^ab", "F^ab^c", "F^ab"]) == [
+        "line 2, field 1 (Code): GERR0002 error: is not a Student Gender Code code",
+        "line 3: LAYOUT error: has 3 fields; X v1 (2 columns) has 2",
+        "line 4: DUPLICATE error: repeats line 1 exactly (was the file pasted or saved twice?)",
+    ]
+    assert _caret_findings(layout("SENR-R"), "", ["", _line(SENR_R)]) == [
+        "line 1: LAYOUT error: has 1 fields; SENR ODS download 2023-24 (37 columns) has 37",
     ]
