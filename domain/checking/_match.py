@@ -82,21 +82,21 @@ def match_findings(
         if problem is not None:
             yield _finding(number, problem, where, values, header, first)
             continue
-        at = _column(lea_column.number, header, first, where)
-        if at is not None:
-            value = values[at].strip()
-            lea = lea or value  # the first line's LEA stands for the district's
-            if value != lea:
-                yield Finding(line=number, field_number=lea_column.number, field_name=lea_column.name, rule=Rule.LEA.value,
-                              message=f"is not the district's Reporting LEA {lea}")
+        value = values[_column(lea_column.number, header, first, where)].strip()
+        lea = lea or value  # the first line's LEA stands for the district's
+        if value != lea:
+            yield Finding(line=number, field_number=lea_column.number, field_name=lea_column.name, rule=Rule.LEA.value,
+                          message=f"is not the district's Reporting LEA {lea}")
 
 
-def _column(number: int, header: bool, first: list[str], where: Layout) -> int | None:
-    """Where field ``number`` is in a line: by name with a header row, else by position."""
+def _column(number: int, header: bool, first: list[str], where: Layout) -> int:
+    """Where field ``number`` is in a line: by name with a header row, else by position. Asked only
+    of a line the reader read, or whose bad field it named, behind this header: the reader found
+    the column there (the published columns are required, a field it names is one it read)."""
     if not header:
-        return number - 1 if number - 1 < len(first) else None
+        return number - 1
     name = where.fields[number - 1].name.lower()
-    return next((i for i, v in enumerate(first) if v.strip().lower() == name), None)
+    return next(i for i, v in enumerate(first) if v.strip().lower() == name)
 
 
 def _line_problem(header: str | None, line: str) -> FileProblem | None:
@@ -114,7 +114,6 @@ def _finding(number: int, problem: FileProblem, where: Layout, values: list[str]
     if problem.field_number is None:
         return Finding(line=number, field_number=None, field_name="", rule=Rule.LAYOUT.value, message=problem.message)
     spec = where.fields[problem.field_number - 1]
-    at = _column(spec.number, header, first, where)
-    value = values[at].strip() if at is not None and at < len(values) else ""
+    value = values[_column(spec.number, header, first, where)].strip()
     rule = Rule.MATCH.value if spec.attr == "candidate.ssid" and value == "" else field_rule(spec, value, "")
     return Finding(line=number, field_number=spec.number, field_name=spec.name, rule=rule, message=problem.message)

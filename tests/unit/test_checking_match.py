@@ -27,7 +27,9 @@ def _data(lines: list[str]) -> bytes:
 
 def _checked(lines: list[str], options: CheckOptions = OPTIONS) -> tuple[CheckOutcome, int, list[str]]:
     check = check_file(io.BytesIO(_data(lines)), options, "result.csv")
-    found = [str(finding) for finding in check]
+    findings = list(check)
+    assert all((f.field_number is None) == (f.field_name == "") for f in findings)  # a whole line names no field
+    found = [str(finding) for finding in findings]
     assert check.kind == "SSID Match result" and check.name == "result.csv"
     return check.outcome, check.lines, found
 
@@ -104,9 +106,13 @@ def test_columns_reordered_under_a_header_are_checked_by_name() -> None:
 
 def test_a_header_is_known_by_its_names_in_any_case_and_padded() -> None:
     header = " , ".join(f" {name.upper()} " for name in PUBLISHED.split(","))
-    assert _checked([header, SINGLE, _with(SINGLE, 1, "964212")]) == (CheckOutcome.PROBLEMS, 3, [
-        "line 3, field 1 (Submitted_SENR_ReportingLEA): FRMT0004 error: must be exactly 7 digits" + _EXCEL,
+    padded = " , ".join(f" {value} " for value in NONE.split(","))  # values are trimmed too
+    assert _checked([header, SINGLE, padded, _with(SINGLE, 1, "964212")]) == (CheckOutcome.PROBLEMS, 4, [
+        "line 4, field 1 (Submitted_SENR_ReportingLEA): FRMT0004 error: must be exactly 7 digits" + _EXCEL,
     ])
+    assert _checked([header, padded, _with(SINGLE, 1, "1964220")], NO_LEA)[2] == [
+        "line 3, field 1 (Submitted_SENR_ReportingLEA): LEA error: is not the district's Reporting LEA 1964212",
+    ]
 
 
 @pytest.mark.parametrize("delimiter", ["\t", ";"], ids=["tab", "semicolon"])
