@@ -7,7 +7,9 @@ from dataclasses import replace
 import pytest
 
 from domain.codes import CODE_SETS
-from domain.layouts import LAYOUTS, FieldKind, FieldSpec, Layout, Required, _registry, layout, layouts_of_kind
+from domain.layouts import (
+    LAYOUTS, FieldKind, FieldSpec, Layout, Required, _registry, field_problem, first_problem, layout, layouts_of_kind,
+)
 from domain.layouts._spec import Row, field_table
 
 SENR_NAMES_AND_LENGTHS = [
@@ -178,3 +180,28 @@ def test_layouts_of_a_kind_are_every_registered_version_oldest_first() -> None:
         "SENR", "SENR", "SENR", "SENR ODS download", "SENR ODS download", "SENR ODS download", "SSID Extract",
         "SSID Extract", "Replacement SSIDs Extract", "SSID Match result", "SELA", "SELA ODS download",
     ]
+
+
+def test_a_missing_field_is_refused_naming_the_layout_and_the_attribute() -> None:
+    with pytest.raises(KeyError, match="^\"layout SSID Extract 2019 has no field for 'swd'\"$"):
+        layout("SSID Extract", "2019").field("swd")
+
+
+_BIRTH = layout("SENR").field("birth_date")
+
+
+@pytest.mark.parametrize(("value", "problem"), [
+    ("20150314", None), ("2015031a", "must be a CCYYMMDD date"), ("201503141", "must be a CCYYMMDD date"),
+    ("2015031", "must be a CCYYMMDD date"), ("２０１５０３１４", "must be a CCYYMMDD date"),
+    ("20150230", "is not a real calendar date"),
+])
+def test_a_date_is_eight_ascii_digits_of_a_real_calendar_day(value: str, problem: str | None) -> None:
+    assert field_problem(_BIRTH, value, typed=True) == problem
+
+
+def test_a_line_is_checked_against_its_own_layouts_delimiter() -> None:
+    match = layout("SSID Match result")
+    values = ["1964212", "6000001", "", "100,234", "LOPEZ", "MARIA", "", "", "", "No Match", "", "F", "20150314", *[""] * 10]
+    assert first_problem(match, values, typed=False) == (match.fields[3], "contains ,, which a CALPADS file cannot represent")
+    values[3] = "100^234"
+    assert first_problem(match, values, typed=False) is None
