@@ -229,6 +229,10 @@ def test_sela_files_are_checked_field_by_field_and_a_download_for_lines_repeated
         "line 2, field 4 (Reporting LEA): LEA error: is not the district's Reporting LEA 1964212",
         "line 4: LAYOUT error: has 3 fields; SELA current (16 columns) has 16",
     ]
+    district = CheckOptions(today=dt.date(2025, 10, 15), lea=CdsCode("1964220"))  # the district's LEA, not line 1's
+    assert _shown(_check([_line(SELA), _line(SELA, f4="1964220", f12="100235")], district)) == [
+        "line 1, field 4 (Reporting LEA): LEA error: is not the district's Reporting LEA 1964220",
+    ]
     download = ["SELA-R", *SELA[1:]]
     assert _shown(_check([_line(download), _line(download), _line(download, f1="SELA"), _line(download)])) == [
         "line 2: DUPLICATE error: repeats line 1 exactly (was the file pasted or saved twice?)",
