@@ -13,7 +13,6 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
-from pathlib import Path
 
 from domain.checking._findings import CheckOptions, Finding, Rule, field_rule
 from domain.errors import FileProblem
@@ -38,16 +37,14 @@ def _delimiter(first_line: str) -> str:
 
 
 def _whole_file_reads(source: Source) -> bool:
-    if not isinstance(source, Path):
-        source.seek(0)
+    """Whether the reader reads the whole file. A stream is read from where it is, the file's first
+    byte (a reader puts a stream back where it was handed over; the checker's own reading of the
+    lines starts there again)."""
     try:
         for _ in open_match_result(source):
             pass
     except FileProblem:
         return False
-    finally:
-        if not isinstance(source, Path):
-            source.seek(0)
     return True
 
 
