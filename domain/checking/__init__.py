@@ -92,7 +92,9 @@ class FileCheck:
             yield self._unreadable
             return
         text, where = self._text, self.layout
-        assert text is not None and where is not None and text.first_line is not None
+        assert text is not None
+        assert where is not None
+        assert text.first_line is not None
         lines = self._counted(text.lines())
         try:
             if where.kind == "SSID Match result":

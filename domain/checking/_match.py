@@ -25,8 +25,9 @@ _DELIMITERS = (",", "\t", ";")
 
 
 def _values(line: str, delimiter: str) -> list[str]:
+    """The values of one line (never empty: the lines of a text exclude blank ones)."""
     try:
-        return next(csv.reader([line], delimiter=delimiter), [])
+        return next(csv.reader([line], delimiter=delimiter))
     except csv.Error:
         return [line]
 

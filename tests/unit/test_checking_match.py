@@ -87,6 +87,13 @@ def test_every_bad_line_is_named_with_its_field_and_rule_and_the_good_lines_are_
     ]
 
 
+def test_without_a_header_each_line_is_checked_alone() -> None:
+    assert _checked([_with(NONE, 12, "Q"), SINGLE, _with(SINGLE, 4, "")])[2] == [
+        "line 1, field 12 (Submitted_SENR_Gender): GERR0002 error: is not a Student Gender Code code",
+        "line 3, field 4 (Submitted_SENR_LocalID): GERR0001 error: is required but blank",
+    ]
+
+
 def test_columns_reordered_under_a_header_are_checked_by_name() -> None:
     values = SINGLE.split(",")
     gender = _with(_with(SINGLE, 12, "Q"), 4, "100237")
