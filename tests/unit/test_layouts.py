@@ -8,7 +8,8 @@ import pytest
 
 from domain.codes import CODE_SETS
 from domain.layouts import (
-    LAYOUTS, FieldKind, FieldSpec, Layout, Required, _registry, field_problem, first_problem, layout, layouts_of_kind,
+    LAYOUTS, FieldKind, FieldSpec, Layout, Required, _registry, field_pattern, field_problem, first_problem, layout,
+    layouts_of_kind,
 )
 from domain.layouts._spec import Row, field_table
 
@@ -205,3 +206,29 @@ def test_a_line_is_checked_against_its_own_layouts_delimiter() -> None:
     assert first_problem(match, values, typed=False) == (match.fields[3], "contains ,, which a CALPADS file cannot represent")
     values[3] = "100^234"
     assert first_problem(match, values, typed=False) is None
+
+
+_SENR = layout("SENR")
+_YEAR, _YES_NO, _GENDER, _NAME = (_SENR.field(a) for a in ("academic_year", "golden_state_seal", "gender", "legal_first"))
+
+
+@pytest.mark.parametrize(("spec", "value", "problem"), [
+    (_YEAR, "2025-2026", None), (_YEAR, "2025", "must be an academic year CCYY-CCYY"),
+    (_YES_NO, "Y", None), (_YES_NO, "N", None), (_YES_NO, "y", "must be Y or N"), (_YES_NO, "XXXX", "must be Y or N"),
+    (_NAME, "MARIA\rJOSE", "contains a line break"), (_NAME, "MARIA\nJOSE", "contains a line break"),
+    (_NAME, "MARIA\tJOSE", "contains a control character"),
+    (_NAME, "MARIA^JOSE", "contains ^, which a CALPADS file cannot represent"),  # the caret of a CALPADS file by default
+])
+def test_a_typed_value_is_checked_for_its_kind(spec: FieldSpec, value: str, problem: str | None) -> None:
+    assert field_problem(spec, value, typed=True) == problem
+
+
+@pytest.mark.parametrize(("spec", "good", "bad"), [
+    (_YEAR, ["2025-2026"], ["", "2025/2026", "2025-26"]),
+    (_GENDER, ["F", "M", "X"], ["", "Q", "FF"]),  # required, and no blank code: blank is not good
+    (_SENR.field("transaction_type"), ["", "A", "D", "R"], ["Q", "AD"]),  # a blank code makes the field optional
+    (_YES_NO, ["", "Y", "N"], ["y", "YN"]),
+])
+def test_the_pattern_of_a_typed_field_accepts_exactly_its_good_values(spec: FieldSpec, good: list[str], bad: list[str]) -> None:
+    pattern = field_pattern(spec)
+    assert [value for value in good + bad if pattern.fullmatch(value)] == good
