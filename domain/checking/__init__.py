@@ -41,6 +41,8 @@ class FileCheck:
     findings in line order. After iterating, ``lines``, ``errors``, ``warnings`` and ``outcome``
     say how it went."""
 
+    _text: TextSource | None  # the file's text, once it was found readable
+
     def __init__(self, source: Source, options: CheckOptions, name: str | None = None) -> None:
         self._source = source
         self._options = options
@@ -52,7 +54,7 @@ class FileCheck:
         self.warnings = 0
         self.read_warnings: list[str] = []
         self._unreadable: Finding | None = None
-        self._text: TextSource | None = None
+        self._text = None
         try:
             text = TextSource(source, name)
             self.name = text.name
