@@ -14,7 +14,6 @@ from domain.checking import CheckOptions, CheckOutcome, FileCheck, Finding, chec
 from domain.checking._caret import CaretChecker
 from domain.checking._findings import field_rule
 from domain.layouts import FieldKind, FieldSpec, Layout, Required, layout
-from domain.layouts._spec import field_table
 from domain.records import OdsSenrRecord, SenrRecord
 from domain.validation import Severity
 from domain.values import CdsCode
@@ -260,9 +259,7 @@ def test_a_caret_check_without_a_district_lea_and_no_lea_on_line_1_has_none_to_c
 
 
 def test_a_caret_check_of_a_layout_without_an_lea_and_of_a_download_starting_with_an_empty_line() -> None:
-    own = Layout("X", "v1", None, field_table([
-        ("Code", "code", 2, FieldKind.CODE, Required.YES, "gender"), ("Name", "name", 5, FieldKind.TEXT, Required.NO, None),
-    ]))
+    own = Layout("X", "v1", None, (FieldSpec(1, "Code", "code", 2, FieldKind.CODE, Required.YES, "gender"), FieldSpec(2, "Name", "name", 5)))
     assert _caret_findings(own, "", ["F^ab", "Q^ab", "F^ab^c", "F^ab"]) == [
         "line 2, field 1 (Code): GERR0002 error: is not a Student Gender Code code",
         "line 3: LAYOUT error: has 3 fields; X v1 (2 columns) has 2",
