@@ -41,6 +41,8 @@ class FileCheck:
     findings in line order. After iterating, ``lines``, ``errors``, ``warnings`` and ``outcome``
     say how it went."""
 
+    _text: TextSource | None  # the file's text, once it was found readable
+
     def __init__(self, source: Source, options: CheckOptions, name: str | None = None) -> None:
         self._source = source
         self._options = options
@@ -52,7 +54,7 @@ class FileCheck:
         self.warnings = 0
         self.read_warnings: list[str] = []
         self._unreadable: Finding | None = None
-        self._text: TextSource | None = None
+        self._text = None
         try:
             text = TextSource(source, name)
             self.name = text.name
@@ -92,11 +94,13 @@ class FileCheck:
             yield self._unreadable
             return
         text, where = self._text, self.layout
-        assert text is not None and where is not None and text.first_line is not None
+        assert text is not None
+        assert where is not None
+        assert text.first_line is not None
         lines = self._counted(text.lines())
         try:
             if where.kind == "SSID Match result":
-                yield from match_findings(self._source, self.name, text.first_line, lines, where, self._options)
+                yield from match_findings(self._source, text.first_line, lines, where, self._options)
             else:
                 yield from CaretChecker(where, self._options, text.first_line).findings(lines)
         except FileProblem as problem:  # the text itself stops: not UTF-8 or Windows-1252, a blank line ...

@@ -44,14 +44,22 @@ def _senr_builder(where: Layout) -> Callable[[list[str]], SenrRecord]:
     return lambda values: SenrRecord(**{attr: values[i] for i, attr in kept})
 
 
-def _from_violation(line: int, violation: Violation, download: bool = False) -> Finding:
+def _field_numbers(where: Layout) -> dict[int, int]:
+    """SENR field number (validation numbers fields as the current SENR does) -> the field's number
+    in ``where`` (before 2018-19, Primary Language Code at 22 put every later field one place on)."""
+    return {_SENR_ATTRS.index(f.attr) + 1: f.number for f in where.fields if f.attr in _SENR_ATTRS}
+
+
+def _from_violation(line: int, violation: Violation, numbers: dict[int, int], download: bool = False) -> Finding:
+    """A violation as a finding of ``line``, its field numbered as in the file's layout (``numbers``:
+    :func:`_field_numbers`; a field the file's version lacks keeps the current SENR's number)."""
     severity, message = violation.severity, violation.message
     if download and violation.rule == _CODE_OUT_OF_YEARS:
         # A download is CALPADS' own record: a student's codes as they are now stand on the records
         # of earlier years (gender X on a record of 2016-17), which could not be posted for that year.
         severity, message = Severity.WARNING, f"{message} (as CALPADS holds it now)"
     return Finding(
-        line=line, field_number=violation.field_number, field_name=violation.field_name,
+        line=line, field_number=numbers.get(violation.field_number, violation.field_number), field_name=violation.field_name,
         rule=violation.rule, message=message, severity=severity,
     )
 
@@ -73,8 +81,10 @@ class CaretChecker:
             lea = CdsCode(first[self.lea_spec.number - 1])
         self.lea = lea
         self.make_senr = _senr_builder(where) if self.senr else None
-        # The SENR fields after the 35 (the download's Upload Date, Last Date Updated): checked here.
-        self.extra = [f for f in where.fields if f.attr not in _SENR_ATTRS] if self.senr else []
+        self.numbers = _field_numbers(where)
+        # The SENR fields after the 35 (the download's Upload Date, Last Date Updated): checked here
+        # for the SENR kinds (the fields of the other kinds are all checked by the layout table).
+        self.extra = [f for f in where.fields if f.attr not in _SENR_ATTRS]
 
     def findings(self, lines: Iterator[str]) -> Iterator[Finding]:
         """Every finding of the file's lines, in line order; ``lines`` is consumed."""
@@ -114,7 +124,7 @@ class CaretChecker:
                 self.make_senr(values), lea=self.lea or CdsCode(values[3]), current_year=options.current_year,
                 today=options.today,
             )
-            found = [*found, *(_from_violation(number, v, self.download) for v in violations)]
+            found = [*found, *(_from_violation(number, v, self.numbers, self.download) for v in violations)]
             found.sort(key=lambda f: f.field_number or 0)
         elif not found:
             found = self._lea(number, values)
@@ -165,7 +175,7 @@ class CaretChecker:
         violations = validate_senr(
             records(), lea=self._senr_lea(), current_year=options.current_year, today=options.today,
         )
-        found = layout + [_from_violation(at_line[(v.record or 1) - 1], v) for v in violations]
+        found = layout + [_from_violation(at_line[(v.record or 1) - 1], v, self.numbers) for v in violations]
         found.sort(key=lambda f: (f.line, f.field_number or 0))
         yield from found
 

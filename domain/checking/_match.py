@@ -13,7 +13,6 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
-from pathlib import Path
 
 from domain.checking._findings import CheckOptions, Finding, Rule, field_rule
 from domain.errors import FileProblem
@@ -26,8 +25,9 @@ _DELIMITERS = (",", "\t", ";")
 
 
 def _values(line: str, delimiter: str) -> list[str]:
+    """The values of one line (never empty: the lines of a text exclude blank ones)."""
     try:
-        return next(csv.reader([line], delimiter=delimiter), [])
+        return next(csv.reader([line], delimiter=delimiter))
     except csv.Error:
         return [line]
 
@@ -37,29 +37,29 @@ def _delimiter(first_line: str) -> str:
     return max(_DELIMITERS, key=lambda d: len(_values(first_line, d)))
 
 
-def _whole_file_reads(source: Source, name: str) -> bool:
-    if not isinstance(source, Path):
-        source.seek(0)
+def _whole_file_reads(source: Source) -> bool:
+    """Whether the reader reads the whole file. A stream is read from where it is, the file's first
+    byte (a reader puts a stream back where it was handed over; the checker's own reading of the
+    lines starts there again)."""
     try:
-        for _ in open_match_result(source, name):
+        for _ in open_match_result(source):
             pass
     except FileProblem:
         return False
-    finally:
-        if not isinstance(source, Path):
-            source.seek(0)
     return True
 
 
 def match_findings(
-    source: Source, name: str, first_line: str, lines: Iterator[str], where: Layout, options: CheckOptions
+    source: Source, first_line: str, lines: Iterator[str], where: Layout, options: CheckOptions
 ) -> Iterator[Finding]:
-    """Every finding of a match result file, in line order (``lines``: the file's, consumed)."""
+    """Every finding of a match result file, in line order (``lines``: the file's, consumed).
+
+    The reader's problems are taken for their line, field and message: the file's name they carry is not needed."""
     delimiter = _delimiter(first_line)
     first = _values(first_line, delimiter)
     names = {f.name.lower() for f in where.fields}
     header = any(v.strip().lower() in names for v in first)
-    reads = _whole_file_reads(source, name)
+    reads = _whole_file_reads(source)
     lea_column = next(f for f in where.fields if f.attr == "reporting_lea")
     lea: str | None = options.lea
     seen: dict[int, int] = {}
@@ -76,32 +76,32 @@ def match_findings(
             yield Finding(line=number, field_number=None, field_name="", rule=Rule.LAYOUT.value,
                           message=f"has {len(values)} columns; line 1 has {len(first)}")
             continue
-        problem = None if reads else _line_problem(name, first_line if header else None, line)
+        problem = None if reads else _line_problem(first_line if header else None, line)
         if problem is not None:
             yield _finding(number, problem, where, values, header, first)
             continue
-        at = _column(lea_column.number, header, first, where)
-        if at is not None:
-            value = values[at].strip()
-            lea = lea or value  # the first line's LEA stands for the district's
-            if value != lea:
-                yield Finding(line=number, field_number=lea_column.number, field_name=lea_column.name, rule=Rule.LEA.value,
-                              message=f"is not the district's Reporting LEA {lea}")
+        value = values[_column(lea_column.number, header, first, where)].strip()
+        lea = lea or value  # the first line's LEA stands for the district's
+        if value != lea:
+            yield Finding(line=number, field_number=lea_column.number, field_name=lea_column.name, rule=Rule.LEA.value,
+                          message=f"is not the district's Reporting LEA {lea}")
 
 
-def _column(number: int, header: bool, first: list[str], where: Layout) -> int | None:
-    """Where field ``number`` is in a line: by name with a header row, else by position."""
+def _column(number: int, header: bool, first: list[str], where: Layout) -> int:
+    """Where field ``number`` is in a line: by name with a header row, else by position. Asked only
+    of a line the reader read, or whose bad field it named, behind this header: the reader found
+    the column there (the published columns are required, a field it names is one it read)."""
     if not header:
-        return number - 1 if number - 1 < len(first) else None
+        return number - 1
     name = where.fields[number - 1].name.lower()
-    return next((i for i, v in enumerate(first) if v.strip().lower() == name), None)
+    return next(i for i, v in enumerate(first) if v.strip().lower() == name)
 
 
-def _line_problem(name: str, header: str | None, line: str) -> FileProblem | None:
+def _line_problem(header: str | None, line: str) -> FileProblem | None:
     """The reader's verdict on one line read behind the file's header (``None``: the line is good)."""
     data = (f"{header}\r\n" if header is not None else "") + line + "\r\n"
     try:
-        for _ in open_match_result(io.BytesIO(data.encode("utf-8")), name):
+        for _ in open_match_result(io.BytesIO(data.encode("utf-8"))):
             pass
     except FileProblem as problem:
         return problem
@@ -112,7 +112,6 @@ def _finding(number: int, problem: FileProblem, where: Layout, values: list[str]
     if problem.field_number is None:
         return Finding(line=number, field_number=None, field_name="", rule=Rule.LAYOUT.value, message=problem.message)
     spec = where.fields[problem.field_number - 1]
-    at = _column(spec.number, header, first, where)
-    value = values[at].strip() if at is not None and at < len(values) else ""
+    value = values[_column(spec.number, header, first, where)].strip()
     rule = Rule.MATCH.value if spec.attr == "candidate.ssid" and value == "" else field_rule(spec, value, "")
     return Finding(line=number, field_number=spec.number, field_name=spec.name, rule=rule, message=problem.message)

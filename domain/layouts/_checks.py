@@ -38,9 +38,10 @@ def _field_regex(spec: FieldSpec, typed: bool, record_type: str | None) -> str:
     elif kind is FieldKind.YES_NO:
         body = "[YN]"
     elif kind is FieldKind.CODE and spec.code_set is not None:
-        codes = [c for c in CODE_SETS[spec.code_set] if c.strip()]
+        # Longest first: a line is matched whole, so any order finds a code; this one finds it soonest.
+        codes = sorted((c for c in CODE_SETS[spec.code_set] if c.strip()), key=len, reverse=True)
         optional = optional or len(codes) < len(CODE_SETS[spec.code_set])
-        body = "(?:" + "|".join(re.escape(c) for c in sorted(codes, key=len, reverse=True)) + ")"
+        body = "(?:" + "|".join(map(re.escape, codes)) + ")"
     else:
         body = f"{_ANY}{{1,{spec.max_length}}}"
     return f"(?:{body})?" if optional else body
