@@ -122,6 +122,16 @@ def test_the_lines_of_a_file_are_exactly_its_text(data: bytes, lines: list[str])
     assert list(TextSource(io.BytesIO(data)).lines()) == lines
 
 
+def test_a_line_of_64_kib_without_line_end_is_still_a_line() -> None:
+    assert list(TextSource(io.BytesIO(b"x" * 65_536)).lines()) == ["x" * 65_536]
+
+
+def test_the_windows_1252_warning_names_the_first_such_line_only() -> None:
+    text = TextSource(io.BytesIO(b"A\r\nJOS\xc9\r\nPE\xd1A\r\n"), "f.txt")
+    assert list(text.lines()) == ["A", "JOSÉ", "PEÑA"]
+    assert text.warnings == ["read as Windows-1252 (the file is not UTF-8), from line 2"]
+
+
 def test_a_run_of_blank_lines_in_the_middle_is_named_by_its_first_line_after_the_lines_before_it() -> None:
     lines = TextSource(io.BytesIO(b"A\r\nB\r\n\r\n  \r\nC\r\n"), "f.txt").lines()
     assert [next(lines), next(lines)] == ["A", "B"]
@@ -158,7 +168,7 @@ def test_line_numbers_run_on_across_blocks_for_a_blank_line_and_windows_1252() -
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        (b"x" * 70_000, "f.txt, line 1: line is far too long: this is not a CALPADS text file"),
+        (b"x" * 65_537, "f.txt, line 1: line is far too long: this is not a CALPADS text file"),
         (b"a\r\n" * 10 + b"x" * (MIB + 70_000), "f.txt, line 11: line is far too long: this is not a CALPADS text file"),
         (b"a\r\nb\r\nc\x81d\r\n", "f.txt, line 3: is neither UTF-8 nor Windows-1252 text"),
     ],
@@ -168,12 +178,15 @@ def test_what_is_not_a_text_file_is_a_problem_naming_its_line(data: bytes, messa
     assert _problem(lambda: list(TextSource(io.BytesIO(data), "f.txt").lines())) == message
 
 
-def test_every_byte_of_a_file_is_handed_to_the_digest_once_across_blocks() -> None:
+def test_every_byte_of_a_file_is_handed_to_the_digest_once_across_blocks(tmp_path: Path) -> None:
     data = b"a\r\n" * 10 + b"x" * (MIB + 10) + b"\r\nb"
-    seen: list[bytes] = []
-    blocks = list(TextSource(io.BytesIO(data)).line_blocks(seen.append))
-    assert b"".join(seen) == data
-    assert [len(b) for b in blocks] == [10, 1, 1]  # the line end of the long line, then the last line
+    path = tmp_path / "big.txt"
+    path.write_bytes(data)
+    for source in (io.BytesIO(data), path):
+        seen: list[bytes] = []
+        blocks = list(TextSource(source).line_blocks(seen.append))
+        assert b"".join(seen) == data
+        assert [len(b) for b in blocks] == [10, 1, 1]  # the line end of the long line, then the last line
 
 
 def test_a_districts_own_csv_must_be_utf8_line_by_line_with_a_bom_dropped_on_line_1_only() -> None:
@@ -249,6 +262,7 @@ def test_detect_kind_reads_a_path_and_puts_a_part_read_stream_back(tmp_path: Pat
     [
         (readers.open_sela, "SELA-R^a^b", "has 3 fields; SELA has 16 (current) or 16 (current)"),
         (readers.open_ssid_extract, "a^b^c", "has 3 fields; SSID Extract has 14 (2019) or 16 (current)"),
+        (readers.open_ssid_extract, "a^b", "has 2 fields; SSID Extract has 14 (2019) or 16 (current)"),
         (readers.open_replacements, "a^b^c", "has 3 fields; Replacement SSIDs Extract has 5 (current)"),
         (readers.open_match_result, "a^b^c", "has 3 fields; SSID Match result has 23 (current)"),
         (readers.open_ods_senr, "SENR-R^a", "has 2 fields; SENR ODS download has 36 (pre-2018-19) or 41 (2018-19) or 37 (2023-24)"),
@@ -267,6 +281,7 @@ def test_a_first_line_of_the_kind_asked_for_but_another_width_names_every_width_
         (readers.open_sela, "a^b^c", "an unrecognised file (line 1 has 3 ^-separated fields)"),  # SELA has a record type
         (readers.open_match_result, "", "an empty file"),
         (readers.open_ssid_extract, "hello", "an unrecognised file"),
+        (readers.open_ssid_extract, "SENR", "SENR"),  # a record type alone: one field, not an Extract's width
     ],
 )
 def test_a_first_line_of_another_kind_is_the_wrong_file(reader: object, line: str, found: str) -> None:
