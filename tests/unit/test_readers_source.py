@@ -238,6 +238,7 @@ def test_the_first_line_says_the_kind_the_layout_and_the_field_count(line: str |
     [
         (",".join("abcdefghijklm"), (",", list("abcdefghijklm"))),
         ("\t".join("abcdefghijklm") + ",n,o", ("\t", [*"abcdefghijkl", "m,n,o"])),  # 13 tabs beat 3 commas
+        (";" * 13 + "," * 12, (",", [";" * 13, *[""] * 12])),  # the first giving 13, though another gives 14
         ("a;b;c,d", (";", ["a", "b", "c,d"])),  # else the delimiter giving most columns
         ("a,b;c", (",", ["a", "b;c"])),  # a tie: the first
         ('"a,b', (",", ['"a,b'])),  # the line itself when no delimiter gives two columns
