@@ -210,6 +210,7 @@ _MATCH = layout("SSID Match result")
         (EXTRACT_16, Detected("SSID Extract", layout("SSID Extract"), 16)),
         ("a^b^c^d^e", Detected("Replacement SSIDs Extract", layout("Replacement SSIDs"), 5)),
         ("a^b^c", Detected("an unrecognised file (line 1 has 3 ^-separated fields)", None, 3)),
+        ("^".join("x" * 35), Detected("an unrecognised file (line 1 has 35 ^-separated fields)", None, 35)),  # SENR's width, not its type
         ("hello", Detected("an unrecognised file", None)),
         (" result_senr_ssid ;x", Detected("SSID Match result", _MATCH, 2)),  # a column name, any case, trimmed
         (",".join("x" * 13), Detected("SSID Match result", _MATCH, 13)),  # a file without header
