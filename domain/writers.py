@@ -41,10 +41,13 @@ _ODS = layout("SENR-R")
 
 
 def _refused(where: Layout, values: Sequence[str], record: int) -> WriteRefused:
+    """The refusal of a record whose line the layout's pattern did not match: a writer hands every
+    record as the layout's width of values, and the pattern refuses exactly the values
+    ``first_problem`` finds a problem in, so the problem is always a field's."""
     found = first_problem(where, values, typed=False)
-    spec, reason = found if found else (None, "cannot be written")
-    if spec is None:
-        return WriteRefused(where.name, 0, "record", reason, record)
+    assert found is not None, "the layout's pattern and first_problem disagree"
+    spec, reason = found
+    assert spec is not None, "a writer hands a record as the layout's width of values"
     return WriteRefused(where.name, spec.number, spec.name, reason, record)
 
 

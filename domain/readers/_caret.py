@@ -33,8 +33,9 @@ R = TypeVar("R")
 def line_problem(name: str, number: int, layout: Layout, line: str, typed: bool) -> FileProblem:
     """The problem of a line that failed its layout's pattern, naming the field (never the value)."""
     found = first_problem(layout, line.split(layout.delimiter), typed)
-    if found is None:
-        return FileProblem(name, number, f"is not a valid line of {layout.title}")
+    # The pattern refuses exactly the lines first_problem finds a problem in (dates: a line whose
+    # date is not a calendar date, which _date_problem names).
+    assert found is not None, "the layout's pattern and first_problem disagree"
     spec, message = found
     if spec is None:
         return FileProblem(name, number, message)

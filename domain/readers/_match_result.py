@@ -60,8 +60,8 @@ def _columns(text: TextSource, layout: Layout, first: list[str]) -> tuple[bool, 
     by_name = {f.name.lower(): f for f in layout.fields}
     named = [by_name.get(v.strip().lower()) for v in first]
     if not any(named):
-        if len(first) < MATCH_RESULT_PUBLISHED:
-            raise FileProblem(text.name, 1, f"has {len(first)} columns; {layout.kind} has at least {MATCH_RESULT_PUBLISHED}")
+        # detect() takes a first line naming no column for a result file only when it has 13 values or more
+        assert len(first) >= MATCH_RESULT_PUBLISHED, "detect() and _columns() disagree"
         if len(first) > layout.width:
             text.warn(f"columns {layout.width + 1}-{len(first)} are not known and were ignored")
         return False, list(enumerate(layout.fields[: len(first)]))

@@ -25,6 +25,7 @@ WHITE_BOX = {
     "tests/unit/test_oneroster_table.py": "pins a file's records and manifest.csv value by value (read_table, Record, read_manifest), internals of read_oneroster",
     "tests/unit/test_checking.py": "pins field_rule's CALPADS rule ids and CaretChecker on a line 1 holding no LEA, internals of the checker",
     "tests/unit/test_layouts.py": "pins field_table's numbering of table rows and ods_senr's download of an SENR version, the internals the layout tables are built with",
+    "tests/unit/test_readers_source.py": "pins what a first line says (kind, layout, field count) and the CSV delimiter chosen, internals of recognising a file",
 }
 
 PUBLIC_API: dict[str, tuple[str, ...]] = {

@@ -358,3 +358,40 @@ def test_an_older_ods_download_read_whole_keeps_each_field_in_its_place() -> Non
         "SENR ODS download pre-2018-19 (36 columns): not kept in the records: field 22 (Primary Language Code)"
     ]
     assert (list(record.senr.values()), record.upload_date, record.last_updated) == ([*_FULL[:33], "", ""], *_UPDATED)
+
+
+def test_a_line_is_refused_for_what_it_cannot_be_not_for_a_content_rule() -> None:
+    """SENR content rules belong to validation: of a gender Q and an over-long birth city (the next
+    field) the reader names the birth city, whether the download is read whole or by year."""
+    q = SENR.replace("^F^", "^Q^")
+    assert str(_problem(open_senr, _bytes(q, q.replace("LOS ANGELES", "L" * 31)))) == (
+        "in.txt, line 2, field 19 (Student Birth City): is 31 characters long, more than the 30 allowed"
+    )
+    gender_q = [*_FULL[:17], "Q", *_FULL[18:]]
+    long_city = [*gender_q[:18], "L" * 31, *gender_q[19:]]
+    ods = _ods_line(gender_q, "2023-24")
+    parsed = open_ods_year(_bytes(ods, ods, _ods_line(long_city, "2023-24")), "2025-2026", "ods.txt")
+    rows = iter(parsed)
+    assert next(rows) == gender_q
+    assert next(rows)[17] == "Q"
+    with pytest.raises(FileProblem) as caught:
+        next(rows)
+    assert str(caught.value) == "ods.txt, line 3, field 19 (Student Birth City): is 31 characters long, more than the 30 allowed"
+
+
+def test_an_ods_download_read_by_year_yields_the_lines_of_either_year_asked_for() -> None:
+    lines = [_ods_line(_FULL, "2023-24"), _ods_line(_OTHER_YEAR, "2023-24")]
+    assert list(open_ods_year(_bytes(*lines), "2025-2026", also="2024-2025")) == [_FULL, _OTHER_YEAR]
+    assert list(open_ods_year(_bytes(*lines), "2024-2025")) == ["1964212", _OTHER_YEAR]
+    assert list(open_ods_year(_bytes(*lines), "2023-2024")) == ["1964212", "1964213"]
+
+
+def test_an_extract_read_in_blocks_takes_blank_dates_and_keeps_the_files_warnings() -> None:
+    blank = EXTRACT_16.replace("^EL^20200115^08^20150401^", "^^^^^")
+    opened = open_ssid_extract_blocks(io.BytesIO(_bytes(EXTRACT_16, blank.replace("LOPEZ", "PEÑA")).getvalue().decode().encode("cp1252")))
+    (block,) = list(opened.blocks())
+    assert block.lines == [EXTRACT_16, blank.replace("LOPEZ", "PEÑA")]
+    rows = list(extract_rows(opened.layout, block))
+    assert (rows[1].line, rows[1].elas, rows[1].elas_start, rows[1].ssid_created, rows[1].legal_last) == (2, None, None, None, "PEÑA")
+    assert opened.warnings == ["read as Windows-1252 (the file is not UTF-8), from line 2"]
+    assert (opened.name, opened.layout.title) == ("uploaded file", "SSID Extract current (16 columns)")

@@ -20,6 +20,9 @@ PUBLISHED = (
 )
 SINGLE = "1964212,6000001,,100234,LOPEZ,MARIA,ELENA,1234567890,20160102,Single Match,97%,F,20150314"
 NONE = "1964212,6000001,,100235,SMITH,JO,,,,No Match,,M,20140101"
+EXCEL = "; leading zeros were probably lost when the file was re-saved by Excel: download it from CALPADS again"
+# The ten assumed candidate columns after the published 13 (calpads-files.md §4), in a file without header.
+CANDIDATE = ",LOPEZ,MARIA,,F,20150314,1964212,6000002,LOS ANGELES,US-CA,US"
 
 
 def _file(*lines: str) -> io.BytesIO:
@@ -79,7 +82,13 @@ def test_a_header_missing_a_published_column_is_refused() -> None:
     assert _problem(header) == "result.csv, line 1: lacks the column(s) Submitted_SENR_Gender"
 
 
-@pytest.mark.parametrize(("text", "percent"), [("97%", 97.0), ("0.97", 97.0), ("97", 97.0), ("1", 100.0), ("", None), ("88.5 %", 88.5)])
+@pytest.mark.parametrize(
+    ("text", "percent"),
+    [
+        ("97%", 97.0), ("0.97", 97.0), ("97", 97.0), ("1", 100.0), ("", None), ("88.5 %", 88.5), ("2", 2.0), ("1.5", 1.5),
+        ("100", 100.0), ("100.0%", 100.0), (".5", 50.0), ("0.5%", 0.5), ("12.3456789%", 12.345679), ("0.123456789", 12.345679),
+    ],
+)
 def test_the_score_is_read_in_each_form_excel_leaves_it(text: str, percent: float | None) -> None:
     assert read_score(text) == percent
 
@@ -101,7 +110,10 @@ def test_leading_zeros_lost_by_excel_are_refused_with_the_reason() -> None:
 @pytest.mark.parametrize(
     ("line", "message"),
     [
-        (SINGLE.replace("1234567890", "12345"), "field 8 (Result_SENR_SSID): must be exactly 10 digits; leading zeros"),
+        (SINGLE.replace("1234567890", "12345"), "field 8 (Result_SENR_SSID): must be exactly 10 digits" + EXCEL),
+        (SINGLE.replace("1234567890", "12345678901"), "field 8 (Result_SENR_SSID): must be exactly 10 digits"),
+        (SINGLE.replace("1234567890", "12345678Ⅸ"), "field 8 (Result_SENR_SSID): must be exactly 10 digits"),
+        (SINGLE.replace("LOPEZ", "LO\rPEZ"), "is not valid CSV (new-line character seen in unquoted field - do you need to open the file in universal-newline mode?)"),
         (SINGLE.replace("Single Match", "Perhaps"), "field 10 (Result_MatchCategory): is not No Match, Single Match or Multiple Match"),
         (SINGLE.replace("97%", "high"), "field 11 (Result_MatchPercentageScore): is not a percentage (97%, 0.97 or 97)"),
         (SINGLE.replace("97%", "197%"), "field 11 (Result_MatchPercentageScore): is more than 100%"),
@@ -113,9 +125,74 @@ def test_leading_zeros_lost_by_excel_are_refused_with_the_reason() -> None:
     ],
 )
 def test_bad_values_are_refused_naming_line_field_and_reason(line: str, message: str) -> None:
-    assert _problem(PUBLISHED, SINGLE, line).startswith(f"result.csv, line 3, {message}" if "field" in message else f"result.csv, line 3: {message}")
+    assert _problem(PUBLISHED, SINGLE, line) == (f"result.csv, line 3, {message}" if message.startswith("field") else f"result.csv, line 3: {message}")
 
 
 def test_a_value_is_never_quoted_in_a_problem() -> None:
     message = _problem(PUBLISHED, SINGLE.replace("LOPEZ", "VERYSECRETNAME" * 4))
     assert "VERYSECRETNAME" not in message and "line 2, field 5" in message
+
+
+@pytest.mark.parametrize(("text", "message"), [("100.5", "is more than 100%"), ("100.01%", "is more than 100%"), ("1000", "is not a percentage (97%, 0.97 or 97)"), ("97 %%", "is not a percentage (97%, 0.97 or 97)")])
+def test_a_score_that_is_no_percentage_is_refused_with_the_reason(text: str, message: str) -> None:
+    with pytest.raises(ValueError) as caught:
+        read_score(text)
+    assert str(caught.value) == message
+
+
+def test_a_file_without_header_may_have_just_the_13_published_columns() -> None:
+    parsed = open_match_result(_file(SINGLE, NONE))
+    assert [(r.line, r.local_id, r.candidate and r.candidate.ssid) for r in parsed] == [(1, "100234", "1234567890"), (2, "100235", None)]
+    assert parsed.warnings == []
+
+
+@pytest.mark.parametrize(
+    ("extra", "warnings"),
+    [("", []), (",x", ["columns 24-24 are not known and were ignored"]), (",x,y", ["columns 24-25 are not known and were ignored"])],
+)
+def test_columns_beyond_the_23_known_of_a_file_without_header_are_ignored_with_a_warning(extra: str, warnings: list[str]) -> None:
+    parsed = open_match_result(_file(SINGLE + CANDIDATE + extra))
+    (got,) = list(parsed)
+    assert parsed.warnings == warnings
+    assert got.candidate is not None and got.candidate.school == "6000002"
+
+
+def test_the_candidate_columns_are_the_candidates_blank_codes_none_blank_names_empty() -> None:
+    blank = SINGLE + ",,,,,,,,,,"
+    (got,) = list(open_match_result(_file(blank)))
+    assert got.candidate is not None
+    assert (got.candidate.category, got.candidate.score_text, got.candidate.percent) == (MatchCategory.SINGLE, "97%", 97.0)
+    assert (got.candidate.legal_last, got.candidate.legal_middle, got.candidate.birth_city) == ("", "", "")
+    assert (got.candidate.gender, got.candidate.reporting_lea, got.candidate.school, got.candidate.birth_state) == (None, None, None, None)
+    assert (got.candidate.birth_date, got.candidate.birth_country) == (None, None)
+    (full,) = list(open_match_result(_file(SINGLE + CANDIDATE)))
+    assert full.candidate is not None
+    assert (full.candidate.legal_first, full.candidate.legal_middle, full.candidate.gender, full.candidate.reporting_lea) == ("MARIA", "", "F", "1964212")
+    assert (full.candidate.birth_city, full.candidate.birth_state, full.candidate.birth_country) == ("LOS ANGELES", "US-CA", "US")
+    assert (got.gender, got.legal_middle, full.legal_middle) == ("F", "ELENA", "ELENA")
+
+
+def test_the_selection_column_marked_by_hand_is_ignored_whatever_it_holds() -> None:
+    (got,) = list(open_match_result(_file(PUBLISHED, SINGLE.replace(",,", ",checked by the registrar,", 1))))
+    (plain,) = list(open_match_result(_file(PUBLISHED, SINGLE)))
+    assert got == plain
+
+
+@pytest.mark.parametrize(
+    ("header", "message"),
+    [
+        (PUBLISHED + ",submitted_senr_localid ", "names a column twice"),
+        (
+            PUBLISHED.replace(",Submitted_SENR_Gender", "").replace("Submitted_SENR_Student_LegalMiddleName,", ""),
+            "lacks the column(s) Submitted_SENR_Student_LegalMiddleName, Submitted_SENR_Gender",
+        ),
+    ],
+)
+def test_a_header_naming_a_column_twice_or_lacking_columns_is_refused(header: str, message: str) -> None:
+    assert _problem(header, SINGLE) == f"result.csv, line 1: {message}"
+
+
+def test_unknown_and_blank_header_columns_are_each_named_in_one_warning() -> None:
+    parsed = open_match_result(_file(PUBLISHED + ",,Comment, ,Note", SINGLE + ",,x,,y"))
+    assert len(list(parsed)) == 1
+    assert parsed.warnings == ["columns not known and ignored: (blank, column 14), Comment, (blank, column 16), Note"]

@@ -7,7 +7,7 @@ import io
 from dataclasses import replace
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 import pytest
 
@@ -275,3 +275,107 @@ def test_an_empty_match_result_file_is_the_header_alone_and_counts_no_rows() -> 
     assert out.getvalue() == (GOLDEN / "match_result.txt").read_bytes().split(b"\r\n")[0] + b"\r\n"
     bare = io.BytesIO()
     assert write_match_result([], bare, header=False) == 0 and bare.getvalue() == b""
+
+
+def test_a_refusal_names_the_value_that_cannot_be_written_not_a_content_rule() -> None:
+    """Content rules belong to validation: a gender Q is written, and the refusal of a record with
+    one and an over-long birth city (the next field) names the birth city."""
+    out = io.BytesIO()
+    assert write_senr([replace(MARIA, gender="Q")], out) == 1
+    assert out.getvalue() == ACCEPTANCE.replace(b"^F^", b"^Q^") + b"\r\n"
+    with pytest.raises(WriteRefused) as caught:
+        write_senr([replace(MARIA, gender="Q", birth_city="L" * 31)], io.BytesIO())
+    assert str(caught.value) == "SENR record 1, field 19 (Student Birth City): is 31 characters long, more than the 30 allowed"
+    assert (caught.value.layout, caught.value.field_number, caught.value.field_name, caught.value.record) == (
+        "SENR", 19, "Student Birth City", 1
+    )
+
+
+def _maria_line(n: int) -> bytes:
+    return ACCEPTANCE.replace(b"100234", str(n).encode()) + b"\r\n"
+
+
+_LONG = replace(MARIA, legal_first="M" * 31)
+_UNENCODABLE = replace(MARIA, legal_last="LOPEZ\udc80")  # a lone surrogate: no UTF-8 for it
+
+
+@pytest.mark.parametrize(
+    ("bad", "spoilt", "total", "message", "written"),
+    [
+        # the first batch is written the moment it holds 4,096 records, before record 4,097 is looked at
+        (4_097, _LONG, 4_097, "SENR record 4097, field 10 (Student Legal First Name): is 31 characters long, more than the 30 allowed", 4_096),
+        # a value UTF-8 cannot encode is found when its batch is encoded: named by its own record number
+        (3, _UNENCODABLE, 4_100, "SENR record 3, field 12 (Student Legal Last Name): is not valid Unicode text", 0),
+        (4_096, _UNENCODABLE, 4_100, "SENR record 4096, field 12 (Student Legal Last Name): is not valid Unicode text", 0),
+        (4_098, _UNENCODABLE, 4_100, "SENR record 4098, field 12 (Student Legal Last Name): is not valid Unicode text", 4_096),
+    ],
+    ids=["over-long-4097", "unencodable-3", "unencodable-4096", "unencodable-4098"],
+)
+def test_a_refusal_at_the_4096_record_batch_boundary_names_its_record_after_the_batches_before_it(
+    bad: int, spoilt: SenrRecord, total: int, message: str, written: int
+) -> None:
+    def records() -> Iterator[SenrRecord]:
+        for n in range(1, total + 1):
+            yield replace(spoilt if n == bad else MARIA, local_student_id=str(n))
+
+    out = io.BytesIO()
+    with pytest.raises(WriteRefused) as caught:
+        write_senr(records(), out)
+    assert str(caught.value) == message
+    assert out.getvalue() == b"".join(_maria_line(n) for n in range(1, written + 1))
+
+
+def test_a_match_result_row_refused_after_4096_rows_finds_them_and_the_header_written() -> None:
+    def rows() -> Iterator[MatchResultRow]:
+        yield from _match_rows(4_096)
+        yield replace(MATCH[0], line=4_097, legal_first="M" * 31)
+
+    out = io.BytesIO()
+    with pytest.raises(WriteRefused) as caught:
+        write_match_result(rows(), out)
+    assert str(caught.value) == (
+        "SSID Match result record 4097, field 6 (Submitted_SENR_Student_LegalFirstName): "
+        "is 31 characters long, more than the 30 allowed"
+    )
+    assert out.getvalue() == _expected_match_file(4_096, header=True)
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        (
+            replace(MATCH[1], legal_last="PE\udc80A"),
+            "SSID Match result record 1, field 5 (Submitted_SENR_Student_LegalLastName): is not valid Unicode text",
+        ),
+        (
+            replace(MATCH[0], candidate=replace(_CANDIDATE, birth_city="LOS\nANGELES")),
+            "SSID Match result record 1, field 21 (Result_SENR_BirthCity): contains a line break",
+        ),
+        (
+            replace(MATCH[1], legal_middle="\x1b"),
+            "SSID Match result record 1, field 7 (Submitted_SENR_Student_LegalMiddleName): contains a control character",
+        ),
+    ],
+    ids=["unencodable", "candidate-line-break", "control-character"],
+)
+def test_the_match_result_writer_refuses_what_a_csv_line_cannot_carry(row: MatchResultRow, message: str) -> None:
+    out = io.BytesIO()
+    with pytest.raises(WriteRefused) as caught:
+        write_match_result([row], out, header=False)
+    assert str(caught.value) == message
+    assert out.getvalue() == b""
+
+
+def test_the_match_result_writer_writes_as_held_what_csv_can_carry() -> None:
+    """A comma is quoted, a caret kept (no delimiter of a caret file here), content rules are not the
+    writer's (gender Q), and any text fits a field of its length."""
+    out = io.BytesIO()
+    row = replace(MATCH[1], local_id=LocalId("XXXX9"), legal_last="PEÑA, JR", legal_first="JO^SÉ", gender="Q")
+    assert write_match_result([row], out, header=False) == 1
+    assert out.getvalue() == "1964212,6000001,,XXXX9,\"PEÑA, JR\",JO^SÉ,,,,No Match,,Q,20080229,,,,,,,,,,\r\n".encode()
+
+
+def test_a_value_of_another_type_is_written_as_its_text() -> None:
+    out = io.BytesIO()
+    assert write_replacements([replace(REPLACEMENTS[0], local_id=cast(LocalId, 100234))], out) == 1
+    assert out.getvalue() == (GOLDEN / "replacements.txt").read_bytes()
