@@ -304,3 +304,10 @@ def test_checked_blocks_number_their_lines_across_the_blocks_of_a_3_mib_extract(
     assert str(caught.value) == "x.txt, line 35001, field 9 (Student Birth Date): is not a real calendar date"
     assert len(got) == 4 and [b.first for b in got] == list(accumulate([1, *(len(b.lines) for b in got[:-1])]))
     assert [line for b in got for line in b.lines] == lines[:35_000]
+
+
+def test_a_delimiter_whose_reading_fails_gives_way_to_the_next() -> None:
+    # 1,400 values of 99 characters joined by ';': read at ',' or a tab, the line is one value over the
+    # csv module's field size limit (an error), so only ';' reads it, and it gives the 13 columns or more.
+    values = ["x" * 99] * 1400
+    assert split_csv_line(";".join(values)) == (";", values)
