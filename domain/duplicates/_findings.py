@@ -17,16 +17,20 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, replace
 
-from domain.duplicates._search import Progress, search_duplicates
+from domain.duplicates._search import LIKELY_DUPLICATE_PERCENT, Progress, search_duplicates
 from domain.duplicates._local import CheckedStudent, IssueKey, IssueKind, LocalIssue, issue_key, student_facts
-from domain.matching import HIGHEST_SHOWN_PERCENT, FieldResult, PersonFacts
+from domain.matching import FieldResult, PersonFacts
 from domain.model import Student
 from domain.values import LocalId, Ssid
 
 __all__ = ["LOOKALIKE_PERCENT", "Findings", "person_facts", "checked_student", "find_issues", "with_acknowledged"]
 
-LOOKALIKE_PERCENT = HIGHEST_SHOWN_PERCENT
-"""Two students rated at least this alike (99.9 %) by the matching assistant are reported as one child."""
+LOOKALIKE_PERCENT = LIKELY_DUPLICATE_PERCENT
+"""Two students at least this likely (50 %: more likely one child than two) to be one child are reported.
+
+The same threshold as the duplicate search's default: the percent is a probability estimated for
+the district's own students (:mod:`domain.matching._model`), so "more likely than not" is chosen
+by what it means, not tuned on any data."""
 
 
 @dataclass(frozen=True, slots=True)

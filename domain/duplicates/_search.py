@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import gc
+import random
 from array import array
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from itertools import groupby
@@ -13,14 +15,23 @@ from domain.duplicates._blocking import KEY_KINDS, blocking_codes, candidate_pai
 from domain.duplicates._groups import average_linkage_groups
 from domain.matching import (
     HIGHEST_SHOWN_PERCENT,
+    TWIN_CAP_BITS,
+    Level,
+    Pattern,
     Comparison,
+    MatchModel,
     PersonFacts,
+    PreparedFacts,
     bits_of,
     compare_prepared,
+    estimate_model,
     evaluate,
+    model_bits,
+    pattern_of,
     population_frequencies,
     prepare,
 )
+
 
 __all__ = [
     "SuspectedDuplicate",
@@ -32,9 +43,12 @@ __all__ = [
 ]
 
 LIKELY_DUPLICATE_PERCENT = 50.0
-"""The default percent from which a pair is reported: as likely one person as two."""
+"""The percent from which a pair is reported, by default and by the local check: as likely one person as two."""
 
 _LOW = 0xFFFFFFFF
+
+UNRELATED_PAIRS = 200_000
+"""How many pairs drawn at random from the population measure how often two different people agree."""
 
 Progress = Callable[[int, int], None]
 """Told (steps done, steps in all) as a duplicate search advances."""
@@ -97,6 +111,10 @@ class DuplicateSearch:
     def _score_candidates(self, kinds_done: Callable[[int], None]) -> None:
         prepared, frequencies = self._prepared, self._frequencies
         seen: set[int] = set()
+        patterns: dict[tuple[Pattern, bool], int] = {}
+        defaults: dict[tuple[int, Level], float] = {}
+        adjustments = array("d")
+        pattern_at = array("i")
         for done, (_, pairs) in enumerate(candidate_pairs([blocking_codes(person) for person in prepared]), 1):
             # Sorted (the same order every run) and each pair once, in place: no set of a kind's
             # million pairs beside the list; both lists emptied before the next kind's blocks.
@@ -105,14 +123,46 @@ class DuplicateSearch:
             pairs.clear()
             seen.update(fresh)
             self._pairs.extend(fresh)
-            self._bits.extend(
-                evaluate(prepared[packed >> 32], prepared[packed & _LOW], frequencies).bits for packed in fresh
-            )
+            for packed in fresh:
+                evaluation = evaluate(prepared[packed >> 32], prepared[packed & _LOW], frequencies)
+                key = (pattern_of(evaluation.verdicts), evaluation.is_twin_pattern)
+                index = patterns.get(key)
+                if index is None:
+                    index = patterns[key] = len(patterns)
+                    for position, (level, verdict) in enumerate(zip(key[0], evaluation.verdicts)):
+                        if level is not None:
+                            defaults.setdefault((position, level), verdict.weight)
+                pattern_at.append(index)
+                adjustments.append(sum(evaluation.adjustments))
+                self._bits.append(evaluation.bits)
             fresh.clear()
             kinds_done(done)
+        counts = Counter(pattern_at)
+        by_levels: Counter[Pattern] = Counter()
+        for (pattern, _), index in patterns.items():
+            by_levels[pattern] += counts[index]
+        count = len(prepared)
+        self.model = estimate_model(by_levels, defaults, _unrelated_levels(prepared), count * (count - 1) // 2)
+        if not self.model.is_default:
+            self._rescore(patterns, pattern_at, adjustments)
+
+    def _rescore(
+        self, patterns: dict[tuple[Pattern, bool], int], pattern_at: array[int], adjustments: array[float]
+    ) -> None:
+        """Every pair's evidence under the estimated model: its pattern's weights plus its rare-value adjustments."""
+        model = self.model
+        base = [0.0] * len(patterns)
+        twin = [False] * len(patterns)
+        for (pattern, is_twin), index in patterns.items():
+            base[index] = model.evidence_of(pattern)
+            twin[index] = is_twin
+        bits = self._bits
+        for position, index in enumerate(pattern_at):
+            value = base[index] + adjustments[position]
+            bits[position] = TWIN_CAP_BITS if twin[index] and value > TWIN_CAP_BITS else value
 
     def _bits_between(self, left: int, right: int) -> float:
-        return evaluate(self._prepared[left], self._prepared[right], self._frequencies).bits
+        return model_bits(self.model, evaluate(self._prepared[left], self._prepared[right], self._frequencies))
 
     @property
     def compared(self) -> int:
@@ -132,7 +182,9 @@ class DuplicateSearch:
         with _no_cycle_collection():
             for left, right, bits in self.scored_pairs():
                 if bits >= floor:
-                    evidence = compare_prepared(self._prepared[left], self._prepared[right], self._frequencies)
+                    evidence = compare_prepared(
+                        self._prepared[left], self._prepared[right], self._frequencies, self.model
+                    )
                     if evidence.percent >= min_percent:
                         found.append(SuspectedDuplicate(self.ids[left], self.ids[right], evidence.percent, evidence))
         found.sort(key=lambda duplicate: (-duplicate.percent, duplicate.left, duplicate.right))
@@ -150,6 +202,23 @@ class DuplicateSearch:
                 len(self.ids), self.scored_pairs(), bits_of(min_percent), self._bits_between
             )
         return [tuple(self.ids[position] for position in group) for group in positions]
+
+
+def _unrelated_levels(prepared: list[PreparedFacts]) -> dict[int, Counter[Level]]:
+    """Per field position, the levels of :data:`UNRELATED_PAIRS` pairs drawn at random (the same every run)."""
+    count = len(prepared)
+    levels: dict[int, Counter[Level]] = {}
+    if count < 2:
+        return levels
+    draw = random.Random(count)
+    for _ in range(min(UNRELATED_PAIRS, count * (count - 1) // 2)):
+        left = draw.randrange(count)
+        right = draw.randrange(count - 1)
+        right += right >= left
+        for position, level in enumerate(pattern_of(evaluate(prepared[left], prepared[right]).verdicts)):
+            if level is not None:
+                levels.setdefault(position, Counter())[level] += 1
+    return levels
 
 
 def search_duplicates(

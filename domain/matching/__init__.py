@@ -22,9 +22,10 @@ from domain.matching._compare import Comparison, Evidence, FieldResult, candidat
 from domain.matching._facts import PersonFacts, PreparedFacts, population_frequencies, prepare
 from domain.matching._fields import Agreement, MatchField
 from domain.matching._frequencies import ValueFrequencies
+from domain.matching._model import DEFAULT_MODEL, Level, MatchModel, Pattern, estimate_model, model_bits, pattern_of
 from domain.matching._names import NameForm
 from domain.matching._review import compare_candidates, request_facts
-from domain.matching._score import EVEN_ODDS_BITS, HIGHEST_SHOWN_PERCENT, TWIN_CAP_PERCENT, bits_of, evaluate
+from domain.matching._score import EVEN_ODDS_BITS, HIGHEST_SHOWN_PERCENT, TWIN_CAP_BITS, TWIN_CAP_PERCENT, bits_of, evaluate, percent_of
 from domain.matching._text import fold, nickname_roots, phonetic_code, significant_words, squash
 
 __all__ = [
@@ -36,9 +37,17 @@ __all__ = [
     "Comparison",
     "PreparedFacts",
     "ValueFrequencies",
+    "MatchModel",
+    "Level",
+    "Pattern",
+    "DEFAULT_MODEL",
+    "estimate_model",
+    "model_bits",
+    "pattern_of",
     "EVEN_ODDS_BITS",
     "HIGHEST_SHOWN_PERCENT",
     "TWIN_CAP_PERCENT",
+    "TWIN_CAP_BITS",
     "candidate_facts",
     "compare",
     "compare_prepared",
@@ -46,6 +55,7 @@ __all__ = [
     "population_frequencies",
     "NameForm",
     "bits_of",
+    "percent_of",
     "evaluate",
     "fold",
     "nickname_roots",

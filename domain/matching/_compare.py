@@ -13,6 +13,7 @@ from domain.matching._facts import PersonFacts, PreparedFacts, population_freque
 from domain.records import MatchCandidate
 from domain.matching._fields import Agreement, MatchField
 from domain.matching._frequencies import ValueFrequencies
+from domain.matching._model import DEFAULT_MODEL, MatchModel, model_bits
 from domain.matching._score import (
     ADJUSTED_FIELDS,
     EVEN_ODDS_BITS,
@@ -137,9 +138,16 @@ def _shown_percent(bits: float) -> float:
 
 
 def compare_prepared(
-    local: PreparedFacts, candidate: PreparedFacts, frequencies: ValueFrequencies | None = None
+    local: PreparedFacts,
+    candidate: PreparedFacts,
+    frequencies: ValueFrequencies | None = None,
+    model: MatchModel = DEFAULT_MODEL,
 ) -> Comparison:
-    """:func:`compare` for facts folded once with :func:`prepare` (for one-against-many use)."""
+    """:func:`compare` for facts folded once with :func:`prepare` (for one-against-many use).
+
+    ``model`` (a population's estimate, see :mod:`domain.matching._model`) weighs the fields and
+    sets the prior; by default the default weights at even odds.
+    """
     evaluation = evaluate(local, candidate, frequencies)
     left = _displayed(local.facts, evaluation.local_name > 0)
     right = _displayed(candidate.facts, evaluation.candidate_name > 0)
@@ -156,7 +164,7 @@ def compare_prepared(
         results[field] = FieldResult(
             field,
             verdict.agreement,
-            round(verdict.weight + adjustment, 2),
+            round(model.weight(position, verdict) + adjustment, 2),
             left[position],
             right[position],
             "; ".join(filter(None, notes)),
@@ -167,8 +175,9 @@ def compare_prepared(
         results[MatchField.LEGAL_FIRST] = FieldResult(
             first.field, first.agreement, first.weight, first.local, first.candidate, note
         )
+    bits = model_bits(model, evaluation)
     comparison = Comparison(
-        MappingProxyType(results), _shown_percent(evaluation.bits), evaluation.bits, evaluation.is_twin_pattern
+        MappingProxyType(results), _shown_percent(bits), bits, evaluation.is_twin_pattern
     )
     if comparison.percent >= HIGHEST_SHOWN_PERCENT and comparison.agrees_on_every_field:
         return replace(comparison, percent=100.0)

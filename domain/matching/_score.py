@@ -34,6 +34,7 @@ __all__ = [
     "HIGHEST_SHOWN_PERCENT",
     "TWIN_CAP_PERCENT",
     "EVEN_ODDS_BITS",
+    "TWIN_CAP_BITS",
 ]
 
 FIELDS: tuple[MatchField, ...] = tuple(MatchField)
@@ -67,7 +68,8 @@ def bits_of(percent: float) -> float:
     return EVEN_ODDS_BITS - math.log2(100.0 / clamped - 1.0)
 
 
-_TWIN_CAP_BITS = bits_of(TWIN_CAP_PERCENT)
+TWIN_CAP_BITS = bits_of(TWIN_CAP_PERCENT)
+"""The evidence :data:`TWIN_CAP_PERCENT` stands for: the most a pair with the twin pattern gets."""
 _NOWHERE = ("", "", "")
 _NO_PLACE = (MISSING, MISSING, MISSING)
 _NO_ADJUSTMENTS = (0.0, 0.0, 0.0, 0.0)
@@ -164,6 +166,6 @@ def evaluate(
         adjustments = _adjustments(frequencies, local, left_index, names, birth, city)
         bits += adjustments[0] + adjustments[1] + adjustments[2] + adjustments[3]
     twin = _is_twin_pattern(names, birth, gender)
-    if twin and bits > _TWIN_CAP_BITS:
-        bits = _TWIN_CAP_BITS
+    if twin and bits > TWIN_CAP_BITS:
+        bits = TWIN_CAP_BITS
     return Evaluation(verdicts, adjustments, left_index, right_index, bits, twin)

@@ -48,7 +48,7 @@ def test_the_check_runs_once_and_is_stored_with_its_time_and_evidence(builder: R
     view = duplicate_check.run_check(store, actor("maria"))
     assert [str(i.key) for i in view.issues] == [PAIR] and view.open_issues == 1 and view.current
     row = DuplicateCheckRow.get()
-    assert (row.checked_by, row.checked_at, row.students, row.lookalike_percent, row.issues) == ("maria", NOW, 60, 99.9, 1)
+    assert (row.checked_by, row.checked_at, row.students, row.lookalike_percent, row.issues) == ("maria", NOW, 60, 50.0, 1)
     stored = DuplicateCheckIssueRow.get()
     assert (stored.key, stored.kind, stored.local_ids) == (PAIR, "lookalike", "100004,100005")
     assert '"birth_date", "exact"' in stored.evidence

@@ -11,6 +11,7 @@ from dataclasses import replace
 import pytest
 
 from domain.duplicates import (
+    LIKELY_DUPLICATE_PERCENT,
     CheckedStudent,
     IssueKey,
     IssueKind,
@@ -23,7 +24,7 @@ from domain.duplicates import (
     student_facts,
 )
 from domain.errors import InvalidValue
-from domain.matching import HIGHEST_SHOWN_PERCENT, Agreement, Evidence, MatchField, PersonFacts
+from domain.matching import Agreement, Evidence, MatchField, PersonFacts
 from domain.model import Guardian, PersonName, Student
 from domain.values import LocalId, Ssid
 from domain.duplicates import LOOKALIKE_PERCENT, find_issues, with_acknowledged
@@ -51,8 +52,8 @@ def others() -> list[CheckedStudent]:
     ]
 
 
-def test_the_threshold_is_the_strongest_evidence_short_of_every_field_the_same() -> None:
-    assert LOOKALIKE_PERCENT == HIGHEST_SHOWN_PERCENT == 99.9
+def test_the_threshold_is_more_likely_one_child_than_two_the_same_as_the_searchs_default() -> None:
+    assert LOOKALIKE_PERCENT == LIKELY_DUPLICATE_PERCENT == 50.0
 
 
 def test_two_records_of_one_child_are_one_lookalike_issue_with_the_evidence_read_in_key_order() -> None:

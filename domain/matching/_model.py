@@ -1,0 +1,281 @@
+"""The weights of evidence a population's own pairs support: Fellegi–Sunter, estimated without labels.
+
+Every compared pair has, per field, a *level* of agreement (exact, nickname, spelling variant at
+some strength, different, ...; a field blank on either side has no level and is neutral). In the
+Fellegi–Sunter model a level weighs ``log2(m / u)`` bits, where ``m`` is how often the level
+occurs when the two records are one person and ``u`` how often when they are two; the percent
+of a pair is the probability, given its levels, that it is one person:
+``λ·Πm / (λ·Πm + (1-λ)·Πu)`` with ``λ`` the share of compared pairs that are one person.
+
+Nobody tells the search which pairs are duplicates, so ``m``, ``u`` and ``λ`` are estimated from
+the compared pairs themselves by expectation–maximisation (:func:`estimate_model`): start from
+``u`` measured on pairs drawn at random from the population (two random students are almost
+never one child) and ``m`` implied by the default weights (:data:`~domain.matching._fields.WEIGHTS`),
+then alternate "how likely is each pair one person" and "what do the likely pairs look like"
+until the estimates settle. The default weights are a prior worth :data:`PRIOR_PAIRS` pairs, so
+a level seen in a handful of pairs keeps roughly its default weight.
+
+A population too small to estimate from (fewer than :data:`MIN_PAIRS` compared pairs), or an
+estimate that contradicts what a match is (an exact birth date or surname counting *against*),
+keeps the default model (:data:`DEFAULT_MODEL`): the default weights, and even odds at
+:data:`~domain.matching._score.EVEN_ODDS_BITS` bits.
+
+Rare and common values (:class:`~domain.matching.ValueFrequencies`) adjust an exact agreement
+after the estimate, as in splink's term-frequency adjustments; the twin cap applies as always.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from domain.matching._fields import Agreement, Verdict
+from domain.matching._score import TWIN_CAP_BITS, EVEN_ODDS_BITS, Evaluation
+
+__all__ = [
+    "Level",
+    "Pattern",
+    "MatchModel",
+    "DEFAULT_MODEL",
+    "MIN_PAIRS",
+    "PRIOR_PAIRS",
+    "level_of",
+    "pattern_of",
+    "estimate_model",
+    "model_bits",
+]
+
+Level = tuple[Agreement, int]
+"""A level of agreement of one field: the agreement and its default weight rounded to a whole bit."""
+
+Pattern = tuple["Level | None", ...]
+"""The levels of every field of a pair (:data:`~domain.matching._score.FIELDS` order); ``None`` where blank."""
+
+MIN_PAIRS = 1000
+"""Below this many compared pairs the default model is kept: too few pairs to estimate from."""
+
+PRIOR_PAIRS = 2000.0
+"""How many one-person pairs' worth of weight :data:`TYPICAL_M` has in the estimate of each field's ``m``."""
+
+_A = Agreement
+TYPICAL_M: tuple[Mapping[Agreement, float], ...] = (
+    # first name
+    {_A.EXACT: 0.86, _A.NICKNAME: 0.03, _A.SHORTENED: 0.02, _A.MIDDLE_IN_FIRST: 0.01,
+     _A.FIRST_LAST_SWAPPED: 0.005, _A.SPELLING_VARIANT: 0.05, _A.DIFFERENT: 0.025},
+    # middle name
+    {_A.EXACT: 0.70, _A.NICKNAME: 0.02, _A.SHORTENED: 0.03, _A.MIDDLE_IN_FIRST: 0.02,
+     _A.SPELLING_VARIANT: 0.05, _A.DIFFERENT: 0.18},
+    # last name
+    {_A.EXACT: 0.85, _A.COMPOUND_SURNAME_PART: 0.06, _A.FIRST_LAST_SWAPPED: 0.005, _A.SPELLING_VARIANT: 0.05,
+     _A.DIFFERENT: 0.035},
+    # birth date
+    {_A.EXACT: 0.93, _A.DAY_MONTH_SWAPPED: 0.015, _A.DIGIT_TYPO: 0.03, _A.DIFFERENT: 0.025},
+    # gender
+    {_A.EXACT: 0.97, _A.DIFFERENT: 0.03},
+    # birth city, state, country
+    {_A.EXACT: 0.75, _A.SPELLING_VARIANT: 0.10, _A.DIFFERENT: 0.15},
+    {_A.EXACT: 0.93, _A.DIFFERENT: 0.07},
+    {_A.EXACT: 0.95, _A.DIFFERENT: 0.05},
+    # parents/guardians
+    {_A.EXACT: 0.75, _A.SPELLING_VARIANT: 0.10, _A.DIFFERENT: 0.15},
+)
+"""How often two records of one child show each agreement, per field filled on both sides (``m``
+before any estimate). Set from what record keeping is known to get wrong (a nickname, a typo,
+a second surname dropped, a guardian not listed), not from any data set; a level's share of its
+agreement follows the default weights."""
+
+_ITERATIONS = 200
+_SETTLED = 1e-9
+
+
+def level_of(verdict: Verdict) -> Level | None:
+    """The level of one field's verdict; ``None`` for a field blank on either side (neutral)."""
+    if verdict.agreement is Agreement.MISSING:
+        return None
+    return verdict.agreement, round(verdict.weight)
+
+
+def pattern_of(verdicts: Iterable[Verdict]) -> Pattern:
+    """The levels of every field of a pair."""
+    return tuple(level_of(verdict) for verdict in verdicts)
+
+
+@dataclass(frozen=True, slots=True)
+class MatchModel:
+    """Weights in bits per (field position, level), and the prior odds of a compared pair, in bits.
+
+    ``weights`` lacks a level the estimate never saw; such a level weighs its default.
+    ``estimated_from`` is how many compared pairs the estimate used (0 for the default model);
+    ``share`` the estimated share of compared pairs that are one person (``None`` for the default).
+    """
+
+    weights: Mapping[tuple[int, Level], float]
+    prior_bits: float = -EVEN_ODDS_BITS
+    estimated_from: int = 0
+    share: float | None = None
+
+    @property
+    def is_default(self) -> bool:
+        """Whether this is the default model, not an estimate."""
+        return self.estimated_from == 0
+
+    def evidence_of(self, pattern: Pattern) -> float:
+        """The bits of a pattern of levels, prior included, on :func:`~domain.matching._score.percent_of`'s scale."""
+        bits = EVEN_ODDS_BITS + self.prior_bits
+        for position, level in enumerate(pattern):
+            if level is not None:
+                bits += self.weights.get((position, level), float(level[1]))
+        return bits
+
+    def weight(self, position: int, verdict: Verdict) -> float:
+        """The bits of one field's verdict under this model (0 for a blank field)."""
+        if verdict.agreement is Agreement.MISSING:
+            return 0.0
+        if not self.weights:
+            return verdict.weight
+        found = self.weights.get((position, (verdict.agreement, round(verdict.weight))))
+        return verdict.weight if found is None else found
+
+
+DEFAULT_MODEL = MatchModel(MappingProxyType({}))
+"""The default weights (:data:`~domain.matching._fields.WEIGHTS`) at even odds: for a comparison with no population."""
+
+
+def _normalised(counts: Mapping[Level, float]) -> dict[Level, float]:
+    total = sum(counts.values())
+    return {level: count / total for level, count in counts.items()}
+
+
+def estimate_model(
+    patterns: Mapping[Pattern, int],
+    default_weights: Mapping[tuple[int, Level], float],
+    unrelated: Mapping[int, Mapping[Level, int]],
+    population_pairs: int,
+    *,
+    min_pairs: int = MIN_PAIRS,
+) -> MatchModel:
+    """Estimate ``m`` and the share of one-person pairs from compared pairs, without labels.
+
+    ``patterns`` counts the compared pairs by their levels; ``default_weights`` gives every level
+    seen its default weight; ``unrelated`` counts, per field position, the levels of pairs drawn
+    at random from the population (``u``: two people drawn at random are two people);
+    ``population_pairs`` is how many pairs the population has in all (the compared ones are
+    those the blocking keys chose; every pair not compared is taken to be two people). Returns
+    :data:`DEFAULT_MODEL` when there are fewer than ``min_pairs`` compared pairs or the estimate
+    is not a model of matches (see the module).
+    """
+    total = sum(patterns.values())
+    if total < min_pairs:
+        return DEFAULT_MODEL
+    fields = len(next(iter(patterns)))
+    levels: list[set[Level]] = [set(unrelated.get(position, ())) for position in range(fields)]
+    for pattern in patterns:
+        for position, level in enumerate(pattern):
+            if level is not None:
+                levels[position].add(level)
+    # u from the random pairs (a level they never show counts as seen half a time); the start
+    # of m from the typical m of each agreement, shared among its levels by the default weights.
+    u: list[dict[Level, float]] = []
+    m_start: list[dict[Level, float]] = []
+    for position, seen in enumerate(levels):
+        random_counts = unrelated.get(position, {})
+        field_u = _normalised({level: random_counts.get(level, 0) + 0.5 for level in seen}) if seen else {}
+        u.append(field_u)
+        m_start.append(_typical_m(position, seen, field_u, default_weights))
+    items = [(pattern, count, _ratio(pattern, m_start, u)) for pattern, count in patterns.items()]
+    m_now = [dict(m) for m in m_start]
+    share = _start_share(items, population_pairs)
+    for _ in range(_ITERATIONS):
+        m_counts: list[dict[Level, float]] = [dict.fromkeys(seen, 0.0) for seen in levels]
+        matched = 0.0
+        odds_prior = share / (1.0 - share)
+        for pattern, count, _ in items:
+            odds = odds_prior * _ratio(pattern, m_now, u)
+            same = count * odds / (1.0 + odds) if odds != math.inf else float(count)
+            matched += same
+            for position, level in enumerate(pattern):
+                if level is not None:
+                    m_counts[position][level] += same
+        new_share = min(max(matched / population_pairs, 1e-15), 0.5)
+        for position in range(fields):
+            if levels[position]:
+                m_now[position] = _smoothed(m_counts[position], m_start[position])
+        settled = abs(math.log(new_share) - math.log(share)) < _SETTLED
+        share = new_share
+        if settled:
+            break
+    weights = {
+        (position, level): math.log2(m_now[position][level] / u[position][level])
+        for position in range(fields)
+        for level in levels[position]
+    }
+    if not _is_a_match_model(weights):
+        return DEFAULT_MODEL
+    return MatchModel(MappingProxyType(weights), math.log2(share / (1.0 - share)), total, share)
+
+
+def _typical_m(
+    position: int, seen: set[Level], u: Mapping[Level, float], default_weights: Mapping[tuple[int, Level], float]
+) -> dict[Level, float]:
+    if not seen:
+        return {}
+    typical = TYPICAL_M[position] if position < len(TYPICAL_M) else {}
+    by_agreement: dict[Agreement, list[Level]] = {}
+    for level in seen:
+        by_agreement.setdefault(level[0], []).append(level)
+    m: dict[Level, float] = {}
+    for agreement, group in by_agreement.items():
+        likely = {level: u[level] * 2.0 ** _default(default_weights, position, level) for level in group}
+        total = sum(likely.values())
+        for level in group:
+            m[level] = typical.get(agreement, 0.01) * likely[level] / total
+    return _normalised(m)
+
+
+def _default(default_weights: Mapping[tuple[int, Level], float], position: int, level: Level) -> float:
+    found = default_weights.get((position, level))
+    return float(level[1]) if found is None else found
+
+
+def _ratio(pattern: Pattern, m: list[dict[Level, float]], u: list[dict[Level, float]]) -> float:
+    ratio = 1.0
+    for position, level in enumerate(pattern):
+        if level is not None:
+            ratio *= m[position][level] / u[position][level]
+    return ratio
+
+
+def _smoothed(counts: Mapping[Level, float], prior: Mapping[Level, float]) -> dict[Level, float]:
+    total = sum(counts.values()) + PRIOR_PAIRS
+    return {level: (counts[level] + PRIOR_PAIRS * prior[level]) / total for level in counts}
+
+
+def _start_share(items: list[tuple[Pattern, int, float]], population_pairs: int) -> float:
+    """The share of all pairs the starting weights put at even odds or better (one pair at least)."""
+    likely = sum(count for _, count, ratio in items if ratio >= 2.0**EVEN_ODDS_BITS)
+    return min(max(likely, 1) / population_pairs, 0.5)
+
+
+def _is_a_match_model(weights: Mapping[tuple[int, Level], float]) -> bool:
+    """Exact agreement counts for, and a clear difference against, on the fields present."""
+    for (_, (agreement, default)), bits in weights.items():
+        if agreement is Agreement.EXACT and default >= 3 and bits <= 0.0:
+            return False
+        if agreement is Agreement.DIFFERENT and default <= -3 and bits >= 0.0:
+            return False
+    return True
+
+
+def model_bits(model: MatchModel, evaluation: Evaluation) -> float:
+    """The evidence of an evaluated pair under ``model``, on the scale of
+    :func:`~domain.matching._score.percent_of` (prior, field weights, rare-value adjustments, twin cap)."""
+    if model.is_default:
+        return evaluation.bits
+    bits = EVEN_ODDS_BITS + model.prior_bits + sum(evaluation.adjustments)
+    for position, verdict in enumerate(evaluation.verdicts):
+        bits += model.weight(position, verdict)
+    if evaluation.is_twin_pattern and bits > TWIN_CAP_BITS:
+        bits = TWIN_CAP_BITS
+    return bits
