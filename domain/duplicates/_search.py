@@ -47,7 +47,7 @@ LIKELY_DUPLICATE_PERCENT = 50.0
 
 _LOW = 0xFFFFFFFF
 
-UNRELATED_PAIRS = 200_000
+UNRELATED_PAIRS = 50_000
 """How many pairs drawn at random from the population measure how often two different people agree."""
 
 Progress = Callable[[int, int], None]

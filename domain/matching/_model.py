@@ -17,7 +17,7 @@ a level seen in a handful of pairs keeps roughly its default weight.
 
 A population too small to estimate from (fewer than :data:`MIN_PAIRS` compared pairs), or an
 estimate that contradicts what a match is (an exact birth date or surname counting *against*),
-keeps the default model (:data:`DEFAULT_MODEL`): the default weights, and even odds at
+or one that finds not even one pair likely, keeps the default model (:data:`DEFAULT_MODEL`): the default weights, and even odds at
 :data:`~domain.matching._score.EVEN_ODDS_BITS` bits.
 
 Rare and common values (:class:`~domain.matching.ValueFrequencies`) adjust an exact agreement
@@ -211,7 +211,7 @@ def estimate_model(
         for position in range(fields)
         for level in levels[position]
     }
-    if not _is_a_match_model(weights):
+    if share * population_pairs < 1.0 or not _is_a_match_model(weights):
         return DEFAULT_MODEL
     return MatchModel(MappingProxyType(weights), math.log2(share / (1.0 - share)), total, share)
 
@@ -253,8 +253,8 @@ def _smoothed(counts: Mapping[Level, float], prior: Mapping[Level, float]) -> di
 
 
 def _start_share(items: list[tuple[Pattern, int, float]], population_pairs: int) -> float:
-    """The share of all pairs the starting weights put at even odds or better (one pair at least)."""
-    likely = sum(count for _, count, ratio in items if ratio >= 2.0**EVEN_ODDS_BITS)
+    """The share of all pairs the starting weights favour as one person (one pair at least)."""
+    likely = sum(count for _, count, ratio in items if ratio >= 1.0)
     return min(max(likely, 1) / population_pairs, 0.5)
 
 
