@@ -24,7 +24,7 @@ from domain.matching._fields import Agreement, MatchField
 from domain.matching._frequencies import ValueFrequencies
 from domain.matching._names import NameForm
 from domain.matching._review import compare_candidates, request_facts
-from domain.matching._score import EVEN_ODDS_BITS, HIGHEST_SHOWN_PERCENT, TWIN_CAP_PERCENT, bits_of, evaluate
+from domain.matching._score import EVEN_ODDS_BITS, HIGHEST_SHOWN_PERCENT, TWIN_CAP_PERCENT, bits_of, evaluate, percent_of
 from domain.matching._text import fold, nickname_roots, phonetic_code, significant_words, squash
 
 __all__ = [
@@ -46,6 +46,7 @@ __all__ = [
     "population_frequencies",
     "NameForm",
     "bits_of",
+    "percent_of",
     "evaluate",
     "fold",
     "nickname_roots",
