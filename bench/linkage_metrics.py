@@ -169,10 +169,13 @@ class CalibrationBin:
         """How far the bin's mean percent is from what was observed (fractions)."""
         return abs(self.mean - self.observed)
 
+    @property
+    def span(self) -> str:
+        """The bin's interval as written: ``[5, 20)``; the last bin of :data:`CALIBRATION_EDGES` is closed."""
+        return f"[{self.low:g}, {self.high:g}{']' if self.high == CALIBRATION_EDGES[-1] else ')'}"
+
     def __str__(self) -> str:
-        closing = "]" if self.high == CALIBRATION_EDGES[-1] else ")"
-        span = f"[{self.low:g}, {self.high:g}{closing}"
-        return f"{span:<12} {self.count:>9,} pairs  mean {self.mean:7.2%}  observed {self.observed:7.2%}"
+        return f"{self.span:<12} {self.count:>9,} pairs  mean {self.mean:7.2%}  observed {self.observed:7.2%}"
 
 
 @dataclass(frozen=True, slots=True)

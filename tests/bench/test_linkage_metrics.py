@@ -65,14 +65,15 @@ def test_calibration_bins_pairs_by_percent_the_last_bin_closed_and_below_01_left
     assert [b.low for b in result.bins] == list(CALIBRATION_EDGES[:-1])
     assert [(b.count, b.true_count) for b in result.bins] == [(2, 1), (1, 0), (0, 0), (0, 0), (0, 0), (0, 0), (0, 0), (1, 0), (2, 2)]
     first, last = result.bins[0], result.bins[-1]
-    assert (first.mean, first.observed, first.gap) == (pytest.approx(0.003), 0.5, pytest.approx(0.497))
-    assert (last.mean, last.observed, last.gap) == (pytest.approx(0.9995), 1.0, pytest.approx(0.0005))
+    assert [first.mean, first.observed, first.gap] == pytest.approx([0.003, 0.5, 0.497])
+    assert [last.mean, last.observed, last.gap] == pytest.approx([0.9995, 1.0, 0.0005])
     assert result.pairs == 6
     # (2 x 0.497 + 1 x 0.02 + 1 x 0.99 + 2 x 0.0005) / 6
     assert result.expected_error == pytest.approx(2.005 / 6)
     assert result.largest_gap(min_pairs=2) is first  # [99, 99.9) is further off, but one pair is not enough
     assert result.largest_gap(min_pairs=1) is result.bins[7]
     assert result.largest_gap() is None  # no bin of 200 pairs
+    assert (first.span, result.bins[1].span, last.span) == ("[0.1, 1)", "[1, 5)", "[99.9, 100]")
     assert str(last) == "[99.9, 100]          2 pairs  mean  99.95%  observed 100.00%"
     assert str(first) == "[0.1, 1)             2 pairs  mean   0.30%  observed  50.00%"
 
