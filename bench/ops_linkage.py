@@ -32,7 +32,8 @@ def linkage() -> list[Result]:
     for name in DATASETS:
         whole = measure_call("bench.bench_matching:dataset_report", name)
         detail = whole.detail
-        search = Measurement(float(detail["search_seconds"]), float(detail["search_peak_mb"]), detail, whole.cpu_seconds)
+        search = Measurement(float(detail["search_seconds"]), float(detail["search_peak_mb"]), detail,
+                             float(detail["search_cpu_seconds"]))
         lines = [*(model_parameters() if not rows else []), *detail["lines"],
                  f"(the whole evaluation: {whole.seconds:.1f} s, peak {whole.peak_mb:.0f} MB)"]
         rows.append(Result(f"duplicate search + groups ({name})", f"{int(detail['records']):,} records", search, _TARGET,
