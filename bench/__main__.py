@@ -2,6 +2,7 @@
 
     .venv/bin/python -m bench [--scale 1.0 | --quick] [--only startup,extract,ods,...] [--pg URL | --no-pg]
     make bench ARGS=--quick        (or: make bench-quick)
+    make bench ARGS="--only linkage"   (the public linkage data sets alone: quality, calibration, ranking)
 
 Sizes are a 600,000-student district at ``--scale 1`` (smaller scales for a quick look; ``--quick`` is
 scale 0.1, a few minutes once its inputs are cached, to run before every performance change). Inputs are
@@ -24,6 +25,7 @@ from pathlib import Path
 from bench.data import ROOT, Workspace
 from bench.ops import OPERATIONS, Result
 from bench.ops_console import CONSOLE_OPERATIONS
+from bench.ops_linkage import LINKAGE_OPERATIONS
 from bench.ops_scale import SCALE_OPERATIONS
 
 __all__ = ["main"]
@@ -33,6 +35,7 @@ QUICK_SCALE = 0.1
 
 OPERATIONS.update(CONSOLE_OPERATIONS)  # the console's page times (bench/ops_console.py)
 OPERATIONS.update(SCALE_OPERATIONS)  # imports and the duplicate check at district scale (bench/ops_scale.py)
+OPERATIONS.update(LINKAGE_OPERATIONS)  # the public linkage data sets: quality, blocking, calibration (bench/ops_linkage.py)
 
 
 def _postgres(url: str | None) -> str | None:
@@ -62,8 +65,7 @@ def _table(results: list[Result]) -> str:
             f"{r.measured.peak_mb:8.0f} {floor} {ratio}  "
             f"{r.target.describe():<32} {met}"
         )
-        if r.note:
-            lines.append(f"{'':<48}   {r.note}")
+        lines += [f"{'':<48}   {line}" for line in r.note.splitlines()]
     return "\n".join(lines)
 
 
@@ -77,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scale", type=float, default=1.0, help="size factor (1 = 600,000 students)")
     parser.add_argument("--quick", action="store_true", help=f"scale {QUICK_SCALE}: the quick look before a performance change")
-    parser.add_argument("--only", default=",".join(OPERATIONS), help="comma-separated operations")
+    parser.add_argument("--only", default=",".join(OPERATIONS), help=f"comma-separated operations, of: {', '.join(OPERATIONS)}")
     parser.add_argument("--pg", default=os.environ.get("SSID_BENCH_DATABASE_URL", _LOCAL_PG), help="PostgreSQL URL")
     parser.add_argument("--no-pg", action="store_true", help="SQLite only")
     parser.add_argument("--today", type=dt.date.fromisoformat, default=dt.date.today(),

@@ -3,6 +3,10 @@ public linkage data sets (historical_50k duplicates, FEBRL ranking) with their q
 
     .venv/bin/python -m bench.bench_matching [--students 600000] [--seed 1] [--skip-datasets]
 
+:func:`dataset_report` is what ``make bench`` runs for each data set (``--only linkage``, see
+:mod:`bench.ops_linkage`): quality at the shipped threshold, blocking, calibration, ranking;
+:func:`model_parameters` says which parameters the model has and how each is set.
+
 Each measurement runs in a fresh child process so its peak resident memory (``ru_maxrss``) is its
 own. The students come from the demo district generator (``seed.demo.generate_district``:
 California-like names, compound surnames, nicknames, twins, siblings, planted duplicate records);
@@ -21,14 +25,14 @@ import subprocess
 import sys
 import time
 
-from bench.linkage_datasets import FEBRL_DATASETS, datasets_folder, read_febrl, read_historical
-from bench.linkage_evaluation import evaluate_duplicates, evaluate_ranking
-from domain.duplicates import LIKELY_DUPLICATE_PERCENT, search_duplicates
-from domain.matching import PersonFacts
+from bench.linkage_datasets import FEBRL_DATASETS, LabelledPerson, datasets_folder, read_febrl, read_historical
+from bench.linkage_evaluation import evaluate_at_threshold, evaluate_duplicates, evaluate_ranking
+from domain.duplicates import KEY_KINDS, LIKELY_DUPLICATE_PERCENT, search_duplicates
+from domain.matching import EVEN_ODDS_BITS, TWIN_CAP_PERCENT, PersonFacts
 from seed.demo import generate_district
 from workflows.run.local_check import LOOKALIKE_PERCENT, person_facts
 
-__all__ = ["main"]
+__all__ = ["main", "DATASETS", "dataset_report", "model_parameters"]
 
 _TODAY = dt.date(2025, 10, 1)
 
@@ -87,10 +91,63 @@ def _historical_child() -> list[str]:
     ]
 
 
-def _febrl_child() -> list[str]:
+DATASETS: tuple[str, ...] = (*(f"febrl{number}" for number in FEBRL_DATASETS), "historical_50k")
+"""The data sets of ``../shared/datasets`` the bench reports on, by name."""
+
+
+def _read(name: str) -> list[LabelledPerson]:
     folder = datasets_folder()
-    assert folder is not None
-    return [f"FEBRL dataset{number}: {evaluate_ranking(read_febrl(folder, number))}" for number in FEBRL_DATASETS]
+    assert folder is not None, "../shared/datasets is not there"
+    return read_historical(folder) if name == "historical_50k" else read_febrl(folder, int(name.removeprefix("febrl")))
+
+
+def model_parameters() -> list[str]:
+    """Every parameter of the matching model and how it is set (none from the data sets' labels)."""
+    return [
+        "model parameters, and how each is set (none is fitted to these data sets' labels):",
+        "  field weights (bits per field and agreement level): hand-set table, domain/matching/_fields.py WEIGHTS",
+        f"  prior: even odds at {EVEN_ODDS_BITS:g} bits of evidence (EVEN_ODDS_BITS, hand-set); "
+        "percent = domain.matching.percent_of(bits)",
+        "  rare/common values (first name, last name, birth date, city): counted in the population searched, no labels",
+        f"  twin pattern cap: {TWIN_CAP_PERCENT:g} % (TWIN_CAP_PERCENT, hand-set)",
+        f"  blocking keys: {len(KEY_KINDS)} kinds, hand-chosen: {', '.join(KEY_KINDS)}",
+        f"  shipped threshold: {LOOKALIKE_PERCENT:g} % (domain.duplicates.LOOKALIKE_PERCENT, the local check); "
+        f"library default {LIKELY_DUPLICATE_PERCENT:g} % (LIKELY_DUPLICATE_PERCENT)",
+        "  PLACEHOLDER (issue 15): weights and prior estimated per population (EM) are not in this model yet; "
+        "when they are, list here which are estimated and their values",
+    ]
+
+
+def dataset_report(name: str) -> dict[str, object]:
+    """One data set at the shipped threshold, as ``make bench`` prints it (a ``bench.child`` call).
+
+    ``search_seconds``, ``search_cpu_seconds`` and ``search_peak_mb`` are the search and grouping alone (the local check's
+    work, with the records loaded); ``lines`` the report.
+    """
+    people = _read(name)
+    shipped, search = evaluate_at_threshold(people, LOOKALIKE_PERCENT)
+    calibration = shipped.calibration
+    worst = calibration.largest_gap()
+    lines = [
+        f"{name}: {shipped.records:,} records, {shipped.compared:,} pairs compared "
+        f"({shipped.comparisons_per_record:.1f} per record), blocking recall {shipped.blocking_recall:.4f}",
+        f"  at the shipped threshold {shipped.threshold:g} %: pairs {shipped.pairs}; groups {shipped.groups}",
+        f"  calibration of the pair percent over {calibration.pairs:,} pairs at >= 0.1 %: "
+        f"ECE {calibration.expected_error:.4f}; largest gap (bins of >= 200 pairs) "
+        + (f"{worst.gap:.4f} in {worst.span}" if worst is not None else "none: no bin that large"),
+        *(f"    {bin_}" for bin_ in calibration.bins),
+    ]
+    if name.startswith("febrl"):
+        ranking = evaluate_ranking(people, search)
+        lines += [
+            f"  ranking (duplicate -> originals, by our comparison's bits): true original first for "
+            f"{ranking.first:,}/{ranking.queries:,} of ALL duplicate queries ({ranking.rate_of_all:.2%}); "
+            f"{ranking.first:,}/{ranking.reachable:,} ({ranking.rate:.2%}) of those whose original was compared"
+        ]
+    return {
+        "lines": lines, "records": shipped.records, "search_seconds": shipped.search_seconds,
+        "search_cpu_seconds": shipped.search_cpu_seconds, "search_peak_mb": shipped.search_peak_mb,
+    }
 
 
 def _run_child(*args: str) -> list[str]:
@@ -113,12 +170,15 @@ def main(argv: list[str] | None = None) -> int:
         kind, *rest = args.child
         if kind == "district":
             print(json.dumps(_district_child(int(rest[0]), int(rest[1]))))
+        elif kind == "report":
+            print(json.dumps(dataset_report(rest[0])["lines"]))
         else:
-            print(json.dumps(_historical_child() if kind == "historical" else _febrl_child()))
+            print(json.dumps(_historical_child()))
         return 0
     children: list[tuple[str, ...]] = [("district", str(args.students), str(args.seed))]
     if not args.skip_datasets and datasets_folder() is not None:
-        children += [("historical",), ("febrl",)]
+        children += [("historical",), *(("report", name) for name in DATASETS)]
+        print("\n".join(model_parameters()), flush=True)
     for child in children:
         for line in _run_child(*child):
             print(line, flush=True)

@@ -8,9 +8,10 @@ despite a strong candidate, an SSID another student holds or was given in this r
 the person, who stays on that student to reconsider.
 
 Beside CALPADS' percentage (shown exactly as given, and still what orders the candidates) the page
-shows our comparison (:func:`domain.matching.compare_candidates`): a percent, and per field a badge saying how
-the values agree, coloured by whether that counts for the match or against it; the twin pattern
-is called out. A decision that would give a MID warning is not recorded at once: the page shows
+shows our comparison (:func:`domain.matching.compare_candidates`): our estimate of how likely the candidate
+is the same child, the three strongest reasons for and against (:mod:`console.views.review_reasons`),
+and per field a badge saying how the values agree, coloured by whether that counts for the match or
+against it; the twin pattern is called out. A decision that would give a MID warning is not recorded at once: the page shows
 the warnings first (``?confirm=KIND&candidate=N``) with a "Decide anyway" button, and the warnings
 are then logged with the decision.
 """
@@ -29,6 +30,7 @@ from console.auth import is_admin
 from console.views.base import GuardedView, flash_refusal
 from console.views.calpads_steps import partial_file_steps
 from console.views.review_compare import compare_with_candidates
+from console.views.review_reasons import estimate_text, reasons
 from console.views.files import file_response
 from console.views.review_order import first_to_review, next_undecided, place, requested
 from console.display import school_label
@@ -168,6 +170,8 @@ class ReviewView(GuardedView):
             held_by={ssid: ids for ssid, ids in held_by.items() if ids},
             rows=compare_with_candidates(local, candidates),
             ours=ours,
+            estimates=[estimate_text(o) for o in ours],
+            reasons=[reasons(o) for o in ours],
             weak=[o.percent < WEAK_BELOW for o in ours],
             weak_below=WEAK_BELOW,
             next_undecided=next_undecided(run.id, wanted.line),

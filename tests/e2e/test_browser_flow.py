@@ -4,7 +4,7 @@ goes through the page: downloaded from File Download, handed to the sandbox, upl
 The SSID Extract is padded to 50,000 lines (students CALPADS lists and the district has not got), so
 it loads as a background job: the progress bar is screenshotted while it shows percent and lines.
 
-Screenshots of the review page, the progress bar and the History page are saved in tests/artifacts/screenshots/
+Screenshots of the review page (also at 1,024 px), the progress bar and the History page are saved in tests/artifacts/screenshots/
 (ignored by git), or in the folder named by ``SSID_SCREENSHOTS``: README.md shows the copies in
 docs/screenshots/, refreshed with ``SSID_SCREENSHOTS=docs/screenshots make test``.
 """
@@ -27,7 +27,7 @@ from domain.values import LocalId, Ssid
 from domain.writers import write_ssid_extract
 from store.database import open_database
 from store.tables import StudentRow
-from tests.e2e.browser_checks import Watch, too_wide
+from tests.e2e.browser_checks import WIDTHS, Watch, too_wide
 from tests.e2e.console_server import serving, ssid_json
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -136,6 +136,10 @@ def test_a_coordinator_takes_a_run_from_step_1_to_step_7_in_the_browser(
             if not screenshot_taken and candidates >= 2 and page.locator("#review-table td.diff").count():
                 SCREENSHOTS.mkdir(parents=True, exist_ok=True)
                 page.screenshot(path=str(SCREENSHOTS / "review.png"), full_page=True)
+                page.set_viewport_size({"width": WIDTHS[-1], "height": 768})  # the narrowest window looked at
+                expect(page.locator("#review-table td.reasons").first).to_be_visible()
+                page.screenshot(path=str(SCREENSHOTS / "review_1024.png"), full_page=True)
+                page.set_viewport_size({"width": WIDTHS[0], "height": 768})
                 screenshot_taken = True
             if candidates:
                 page.locator("button[value=select]").first.click()  # the strongest: never a weak one here

@@ -6,21 +6,30 @@ confirmed, each decision logged as bulk. Auditors get 403 on every new POST."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
+from dataclasses import astuple, replace
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+import peewee
 import pytest
 from flask import Flask
 
+from console.views.review_reasons import reasons
+from domain.matching import compare_candidates
+from domain.records import SenrRecord
 from domain.runs import RunState
+from domain.values import LocalId
 from seed.demo import DemoDistrict
+from store.workflow_store import DatabaseWorkflowStore
 from store.tables import (
     DecisionLogRow,
     DuplicateAcknowledgementRow,
     DuplicateCheckRow,
     MatchCandidateRow,
     MatchDecisionRow,
+    MatchRequestRow,
     NotDuplicateMarkRow,
     StudentRow,
 )
@@ -59,6 +68,46 @@ def test_each_candidate_shows_calpads_percentage_as_given_and_our_comparison_fie
     assert "same birth date and surname: twins?" in first  # the note on the sister's first name
     born = [b for b in elements(page, "tr", data_field="birth_date")]
     assert "same" in born[0].text
+
+
+def test_each_candidate_shows_our_estimate_and_the_strongest_reasons_for_and_against_in_calpads_order(
+    admin: Signed, sandbox: Sandbox, tmp_path: Path, database: peewee.Database
+) -> None:
+    run = drive_to(admin, sandbox, tmp_path, RunState.RESULTS_LOADED)
+    c = MatchCandidateRow
+    student = "100002"  # CALPADS lists two candidates or more for her; they are made a known pair below
+    request = MatchRequestRow.get((MatchRequestRow.run == run.id) & (MatchRequestRow.local_id == student))
+    local = replace(SenrRecord(*request.senr_line.split("^")), legal_first="José", legal_middle="", legal_last="GARCIA",
+                    birth_date="20140305", gender="M", birth_city="Fresno", birth_state="US-CA", birth_country="US")
+    MatchRequestRow.update(senr_line="^".join(astuple(local))).where(MatchRequestRow.id == request.id).execute()
+    mine = list(c.select().where((c.run == run.id) & (c.local_id == student) & c.ssid.is_null(False)).order_by(c.line))
+    c.delete().where((c.run == run.id) & (c.local_id == student) & (c.id != mine[0].id) & (c.id != mine[1].id)).execute()
+    born = dt.date(2014, 3, 5)
+    # CALPADS is surer of the child with another surname (listed first) than of the nickname.
+    c.update(score="96%", percent=96, legal_first="JOSE", legal_middle="", legal_last="NGUYEN", birth_date=born, gender="M",
+             birth_city="", birth_state="", birth_country="").where(c.id == mine[0].id).execute()
+    c.update(score="71%", percent=71, legal_first="Pepe", legal_middle="", legal_last="GARCIA", birth_date=born, gender="F",
+             birth_city="Oakland", birth_state="", birth_country="").where(c.id == mine[1].id).execute()
+    other_surname, nickname = DatabaseWorkflowStore(database).candidates(run.id, LocalId(student))[LocalId(student)]
+
+    page = admin.page(f"/admin/review/?student={student}")
+    assert [th.attrs["data-candidate"] for th in elements(page, "th", class_="candidate")] == [other_surname.ssid, nickname.ssid]
+    assert [e.text.strip() for e in elements(page, "span", class_="score")] == ["96%", "71%"]
+    ours = compare_candidates(local, [other_surname, nickname])
+    assert ours[0].percent < ours[1].percent  # ours would rank them the other way: CALPADS' order stays
+    estimates = [" ".join(e.text.split()) for e in elements(page, "span", class_="ours")]
+    assert estimates == [f"Our estimate: {o.percent:g} % likely the same child" for o in ours]
+
+    def shown(ssid: str, way: str) -> list[str]:
+        return [" ".join(li.text.split()) for li in elements(page, "li", data_reason=way, data_candidate=ssid)]
+
+    assert sorted(shown(nickname.ssid, "for")) == ["Birth date: same", "First name: nickname (Pepe for José)", "Last name: same"]
+    assert sorted(shown(nickname.ssid, "against")) == ["Birth city: different", "Gender: different"]
+    assert sorted(shown(other_surname.ssid, "for")) == ["Birth date: same", "First name: same", "Gender: same"]
+    assert shown(other_surname.ssid, "against") == ["Last name: different"]
+    for candidate, comparison in zip((other_surname, nickname), ours):  # strongest first, as our comparison weighs them
+        why = reasons(comparison)
+        assert (shown(candidate.ssid, "for"), shown(candidate.ssid, "against")) == (list(why.for_match), list(why.against))
 
 
 def test_looking_at_the_run_tab_and_the_duplicates_tab_never_runs_the_check(admin: Signed, auditor: Signed) -> None:
