@@ -27,8 +27,8 @@ import time
 
 from bench.linkage_datasets import FEBRL_DATASETS, LabelledPerson, datasets_folder, read_febrl, read_historical
 from bench.linkage_evaluation import evaluate_at_threshold, evaluate_duplicates, evaluate_ranking
-from domain.duplicates import KEY_KINDS, LIKELY_DUPLICATE_PERCENT, search_duplicates
-from domain.matching import EVEN_ODDS_BITS, TWIN_CAP_PERCENT, PersonFacts
+from domain.duplicates import KEY_KINDS, LIKELY_DUPLICATE_PERCENT, UNRELATED_PAIRS, search_duplicates
+from domain.matching import EVEN_ODDS_BITS, MIN_PAIRS, PRIOR_PAIRS, TWIN_CAP_PERCENT, MatchModel, PersonFacts
 from seed.demo import generate_district
 from workflows.run.local_check import LOOKALIKE_PERCENT, person_facts
 
@@ -105,17 +105,29 @@ def model_parameters() -> list[str]:
     """Every parameter of the matching model and how it is set (none from the data sets' labels)."""
     return [
         "model parameters, and how each is set (none is fitted to these data sets' labels):",
-        "  field weights (bits per field and agreement level): hand-set table, domain/matching/_fields.py WEIGHTS",
-        f"  prior: even odds at {EVEN_ODDS_BITS:g} bits of evidence (EVEN_ODDS_BITS, hand-set); "
-        "percent = domain.matching.percent_of(bits)",
+        "  levels: per field, the agreement kinds of domain/matching/_fields.py, by their default weight rounded to a bit",
+        f"  u (how often two people agree so): counted on {UNRELATED_PAIRS:,} pairs drawn at random from the population",
+        "  m (how often one person's two records agree so): EM over the compared pairs, starting from TYPICAL_M "
+        f"(hand-set), which weighs as {PRIOR_PAIRS:g} pairs",
+        "  prior (share of all pairs that are one person): EM over the compared pairs, every pair not compared "
+        "taken as two people",
+        f"  fewer than {MIN_PAIRS:,} compared pairs, or an estimate without a likely pair: the default weights "
+        f"(hand-set table WEIGHTS) at even odds at {EVEN_ODDS_BITS:g} bits",
         "  rare/common values (first name, last name, birth date, city): counted in the population searched, no labels",
         f"  twin pattern cap: {TWIN_CAP_PERCENT:g} % (TWIN_CAP_PERCENT, hand-set)",
         f"  blocking keys: {len(KEY_KINDS)} kinds, hand-chosen: {', '.join(KEY_KINDS)}",
         f"  shipped threshold: {LOOKALIKE_PERCENT:g} % (domain.duplicates.LOOKALIKE_PERCENT, the local check); "
         f"library default {LIKELY_DUPLICATE_PERCENT:g} % (LIKELY_DUPLICATE_PERCENT)",
-        "  PLACEHOLDER (issue 15): weights and prior estimated per population (EM) are not in this model yet; "
-        "when they are, list here which are estimated and their values",
     ]
+
+
+def _model_line(model: MatchModel) -> str:
+    if model.is_default:
+        return "the default weights at even odds (too few compared pairs to estimate from)"
+    return (
+        f"estimated from {model.estimated_from:,} compared pairs: prior {model.prior_bits:.2f} bits "
+        f"(one pair in {1 / (model.share or 1):,.0f} is one person)"
+    )
 
 
 def dataset_report(name: str) -> dict[str, object]:
@@ -131,6 +143,7 @@ def dataset_report(name: str) -> dict[str, object]:
     lines = [
         f"{name}: {shipped.records:,} records, {shipped.compared:,} pairs compared "
         f"({shipped.comparisons_per_record:.1f} per record), blocking recall {shipped.blocking_recall:.4f}",
+        f"  model: {_model_line(search.model)}",
         f"  at the shipped threshold {shipped.threshold:g} %: pairs {shipped.pairs}; groups {shipped.groups}",
         f"  calibration of the pair percent over {calibration.pairs:,} pairs at >= 0.1 %: "
         f"ECE {calibration.expected_error:.4f}; largest gap (bins of >= 200 pairs) "

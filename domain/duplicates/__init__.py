@@ -44,6 +44,7 @@ from domain.duplicates._decisions import (
 )
 from domain.duplicates._search import (
     LIKELY_DUPLICATE_PERCENT,
+    UNRELATED_PAIRS,
     DuplicateSearch,
     Progress,
     SuspectedDuplicate,
@@ -56,6 +57,7 @@ __all__ = [
     "DuplicateSearch",
     "Progress",
     "LIKELY_DUPLICATE_PERCENT",
+    "UNRELATED_PAIRS",
     "find_duplicates",
     "search_duplicates",
     "KEY_KINDS",

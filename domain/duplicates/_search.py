@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from domain.duplicates._blocking import KEY_KINDS, blocking_codes, candidate_pairs
 from domain.duplicates._groups import average_linkage_groups
 from domain.matching import (
+    DEFAULT_MODEL,
     HIGHEST_SHOWN_PERCENT,
     TWIN_CAP_BITS,
     Level,
@@ -38,6 +39,7 @@ __all__ = [
     "DuplicateSearch",
     "Progress",
     "LIKELY_DUPLICATE_PERCENT",
+    "UNRELATED_PAIRS",
     "find_duplicates",
     "search_duplicates",
 ]
@@ -88,7 +90,9 @@ class DuplicateSearch:
     """Every compared pair of one population with its evidence in bits; ask it for pairs or groups.
 
     Built by :func:`search_duplicates`. Holds the people (folded once), the value frequencies of
-    the population and, compactly, every pair the blocking keys put together with its score.
+    the population, the model estimated from its compared pairs (:attr:`model`: the percent of a
+    pair is the probability, under it, that the two records are one person) and, compactly, every
+    pair the blocking keys put together with its score.
     """
 
     def __init__(self, people: Iterable[tuple[str, PersonFacts]], progress: Progress | None = None) -> None:
@@ -100,6 +104,8 @@ class DuplicateSearch:
         self.ids: tuple[str, ...] = tuple(ids)
         self._pairs = array("q")
         self._bits = array("d")
+        self.model: MatchModel = DEFAULT_MODEL
+        """The weights and prior estimated from this population's compared pairs (:func:`~domain.matching.estimate_model`)."""
         steps = 1 + len(KEY_KINDS)
         report = progress or (lambda done, total: None)
         with _no_cycle_collection():
