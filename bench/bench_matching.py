@@ -28,7 +28,7 @@ import time
 from bench.linkage_datasets import FEBRL_DATASETS, LabelledPerson, datasets_folder, read_febrl, read_historical
 from bench.linkage_evaluation import evaluate_at_threshold, evaluate_duplicates, evaluate_ranking
 from domain.duplicates import KEY_KINDS, LIKELY_DUPLICATE_PERCENT, UNRELATED_PAIRS, search_duplicates
-from domain.matching import EVEN_ODDS_BITS, MIN_PAIRS, PRIOR_PAIRS, TWIN_CAP_PERCENT, MatchModel, PersonFacts
+from domain.matching import EVEN_ODDS_BITS, MIN_PAIRS, MIN_PEOPLE, PRIOR_PAIRS, TWIN_CAP_PERCENT, MatchModel, PersonFacts
 from seed.demo import generate_district
 from workflows.run.local_check import LOOKALIKE_PERCENT, person_facts
 
@@ -111,7 +111,8 @@ def model_parameters() -> list[str]:
         f"(hand-set), which weighs as {PRIOR_PAIRS:g} pairs",
         "  prior (share of all pairs that are one person): EM over the compared pairs, every pair not compared "
         "taken as two people",
-        f"  fewer than {MIN_PAIRS:,} compared pairs, or an estimate without a likely pair: the default weights "
+        f"  fewer than {MIN_PEOPLE:,} people or {MIN_PAIRS:,} compared pairs, or an estimate without a likely pair: "
+        "the default weights "
         f"(hand-set table WEIGHTS) at even odds at {EVEN_ODDS_BITS:g} bits",
         "  rare/common values (first name, last name, birth date, city): counted in the population searched, no labels",
         f"  twin pattern cap: {TWIN_CAP_PERCENT:g} % (TWIN_CAP_PERCENT, hand-set)",

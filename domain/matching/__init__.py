@@ -22,7 +22,7 @@ from domain.matching._compare import Comparison, Evidence, FieldResult, candidat
 from domain.matching._facts import PersonFacts, PreparedFacts, population_frequencies, prepare
 from domain.matching._fields import Agreement, MatchField
 from domain.matching._frequencies import ValueFrequencies
-from domain.matching._model import DEFAULT_MODEL, MIN_PAIRS, PRIOR_PAIRS, TYPICAL_M, Level, MatchModel, Pattern, estimate_model, model_bits, pattern_of
+from domain.matching._model import DEFAULT_MODEL, MIN_PAIRS, MIN_PEOPLE, PRIOR_PAIRS, TYPICAL_M, Level, MatchModel, Pattern, estimate_model, model_bits, pattern_of
 from domain.matching._names import NameForm
 from domain.matching._review import compare_candidates, request_facts
 from domain.matching._score import EVEN_ODDS_BITS, HIGHEST_SHOWN_PERCENT, TWIN_CAP_BITS, TWIN_CAP_PERCENT, bits_of, evaluate, percent_of
@@ -42,6 +42,7 @@ __all__ = [
     "Pattern",
     "DEFAULT_MODEL",
     "MIN_PAIRS",
+    "MIN_PEOPLE",
     "PRIOR_PAIRS",
     "TYPICAL_M",
     "estimate_model",

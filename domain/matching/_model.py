@@ -15,7 +15,8 @@ then alternate "how likely is each pair one person" and "what do the likely pair
 until the estimates settle. The default weights are a prior worth :data:`PRIOR_PAIRS` pairs, so
 a level seen in a handful of pairs keeps roughly its default weight.
 
-A population too small to estimate from (fewer than :data:`MIN_PAIRS` compared pairs), or an
+A population too small to estimate from (fewer than :data:`MIN_PEOPLE` people, or fewer than
+:data:`MIN_PAIRS` compared pairs), or an
 estimate that contradicts what a match is (an exact birth date or surname counting *against*),
 or one that finds not even one pair likely, keeps the default model (:data:`DEFAULT_MODEL`): the default weights, and even odds at
 :data:`~domain.matching._score.EVEN_ODDS_BITS` bits.
@@ -40,6 +41,7 @@ __all__ = [
     "MatchModel",
     "DEFAULT_MODEL",
     "MIN_PAIRS",
+    "MIN_PEOPLE",
     "PRIOR_PAIRS",
     "level_of",
     "pattern_of",
@@ -53,8 +55,11 @@ Level = tuple[Agreement, int]
 Pattern = tuple["Level | None", ...]
 """The levels of every field of a pair (:data:`~domain.matching._score.FIELDS` order); ``None`` where blank."""
 
-MIN_PAIRS = 1000
-"""Below this many compared pairs the default model is kept: too few pairs to estimate from."""
+MIN_PAIRS = 200
+"""Below this many compared pairs the default model is kept: too few pairs to estimate the prior from."""
+
+MIN_PEOPLE = 500
+"""Below this many people the default model is kept: too few to tell how often two people agree (``u``)."""
 
 PRIOR_PAIRS = 2000.0
 """How many one-person pairs' worth of weight :data:`TYPICAL_M` has in the estimate of each field's ``m``."""
@@ -163,11 +168,12 @@ def estimate_model(
     at random from the population (``u``: two people drawn at random are two people);
     ``population_pairs`` is how many pairs the population has in all (the compared ones are
     those the blocking keys chose; every pair not compared is taken to be two people). Returns
-    :data:`DEFAULT_MODEL` when there are fewer than ``min_pairs`` compared pairs or the estimate
+    :data:`DEFAULT_MODEL` when there are fewer than ``min_pairs`` compared pairs or
+    :data:`MIN_PEOPLE` people, or the estimate
     is not a model of matches (see the module).
     """
     total = sum(patterns.values())
-    if total < min_pairs:
+    if total < min_pairs or population_pairs < MIN_PEOPLE * (MIN_PEOPLE - 1) // 2:
         return DEFAULT_MODEL
     fields = len(next(iter(patterns)))
     levels: list[set[Level]] = [set(unrelated.get(position, ())) for position in range(fields)]

@@ -62,9 +62,14 @@ def _population(matches: int, others: int, seed: int = 7) -> tuple[Counter[Patte
     return patterns, unrelated
 
 
-def test_too_few_compared_pairs_keep_the_default_weights_at_even_odds() -> None:
-    patterns, unrelated = _population(300, 600)
+def test_too_few_compared_pairs_or_people_keep_the_default_weights_at_even_odds() -> None:
+    patterns, unrelated = _population(60, 139)
     assert estimate_model(patterns, DEFAULTS, unrelated, 10**6) is DEFAULT_MODEL
+    patterns, unrelated = _population(60, 140)
+    assert not estimate_model(patterns, DEFAULTS, unrelated, 10**6).is_default
+    # 499 people have 124,251 pairs: too few to tell how often two people agree.
+    assert estimate_model(patterns, DEFAULTS, unrelated, 499 * 498 // 2) is DEFAULT_MODEL
+    assert not estimate_model(patterns, DEFAULTS, unrelated, 500 * 499 // 2).is_default
     assert DEFAULT_MODEL.is_default and DEFAULT_MODEL.prior_bits == -EVEN_ODDS_BITS
 
 
