@@ -15,6 +15,7 @@ from domain.duplicates._blocking import KEY_KINDS, blocking_codes, candidate_pai
 from domain.duplicates._groups import average_linkage_groups
 from domain.matching import (
     DEFAULT_MODEL,
+    GUARDIANS_SAME_SURNAME,
     HIGHEST_SHOWN_PERCENT,
     TWIN_CAP_BITS,
     Level,
@@ -30,6 +31,7 @@ from domain.matching import (
     model_bits,
     pattern_of,
     population_frequencies,
+    verdict_at,
     prepare,
 )
 
@@ -135,9 +137,9 @@ class DuplicateSearch:
                 index = patterns.get(key)
                 if index is None:
                     index = patterns[key] = len(patterns)
-                    for position, (level, verdict) in enumerate(zip(key[0], evaluation.verdicts)):
+                    for position, level in enumerate(key[0]):
                         if level is not None:
-                            defaults.setdefault((position, level), verdict.weight)
+                            defaults.setdefault((position, level), verdict_at(evaluation.verdicts, position).weight)
                 pattern_at.append(index)
                 adjustments.append(sum(evaluation.adjustments))
                 self._bits.append(evaluation.bits)
@@ -148,7 +150,7 @@ class DuplicateSearch:
         for (pattern, _), index in patterns.items():
             by_levels[pattern] += counts[index]
         count = len(prepared)
-        self.model = estimate_model(by_levels, defaults, _unrelated_levels(prepared), count * (count - 1) // 2)
+        self.model = estimate_model(by_levels, defaults, _unrelated_levels(prepared), count)
         if not self.model.is_default:
             self._rescore(patterns, pattern_at, adjustments)
 
@@ -211,19 +213,37 @@ class DuplicateSearch:
 
 
 def _unrelated_levels(prepared: list[PreparedFacts]) -> dict[int, Counter[Level]]:
-    """Per field position, the levels of :data:`UNRELATED_PAIRS` pairs drawn at random (the same every run)."""
+    """Per pattern position, the levels of :data:`UNRELATED_PAIRS` pairs drawn at random (the same every run),
+    and of as many drawn among people with the same surname (for their guardians)."""
     count = len(prepared)
     levels: dict[int, Counter[Level]] = {}
     if count < 2:
         return levels
     draw = random.Random(count)
+
+    def tally(left: PreparedFacts, right: PreparedFacts, positions: range) -> None:
+        pattern = pattern_of(evaluate(left, right).verdicts)
+        for position in positions:
+            level = pattern[position]
+            if level is not None:
+                levels.setdefault(position, Counter())[level] += 1
+
+    everything = range(GUARDIANS_SAME_SURNAME + 1)
     for _ in range(min(UNRELATED_PAIRS, count * (count - 1) // 2)):
         left = draw.randrange(count)
         right = draw.randrange(count - 1)
         right += right >= left
-        for position, level in enumerate(pattern_of(evaluate(prepared[left], prepared[right]).verdicts)):
-            if level is not None:
-                levels.setdefault(position, Counter())[level] += 1
+        tally(prepared[left], prepared[right], everything)
+    namesakes: dict[str, list[int]] = {}
+    for index, person in enumerate(prepared):
+        if person.guardians and person.names[0].last:
+            namesakes.setdefault(person.names[0].last, []).append(index)
+    groups = [members for members in namesakes.values() if len(members) > 1]
+    if groups:
+        sizes = [len(members) * (len(members) - 1) for members in groups]
+        for members in draw.choices(groups, weights=sizes, k=UNRELATED_PAIRS):
+            left, right = draw.sample(members, 2)
+            tally(prepared[left], prepared[right], range(GUARDIANS_SAME_SURNAME, GUARDIANS_SAME_SURNAME + 1))
     return levels
 
 

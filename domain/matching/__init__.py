@@ -22,7 +22,7 @@ from domain.matching._compare import Comparison, Evidence, FieldResult, candidat
 from domain.matching._facts import PersonFacts, PreparedFacts, population_frequencies, prepare
 from domain.matching._fields import Agreement, MatchField
 from domain.matching._frequencies import ValueFrequencies
-from domain.matching._model import DEFAULT_MODEL, MIN_PAIRS, MIN_PEOPLE, PRIOR_PAIRS, TYPICAL_M, Level, MatchModel, Pattern, estimate_model, model_bits, pattern_of
+from domain.matching._model import DEFAULT_MODEL, GUARDIANS_SAME_SURNAME, MIN_PAIRS, MIN_PEOPLE, PRIOR_PAIRS, PRIOR_SHARE, TYPICAL_M, Level, MatchModel, Pattern, estimate_model, model_bits, pattern_of, verdict_at
 from domain.matching._names import NameForm
 from domain.matching._review import compare_candidates, request_facts
 from domain.matching._score import EVEN_ODDS_BITS, HIGHEST_SHOWN_PERCENT, TWIN_CAP_BITS, TWIN_CAP_PERCENT, bits_of, evaluate, percent_of
@@ -41,13 +41,16 @@ __all__ = [
     "Level",
     "Pattern",
     "DEFAULT_MODEL",
+    "GUARDIANS_SAME_SURNAME",
     "MIN_PAIRS",
     "MIN_PEOPLE",
     "PRIOR_PAIRS",
+    "PRIOR_SHARE",
     "TYPICAL_M",
     "estimate_model",
     "model_bits",
     "pattern_of",
+    "verdict_at",
     "EVEN_ODDS_BITS",
     "HIGHEST_SHOWN_PERCENT",
     "TWIN_CAP_PERCENT",

@@ -154,6 +154,7 @@ def compare_prepared(
     via_alias = evaluation.local_name > 0 or evaluation.candidate_name > 0
     adjustment_at = dict(zip(ADJUSTED_FIELDS, evaluation.adjustments))
     results: dict[MatchField, FieldResult] = {}
+    weights = model.field_weights(evaluation.verdicts)
     for position, (field, verdict) in enumerate(zip(MatchField, evaluation.verdicts)):
         adjustment = adjustment_at.get(position, 0.0)
         notes = (
@@ -164,7 +165,7 @@ def compare_prepared(
         results[field] = FieldResult(
             field,
             verdict.agreement,
-            round(model.weight(position, verdict) + adjustment, 2),
+            round(weights[position] + adjustment, 2),
             left[position],
             right[position],
             "; ".join(filter(None, notes)),

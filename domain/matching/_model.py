@@ -28,7 +28,7 @@ after the estimate, as in splink's term-frequency adjustments; the twin cap appl
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 
@@ -43,8 +43,12 @@ __all__ = [
     "MIN_PAIRS",
     "MIN_PEOPLE",
     "PRIOR_PAIRS",
+    "PRIOR_SHARE",
     "level_of",
     "pattern_of",
+    "verdict_at",
+    "guardian_position",
+    "GUARDIANS_SAME_SURNAME",
     "estimate_model",
     "model_bits",
 ]
@@ -62,7 +66,14 @@ MIN_PEOPLE = 500
 """Below this many people the default model is kept: too few to tell how often two people agree (``u``)."""
 
 PRIOR_PAIRS = 2000.0
-"""How many one-person pairs' worth of weight :data:`TYPICAL_M` has in the estimate of each field's ``m``."""
+"""How many one-person pairs' worth of weight :data:`TYPICAL_M` has, at least, in the estimate of each field's ``m``."""
+
+PRIOR_SHARE = 0.1
+"""... and as a share of the people searched: typical ``m`` weighs as one one-person pair per ten people.
+
+A district's duplicates are rare; when they are much rarer than that, look-alikes outnumber them
+and expectation–maximisation would learn what look-alikes look like. Only a population whose own
+one-person pairs outweigh the typical ones moves ``m`` far from them."""
 
 _A = Agreement
 TYPICAL_M: tuple[Mapping[Agreement, float], ...] = (
@@ -83,7 +94,8 @@ TYPICAL_M: tuple[Mapping[Agreement, float], ...] = (
     {_A.EXACT: 0.75, _A.SPELLING_VARIANT: 0.10, _A.DIFFERENT: 0.15},
     {_A.EXACT: 0.93, _A.DIFFERENT: 0.07},
     {_A.EXACT: 0.95, _A.DIFFERENT: 0.05},
-    # parents/guardians
+    # parents/guardians, and the same for two people with the same surname
+    {_A.EXACT: 0.75, _A.SPELLING_VARIANT: 0.10, _A.DIFFERENT: 0.15},
     {_A.EXACT: 0.75, _A.SPELLING_VARIANT: 0.10, _A.DIFFERENT: 0.15},
 )
 """How often two records of one child show each agreement, per field filled on both sides (``m``
@@ -102,9 +114,33 @@ def level_of(verdict: Verdict) -> Level | None:
     return verdict.agreement, round(verdict.weight)
 
 
-def pattern_of(verdicts: Iterable[Verdict]) -> Pattern:
-    """The levels of every field of a pair."""
-    return tuple(level_of(verdict) for verdict in verdicts)
+SURNAME = 2
+GUARDIANS = 8
+GUARDIANS_SAME_SURNAME = 9
+"""The position, after the fields, of the guardians of two people with the same surname.
+
+A guardian's name holds the family name, so two children named "Nguyen" share a guardian named
+"Lan Nguyen" far more often than two children picked at random: the guardians are a field of
+their own, with their own ``u``, when the surnames agree exactly."""
+
+
+def guardian_position(verdicts: Sequence[Verdict]) -> int:
+    """Where the guardians' level goes in a pattern: with the same surname, a field of its own."""
+    return GUARDIANS_SAME_SURNAME if verdicts[SURNAME].agreement is Agreement.EXACT else GUARDIANS
+
+
+def pattern_of(verdicts: Sequence[Verdict]) -> Pattern:
+    """The levels of every field of a pair (:data:`GUARDIANS_SAME_SURNAME` last)."""
+    levels = [level_of(verdict) for verdict in verdicts]
+    levels.append(None)
+    if guardian_position(verdicts) == GUARDIANS_SAME_SURNAME:
+        levels[GUARDIANS_SAME_SURNAME], levels[GUARDIANS] = levels[GUARDIANS], None
+    return tuple(levels)
+
+
+def verdict_at(verdicts: Sequence[Verdict], position: int) -> Verdict:
+    """The verdict behind a pattern's position."""
+    return verdicts[GUARDIANS if position == GUARDIANS_SAME_SURNAME else position]
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,13 +171,21 @@ class MatchModel:
         return bits
 
     def weight(self, position: int, verdict: Verdict) -> float:
-        """The bits of one field's verdict under this model (0 for a blank field)."""
+        """The bits of a verdict at a pattern's position under this model (0 for a blank field)."""
         if verdict.agreement is Agreement.MISSING:
             return 0.0
         if not self.weights:
             return verdict.weight
         found = self.weights.get((position, (verdict.agreement, round(verdict.weight))))
         return verdict.weight if found is None else found
+
+    def field_weights(self, verdicts: Sequence[Verdict]) -> tuple[float, ...]:
+        """The bits of every field's verdict (in field order) under this model."""
+        guardians = guardian_position(verdicts)
+        return tuple(
+            self.weight(guardians if position == GUARDIANS else position, verdict)
+            for position, verdict in enumerate(verdicts)
+        )
 
 
 DEFAULT_MODEL = MatchModel(MappingProxyType({}))
@@ -157,7 +201,7 @@ def estimate_model(
     patterns: Mapping[Pattern, int],
     default_weights: Mapping[tuple[int, Level], float],
     unrelated: Mapping[int, Mapping[Level, int]],
-    population_pairs: int,
+    people: int,
     *,
     min_pairs: int = MIN_PAIRS,
 ) -> MatchModel:
@@ -166,15 +210,17 @@ def estimate_model(
     ``patterns`` counts the compared pairs by their levels; ``default_weights`` gives every level
     seen its default weight; ``unrelated`` counts, per field position, the levels of pairs drawn
     at random from the population (``u``: two people drawn at random are two people);
-    ``population_pairs`` is how many pairs the population has in all (the compared ones are
+    ``people`` is how many people the population has (of all their pairs, the compared ones are
     those the blocking keys chose; every pair not compared is taken to be two people). Returns
     :data:`DEFAULT_MODEL` when there are fewer than ``min_pairs`` compared pairs or
     :data:`MIN_PEOPLE` people, or the estimate
     is not a model of matches (see the module).
     """
     total = sum(patterns.values())
-    if total < min_pairs or population_pairs < MIN_PEOPLE * (MIN_PEOPLE - 1) // 2:
+    if total < min_pairs or people < MIN_PEOPLE:
         return DEFAULT_MODEL
+    population_pairs = people * (people - 1) // 2
+    weight = max(PRIOR_PAIRS, PRIOR_SHARE * people)
     fields = len(next(iter(patterns)))
     levels: list[set[Level]] = [set(unrelated.get(position, ())) for position in range(fields)]
     for pattern in patterns:
@@ -207,7 +253,7 @@ def estimate_model(
         new_share = min(max(matched / population_pairs, 1e-15), 0.5)
         for position in range(fields):
             if levels[position]:
-                m_now[position] = _smoothed(m_counts[position], m_start[position])
+                m_now[position] = _smoothed(m_counts[position], m_start[position], weight)
         settled = abs(math.log(new_share) - math.log(share)) < _SETTLED
         share = new_share
         if settled:
@@ -253,9 +299,9 @@ def _ratio(pattern: Pattern, m: list[dict[Level, float]], u: list[dict[Level, fl
     return ratio
 
 
-def _smoothed(counts: Mapping[Level, float], prior: Mapping[Level, float]) -> dict[Level, float]:
-    total = sum(counts.values()) + PRIOR_PAIRS
-    return {level: (counts[level] + PRIOR_PAIRS * prior[level]) / total for level in counts}
+def _smoothed(counts: Mapping[Level, float], prior: Mapping[Level, float], weight: float) -> dict[Level, float]:
+    total = sum(counts.values()) + weight
+    return {level: (counts[level] + weight * prior[level]) / total for level in counts}
 
 
 def _start_share(items: list[tuple[Pattern, int, float]], population_pairs: int) -> float:
@@ -279,9 +325,7 @@ def model_bits(model: MatchModel, evaluation: Evaluation) -> float:
     :func:`~domain.matching._score.percent_of` (prior, field weights, rare-value adjustments, twin cap)."""
     if model.is_default:
         return evaluation.bits
-    bits = EVEN_ODDS_BITS + model.prior_bits + sum(evaluation.adjustments)
-    for position, verdict in enumerate(evaluation.verdicts):
-        bits += model.weight(position, verdict)
+    bits = EVEN_ODDS_BITS + model.prior_bits + sum(evaluation.adjustments) + sum(model.field_weights(evaluation.verdicts))
     if evaluation.is_twin_pattern and bits > TWIN_CAP_BITS:
         bits = TWIN_CAP_BITS
     return bits

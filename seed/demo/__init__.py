@@ -163,12 +163,32 @@ class DemoDistrict:
     def _rng(self, what: str, index: int) -> random.Random:
         return random.Random(f"{self.seed}:{what}:{index}")
 
+    def _standing(self, index: int) -> str:
+        """How the student at ``index`` stands with CALPADS (the first draw of its record, as :meth:`student` makes it)."""
+        role = _role(index)
+        if role.case == "twin":
+            return "held" if index >= len(FIXED_CASES) else "transfer_in"
+        return role.case if role.case else self._rng("record", index).choices(_ORDINARY, _ORDINARY_WEIGHTS)[0]
+
     def _child(self, person: int, case: str) -> tuple[Child, str]:
         rng = self._rng("child", person)
-        family = make_family(self._rng("family", _role(person).family))
+        role = _role(person)
+        family = make_family(self._rng("family", role.family))
         grade = rng.choice(("TK", "KN")) if case == "new_kindergartner" else pick_grade(rng)
         abroad = True if case == "newcomer" else None
-        return make_child(rng, family, grade, self.year.start_year, abroad), grade
+        child = make_child(rng, family, grade, self.year.start_year, abroad)
+        if role.case or role.family == person:
+            return child, grade
+        # A younger or older sibling: never the elder's first name, never born within 300 days of them
+        # (only twins are; they are their own case).
+        elder = self._child(role.family, self._standing(role.family))[0]
+        for _ in range(50):
+            apart = abs((child.birth_date - elder.birth_date).days)
+            if child.legal.first != elder.legal.first and apart >= 300:
+                break
+            grade = pick_grade(rng)
+            child = make_child(rng, family, grade, self.year.start_year, abroad)
+        return child, grade
 
     def student(self, index: int) -> DemoStudent:
         """The student at ``index`` (pure: the same arguments give the same student)."""

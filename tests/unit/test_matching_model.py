@@ -40,8 +40,12 @@ DEFAULTS = {
 }
 
 
+PEOPLE = 4473
+PAIRS = PEOPLE * (PEOPLE - 1) // 2
+
+
 def _pattern(date: Level, last: Level) -> Pattern:
-    return (None, None, last, date, None, None, None, None, None)
+    return (None, None, last, date, None, None, None, None, None, None)
 
 
 def _population(matches: int, others: int, seed: int = 7) -> tuple[Counter[Pattern], dict[int, dict[Level, int]]]:
@@ -64,21 +68,21 @@ def _population(matches: int, others: int, seed: int = 7) -> tuple[Counter[Patte
 
 def test_too_few_compared_pairs_or_people_keep_the_default_weights_at_even_odds() -> None:
     patterns, unrelated = _population(60, 139)
-    assert estimate_model(patterns, DEFAULTS, unrelated, 10**6) is DEFAULT_MODEL
+    assert estimate_model(patterns, DEFAULTS, unrelated, 1415) is DEFAULT_MODEL
     patterns, unrelated = _population(60, 140)
-    assert not estimate_model(patterns, DEFAULTS, unrelated, 10**6).is_default
-    # 499 people have 124,251 pairs: too few to tell how often two people agree.
-    assert estimate_model(patterns, DEFAULTS, unrelated, 499 * 498 // 2) is DEFAULT_MODEL
-    assert not estimate_model(patterns, DEFAULTS, unrelated, 500 * 499 // 2).is_default
+    assert not estimate_model(patterns, DEFAULTS, unrelated, 1415).is_default
+    # 499 people are too few to tell how often two people agree.
+    assert estimate_model(patterns, DEFAULTS, unrelated, 499) is DEFAULT_MODEL
+    assert not estimate_model(patterns, DEFAULTS, unrelated, 500).is_default
     assert DEFAULT_MODEL.is_default and DEFAULT_MODEL.prior_bits == -EVEN_ODDS_BITS
 
 
 def test_the_share_of_one_person_pairs_and_the_weights_are_recovered_without_labels() -> None:
-    # 3,000 one-person pairs among 10**7 pairs in all, of which 12,000 were compared.
+    # 3,000 one-person pairs among the 10 million pairs of 4,473 people, of which 12,000 were compared.
     patterns, unrelated = _population(3000, 9000)
-    model = estimate_model(patterns, DEFAULTS, unrelated, 10**7)
+    model = estimate_model(patterns, DEFAULTS, unrelated, PEOPLE)
     assert not model.is_default and model.estimated_from == 12000
-    assert model.share is not None and 2550 <= model.share * 10**7 <= 3450
+    assert model.share is not None and 2550 <= model.share * PAIRS <= 3450
     assert model.prior_bits == pytest.approx(math.log2(model.share / (1 - model.share)))
     # u is the random pairs' (0.1 % exact dates); m moves towards what the one-person pairs show (90 %).
     assert model.weights[(DATE, EXACT)] == pytest.approx(math.log2(0.9 / ((10 + 0.5) / 10001.5)), abs=0.2)
@@ -87,7 +91,7 @@ def test_the_share_of_one_person_pairs_and_the_weights_are_recovered_without_lab
 
 def test_the_percent_of_an_estimated_model_is_a_probability_on_its_own_pairs() -> None:
     patterns, unrelated = _population(3000, 9000)
-    model = estimate_model(patterns, DEFAULTS, unrelated, 10**7)
+    model = estimate_model(patterns, DEFAULTS, unrelated, PEOPLE)
     # The percents of the pairs the model was estimated on add up to about the one-person pairs among them.
     expected = sum(count * percent_of(model.evidence_of(pattern)) / 100 for pattern, count in patterns.items())
     assert 2550 <= expected <= 3450
@@ -97,7 +101,7 @@ def test_an_estimate_that_finds_no_likely_pair_keeps_the_default_model() -> None
     # Half the random pairs share a birth date: agreeing on it says nothing, and no pair is likely.
     patterns: Counter[Pattern] = Counter({_pattern(DIFFERENT, NAME_OTHER): 5000, _pattern(EXACT, NAME_OTHER): 5000})
     unrelated = {DATE: {EXACT: 5000, DIFFERENT: 5000}, LAST: {NAME_SAME: 10, NAME_OTHER: 9990}}
-    assert estimate_model(patterns, DEFAULTS, unrelated, 10**6) is DEFAULT_MODEL
+    assert estimate_model(patterns, DEFAULTS, unrelated, 1415) is DEFAULT_MODEL
 
 
 def _child(first: str, last: str, born: dt.date, **more: str) -> PersonFacts:
