@@ -12,23 +12,33 @@ key                    made of                                                  
                                                                                 or first and last name
                                                                                 are swapped
 ``date and first``     birth date + the first name's sound                      the surname changed
+``date and surname``   birth date + sex + a surname part as written             the first name is another
+                                                                                name (not a nickname, not
+                                                                                a typo)
+``date and initials``  birth date + sex + the initials of first name and        both names are mistyped
+                       surname, in either order                                 after their first letter
 ``date and one name``  birth date + the sound or initial of the one name there   one side has no first
                        is (one side lacks a first name or a surname)            name or no surname
-``day typo``           birth year and month + first and last name sounds        the day is mistyped
+``day typo``           birth year and month + first and last name sounds (in    the day is mistyped
+                       either order, as in the three rows below)
 ``month typo``         birth year and day + first and last name sounds          the month is mistyped
 ``day/month swap``     birth year, {month, day} + first and last name sounds    day and month are swapped
 ``year typo``          birth month and day + first and last name sounds         the year is mistyped
-``names``              first and last name sounds (one side lacks a date)       a birth date is missing
+``names``              first and last name sounds, in either order (one side    a birth date is missing
+                       lacks a date)
 ``place``              birth city + any one name sound (one side lacks a date   little else is known
                        or a name)
 =====================  ======================================================  =========================
 
 A name sound is the Soundex code of a word. For the first name it is also the sound of the formal
 names it may be a nickname of ("Bill" also sounds as "William"); a given name is any word of the
-first or middle name; a compound surname has a sound for each part. Twins (same birth date and
-surname, other given names) share no key unless their first names begin with the same letter,
-which spares comparing every pair of children born on one day into one family name. The kinds
-marked "one side lacks" only pair a person who lacks the field with everyone in the block.
+first or middle name; a compound surname has a sound for each part. The sex in a key is F or M; a
+person with neither (missing, X) gets the key under both. Twins of one sex (same birth date and
+surname, other given names) meet under ``date and surname`` only, unless their first names begin
+with the same letter: a block is one family's children of one sex born on one day, so twins add a
+pair, triplets three, and a day's many children of a common surname are not all compared (the
+surname is as written, not its sound, and the sex halves the block). The kinds marked "one side
+lacks" only pair a person who lacks the field with everyone in the block.
 
 A block larger than :data:`MAX_BLOCK` (every "Jose Garcia" born in one year) is not dropped: its
 members are sorted by name and each is compared with its next :data:`WINDOW` neighbours only,
@@ -56,6 +66,7 @@ MAX_BLOCK = 40
 WINDOW = 12
 """In a block larger than :data:`MAX_BLOCK`, how many sorted neighbours each member is compared with."""
 
+_SEXES = ("F", "M")
 _SOUND_BITS = 15  # a name sound as a number below 2**15; two of them make a 30-bit name key
 _SOUNDS: dict[str, int] = {}
 
@@ -110,16 +121,20 @@ class BlockingCodes(NamedTuple):
 
     # The first name's and surname's own sounds (no nickname roots), for the place key.
     sounds: tuple[int, ...]
-    # first sound << 15 | surname sound, for every first sound (nickname roots too) and surname part.
+    # lower << 15 | higher of a first sound and a surname part's sound, for every first sound
+    # (nickname roots too) and surname part: in either order, so swapped names meet too.
     name_pairs: tuple[int, ...]
     # lower << 15 | higher of a given-word sound (first or middle) and a surname part's sound, and
     # the first name's initial << 15 | a surname part's sound (a typo after the first letter).
     word_pairs: tuple[int, ...]
     first_sounds: tuple[int, ...]  # the first word of the first name, of each name form
+    surname_parts: tuple[str, ...]  # each significant surname part as written (folded), of each name form
+    initials: tuple[int, ...]  # lower << 15 | higher of the first name's and the surname's initials
     # The first name's sound and initial and the surname parts' sounds, each alone: keys a record
     # without first name or surname shares with complete ones.
     lone_sounds: tuple[int, ...]
     lacks_a_name: bool  # no first name or no surname
+    sexes: tuple[str, ...]  # ("F",) or ("M",); both when the gender is missing or neither
     date: dt.date | None
     city: str
     order: NameForm
@@ -152,6 +167,8 @@ def blocking_codes(person: PreparedFacts) -> BlockingCodes:
     pairs: list[int] = []
     words: list[int] = []
     lone: list[int] = []
+    surnames: list[str] = []
+    initials: list[int] = []
     for name in person.names:
         first = name.first.split(" ", 1)[0]
         given: tuple[int, ...] = ()
@@ -163,9 +180,13 @@ def blocking_codes(person: PreparedFacts) -> BlockingCodes:
             initial = _initial(first)
             words.extend(initial << _SOUND_BITS | last for last in surname)
             lone += (sound, initial)
+            if name.last:
+                other = _initial(name.last)
+                initials.append(min(initial, other) << _SOUND_BITS | max(initial, other))
+        surnames.extend(significant_words(name.last)[:3])
         own.extend(surname)
         lone.extend(surname)
-        pairs.extend(first << _SOUND_BITS | last for first in given for last in surname)
+        pairs.extend(min(first, last) << _SOUND_BITS | max(first, last) for first in given for last in surname)
         words.extend(
             min(word, last) << _SOUND_BITS | max(word, last)
             for word in _word_sounds(name.first, name.middle)
@@ -177,8 +198,11 @@ def blocking_codes(person: PreparedFacts) -> BlockingCodes:
         tuple(dict.fromkeys(pairs)),
         tuple(dict.fromkeys(words)),
         tuple(sound for sound in dict.fromkeys(firsts) if sound),
+        tuple(dict.fromkeys(surnames)),
+        tuple(dict.fromkeys(initials)),
         tuple(sound for sound in dict.fromkeys(lone) if sound),
         not (person.names[0].first and person.names[0].last),
+        (person.gender,) if person.gender in _SEXES else _SEXES,
         person.facts.birth_date,
         person.place[0],
         person.names[0],
@@ -213,6 +237,18 @@ def _names_keys(codes: BlockingCodes) -> list[Hashable]:
     return list(codes.name_pairs)
 
 
+def _date_sex_keys(values: Callable[[BlockingCodes], Sequence[Hashable]]) -> Callable[[BlockingCodes], list[Hashable]]:
+    """Keys of the exact birth date and sex with each of the ``values`` of a person."""
+
+    def keys(codes: BlockingCodes) -> list[Hashable]:
+        if codes.date is None:
+            return []
+        day = codes.date.toordinal()
+        return [(day, sex, value) for sex in codes.sexes for value in values(codes)]
+
+    return keys
+
+
 def _place_keys(codes: BlockingCodes) -> list[Hashable]:
     if not codes.city:
         return []
@@ -229,6 +265,8 @@ class _KeyKind:
 KEY_KINDS: tuple[str, ...] = (
     "date",
     "date and first",
+    "date and surname",
+    "date and initials",
     "date and one name",
     "day typo",
     "month typo",
@@ -242,6 +280,8 @@ KEY_KINDS: tuple[str, ...] = (
 _KINDS = (
     _KeyKind("date", _date_keys(lambda codes: codes.word_pairs)),
     _KeyKind("date and first", _date_keys(lambda codes: codes.first_sounds)),
+    _KeyKind("date and surname", _date_sex_keys(attrgetter("surname_parts"))),
+    _KeyKind("date and initials", _date_sex_keys(attrgetter("initials"))),
     _KeyKind("date and one name", _date_keys(lambda codes: codes.lone_sounds), attrgetter("lacks_a_name")),
     _KeyKind("day typo", _typo_keys(lambda date: date.year << 4 | date.month)),
     _KeyKind("month typo", _typo_keys(lambda date: date.year << 5 | date.day)),

@@ -68,12 +68,21 @@ def test_the_place_key_serves_records_with_little_else() -> None:
     assert found["names"] == set()
 
 
-def test_twins_share_no_key() -> None:
-    # Every pair of children born on one day into one family name would otherwise be compared.
+def test_twins_of_one_sex_are_compared_once_by_date_and_surname() -> None:
+    # A block is one family's children of one sex born on one day: twins add one pair, not a flood.
     twin = replace(LUPE, legal_first="Valeria", legal_middle="Rosa")
-    # They share only keys that pair a record lacking a date or a name.
-    assert kinds_shared(LUPE, twin) == {"place", "date and one name"}
-    assert {kind: pairs for kind, pairs in pairs_of([LUPE, twin]).items() if pairs} == {}
+    # Besides, they share only keys that pair a record lacking a date or a name.
+    assert kinds_shared(LUPE, twin) == {"place", "date and one name", "date and surname"}
+    assert compared([LUPE, twin]) == {"date and surname": {(0, 1)}}
+
+
+def test_a_brother_born_the_same_day_is_not_compared() -> None:
+    brother = replace(LUPE, legal_first="Mateo", legal_middle=None, gender="M")
+    assert compared([LUPE, brother]) == {}
+    # Without a known sex (or with X) a record meets both.
+    assert compared([LUPE, brother, replace(brother, legal_first="Alex", gender="X")]) == {
+        "date and surname": {(0, 2), (1, 2)}
+    }
 
 
 def test_different_children_share_no_key() -> None:
@@ -104,7 +113,18 @@ def named(first: str | None, last: str | None, born: dt.date | None = dt.date(20
     ("left", "right", "kinds"),
     [
         # A typo after the first letter of the first name: the initial and the surname still meet.
-        (named("Ethan", "Nguyen"), named("Erhan", "Nguyen"), {"date"}),
+        (named("Ethan", "Nguyen"), named("Erhan", "Nguyen"), {"date", "date and surname", "date and initials"}),
+        # The first name is another name altogether: the surname as written and the date meet.
+        (named("Rosa", "Garcia"), named("Valeria", "Garcia"), {"date and surname"}),
+        (named("Rosa", "Ramírez Soto"), named("Valeria", "Soto"), {"date and surname"}),
+        (named("Rosa", "Garcia"), named("Valeria", "Garza"), set()),  # a surname's sound is not enough
+        # Both names mistyped after their first letter (Sofia/Sonia, Lopez/Lorez sound apart): the initials meet,
+        # in either order.
+        (named("Sofia", "Lopez"), named("Sonia", "Lorez"), {"date and initials"}),
+        (named("Sofia", "Lopez"), named("Lorez", "Sonia"), {"date and initials"}),
+        (named("Sofia", "Lopez"), named("Sonia", "Lorez", dt.date(2012, 4, 19)), set()),
+        # First and last name swapped, and the day mistyped: name sounds meet in either order.
+        (named("Rosa", "Garcia"), named("Garcia", "Rosa", dt.date(2012, 4, 19)), {"day typo"}),
         # The first word of a first name is its sound; the surname changed.
         (named("Ana Sofía Elena", "Garcia"), named("Ana", "Lopez"), {"date and first"}),
         # A nickname of a formal name of several words sounds as its first word (Chema is José María,
@@ -115,13 +135,16 @@ def named(first: str | None, last: str | None, born: dt.date | None = dt.date(20
         (named("Rosa", "Ramírez Soto Ortega"), named("Rosa", "Ortega", dt.date(2012, 4, 19)), {"day typo"}),
         (named("Rosa", "Ramírez Soto Ortega Xochicale"), named("Rosa", "Xochicale", dt.date(2012, 4, 19)), set()),
         # A name without letters has no sound: it pairs nobody.
-        (named("1", "Garcia"), named("2", "Garcia"), set()),
+        (named("1", "Garcia"), named("2", "Garcia"), {"date and surname"}),
         (named("1", "Garcia"), named("2", "Garcia", dt.date(2012, 4, 19)), set()),
-        (named("Rosa", "Garcia", middle="1"), named("Ana", "Garcia", middle="2"), set()),
+        (named("Rosa", "Garcia", middle="1"), named("Ana", "Garcia", middle="2"), {"date and surname"}),
         (named("Rosa", "1"), named("Rosa", "2"), {"date and first"}),
         (named("Rosa", "1"), named("Rosa", "2", dt.date(2012, 4, 19)), set()),
     ],
-    ids=["first name typo", "first word", "two-word formal name", "three-word formal name", "third surname part", "fourth surname part",
+    ids=["first name typo", "another first name", "another first name, compound surname", "surname sounds alike",
+         "both names mistyped", "both names mistyped and swapped", "both names mistyped, day typo",
+         "swapped names, day typo",
+         "first word", "two-word formal name", "three-word formal name", "third surname part", "fourth surname part",
          "digits for first names", "digits for first names, day typo", "digits for middle names", "digits for surnames",
          "digits for surnames, day typo"],
 )
