@@ -51,14 +51,17 @@ import datetime as dt
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 from operator import attrgetter
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from domain.matching import PreparedFacts
 from domain.matching import NameForm
 from domain.matching import nickname_roots, phonetic_code, significant_words
 
 __all__ = ["BlockingCodes", "KEY_KINDS", "MAX_BLOCK", "WINDOW", "blocking_codes", "blocking_keys", "candidate_pairs"]
+
+_Code = TypeVar("_Code", int, str)
 
 MAX_BLOCK = 40
 """A block up to this size is compared all pairs against all; a larger one only within :data:`WINDOW`."""
@@ -160,47 +163,80 @@ def _word_sounds_uncached(first: str, middle: str) -> tuple[int, ...]:
 _word_sounds = lru_cache(maxsize=1 << 16)(_word_sounds_uncached)
 
 
-def blocking_codes(person: PreparedFacts) -> BlockingCodes:
-    """The name sounds, date, city and sort order the blocking keys of ``person`` are made of."""
+class _NameCodes(NamedTuple):
+    """The codes one name form gives (see :class:`BlockingCodes`), each without repeats."""
+
+    sounds: tuple[int, ...]
+    name_pairs: tuple[int, ...]
+    word_pairs: tuple[int, ...]
+    first_sounds: tuple[int, ...]
+    surname_parts: tuple[str, ...]
+    initials: tuple[int, ...]
+    lone_sounds: tuple[int, ...]
+
+
+def _name_codes_uncached(name: NameForm) -> _NameCodes:
+    """The codes of one name form."""
     own: list[int] = []
     firsts: list[int] = []
-    pairs: list[int] = []
     words: list[int] = []
     lone: list[int] = []
-    surnames: list[str] = []
     initials: list[int] = []
-    for name in person.names:
-        first = name.first.split(" ", 1)[0]
-        given: tuple[int, ...] = ()
-        surname = _surname_sounds(name.last)
-        if first:
-            sound, given = _given_sounds(first)
-            own.append(sound)
-            firsts.append(sound)
-            initial = _initial(first)
-            words.extend(initial << _SOUND_BITS | last for last in surname)
-            lone += (sound, initial)
-            if name.last:
-                other = _initial(name.last)
-                initials.append(min(initial, other) << _SOUND_BITS | max(initial, other))
-        surnames.extend(significant_words(name.last)[:3])
-        own.extend(surname)
-        lone.extend(surname)
-        pairs.extend(min(first, last) << _SOUND_BITS | max(first, last) for first in given for last in surname)
-        words.extend(
-            min(word, last) << _SOUND_BITS | max(word, last)
-            for word in _word_sounds(name.first, name.middle)
-            for last in surname
-        )
+    first = name.first.split(" ", 1)[0]
+    given: tuple[int, ...] = ()
+    surname = _surname_sounds(name.last)
+    if first:
+        sound, given = _given_sounds(first)
+        own.append(sound)
+        firsts.append(sound)
+        initial = _initial(first)
+        words.extend(initial << _SOUND_BITS | last for last in surname)
+        lone += (sound, initial)
+        if name.last:
+            other = _initial(name.last)
+            initials.append(min(initial, other) << _SOUND_BITS | max(initial, other))
+    own.extend(surname)
+    lone.extend(surname)
+    words.extend(
+        min(word, last) << _SOUND_BITS | max(word, last) for word in _word_sounds(name.first, name.middle) for last in surname
+    )
     # A key twice would put a person in one block twice, and pair them with themselves.
-    return BlockingCodes(
+    return _NameCodes(
         tuple(sound for sound in dict.fromkeys(own) if sound),
-        tuple(dict.fromkeys(pairs)),
+        tuple(dict.fromkeys(min(first, last) << _SOUND_BITS | max(first, last) for first in given for last in surname)),
         tuple(dict.fromkeys(words)),
-        tuple(sound for sound in dict.fromkeys(firsts) if sound),
-        tuple(dict.fromkeys(surnames)),
-        tuple(dict.fromkeys(initials)),
+        tuple(sound for sound in firsts if sound),
+        tuple(dict.fromkeys(significant_words(name.last)[:3])),
+        tuple(initials),
         tuple(sound for sound in dict.fromkeys(lone) if sound),
+    )
+
+
+# A district repeats its name forms: the codes of each are worked out once.
+_name_codes = lru_cache(maxsize=1 << 17)(_name_codes_uncached)
+
+
+def _merged(mine: tuple[_Code, ...], its: tuple[_Code, ...]) -> tuple[_Code, ...]:
+    return tuple(dict.fromkeys(chain(mine, its)))
+
+
+def blocking_codes(person: PreparedFacts) -> BlockingCodes:
+    """The name sounds, date, city and sort order the blocking keys of ``person`` are made of."""
+    codes = _name_codes(person.names[0])
+    for name in person.names[1:]:  # an alias: each code of either form, once
+        its = _name_codes(name)
+        codes = _NameCodes(
+            _merged(codes.sounds, its.sounds),
+            _merged(codes.name_pairs, its.name_pairs),
+            _merged(codes.word_pairs, its.word_pairs),
+            _merged(codes.first_sounds, its.first_sounds),
+            _merged(codes.surname_parts, its.surname_parts),
+            _merged(codes.initials, its.initials),
+            _merged(codes.lone_sounds, its.lone_sounds),
+        )
+    return BlockingCodes(
+        *codes[:6],
+        codes.lone_sounds,
         not (person.names[0].first and person.names[0].last),
         (person.gender,) if person.gender in _SEXES else _SEXES,
         person.facts.birth_date,
