@@ -12,7 +12,7 @@ key                    made of                                                  
                                                                                 or first and last name
                                                                                 are swapped
 ``date and first``     birth date + the first name's sound                      the surname changed
-``date and surname``   birth date + sex + a surname part as written             the first name is another
+``date and surname``   birth date + sex + a surname part's sound                the first name is another
                                                                                 name (not a nickname, not
                                                                                 a typo)
 ``date and initials``  birth date + sex + the initials of first name and        both names are mistyped
@@ -26,6 +26,8 @@ key                    made of                                                  
 ``year typo``          birth month and day + first and last name sounds         the year is mistyped
 ``names``              first and last name sounds, in either order (one side    a birth date is missing
                        lacks a date)
+``date and place``     birth date + sex + birth city, in a block of at most     both names are another
+                       :data:`SMALL_BLOCK`                                      name or mistyped
 ``place``              birth city + any one name sound (one side lacks a date   little else is known
                        or a name)
 =====================  ======================================================  =========================
@@ -34,11 +36,12 @@ A name sound is the Soundex code of a word. For the first name it is also the so
 names it may be a nickname of ("Bill" also sounds as "William"); a given name is any word of the
 first or middle name; a compound surname has a sound for each part. The sex in a key is F or M; a
 person with neither (missing, X) gets the key under both. Twins of one sex (same birth date and
-surname, other given names) meet under ``date and surname`` only, unless their first names begin
-with the same letter: a block is one family's children of one sex born on one day, so twins add a
-pair, triplets three, and a day's many children of a common surname are not all compared (the
-surname is as written, not its sound, and the sex halves the block). The kinds marked "one side
-lacks" only pair a person who lacks the field with everyone in the block.
+surname, other given names) meet under ``date and surname`` (and ``date and place`` when few
+children of their sex were born that day in their town), unless their first names begin with the
+same letter: such a block is one family's children of one sex born on one day, so twins add a
+pair, triplets three, and the sex halves the block of a day's children of a common surname; a
+brother and a sister born the same day are not compared. The kinds marked "one side lacks" only
+pair a person who lacks the field with everyone in the block.
 
 A block larger than :data:`MAX_BLOCK` (every "Jose Garcia" born in one year) is not dropped: its
 members are sorted by name and each is compared with its next :data:`WINDOW` neighbours only,
@@ -59,9 +62,15 @@ from domain.matching import PreparedFacts
 from domain.matching import NameForm
 from domain.matching import nickname_roots, phonetic_code, significant_words
 
-__all__ = ["BlockingCodes", "KEY_KINDS", "MAX_BLOCK", "WINDOW", "blocking_codes", "blocking_keys", "candidate_pairs"]
+__all__ = [
+    "BlockingCodes", "KEY_KINDS", "MAX_BLOCK", "SMALL_BLOCK", "WINDOW", "blocking_codes", "blocking_keys", "candidate_pairs",
+]
 
-_Code = TypeVar("_Code", int, str)
+_Code = TypeVar("_Code")
+
+SMALL_BLOCK = 6
+"""A block of a kind of key that says little about a person (a day and a town) is compared only
+up to this size, a larger one not at all: its members sorted by name would be neighbours by chance."""
 
 MAX_BLOCK = 40
 """A block up to this size is compared all pairs against all; a larger one only within :data:`WINDOW`."""
@@ -131,7 +140,7 @@ class BlockingCodes(NamedTuple):
     # the first name's initial << 15 | a surname part's sound (a typo after the first letter).
     word_pairs: tuple[int, ...]
     first_sounds: tuple[int, ...]  # the first word of the first name, of each name form
-    surname_parts: tuple[str, ...]  # each significant surname part as written (folded), of each name form
+    surname_sounds: tuple[int, ...]  # each significant surname part's sound, of each name form
     initials: tuple[int, ...]  # lower << 15 | higher of the first name's and the surname's initials
     # The first name's sound and initial and the surname parts' sounds, each alone: keys a record
     # without first name or surname shares with complete ones.
@@ -170,7 +179,7 @@ class _NameCodes(NamedTuple):
     name_pairs: tuple[int, ...]
     word_pairs: tuple[int, ...]
     first_sounds: tuple[int, ...]
-    surname_parts: tuple[str, ...]
+    surname_sounds: tuple[int, ...]
     initials: tuple[int, ...]
     lone_sounds: tuple[int, ...]
 
@@ -206,7 +215,7 @@ def _name_codes_uncached(name: NameForm) -> _NameCodes:
         tuple(dict.fromkeys(min(first, last) << _SOUND_BITS | max(first, last) for first in given for last in surname)),
         tuple(dict.fromkeys(words)),
         tuple(sound for sound in firsts if sound),
-        tuple(dict.fromkeys(significant_words(name.last)[:3])),
+        surname,
         tuple(initials),
         tuple(sound for sound in dict.fromkeys(lone) if sound),
     )
@@ -230,7 +239,7 @@ def blocking_codes(person: PreparedFacts) -> BlockingCodes:
             _merged(codes.name_pairs, its.name_pairs),
             _merged(codes.word_pairs, its.word_pairs),
             _merged(codes.first_sounds, its.first_sounds),
-            _merged(codes.surname_parts, its.surname_parts),
+            _merged(codes.surname_sounds, its.surname_sounds),
             _merged(codes.initials, its.initials),
             _merged(codes.lone_sounds, its.lone_sounds),
         )
@@ -296,6 +305,7 @@ class _KeyKind:
     name: str
     keys: Callable[[BlockingCodes], list[Hashable]]
     needs: Callable[[BlockingCodes], bool] | None = None  # only pairs with such a member count
+    largest: int | None = None  # a larger block of this kind is not compared at all
 
 
 KEY_KINDS: tuple[str, ...] = (
@@ -309,6 +319,7 @@ KEY_KINDS: tuple[str, ...] = (
     "day/month swap",
     "year typo",
     "names",
+    "date and place",
     "place",
 )
 """The kinds of blocking key, in the order their blocks are searched."""
@@ -316,7 +327,7 @@ KEY_KINDS: tuple[str, ...] = (
 _KINDS = (
     _KeyKind("date", _date_keys(lambda codes: codes.word_pairs)),
     _KeyKind("date and first", _date_keys(lambda codes: codes.first_sounds)),
-    _KeyKind("date and surname", _date_sex_keys(attrgetter("surname_parts"))),
+    _KeyKind("date and surname", _date_sex_keys(attrgetter("surname_sounds"))),
     _KeyKind("date and initials", _date_sex_keys(attrgetter("initials"))),
     _KeyKind("date and one name", _date_keys(lambda codes: codes.lone_sounds), attrgetter("lacks_a_name")),
     _KeyKind("day typo", _typo_keys(lambda date: date.year << 4 | date.month)),
@@ -327,6 +338,7 @@ _KINDS = (
     ),
     _KeyKind("year typo", _typo_keys(lambda date: date.month << 5 | date.day)),
     _KeyKind("names", _names_keys, attrgetter("lacks_date")),
+    _KeyKind("date and place", _date_sex_keys(lambda codes: (codes.city,) if codes.city else ()), None, SMALL_BLOCK),
     _KeyKind("place", _place_keys, attrgetter("lacks_date_or_name")),
 )
 assert tuple(kind.name for kind in _KINDS) == KEY_KINDS
@@ -388,6 +400,6 @@ def candidate_pairs(
     for kind in _KINDS:
         pairs: list[int] = []
         for members in _blocks(kind, codes).values():
-            if isinstance(members, list):  # two members or more
+            if isinstance(members, list) and (kind.largest is None or len(members) <= kind.largest):  # 2 or more
                 pairs.extend(_block_pairs(members, codes, kind.needs, window if len(members) > max_block else max_block))
         yield kind.name, pairs

@@ -8,7 +8,9 @@ from dataclasses import replace
 import pytest
 
 from domain.duplicates import _blocking
-from domain.duplicates._blocking import KEY_KINDS, MAX_BLOCK, WINDOW, blocking_codes, blocking_keys, candidate_pairs
+from domain.duplicates._blocking import (
+    KEY_KINDS, MAX_BLOCK, SMALL_BLOCK, WINDOW, blocking_codes, blocking_keys, candidate_pairs,
+)
 from domain.matching import PersonFacts, prepare
 
 LUPE = PersonFacts(
@@ -68,12 +70,13 @@ def test_the_place_key_serves_records_with_little_else() -> None:
     assert found["names"] == set()
 
 
-def test_twins_of_one_sex_are_compared_once_by_date_and_surname() -> None:
+def test_twins_of_one_sex_are_compared_once_by_date_and_surname_or_place() -> None:
     # A block is one family's children of one sex born on one day: twins add one pair, not a flood.
     twin = replace(LUPE, legal_first="Valeria", legal_middle="Rosa")
     # Besides, they share only keys that pair a record lacking a date or a name.
-    assert kinds_shared(LUPE, twin) == {"place", "date and one name", "date and surname"}
-    assert compared([LUPE, twin]) == {"date and surname": {(0, 1)}}
+    assert kinds_shared(LUPE, twin) == {"place", "date and one name", "date and surname", "date and place"}
+    assert compared([LUPE, twin]) == {"date and surname": {(0, 1)}, "date and place": {(0, 1)}}
+    assert compared([LUPE, replace(twin, birth_city="Fresno")]) == {"date and surname": {(0, 1)}}
 
 
 def test_a_brother_born_the_same_day_is_not_compared() -> None:
@@ -81,8 +84,24 @@ def test_a_brother_born_the_same_day_is_not_compared() -> None:
     assert compared([LUPE, brother]) == {}
     # Without a known sex (or with X) a record meets both.
     assert compared([LUPE, brother, replace(brother, legal_first="Alex", gender="X")]) == {
-        "date and surname": {(0, 2), (1, 2)}
+        "date and surname": {(0, 2), (1, 2)},
+        "date and place": {(0, 2), (1, 2)},
     }
+
+
+def test_both_names_replaced_meet_by_date_sex_and_town() -> None:
+    other = replace(LUPE, legal_first="Valeria", legal_middle=None, legal_last="Castillo")
+    assert compared([LUPE, other]) == {"date and place": {(0, 1)}}
+    assert compared([LUPE, replace(other, birth_city="Fresno")]) == {}
+
+
+@pytest.mark.parametrize(("size", "all_pairs"), [(SMALL_BLOCK, True), (SMALL_BLOCK + 1, False)])
+def test_a_day_and_town_is_compared_only_in_a_small_block(size: int, all_pairs: bool) -> None:
+    # Children born one day in one town, of one sex, with unrelated names: past SMALL_BLOCK, not compared at all.
+    names = ("Castillo", "Nguyen", "Smith", "Kim", "Petrosyan", "Johnson", "Wong", "Xochicale")
+    children = [replace(LUPE, legal_first=names[-1 - n], legal_middle=None, legal_last=names[n]) for n in range(size)]
+    expected = {(a, b) for a in range(size) for b in range(a + 1, size)} if all_pairs else set()
+    assert pairs_of(children)["date and place"] == expected
 
 
 def test_different_children_share_no_key() -> None:
@@ -117,7 +136,8 @@ def named(first: str | None, last: str | None, born: dt.date | None = dt.date(20
         # The first name is another name altogether: the surname as written and the date meet.
         (named("Rosa", "Garcia"), named("Valeria", "Garcia"), {"date and surname"}),
         (named("Rosa", "Ramírez Soto"), named("Valeria", "Soto"), {"date and surname"}),
-        (named("Rosa", "Garcia"), named("Valeria", "Garza"), set()),  # a surname's sound is not enough
+        (named("Rosa", "Garcia"), named("Valeria", "Garza"), {"date and surname"}),  # alike sounds
+        (named("Rosa", "Garcia"), named("Valeria", "Castillo"), set()),
         # Both names mistyped after their first letter (Sofia/Sonia, Lopez/Lorez sound apart): the initials meet,
         # in either order.
         (named("Sofia", "Lopez"), named("Sonia", "Lorez"), {"date and initials"}),
@@ -142,6 +162,7 @@ def named(first: str | None, last: str | None, born: dt.date | None = dt.date(20
         (named("Rosa", "1"), named("Rosa", "2", dt.date(2012, 4, 19)), set()),
     ],
     ids=["first name typo", "another first name", "another first name, compound surname", "surname sounds alike",
+         "another surname",
          "both names mistyped", "both names mistyped and swapped", "both names mistyped, day typo",
          "swapped names, day typo",
          "first word", "two-word formal name", "three-word formal name", "third surname part", "fourth surname part",
