@@ -24,8 +24,8 @@ key                    made of                                                  
 ``month typo``         birth year and day + first and last name sounds          the month is mistyped
 ``day/month swap``     birth year, {month, day} + first and last name sounds    day and month are swapped
 ``year typo``          birth month and day + first and last name sounds         the year is mistyped
-``names``              first and last name sounds, in either order (one side    a birth date is missing
-                       lacks a date)
+``names``              first and last name sounds, in either order, or as in    a birth date is missing
+                       ``date`` (one side lacks a date)
 ``date and place``     birth date + sex + birth city, in a block of at most     both names are another
                        :data:`SMALL_BLOCK`                                      name or mistyped
 ``place``              birth city + any one name sound (one side lacks a date   little else is known
@@ -279,7 +279,7 @@ def _typo_keys(part: Callable[[dt.date], int]) -> Callable[[BlockingCodes], list
 
 
 def _names_keys(codes: BlockingCodes) -> list[Hashable]:
-    return list(codes.name_pairs)
+    return list(dict.fromkeys(chain(codes.name_pairs, codes.word_pairs)))
 
 
 def _date_sex_keys(values: Callable[[BlockingCodes], Sequence[Hashable]]) -> Callable[[BlockingCodes], list[Hashable]]:

@@ -143,6 +143,9 @@ def named(first: str | None, last: str | None, born: dt.date | None = dt.date(20
         (named("Sofia", "Lopez"), named("Sonia", "Lorez"), {"date and initials"}),
         (named("Sofia", "Lopez"), named("Lorez", "Sonia"), {"date and initials"}),
         (named("Sofia", "Lopez"), named("Sonia", "Lorez", dt.date(2012, 4, 19)), set()),
+        # No birth date on one side and a typo in the first name: the initial and the surname meet.
+        (named("Ethan", "Nguyen", None), named("Erhan", "Nguyen"), {"names"}),
+        (named("Ethan", "Nguyen", None), named("Erhan", "Nguyen", None), {"names"}),
         # First and last name swapped, and the day mistyped: name sounds meet in either order.
         (named("Rosa", "Garcia"), named("Garcia", "Rosa", dt.date(2012, 4, 19)), {"day typo"}),
         # The first word of a first name is its sound; the surname changed.
@@ -164,7 +167,7 @@ def named(first: str | None, last: str | None, born: dt.date | None = dt.date(20
     ids=["first name typo", "another first name", "another first name, compound surname", "surname sounds alike",
          "another surname",
          "both names mistyped", "both names mistyped and swapped", "both names mistyped, day typo",
-         "swapped names, day typo",
+         "no date, first name typo", "neither date, first name typo", "swapped names, day typo",
          "first word", "two-word formal name", "three-word formal name", "third surname part", "fourth surname part",
          "digits for first names", "digits for first names, day typo", "digits for middle names", "digits for surnames",
          "digits for surnames, day typo"],
