@@ -226,6 +226,7 @@ _name_codes = lru_cache(maxsize=1 << 17)(_name_codes_uncached)
 
 
 def _merged(mine: tuple[_Code, ...], its: tuple[_Code, ...]) -> tuple[_Code, ...]:
+    """The codes of two name forms, each once."""
     return tuple(dict.fromkeys(chain(mine, its)))
 
 
@@ -244,8 +245,7 @@ def blocking_codes(person: PreparedFacts) -> BlockingCodes:
             _merged(codes.lone_sounds, its.lone_sounds),
         )
     return BlockingCodes(
-        *codes[:6],
-        codes.lone_sounds,
+        *codes,
         not (person.names[0].first and person.names[0].last),
         (person.gender,) if person.gender in _SEXES else _SEXES,
         person.facts.birth_date,

@@ -201,3 +201,11 @@ def test_too_many_name_sounds_for_a_key_is_an_error_not_a_wrong_key(monkeypatch:
     with pytest.raises(OverflowError) as refused:
         blocking_codes(prepare(PersonFacts(legal_last="Yu")))
     assert str(refused.value) == "more distinct name sounds than a blocking key can hold"
+
+
+def test_a_record_meets_others_under_its_alias_too_and_never_itself() -> None:
+    known_as = replace(LUPE, alias_first="María", alias_last="Fitzgerald")
+    other = PersonFacts(legal_first="María", legal_last="Fitzgerald", birth_date=LUPE.birth_date)
+    assert "date" in kinds_shared(known_as, other) and "date" not in kinds_shared(LUPE, other)
+    # The alias repeats the surname's sound: one person is in a block once, not a pair with itself.
+    assert compared([replace(LUPE, alias_first="Lupita")]) == {}
