@@ -357,6 +357,8 @@ def _blocks(kind: _KeyKind, codes: Sequence[BlockingCodes]) -> dict[Hashable, in
     blocks: dict[Hashable, int | list[int]] = {}
     keys_of, needs = kind.keys, kind.needs
     wanted = None if needs is None else {key for person in codes if needs(person) for key in keys_of(person)}
+    if wanted is not None and not wanted:  # nobody needs the kind (a district whose records are complete)
+        return blocks
     for index, person in enumerate(codes):
         for key in keys_of(person):
             if wanted is not None and key not in wanted:
