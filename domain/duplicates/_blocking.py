@@ -12,23 +12,36 @@ key                    made of                                                  
                                                                                 or first and last name
                                                                                 are swapped
 ``date and first``     birth date + the first name's sound                      the surname changed
+``date and surname``   birth date + sex + a surname part's sound                the first name is another
+                                                                                name (not a nickname, not
+                                                                                a typo)
+``date and initials``  birth date + sex + the initials of first name and        both names are mistyped
+                       surname, in either order                                 after their first letter
 ``date and one name``  birth date + the sound or initial of the one name there   one side has no first
                        is (one side lacks a first name or a surname)            name or no surname
-``day typo``           birth year and month + first and last name sounds        the day is mistyped
+``day typo``           birth year and month + first and last name sounds (in    the day is mistyped
+                       either order, as in the three rows below)
 ``month typo``         birth year and day + first and last name sounds          the month is mistyped
 ``day/month swap``     birth year, {month, day} + first and last name sounds    day and month are swapped
 ``year typo``          birth month and day + first and last name sounds         the year is mistyped
-``names``              first and last name sounds (one side lacks a date)       a birth date is missing
+``names``              first and last name sounds, in either order, or as in    a birth date is missing
+                       ``date`` (one side lacks a date)
+``date and place``     birth date + sex + birth city, in a block of at most     both names are another
+                       :data:`SMALL_BLOCK`                                      name or mistyped
 ``place``              birth city + any one name sound (one side lacks a date   little else is known
                        or a name)
 =====================  ======================================================  =========================
 
 A name sound is the Soundex code of a word. For the first name it is also the sound of the formal
 names it may be a nickname of ("Bill" also sounds as "William"); a given name is any word of the
-first or middle name; a compound surname has a sound for each part. Twins (same birth date and
-surname, other given names) share no key unless their first names begin with the same letter,
-which spares comparing every pair of children born on one day into one family name. The kinds
-marked "one side lacks" only pair a person who lacks the field with everyone in the block.
+first or middle name; a compound surname has a sound for each part. The sex in a key is F or M; a
+person with neither (missing, X) gets the key under both. Twins of one sex (same birth date and
+surname, other given names) meet under ``date and surname`` (and ``date and place`` when few
+children of their sex were born that day in their town), unless their first names begin with the
+same letter: such a block is one family's children of one sex born on one day, so twins add a
+pair, triplets three, and the sex halves the block of a day's children of a common surname; a
+brother and a sister born the same day are not compared. The kinds marked "one side lacks" only
+pair a person who lacks the field with everyone in the block.
 
 A block larger than :data:`MAX_BLOCK` (every "Jose Garcia" born in one year) is not dropped: its
 members are sorted by name and each is compared with its next :data:`WINDOW` neighbours only,
@@ -41,14 +54,23 @@ import datetime as dt
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 from operator import attrgetter
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from domain.matching import PreparedFacts
 from domain.matching import NameForm
 from domain.matching import nickname_roots, phonetic_code, significant_words
 
-__all__ = ["BlockingCodes", "KEY_KINDS", "MAX_BLOCK", "WINDOW", "blocking_codes", "blocking_keys", "candidate_pairs"]
+__all__ = [
+    "BlockingCodes", "KEY_KINDS", "MAX_BLOCK", "SMALL_BLOCK", "WINDOW", "blocking_codes", "blocking_keys", "candidate_pairs",
+]
+
+_Code = TypeVar("_Code")
+
+SMALL_BLOCK = 6
+"""A block of a kind of key that says little about a person (a day and a town) is compared only
+up to this size, a larger one not at all: its members sorted by name would be neighbours by chance."""
 
 MAX_BLOCK = 40
 """A block up to this size is compared all pairs against all; a larger one only within :data:`WINDOW`."""
@@ -56,6 +78,7 @@ MAX_BLOCK = 40
 WINDOW = 12
 """In a block larger than :data:`MAX_BLOCK`, how many sorted neighbours each member is compared with."""
 
+_SEXES = ("F", "M")
 _SOUND_BITS = 15  # a name sound as a number below 2**15; two of them make a 30-bit name key
 _SOUNDS: dict[str, int] = {}
 
@@ -110,16 +133,20 @@ class BlockingCodes(NamedTuple):
 
     # The first name's and surname's own sounds (no nickname roots), for the place key.
     sounds: tuple[int, ...]
-    # first sound << 15 | surname sound, for every first sound (nickname roots too) and surname part.
+    # lower << 15 | higher of a first sound and a surname part's sound, for every first sound
+    # (nickname roots too) and surname part: in either order, so swapped names meet too.
     name_pairs: tuple[int, ...]
     # lower << 15 | higher of a given-word sound (first or middle) and a surname part's sound, and
     # the first name's initial << 15 | a surname part's sound (a typo after the first letter).
     word_pairs: tuple[int, ...]
     first_sounds: tuple[int, ...]  # the first word of the first name, of each name form
+    surname_sounds: tuple[int, ...]  # each significant surname part's sound, of each name form
+    initials: tuple[int, ...]  # lower << 15 | higher of the first name's and the surname's initials
     # The first name's sound and initial and the surname parts' sounds, each alone: keys a record
     # without first name or surname shares with complete ones.
     lone_sounds: tuple[int, ...]
     lacks_a_name: bool  # no first name or no surname
+    sexes: tuple[str, ...]  # ("F",) or ("M",); both when the gender is missing or neither
     date: dt.date | None
     city: str
     order: NameForm
@@ -145,40 +172,82 @@ def _word_sounds_uncached(first: str, middle: str) -> tuple[int, ...]:
 _word_sounds = lru_cache(maxsize=1 << 16)(_word_sounds_uncached)
 
 
-def blocking_codes(person: PreparedFacts) -> BlockingCodes:
-    """The name sounds, date, city and sort order the blocking keys of ``person`` are made of."""
+class _NameCodes(NamedTuple):
+    """The codes one name form gives (see :class:`BlockingCodes`), each without repeats."""
+
+    sounds: tuple[int, ...]
+    name_pairs: tuple[int, ...]
+    word_pairs: tuple[int, ...]
+    first_sounds: tuple[int, ...]
+    surname_sounds: tuple[int, ...]
+    initials: tuple[int, ...]
+    lone_sounds: tuple[int, ...]
+
+
+def _name_codes_uncached(name: NameForm) -> _NameCodes:
+    """The codes of one name form."""
     own: list[int] = []
     firsts: list[int] = []
-    pairs: list[int] = []
     words: list[int] = []
     lone: list[int] = []
-    for name in person.names:
-        first = name.first.split(" ", 1)[0]
-        given: tuple[int, ...] = ()
-        surname = _surname_sounds(name.last)
-        if first:
-            sound, given = _given_sounds(first)
-            own.append(sound)
-            firsts.append(sound)
-            initial = _initial(first)
-            words.extend(initial << _SOUND_BITS | last for last in surname)
-            lone += (sound, initial)
-        own.extend(surname)
-        lone.extend(surname)
-        pairs.extend(first << _SOUND_BITS | last for first in given for last in surname)
-        words.extend(
-            min(word, last) << _SOUND_BITS | max(word, last)
-            for word in _word_sounds(name.first, name.middle)
-            for last in surname
-        )
+    initials: list[int] = []
+    first = name.first.split(" ", 1)[0]
+    given: tuple[int, ...] = ()
+    surname = _surname_sounds(name.last)
+    if first:
+        sound, given = _given_sounds(first)
+        own.append(sound)
+        firsts.append(sound)
+        initial = _initial(first)
+        words.extend(initial << _SOUND_BITS | last for last in surname)
+        lone += (sound, initial)
+        if name.last:
+            other = _initial(name.last)
+            initials.append(min(initial, other) << _SOUND_BITS | max(initial, other))
+    own.extend(surname)
+    lone.extend(surname)
+    words.extend(
+        min(word, last) << _SOUND_BITS | max(word, last) for word in _word_sounds(name.first, name.middle) for last in surname
+    )
     # A key twice would put a person in one block twice, and pair them with themselves.
-    return BlockingCodes(
+    return _NameCodes(
         tuple(sound for sound in dict.fromkeys(own) if sound),
-        tuple(dict.fromkeys(pairs)),
+        tuple(dict.fromkeys(min(first, last) << _SOUND_BITS | max(first, last) for first in given for last in surname)),
         tuple(dict.fromkeys(words)),
-        tuple(sound for sound in dict.fromkeys(firsts) if sound),
+        tuple(sound for sound in firsts if sound),
+        surname,
+        tuple(initials),
         tuple(sound for sound in dict.fromkeys(lone) if sound),
+    )
+
+
+# A district repeats its name forms: the codes of each are worked out once.
+_name_codes = lru_cache(maxsize=1 << 17)(_name_codes_uncached)
+
+
+def _merged(mine: tuple[_Code, ...], its: tuple[_Code, ...]) -> tuple[_Code, ...]:
+    """The codes of two name forms, each once."""
+    return tuple(dict.fromkeys(chain(mine, its)))
+
+
+def blocking_codes(person: PreparedFacts) -> BlockingCodes:
+    """The name sounds, date, city and sort order the blocking keys of ``person`` are made of."""
+    codes = _name_codes(person.names[0])
+    for name in person.names[1:]:  # an alias: each code of either form, once
+        its = _name_codes(name)
+        codes = _NameCodes(
+            _merged(codes.sounds, its.sounds),
+            _merged(codes.name_pairs, its.name_pairs),
+            _merged(codes.word_pairs, its.word_pairs),
+            _merged(codes.first_sounds, its.first_sounds),
+            _merged(codes.surname_sounds, its.surname_sounds),
+            _merged(codes.initials, its.initials),
+            _merged(codes.lone_sounds, its.lone_sounds),
+        )
+    return BlockingCodes(
+        *codes,
         not (person.names[0].first and person.names[0].last),
+        (person.gender,) if person.gender in _SEXES else _SEXES,
         person.facts.birth_date,
         person.place[0],
         person.names[0],
@@ -210,7 +279,19 @@ def _typo_keys(part: Callable[[dt.date], int]) -> Callable[[BlockingCodes], list
 
 
 def _names_keys(codes: BlockingCodes) -> list[Hashable]:
-    return list(codes.name_pairs)
+    return list(dict.fromkeys(chain(codes.name_pairs, codes.word_pairs)))
+
+
+def _date_sex_keys(values: Callable[[BlockingCodes], Sequence[Hashable]]) -> Callable[[BlockingCodes], list[Hashable]]:
+    """Keys of the exact birth date and sex with each of the ``values`` of a person."""
+
+    def keys(codes: BlockingCodes) -> list[Hashable]:
+        if codes.date is None:
+            return []
+        day = codes.date.toordinal()
+        return [(day, sex, value) for sex in codes.sexes for value in values(codes)]
+
+    return keys
 
 
 def _place_keys(codes: BlockingCodes) -> list[Hashable]:
@@ -224,17 +305,21 @@ class _KeyKind:
     name: str
     keys: Callable[[BlockingCodes], list[Hashable]]
     needs: Callable[[BlockingCodes], bool] | None = None  # only pairs with such a member count
+    largest: int | None = None  # a larger block of this kind is not compared at all
 
 
 KEY_KINDS: tuple[str, ...] = (
     "date",
     "date and first",
+    "date and surname",
+    "date and initials",
     "date and one name",
     "day typo",
     "month typo",
     "day/month swap",
     "year typo",
     "names",
+    "date and place",
     "place",
 )
 """The kinds of blocking key, in the order their blocks are searched."""
@@ -242,6 +327,8 @@ KEY_KINDS: tuple[str, ...] = (
 _KINDS = (
     _KeyKind("date", _date_keys(lambda codes: codes.word_pairs)),
     _KeyKind("date and first", _date_keys(lambda codes: codes.first_sounds)),
+    _KeyKind("date and surname", _date_sex_keys(attrgetter("surname_sounds"))),
+    _KeyKind("date and initials", _date_sex_keys(attrgetter("initials"))),
     _KeyKind("date and one name", _date_keys(lambda codes: codes.lone_sounds), attrgetter("lacks_a_name")),
     _KeyKind("day typo", _typo_keys(lambda date: date.year << 4 | date.month)),
     _KeyKind("month typo", _typo_keys(lambda date: date.year << 5 | date.day)),
@@ -251,6 +338,7 @@ _KINDS = (
     ),
     _KeyKind("year typo", _typo_keys(lambda date: date.month << 5 | date.day)),
     _KeyKind("names", _names_keys, attrgetter("lacks_date")),
+    _KeyKind("date and place", _date_sex_keys(lambda codes: (codes.city,) if codes.city else ()), None, SMALL_BLOCK),
     _KeyKind("place", _place_keys, attrgetter("lacks_date_or_name")),
 )
 assert tuple(kind.name for kind in _KINDS) == KEY_KINDS
@@ -269,6 +357,8 @@ def _blocks(kind: _KeyKind, codes: Sequence[BlockingCodes]) -> dict[Hashable, in
     blocks: dict[Hashable, int | list[int]] = {}
     keys_of, needs = kind.keys, kind.needs
     wanted = None if needs is None else {key for person in codes if needs(person) for key in keys_of(person)}
+    if wanted is not None and not wanted:  # nobody needs the kind (a district whose records are complete)
+        return blocks
     for index, person in enumerate(codes):
         for key in keys_of(person):
             if wanted is not None and key not in wanted:
@@ -312,6 +402,6 @@ def candidate_pairs(
     for kind in _KINDS:
         pairs: list[int] = []
         for members in _blocks(kind, codes).values():
-            if isinstance(members, list):  # two members or more
+            if isinstance(members, list) and (kind.largest is None or len(members) <= kind.largest):  # 2 or more
                 pairs.extend(_block_pairs(members, codes, kind.needs, window if len(members) > max_block else max_block))
         yield kind.name, pairs

@@ -8,7 +8,9 @@ from dataclasses import replace
 import pytest
 
 from domain.duplicates import _blocking
-from domain.duplicates._blocking import KEY_KINDS, MAX_BLOCK, WINDOW, blocking_codes, blocking_keys, candidate_pairs
+from domain.duplicates._blocking import (
+    KEY_KINDS, MAX_BLOCK, SMALL_BLOCK, WINDOW, blocking_codes, blocking_keys, candidate_pairs,
+)
 from domain.matching import PersonFacts, prepare
 
 LUPE = PersonFacts(
@@ -68,12 +70,38 @@ def test_the_place_key_serves_records_with_little_else() -> None:
     assert found["names"] == set()
 
 
-def test_twins_share_no_key() -> None:
-    # Every pair of children born on one day into one family name would otherwise be compared.
+def test_twins_of_one_sex_are_compared_once_by_date_and_surname_or_place() -> None:
+    # A block is one family's children of one sex born on one day: twins add one pair, not a flood.
     twin = replace(LUPE, legal_first="Valeria", legal_middle="Rosa")
-    # They share only keys that pair a record lacking a date or a name.
-    assert kinds_shared(LUPE, twin) == {"place", "date and one name"}
-    assert {kind: pairs for kind, pairs in pairs_of([LUPE, twin]).items() if pairs} == {}
+    # Besides, they share only keys that pair a record lacking a date or a name.
+    assert kinds_shared(LUPE, twin) == {"place", "date and one name", "date and surname", "date and place"}
+    assert compared([LUPE, twin]) == {"date and surname": {(0, 1)}, "date and place": {(0, 1)}}
+    assert compared([LUPE, replace(twin, birth_city="Fresno")]) == {"date and surname": {(0, 1)}}
+
+
+def test_a_brother_born_the_same_day_is_not_compared() -> None:
+    brother = replace(LUPE, legal_first="Mateo", legal_middle=None, gender="M")
+    assert compared([LUPE, brother]) == {}
+    # Without a known sex (or with X) a record meets both.
+    assert compared([LUPE, brother, replace(brother, legal_first="Alex", gender="X")]) == {
+        "date and surname": {(0, 2), (1, 2)},
+        "date and place": {(0, 2), (1, 2)},
+    }
+
+
+def test_both_names_replaced_meet_by_date_sex_and_town() -> None:
+    other = replace(LUPE, legal_first="Valeria", legal_middle=None, legal_last="Castillo")
+    assert compared([LUPE, other]) == {"date and place": {(0, 1)}}
+    assert compared([LUPE, replace(other, birth_city="Fresno")]) == {}
+
+
+@pytest.mark.parametrize(("size", "all_pairs"), [(SMALL_BLOCK, True), (SMALL_BLOCK + 1, False)])
+def test_a_day_and_town_is_compared_only_in_a_small_block(size: int, all_pairs: bool) -> None:
+    # Children born one day in one town, of one sex, with unrelated names: past SMALL_BLOCK, not compared at all.
+    names = ("Castillo", "Nguyen", "Smith", "Kim", "Petrosyan", "Johnson", "Wong", "Xochicale")
+    children = [replace(LUPE, legal_first=names[-1 - n], legal_middle=None, legal_last=names[n]) for n in range(size)]
+    expected = {(a, b) for a in range(size) for b in range(a + 1, size)} if all_pairs else set()
+    assert pairs_of(children)["date and place"] == expected
 
 
 def test_different_children_share_no_key() -> None:
@@ -104,7 +132,22 @@ def named(first: str | None, last: str | None, born: dt.date | None = dt.date(20
     ("left", "right", "kinds"),
     [
         # A typo after the first letter of the first name: the initial and the surname still meet.
-        (named("Ethan", "Nguyen"), named("Erhan", "Nguyen"), {"date"}),
+        (named("Ethan", "Nguyen"), named("Erhan", "Nguyen"), {"date", "date and surname", "date and initials"}),
+        # The first name is another name altogether: the surname as written and the date meet.
+        (named("Rosa", "Garcia"), named("Valeria", "Garcia"), {"date and surname"}),
+        (named("Rosa", "Ramírez Soto"), named("Valeria", "Soto"), {"date and surname"}),
+        (named("Rosa", "Garcia"), named("Valeria", "Garza"), {"date and surname"}),  # alike sounds
+        (named("Rosa", "Garcia"), named("Valeria", "Castillo"), set()),
+        # Both names mistyped after their first letter (Sofia/Sonia, Lopez/Lorez sound apart): the initials meet,
+        # in either order.
+        (named("Sofia", "Lopez"), named("Sonia", "Lorez"), {"date and initials"}),
+        (named("Sofia", "Lopez"), named("Lorez", "Sonia"), {"date and initials"}),
+        (named("Sofia", "Lopez"), named("Sonia", "Lorez", dt.date(2012, 4, 19)), set()),
+        # No birth date on one side and a typo in the first name: the initial and the surname meet.
+        (named("Ethan", "Nguyen", None), named("Erhan", "Nguyen"), {"names"}),
+        (named("Ethan", "Nguyen", None), named("Erhan", "Nguyen", None), {"names"}),
+        # First and last name swapped, and the day mistyped: name sounds meet in either order.
+        (named("Rosa", "Garcia"), named("Garcia", "Rosa", dt.date(2012, 4, 19)), {"day typo"}),
         # The first word of a first name is its sound; the surname changed.
         (named("Ana Sofía Elena", "Garcia"), named("Ana", "Lopez"), {"date and first"}),
         # A nickname of a formal name of several words sounds as its first word (Chema is José María,
@@ -115,13 +158,17 @@ def named(first: str | None, last: str | None, born: dt.date | None = dt.date(20
         (named("Rosa", "Ramírez Soto Ortega"), named("Rosa", "Ortega", dt.date(2012, 4, 19)), {"day typo"}),
         (named("Rosa", "Ramírez Soto Ortega Xochicale"), named("Rosa", "Xochicale", dt.date(2012, 4, 19)), set()),
         # A name without letters has no sound: it pairs nobody.
-        (named("1", "Garcia"), named("2", "Garcia"), set()),
+        (named("1", "Garcia"), named("2", "Garcia"), {"date and surname"}),
         (named("1", "Garcia"), named("2", "Garcia", dt.date(2012, 4, 19)), set()),
-        (named("Rosa", "Garcia", middle="1"), named("Ana", "Garcia", middle="2"), set()),
+        (named("Rosa", "Garcia", middle="1"), named("Ana", "Garcia", middle="2"), {"date and surname"}),
         (named("Rosa", "1"), named("Rosa", "2"), {"date and first"}),
         (named("Rosa", "1"), named("Rosa", "2", dt.date(2012, 4, 19)), set()),
     ],
-    ids=["first name typo", "first word", "two-word formal name", "three-word formal name", "third surname part", "fourth surname part",
+    ids=["first name typo", "another first name", "another first name, compound surname", "surname sounds alike",
+         "another surname",
+         "both names mistyped", "both names mistyped and swapped", "both names mistyped, day typo",
+         "no date, first name typo", "neither date, first name typo", "swapped names, day typo",
+         "first word", "two-word formal name", "three-word formal name", "third surname part", "fourth surname part",
          "digits for first names", "digits for first names, day typo", "digits for middle names", "digits for surnames",
          "digits for surnames, day typo"],
 )
@@ -154,3 +201,11 @@ def test_too_many_name_sounds_for_a_key_is_an_error_not_a_wrong_key(monkeypatch:
     with pytest.raises(OverflowError) as refused:
         blocking_codes(prepare(PersonFacts(legal_last="Yu")))
     assert str(refused.value) == "more distinct name sounds than a blocking key can hold"
+
+
+def test_a_record_meets_others_under_its_alias_too_and_never_itself() -> None:
+    known_as = replace(LUPE, alias_first="María", alias_last="Fitzgerald")
+    other = PersonFacts(legal_first="María", legal_last="Fitzgerald", birth_date=LUPE.birth_date)
+    assert "date" in kinds_shared(known_as, other) and "date" not in kinds_shared(LUPE, other)
+    # The alias repeats the surname's sound: one person is in a block once, not a pair with itself.
+    assert compared([replace(LUPE, alias_first="Lupita")]) == {}
