@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from domain.matching._places import canonical_city, canonical_country, canonical_state
-from domain.matching._text import nickname_relation, significant_words, spelling_likeness, squash
+from domain.matching._text import nickname_relation, one_letter_apart, significant_words, spelling_likeness, squash
 
 __all__ = [
     "MatchField",
@@ -229,6 +229,10 @@ def _compare_given(left: str, right: str, kind: str = "first") -> Verdict:
     likeness = spelling_likeness(left, right)
     if likeness:
         return _verdict(kind, Agreement.SPELLING_VARIANT, spelling_note(likeness), _variant_strength(likeness))
+    # "Kia" and "Kai", "Amy" and "Any": a slip, or two short names. The weakest variant, so a
+    # population's own pairs tell how often it is one name (see domain.matching._model).
+    if len(shorter) >= 3 and " " not in longer and one_letter_apart(left, right):
+        return _verdict(kind, Agreement.SPELLING_VARIANT, "one letter apart (a slip, or two short names)", 0.0)
     return _verdict(kind, Agreement.DIFFERENT)
 
 

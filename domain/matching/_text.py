@@ -26,6 +26,7 @@ __all__ = [
     "nickname_roots",
     "nickname_relation",
     "spelling_likeness",
+    "one_letter_apart",
 ]
 
 PARTICLES = frozenset(
@@ -180,6 +181,11 @@ def _spelling_likeness(left: str, right: str) -> float:
 
 
 spelling_likeness = lru_cache(maxsize=1 << 18)(_spelling_likeness)
+
+
+def one_letter_apart(left: str, right: str) -> bool:
+    """One letter added, dropped, changed, or two neighbours swapped, between two folded names."""
+    return jellyfish.damerau_levenshtein_distance(left, right) == 1
 
 
 # Below this Jaro-Winkler similarity two names are neither one slip apart (a slip in a name of five

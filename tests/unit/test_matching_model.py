@@ -167,3 +167,20 @@ def test_a_search_over_enough_students_estimates_its_model_and_lists_the_pairs_b
         assert pair.percent == pair.evidence.percent >= 50.0
     # 1,000 pairs of one child among the 4,000 records' 8 million pairs: the prior says about 1 in 8,000.
     assert -14.0 < model.prior_bits < -12.0
+
+
+@pytest.mark.parametrize(("first", "other"), [("Kia", "Kai"), ("Amy", "Any"), ("Roy", "Rxy"), ("Wil", "Wli")])
+def test_short_first_names_one_letter_apart_are_the_weakest_spelling_variant_not_twins(first: str, other: str) -> None:
+    left = _child(first, "Reyes", dt.date(2014, 2, 2))
+    right = _child(other, "Reyes", dt.date(2014, 2, 2))
+    comparison = compare(left, right)
+    name = comparison.fields[MatchField.LEGAL_FIRST]
+    assert (name.agreement, name.label, name.weight, name.note) == (
+        Agreement.SPELLING_VARIANT, "spelled differently", 2.0, "one letter apart (a slip, or two short names)"
+    )
+    assert not comparison.is_twin_pattern
+
+
+def test_short_names_two_letters_apart_stay_different() -> None:
+    comparison = compare(_child("Kim", "Reyes", dt.date(2014, 2, 2)), _child("Lia", "Reyes", dt.date(2014, 2, 2)))
+    assert comparison.fields[MatchField.LEGAL_FIRST].agreement is Agreement.DIFFERENT and comparison.is_twin_pattern
