@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from itertools import groupby
+from operator import attrgetter
 from dataclasses import dataclass
 
 from domain.duplicates._blocking import KEY_KINDS, blocking_codes, candidate_pairs
@@ -50,6 +51,7 @@ LIKELY_DUPLICATE_PERCENT = 50.0
 """The percent from which a pair is reported, by default and by the local check: as likely one person as two."""
 
 _LOW = 0xFFFFFFFF
+_AGREEMENT_AND_WEIGHT = attrgetter("agreement._value_", "weight")  # the enum's value: a str hashes in C
 
 UNRELATED_PAIRS = 50_000
 """How many pairs drawn at random from the population measure how often two different people agree."""
@@ -120,6 +122,7 @@ class DuplicateSearch:
         prepared, frequencies = self._prepared, self._frequencies
         seen: set[int] = set()
         patterns: dict[tuple[Pattern, bool], int] = {}
+        indexed: dict[tuple[tuple[object, ...], bool], int] = {}
         defaults: dict[tuple[int, Level], float] = {}
         adjustments = array("d")
         pattern_at = array("i")
@@ -133,13 +136,18 @@ class DuplicateSearch:
             self._pairs.extend(fresh)
             for packed in fresh:
                 evaluation = evaluate(prepared[packed >> 32], prepared[packed & _LOW], frequencies)
-                key = (pattern_of(evaluation.verdicts), evaluation.is_twin_pattern)
-                index = patterns.get(key)
+                # The agreements and weights alone, read in C, find the pattern of most pairs.
+                seen_as = (tuple(map(_AGREEMENT_AND_WEIGHT, evaluation.verdicts)), evaluation.is_twin_pattern)
+                index = indexed.get(seen_as)
                 if index is None:
-                    index = patterns[key] = len(patterns)
-                    for position, level in enumerate(key[0]):
-                        if level is not None:
-                            defaults.setdefault((position, level), verdict_at(evaluation.verdicts, position).weight)
+                    key = (pattern_of(evaluation.verdicts), evaluation.is_twin_pattern)
+                    index = patterns.get(key)
+                    if index is None:
+                        index = patterns[key] = len(patterns)
+                        for position, level in enumerate(key[0]):
+                            if level is not None:
+                                defaults.setdefault((position, level), verdict_at(evaluation.verdicts, position).weight)
+                    indexed[seen_as] = index
                 pattern_at.append(index)
                 adjustments.append(sum(evaluation.adjustments))
                 self._bits.append(evaluation.bits)
