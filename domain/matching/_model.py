@@ -236,28 +236,43 @@ def estimate_model(
         field_u = _normalised({level: random_counts.get(level, 0) + 0.5 for level in seen}) if seen else {}
         u.append(field_u)
         m_start.append(_typical_m(position, seen, field_u, default_weights))
-    items = [(pattern, count, _ratio(pattern, m_start, u)) for pattern, count in patterns.items()]
-    m_now = [dict(m) for m in m_start]
-    share = _start_share(items, population_pairs)
+    # Every (position, level) gets a slot, in a fixed order, so the iterations index lists.
+    slots = [(position, level) for position in range(fields) for level in sorted(levels[position], key=_order)]
+    slot_of = {slot: index for index, slot in enumerate(slots)}
+    groups = [[slot_of[(position, level)] for level in sorted(levels[position], key=_order)] for position in range(fields)]
+    coded = [
+        ([slot_of[(position, level)] for position, level in enumerate(pattern) if level is not None], count)
+        for pattern, count in patterns.items()
+    ]
+    u_flat = [u[position][level] for position, level in slots]
+    m_first = [m_start[position][level] for position, level in slots]
+    m_flat = list(m_first)
+    share = _start_share(coded, [m / v for m, v in zip(m_first, u_flat)], population_pairs)
     for _ in range(_ITERATIONS):
-        m_counts: list[dict[Level, float]] = [dict.fromkeys(seen, 0.0) for seen in levels]
+        ratios = [m / v for m, v in zip(m_flat, u_flat)]
+        counts = [0.0] * len(slots)
         matched = 0.0
         odds_prior = share / (1.0 - share)
-        for pattern, count, _ in items:
-            odds = odds_prior * _ratio(pattern, m_now, u)
+        for members, count in coded:
+            odds = odds_prior
+            for slot in members:
+                odds *= ratios[slot]
             same = count * odds / (1.0 + odds) if odds != math.inf else float(count)
             matched += same
-            for position, level in enumerate(pattern):
-                if level is not None:
-                    m_counts[position][level] += same
+            for slot in members:
+                counts[slot] += same
         new_share = min(max(matched / population_pairs, 1e-15), 0.5)
-        for position in range(fields):
-            if levels[position]:
-                m_now[position] = _smoothed(m_counts[position], m_start[position], weight)
+        for group in groups:
+            mass = sum(counts[slot] for slot in group) + weight
+            for slot in group:
+                m_flat[slot] = (counts[slot] + weight * m_first[slot]) / mass
         settled = abs(math.log(new_share) - math.log(share)) < _SETTLED
         share = new_share
         if settled:
             break
+    m_now: list[dict[Level, float]] = [{} for _ in range(fields)]
+    for (position, level), m in zip(slots, m_flat):
+        m_now[position][level] = m
     weights = {
         (position, level): math.log2(m_now[position][level] / u[position][level])
         for position in range(fields)
@@ -291,23 +306,14 @@ def _default(default_weights: Mapping[tuple[int, Level], float], position: int, 
     return float(level[1]) if found is None else found
 
 
-def _ratio(pattern: Pattern, m: list[dict[Level, float]], u: list[dict[Level, float]]) -> float:
-    ratio = 1.0
-    for position, level in enumerate(pattern):
-        if level is not None:
-            ratio *= m[position][level] / u[position][level]
-    return ratio
-
-
-def _smoothed(counts: Mapping[Level, float], prior: Mapping[Level, float], weight: float) -> dict[Level, float]:
-    total = sum(counts.values()) + weight
-    return {level: (counts[level] + weight * prior[level]) / total for level in counts}
-
-
-def _start_share(items: list[tuple[Pattern, int, float]], population_pairs: int) -> float:
+def _start_share(coded: list[tuple[list[int], int]], ratios: list[float], population_pairs: int) -> float:
     """The share of all pairs the starting weights favour as one person (one pair at least)."""
-    likely = sum(count for _, count, ratio in items if ratio >= 1.0)
+    likely = sum(count for members, count in coded if math.prod(ratios[slot] for slot in members) >= 1.0)
     return min(max(likely, 1) / population_pairs, 0.5)
+
+
+def _order(level: Level) -> tuple[str, int]:
+    return level[0].value, level[1]
 
 
 def _is_a_match_model(weights: Mapping[tuple[int, Level], float]) -> bool:
