@@ -12,9 +12,12 @@ key                    made of                                                  
                                                                                 or first and last name
                                                                                 are swapped
 ``date and first``     birth date + the first name's sound                      the surname changed
-``date and surname``   birth date + sex + a surname part's sound                the first name is another
-                                                                                name (not a nickname, not
-                                                                                a typo)
+``date and surname``   birth date + sex + a surname part's sound, or its first  the first name is another
+                       :data:`HEAD` letters as written                          name (not a nickname, not
+                                                                                a typo), even with the
+                                                                                surname mistyped after
+                                                                                its first letters
+                                                                                (Broaby for Broadby)
 ``date and initials``  birth date + sex + the initials of first name and        both names are mistyped
                        surname, in either order                                 after their first letter
 ``date and one name``  birth date + the sound or initial of the one name there   one side has no first
@@ -78,6 +81,10 @@ MAX_BLOCK = 40
 WINDOW = 12
 """In a block larger than :data:`MAX_BLOCK`, how many sorted neighbours each member is compared with."""
 
+HEAD = 3
+"""How many first letters of a surname part the ``date and surname`` key also keeps as written."""
+"""In a block larger than :data:`MAX_BLOCK`, how many sorted neighbours each member is compared with."""
+
 _SEXES = ("F", "M")
 _SOUND_BITS = 15  # a name sound as a number below 2**15; two of them make a 30-bit name key
 _SOUNDS: dict[str, int] = {}
@@ -125,6 +132,18 @@ def _surname_sounds_uncached(last: str) -> tuple[int, ...]:
 _surname_sounds = lru_cache(maxsize=1 << 16)(_surname_sounds_uncached)
 
 
+def _surname_heads_uncached(last: str) -> tuple[str, ...]:
+    """The first :data:`HEAD` letters of the (up to three) significant parts of a surname, for a
+    surname mistyped after them (Broaby for Broadby) that no longer sounds the same."""
+    heads = dict.fromkeys(
+        head for head in ("".join(char for char in part if char.isalpha())[:HEAD] for part in significant_words(last)[:3]) if head
+    )
+    return tuple(heads)
+
+
+_surname_heads = lru_cache(maxsize=1 << 16)(_surname_heads_uncached)
+
+
 class BlockingCodes(NamedTuple):
     """What one person's keys are made of: name sounds (as numbers), birth date, city, sort order.
 
@@ -141,6 +160,7 @@ class BlockingCodes(NamedTuple):
     word_pairs: tuple[int, ...]
     first_sounds: tuple[int, ...]  # the first word of the first name, of each name form
     surname_sounds: tuple[int, ...]  # each significant surname part's sound, of each name form
+    surname_heads: tuple[str, ...]  # each significant surname part's first HEAD letters, of each name form
     initials: tuple[int, ...]  # lower << 15 | higher of the first name's and the surname's initials
     # The first name's sound and initial and the surname parts' sounds, each alone: keys a record
     # without first name or surname shares with complete ones.
@@ -180,6 +200,7 @@ class _NameCodes(NamedTuple):
     word_pairs: tuple[int, ...]
     first_sounds: tuple[int, ...]
     surname_sounds: tuple[int, ...]
+    surname_heads: tuple[str, ...]
     initials: tuple[int, ...]
     lone_sounds: tuple[int, ...]
 
@@ -216,6 +237,7 @@ def _name_codes_uncached(name: NameForm) -> _NameCodes:
         tuple(dict.fromkeys(words)),
         tuple(sound for sound in firsts if sound),
         surname,
+        _surname_heads(name.last),
         tuple(initials),
         tuple(sound for sound in dict.fromkeys(lone) if sound),
     )
@@ -241,6 +263,7 @@ def blocking_codes(person: PreparedFacts) -> BlockingCodes:
             _merged(codes.word_pairs, its.word_pairs),
             _merged(codes.first_sounds, its.first_sounds),
             _merged(codes.surname_sounds, its.surname_sounds),
+            _merged(codes.surname_heads, its.surname_heads),
             _merged(codes.initials, its.initials),
             _merged(codes.lone_sounds, its.lone_sounds),
         )
@@ -327,7 +350,7 @@ KEY_KINDS: tuple[str, ...] = (
 _KINDS = (
     _KeyKind("date", _date_keys(lambda codes: codes.word_pairs)),
     _KeyKind("date and first", _date_keys(lambda codes: codes.first_sounds)),
-    _KeyKind("date and surname", _date_sex_keys(attrgetter("surname_sounds"))),
+    _KeyKind("date and surname", _date_sex_keys(lambda codes: (*codes.surname_sounds, *codes.surname_heads))),
     _KeyKind("date and initials", _date_sex_keys(attrgetter("initials"))),
     _KeyKind("date and one name", _date_keys(lambda codes: codes.lone_sounds), attrgetter("lacks_a_name")),
     _KeyKind("day typo", _typo_keys(lambda date: date.year << 4 | date.month)),

@@ -138,6 +138,10 @@ def named(first: str | None, last: str | None, born: dt.date | None = dt.date(20
         (named("Rosa", "Ramírez Soto"), named("Valeria", "Soto"), {"date and surname"}),
         (named("Rosa", "Garcia"), named("Valeria", "Garza"), {"date and surname"}),  # alike sounds
         (named("Rosa", "Garcia"), named("Valeria", "Castillo"), set()),
+        # Another first name and the surname mistyped after its first three letters, so it no longer sounds the
+        # same (Broadby B631, Broaby B610): the first three letters and the date meet.
+        (named("Rosa", "Broadby"), named("Valeria", "Broaby"), {"date and surname"}),
+        (named("Rosa", "Broadby"), named("Valeria", "Bfoadby"), set()),  # a typo within the first three letters
         # Both names mistyped after their first letter (Sofia/Sonia, Lopez/Lorez sound apart): the initials meet,
         # in either order.
         (named("Sofia", "Lopez"), named("Sonia", "Lorez"), {"date and initials"}),
@@ -165,7 +169,7 @@ def named(first: str | None, last: str | None, born: dt.date | None = dt.date(20
         (named("Rosa", "1"), named("Rosa", "2", dt.date(2012, 4, 19)), set()),
     ],
     ids=["first name typo", "another first name", "another first name, compound surname", "surname sounds alike",
-         "another surname",
+         "another surname", "another first name, surname mistyped", "another first name, surname's beginning mistyped",
          "both names mistyped", "both names mistyped and swapped", "both names mistyped, day typo",
          "no date, first name typo", "neither date, first name typo", "swapped names, day typo",
          "first word", "two-word formal name", "three-word formal name", "third surname part", "fourth surname part",
