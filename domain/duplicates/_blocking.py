@@ -13,11 +13,15 @@ key                    made of                                                  
                                                                                 are swapped
 ``date and first``     birth date + the first name's sound                      the surname changed
 ``date and surname``   birth date + sex + a surname part's sound, or its first  the first name is another
-                       :data:`HEAD` letters as written                          name (not a nickname, not
-                                                                                a typo), even with the
+                       :data:`HEAD` letters as written; or a surname part or    name (not a nickname, not
+                       the first name as written, the one meeting the other     a typo), even with the
                                                                                 surname mistyped after
                                                                                 its first letters
-                                                                                (Broaby for Broadby)
+                                                                                (Broaby for Broadby); or
+                                                                                one name moved to the
+                                                                                other field and the other
+                                                                                replaced (Seth Wittchen,
+                                                                                Wittchen Ewan)
 ``date and initials``  birth date + sex + the initials of first name and        both names are mistyped
                        surname, in either order                                 after their first letter
 ``date and one name``  birth date + the sound or initial of the one name there   one side has no first
@@ -161,6 +165,9 @@ class BlockingCodes(NamedTuple):
     first_sounds: tuple[int, ...]  # the first word of the first name, of each name form
     surname_sounds: tuple[int, ...]  # each significant surname part's sound, of each name form
     surname_heads: tuple[str, ...]  # each significant surname part's first HEAD letters, of each name form
+    # "=" and the first name's first word, and "=" and each significant surname part, as written: a name
+    # moved to the other field (the other one replaced) meets its place of old.
+    written: tuple[str, ...]
     initials: tuple[int, ...]  # lower << 15 | higher of the first name's and the surname's initials
     # The first name's sound and initial and the surname parts' sounds, each alone: keys a record
     # without first name or surname shares with complete ones.
@@ -201,6 +208,7 @@ class _NameCodes(NamedTuple):
     first_sounds: tuple[int, ...]
     surname_sounds: tuple[int, ...]
     surname_heads: tuple[str, ...]
+    written: tuple[str, ...]
     initials: tuple[int, ...]
     lone_sounds: tuple[int, ...]
 
@@ -238,6 +246,7 @@ def _name_codes_uncached(name: NameForm) -> _NameCodes:
         tuple(sound for sound in firsts if sound),
         surname,
         _surname_heads(name.last),
+        tuple(dict.fromkeys("=" + word for word in (first, *significant_words(name.last)[:3]) if word)),
         tuple(initials),
         tuple(sound for sound in dict.fromkeys(lone) if sound),
     )
@@ -264,6 +273,7 @@ def blocking_codes(person: PreparedFacts) -> BlockingCodes:
             _merged(codes.first_sounds, its.first_sounds),
             _merged(codes.surname_sounds, its.surname_sounds),
             _merged(codes.surname_heads, its.surname_heads),
+            _merged(codes.written, its.written),
             _merged(codes.initials, its.initials),
             _merged(codes.lone_sounds, its.lone_sounds),
         )
@@ -350,7 +360,7 @@ KEY_KINDS: tuple[str, ...] = (
 _KINDS = (
     _KeyKind("date", _date_keys(lambda codes: codes.word_pairs)),
     _KeyKind("date and first", _date_keys(lambda codes: codes.first_sounds)),
-    _KeyKind("date and surname", _date_sex_keys(lambda codes: (*codes.surname_sounds, *codes.surname_heads))),
+    _KeyKind("date and surname", _date_sex_keys(lambda codes: (*codes.surname_sounds, *codes.surname_heads, *codes.written))),
     _KeyKind("date and initials", _date_sex_keys(attrgetter("initials"))),
     _KeyKind("date and one name", _date_keys(lambda codes: codes.lone_sounds), attrgetter("lacks_a_name")),
     _KeyKind("day typo", _typo_keys(lambda date: date.year << 4 | date.month)),
