@@ -33,8 +33,8 @@ key                    made of                                                  
 ``year typo``          birth month and day + first and last name sounds         the year is mistyped
 ``names``              first and last name sounds, in either order, or as in    a birth date is missing
                        ``date`` (one side lacks a date)
-``date and place``     birth date + sex + birth city, in a block of at most     both names are another
-                       :data:`SMALL_BLOCK`                                      name or mistyped
+``date and place``     birth date + sex + birth city (its spaces left out), in  both names are another
+                       a block of at most :data:`SMALL_BLOCK`                   name or mistyped
 ``place``              birth city + any one name sound (one side lacks a date   little else is known
                        or a name)
 =====================  ======================================================  =========================
@@ -282,7 +282,7 @@ def blocking_codes(person: PreparedFacts) -> BlockingCodes:
         not (person.names[0].first and person.names[0].last),
         (person.gender,) if person.gender in _SEXES else _SEXES,
         person.facts.birth_date,
-        person.place[0],
+        person.place[0].replace(" ", ""),
         person.names[0],
     )
 

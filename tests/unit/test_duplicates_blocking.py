@@ -93,6 +93,8 @@ def test_both_names_replaced_meet_by_date_sex_and_town() -> None:
     other = replace(LUPE, legal_first="Valeria", legal_middle=None, legal_last="Castillo")
     assert compared([LUPE, other]) == {"date and place": {(0, 1)}}
     assert compared([LUPE, replace(other, birth_city="Fresno")]) == {}
+    # A space dropped or added in the town's name.
+    assert compared([LUPE, replace(other, birth_city="Sali nas")]) == {"date and place": {(0, 1)}}
 
 
 @pytest.mark.parametrize(("size", "all_pairs"), [(SMALL_BLOCK, True), (SMALL_BLOCK + 1, False)])
