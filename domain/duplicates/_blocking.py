@@ -109,6 +109,18 @@ def _sound_number(code: str) -> int:
     return number
 
 
+_WORD_TAG = 1 << 40  # a word's number, distinct from every sound's (below 2**30): see _word_number
+_WORDS: dict[str, int] = {}
+
+
+def _word_number(text: str) -> int:
+    """A number for a text kept as written (a surname's beginning, a name, a town), distinct from every sound's."""
+    number = _WORDS.get(text)
+    if number is None:
+        number = _WORDS[text] = _WORD_TAG | len(_WORDS)
+    return number
+
+
 def _initial(word: str) -> int:
     """A number for the first letter of ``word``, distinct from every sound's number."""
     return _sound_number(f"#{word[:1]}")
@@ -136,11 +148,13 @@ def _surname_sounds_uncached(last: str) -> tuple[int, ...]:
 _surname_sounds = lru_cache(maxsize=1 << 16)(_surname_sounds_uncached)
 
 
-def _surname_heads_uncached(last: str) -> tuple[str, ...]:
+def _surname_heads_uncached(last: str) -> tuple[int, ...]:
     """The first :data:`HEAD` letters of the (up to three) significant parts of a surname, for a
     surname mistyped after them (Broaby for Broadby) that no longer sounds the same."""
     heads = dict.fromkeys(
-        head for head in ("".join(char for char in part if char.isalpha())[:HEAD] for part in significant_words(last)[:3]) if head
+        _word_number(head)
+        for head in ("".join(char for char in part if char.isalpha())[:HEAD] for part in significant_words(last)[:3])
+        if head
     )
     return tuple(heads)
 
@@ -164,10 +178,10 @@ class BlockingCodes(NamedTuple):
     word_pairs: tuple[int, ...]
     first_sounds: tuple[int, ...]  # the first word of the first name, of each name form
     surname_sounds: tuple[int, ...]  # each significant surname part's sound, of each name form
-    surname_heads: tuple[str, ...]  # each significant surname part's first HEAD letters, of each name form
+    surname_heads: tuple[int, ...]  # each significant surname part's first HEAD letters, of each name form
     # "=" and the first name's first word, and "=" and each significant surname part, as written: a name
     # moved to the other field (the other one replaced) meets its place of old.
-    written: tuple[str, ...]
+    written: tuple[int, ...]
     initials: tuple[int, ...]  # lower << 15 | higher of the first name's and the surname's initials
     # The first name's sound and initial and the surname parts' sounds, each alone: keys a record
     # without first name or surname shares with complete ones.
@@ -207,8 +221,8 @@ class _NameCodes(NamedTuple):
     word_pairs: tuple[int, ...]
     first_sounds: tuple[int, ...]
     surname_sounds: tuple[int, ...]
-    surname_heads: tuple[str, ...]
-    written: tuple[str, ...]
+    surname_heads: tuple[int, ...]
+    written: tuple[int, ...]
     initials: tuple[int, ...]
     lone_sounds: tuple[int, ...]
 
@@ -246,7 +260,7 @@ def _name_codes_uncached(name: NameForm) -> _NameCodes:
         tuple(sound for sound in firsts if sound),
         surname,
         _surname_heads(name.last),
-        tuple(dict.fromkeys("=" + word for word in (first, *significant_words(name.last)[:3]) if word)),
+        tuple(dict.fromkeys(_word_number("=" + word) for word in (first, *significant_words(name.last)[:3]) if word)),
         tuple(initials),
         tuple(sound for sound in dict.fromkeys(lone) if sound),
     )
@@ -315,14 +329,15 @@ def _names_keys(codes: BlockingCodes) -> list[Hashable]:
     return list(dict.fromkeys(chain(codes.name_pairs, codes.word_pairs)))
 
 
-def _date_sex_keys(values: Callable[[BlockingCodes], Sequence[Hashable]]) -> Callable[[BlockingCodes], list[Hashable]]:
-    """Keys of the exact birth date and sex with each of the ``values`` of a person."""
+def _date_sex_keys(values: Callable[[BlockingCodes], Sequence[int]]) -> Callable[[BlockingCodes], list[Hashable]]:
+    """Keys of the exact birth date and sex with each of the ``values`` of a person (numbers below 2**41):
+    one number each, not a tuple, as a district has millions of them."""
 
     def keys(codes: BlockingCodes) -> list[Hashable]:
         if codes.date is None:
             return []
-        day = codes.date.toordinal()
-        return [(day, sex, value) for sex in codes.sexes for value in values(codes)]
+        day = codes.date.toordinal() << 42
+        return [day | (sex == "M") << 41 | value for sex in codes.sexes for value in values(codes)]
 
     return keys
 
@@ -371,7 +386,7 @@ _KINDS = (
     ),
     _KeyKind("year typo", _typo_keys(lambda date: date.month << 5 | date.day)),
     _KeyKind("names", _names_keys, attrgetter("lacks_date")),
-    _KeyKind("date and place", _date_sex_keys(lambda codes: (codes.city,) if codes.city else ()), None, SMALL_BLOCK),
+    _KeyKind("date and place", _date_sex_keys(lambda codes: (_word_number(codes.city),) if codes.city else ()), None, SMALL_BLOCK),
     _KeyKind("place", _place_keys, attrgetter("lacks_date_or_name")),
 )
 assert tuple(kind.name for kind in _KINDS) == KEY_KINDS
