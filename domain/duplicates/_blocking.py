@@ -12,9 +12,16 @@ key                    made of                                                  
                                                                                 or first and last name
                                                                                 are swapped
 ``date and first``     birth date + the first name's sound                      the surname changed
-``date and surname``   birth date + sex + a surname part's sound                the first name is another
-                                                                                name (not a nickname, not
-                                                                                a typo)
+``date and surname``   birth date + sex + a surname part's sound, or its first  the first name is another
+                       :data:`HEAD` letters as written; or a surname part or    name (not a nickname, not
+                       the first name as written, the one meeting the other     a typo), even with the
+                                                                                surname mistyped after
+                                                                                its first letters
+                                                                                (Broaby for Broadby); or
+                                                                                one name moved to the
+                                                                                other field and the other
+                                                                                replaced (Seth Wittchen,
+                                                                                Wittchen Ewan)
 ``date and initials``  birth date + sex + the initials of first name and        both names are mistyped
                        surname, in either order                                 after their first letter
 ``date and one name``  birth date + the sound or initial of the one name there   one side has no first
@@ -26,8 +33,8 @@ key                    made of                                                  
 ``year typo``          birth month and day + first and last name sounds         the year is mistyped
 ``names``              first and last name sounds, in either order, or as in    a birth date is missing
                        ``date`` (one side lacks a date)
-``date and place``     birth date + sex + birth city, in a block of at most     both names are another
-                       :data:`SMALL_BLOCK`                                      name or mistyped
+``date and place``     birth date + sex + birth city (its spaces left out), in  both names are another
+                       a block of at most :data:`SMALL_BLOCK`                   name or mistyped
 ``place``              birth city + any one name sound (one side lacks a date   little else is known
                        or a name)
 =====================  ======================================================  =========================
@@ -78,6 +85,10 @@ MAX_BLOCK = 40
 WINDOW = 12
 """In a block larger than :data:`MAX_BLOCK`, how many sorted neighbours each member is compared with."""
 
+HEAD = 3
+"""How many first letters of a surname part the ``date and surname`` key also keeps as written."""
+"""In a block larger than :data:`MAX_BLOCK`, how many sorted neighbours each member is compared with."""
+
 _SEXES = ("F", "M")
 _SOUND_BITS = 15  # a name sound as a number below 2**15; two of them make a 30-bit name key
 _SOUNDS: dict[str, int] = {}
@@ -95,6 +106,18 @@ def _sound_number(code: str) -> int:
         number = _SOUNDS[code] = len(_SOUNDS) + 1
         if number >= 1 << _SOUND_BITS:
             raise OverflowError("more distinct name sounds than a blocking key can hold")
+    return number
+
+
+_WORD_TAG = 1 << 40  # a word's number, distinct from every sound's (below 2**30): see _word_number
+_WORDS: dict[str, int] = {}
+
+
+def _word_number(text: str) -> int:
+    """A number for a text kept as written (a surname's beginning, a name, a town), distinct from every sound's."""
+    number = _WORDS.get(text)
+    if number is None:
+        number = _WORDS[text] = _WORD_TAG | len(_WORDS)
     return number
 
 
@@ -125,6 +148,20 @@ def _surname_sounds_uncached(last: str) -> tuple[int, ...]:
 _surname_sounds = lru_cache(maxsize=1 << 16)(_surname_sounds_uncached)
 
 
+def _surname_heads_uncached(last: str) -> tuple[int, ...]:
+    """The first :data:`HEAD` letters of the (up to three) significant parts of a surname, for a
+    surname mistyped after them (Broaby for Broadby) that no longer sounds the same."""
+    heads = dict.fromkeys(
+        _word_number(head)
+        for head in ("".join(char for char in part if char.isalpha())[:HEAD] for part in significant_words(last)[:3])
+        if head
+    )
+    return tuple(heads)
+
+
+_surname_heads = lru_cache(maxsize=1 << 16)(_surname_heads_uncached)
+
+
 class BlockingCodes(NamedTuple):
     """What one person's keys are made of: name sounds (as numbers), birth date, city, sort order.
 
@@ -141,6 +178,10 @@ class BlockingCodes(NamedTuple):
     word_pairs: tuple[int, ...]
     first_sounds: tuple[int, ...]  # the first word of the first name, of each name form
     surname_sounds: tuple[int, ...]  # each significant surname part's sound, of each name form
+    surname_heads: tuple[int, ...]  # each significant surname part's first HEAD letters, of each name form
+    # "=" and the first name's first word, and "=" and each significant surname part, as written: a name
+    # moved to the other field (the other one replaced) meets its place of old.
+    written: tuple[int, ...]
     initials: tuple[int, ...]  # lower << 15 | higher of the first name's and the surname's initials
     # The first name's sound and initial and the surname parts' sounds, each alone: keys a record
     # without first name or surname shares with complete ones.
@@ -180,6 +221,8 @@ class _NameCodes(NamedTuple):
     word_pairs: tuple[int, ...]
     first_sounds: tuple[int, ...]
     surname_sounds: tuple[int, ...]
+    surname_heads: tuple[int, ...]
+    written: tuple[int, ...]
     initials: tuple[int, ...]
     lone_sounds: tuple[int, ...]
 
@@ -216,6 +259,8 @@ def _name_codes_uncached(name: NameForm) -> _NameCodes:
         tuple(dict.fromkeys(words)),
         tuple(sound for sound in firsts if sound),
         surname,
+        _surname_heads(name.last),
+        tuple(dict.fromkeys(_word_number("=" + word) for word in (first, *significant_words(name.last)[:3]) if word)),
         tuple(initials),
         tuple(sound for sound in dict.fromkeys(lone) if sound),
     )
@@ -241,6 +286,8 @@ def blocking_codes(person: PreparedFacts) -> BlockingCodes:
             _merged(codes.word_pairs, its.word_pairs),
             _merged(codes.first_sounds, its.first_sounds),
             _merged(codes.surname_sounds, its.surname_sounds),
+            _merged(codes.surname_heads, its.surname_heads),
+            _merged(codes.written, its.written),
             _merged(codes.initials, its.initials),
             _merged(codes.lone_sounds, its.lone_sounds),
         )
@@ -249,7 +296,7 @@ def blocking_codes(person: PreparedFacts) -> BlockingCodes:
         not (person.names[0].first and person.names[0].last),
         (person.gender,) if person.gender in _SEXES else _SEXES,
         person.facts.birth_date,
-        person.place[0],
+        person.place[0].replace(" ", ""),
         person.names[0],
     )
 
@@ -282,14 +329,15 @@ def _names_keys(codes: BlockingCodes) -> list[Hashable]:
     return list(dict.fromkeys(chain(codes.name_pairs, codes.word_pairs)))
 
 
-def _date_sex_keys(values: Callable[[BlockingCodes], Sequence[Hashable]]) -> Callable[[BlockingCodes], list[Hashable]]:
-    """Keys of the exact birth date and sex with each of the ``values`` of a person."""
+def _date_sex_keys(values: Callable[[BlockingCodes], Sequence[int]]) -> Callable[[BlockingCodes], list[Hashable]]:
+    """Keys of the exact birth date and sex with each of the ``values`` of a person (numbers below 2**41):
+    one number each, not a tuple, as a district has millions of them."""
 
     def keys(codes: BlockingCodes) -> list[Hashable]:
         if codes.date is None:
             return []
-        day = codes.date.toordinal()
-        return [(day, sex, value) for sex in codes.sexes for value in values(codes)]
+        day = codes.date.toordinal() << 42
+        return [day | (sex == "M") << 41 | value for sex in codes.sexes for value in values(codes)]
 
     return keys
 
@@ -327,7 +375,7 @@ KEY_KINDS: tuple[str, ...] = (
 _KINDS = (
     _KeyKind("date", _date_keys(lambda codes: codes.word_pairs)),
     _KeyKind("date and first", _date_keys(lambda codes: codes.first_sounds)),
-    _KeyKind("date and surname", _date_sex_keys(attrgetter("surname_sounds"))),
+    _KeyKind("date and surname", _date_sex_keys(lambda codes: (*codes.surname_sounds, *codes.surname_heads, *codes.written))),
     _KeyKind("date and initials", _date_sex_keys(attrgetter("initials"))),
     _KeyKind("date and one name", _date_keys(lambda codes: codes.lone_sounds), attrgetter("lacks_a_name")),
     _KeyKind("day typo", _typo_keys(lambda date: date.year << 4 | date.month)),
@@ -338,7 +386,7 @@ _KINDS = (
     ),
     _KeyKind("year typo", _typo_keys(lambda date: date.month << 5 | date.day)),
     _KeyKind("names", _names_keys, attrgetter("lacks_date")),
-    _KeyKind("date and place", _date_sex_keys(lambda codes: (codes.city,) if codes.city else ()), None, SMALL_BLOCK),
+    _KeyKind("date and place", _date_sex_keys(lambda codes: (_word_number(codes.city),) if codes.city else ()), None, SMALL_BLOCK),
     _KeyKind("place", _place_keys, attrgetter("lacks_date_or_name")),
 )
 assert tuple(kind.name for kind in _KINDS) == KEY_KINDS
