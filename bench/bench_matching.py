@@ -27,7 +27,7 @@ import time
 
 from bench.linkage_datasets import FEBRL_DATASETS, LabelledPerson, datasets_folder, read_febrl, read_historical
 from bench.linkage_evaluation import evaluate_at_threshold, evaluate_duplicates, evaluate_ranking
-from domain.duplicates import KEY_KINDS, LIKELY_DUPLICATE_PERCENT, UNRELATED_PAIRS, search_duplicates
+from domain.duplicates import KEY_KINDS, LIKELY_DUPLICATE_PERCENT, NAMESAKE_PAIRS, UNRELATED_PAIRS, search_duplicates
 from domain.matching import EVEN_ODDS_BITS, MIN_PAIRS, MIN_PEOPLE, PRIOR_PAIRS, PRIOR_SHARE, TWIN_CAP_PERCENT, MatchModel, PersonFacts
 from seed.demo import generate_district
 from workflows.run.local_check import LOOKALIKE_PERCENT, person_facts
@@ -109,7 +109,7 @@ def model_parameters() -> list[str]:
         f"  u (how often two people agree so): counted on {UNRELATED_PAIRS:,} pairs drawn at random from the population",
         "  m (how often one person's two records agree so): EM over the compared pairs, starting from TYPICAL_M "
         f"(hand-set), which weighs as {PRIOR_SHARE:g} one-person pairs per person searched, at least {PRIOR_PAIRS:,.0f}",
-        "  u of the guardians of two people with the same surname: counted apart, on as many random pairs of namesakes",
+        f"  u of the guardians of two people with the same surname: counted apart, on {NAMESAKE_PAIRS:,} random pairs of namesakes",
         "  prior (share of all pairs that are one person): EM over the compared pairs, every pair not compared "
         "taken as two people",
         f"  fewer than {MIN_PEOPLE:,} people or {MIN_PAIRS:,} compared pairs, or an estimate without a likely pair: "

@@ -45,6 +45,7 @@ from domain.duplicates._decisions import (
 from domain.duplicates._search import (
     LIKELY_DUPLICATE_PERCENT,
     UNRELATED_PAIRS,
+    NAMESAKE_PAIRS,
     DuplicateSearch,
     Progress,
     SuspectedDuplicate,
@@ -58,6 +59,7 @@ __all__ = [
     "Progress",
     "LIKELY_DUPLICATE_PERCENT",
     "UNRELATED_PAIRS",
+    "NAMESAKE_PAIRS",
     "find_duplicates",
     "search_duplicates",
     "KEY_KINDS",

@@ -43,6 +43,7 @@ __all__ = [
     "Progress",
     "LIKELY_DUPLICATE_PERCENT",
     "UNRELATED_PAIRS",
+    "NAMESAKE_PAIRS",
     "find_duplicates",
     "search_duplicates",
 ]
@@ -55,6 +56,10 @@ _AGREEMENT_AND_WEIGHT = attrgetter("agreement._value_", "weight")  # the enum's 
 
 UNRELATED_PAIRS = 50_000
 """How many pairs drawn at random from the population measure how often two different people agree."""
+
+NAMESAKE_PAIRS = 12_500
+"""How many pairs drawn at random among people with the same surname measure how often their guardians agree
+(three levels, none rare: fewer pairs than :data:`UNRELATED_PAIRS` tell it as well)."""
 
 Progress = Callable[[int, int], None]
 """Told (steps done, steps in all) as a duplicate search advances."""
@@ -222,7 +227,7 @@ class DuplicateSearch:
 
 def _unrelated_levels(prepared: list[PreparedFacts]) -> dict[int, Counter[Level]]:
     """Per pattern position, the levels of :data:`UNRELATED_PAIRS` pairs drawn at random (the same every run),
-    and of as many drawn among people with the same surname (for their guardians)."""
+    and of :data:`NAMESAKE_PAIRS` drawn among people with the same surname (for their guardians)."""
     count = len(prepared)
     levels: dict[int, Counter[Level]] = {}
     if count < 2:
@@ -249,7 +254,7 @@ def _unrelated_levels(prepared: list[PreparedFacts]) -> dict[int, Counter[Level]
     groups = [members for members in namesakes.values() if len(members) > 1]
     if groups:
         sizes = [len(members) * (len(members) - 1) for members in groups]
-        for members in draw.choices(groups, weights=sizes, k=UNRELATED_PAIRS):
+        for members in draw.choices(groups, weights=sizes, k=NAMESAKE_PAIRS):
             left, right = draw.sample(members, 2)
             tally(prepared[left], prepared[right], range(GUARDIANS_SAME_SURNAME, GUARDIANS_SAME_SURNAME + 1))
     return levels
