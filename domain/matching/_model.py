@@ -5,20 +5,23 @@ some strength, different, ...; a field blank on either side has no level and is 
 Fellegi–Sunter model a level weighs ``log2(m / u)`` bits, where ``m`` is how often the level
 occurs when the two records are one person and ``u`` how often when they are two; the percent
 of a pair is the probability, given its levels, that it is one person:
-``λ·Πm / (λ·Πm + (1-λ)·Πu)`` with ``λ`` the share of compared pairs that are one person.
+``λ·Πm / (λ·Πm + (1-λ)·Πu)`` with ``λ`` the share of all pairs of the population that are one person.
 
-Nobody tells the search which pairs are duplicates, so ``m``, ``u`` and ``λ`` are estimated from
-the compared pairs themselves by expectation–maximisation (:func:`estimate_model`): start from
-``u`` measured on pairs drawn at random from the population (two random students are almost
-never one child) and ``m`` implied by the default weights (:data:`~domain.matching._fields.WEIGHTS`),
-then alternate "how likely is each pair one person" and "what do the likely pairs look like"
-until the estimates settle. The default weights are a prior worth :data:`PRIOR_PAIRS` pairs, so
-a level seen in a handful of pairs keeps roughly its default weight.
+Nobody tells the search which pairs are duplicates (:func:`estimate_model`):
+
+- ``u`` is counted on pairs drawn at random from the population (two people drawn at random are
+  two people); the guardians of two people with the same surname are a field of their own
+  (:data:`GUARDIANS_SAME_SURNAME`), counted on random pairs of namesakes;
+- ``m`` and ``λ`` come from expectation–maximisation over the compared pairs: "how likely is each
+  pair one person", then "what do the likely pairs look like", until the estimates settle. ``m``
+  starts from :data:`TYPICAL_M` (how often record keeping produces each agreement), which weighs
+  as :data:`PRIOR_SHARE` one-person pairs per person searched (at least :data:`PRIOR_PAIRS`): in a
+  district whose duplicates are rare, look-alikes cannot teach the model what a match looks like.
 
 A population too small to estimate from (fewer than :data:`MIN_PEOPLE` people, or fewer than
-:data:`MIN_PAIRS` compared pairs), or an
-estimate that contradicts what a match is (an exact birth date or surname counting *against*),
-or one that finds not even one pair likely, keeps the default model (:data:`DEFAULT_MODEL`): the default weights, and even odds at
+:data:`MIN_PAIRS` compared pairs), an estimate that contradicts what a match is (an exact birth
+date or surname counting *against*), or one that finds not even one pair likely, keeps the
+default model (:data:`DEFAULT_MODEL`): the default weights, and even odds at
 :data:`~domain.matching._score.EVEN_ODDS_BITS` bits.
 
 Rare and common values (:class:`~domain.matching.ValueFrequencies`) adjust an exact agreement
