@@ -163,12 +163,14 @@ class DemoDistrict:
     def _rng(self, what: str, index: int) -> random.Random:
         return random.Random(f"{self.seed}:{what}:{index}")
 
-    def _standing(self, index: int) -> str:
-        """How the student at ``index`` stands with CALPADS (the first draw of its record, as :meth:`student` makes it)."""
+    def _standing(self, index: int, rng: random.Random | None = None) -> str:
+        """How the student at ``index`` stands with CALPADS: the first draw of its record's ``rng``."""
         role = _role(index)
         if role.case == "twin":
             return "held" if index >= len(FIXED_CASES) else "transfer_in"
-        return role.case if role.case else self._rng("record", index).choices(_ORDINARY, _ORDINARY_WEIGHTS)[0]
+        if role.case:
+            return role.case
+        return (rng or self._rng("record", index)).choices(_ORDINARY, _ORDINARY_WEIGHTS)[0]
 
     def _child(self, person: int, case: str) -> tuple[Child, str]:
         rng = self._rng("child", person)
@@ -195,11 +197,7 @@ class DemoDistrict:
         role = _role(index)
         rng = self._rng("record", index)
         case = role.case
-        standing = case if case else rng.choices(_ORDINARY, _ORDINARY_WEIGHTS)[0]
-        if case == "twin" and index >= len(FIXED_CASES):
-            standing = "held"
-        if case == "twin" and index < len(FIXED_CASES):
-            standing = "transfer_in"
+        standing = self._standing(index, rng)
         family = make_family(self._rng("family", role.family))
         child, grade = self._child(role.person, standing)
         if role.twin_of is not None:
