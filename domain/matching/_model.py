@@ -174,12 +174,12 @@ class MatchModel:
         return bits
 
     def weight(self, position: int, verdict: Verdict) -> float:
-        """The bits of a verdict at a pattern's position under this model (0 for a blank field)."""
-        if verdict.agreement is Agreement.MISSING:
+        """The bits of a verdict at a pattern's position under this model (0 for a blank field);
+        a level the estimate never saw, and every level of the default model, weighs its default."""
+        level = level_of(verdict)
+        if level is None:
             return 0.0
-        if not self.weights:
-            return verdict.weight
-        found = self.weights.get((position, (verdict.agreement, round(verdict.weight))))
+        found = self.weights.get((position, level)) if self.weights else None
         return verdict.weight if found is None else found
 
     def field_weights(self, verdicts: Sequence[Verdict]) -> tuple[float, ...]:
@@ -205,8 +205,6 @@ def estimate_model(
     default_weights: Mapping[tuple[int, Level], float],
     unrelated: Mapping[int, Mapping[Level, int]],
     people: int,
-    *,
-    min_pairs: int = MIN_PAIRS,
 ) -> MatchModel:
     """Estimate ``m`` and the share of one-person pairs from compared pairs, without labels.
 
@@ -215,12 +213,12 @@ def estimate_model(
     at random from the population (``u``: two people drawn at random are two people);
     ``people`` is how many people the population has (of all their pairs, the compared ones are
     those the blocking keys chose; every pair not compared is taken to be two people). Returns
-    :data:`DEFAULT_MODEL` when there are fewer than ``min_pairs`` compared pairs or
+    :data:`DEFAULT_MODEL` when there are fewer than :data:`MIN_PAIRS` compared pairs or
     :data:`MIN_PEOPLE` people, or the estimate
     is not a model of matches (see the module).
     """
     total = sum(patterns.values())
-    if total < min_pairs or people < MIN_PEOPLE:
+    if total < MIN_PAIRS or people < MIN_PEOPLE:
         return DEFAULT_MODEL
     population_pairs = people * (people - 1) // 2
     weight = max(PRIOR_PAIRS, PRIOR_SHARE * people)
