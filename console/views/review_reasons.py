@@ -47,9 +47,8 @@ def reason_text(result: FieldResult) -> str:
 
 def reasons(comparison: Comparison, shown: int = REASONS_SHOWN) -> Reasons:
     """The ``shown`` strongest fields for the match and against it (display order breaks ties)."""
-    supporting = sorted((r for r in comparison.fields.values() if r.weight > 0), key=lambda r: -r.weight)
     return Reasons(
-        tuple(reason_text(r) for r in supporting[:shown]),
+        tuple(reason_text(r) for r in comparison.supports[:shown]),
         tuple(reason_text(r) for r in comparison.disagreements[:shown]),
     )
 

@@ -97,6 +97,11 @@ class Comparison:
         return all(result.agreement in (Agreement.EXACT, Agreement.MISSING) for result in self.fields.values())
 
     @property
+    def supports(self) -> tuple[FieldResult, ...]:
+        """The fields that count for the match, strongest first (display order breaks ties)."""
+        return tuple(sorted((r for r in self.fields.values() if r.weight > 0), key=lambda r: -r.weight))
+
+    @property
     def disagreements(self) -> tuple[FieldResult, ...]:
         """The fields that count against the match, strongest first."""
         return tuple(sorted((r for r in self.fields.values() if r.weight < 0), key=lambda r: r.weight))
