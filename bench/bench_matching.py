@@ -27,10 +27,11 @@ import time
 
 from bench.linkage_datasets import FEBRL_DATASETS, LabelledPerson, datasets_folder, read_febrl, read_historical
 from bench.linkage_evaluation import evaluate_at_threshold, evaluate_duplicates, evaluate_ranking
-from domain.duplicates import KEY_KINDS, LIKELY_DUPLICATE_PERCENT, NAMESAKE_PAIRS, UNRELATED_PAIRS, search_duplicates
+from domain.duplicates import (
+    KEY_KINDS, LIKELY_DUPLICATE_PERCENT, LOOKALIKE_PERCENT, NAMESAKE_PAIRS, UNRELATED_PAIRS, person_facts, search_duplicates,
+)
 from domain.matching import EVEN_ODDS_BITS, MIN_PAIRS, MIN_PEOPLE, PRIOR_PAIRS, PRIOR_SHARE, TWIN_CAP_PERCENT, MatchModel, PersonFacts
 from seed.demo import generate_district
-from workflows.run.local_check import LOOKALIKE_PERCENT, person_facts
 
 __all__ = ["main", "DATASETS", "dataset_report", "model_parameters"]
 

@@ -19,7 +19,7 @@ import sys
 from collections import defaultdict
 from collections.abc import Collection, Iterator, Sequence
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from peewee import EXCLUDED
 
@@ -32,9 +32,7 @@ from domain.duplicates import (
     LocalIssue,
     NotDuplicateMark,
     Resolution,
-    student_facts,
 )
-from domain.matching import Agreement, FieldResult, MatchField, PersonFacts
 from domain.model import MatchDecision
 from domain.records import SenrRecord
 from domain.values import LocalId, Ssid
@@ -53,6 +51,11 @@ from store.tables import (
     StudentRow,
 )
 from store.bulk import chunked, in_list, insert_chunked, rows_per_statement, tuples
+
+# The matching assistant (its name tables, the comparison) is imported where a method first needs it,
+# not by every command that opens the workflow store.
+if TYPE_CHECKING:
+    from domain.matching import FieldResult, PersonFacts
 
 __all__ = ["AssistantTables", "CHECK_CHUNK", "KEPT_CHECKS", "acknowledged_key"]
 
@@ -124,17 +127,6 @@ def _shared(text: Any) -> Any:
     return sys.intern(text) if text else text
 
 
-def _checked(row: _Row, guardians: list[tuple[str, str]]) -> CheckedStudent:
-    (_, local_id, ssid, active, first, middle, last, alias_first, alias_middle, alias_last, born, gender, city,
-     state, country) = row
-    alias = (_shared(alias_first), _shared(alias_middle), _shared(alias_last)) if alias_first or alias_middle or alias_last else None
-    facts = student_facts(
-        (_shared(first), _shared(middle), _shared(last)), alias, _shared_date(born), _shared(gender), _shared(city),
-        _shared(state), _shared(country), guardians,
-    )
-    return CheckedStudent(LocalId(local_id), Ssid(ssid) if ssid else None, bool(active), facts)
-
-
 def _evidence_json(evidence: Sequence[FieldResult]) -> str:
     return json.dumps(
         [[r.field.value, r.agreement.value, r.weight, r.local, r.candidate, r.note] for r in evidence],
@@ -145,6 +137,8 @@ def _evidence_json(evidence: Sequence[FieldResult]) -> str:
 def _evidence(text: str) -> tuple[FieldResult, ...]:
     if not text:
         return ()
+    from domain.matching import Agreement, FieldResult, MatchField
+
     return tuple(
         FieldResult(MatchField(field), Agreement(agreement), float(weight), local, candidate, note)
         for field, agreement, weight, local, candidate, note in json.loads(text)
@@ -164,9 +158,21 @@ class AssistantTables:
     # -- what the local duplicate check reads ---------------------------------------------------
     def check_students(self, local_ids: Collection[LocalId] | None = None) -> Iterator[CheckedStudent]:
         """Every student as the local duplicate check reads them, in id order; ``local_ids``: only those."""
+        from domain.duplicates import student_facts
+
         for rows, guardians in _chunks() if local_ids is None else _chunks_of(local_ids):
             for row in rows:
-                yield _checked(row, guardians.get(row[0], []))
+                (student_id, local_id, ssid, active, first, middle, last, alias_first, alias_middle, alias_last, born,
+                 gender, city, state, country) = row
+                alias = (
+                    (_shared(alias_first), _shared(alias_middle), _shared(alias_last))
+                    if alias_first or alias_middle or alias_last else None
+                )
+                facts = student_facts(
+                    (_shared(first), _shared(middle), _shared(last)), alias, _shared_date(born), _shared(gender),
+                    _shared(city), _shared(state), _shared(country), guardians.get(student_id, []),
+                )
+                yield CheckedStudent(LocalId(local_id), Ssid(ssid) if ssid else None, bool(active), facts)
 
     def student_data_version(self) -> int:
         """The counter the triggers move on every change to what the check reads."""
@@ -285,6 +291,8 @@ class AssistantTables:
 
     def people_born_on(self, dates: Collection[dt.date]) -> Iterator[tuple[LocalId, PersonFacts]]:
         """Every student born on one of ``dates``, with their names, birth date and gender (for twins)."""
+        from domain.matching import PersonFacts
+
         for chunk in chunked(sorted(set(dates)), 2000):
             query = StudentRow.select(
                 StudentRow.local_id, StudentRow.legal_first, StudentRow.legal_middle, StudentRow.legal_last, StudentRow.birth_date,

@@ -16,9 +16,8 @@ import click
 
 from console.cli.common import CliContext, common_options, counting_bar
 from console.cli.workflow_cli import actor_of, refused, workflow_store
-from domain.duplicates import KEY_KINDS
 from domain.duplicates import IssueDecision, IssueKey, LocalIssue
-from workflows.run import bulk_accept, duplicate_check, duplicate_decisions, lifecycle
+from workflows.run import duplicate_check, duplicate_decisions, lifecycle
 from workflows.run.duplicate_check import CheckView
 
 __all__ = ["add_assistant_commands", "issue_json", "evidence_line"]
@@ -104,6 +103,8 @@ def add_assistant_commands(group: click.Group) -> None:
         The stored check is used while it is current (no student changed since); else, or with
         --recheck, it runs again (a progress bar on a terminal) and is stored.
         """
+        from domain.duplicates import KEY_KINDS  # the duplicate search's: loaded when this command runs
+
         store = workflow_store(ctx)
         actor = actor_of(ctx)
         with refused(ctx), counting_bar(ctx, 1 + len(KEY_KINDS), "comparing students") as bar:
@@ -146,6 +147,8 @@ def add_assistant_commands(group: click.Group) -> None:
         Each decision is Select of that one candidate, logged as bulk. Students already decided
         are left alone unless --include-decided.
         """
+        from workflows.run import bulk_accept  # the matching assistant's comparison: loaded when this command runs
+
         store = workflow_store(ctx)
         with refused(ctx):
             plan = bulk_accept.plan_bulk_accept(store, run_id, include_decided=include_decided)

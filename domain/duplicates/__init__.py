@@ -14,44 +14,72 @@ one child (at :data:`LOOKALIKE_PERCENT`), SSIDs a Replacement extract retired, e
 
 from __future__ import annotations
 
-from domain.duplicates._blocking import KEY_KINDS
-from domain.duplicates._findings import (
-    LOOKALIKE_PERCENT,
-    Findings,
-    checked_student,
-    find_issues,
-    person_facts,
-    with_acknowledged,
-)
-from domain.duplicates._local import (
-    CheckedStudent,
-    DuplicateCheckSummary,
-    IssueKey,
-    IssueKind,
-    LocalIssue,
-    NotDuplicateMark,
-    issue_groups,
-    issue_key,
-    lookalike_ids,
-    student_facts,
-)
-from domain.duplicates._decisions import (
-    IssueDecision,
-    Resolution,
-    left_out_record,
-    possible_duplicate_text,
-    possible_duplicates,
-)
-from domain.duplicates._search import (
-    LIKELY_DUPLICATE_PERCENT,
-    UNRELATED_PAIRS,
-    NAMESAKE_PAIRS,
-    DuplicateSearch,
-    Progress,
-    SuspectedDuplicate,
-    find_duplicates,
-    search_duplicates,
-)
+from typing import TYPE_CHECKING
+
+from domain._entrance import names_on_demand
+
+# The family's names are imported from their modules when first asked for (PEP 562): a command that
+# only reads or stores issues (their keys, kinds and decisions) does not pay at start for the
+# duplicate search and the matching assistant it builds on.
+if TYPE_CHECKING:
+    from domain.duplicates._blocking import KEY_KINDS
+    from domain.duplicates._findings import (
+        LOOKALIKE_PERCENT,
+        Findings,
+        checked_student,
+        find_issues,
+        person_facts,
+        student_facts,
+        with_acknowledged,
+    )
+    from domain.duplicates._local import (
+        CheckedStudent,
+        DuplicateCheckSummary,
+        IssueKey,
+        IssueKind,
+        LocalIssue,
+        NotDuplicateMark,
+        issue_groups,
+        issue_key,
+        lookalike_ids,
+    )
+    from domain.duplicates._decisions import (
+        IssueDecision,
+        Resolution,
+        left_out_record,
+        possible_duplicate_text,
+        possible_duplicates,
+    )
+    from domain.duplicates._search import (
+        LIKELY_DUPLICATE_PERCENT,
+        UNRELATED_PAIRS,
+        NAMESAKE_PAIRS,
+        DuplicateSearch,
+        Progress,
+        SuspectedDuplicate,
+        find_duplicates,
+        search_duplicates,
+    )
+
+_HOMES: dict[str, tuple[str, ...]] = {
+    "domain.duplicates._blocking": ("KEY_KINDS",),
+    "domain.duplicates._findings": (
+        "LOOKALIKE_PERCENT", "Findings", "checked_student", "find_issues", "person_facts", "student_facts",
+        "with_acknowledged",
+    ),
+    "domain.duplicates._local": (
+        "CheckedStudent", "DuplicateCheckSummary", "IssueKey", "IssueKind", "LocalIssue", "NotDuplicateMark",
+        "issue_groups", "issue_key", "lookalike_ids",
+    ),
+    "domain.duplicates._decisions": (
+        "IssueDecision", "Resolution", "left_out_record", "possible_duplicate_text", "possible_duplicates",
+    ),
+    "domain.duplicates._search": (
+        "LIKELY_DUPLICATE_PERCENT", "UNRELATED_PAIRS", "NAMESAKE_PAIRS", "DuplicateSearch", "Progress",
+        "SuspectedDuplicate", "find_duplicates", "search_duplicates",
+    ),
+}
+__getattr__ = names_on_demand(__name__, _HOMES)
 
 __all__ = [
     "SuspectedDuplicate",

@@ -13,17 +13,21 @@ without the middle name is missed (5 of 21, 15 of 60). Measured by ``bench/bench
 
 from __future__ import annotations
 
+import datetime as dt
+import sys
 from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, replace
 
 from domain.duplicates._search import LIKELY_DUPLICATE_PERCENT, Progress, search_duplicates
-from domain.duplicates._local import CheckedStudent, IssueKey, IssueKind, LocalIssue, issue_key, student_facts
+from domain.duplicates._local import CheckedStudent, IssueKey, IssueKind, LocalIssue, issue_key
 from domain.matching import FieldResult, PersonFacts
 from domain.model import Student
 from domain.values import LocalId, Ssid
 
-__all__ = ["LOOKALIKE_PERCENT", "Findings", "person_facts", "checked_student", "find_issues", "with_acknowledged"]
+__all__ = [
+    "LOOKALIKE_PERCENT", "Findings", "student_facts", "person_facts", "checked_student", "find_issues", "with_acknowledged",
+]
 
 LOOKALIKE_PERCENT = LIKELY_DUPLICATE_PERCENT
 """Two students at least this likely (50 %: more likely one child than two) to be one child are reported.
@@ -40,6 +44,36 @@ class Findings:
     issues: list[LocalIssue]
     students: int
     compared: int
+
+
+def student_facts(
+    legal: tuple[str, str, str],
+    alias: tuple[str, str, str] | None,
+    birth_date: dt.date | None,
+    gender: str,
+    birth_city: str,
+    birth_state: str,
+    birth_country: str,
+    guardians: Iterable[tuple[str, str]],
+) -> PersonFacts:
+    """What the matching assistant compares of a local student: names as (first, middle, last),
+    guardians as (first, last); blank text becomes ``None``."""
+    first, middle, last = legal
+    alias_first, alias_middle, alias_last = alias or ("", "", "")
+    return PersonFacts(
+        legal_first=first or None,
+        legal_middle=middle or None,
+        legal_last=last or None,
+        birth_date=birth_date,
+        gender=gender or None,
+        birth_city=birth_city or None,
+        birth_state=birth_state or None,
+        birth_country=birth_country or None,
+        alias_first=alias_first or None,
+        alias_middle=alias_middle or None,
+        alias_last=alias_last or None,
+        guardian_names=tuple(sys.intern(f"{g_first} {g_last}".strip()) for g_first, g_last in guardians),
+    )
 
 
 def person_facts(student: Student) -> PersonFacts:

@@ -15,14 +15,16 @@ SSIDs.
 from __future__ import annotations
 
 import datetime as dt
-import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import Enum
+from typing import TYPE_CHECKING
 
 from domain.errors import InvalidValue
-from domain.matching import FieldResult, PersonFacts
 from domain.values import LocalId, Ssid
+
+if TYPE_CHECKING:  # for annotations only: storing or showing an issue does not load the matching assistant
+    from domain.matching import FieldResult, PersonFacts
 
 __all__ = [
     "IssueKind",
@@ -33,7 +35,6 @@ __all__ = [
     "IssueKey",
     "issue_key",
     "lookalike_ids",
-    "student_facts",
     "issue_groups",
 ]
 
@@ -165,36 +166,6 @@ class NotDuplicateMark:
     def key(self) -> IssueKey:
         """The key of the look-alike issue this mark answers."""
         return issue_key(IssueKind.LOOKALIKE, (self.first, self.second))
-
-
-def student_facts(
-    legal: tuple[str, str, str],
-    alias: tuple[str, str, str] | None,
-    birth_date: dt.date | None,
-    gender: str,
-    birth_city: str,
-    birth_state: str,
-    birth_country: str,
-    guardians: Iterable[tuple[str, str]],
-) -> PersonFacts:
-    """What the matching assistant compares of a local student: names as (first, middle, last),
-    guardians as (first, last); blank text becomes ``None``."""
-    first, middle, last = legal
-    alias_first, alias_middle, alias_last = alias or ("", "", "")
-    return PersonFacts(
-        legal_first=first or None,
-        legal_middle=middle or None,
-        legal_last=last or None,
-        birth_date=birth_date,
-        gender=gender or None,
-        birth_city=birth_city or None,
-        birth_state=birth_state or None,
-        birth_country=birth_country or None,
-        alias_first=alias_first or None,
-        alias_middle=alias_middle or None,
-        alias_last=alias_last or None,
-        guardian_names=tuple(sys.intern(f"{g_first} {g_last}".strip()) for g_first, g_last in guardians),
-    )
 
 
 def issue_groups(issues: Sequence[LocalIssue]) -> list[list[LocalIssue]]:

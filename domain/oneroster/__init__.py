@@ -12,18 +12,36 @@ the district's students.
 student.
 """
 
-from domain.oneroster._mapping import USER_ID_FIELDS, OneRosterMapping, parse_user_field
-from domain.oneroster._merge import merged_with_stored
-from domain.oneroster._read import OneRosterExport, OneRosterStudent, read_oneroster
-from domain.oneroster._source import ExportLimits, is_export
-from domain.oneroster._spec import (
-    BOOLEANS,
-    GRADE_TO_CALPADS,
-    GRADES,
-    SEX_TO_GENDER,
-    SPEC_COLUMNS,
-    OneRosterVersion,
-)
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from domain._entrance import names_on_demand
+
+# The family's names are imported from their modules when first asked for (PEP 562): the district's
+# settings name a users.csv field (OneRosterMapping) without loading the export reader.
+if TYPE_CHECKING:
+    from domain.oneroster._mapping import USER_ID_FIELDS, OneRosterMapping, parse_user_field
+    from domain.oneroster._merge import merged_with_stored
+    from domain.oneroster._read import OneRosterExport, OneRosterStudent, read_oneroster
+    from domain.oneroster._source import ExportLimits, is_export
+    from domain.oneroster._spec import (
+        BOOLEANS,
+        GRADE_TO_CALPADS,
+        GRADES,
+        SEX_TO_GENDER,
+        SPEC_COLUMNS,
+        OneRosterVersion,
+    )
+
+_HOMES: dict[str, tuple[str, ...]] = {
+    "domain.oneroster._mapping": ("USER_ID_FIELDS", "OneRosterMapping", "parse_user_field"),
+    "domain.oneroster._merge": ("merged_with_stored",),
+    "domain.oneroster._read": ("OneRosterExport", "OneRosterStudent", "read_oneroster"),
+    "domain.oneroster._source": ("ExportLimits", "is_export"),
+    "domain.oneroster._spec": ("BOOLEANS", "GRADE_TO_CALPADS", "GRADES", "SEX_TO_GENDER", "SPEC_COLUMNS", "OneRosterVersion"),
+}
+__getattr__ = names_on_demand(__name__, _HOMES)
 
 __all__ = [
     "OneRosterVersion",

@@ -12,8 +12,9 @@ district scale production computes both set-based in SQL (``store/extract_previe
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
+
+from domain._entrance import names_on_demand
 
 # The family's names are imported from their modules when first asked for (PEP 562): a caller of
 # one planner (the SSID Extract's, say) does not pay at start for every other one and what they
@@ -86,14 +87,7 @@ _HOMES: dict[str, tuple[str, ...]] = {
     "domain.planning.translation": ("TRANSLATED_FIELDS", "CodeTranslator"),
     "domain.planning.updated": ("UndecidedStudents", "build_updated_records"),
 }
-_HOME_OF = {name: module for module, names in _HOMES.items() for name in names}
-
-
-def __getattr__(name: str) -> object:
-    module = _HOME_OF.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(module), name)
+__getattr__ = names_on_demand(__name__, _HOMES)
 
 
 __all__ = [

@@ -24,7 +24,7 @@ import time
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
 
-from domain.duplicates import LOOKALIKE_PERCENT, DuplicateCheckSummary, IssueKey, IssueKind, LocalIssue, find_issues
+from domain.duplicates import DuplicateCheckSummary, IssueKey, IssueKind, LocalIssue
 from domain.errors import InvalidValue
 from domain.values import LocalId
 from workflows.errors import StepRefused
@@ -66,6 +66,10 @@ class CheckView:
 
 def fingerprint(uow: UnitOfWork) -> str:
     """What a check read, in short: the students' data version, the retired SSIDs, the threshold."""
+    # The duplicate search (and the matching assistant under it) is imported where the check needs
+    # it, not by every command that imports this module.
+    from domain.duplicates import LOOKALIKE_PERCENT
+
     retired = hashlib.sha256("\n".join(sorted(uow.duplicates.retired_ssids())).encode()).hexdigest()[:32]
     return f"{uow.duplicates.student_data_version()}:{retired}:{LOOKALIKE_PERCENT:g}"
 
@@ -85,6 +89,8 @@ def _view(uow: UnitOfWork, summary: DuplicateCheckSummary, current: bool) -> Che
 
 def run_check(uow: UnitOfWork, actor: Actor, progress: CheckProgress | None = None) -> CheckView:
     """Run the local duplicate check over every student now and store what it found."""
+    from domain.duplicates import LOOKALIKE_PERCENT, find_issues
+
     started = time.perf_counter()
     read_as = fingerprint(uow)  # before reading: a change made meanwhile makes the check out of date
     retired = uow.duplicates.retired_ssids()

@@ -2,7 +2,7 @@
 create or carry a duplicate SSID (calpads-files.md §7).
 
 - two local students sharing one SSID;
-- two local students who look like one child (``domain.duplicates``, at :data:`LOOKALIKE_PERCENT`);
+- two local students who look like one child (``domain.duplicates``, at its ``LOOKALIKE_PERCENT``);
 - a local SSID that a loaded Replacement SSIDs extract retired.
 
 Each issue has a stable key; a person may acknowledge it (it is then no longer open), or say of
@@ -20,11 +20,10 @@ from domain.duplicates import IssueKey, IssueKind, LocalIssue
 from domain.model import Student
 from domain.values import Ssid
 from workflows.run.duplicate_check import current_check
-from domain.duplicates import LOOKALIKE_PERCENT, checked_student, find_issues, person_facts, with_acknowledged
 from workflows.ports import UnitOfWork
 from workflows.run.stepping import Actor
 
-__all__ = ["IssueKind", "LocalIssue", "LOOKALIKE_PERCENT", "find_local_issues", "local_issues", "person_facts"]
+__all__ = ["IssueKind", "LocalIssue", "find_local_issues", "local_issues"]
 
 _SYSTEM = Actor("local duplicate check")
 
@@ -33,6 +32,9 @@ def find_local_issues(
     students: Iterable[Student], retired: set[Ssid], acknowledged: set[IssueKey]
 ) -> list[LocalIssue]:
     """Every local issue among ``students`` (acknowledged ones flagged), in a stable order; nothing stored."""
+    # The duplicate search: imported when issues are found, not by every step that imports this module.
+    from domain.duplicates import checked_student, find_issues, with_acknowledged
+
     return with_acknowledged(find_issues(map(checked_student, students), retired).issues, acknowledged)
 
 

@@ -20,7 +20,6 @@ from domain.model import DecisionKind, MatchDecision
 from domain.records import MatchCandidate, SenrRecord
 from domain.values import LocalId, Ssid
 from workflows.ports import UnitOfWork
-from domain.matching import compare_candidates
 
 __all__ = ["STRONG_MATCH_PERCENT", "decision_warnings", "mid_warnings"]
 
@@ -38,6 +37,10 @@ def mid_warnings(
     """The warnings for ``decision`` given the student's request record and candidates, the local
     students holding the SSID selected (``holders``) and the students of the run for whom it is
     already selected (``selected_for``), the student themself left out of both."""
+    # The matching assistant (its name tables): imported when a decision is checked, not by every
+    # command that imports the run's steps.
+    from domain.matching import compare_candidates
+
     local_id = decision.local_id
     warnings: list[str] = []
     ours = compare_candidates(record, candidates) if record is not None else [None] * len(candidates)
