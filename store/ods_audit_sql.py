@@ -25,17 +25,13 @@ from typing import Any, cast
 import peewee
 
 from domain import model as dm
-from domain.planning.ods import STAGED_FIELDS
 from domain.runs import BatchKind
 from domain.values import LocalId
 from store.bulk import chunked, in_list, insert_rows
 from store.students import iter_students
 from store.tables import BatchRow, PreviewLineRow, StudentRow
 
-__all__ = ["OdsSql", "STAGED_COLUMNS"]
-
-STAGED_COLUMNS = (*STAGED_FIELDS, "text")
-"""A staged record's columns: :data:`domain.planning.ods.STAGED_FIELDS`, then its joined field values."""
+__all__ = ["OdsSql"]
 
 _STAGE = "ods_stage"
 _LOCAL = "ods_local"
@@ -76,9 +72,14 @@ class OdsSql:
     def stage(
         self, rows: Iterable[Sequence[str]], first_day: dt.date, last_day: dt.date, schools: Collection[str]
     ) -> int:
-        """Replace the staged records by ``rows`` (values in :data:`STAGED_COLUMNS` order, download
-        order), and note the local current-year enrollments at ``schools`` of students holding a
-        usable SSID."""
+        """Replace the staged records by ``rows`` (values in :data:`domain.planning.ods.STAGED_FIELDS`
+        order, then the record's joined values; download order), and note the local current-year
+        enrollments at ``schools`` of students holding a usable SSID."""
+        # Imported here, not by every command that opens the workflow store (the ODS rules and the
+        # validation they import are the audit's alone).
+        from domain.planning.ods import STAGED_FIELDS
+
+        staged_columns = (*STAGED_FIELDS, "text")
         if not self.postgres and self._temp_store is None:
             # Temporary tables on disk while the audit runs: in memory (the connection's setting)
             # they would grow with the download. Changing it drops the connection's temporary tables.
@@ -90,9 +91,9 @@ class OdsSql:
             self._temp_store = int(next(self._rows("PRAGMA temp_store"))[0])
             self._run("PRAGMA temp_store = FILE")
             self._run(f"PRAGMA cache_size = {_CACHE_KIB}")
-        self._table(_STAGE, "seq INTEGER NOT NULL, " + ", ".join(f"{c} TEXT NOT NULL" for c in STAGED_COLUMNS))
+        self._table(_STAGE, "seq INTEGER NOT NULL, " + ", ".join(f"{c} TEXT NOT NULL" for c in staged_columns))
         count = 0
-        columns = ("seq", *STAGED_COLUMNS)
+        columns = ("seq", *staged_columns)
         for block in chunked(((n, *r) for n, r in enumerate(rows)), _BLOCK):
             # One transaction per block (read before it begins), not one per row: reading the rows
             # may note a job's progress on this connection, which must not wait for the whole file.
