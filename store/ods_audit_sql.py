@@ -31,7 +31,7 @@ from store.bulk import chunked, in_list, insert_rows
 from store.students import iter_students
 from store.tables import BatchRow, PreviewLineRow, StudentRow
 
-__all__ = ["OdsSql"]
+__all__ = ["OdsSql", "LEFT_OVER"]
 
 _STAGE = "ods_stage"
 _LOCAL = "ods_local"
@@ -43,6 +43,22 @@ _CHUNK = 2000
 _BLOCK = 10_000  # staged rows a transaction
 _CACHE_KIB = -2_000  # SQLite page cache (and in-memory sort) from staging on: 2 MB, SQLite's default
 _STUDENT_ID = cast("peewee.Field[Any]", StudentRow._meta.primary_key)
+
+
+# The staged records under an SSID no noted enrollment holds, each with whether its Local Student ID
+# is a local student's without a usable SSID. The SSIDs are found on the (covering) index first, so
+# only their records are read. NOT EXISTS, never NOT IN (SELECT ...): PostgreSQL hashes a NOT IN
+# subquery only while it fits in work_mem, and past that (a district's current enrollments) compares
+# every staged record with every noted enrollment, which never ended for a 3,000,000-line download.
+LEFT_OVER = (
+    f"WITH gone AS (SELECT DISTINCT ssid FROM {_STAGE} s "
+    f"WHERE NOT EXISTS (SELECT 1 FROM {_LOCAL} l WHERE l.ssid = s.ssid)), "
+    f"o AS (SELECT seq, ssid, local_student_id, text FROM {_STAGE} WHERE ssid IN (SELECT ssid FROM gone)) "
+    f"SELECT o.text, CASE WHEN EXISTS (SELECT 1 FROM student u WHERE u.local_id = o.local_student_id AND "
+    f"(u.ssid IS NULL OR u.ssid = '' OR u.ssid IN (SELECT ssid FROM {_RETIRED}))) THEN 1 ELSE 0 END "
+    f"FROM o JOIN (SELECT ssid, MIN(seq) AS first FROM o GROUP BY ssid) f ON f.ssid = o.ssid "
+    f"ORDER BY f.first, o.seq"
+)
 
 
 class OdsSql:
@@ -122,7 +138,7 @@ class OdsSql:
             + ", ".join(f"s.{name}" for name in _STUDENT_CODES)
             + f" FROM enrollment e JOIN student s ON s.id = e.student_id "
             f"WHERE e.start_date >= {q} AND e.start_date <= {q} AND {at_schools} AND s.ssid IS NOT NULL AND s.ssid <> '' "
-            f"AND s.ssid NOT IN (SELECT ssid FROM {_RETIRED})",
+            f"AND NOT EXISTS (SELECT 1 FROM {_RETIRED} r WHERE r.ssid = s.ssid)",
             (first_day, last_day, *school_params),
         )
         # Covering what :meth:`settle` reads of the noted enrollments, in its order.
@@ -237,18 +253,7 @@ class OdsSql:
         """Each staged record under an SSID no noted enrollment holds (in download order of each
         SSID's first record, then of the records), and whether its Local Student ID is a local
         student's without a usable SSID."""
-        return (
-            (str(text), bool(unidentified))
-            for text, unidentified in self._stream(
-                # The SSIDs found on the (covering) index first: only their records are read.
-                f"WITH gone AS (SELECT DISTINCT ssid FROM {_STAGE} WHERE ssid NOT IN (SELECT ssid FROM {_LOCAL})), "
-                f"o AS (SELECT seq, ssid, local_student_id, text FROM {_STAGE} WHERE ssid IN (SELECT ssid FROM gone)) "
-                f"SELECT o.text, CASE WHEN EXISTS (SELECT 1 FROM student u WHERE u.local_id = o.local_student_id AND "
-                f"(u.ssid IS NULL OR u.ssid = '' OR u.ssid IN (SELECT ssid FROM {_RETIRED}))) THEN 1 ELSE 0 END "
-                f"FROM o JOIN (SELECT ssid, MIN(seq) AS first FROM o GROUP BY ssid) f ON f.ssid = o.ssid "
-                f"ORDER BY f.first, o.seq"
-            )
-        )
+        return ((str(text), bool(unidentified)) for text, unidentified in self._stream(LEFT_OVER))
 
     def without_ssid(self, first_day: dt.date, last_day: dt.date, schools: Collection[str]) -> list[LocalId]:
         """The students enrolled between the two days at one of ``schools`` without a usable SSID, in local order."""

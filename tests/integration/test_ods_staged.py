@@ -19,6 +19,7 @@ from domain.planning.translation import CodeTranslator
 from domain.readers import open_ods_senr
 from seed.sandbox import write_ods_download
 from store.codes import set_translation
+from store.ods_audit_sql import LEFT_OVER, OdsSql
 from store.settings import select_schools
 from store.tables import EnrollmentRow, StudentRow
 from store.workflow_store import DatabaseWorkflowStore
@@ -104,3 +105,24 @@ def test_a_code_without_translation_is_refused_as_the_rules_refuse_it(district: 
     with pytest.raises(StepRefused) as refused:
         ods_audit.plan_ods_audit(district.store, download, actor())
     assert refused.value.reason == str(expected.value)
+
+
+def test_on_postgresql_the_records_no_enrollment_holds_are_found_without_comparing_every_pair(
+    database: peewee.Database,
+) -> None:
+    """A 600,000-student district's 3,000,000-line download never finished its audit on PostgreSQL: the
+    SSIDs no noted enrollment holds were found by ``NOT IN (SELECT ...)``, which PostgreSQL hashes only
+    while the subquery fits in work_mem, and otherwise checks record by record against every noted
+    enrollment. Planned with little work_mem (what a district's size amounts to), it is an anti-join."""
+    if not isinstance(database, peewee.PostgresqlDatabase):
+        pytest.skip("PostgreSQL's query plan")
+    ods = OdsSql(database)
+    ods.stage([], TODAY, TODAY, ["0000001"])
+    try:
+        with database.atomic():
+            database.execute_sql("SET LOCAL work_mem = '64kB'")  # type: ignore[no-untyped-call]
+            plan = "\n".join(row[0] for row in database.execute_sql(f"EXPLAIN {LEFT_OVER}"))  # type: ignore[no-untyped-call]
+        assert "Anti Join" in plan
+        assert "NOT (SubPlan" not in plan and "NOT (hashed SubPlan" not in plan
+    finally:
+        ods.clear()
