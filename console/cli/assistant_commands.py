@@ -16,7 +16,7 @@ import click
 
 from console.cli.common import CliContext, common_options, counting_bar
 from console.cli.workflow_cli import actor_of, refused, workflow_store
-from domain.duplicates import KEY_KINDS
+from domain.duplicates import SEARCH_STEPS
 from domain.duplicates import IssueDecision, IssueKey, LocalIssue
 from workflows.run import bulk_accept, duplicate_check, duplicate_decisions, lifecycle
 from workflows.run.duplicate_check import CheckView
@@ -106,7 +106,7 @@ def add_assistant_commands(group: click.Group) -> None:
         """
         store = workflow_store(ctx)
         actor = actor_of(ctx)
-        with refused(ctx), counting_bar(ctx, 1 + len(KEY_KINDS), "comparing students") as bar:
+        with refused(ctx), counting_bar(ctx, SEARCH_STEPS, "comparing students") as bar:
             progress = (lambda done, total: bar(done)) if bar is not None else None
             if recheck:
                 duplicate_check.run_check(store, actor, progress)
