@@ -103,11 +103,11 @@ def add_assistant_commands(group: click.Group) -> None:
         The stored check is used while it is current (no student changed since); else, or with
         --recheck, it runs again (a progress bar on a terminal) and is stored.
         """
-        from domain.duplicates import KEY_KINDS  # the duplicate search's: loaded when this command runs
+        from domain.duplicates import SEARCH_STEPS  # the duplicate search's: loaded when this command runs
 
         store = workflow_store(ctx)
         actor = actor_of(ctx)
-        with refused(ctx), counting_bar(ctx, 1 + len(KEY_KINDS), "comparing students") as bar:
+        with refused(ctx), counting_bar(ctx, SEARCH_STEPS, "comparing students") as bar:
             progress = (lambda done, total: bar(done)) if bar is not None else None
             if recheck:
                 duplicate_check.run_check(store, actor, progress)

@@ -24,7 +24,7 @@ from console.display import people
 from console.views.base import GuardedView, back_to, flash_refusal
 from console.views.tabs import render_tab
 from console.views.workflow_support import acting, workflow_store
-from domain.duplicates import KEY_KINDS
+from domain.duplicates import SEARCH_STEPS
 from domain.duplicates import IssueKind, issue_groups
 from store.students import count_students
 from workflows.run.duplicate_check import latest_check, mark_not_duplicate, run_check, unmark_not_duplicate
@@ -58,7 +58,7 @@ def check_now_or_in_background(done_url: str) -> BaseResponse:
         view = run_check(workflow_store(), actor)
         flash(_summary({"issues": len(view.issues), "open": view.open_issues}), "success")
         return redirect(done_url)
-    steps = 1 + len(KEY_KINDS)
+    steps = SEARCH_STEPS
 
     def in_background(report: ProgressReport) -> Mapping[str, Any]:
         report(0, steps, "reading the students")

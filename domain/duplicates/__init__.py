@@ -54,6 +54,8 @@ if TYPE_CHECKING:
         LIKELY_DUPLICATE_PERCENT,
         UNRELATED_PAIRS,
         NAMESAKE_PAIRS,
+        SCORING_STEPS,
+        SEARCH_STEPS,
         DuplicateSearch,
         Progress,
         SuspectedDuplicate,
@@ -75,7 +77,7 @@ _HOMES: dict[str, tuple[str, ...]] = {
         "IssueDecision", "Resolution", "left_out_record", "possible_duplicate_text", "possible_duplicates",
     ),
     "domain.duplicates._search": (
-        "LIKELY_DUPLICATE_PERCENT", "UNRELATED_PAIRS", "NAMESAKE_PAIRS", "DuplicateSearch", "Progress",
+        "LIKELY_DUPLICATE_PERCENT", "UNRELATED_PAIRS", "NAMESAKE_PAIRS", "SCORING_STEPS", "SEARCH_STEPS", "DuplicateSearch", "Progress",
         "SuspectedDuplicate", "find_duplicates", "search_duplicates",
     ),
 }
@@ -88,6 +90,8 @@ __all__ = [
     "LIKELY_DUPLICATE_PERCENT",
     "UNRELATED_PAIRS",
     "NAMESAKE_PAIRS",
+    "SCORING_STEPS",
+    "SEARCH_STEPS",
     "find_duplicates",
     "search_duplicates",
     "KEY_KINDS",

@@ -44,6 +44,8 @@ __all__ = [
     "LIKELY_DUPLICATE_PERCENT",
     "UNRELATED_PAIRS",
     "NAMESAKE_PAIRS",
+    "SCORING_STEPS",
+    "SEARCH_STEPS",
     "find_duplicates",
     "search_duplicates",
 ]
@@ -60,6 +62,12 @@ UNRELATED_PAIRS = 50_000
 NAMESAKE_PAIRS = 12_500
 """How many pairs drawn at random among people with the same surname measure how often their guardians agree
 (three levels, none rare: fewer pairs than :data:`UNRELATED_PAIRS` tell it as well)."""
+
+SCORING_STEPS = 10
+"""How many steps of the progress a search reports while comparing its pairs (after one per key kind)."""
+
+SEARCH_STEPS = 1 + len(KEY_KINDS) + SCORING_STEPS
+"""How many steps a search reports in all: folding the people, each kind of blocking key, comparing."""
 
 Progress = Callable[[int, int], None]
 """Told (steps done, steps in all) as a duplicate search advances."""
@@ -115,31 +123,25 @@ class DuplicateSearch:
         self._bits = array("d")
         self.model: MatchModel = DEFAULT_MODEL
         """The weights and prior estimated from this population's compared pairs (:func:`~domain.matching.estimate_model`)."""
-        steps = 1 + len(KEY_KINDS)
+        steps = SEARCH_STEPS
         report = progress or (lambda done, total: None)
         with _no_cycle_collection():
             self._prepared = [prepare(person) for person in facts]
             self._frequencies = population_frequencies(self._prepared)
             report(1, steps)
-            self._score_candidates(lambda done: report(1 + done, steps))
+            self._pairs = _candidates(self._prepared, lambda done: report(1 + done, steps))
+            self._score_candidates(lambda done: report(1 + len(KEY_KINDS) + done, steps))
 
-    def _score_candidates(self, kinds_done: Callable[[int], None]) -> None:
+    def _score_candidates(self, chunks_done: Callable[[int], None]) -> None:
         prepared, frequencies = self._prepared, self._frequencies
-        seen: set[int] = set()
         patterns: dict[tuple[Pattern, bool], int] = {}
         indexed: dict[tuple[tuple[object, ...], bool], int] = {}
         defaults: dict[tuple[int, Level], float] = {}
         adjustments = array("d")
         pattern_at = array("i")
-        for done, (_, pairs) in enumerate(candidate_pairs([blocking_codes(person) for person in prepared]), 1):
-            # Sorted (the same order every run) and each pair once, in place: no set of a kind's
-            # million pairs beside the list; both lists emptied before the next kind's blocks.
-            pairs.sort()
-            fresh = [packed for packed, _ in groupby(pairs) if packed not in seen]
-            pairs.clear()
-            seen.update(fresh)
-            self._pairs.extend(fresh)
-            for packed in fresh:
+        chunk = -(-len(self._pairs) // SCORING_STEPS) or 1
+        for done in range(1, SCORING_STEPS + 1):
+            for packed in self._pairs[(done - 1) * chunk : done * chunk]:
                 evaluation = evaluate(prepared[packed >> 32], prepared[packed & _LOW], frequencies)
                 # The agreements and weights alone, read in C, find the pattern of most pairs.
                 seen_as = (tuple(map(_AGREEMENT_AND_WEIGHT, evaluation.verdicts)), evaluation.is_twin_pattern)
@@ -156,8 +158,7 @@ class DuplicateSearch:
                 pattern_at.append(index)
                 adjustments.append(sum(evaluation.adjustments))
                 self._bits.append(evaluation.bits)
-            fresh.clear()
-            kinds_done(done)
+            chunks_done(done)
         counts = Counter(pattern_at)
         by_levels: Counter[Pattern] = Counter()
         for (pattern, _), index in patterns.items():
@@ -223,6 +224,27 @@ class DuplicateSearch:
                 len(self.ids), self.scored_pairs(), bits_of(min_percent), self._bits_between
             )
         return [tuple(self.ids[position] for position in group) for group in positions]
+
+
+def _candidates(prepared: list[PreparedFacts], kinds_done: Callable[[int], None]) -> array[int]:
+    """Every pair the blocking keys put together, once, packed ``low << 32 | high``: kind by kind, each
+    kind's new pairs sorted (the same order every run).
+
+    Found before any pair is compared, so the people's blocking codes and the set of pairs seen are
+    freed before the comparing begins: at 600,000 people they are a third of a search's memory.
+    """
+    found = array("q")
+    seen: set[int] = set()
+    for done, (_, pairs) in enumerate(candidate_pairs([blocking_codes(person) for person in prepared]), 1):
+        # Each pair once, in place: no set of a kind's million pairs beside the list; the list
+        # emptied before the next kind's blocks.
+        pairs.sort()
+        fresh = [packed for packed, _ in groupby(pairs) if packed not in seen]
+        pairs.clear()
+        seen.update(fresh)
+        found.extend(fresh)
+        kinds_done(done)
+    return found
 
 
 def _unrelated_levels(prepared: list[PreparedFacts]) -> dict[int, Counter[Level]]:

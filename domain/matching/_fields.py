@@ -373,8 +373,11 @@ def compare_guardians(left: frozenset[frozenset[str]], right: frozenset[frozense
         return MISSING
     if not left.isdisjoint(right):
         return _GUARDIAN_IN_COMMON
-    if any(len(a & b) >= 2 for a in left for b in right):
-        return _GUARDIAN_ALIKE
+    # Loops, not a generator: a district search asks this of millions of pairs, most sharing no word.
+    for one in left:
+        for other in right:
+            if not one.isdisjoint(other) and len(one & other) >= 2:
+                return _GUARDIAN_ALIKE
     return _NO_GUARDIAN_IN_COMMON
 
 

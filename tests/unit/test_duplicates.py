@@ -11,7 +11,7 @@ from dataclasses import replace
 import pytest
 
 from domain.duplicates import LIKELY_DUPLICATE_PERCENT, SuspectedDuplicate, find_duplicates, search_duplicates
-from domain.duplicates import KEY_KINDS
+from domain.duplicates import KEY_KINDS, SCORING_STEPS
 from domain.matching import Agreement, MatchField, PersonFacts
 
 FIRST = ("Sofía", "Mateo", "Camila", "Santiago", "Valentina", "Emiliano", "Ximena", "Diego", "Olivia", "Liam",
@@ -157,7 +157,7 @@ def test_an_empty_or_single_population_has_no_duplicates() -> None:
 def test_progress_is_reported_step_by_step_to_the_end() -> None:
     seen: list[tuple[int, int]] = []
     find_duplicates(population(50), progress=lambda done, total: seen.append((done, total)))
-    total = 1 + len(KEY_KINDS)
+    total = 1 + len(KEY_KINDS) + SCORING_STEPS
     assert seen == [(done, total) for done in range(1, total + 1)]
 
 
