@@ -41,6 +41,8 @@ _COLUMNS = tuple(_FIELDS)
 """The staged columns: each field of either layout (by its record attribute), as the file's text;
 a column the file's layout lacks (the 2019 layout's middle name and SWD) stays ``NULL``."""
 _LINE_COLUMNS = ("line", *_COLUMNS)
+_PREVIEWED = ("ssid", "elas", "elas_start", "swd")
+"""The staged columns the preview reads besides the local id and line."""
 _DATES = frozenset(a for a, kind in _FIELDS.items() if kind is FieldKind.DATE)
 _CODES = frozenset(a for a, kind in _FIELDS.items() if kind in (FieldKind.CODE, FieldKind.YES_NO))
 
@@ -79,7 +81,10 @@ class ExtractSql:
             for block in blocks:
                 cursor.executemany(insert, block.values)
                 count += len(block.values)
-        self._run(f"CREATE INDEX {_STAGE}_local_id ON {_STAGE} (local_id, line)")
+        # Also holding what the preview reads of each line (_PREVIEWED): read in local id order
+        # (SQLite, see preview), the lines then never need their table rows, which that order
+        # would visit at random (at 112,000 lines the preview's join took 0.26 s instead of 0.12 s).
+        self._run(f"CREATE INDEX {_STAGE}_local_id ON {_STAGE} (local_id, line, {', '.join(_PREVIEWED)})")
         if self.postgres:
             self._run(f"ANALYZE {_STAGE}")
         return count
