@@ -14,10 +14,8 @@ special-education row the apply had to create, which undo deletes again.
 from __future__ import annotations
 
 import datetime as dt
-import operator
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import reduce
 from typing import Any, cast
 
 import peewee
@@ -59,6 +57,7 @@ assert LanguageStatusRow._meta.table_name == "language_status"
 assert SpecialEducationRow._meta.table_name == "special_education"
 _P = PreviewLineRow._meta.table_name
 _J = BatchChangeRow._meta.table_name
+_CHANGING = "batch_changing_line"
 
 
 def _date(value: Any) -> dt.date | None:
@@ -90,25 +89,24 @@ def preview_items(batch_id: int, applied: bool | None = None, limit: int | None 
     return list(iter_preview_items(batch_id, applied, limit))
 
 
-def iter_preview_items(
-    batch_id: int, applied: bool | None = None, limit: int | None = None, *, changing: bool = False
-) -> Iterator[PreviewItem]:
+def iter_preview_items(batch_id: int, applied: bool | None = None, limit: int | None = None) -> Iterator[PreviewItem]:
     """:func:`preview_items` made one at a time as the rows are read (a district's audit lists tens
-    of thousands: read whole, they would make its memory grow with the district); with
-    ``changing``, only the lines with a field change (picked by the database: an extract's
-    unchanged lines never reach Python)."""
+    of thousands: read whole, they would make its memory grow with the district)."""
     p = PreviewLineRow
     pairs = [getattr(p, f"{f.column}_{end}") for f in _FIELDS for end in ("old", "new")]
     # The driver's rows, not model rows (only dates converted).
     query = p.select(p.line, p.local_id, p.kind, p.applied, p.detail, *pairs).where(p.batch == batch_id)
     if applied is not None:
         query = query.where(p.applied == applied)
-    if changing:
-        query = query.where(reduce(operator.or_, (pair.is_null(False) for pair in pairs)))
     query = query.order_by(p.line, p.id)
     if limit is not None:
         query = query.limit(limit)
-    for line, local_id, kind, applies, detail, *values in raw_rows(query):
+    return _items(raw_rows(query))
+
+
+def _items(rows: Iterable[tuple[Any, ...]]) -> Iterator[PreviewItem]:
+    """Preview items of rows (line, local id, kind, applied, detail, then each field's old and new)."""
+    for line, local_id, kind, applies, detail, *values in rows:
         changes = []
         for f, old, new in zip(_FIELDS, values[::2], values[1::2]):
             if old is not None or new is not None:
@@ -129,7 +127,10 @@ class BatchSql:
         # index (its planner would take (batch, line): file order, which for an extract's lines —
         # stored in local id order, store.extract_preview — jumps across the table: the apply of
         # 560,000 lines took 12.9 s instead of 2.4 s).
-        self._lines = f"{_P} p" if self.postgres else f"{_P} p INDEXED BY {_P}_batch_id"
+        # The reads below that pick a few lines of a batch go the same way: through (batch, line)
+        # each of them took 0.06 s instead of 0.01 s at 112,000 lines.
+        self._stored = f"{_P} p" if self.postgres else f"{_P} p INDEXED BY {_P}_batch_id"
+        self._lines = f"{_CHANGING} p"
 
     def _one(self, sql: str, *params: Any) -> int:
         row = self.database.execute_sql(sql, params).fetchone()  # type: ignore[no-untyped-call]
@@ -172,8 +173,59 @@ class BatchSql:
             return "JOIN student t ON t.id = p.student_id", f"t.{f.column}"
         return f"LEFT JOIN {f.table} t ON t.student_id = p.student_id", f"t.{f.column}"
 
+    def _rows(self, sql: str, *params: Any) -> Iterator[tuple[Any, ...]]:
+        return iter(self.database.execute_sql(sql, params))  # type: ignore[no-untyped-call]
+
+    def iter_changes(self, batch_id: int) -> Iterator[PreviewItem]:
+        """The applied preview lines that change a field, in file order (picked by the database:
+        an extract's unchanged lines never reach Python)."""
+        q = self.param
+        pairs = [f"p.{f.column}_{end}" for f in _FIELDS for end in ("old", "new")]
+        changing = " OR ".join(f"{pair} IS NOT NULL" for pair in pairs)
+        return _items(self._rows(
+            f"SELECT p.line, p.local_id, p.kind, p.applied, p.detail, {', '.join(pairs)} FROM {self._stored} "
+            f"WHERE p.batch_id = {q} AND p.applied AND ({changing}) ORDER BY p.line, p.id",
+            batch_id,
+        ))
+
+    def local_ids_among(self, batch_id: int, among: Sequence[str]) -> set[str]:
+        """The local ids of ``among`` (at most :data:`store.bulk.MAX_PARAMETERS`) on a line of the batch."""
+        q = self.param
+        marks = ", ".join([q] * len(among))
+        found = self._rows(f"SELECT DISTINCT p.local_id FROM {self._stored} WHERE p.batch_id = {q} AND p.local_id IN ({marks})",
+                           batch_id, *among)
+        return {local_id for (local_id,) in found}
+
+    def elas_changes(self, batch_id: int) -> list[tuple[str, str | None, str | None]]:
+        """(local id, ELAS before, ELAS after) of the applied lines that change ELAS, in file order."""
+        q = self.param
+        return [(local_id, old, new) for local_id, old, new in self._rows(
+            f"SELECT p.local_id, p.elas_old, p.elas_new FROM {self._stored} WHERE p.batch_id = {q} AND p.applied "
+            "AND p.elas_new IS NOT NULL AND COALESCE(p.elas_old, '') <> p.elas_new ORDER BY p.line",
+            batch_id,
+        )]
+
+    def _keep_changing(self, batch_id: int) -> None:
+        """Copy the batch's lines that change something (applied, of a student, with a new value)
+        to a temporary table, in the order they were stored, for the statements of :meth:`stale`
+        and :meth:`apply`: each of them then reads those few lines, not every line of the batch
+        (an extract's lines are mostly unchanged; 21 scans of 112,000 lines took 0.3 s)."""
+        q = self.param
+        columns = ", ".join(f"p.{f.column}_{end}" for f in _FIELDS for end in ("old", "new"))
+        wanted = " OR ".join(f"p.{f.column}_new IS NOT NULL" for f in _FIELDS)
+        self._run(f"DROP TABLE IF EXISTS {_CHANGING}")
+        self._run(
+            f"CREATE TEMPORARY TABLE {_CHANGING} AS SELECT p.batch_id, p.student_id, p.local_id, p.applied, {columns} "
+            f"FROM {self._stored} WHERE p.batch_id = {q} AND p.applied AND p.student_id IS NOT NULL AND ({wanted}) "
+            "ORDER BY p.id",
+            batch_id,
+        )
+        if self.postgres:  # its planner would otherwise guess the table's size
+            self._run(f"ANALYZE {_CHANGING}")
+
     def stale(self, batch_id: int) -> int:
         """Previewed changes whose starting value is no longer the student's current value."""
+        self._keep_changing(batch_id)
         total = 0
         for f in _FIELDS:
             join, current = self._current(f)
@@ -187,6 +239,7 @@ class BatchSql:
     def apply(self, batch_id: int) -> dict[str, int]:
         """Write every change of the batch; journal first. Counts per ``table.field`` and ``students``."""
         q = self.param
+        self._keep_changing(batch_id)
         counts: dict[str, int] = {}
         for table in _CHILD_TABLES:
             wanted = " OR ".join(f"p.{f.column}_new IS NOT NULL" for f in _FIELDS if f.table == table)
