@@ -29,6 +29,7 @@ from domain.layouts import FieldKind, Layout, layouts_of_kind
 from domain.planning.extract import OUTCOME_COUNTS, ExtractCounts, SsidOutcome
 from domain.readers import CheckedLines
 from store.tables import AppliedExtractLineRow, PreviewLineRow
+from store.workflow_batches import stored_lines
 
 __all__ = ["ExtractSql"]
 
@@ -161,9 +162,10 @@ class ExtractSql:
         )
         applied = "k.kind IN ('" + "', '".join(x.value for x in o if x.applied) + "')"
         replace = f"k.kind = '{o.REPLACE.value}'"
-        elas = f"{applied} AND k.elas IS NOT NULL AND k.elas <> '' AND k.elas IS DISTINCT FROM k.cur_elas"
-        start = f"{applied} AND k.elas_start IS NOT NULL AND k.elas_start IS DISTINCT FROM k.cur_start"
-        swd = f"{applied} AND k.swd = 'Y' AND k.cur_swd IS DISTINCT FROM 'Y'"
+        # What is most often false first: on most lines the value is the one the student has.
+        elas = f"k.elas IS DISTINCT FROM k.cur_elas AND k.elas IS NOT NULL AND k.elas <> '' AND {applied}"
+        start = f"k.elas_start IS DISTINCT FROM k.cur_start AND k.elas_start IS NOT NULL AND {applied}"
+        swd = f"k.swd = 'Y' AND k.cur_swd IS DISTINCT FROM 'Y' AND {applied}"
         shown_old = ", ".join(f"'{x.value}'" for x in (o.NEW, o.REPLACE, o.CONFLICT, o.SSID_HELD_BY_ANOTHER))
         true, false = ("TRUE", "FALSE") if self.postgres else ("1", "0")
         self._run(
@@ -192,7 +194,7 @@ class ExtractSql:
         columns = ", ".join(_LINE_COLUMNS)
         self._run(
             f"INSERT INTO {_A} (batch_id, {columns}) SELECT p.batch_id, x.line, {', '.join(map(self._typed, _COLUMNS))} "
-            f"FROM {_P} p JOIN {_STAGE} x ON x.local_id = p.local_id AND x.line = p.line WHERE p.batch_id = {q} AND p.applied "
+            f"FROM {stored_lines(self.postgres)} JOIN {_STAGE} x ON x.local_id = p.local_id AND x.line = p.line WHERE p.batch_id = {q} AND p.applied "
             "AND (p.ssid_new IS NOT NULL OR p.elas_new IS NOT NULL OR p.elas_start_new IS NOT NULL OR p.swd_new IS NOT NULL)",
             batch_id,
         )
