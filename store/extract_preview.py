@@ -195,7 +195,8 @@ class ExtractSql:
         self._run(
             f"INSERT INTO {_A} (batch_id, {columns}) SELECT p.batch_id, x.line, {', '.join(map(self._typed, _COLUMNS))} "
             f"FROM {stored_lines(self.postgres)} JOIN {_STAGE} x ON x.local_id = p.local_id AND x.line = p.line WHERE p.batch_id = {q} AND p.applied "
-            "AND (p.ssid_new IS NOT NULL OR p.elas_new IS NOT NULL OR p.elas_start_new IS NOT NULL OR p.swd_new IS NOT NULL)",
+            "AND (p.ssid_new IS NOT NULL OR p.elas_new IS NOT NULL OR p.elas_start_new IS NOT NULL OR p.swd_new IS NOT NULL) "
+            "ORDER BY p.line",  # kept in file order, as the export reads them
             batch_id,
         )
 

@@ -84,20 +84,18 @@ def insert_preview(batch_id: int, items: Iterable[PreviewItem]) -> int:
     return count
 
 
-def preview_items(batch_id: int, applied: bool | None = None, limit: int | None = None) -> list[PreviewItem]:
-    """A batch's preview lines in file order (only applied, or only listed, when asked)."""
-    return list(iter_preview_items(batch_id, applied, limit))
+def preview_items(batch_id: int, limit: int | None = None) -> list[PreviewItem]:
+    """A batch's preview lines in file order (the first ``limit`` when given)."""
+    return list(iter_preview_items(batch_id, limit))
 
 
-def iter_preview_items(batch_id: int, applied: bool | None = None, limit: int | None = None) -> Iterator[PreviewItem]:
+def iter_preview_items(batch_id: int, limit: int | None = None) -> Iterator[PreviewItem]:
     """:func:`preview_items` made one at a time as the rows are read (a district's audit lists tens
     of thousands: read whole, they would make its memory grow with the district)."""
     p = PreviewLineRow
     pairs = [getattr(p, f"{f.column}_{end}") for f in _FIELDS for end in ("old", "new")]
     # The driver's rows, not model rows (only dates converted).
     query = p.select(p.line, p.local_id, p.kind, p.applied, p.detail, *pairs).where(p.batch == batch_id)
-    if applied is not None:
-        query = query.where(p.applied == applied)
     query = query.order_by(p.line, p.id)
     if limit is not None:
         query = query.limit(limit)
@@ -132,6 +130,7 @@ class BatchSql:
         self.param = database.param
         self.postgres = isinstance(database, peewee.PostgresqlDatabase)
         self._stored = stored_lines(self.postgres)
+        self._pairs = [f"p.{f.column}_{end}" for f in _FIELDS for end in ("old", "new")]
         self._lines = f"{_CHANGING} p"
 
     def _one(self, sql: str, *params: Any) -> int:
@@ -181,12 +180,18 @@ class BatchSql:
     def iter_changes(self, batch_id: int) -> Iterator[PreviewItem]:
         """The applied preview lines that change a field, in file order (picked by the database:
         an extract's unchanged lines never reach Python)."""
+        changing = " OR ".join(f"{pair} IS NOT NULL" for pair in self._pairs)
+        return self._picked(batch_id, f"p.applied AND ({changing})")
+
+    def iter_applied(self, batch_id: int, applied: bool, limit: int | None = None) -> Iterator[PreviewItem]:
+        """The preview lines applied (or only listed: not applied), in file order."""
+        return self._picked(batch_id, "p.applied" if applied else "NOT p.applied", limit)
+
+    def _picked(self, batch_id: int, where: str, limit: int | None = None) -> Iterator[PreviewItem]:
         q = self.param
-        pairs = [f"p.{f.column}_{end}" for f in _FIELDS for end in ("old", "new")]
-        changing = " OR ".join(f"{pair} IS NOT NULL" for pair in pairs)
         return _items(self._rows(
-            f"SELECT p.line, p.local_id, p.kind, p.applied, p.detail, {', '.join(pairs)} FROM {self._stored} "
-            f"WHERE p.batch_id = {q} AND p.applied AND ({changing}) ORDER BY p.line, p.id",
+            f"SELECT p.line, p.local_id, p.kind, p.applied, p.detail, {', '.join(self._pairs)} FROM {self._stored} "
+            f"WHERE p.batch_id = {q} AND {where} ORDER BY p.line, p.id" + ("" if limit is None else f" LIMIT {int(limit)}"),
             batch_id,
         ))
 

@@ -476,7 +476,9 @@ class DatabaseWorkflowStore(AssistantTables):
         return [_batch(row) for row in query.order_by(_newest(BatchRow))]
 
     def preview(self, batch_id: int, applied: bool | None = None, limit: int | None = None) -> list[PreviewItem]:
-        return preview_items(batch_id, applied, limit)
+        if applied is not None:  # a few lines of many, typically (the lines listed as not applied)
+            return list(self._sql.iter_applied(batch_id, applied, limit))
+        return preview_items(batch_id, limit)
 
     def iter_preview(self, batch_id: int) -> Iterator[PreviewItem]:
         return iter_preview_items(batch_id)
