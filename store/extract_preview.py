@@ -29,6 +29,7 @@ from domain.layouts import FieldKind, Layout, layouts_of_kind
 from domain.planning.extract import OUTCOME_COUNTS, ExtractCounts, SsidOutcome
 from domain.readers import CheckedLines
 from store.tables import AppliedExtractLineRow, PreviewLineRow
+from store.workflow_batches import stored_lines
 
 __all__ = ["ExtractSql"]
 
@@ -41,6 +42,8 @@ _COLUMNS = tuple(_FIELDS)
 """The staged columns: each field of either layout (by its record attribute), as the file's text;
 a column the file's layout lacks (the 2019 layout's middle name and SWD) stays ``NULL``."""
 _LINE_COLUMNS = ("line", *_COLUMNS)
+_PREVIEWED = ("ssid", "elas", "elas_start", "swd")
+"""The staged columns the preview reads besides the local id and line."""
 _DATES = frozenset(a for a, kind in _FIELDS.items() if kind is FieldKind.DATE)
 _CODES = frozenset(a for a, kind in _FIELDS.items() if kind in (FieldKind.CODE, FieldKind.YES_NO))
 
@@ -79,9 +82,15 @@ class ExtractSql:
             for block in blocks:
                 cursor.executemany(insert, block.values)
                 count += len(block.values)
-        self._run(f"CREATE INDEX {_STAGE}_local_id ON {_STAGE} (local_id, line)")
         if self.postgres:
-            self._run(f"ANALYZE {_STAGE}")
+            self._run(f"CREATE INDEX {_STAGE}_local_id ON {_STAGE} (local_id, line)")
+            # The statistics the joins are planned by: of every column it took 0.37 s at 112,000 lines, of these 0.06 s.
+            self._run(f"ANALYZE {_STAGE} (local_id, line)")
+        else:
+            # Also holding what the preview reads of each line (_PREVIEWED): read in local id order
+            # (see preview), the lines then never need their table rows, which that order would
+            # visit at random (at 112,000 lines the preview's join took 0.26 s instead of 0.12 s).
+            self._run(f"CREATE INDEX {_STAGE}_local_id ON {_STAGE} (local_id, line, {', '.join(_PREVIEWED)})")
         return count
 
     def first_repeat(self, before: int | None = None) -> tuple[int, int] | None:
@@ -156,9 +165,10 @@ class ExtractSql:
         )
         applied = "k.kind IN ('" + "', '".join(x.value for x in o if x.applied) + "')"
         replace = f"k.kind = '{o.REPLACE.value}'"
-        elas = f"{applied} AND k.elas IS NOT NULL AND k.elas <> '' AND k.elas IS DISTINCT FROM k.cur_elas"
-        start = f"{applied} AND k.elas_start IS NOT NULL AND k.elas_start IS DISTINCT FROM k.cur_start"
-        swd = f"{applied} AND k.swd = 'Y' AND k.cur_swd IS DISTINCT FROM 'Y'"
+        # What is most often false first: on most lines the value is the one the student has.
+        elas = f"k.elas IS DISTINCT FROM k.cur_elas AND k.elas IS NOT NULL AND k.elas <> '' AND {applied}"
+        start = f"k.elas_start IS DISTINCT FROM k.cur_start AND k.elas_start IS NOT NULL AND {applied}"
+        swd = f"k.swd = 'Y' AND k.cur_swd IS DISTINCT FROM 'Y' AND {applied}"
         shown_old = ", ".join(f"'{x.value}'" for x in (o.NEW, o.REPLACE, o.CONFLICT, o.SSID_HELD_BY_ANOTHER))
         true, false = ("TRUE", "FALSE") if self.postgres else ("1", "0")
         self._run(
@@ -187,8 +197,9 @@ class ExtractSql:
         columns = ", ".join(_LINE_COLUMNS)
         self._run(
             f"INSERT INTO {_A} (batch_id, {columns}) SELECT p.batch_id, x.line, {', '.join(map(self._typed, _COLUMNS))} "
-            f"FROM {_P} p JOIN {_STAGE} x ON x.local_id = p.local_id AND x.line = p.line WHERE p.batch_id = {q} AND p.applied "
-            "AND (p.ssid_new IS NOT NULL OR p.elas_new IS NOT NULL OR p.elas_start_new IS NOT NULL OR p.swd_new IS NOT NULL)",
+            f"FROM {stored_lines(self.postgres)} JOIN {_STAGE} x ON x.local_id = p.local_id AND x.line = p.line WHERE p.batch_id = {q} AND p.applied "
+            "AND (p.ssid_new IS NOT NULL OR p.elas_new IS NOT NULL OR p.elas_start_new IS NOT NULL OR p.swd_new IS NOT NULL) "
+            "ORDER BY p.line",  # kept in file order, as the export reads them
             batch_id,
         )
 

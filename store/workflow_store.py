@@ -476,32 +476,25 @@ class DatabaseWorkflowStore(AssistantTables):
         return [_batch(row) for row in query.order_by(_newest(BatchRow))]
 
     def preview(self, batch_id: int, applied: bool | None = None, limit: int | None = None) -> list[PreviewItem]:
-        return preview_items(batch_id, applied, limit)
+        if applied is not None:  # a few lines of many, typically (the lines listed as not applied)
+            return list(self._sql.iter_applied(batch_id, applied, limit))
+        return preview_items(batch_id, limit)
 
     def iter_preview(self, batch_id: int) -> Iterator[PreviewItem]:
         return iter_preview_items(batch_id)
 
     def iter_preview_changes(self, batch_id: int) -> Iterator[PreviewItem]:
         """The applied preview lines that change a field, in file order."""
-        return iter_preview_items(batch_id, applied=True, changing=True)
+        return self._sql.iter_changes(batch_id)
 
     def preview_local_ids(self, batch_id: int, among: Collection[LocalId]) -> set[LocalId]:
-        line = PreviewLineRow
         found: set[LocalId] = set()
         for chunk in chunked(sorted(set(among)), 5000):
-            query = line.select(line.local_id).where((line.batch == batch_id) & line.local_id.in_(chunk)).distinct()
-            found.update(LocalId(local_id) for (local_id,) in tuples(query))
+            found.update(map(LocalId, self._sql.local_ids_among(batch_id, chunk)))
         return found
 
     def elas_changes(self, batch_id: int) -> list[tuple[LocalId, str | None, str | None]]:
-        line = PreviewLineRow
-        changed = line.elas_new.is_null(False) & (peewee.fn.COALESCE(line.elas_old, "") != line.elas_new)
-        query = (
-            line.select(line.local_id, line.elas_old, line.elas_new)
-            .where((line.batch == batch_id) & (line.applied == True) & changed)  # noqa: E712
-            .order_by(line.line)
-        )
-        return [(LocalId(local_id), old, new) for local_id, old, new in tuples(query)]
+        return [(LocalId(local_id), old, new) for local_id, old, new in self._sql.elas_changes(batch_id)]
 
     def set_batch_state(
         self, batch_id: int, old: BatchState | OdsAuditState, new: BatchState | OdsAuditState, *, at: dt.datetime,
