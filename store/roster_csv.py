@@ -184,11 +184,14 @@ Records = Iterator[tuple[list[int], list[list[str]]]]
 """Blocks of a roster's records: the line each record starts on, and its values (stripped)."""
 
 
+_READ_AT_ONCE = 1 << 20  # bytes of lines decoded at a time (a plain file: see utf8_lines)
+
+
 def roster_records(name: str, handle: BinaryIO, size: int) -> tuple[list[str], Records]:
     """The roster's checked header, and its records in blocks of at most ``size`` (blank records
     skipped). A record that is not well-formed CSV, not UTF-8 or not as wide as the header raises
     FileProblem once the block of the records before it has been handed on."""
-    reader = csv.reader(utf8_lines(handle, name))
+    reader = csv.reader(utf8_lines(handle, name, _READ_AT_ONCE))
     try:
         header = [h.strip() for h in next(reader, [])]
     except csv.Error as exc:
