@@ -20,7 +20,7 @@ import peewee
 
 from store.database import database_proxy
 
-__all__ = ["MAX_PARAMETERS", "chunked", "insert_chunked", "insert_rows", "upsert_chunked", "raw_rows", "in_list", "rows_per_statement", "tuples"]
+__all__ = ["MAX_PARAMETERS", "chunked", "insert_chunked", "insert_rows", "upsert_chunked", "raw_rows", "in_list", "in_marks", "rows_per_statement", "tuples"]
 
 MAX_PARAMETERS = 30_000
 """Bound parameters per statement: below SQLite's and PostgreSQL's limits."""
@@ -145,11 +145,13 @@ def upsert_chunked(
     with _DRIVER_ERRORS:
         if isinstance(database, peewee.PostgresqlDatabase):
             return _upsert_copied(database, table, columns, len(fields), _converted(fields, rows), insert, on_conflict)
-        sql = f"{insert} VALUES ({marks}) {on_conflict}"
+        # Many rows per statement, as _insert: SQLite takes them one after the other, as it would
+        # take one statement per row (a later row of the same key updates the earlier one).
+        row = f"({marks})"
         count = 0
         cursor = database.cursor()  # type: ignore[no-untyped-call]
-        for block in chunked(_converted(fields, rows), _BLOCK):
-            cursor.executemany(sql, block)
+        for block in chunked(_converted(fields, rows), rows_per_statement(len(fields))):
+            cursor.execute(f"{insert} VALUES {', '.join([row] * len(block))} {on_conflict}", [*chain.from_iterable(block)])
             count += len(block)
     return count
 
@@ -183,8 +185,13 @@ def in_list(field: peewee.Field[Any], values: Sequence[Any]) -> peewee.ColumnBas
     value, which dominated reading 600,000 students). At most :data:`MAX_PARAMETERS` values."""
     if not values:
         return cast(peewee.ColumnBase, peewee.SQL("1 = 0"))
-    marks = ", ".join([_unwrapped(database_proxy).param] * len(values))
-    return cast(peewee.ColumnBase, peewee.NodeList((field, peewee.SQL(f"IN ({marks})", list(values)))))
+    return cast(peewee.ColumnBase, peewee.NodeList((field, peewee.SQL(f"IN ({in_marks(len(values))})", list(values)))))
+
+
+def in_marks(count: int) -> str:
+    """``count`` parameter marks of the database's style, comma-separated: the ``IN (...)`` list of
+    SQL written out (:func:`in_list` builds a peewee node per value)."""
+    return ", ".join([_unwrapped(database_proxy).param] * count)
 
 
 def raw_rows(query: peewee.SelectBase) -> Iterator[tuple[Any, ...]]:

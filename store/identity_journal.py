@@ -16,7 +16,7 @@ from typing import Any
 
 import peewee
 
-from store.bulk import MAX_PARAMETERS, chunked, in_list, insert_chunked, tuples
+from store.bulk import MAX_PARAMETERS, chunked, in_list, in_marks, insert_chunked, tuples
 from store.database import database_proxy, utc_now
 from store.tables import (
     BatchChangeRow,
@@ -65,6 +65,18 @@ def _identity_query(local_ids: Sequence[str]) -> peewee.SelectBase:
     )
 
 
+def _identity_sql(count: int) -> str:
+    """:func:`_identity_query`'s SQL for ``count`` local ids, written out: the bulk paths bind a
+    thousand ids per statement, which peewee would build a node for one by one."""
+    s, language, special = StudentRow._meta.table_name, LanguageStatusRow._meta.table_name, SpecialEducationRow._meta.table_name
+    return (
+        f'SELECT s.local_id, s.ssid, s.old_state_id, l.elas, e.swd FROM "{s}" AS s '
+        f'LEFT OUTER JOIN "{language}" AS l ON l.student_id = s.id '
+        f'LEFT OUTER JOIN "{special}" AS e ON e.student_id = s.id '
+        f"WHERE s.local_id IN ({in_marks(count)})"
+    )
+
+
 def identity_values(local_ids: Collection[str]) -> Values:
     """local id → the identity fields as they are now (``None`` when blank or absent)."""
     if not local_ids:
@@ -96,8 +108,7 @@ def snapshot_identity(local_ids: Sequence[str]) -> None:
     )
     database.execute_sql(f'DELETE FROM "{_SNAPSHOT}"')
     for ids in chunked(local_ids, MAX_PARAMETERS):
-        sql, params = _identity_query(ids).sql()
-        database.execute_sql(f'INSERT INTO "{_SNAPSHOT}" ({", ".join(_COLUMNS)}) {sql}', params)
+        database.execute_sql(f'INSERT INTO "{_SNAPSHOT}" ({", ".join(_COLUMNS)}) {_identity_sql(len(ids))}', ids)
 
 
 def journal_since_snapshot(local_ids: Sequence[str], source: str, actor: str, at: dt.datetime | None = None) -> int:
@@ -114,14 +125,13 @@ def journal_since_snapshot(local_ids: Sequence[str], source: str, actor: str, at
     )
     journaled = 0
     for ids in chunked(local_ids, MAX_PARAMETERS):
-        sql, params = _identity_query(ids).sql()
         cursor = database_proxy.execute_sql(
-            f"WITH n ({', '.join(_COLUMNS)}) AS ({sql}) "
+            f"WITH n ({', '.join(_COLUMNS)}) AS ({_identity_sql(len(ids))}) "
             f'INSERT INTO "{i._meta.table_name}" (at, actor, source, local_id, field_name, old_value, new_value) '
             f"SELECT {database_proxy.param}, {database_proxy.param}, {database_proxy.param}, local_id, field_name, "
             f"old_value, new_value FROM ({fields}) AS changes WHERE old_value IS DISTINCT FROM new_value "
             "ORDER BY local_id, rank",
-            [*params, when, actor, source],
+            [*ids, when, actor, source],
         )
         journaled += cursor.rowcount
     return journaled

@@ -5,51 +5,29 @@ must then be identical. Codes are stored as the district gives them (translated 
 CALPADS file is built). The file is read, checked and written in one streaming pass inside one
 transaction: the first bad row raises :class:`domain.errors.FileProblem` naming the line and
 column, and the transaction leaves the database exactly as it was.
+
+The rows are read and checked in blocks, a column at a time (:mod:`store.roster_blocks`), and
+written as table rows (:func:`store.students_write.write_students`): no domain object per row.
 """
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
-import hashlib
-import re
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Iterator
+from dataclasses import dataclass
+from itertools import compress, repeat
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any
 
-from domain.errors import FileProblem, InvalidValue
-from domain.model import Address, Enrollment, Guardian, LanguageStatus, PersonName, SpecialEducation, Student
-from domain.readers import utf8_lines
-from domain.values import CdsCode, LocalId, has_control_character, parse_cds_code, parse_iso_date, parse_local_id, parse_ssid
+from domain.values import LocalId
 from store.bulk import insert_chunked
 from store.database import database_proxy
+from store.roster_blocks import RosterBlock, read_roster_blocks
+from store.roster_csv import ROSTER_COLUMNS, RosterRow, read_roster
 from store.statistics import refresh_planner_statistics
-from store.students_write import ensure_schools, save_students
+from store.students_write import StudentRows, ensure_schools, write_students
 from store.tables import EnrollmentRow, StudentRow, one_data_change
 
 __all__ = ["ROSTER_COLUMNS", "RosterCounts", "RosterRow", "import_roster", "read_roster"]
-
-ROSTER_COLUMNS: tuple[str, ...] = (
-    "local_id", "legal_first", "legal_middle", "legal_last", "suffix", "alias_first", "alias_middle",
-    "alias_last", "birth_date", "gender", "birth_city", "birth_state", "birth_country", "ssid", "school",
-    "grade", "enroll_start", "enroll_exit", "exit_reason", "enroll_status", "elas", "elas_date",
-    "primary_language", "swd", "guardian1_first", "guardian1_last", "guardian2_first", "guardian2_last",
-    "address", "city", "state", "zip", "active",
-)  # fmt: skip
-"""The roster's columns, in the order cli.md lists them (a file may order them differently)."""
-
-_ENROLLMENT_COLUMNS = frozenset({"school", "grade", "enroll_start", "enroll_exit", "exit_reason", "enroll_status"})
-_STUDENT_COLUMNS = tuple(c for c in ROSTER_COLUMNS if c not in _ENROLLMENT_COLUMNS)
-_REQUIRED = frozenset({"local_id", "legal_first", "legal_last", "birth_date", "gender", "school", "grade", "enroll_start", "active"})
-# Longest value each column may hold (the table's column width).
-_MAX = {
-    "legal_first": 30, "legal_middle": 30, "legal_last": 50, "suffix": 3, "alias_first": 30, "alias_middle": 30,
-    "alias_last": 50, "gender": 2, "birth_city": 30, "birth_state": 6, "birth_country": 2, "grade": 4,
-    "exit_reason": 4, "enroll_status": 2, "elas": 4, "primary_language": 3, "guardian1_first": 30,
-    "guardian1_last": 50, "guardian2_first": 30, "guardian2_last": 50, "address": 100, "city": 50, "state": 2,
-    "zip": 10,
-}  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,195 +38,6 @@ class RosterCounts:
     enrollments: int
 
 
-@dataclass(frozen=True, slots=True)
-class RosterRow:
-    """A checked roster record: its enrollment, and the student on the first line that gives them
-    (``None`` on a later line of the same student, whose student columns repeat the first's)."""
-
-    line: int
-    local_id: LocalId
-    enrollment: Enrollment
-    student: Student | None
-
-
-class _Line:
-    """One CSV record with the file name and line number, for errors that name them."""
-
-    def __init__(self, file: str, line: int, header: Sequence[str], values: Sequence[str], positions: dict[str, int]) -> None:
-        self.file, self.line = file, line
-        self.values = dict(zip(header, map(str.strip, values)))
-        self.positions = positions  # column → its number (the same for every line of a file)
-        # One search of the whole line: its fields need a search each only when it finds one.
-        self.clean = not has_control_character("".join(values))
-
-    def problem(self, column: str, message: str) -> FileProblem:
-        return FileProblem(self.file, self.line, message, self.positions[column], column)
-
-    def text(self, column: str) -> str:
-        value = self.values[column]
-        if not value and column in _REQUIRED:
-            raise self.problem(column, "is required")
-        if not self.clean and has_control_character(value):
-            raise self.problem(column, "holds a control character")
-        if len(value) > _MAX.get(column, 255):
-            raise self.problem(column, f"longer than {_MAX[column]} characters")
-        return value
-
-    def date(self, column: str) -> dt.date | None:
-        try:
-            return parse_iso_date(self.text(column))
-        except InvalidValue as error:
-            raise self.problem(column, error.reason) from None
-
-    def choice(self, column: str, allowed: tuple[str, ...]) -> str:
-        value = self.text(column).upper()
-        if value not in allowed:
-            raise self.problem(column, f"must be {' or '.join(a or 'blank' for a in allowed)}")
-        return value
-
-
-def _parsed(line: _Line, column: str, parser: Callable[[str], str]) -> str:
-    value = line.text(column)
-    if not value:
-        return value
-    try:
-        return parser(value)
-    except InvalidValue as exc:
-        raise line.problem(column, exc.reason) from None
-
-
-def _enrollment_dates(line: _Line) -> tuple[dt.date, dt.date | None]:
-    start = line.date("enroll_start")
-    assert start is not None
-    exit_date = line.date("enroll_exit")
-    if exit_date is not None and exit_date < start - dt.timedelta(days=1):
-        raise line.problem("enroll_exit", "is before enroll_start")
-    return start, exit_date
-
-
-def _enrollment(line: _Line, dates: tuple[dt.date, dt.date | None]) -> Enrollment:
-    start, exit_date = dates
-    return Enrollment(
-        school=CdsCode(_parsed(line, "school", lambda v: parse_cds_code(v, "school code"))),
-        grade=line.text("grade").upper(),
-        start=start,
-        status=line.text("enroll_status") or "10",
-        exit_date=exit_date,
-        exit_reason=line.text("exit_reason").upper(),
-    )
-
-
-def _student(line: _Line) -> Student:
-    local_id = LocalId(_parsed(line, "local_id", parse_local_id))
-    birth_date = line.date("birth_date")
-    assert birth_date is not None
-    dates = _enrollment_dates(line)
-    elas, elas_date = line.text("elas").upper(), line.date("elas_date")
-    if elas_date is not None and not elas:
-        raise line.problem("elas_date", "given without elas")
-    alias = PersonName(line.text("alias_first"), line.text("alias_last"), line.text("alias_middle"))
-    guardians = tuple(
-        Guardian(line.text(f"guardian{n}_first"), line.text(f"guardian{n}_last"))
-        for n in (1, 2)
-        if line.values[f"guardian{n}_first"] or line.values[f"guardian{n}_last"]
-    )
-    home = (line.text("address"), line.text("city"), line.text("state"), line.text("zip"))
-    ssid = _parsed(line, "ssid", parse_ssid)
-    swd = line.choice("swd", ("Y", "N", ""))
-    return Student(
-        local_id=local_id,
-        legal=PersonName(line.text("legal_first"), line.text("legal_last"), line.text("legal_middle")),
-        birth_date=birth_date,
-        gender=line.text("gender").upper(),
-        suffix=line.text("suffix"),
-        alias=alias if alias != PersonName("", "", "") else None,
-        birth_city=line.text("birth_city"),
-        birth_state=line.text("birth_state").upper(),
-        birth_country=line.text("birth_country").upper(),
-        ssid=parse_ssid(ssid) if ssid else None,
-        active=line.choice("active", ("Y", "N")) == "Y",
-        enrollments=(_enrollment(line, dates),),
-        language=LanguageStatus(elas or None, elas_date, line.text("primary_language") or None),
-        special_education=SpecialEducation(swd or None),
-        guardians=guardians,
-        addresses=(Address(*home),) if any(home) else (),
-    )
-
-
-def read_roster(path: Path) -> Iterator[RosterRow]:
-    """Check and convert each record of the roster at ``path``; the first problem raises FileProblem.
-
-    Streams; remembers only a 16-byte fingerprint of each student's columns, to check that
-    repeated rows of one student agree. A later row whose student columns are the first's (the
-    local id is one of them) has only its enrollment columns read: the rest were checked.
-    """
-    name = path.name
-    first_seen: dict[str, tuple[int, bytes]] = {}
-    with path.open("rb") as handle:
-        reader = csv.reader(utf8_lines(handle, name))
-        line_number = 0
-        try:
-            header = [h.strip() for h in next(reader, [])]
-            _check_header(name, header)
-            positions = {column: i for i, column in enumerate(header, 1)}
-            line_number = reader.line_num
-            for values in reader:
-                start_line, line_number = line_number + 1, reader.line_num
-                if not any(v.strip() for v in values):
-                    continue
-                if len(values) != len(header):
-                    raise FileProblem(name, start_line, f"has {len(values)} fields, the header has {len(header)}")
-                line = _Line(name, start_line, header, values, positions)
-                identity = "\x1f".join(line.values[c] for c in _STUDENT_COLUMNS).encode()
-                fingerprint = hashlib.blake2b(identity, digest_size=16).digest()
-                seen = first_seen.get(line.values["local_id"])
-                if seen is not None and seen[1] == fingerprint:
-                    local_id = LocalId(line.values["local_id"])  # checked on line seen[0]
-                    yield RosterRow(start_line, local_id, _enrollment(line, _enrollment_dates(line)), None)
-                    continue
-                student = _student(line)
-                if seen is not None:
-                    raise line.problem("local_id", f"student columns differ from line {seen[0]} for the same local_id")
-                first_seen[student.local_id] = (start_line, fingerprint)
-                yield RosterRow(start_line, student.local_id, student.enrollments[0], student)
-        except csv.Error as exc:
-            raise FileProblem(name, line_number + 1, f"is not well-formed CSV ({exc})") from None
-
-
-_COLUMN_SHAPE = re.compile(r"[a-z][a-z0-9_]{0,39}")
-
-
-def _positions(numbers: list[int]) -> str:
-    """``1-4, 7``: runs of consecutive positions shortened."""
-    runs: list[list[int]] = []
-    for n in numbers:
-        if runs and runs[-1][-1] == n - 1:
-            runs[-1].append(n)
-        else:
-            runs.append([n])
-    return ", ".join(f"{r[0]}-{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)
-
-
-def _check_header(name: str, header: list[str]) -> None:
-    if not any(header):
-        raise FileProblem(name, 1, "is empty: a header row naming the roster columns is required")
-    missing = [c for c in ROSTER_COLUMNS if c not in header]
-    # A cell shaped like a column name is named (a typo in the header); any other is counted by
-    # position only: a file without its header row has a student's record there.
-    unknown = [c for c in header if c not in ROSTER_COLUMNS and _COLUMN_SHAPE.fullmatch(c)]
-    not_names = [n for n, c in enumerate(header, 1) if c not in ROSTER_COLUMNS and not _COLUMN_SHAPE.fullmatch(c)]
-    twice = sorted({c for c in header if header.count(c) > 1})
-    problems = [
-        f"missing column(s): {', '.join(missing)}" if missing else "",
-        f"unknown column(s): {', '.join(unknown)}" if unknown else "",
-        f"{len(not_names)} cell(s) that are not roster column names (positions {_positions(not_names)}): "
-        "is the header row missing?" if not_names else "",
-        f"column(s) given twice: {', '.join(twice)}" if twice else "",
-    ]
-    if any(problems):
-        raise FileProblem(name, 1, "header row: " + "; ".join(p for p in problems if p))
-
-
 def import_roster(path: Path, *, chunk: int = 1000, actor: str = "unknown") -> RosterCounts:
     """Upsert the roster's students by local id, with their enrollments; all or nothing.
 
@@ -256,43 +45,95 @@ def import_roster(path: Path, *, chunk: int = 1000, actor: str = "unknown") -> R
     erase one the workbench already holds (it came from CALPADS); one the roster changes is
     journaled as a roster import by ``actor``.
     """
-    pending: dict[LocalId, Student] = {}
-    later: dict[LocalId, list[Enrollment]] = {}  # a pending student's enrollments of later rows
+    journal = (f"roster import {path.name}", actor)
+    pending = _empty()  # the students of the chunk being gathered, each with the enrollments of its rows so far
+    where: dict[str, int] = {}  # a pending student's local id → its place in ``pending``
     students = enrollments = 0
-
-    def flush() -> None:
-        whole = [replace(s, enrollments=(*s.enrollments, *later[s.local_id])) if s.local_id in later else s
-                 for s in pending.values()]  # fmt: skip
-        ensure_schools(e.school for s in whole for e in s.enrollments)
-        save_students(whole, keep_calpads_values=True, journal=(f"roster import {path.name}", actor))
-        pending.clear()
-        later.clear()
-
     with database_proxy.atomic(), one_data_change():
-        for row in read_roster(path):
-            local_id = row.local_id
-            enrollments += 1
-            if row.student is not None:
-                students += 1
-                pending[local_id] = row.student
-            elif local_id in pending:
-                later.setdefault(local_id, []).append(row.enrollment)
-            else:  # a later row of a student already written: add the enrollment
-                _append_enrollment(local_id, row.enrollment)
-            if len(pending) >= chunk:
-                flush()
-        flush()
+        for block in read_roster_blocks(path):
+            new_students = _students(block)
+            for first, local_id, enrollment in zip(block.first, block.columns["local_id"], _enrollments(block)):
+                enrollments += 1
+                if first:
+                    students += 1
+                    student, language, swd, guardians, addresses = next(new_students)
+                    where[local_id] = len(pending.students)
+                    pending.students.append(student)
+                    pending.language.append(language)
+                    pending.swd.append(swd)
+                    pending.enrollments.append([enrollment])
+                    pending.guardians.append(guardians)
+                    pending.addresses.append(addresses)
+                    if len(where) >= chunk:
+                        _write(pending, journal)
+                        pending, where = _empty(), {}
+                elif local_id in where:
+                    pending.enrollments[where[local_id]].append(enrollment)
+                else:  # a later row of a student already written: add the enrollment
+                    _append_enrollment(local_id, enrollment)
+        if where:
+            _write(pending, journal)
     refresh_planner_statistics()
     return RosterCounts(students, enrollments)
 
 
-def _append_enrollment(local_id: str, enrollment: Enrollment) -> None:
-    ensure_schools([enrollment.school])
-    student_id = StudentRow.get(StudentRow.local_id == local_id).id
+def _empty() -> StudentRows:
+    return StudentRows(students=[], language=[], swd=[], enrollments=[], guardians=[], addresses=[])
+
+
+def _write(pending: StudentRows, journal: tuple[str, str]) -> None:
+    ensure_schools(e[0] for some in pending.enrollments for e in some)
+    write_students(pending, keep_calpads_values=True, journal=journal)
+
+
+def _enrollments(block: RosterBlock) -> Iterator[tuple[Any, ...]]:
+    """Each row's enrollment: school, grade, start, status, exit date, exit reason, completion status."""
+    columns, date = block.columns, block.dates.__getitem__
+    return zip(
+        columns["school"], map(str.upper, columns["grade"]), map(date, columns["enroll_start"]),
+        [status or "10" for status in columns["enroll_status"]], map(date, columns["enroll_exit"]),
+        map(str.upper, columns["exit_reason"]), repeat(""),
+    )  # fmt: skip
+
+
+def _students(block: RosterBlock) -> Iterator[tuple[tuple[Any, ...], tuple[Any, ...], str | None, list[tuple[str, str]], list[tuple[str, str, str, str]]]]:
+    """For each student's first row: its ``student`` row (STUDENT_FIELDS order), language status,
+    SWD, guardians and addresses."""
+    date = block.dates.__getitem__
+
+    def column(name: str) -> Iterator[str]:
+        return compress(block.columns[name], block.first)
+
+    students = zip(
+        column("local_id"), [ssid or None for ssid in column("ssid")], repeat(None), column("legal_first"),
+        column("legal_middle"), column("legal_last"), column("suffix"), column("alias_first"), column("alias_middle"),
+        column("alias_last"), map(date, column("birth_date")), map(str.upper, column("gender")), column("birth_city"),
+        map(str.upper, column("birth_state")), map(str.upper, column("birth_country")),
+        [active.upper() == "Y" for active in column("active")], repeat(""),
+    )  # fmt: skip
+    languages = zip(
+        [elas.upper() or None for elas in column("elas")], map(date, column("elas_date")),
+        [language or None for language in column("primary_language")],
+    )  # fmt: skip
+    swds = [swd.upper() or None for swd in column("swd")]
+    guardians = [
+        [guardian for guardian in ((first1, last1), (first2, last2)) if guardian[0] or guardian[1]]
+        for first1, last1, first2, last2 in zip(
+            column("guardian1_first"), column("guardian1_last"), column("guardian2_first"), column("guardian2_last")
+        )
+    ]
+    addresses = [
+        [home] if any(home) else [] for home in zip(column("address"), column("city"), column("state"), column("zip"))
+    ]
+    return zip(students, languages, swds, guardians, addresses)
+
+
+def _append_enrollment(local_id: str, enrollment: tuple[Any, ...]) -> None:
+    ensure_schools([enrollment[0]])
+    student_id = StudentRow.get(StudentRow.local_id == LocalId(local_id)).id
     insert_chunked(
         EnrollmentRow,
         [EnrollmentRow.student, EnrollmentRow.school, EnrollmentRow.grade, EnrollmentRow.start_date,
          EnrollmentRow.status, EnrollmentRow.exit_date, EnrollmentRow.exit_reason],
-        [(student_id, enrollment.school, enrollment.grade, enrollment.start, enrollment.status,
-          enrollment.exit_date, enrollment.exit_reason)],
+        [(student_id, *enrollment[:6])],
     )  # fmt: skip

@@ -12,12 +12,12 @@ roster exported before the SSID Extract was applied must not undo it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from domain import model as dm
-from store.bulk import chunked, in_list, insert_chunked, raw_rows, tuples, upsert_chunked
+from store.bulk import MAX_PARAMETERS, chunked, in_marks, insert_chunked, tuples, upsert_chunked
 from store.database import database_proxy
 from store.identity_journal import journal_since_snapshot, snapshot_identity
 from store.students import student_columns
@@ -32,9 +32,9 @@ from store.tables import (
     one_data_change,
 )
 
-__all__ = ["SaveCounts", "save_students", "ensure_schools"]
+__all__ = ["SaveCounts", "STUDENT_FIELDS", "StudentRows", "ensure_schools", "save_students", "student_rows", "write_students"]
 
-_STUDENT_FIELDS: list[Any] = [
+STUDENT_FIELDS: list[Any] = [
     StudentRow.local_id, StudentRow.ssid, StudentRow.old_state_id, StudentRow.legal_first, StudentRow.legal_middle,
     StudentRow.legal_last, StudentRow.suffix, StudentRow.alias_first, StudentRow.alias_middle, StudentRow.alias_last,
     StudentRow.birth_date, StudentRow.gender, StudentRow.birth_city, StudentRow.birth_state, StudentRow.birth_country,
@@ -67,18 +67,59 @@ def _kept(column: str, table: str, keep: bool) -> str:
     return f'COALESCE(excluded."{column}", {table}."{column}")' if keep else f'excluded."{column}"'
 
 
-def _upsert_students(chunk: list[dm.Student], keep_calpads_values: bool) -> None:
-    names = [f.name for f in _STUDENT_FIELDS]
-    rows = [tuple(columns[n] for n in names) for columns in map(student_columns, chunk)]
-    update = {f.column_name: f'excluded."{f.column_name}"' for f in _STUDENT_FIELDS if f is not StudentRow.local_id}
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StudentRows:
+    """Students as table rows, one entry per student in each list (their local ids distinct).
+
+    ``students`` in :data:`STUDENT_FIELDS` order (the local id first); ``language`` (ELAS, its
+    start date, primary language); ``swd``; each student's ``enrollments`` (school, grade, start,
+    status, exit date, exit reason, completion status), ``guardians`` (first, last) and
+    ``addresses`` (street, city, state, zip), positions counted from 1 in the order given.
+    """
+
+    students: list[tuple[Any, ...]]
+    language: list[tuple[Any, ...]]
+    swd: list[str | None]
+    enrollments: list[list[tuple[Any, ...]]]
+    guardians: list[Sequence[tuple[str, str]]]
+    addresses: list[Sequence[tuple[str, str, str, str]]]
+
+
+def student_rows(students: Iterable[dm.Student]) -> StudentRows:
+    """The table rows of domain students (distinct local ids)."""
+    names = [f.name for f in STUDENT_FIELDS]
+    rows = StudentRows(students=[], language=[], swd=[], enrollments=[], guardians=[], addresses=[])
+    for student in students:
+        columns = student_columns(student)
+        rows.students.append(tuple(columns[n] for n in names))
+        rows.language.append((student.language.elas, student.language.elas_start, student.language.primary_language))
+        rows.swd.append(student.special_education.swd)
+        rows.enrollments.append(
+            [(e.school, e.grade, e.start, e.status, e.exit_date, e.exit_reason, e.completion_status) for e in student.enrollments]
+        )
+        rows.guardians.append([(g.first, g.last) for g in student.guardians])
+        rows.addresses.append([(a.street, a.city, a.state, a.zip) for a in student.addresses])
+    return rows
+
+
+def _upsert_students(rows: list[tuple[Any, ...]], keep_calpads_values: bool) -> None:
+    update = {f.column_name: f'excluded."{f.column_name}"' for f in STUDENT_FIELDS if f is not StudentRow.local_id}
     for field in (StudentRow.ssid, StudentRow.old_state_id):
         update[field.column_name] = _kept(field.column_name, "student", keep_calpads_values)
-    upsert_chunked(StudentRow, _STUDENT_FIELDS, rows, StudentRow.local_id, update)
+    upsert_chunked(StudentRow, STUDENT_FIELDS, rows, StudentRow.local_id, update)
 
 
-def _upsert_language(pairs: list[tuple[int, dm.Student]], keep_calpads_values: bool) -> None:
+def _student_ids(local_ids: list[str]) -> list[int]:
+    """The ids of these students, in the same order (every one exists)."""
+    ids: dict[str, int] = {}
+    for part in chunked(local_ids, MAX_PARAMETERS):
+        sql = f'SELECT local_id, id FROM "{StudentRow._meta.table_name}" WHERE local_id IN ({in_marks(len(part))})'
+        ids.update(database_proxy.execute_sql(sql, part))
+    return [ids[local_id] for local_id in local_ids]
+
+
+def _upsert_language(rows: list[tuple[Any, ...]], keep_calpads_values: bool) -> None:
     fields: list[Any] = [LanguageStatusRow.student, LanguageStatusRow.elas, LanguageStatusRow.elas_start, LanguageStatusRow.primary_language]
-    rows = [(sid, s.language.elas, s.language.elas_start, s.language.primary_language) for sid, s in pairs]
     update = {"elas": 'excluded."elas"', "elas_start": 'excluded."elas_start"', "primary_language": 'excluded."primary_language"'}
     if keep_calpads_values:
         # A blank ELAS keeps the current ELAS and its start date together.
@@ -88,38 +129,50 @@ def _upsert_language(pairs: list[tuple[int, dm.Student]], keep_calpads_values: b
     upsert_chunked(LanguageStatusRow, fields, rows, LanguageStatusRow.student, update)
 
 
-def _upsert_special_education(pairs: list[tuple[int, dm.Student]], keep_calpads_values: bool) -> None:
+def _upsert_special_education(rows: list[tuple[Any, ...]], keep_calpads_values: bool) -> None:
     fields: list[Any] = [SpecialEducationRow.student, SpecialEducationRow.swd]
-    rows = [(sid, s.special_education.swd) for sid, s in pairs]
     update = {"swd": _kept("swd", "special_education", keep_calpads_values)}
     upsert_chunked(SpecialEducationRow, fields, rows, SpecialEducationRow.student, update)
 
 
-def _replace_children(pairs: list[tuple[int, dm.Student]], fresh: bool) -> int:
-    ids = [sid for sid, _ in pairs]
+def _replace_children(ids: list[int], rows: StudentRows, fresh: bool) -> int:
     if not fresh:
         for table in (EnrollmentRow, GuardianRow, AddressRow):
-            table.delete().where(in_list(table.student, ids)).execute()
+            for part in chunked(ids, MAX_PARAMETERS):
+                database_proxy.execute_sql(f'DELETE FROM "{table._meta.table_name}" WHERE student_id IN ({in_marks(len(part))})', part)
     enrollments = insert_chunked(
         EnrollmentRow,
         [EnrollmentRow.student, EnrollmentRow.school, EnrollmentRow.grade, EnrollmentRow.start_date, EnrollmentRow.status,
          EnrollmentRow.exit_date, EnrollmentRow.exit_reason, EnrollmentRow.completion_status],
-        (
-            (sid, e.school, e.grade, e.start, e.status, e.exit_date, e.exit_reason, e.completion_status)
-            for sid, s in pairs
-            for e in s.enrollments
-        ),
-    )
+        ((sid, *e) for sid, some in zip(ids, rows.enrollments) for e in some),
+    )  # fmt: skip
     insert_chunked(
         GuardianRow,
         [GuardianRow.student, GuardianRow.position, GuardianRow.first, GuardianRow.last],
-        ((sid, n, g.first, g.last) for sid, s in pairs for n, g in enumerate(s.guardians, 1)),
+        ((sid, n, *g) for sid, some in zip(ids, rows.guardians) for n, g in enumerate(some, 1)),
     )
     insert_chunked(
         AddressRow,
         [AddressRow.student, AddressRow.position, AddressRow.street, AddressRow.city, AddressRow.state, AddressRow.zip],
-        ((sid, n, a.street, a.city, a.state, a.zip) for sid, s in pairs for n, a in enumerate(s.addresses, 1)),
+        ((sid, n, *a) for sid, some in zip(ids, rows.addresses) for n, a in enumerate(some, 1)),
     )
+    return enrollments
+
+
+def write_students(rows: StudentRows, *, keep_calpads_values: bool, fresh: bool = False, journal: tuple[str, str] | None = None) -> int:
+    """Upsert these students and replace their enrollments, guardians and addresses, inside the
+    caller's transaction (as :func:`save_students` does for one chunk); returns the enrollments
+    written. At most :data:`store.bulk.MAX_PARAMETERS` students."""
+    local_ids = [row[0] for row in rows.students]
+    if journal is not None:
+        snapshot_identity(local_ids)
+    _upsert_students(rows.students, keep_calpads_values)
+    ids = _student_ids(local_ids)
+    _upsert_language([(sid, *language) for sid, language in zip(ids, rows.language)], keep_calpads_values)
+    _upsert_special_education(list(zip(ids, rows.swd)), keep_calpads_values)
+    enrollments = _replace_children(ids, rows, fresh)
+    if journal is not None:
+        journal_since_snapshot(local_ids, *journal)
     return enrollments
 
 
@@ -143,20 +196,8 @@ def save_students(
     total_students = total_enrollments = 0
     with database_proxy.atomic(), one_data_change():
         for part in chunked(students, chunk):
-            by_local_id = {s.local_id: s for s in part}
-            unique = list(by_local_id.values())
-            if journal is not None:
-                snapshot_identity(list(by_local_id))
-            _upsert_students(unique, keep_calpads_values)
-            ids: dict[str, int] = {
-                local_id: sid
-                for local_id, sid in raw_rows(StudentRow.select(StudentRow.local_id, StudentRow.id).where(in_list(StudentRow.local_id, list(by_local_id))))
-            }
-            pairs = [(ids[s.local_id], s) for s in unique]
-            _upsert_language(pairs, keep_calpads_values)
-            _upsert_special_education(pairs, keep_calpads_values)
-            total_enrollments += _replace_children(pairs, fresh)
+            unique = list({s.local_id: s for s in part}.values())
+            rows = student_rows(unique)
+            total_enrollments += write_students(rows, keep_calpads_values=keep_calpads_values, fresh=fresh, journal=journal)
             total_students += len(unique)
-            if journal is not None:
-                journal_since_snapshot(list(by_local_id), *journal)
     return SaveCounts(total_students, total_enrollments)
