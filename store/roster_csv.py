@@ -79,8 +79,9 @@ class Line:
             raise self.problem(column, "is required")
         if not self.clean and has_control_character(value):
             raise self.problem(column, "holds a control character")
-        if len(value) > MAX_LENGTH.get(column, 255):
-            raise self.problem(column, f"longer than {MAX_LENGTH[column]} characters")
+        limit = MAX_LENGTH.get(column, 255)
+        if len(value) > limit:
+            raise self.problem(column, f"longer than {limit} characters")
         return value
 
     def date(self, column: str) -> dt.date | None:

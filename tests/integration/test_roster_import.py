@@ -102,6 +102,10 @@ def test_an_impossible_date_on_line_7_loads_nothing(database: peewee.Database, t
         ({"swd": "maybe"}, "line 2, field 24 (swd): must be Y or N or blank"),
         ({"active": ""}, "line 2, field 33 (active): is required"),
         ({"legal_first": "X" * 31}, "line 2, field 2 (legal_first): longer than 30 characters"),
+        # Columns without a width of their own are held to 255 characters, and said so (was a KeyError).
+        ({"local_id": "1" * 256}, "line 2, field 1 (local_id): longer than 255 characters"),
+        ({"ssid": "1" * 300}, "line 2, field 14 (ssid): longer than 255 characters"),
+        ({"enroll_start": "2" * 256}, "line 2, field 17 (enroll_start): longer than 255 characters"),
         ({"elas": "", "elas_date": "2019-08-14"}, "line 2, field 22 (elas_date): given without elas"),
     ],
 )
