@@ -119,7 +119,6 @@ class DuplicateSearch:
             ids.append(person_id)
             facts.append(person)
         self.ids: tuple[str, ...] = tuple(ids)
-        self._pairs = array("q")
         self._bits = array("d")
         self.model: MatchModel = DEFAULT_MODEL
         """The weights and prior estimated from this population's compared pairs (:func:`~domain.matching.estimate_model`)."""
@@ -129,7 +128,7 @@ class DuplicateSearch:
             self._prepared = [prepare(person) for person in facts]
             self._frequencies = population_frequencies(self._prepared)
             report(1, steps)
-            self._pairs = _candidates(self._prepared, lambda done: report(1 + done, steps))
+            self._pairs: array[int] = _candidates(self._prepared, lambda done: report(1 + done, steps))
             self._score_candidates(lambda done: report(1 + len(KEY_KINDS) + done, steps))
 
     def _score_candidates(self, chunks_done: Callable[[int], None]) -> None:
