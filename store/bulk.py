@@ -145,13 +145,11 @@ def upsert_chunked(
     with _DRIVER_ERRORS:
         if isinstance(database, peewee.PostgresqlDatabase):
             return _upsert_copied(database, table, columns, len(fields), _converted(fields, rows), insert, on_conflict)
-        # Many rows per statement, as _insert: SQLite takes them one after the other, as it would
-        # take one statement per row (a later row of the same key updates the earlier one).
-        row = f"({marks})"
+        sql = f"{insert} VALUES ({marks}) {on_conflict}"
         count = 0
         cursor = database.cursor()  # type: ignore[no-untyped-call]
-        for block in chunked(_converted(fields, rows), rows_per_statement(len(fields))):
-            cursor.execute(f"{insert} VALUES {', '.join([row] * len(block))} {on_conflict}", [*chain.from_iterable(block)])
+        for block in chunked(_converted(fields, rows), _BLOCK):
+            cursor.executemany(sql, block)
             count += len(block)
     return count
 
