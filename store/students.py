@@ -147,6 +147,8 @@ def student_from_row(
 
 def _related(rows: list[_StudentRow]) -> Iterator[dm.Student]:
     """Domain students for ``rows``, reading each related table once for the whole chunk."""
+    if not rows:  # (a chunk of students the district does not hold yet: nothing to read)
+        return
     ids = [r.id for r in rows]
     enrollments: dict[int, list[dm.Enrollment]] = defaultdict(list)
     query = raw_rows(
@@ -218,7 +220,7 @@ def students_by_local_id(local_ids: Iterable[str]) -> dict[LocalId, dm.Student]:
     """The students with these local ids (unknown ids are simply absent)."""
     found: dict[LocalId, dm.Student] = {}
     for chunk in chunked(dict.fromkeys(local_ids), _CHUNK):
-        rows = _student_rows(StudentRow.select(*_STUDENT_COLUMNS).where(StudentRow.local_id.in_(chunk)).order_by(StudentRow.id))
+        rows = _student_rows(StudentRow.select(*_STUDENT_COLUMNS).where(in_list(StudentRow.local_id, chunk)).order_by(StudentRow.id))
         found.update((s.local_id, s) for s in _related(rows))
     return found
 
@@ -257,7 +259,7 @@ def local_identities(local_ids: Iterable[str] | None = None) -> dict[LocalId, St
     if local_ids is None:
         queries = [base]
     else:
-        queries = (base.where(StudentRow.local_id.in_(chunk)) for chunk in chunked(dict.fromkeys(local_ids), _CHUNK))
+        queries = (base.where(in_list(StudentRow.local_id, chunk)) for chunk in chunked(dict.fromkeys(local_ids), _CHUNK))
     found: dict[LocalId, StudentIdentity] = {}
     for query in queries:
         for sid, local_id, ssid, old, active, elas, elas_start, swd in tuples(query):

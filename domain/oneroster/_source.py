@@ -72,11 +72,11 @@ class ExportFiles:
             raise FileProblem(name, 1, f"is missing from the export {self._path.name}")
         handle: IO[bytes]
         if self._zip is not None:
-            handle = self._zip.open(member)
+            handle, at_once = self._zip.open(member), 1  # a line at a time: damage is named by the line reached
         else:
-            handle = (self._path / member).open("rb")
+            handle, at_once = (self._path / member).open("rb"), 1 << 20  # a plain file: a megabyte of lines at a time
         with handle:
-            yield _decoded(handle, name)
+            yield _decoded(handle, name, at_once)
 
     def _folder_members(self, folder: Path) -> dict[str, str]:
         root = folder if any(folder.glob("*.csv")) else _single_subfolder(folder)
@@ -125,10 +125,10 @@ def _safe_member_name(name: str) -> bool:
     return ".." not in PurePosixPath(name).parts
 
 
-def _decoded(handle: IO[bytes], name: str) -> Iterator[str]:
+def _decoded(handle: IO[bytes], name: str, at_once: int) -> Iterator[str]:
     number = 0
     try:
-        for number, line in enumerate(utf8_lines(handle, name), 1):
+        for number, line in enumerate(utf8_lines(handle, name, at_once), 1):
             yield line
     except zipfile.BadZipFile:
         raise FileProblem(name, number + 1, "is damaged in the zip archive") from None

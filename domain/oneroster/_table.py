@@ -34,10 +34,12 @@ class Place:
 class Record:
     """One data line of a file: its values by column name, and its :class:`Place`."""
 
-    __slots__ = ("place", "values", "_version")
+    __slots__ = ("place", "values", "_version", "_clean")
 
-    def __init__(self, place: Place, values: dict[str, str], version: OneRosterVersion) -> None:
-        self.place, self.values, self._version = place, values, version
+    def __init__(self, place: Place, values: dict[str, str], version: OneRosterVersion, *, clean: bool = False) -> None:
+        """``clean``: the caller found no control character in any of the line's values (each
+        value is then not searched again)."""
+        self.place, self.values, self._version, self._clean = place, values, version, clean
 
     @property
     def line(self) -> int:
@@ -52,7 +54,7 @@ class Record:
         value = self.values.get(column, "")
         if required and not value:
             raise self.problem(column, "is required")
-        if has_control_character(value):
+        if not self._clean and has_control_character(value):
             raise self.problem(column, "holds a control character")
         if len(value) > longest:
             raise self.problem(column, f"longer than {longest} characters")
@@ -97,11 +99,13 @@ def read_table(files: ExportFiles, name: str, version: OneRosterVersion) -> Iter
             line_number = reader.line_num
             for values in reader:
                 start_line, line_number = line_number + 1, reader.line_num
-                if not any(v.strip() for v in values):
+                joined = "".join(values)
+                if not joined.strip():  # a blank line
                     continue
                 if len(values) != len(header):
                     raise FileProblem(name, start_line, f"has {len(values)} fields, the header has {len(header)}")
-                record = Record(Place(name, start_line, positions), dict(zip(header, map(str.strip, values))), version)
+                clean = not has_control_character(joined)  # one search of the line, not one per value read
+                record = Record(Place(name, start_line, positions), dict(zip(header, map(str.strip, values))), version, clean=clean)
                 if record.values.get("status") == "tobedeleted":
                     continue
                 yield record
