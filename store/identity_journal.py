@@ -65,15 +65,19 @@ def _identity_query(local_ids: Sequence[str]) -> peewee.SelectBase:
     )
 
 
-def _identity_sql(count: int) -> str:
-    """:func:`_identity_query`'s SQL for ``count`` local ids, written out: the bulk paths bind a
-    thousand ids per statement, which peewee would build a node for one by one."""
+def identity_sql(count: int) -> str:
+    """:func:`_identity_query`'s rows for ``count`` local ids, as SQL written out: the bulk paths bind
+    a thousand ids per statement, which peewee would build a node for one by one.
+
+    ELAS and SWD are looked up student by student (each table holds at most one row per student),
+    not joined: PostgreSQL joined a thousand students by scanning all of language_status and
+    special_education, so each chunk of a 600,000-student roster cost more than the one before."""
     s, language, special = StudentRow._meta.table_name, LanguageStatusRow._meta.table_name, SpecialEducationRow._meta.table_name
     return (
-        f'SELECT s.local_id, s.ssid, s.old_state_id, l.elas, e.swd FROM "{s}" AS s '
-        f'LEFT OUTER JOIN "{language}" AS l ON l.student_id = s.id '
-        f'LEFT OUTER JOIN "{special}" AS e ON e.student_id = s.id '
-        f"WHERE s.local_id IN ({in_marks(count)})"
+        f'SELECT s.local_id, s.ssid, s.old_state_id, '
+        f'(SELECT l.elas FROM "{language}" AS l WHERE l.student_id = s.id), '
+        f'(SELECT e.swd FROM "{special}" AS e WHERE e.student_id = s.id) '
+        f'FROM "{s}" AS s WHERE s.local_id IN ({in_marks(count)})'
     )
 
 
@@ -108,7 +112,7 @@ def snapshot_identity(local_ids: Sequence[str]) -> None:
     )
     database.execute_sql(f'DELETE FROM "{_SNAPSHOT}"')
     for ids in chunked(local_ids, MAX_PARAMETERS):
-        database.execute_sql(f'INSERT INTO "{_SNAPSHOT}" ({", ".join(_COLUMNS)}) {_identity_sql(len(ids))}', ids)
+        database.execute_sql(f'INSERT INTO "{_SNAPSHOT}" ({", ".join(_COLUMNS)}) {identity_sql(len(ids))}', ids)
 
 
 def journal_since_snapshot(local_ids: Sequence[str], source: str, actor: str, at: dt.datetime | None = None) -> int:
@@ -126,7 +130,7 @@ def journal_since_snapshot(local_ids: Sequence[str], source: str, actor: str, at
     journaled = 0
     for ids in chunked(local_ids, MAX_PARAMETERS):
         cursor = database_proxy.execute_sql(
-            f"WITH n ({', '.join(_COLUMNS)}) AS ({_identity_sql(len(ids))}) "
+            f"WITH n ({', '.join(_COLUMNS)}) AS ({identity_sql(len(ids))}) "
             f'INSERT INTO "{i._meta.table_name}" (at, actor, source, local_id, field_name, old_value, new_value) '
             f"SELECT {database_proxy.param}, {database_proxy.param}, {database_proxy.param}, local_id, field_name, "
             f"old_value, new_value FROM ({fields}) AS changes WHERE old_value IS DISTINCT FROM new_value "

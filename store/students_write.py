@@ -109,13 +109,13 @@ def _upsert_students(rows: list[tuple[Any, ...]], keep_calpads_values: bool) -> 
     upsert_chunked(StudentRow, STUDENT_FIELDS, rows, StudentRow.local_id, update)
 
 
-def _student_ids(local_ids: list[str]) -> list[int]:
-    """The ids of these students, in the same order (every one exists)."""
+def _stored_ids(local_ids: list[str]) -> dict[str, int]:
+    """The ids of those of these students the database holds, by local id."""
     ids: dict[str, int] = {}
     for part in chunked(local_ids, MAX_PARAMETERS):
         sql = f'SELECT local_id, id FROM "{StudentRow._meta.table_name}" WHERE local_id IN ({in_marks(len(part))})'
         ids.update(database_proxy.execute_sql(sql, part))
-    return [ids[local_id] for local_id in local_ids]
+    return ids
 
 
 def _upsert_language(rows: list[tuple[Any, ...]], keep_calpads_values: bool) -> None:
@@ -135,11 +135,12 @@ def _upsert_special_education(rows: list[tuple[Any, ...]], keep_calpads_values: 
     upsert_chunked(SpecialEducationRow, fields, rows, SpecialEducationRow.student, update)
 
 
-def _replace_children(ids: list[int], rows: StudentRows, fresh: bool) -> int:
-    if not fresh:
-        for table in (EnrollmentRow, GuardianRow, AddressRow):
-            for part in chunked(ids, MAX_PARAMETERS):
-                database_proxy.execute_sql(f'DELETE FROM "{table._meta.table_name}" WHERE student_id IN ({in_marks(len(part))})', part)
+def _replace_children(ids: list[int], stored: list[int], rows: StudentRows) -> int:
+    """Replace the enrollments, guardians and addresses of the students ``ids``; only the ``stored``
+    ones (held before this write) can have any to delete."""
+    for table in (EnrollmentRow, GuardianRow, AddressRow) if stored else ():
+        for part in chunked(stored, MAX_PARAMETERS):
+            database_proxy.execute_sql(f'DELETE FROM "{table._meta.table_name}" WHERE student_id IN ({in_marks(len(part))})', part)
     enrollments = insert_chunked(
         EnrollmentRow,
         [EnrollmentRow.student, EnrollmentRow.school, EnrollmentRow.grade, EnrollmentRow.start_date, EnrollmentRow.status,
@@ -166,11 +167,15 @@ def write_students(rows: StudentRows, *, keep_calpads_values: bool, fresh: bool 
     local_ids = [row[0] for row in rows.students]
     if journal is not None:
         snapshot_identity(local_ids)
+    # The students held before the write (only they can have enrollments to replace): none when
+    # the caller promises ``fresh`` ones, as in a new district's first roster.
+    stored = {} if fresh else _stored_ids(local_ids)
     _upsert_students(rows.students, keep_calpads_values)
-    ids = _student_ids(local_ids)
+    new = _stored_ids([local_id for local_id in local_ids if local_id not in stored]) if len(stored) < len(local_ids) else {}
+    ids = [stored[local_id] if local_id in stored else new[local_id] for local_id in local_ids]
     _upsert_language([(sid, *language) for sid, language in zip(ids, rows.language)], keep_calpads_values)
     _upsert_special_education(list(zip(ids, rows.swd)), keep_calpads_values)
-    enrollments = _replace_children(ids, rows, fresh)
+    enrollments = _replace_children(ids, list(stored.values()), rows)
     if journal is not None:
         journal_since_snapshot(local_ids, *journal)
     return enrollments
