@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from domain import model as dm
-from store.bulk import MAX_PARAMETERS, chunked, in_marks, insert_chunked, tuples, upsert_chunked
+from store.bulk import MAX_PARAMETERS, chunked, in_marks, insert_chunked, tuples, upsert_chunked, upsert_returning_ids
 from store.database import database_proxy
 from store.identity_journal import journal_since_snapshot, snapshot_identity
 from store.students import student_columns
@@ -102,11 +102,12 @@ def student_rows(students: Iterable[dm.Student]) -> StudentRows:
     return rows
 
 
-def _upsert_students(rows: list[tuple[Any, ...]], keep_calpads_values: bool) -> None:
+def _upsert_students(rows: list[tuple[Any, ...]], keep_calpads_values: bool) -> dict[str, int] | None:
+    """Upsert the student rows; on PostgreSQL, the id of each by local id (``None``: read them after)."""
     update = {f.column_name: f'excluded."{f.column_name}"' for f in STUDENT_FIELDS if f is not StudentRow.local_id}
     for field in (StudentRow.ssid, StudentRow.old_state_id):
         update[field.column_name] = _kept(field.column_name, "student", keep_calpads_values)
-    upsert_chunked(StudentRow, STUDENT_FIELDS, rows, StudentRow.local_id, update)
+    return upsert_returning_ids(StudentRow, STUDENT_FIELDS, rows, StudentRow.local_id, update)
 
 
 def _stored_ids(local_ids: list[str]) -> dict[str, int]:
@@ -170,8 +171,9 @@ def write_students(rows: StudentRows, *, keep_calpads_values: bool, fresh: bool 
     # The students held before the write (only they can have enrollments to replace): none when
     # the caller promises ``fresh`` ones, as in a new district's first roster.
     stored = {} if fresh else _stored_ids(local_ids)
-    _upsert_students(rows.students, keep_calpads_values)
-    new = _stored_ids([local_id for local_id in local_ids if local_id not in stored]) if len(stored) < len(local_ids) else {}
+    new = _upsert_students(rows.students, keep_calpads_values)
+    if new is None:
+        new = _stored_ids([local_id for local_id in local_ids if local_id not in stored]) if len(stored) < len(local_ids) else {}
     ids = [stored[local_id] if local_id in stored else new[local_id] for local_id in local_ids]
     _upsert_language([(sid, *language) for sid, language in zip(ids, rows.language)], keep_calpads_values)
     _upsert_special_education(list(zip(ids, rows.swd)), keep_calpads_values)
