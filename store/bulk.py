@@ -129,36 +129,16 @@ def upsert_chunked(
     rows: Iterable[Sequence[Any]],
     conflict: peewee.Field[Any],
     update: dict[str, str],
-) -> int:
+    *,
+    ids: bool = False,
+) -> dict[Any, int] | None:
     """``INSERT ... ON CONFLICT (conflict) DO UPDATE SET column = expression`` for every row, in bulk.
 
     ``update`` maps a column to its SQL expression (``excluded.<column>`` is the new value, the
-    table's name the current one), the same text on SQLite and PostgreSQL. Returns the rows given.
+    table's name the current one), the same text on SQLite and PostgreSQL. With ``ids``, on
+    PostgreSQL, returns the id of every row written by its ``conflict`` value (the statement returns
+    them); otherwise, and on SQLite (``executemany`` returns no rows: read them after), ``None``.
     """
-    return _upsert(model, fields, rows, conflict, update, None)[0]
-
-
-def upsert_returning_ids(
-    model: type[peewee.Model],
-    fields: Sequence[peewee.Field[Any]],
-    rows: Iterable[Sequence[Any]],
-    conflict: peewee.Field[Any],
-    update: dict[str, str],
-) -> dict[Any, int] | None:
-    """:func:`upsert_chunked`, and on PostgreSQL the id of every row written by its ``conflict``
-    value, returned by the statement itself; ``None`` on SQLite (``executemany`` returns no rows:
-    read the ids after)."""
-    return _upsert(model, fields, rows, conflict, update, f'"{conflict.column_name}", "id"')[1]
-
-
-def _upsert(
-    model: type[peewee.Model],
-    fields: Sequence[peewee.Field[Any]],
-    rows: Iterable[Sequence[Any]],
-    conflict: peewee.Field[Any],
-    update: dict[str, str],
-    returning: str | None,
-) -> tuple[int, dict[Any, int] | None]:
     database = _unwrapped(model._meta.database)
     table = model._meta.table_name
     columns = ", ".join(f'"{f.column_name}"' for f in fields)
@@ -168,38 +148,35 @@ def _upsert(
     on_conflict = f'ON CONFLICT ("{conflict.column_name}") DO UPDATE SET {sets}'
     with _DRIVER_ERRORS:
         if isinstance(database, peewee.PostgresqlDatabase):
-            if returning is not None:
-                on_conflict += f" RETURNING {returning}"
-            return _upsert_copied(database, table, columns, len(fields), _converted(fields, rows), insert, on_conflict, returning is not None)
+            if ids:
+                on_conflict += f' RETURNING "{conflict.column_name}", "id"'
+            return _upsert_copied(database, table, _converted(fields, rows), (columns, len(fields)), insert, on_conflict, ids)
         sql = f"{insert} VALUES ({marks}) {on_conflict}"
-        count = 0
         cursor = database.cursor()  # type: ignore[no-untyped-call]
         for block in chunked(_converted(fields, rows), _BLOCK):
             cursor.executemany(sql, block)
-            count += len(block)
-    return count, None
+    return None
 
 
 def _upsert_copied(
-    database: peewee.Database, table: str, columns: str, width: int, values: Iterable[Sequence[Any]], insert: str,
+    database: peewee.Database, table: str, values: Iterable[Sequence[Any]], columns: tuple[str, int], insert: str,
     on_conflict: str, returns: bool,
-) -> tuple[int, dict[Any, int] | None]:
+) -> dict[Any, int] | None:
     """PostgreSQL: the rows COPYed into a temporary table, then one ``INSERT ... SELECT ... ON CONFLICT``
     (``returns``: with the key and id of each row written, by key).
 
     One statement, not one per row: statement-level triggers (the student data version) then
     fire once, where ``executemany`` would run them once per row.
     """
-    staged = f"{table}_upserted"
+    staged, (names, width) = f"{table}_upserted", columns
     cursor = database.cursor()  # type: ignore[no-untyped-call]
-    cursor.execute(f'CREATE TEMPORARY TABLE "{staged}" AS SELECT {columns} FROM "{table}" WITH NO DATA')
+    cursor.execute(f'CREATE TEMPORARY TABLE "{staged}" AS SELECT {names} FROM "{table}" WITH NO DATA')
     try:
-        count = _insert(database, staged, columns, width, values)
-        cursor.execute(f'{insert} SELECT {columns} FROM "{staged}" {on_conflict}')
-        written = dict(cursor.fetchall()) if returns else None
+        _insert(database, staged, names, width, values)
+        cursor.execute(f'{insert} SELECT {names} FROM "{staged}" {on_conflict}')
+        return dict(cursor.fetchall()) if returns else None
     finally:
         cursor.execute(f'DROP TABLE "{staged}"')
-    return count, written
 
 
 def _unwrapped(database: peewee.Database | peewee.DatabaseProxy) -> peewee.Database:

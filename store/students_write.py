@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from domain import model as dm
-from store.bulk import MAX_PARAMETERS, chunked, in_marks, insert_chunked, tuples, upsert_chunked, upsert_returning_ids
+from store.bulk import MAX_PARAMETERS, chunked, in_marks, insert_chunked, tuples, upsert_chunked
 from store.database import database_proxy
 from store.identity_journal import journal_since_snapshot, snapshot_identity
 from store.students import student_columns
@@ -107,7 +107,7 @@ def _upsert_students(rows: list[tuple[Any, ...]], keep_calpads_values: bool) -> 
     update = {f.column_name: f'excluded."{f.column_name}"' for f in STUDENT_FIELDS if f is not StudentRow.local_id}
     for field in (StudentRow.ssid, StudentRow.old_state_id):
         update[field.column_name] = _kept(field.column_name, "student", keep_calpads_values)
-    return upsert_returning_ids(StudentRow, STUDENT_FIELDS, rows, StudentRow.local_id, update)
+    return upsert_chunked(StudentRow, STUDENT_FIELDS, rows, StudentRow.local_id, update, ids=True)
 
 
 def _stored_ids(local_ids: list[str]) -> dict[str, int]:
