@@ -2,8 +2,10 @@
 
 Part of the workflow's store (:mod:`store.workflow_store`). Loading a 600,000-line extract must
 not build an object per student: the checked rows go into a temporary table (``executemany`` on
-SQLite, ``COPY`` on PostgreSQL), and one ``INSERT ... SELECT`` joins them with the students by
-local id to write the batch's preview lines. The outcome of each line follows
+SQLite, ``COPY`` on PostgreSQL), and one statement joins them with the students by local id to
+work out every line's preview (a temporary table), which is then kept: the lines that change
+nothing (nearly all) as narrow quiet lines (:class:`store.tables.QuietLineRow`), the others as
+preview lines. The outcome of each line follows
 :func:`domain.planning.extract.reference_extract_plan` rule for rule (``tests/integration/
 test_extract_preview.py`` checks that both give the same preview line for line):
 
@@ -28,14 +30,17 @@ import peewee
 from domain.layouts import FieldKind, Layout, layouts_of_kind
 from domain.planning.extract import OUTCOME_COUNTS, ExtractCounts, SsidOutcome
 from domain.readers import CheckedLines
-from store.tables import AppliedExtractLineRow, PreviewLineRow
+from store.tables import AppliedExtractLineRow, PreviewLineRow, QuietLineRow
 from store.workflow_batches import stored_lines
 
 __all__ = ["ExtractSql"]
 
 _STAGE = "extract_stage"
 _REPEATED = "extract_repeated"
+_OUTCOME = "extract_outcome"
 _P = PreviewLineRow._meta.table_name
+_Q = QuietLineRow._meta.table_name
+_PAIRS = tuple(f"{column}_{end}" for column in ("ssid", "old_state_id", "elas", "elas_start", "swd") for end in ("old", "new"))
 _A = AppliedExtractLineRow._meta.table_name
 _FIELDS = {spec.attr: spec.kind for version in layouts_of_kind("SSID Extract") for spec in version.fields}
 _COLUMNS = tuple(_FIELDS)
@@ -171,24 +176,37 @@ class ExtractSql:
         swd = f"k.swd = 'Y' AND k.cur_swd IS DISTINCT FROM 'Y' AND {applied}"
         shown_old = ", ".join(f"'{x.value}'" for x in (o.NEW, o.REPLACE, o.CONFLICT, o.SSID_HELD_BY_ANOTHER))
         true, false = ("TRUE", "FALSE") if self.postgres else ("1", "0")
+        # Every line's preview, worked out once; then kept in two tables (below).
+        self._run(f"DROP TABLE IF EXISTS {_OUTCOME}")
         self._run(
-            f"{outcome}INSERT INTO {_P} (batch_id, line, local_id, student_id, kind, applied, detail, "
-            "ssid_old, ssid_new, old_state_id_old, old_state_id_new, elas_old, elas_new, "
-            "elas_start_old, elas_start_new, swd_old, swd_new) "
-            f"SELECT {q}, k.line, k.local_id, k.student_id, k.kind, CASE WHEN {applied} THEN {true} ELSE {false} END, '', "
+            f"CREATE TEMPORARY TABLE {_OUTCOME} AS {outcome}"
+            f"SELECT k.line, k.local_id, k.student_id, k.kind, CASE WHEN {applied} THEN {true} ELSE {false} END AS applied, "
             # Lines not applied show the file's SSID beside the student's found (none for a repeated
             # line); applied lines only what changes.
-            f"CASE WHEN k.kind IN ({shown_old}) THEN k.cur_ssid END, "
-            f"CASE WHEN k.kind <> '{o.UNCHANGED.value}' THEN k.ssid END, "
-            f"CASE WHEN {replace} THEN k.cur_old END, CASE WHEN {replace} THEN k.cur_ssid END, "
-            f"CASE WHEN {elas} THEN k.cur_elas END, CASE WHEN {elas} THEN k.elas END, "
-            f"CASE WHEN {start} THEN k.cur_start END, CASE WHEN {start} THEN k.elas_start END, "
-            f"CASE WHEN {swd} THEN k.cur_swd END, CASE WHEN {swd} THEN 'Y' END "
+            f"CASE WHEN k.kind IN ({shown_old}) THEN k.cur_ssid END AS ssid_old, "
+            f"CASE WHEN k.kind <> '{o.UNCHANGED.value}' THEN k.ssid END AS ssid_new, "
+            f"CASE WHEN {replace} THEN k.cur_old END AS old_state_id_old, CASE WHEN {replace} THEN k.cur_ssid END AS old_state_id_new, "
+            f"CASE WHEN {elas} THEN k.cur_elas END AS elas_old, CASE WHEN {elas} THEN k.elas END AS elas_new, "
+            f"CASE WHEN {start} THEN k.cur_start END AS elas_start_old, CASE WHEN {start} THEN k.elas_start END AS elas_start_new, "
+            f"CASE WHEN {swd} THEN k.cur_swd END AS swd_old, CASE WHEN {swd} THEN 'Y' END AS swd_new "
             "FROM k",
-            overwrite, overwrite, batch_id,
+            overwrite, overwrite,
+        )
+        # An unchanged line that brings no new ELAS or SWD changes nothing: kept narrow, in file
+        # order (store.tables.QuietLineRow); every other line in full, in the order worked out.
+        quiet = f"kind = '{o.UNCHANGED.value}' AND elas_new IS NULL AND elas_start_new IS NULL AND swd_new IS NULL"
+        self._run(
+            f"INSERT INTO {_P} (batch_id, line, local_id, student_id, kind, applied, detail, {', '.join(_PAIRS)}) "
+            f"SELECT {q}, line, local_id, student_id, kind, applied, '', {', '.join(_PAIRS)} FROM {_OUTCOME} WHERE NOT ({quiet})",
+            batch_id,
+        )
+        self._run(
+            f"INSERT INTO {_Q} (batch_id, line, local_id, kind) SELECT {q}, line, local_id, kind FROM {_OUTCOME} "
+            f"WHERE {quiet} ORDER BY line",
+            batch_id,
         )
         self._keep_changing_lines(batch_id)
-        return self._counts(batch_id)
+        return self._counts()
 
     def _keep_changing_lines(self, batch_id: int) -> None:
         """Keep the file's values of every line whose preview changes a student (applied, with a
@@ -203,8 +221,7 @@ class ExtractSql:
             batch_id,
         )
 
-    def _counts(self, batch_id: int) -> tuple[ExtractCounts, int]:
-        q = self.param
+    def _counts(self) -> tuple[ExtractCounts, int]:
         counts = ExtractCounts()
         changes = 0
         cursor = self.database.execute_sql(  # type: ignore[no-untyped-call]
@@ -213,8 +230,7 @@ class ExtractSql:
             "SUM(CASE WHEN swd_new IS NOT NULL THEN 1 ELSE 0 END), "
             "SUM(CASE WHEN applied AND (ssid_new IS NOT NULL OR elas_new IS NOT NULL OR elas_start_new IS NOT NULL "
             "OR swd_new IS NOT NULL) THEN 1 ELSE 0 END) "
-            f"FROM {_P} WHERE batch_id = {q} GROUP BY kind",
-            (batch_id,),
+            f"FROM {_OUTCOME} GROUP BY kind",
         )
         for kind, lines, elas, swd, changed in cursor.fetchall():
             name = OUTCOME_COUNTS[SsidOutcome(kind)]
