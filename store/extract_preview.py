@@ -37,7 +37,6 @@ __all__ = ["ExtractSql"]
 
 _STAGE = "extract_stage"
 _REPEATED = "extract_repeated"
-_OUTCOME = "extract_outcome"
 _P = PreviewLineRow._meta.table_name
 _Q = QuietLineRow._meta.table_name
 _PAIRS = tuple(f"{column}_{end}" for column in ("ssid", "old_state_id", "elas", "elas_start", "swd") for end in ("old", "new"))
@@ -160,10 +159,11 @@ class ExtractSql:
             f"CASE WHEN j.cur_ssid IS NULL THEN '{o.NEW.value}' WHEN j.cur_ssid = j.ssid THEN '{o.UNCHANGED.value}' "
             f"WHEN {q} THEN '{o.REPLACE.value}' ELSE '{o.CONFLICT.value}' END"
         )
-        # MATERIALIZED: each line's outcome is worked out once (inlined, every CASE that reads
-        # ``kind`` would run the subqueries again).
+        # NOT MATERIALIZED: every line's outcome is read where it is decided whether the line is
+        # kept in full, and only the few lines kept so have their columns worked out (written out
+        # whole first, the outcome of 560,000 lines took 0.3 s more).
         outcome = (
-            f"WITH k AS MATERIALIZED (SELECT j.*, CASE WHEN j.repeated = 1 THEN '{o.REPEATED_LINE.value}' "
+            f"WITH k AS NOT MATERIALIZED (SELECT j.*, CASE WHEN j.repeated = 1 THEN '{o.REPEATED_LINE.value}' "
             f"WHEN j.student_id IS NULL THEN '{o.NO_LOCAL_STUDENT.value}' "
             f"WHEN (j.cur_ssid IS NULL OR (j.cur_ssid <> j.ssid AND {q})) AND {held} "
             f"THEN '{o.SSID_HELD_BY_ANOTHER.value}' ELSE {ssid_outcome} END AS kind FROM ({joined}) j) "
@@ -174,39 +174,34 @@ class ExtractSql:
         elas = f"k.elas IS DISTINCT FROM k.cur_elas AND k.elas IS NOT NULL AND k.elas <> '' AND {applied}"
         start = f"k.elas_start IS DISTINCT FROM k.cur_start AND k.elas_start IS NOT NULL AND {applied}"
         swd = f"k.swd = 'Y' AND k.cur_swd IS DISTINCT FROM 'Y' AND {applied}"
+        # An unchanged line that brings no new ELAS or SWD changes nothing: kept narrow (quiet,
+        # store.tables.QuietLineRow); every other line is a preview line, kept in the order
+        # worked out. (CASE: a condition may be NULL, e.g. a blank SWD; then it brings nothing.)
+        quiet = f"k.kind = '{o.UNCHANGED.value}' AND CASE WHEN {elas} OR {start} OR {swd} THEN 0 ELSE 1 END = 1"
         shown_old = ", ".join(f"'{x.value}'" for x in (o.NEW, o.REPLACE, o.CONFLICT, o.SSID_HELD_BY_ANOTHER))
         true, false = ("TRUE", "FALSE") if self.postgres else ("1", "0")
-        # Every line's preview, worked out once; then kept in two tables (below).
-        self._run(f"DROP TABLE IF EXISTS {_OUTCOME}")
         self._run(
-            f"CREATE TEMPORARY TABLE {_OUTCOME} AS {outcome}"
-            f"SELECT k.line, k.local_id, k.student_id, k.kind, CASE WHEN {applied} THEN {true} ELSE {false} END AS applied, "
+            f"{outcome}INSERT INTO {_P} (batch_id, line, local_id, student_id, kind, applied, detail, {', '.join(_PAIRS)}) "
+            f"SELECT {q}, k.line, k.local_id, k.student_id, k.kind, CASE WHEN {applied} THEN {true} ELSE {false} END, '', "
             # Lines not applied show the file's SSID beside the student's found (none for a repeated
             # line); applied lines only what changes.
-            f"CASE WHEN k.kind IN ({shown_old}) THEN k.cur_ssid END AS ssid_old, "
-            f"CASE WHEN k.kind <> '{o.UNCHANGED.value}' THEN k.ssid END AS ssid_new, "
-            f"CASE WHEN {replace} THEN k.cur_old END AS old_state_id_old, CASE WHEN {replace} THEN k.cur_ssid END AS old_state_id_new, "
-            f"CASE WHEN {elas} THEN k.cur_elas END AS elas_old, CASE WHEN {elas} THEN k.elas END AS elas_new, "
-            f"CASE WHEN {start} THEN k.cur_start END AS elas_start_old, CASE WHEN {start} THEN k.elas_start END AS elas_start_new, "
-            f"CASE WHEN {swd} THEN k.cur_swd END AS swd_old, CASE WHEN {swd} THEN 'Y' END AS swd_new "
-            "FROM k",
-            overwrite, overwrite,
+            f"CASE WHEN k.kind IN ({shown_old}) THEN k.cur_ssid END, "
+            f"CASE WHEN k.kind <> '{o.UNCHANGED.value}' THEN k.ssid END, "
+            f"CASE WHEN {replace} THEN k.cur_old END, CASE WHEN {replace} THEN k.cur_ssid END, "
+            f"CASE WHEN {elas} THEN k.cur_elas END, CASE WHEN {elas} THEN k.elas END, "
+            f"CASE WHEN {start} THEN k.cur_start END, CASE WHEN {start} THEN k.elas_start END, "
+            f"CASE WHEN {swd} THEN k.cur_swd END, CASE WHEN {swd} THEN 'Y' END "
+            f"FROM k WHERE NOT ({quiet})",
+            overwrite, overwrite, batch_id,
         )
-        # An unchanged line that brings no new ELAS or SWD changes nothing: kept narrow, in file
-        # order (store.tables.QuietLineRow); every other line in full, in the order worked out.
-        quiet = f"kind = '{o.UNCHANGED.value}' AND elas_new IS NULL AND elas_start_new IS NULL AND swd_new IS NULL"
-        self._run(
-            f"INSERT INTO {_P} (batch_id, line, local_id, student_id, kind, applied, detail, {', '.join(_PAIRS)}) "
-            f"SELECT {q}, line, local_id, student_id, kind, applied, '', {', '.join(_PAIRS)} FROM {_OUTCOME} WHERE NOT ({quiet})",
-            batch_id,
-        )
-        self._run(
-            f"INSERT INTO {_Q} (batch_id, line, local_id, kind) SELECT {q}, line, local_id, kind FROM {_OUTCOME} "
-            f"WHERE {quiet} ORDER BY line",
-            batch_id,
+        # Every staged line not kept as a preview line is quiet: read in the staged (file) order.
+        quiet_lines = self._run(
+            f"INSERT INTO {_Q} (batch_id, line, local_id, kind) SELECT {q}, x.line, x.local_id, '{o.UNCHANGED.value}' "
+            f"FROM {_STAGE} x WHERE x.line NOT IN (SELECT p.line FROM {_P} p WHERE p.batch_id = {q}) ORDER BY x.line",
+            batch_id, batch_id,
         )
         self._keep_changing_lines(batch_id)
-        return self._counts()
+        return self._counts(batch_id, quiet_lines)
 
     def _keep_changing_lines(self, batch_id: int) -> None:
         """Keep the file's values of every line whose preview changes a student (applied, with a
@@ -221,8 +216,11 @@ class ExtractSql:
             batch_id,
         )
 
-    def _counts(self) -> tuple[ExtractCounts, int]:
+    def _counts(self, batch_id: int, quiet_lines: int) -> tuple[ExtractCounts, int]:
+        """The counts of the batch's preview lines and its ``quiet_lines`` (unchanged, changing nothing)."""
+        q = self.param
         counts = ExtractCounts()
+        counts.unchanged = quiet_lines
         changes = 0
         cursor = self.database.execute_sql(  # type: ignore[no-untyped-call]
             "SELECT kind, COUNT(*), "
@@ -230,7 +228,8 @@ class ExtractSql:
             "SUM(CASE WHEN swd_new IS NOT NULL THEN 1 ELSE 0 END), "
             "SUM(CASE WHEN applied AND (ssid_new IS NOT NULL OR elas_new IS NOT NULL OR elas_start_new IS NOT NULL "
             "OR swd_new IS NOT NULL) THEN 1 ELSE 0 END) "
-            f"FROM {_OUTCOME} GROUP BY kind",
+            f"FROM {stored_lines(self.postgres)} WHERE p.batch_id = {q} GROUP BY kind",
+            (batch_id,),
         )
         for kind, lines, elas, swd, changed in cursor.fetchall():
             name = OUTCOME_COUNTS[SsidOutcome(kind)]
