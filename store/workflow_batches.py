@@ -93,7 +93,11 @@ def preview_items(batch_id: int, limit: int | None = None) -> list[PreviewItem]:
 def iter_preview_items(batch_id: int, limit: int | None = None) -> Iterator[PreviewItem]:
     """:func:`preview_items` made one at a time as the rows are read (a district's audit lists tens
     of thousands: read whole, they would make its memory grow with the district)."""
-    query = every_line(batch_id, PreviewLineRow.select(*preview_columns()), QuietLineRow.select())
+    return _listed(every_line(batch_id, PreviewLineRow.select(*preview_columns()), QuietLineRow.select()), limit)
+
+
+def _listed(query: peewee.SelectBase, limit: int | None) -> Iterator[PreviewItem]:
+    """The preview items of ``query`` (of :func:`every_line`), the first ``limit`` when given."""
     if limit is not None:
         query = query.limit(limit)
     # The driver's rows, not model rows (only dates converted); the last column is the ordering id.
@@ -114,7 +118,7 @@ def every_line(
     """A batch's preview lines of ``lines`` (a select of :func:`preview_columns` of
     :class:`PreviewLineRow`) and its quiet lines of ``quiet`` (a select of :class:`QuietLineRow`,
     ``None``: none), in file order: one list, as if every line were a preview line (a quiet line
-    is applied, changes nothing and has no detail)."""
+    is applied, changes nothing and has no detail). Lines of one number come in the order stored."""
     ordered = [peewee.SQL('"line"'), peewee.SQL('"id"')]
     lines = lines.where(PreviewLineRow.batch == batch_id)
     if quiet is None:
@@ -207,20 +211,19 @@ class BatchSql:
         return self._picked(batch_id, f"p.applied AND ({changing})")
 
     def iter_applied(self, batch_id: int, applied: bool, limit: int | None = None) -> Iterator[PreviewItem]:
-        """The preview lines applied (or only listed: not applied), in file order; the applied
-        ones with the quiet lines (every quiet line is applied)."""
-        return self._picked(batch_id, "p.applied" if applied else "NOT p.applied", limit, quiet=applied)
+        """The preview lines applied, the quiet lines among them (or only those listed: not
+        applied), in file order."""
+        p = PreviewLineRow
+        lines = p.select(*preview_columns()).where(p.applied == applied)
+        return _listed(every_line(batch_id, lines, QuietLineRow.select() if applied else None), limit)
 
-    def _picked(self, batch_id: int, where: str, limit: int | None = None, *, quiet: bool = False) -> Iterator[PreviewItem]:
+    def _picked(self, batch_id: int, where: str) -> Iterator[PreviewItem]:
         q = self.param
-        params = [batch_id]
-        sql = f"SELECT p.line, p.local_id, p.kind, p.applied, p.detail, {', '.join(self._pairs)}, p.id FROM {self._stored} WHERE p.batch_id = {q} AND {where}"
-        if quiet:
-            nothing = ", ".join(["NULL"] * len(self._pairs))
-            sql += f" UNION ALL SELECT q.line, q.local_id, q.kind, TRUE, '', {nothing}, 0 FROM {_Q} q WHERE q.batch_id = {q}"
-            params.append(batch_id)
-        sql += " ORDER BY line, id" + ("" if limit is None else f" LIMIT {int(limit)}")
-        return _items(row[:-1] for row in self._rows(sql, *params))
+        return _items(self._rows(
+            f"SELECT p.line, p.local_id, p.kind, p.applied, p.detail, {', '.join(self._pairs)} FROM {self._stored} "
+            f"WHERE p.batch_id = {q} AND {where} ORDER BY p.line, p.id",
+            batch_id,
+        ))
 
     def local_ids_among(self, batch_id: int, among: Sequence[str]) -> set[str]:
         """The local ids of ``among`` (at most :data:`store.bulk.MAX_PARAMETERS`) on a line of the batch."""
