@@ -23,6 +23,7 @@ test_extract_preview.py`` checks that both give the same preview line for line):
 from __future__ import annotations
 
 from collections.abc import Iterable
+from operator import itemgetter
 from typing import Any
 
 import peewee
@@ -59,6 +60,8 @@ class ExtractSql:
         self.database = database
         self.param = database.param
         self.postgres = isinstance(database, peewee.PostgresqlDatabase)
+        self._repeats: bool | None = None
+        """Whether a local id is staged more than once (``None``: not known, the staging stopped)."""
 
     def _run(self, sql: str, *params: Any) -> int:
         return int(self.database.execute_sql(sql, params).rowcount)  # type: ignore[no-untyped-call]
@@ -67,6 +70,10 @@ class ExtractSql:
         """Replace the staged lines by ``blocks`` of an extract of ``layout`` (a temporary table of
         this connection, the file's text as it is; numbered by their line); how many."""
         columns = [spec.attr for spec in layout.fields]
+        local_id = itemgetter(columns.index("local_id"))
+        # Almost never a local id twice: then the statements that look for repeated lines are skipped.
+        local_ids: set[str] = set()
+        self._repeats = None
         self._run(f"DROP TABLE IF EXISTS {_STAGE}")
         # The line number is the row's own number, counted from 1 in the order the lines arrive.
         line = "line BIGINT GENERATED ALWAYS AS IDENTITY" if self.postgres else "line INTEGER PRIMARY KEY"
@@ -80,11 +87,13 @@ class ExtractSql:
                 text = "\n".join(block.lines)
                 with cursor.copy(copy) as rows:
                     rows.write((text.replace("\\", "\\\\") if "\\" in text else text) + "\n")
+                local_ids.update(map(local_id, block.values))
                 count += len(block.lines)
         else:
             insert = f"INSERT INTO {_STAGE} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
             for block in blocks:
                 cursor.executemany(insert, block.values)
+                local_ids.update(map(local_id, block.values))
                 count += len(block.values)
         if self.postgres:
             self._run(f"CREATE INDEX {_STAGE}_local_id ON {_STAGE} (local_id, line)")
@@ -95,12 +104,15 @@ class ExtractSql:
             # (see preview), the lines then never need their table rows, which that order would
             # visit at random (at 112,000 lines the preview's join took 0.26 s instead of 0.12 s).
             self._run(f"CREATE INDEX {_STAGE}_local_id ON {_STAGE} (local_id, line, {', '.join(_PREVIEWED)})")
+        self._repeats = len(local_ids) < count
         return count
 
     def first_repeat(self, before: int | None = None) -> tuple[int, int] | None:
         """The first staged line (before line ``before``, when given) that repeats an earlier one
         exactly, and the line it repeats; ``None`` when none does. Two such lines share a local id:
         only the local ids staged more than once are compared."""
+        if self._repeats is False:
+            return None
         q = self.param
         same = " AND ".join(f"y.{c} IS NOT DISTINCT FROM x.{c}" for c in _COLUMNS)
         limit, params = ("", ()) if before is None else (f" AND x.line < {q}", (before,))
@@ -130,11 +142,14 @@ class ExtractSql:
         q = self.param
         o = SsidOutcome
         # The lines that repeat an earlier line's local id (rare): looked up, not worked out per line.
-        self._run(f"DROP TABLE IF EXISTS {_REPEATED}")
-        self._run(
-            f"CREATE TEMPORARY TABLE {_REPEATED} AS SELECT x.line FROM {_STAGE} x JOIN (SELECT local_id, MIN(line) AS first "
-            f"FROM {_STAGE} GROUP BY local_id HAVING COUNT(*) > 1) t ON t.local_id = x.local_id AND x.line > t.first"
-        )
+        repeated = "0"
+        if self._repeats is not False:
+            self._run(f"DROP TABLE IF EXISTS {_REPEATED}")
+            self._run(
+                f"CREATE TEMPORARY TABLE {_REPEATED} AS SELECT x.line FROM {_STAGE} x JOIN (SELECT local_id, MIN(line) AS first "
+                f"FROM {_STAGE} GROUP BY local_id HAVING COUNT(*) > 1) t ON t.local_id = x.local_id AND x.line > t.first"
+            )
+            repeated = f"CASE WHEN x.line IN (SELECT line FROM {_REPEATED}) THEN 1 ELSE 0 END"
         # SQLite: the staged lines read in local id order, so the students are looked up in the
         # order of their index and table (file order jumps across all of them: at 600,000 lines
         # the preview took twice as long). The preview lines are then stored in that order too,
@@ -147,7 +162,7 @@ class ExtractSql:
             f"{self._typed('swd')} AS swd, s.id AS student_id, "
             f"s.ssid AS cur_ssid, s.old_state_id AS cur_old, l.elas AS cur_elas, l.elas_start AS cur_start, "
             f"e.swd AS cur_swd, "
-            f"CASE WHEN x.line IN (SELECT line FROM {_REPEATED}) THEN 1 ELSE 0 END AS repeated "
+            f"{repeated} AS repeated "
             f"FROM {_STAGE} x{scan} LEFT JOIN student s ON s.local_id = x.local_id "
             f"LEFT JOIN language_status l ON l.student_id = s.id "
             f"LEFT JOIN special_education e ON e.student_id = s.id"
