@@ -126,7 +126,7 @@ def every_line(
     q = QuietLineRow
     nothing = [peewee.SQL("NULL")] * (2 * len(_FIELDS))
     quiet = quiet.select(q.line, q.local_id, q.kind, peewee.SQL("TRUE"), peewee.SQL("''"), *nothing, peewee.SQL("0"))
-    return (lines + quiet.where(q.batch == batch_id)).order_by(*ordered)
+    return (lines + quiet.where(q.batch_id == batch_id)).order_by(*ordered)
 
 
 def _items(rows: Iterable[tuple[Any, ...]]) -> Iterator[PreviewItem]:

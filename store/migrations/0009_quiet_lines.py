@@ -15,12 +15,8 @@ import peewee
 
 
 def up(migrator: Any, db: Any) -> None:
-    class BatchRef(peewee.Model):
-        class Meta:
-            table_name = "batch"
-
     class QuietLine(peewee.Model):
-        batch = peewee.ForeignKeyField(BatchRef, on_delete="CASCADE", index=False)
+        batch_id = peewee.IntegerField()
         line = peewee.IntegerField()
         local_id = peewee.CharField(max_length=16)
         kind = peewee.CharField(max_length=20)
@@ -28,7 +24,7 @@ def up(migrator: Any, db: Any) -> None:
         class Meta:
             table_name = "batch_quiet_line"
 
-    with db.bind_ctx((QuietLine, BatchRef)):
+    with db.bind_ctx((QuietLine,)):
         db.create_tables([QuietLine], safe=True)
     # Named as the live model names it.
     db.execute_sql(

@@ -38,7 +38,7 @@ def test_the_preview_lists_the_lines_that_change_nothing_among_the_others(
 
     # Kept narrow: one quiet line per line that changes nothing, and no full preview line.
     q = QuietLineRow
-    assert [(r.line, r.kind, r.local_id) for r in q.select().where(q.batch == batch.id).order_by(q.line)] == nothing
+    assert [(r.line, r.kind, r.local_id) for r in q.select().where(q.batch_id == batch.id).order_by(q.line)] == nothing
     assert PreviewLineRow.select().where(PreviewLineRow.batch == batch.id).count() == len(every) - len(nothing)
 
     assert _listed(admin, "group=all") == every
