@@ -2,10 +2,10 @@
 
 Part of the workflow's store (:mod:`store.workflow_store`). Loading a 600,000-line extract must
 not build an object per student: the checked rows go into a temporary table (``executemany`` on
-SQLite, ``COPY`` on PostgreSQL), and one statement joins them with the students by local id to
-work out every line's preview (a temporary table), which is then kept: the lines that change
-nothing (nearly all) as narrow quiet lines (:class:`store.tables.QuietLineRow`), the others as
-preview lines. The outcome of each line follows
+SQLite, ``COPY`` on PostgreSQL), one ``INSERT ... SELECT`` joins them with the students by local
+id to write the batch's preview lines of the lines that change something or need a look, and
+every other staged line (nearly all) is kept as a narrow quiet line
+(:class:`store.tables.QuietLineRow`). The outcome of each line follows
 :func:`domain.planning.extract.reference_extract_plan` rule for rule (``tests/integration/
 test_extract_preview.py`` checks that both give the same preview line for line):
 
