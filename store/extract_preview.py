@@ -2,8 +2,10 @@
 
 Part of the workflow's store (:mod:`store.workflow_store`). Loading a 600,000-line extract must
 not build an object per student: the checked rows go into a temporary table (``executemany`` on
-SQLite, ``COPY`` on PostgreSQL), and one ``INSERT ... SELECT`` joins them with the students by
-local id to write the batch's preview lines. The outcome of each line follows
+SQLite, ``COPY`` on PostgreSQL), one ``INSERT ... SELECT`` joins them with the students by local
+id to write the batch's preview lines of the lines that change something or need a look, and
+every other staged line (nearly all) is kept as a narrow quiet line
+(:class:`store.tables.QuietLineRow`). The outcome of each line follows
 :func:`domain.planning.extract.reference_extract_plan` rule for rule (``tests/integration/
 test_extract_preview.py`` checks that both give the same preview line for line):
 
@@ -21,6 +23,7 @@ test_extract_preview.py`` checks that both give the same preview line for line):
 from __future__ import annotations
 
 from collections.abc import Iterable
+from operator import itemgetter
 from typing import Any
 
 import peewee
@@ -28,7 +31,7 @@ import peewee
 from domain.layouts import FieldKind, Layout, layouts_of_kind
 from domain.planning.extract import OUTCOME_COUNTS, ExtractCounts, SsidOutcome
 from domain.readers import CheckedLines
-from store.tables import AppliedExtractLineRow, PreviewLineRow
+from store.tables import AppliedExtractLineRow, PreviewLineRow, QuietLineRow
 from store.workflow_batches import stored_lines
 
 __all__ = ["ExtractSql"]
@@ -36,6 +39,8 @@ __all__ = ["ExtractSql"]
 _STAGE = "extract_stage"
 _REPEATED = "extract_repeated"
 _P = PreviewLineRow._meta.table_name
+_Q = QuietLineRow._meta.table_name
+_PAIRS = tuple(f"{column}_{end}" for column in ("ssid", "old_state_id", "elas", "elas_start", "swd") for end in ("old", "new"))
 _A = AppliedExtractLineRow._meta.table_name
 _FIELDS = {spec.attr: spec.kind for version in layouts_of_kind("SSID Extract") for spec in version.fields}
 _COLUMNS = tuple(_FIELDS)
@@ -55,6 +60,8 @@ class ExtractSql:
         self.database = database
         self.param = database.param
         self.postgres = isinstance(database, peewee.PostgresqlDatabase)
+        self._repeats: bool | None = None
+        """Whether a local id is staged more than once (``None``: not known, the staging stopped)."""
 
     def _run(self, sql: str, *params: Any) -> int:
         return int(self.database.execute_sql(sql, params).rowcount)  # type: ignore[no-untyped-call]
@@ -63,6 +70,10 @@ class ExtractSql:
         """Replace the staged lines by ``blocks`` of an extract of ``layout`` (a temporary table of
         this connection, the file's text as it is; numbered by their line); how many."""
         columns = [spec.attr for spec in layout.fields]
+        local_id = itemgetter(columns.index("local_id"))
+        # Almost never a local id twice: then the statements that look for repeated lines are skipped.
+        local_ids: set[str] = set()
+        self._repeats = None
         self._run(f"DROP TABLE IF EXISTS {_STAGE}")
         # The line number is the row's own number, counted from 1 in the order the lines arrive.
         line = "line BIGINT GENERATED ALWAYS AS IDENTITY" if self.postgres else "line INTEGER PRIMARY KEY"
@@ -76,11 +87,13 @@ class ExtractSql:
                 text = "\n".join(block.lines)
                 with cursor.copy(copy) as rows:
                     rows.write((text.replace("\\", "\\\\") if "\\" in text else text) + "\n")
+                local_ids.update(map(local_id, block.values))
                 count += len(block.lines)
         else:
             insert = f"INSERT INTO {_STAGE} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
             for block in blocks:
                 cursor.executemany(insert, block.values)
+                local_ids.update(map(local_id, block.values))
                 count += len(block.values)
         if self.postgres:
             self._run(f"CREATE INDEX {_STAGE}_local_id ON {_STAGE} (local_id, line)")
@@ -91,12 +104,15 @@ class ExtractSql:
             # (see preview), the lines then never need their table rows, which that order would
             # visit at random (at 112,000 lines the preview's join took 0.26 s instead of 0.12 s).
             self._run(f"CREATE INDEX {_STAGE}_local_id ON {_STAGE} (local_id, line, {', '.join(_PREVIEWED)})")
+        self._repeats = len(local_ids) < count
         return count
 
     def first_repeat(self, before: int | None = None) -> tuple[int, int] | None:
         """The first staged line (before line ``before``, when given) that repeats an earlier one
         exactly, and the line it repeats; ``None`` when none does. Two such lines share a local id:
         only the local ids staged more than once are compared."""
+        if self._repeats is False:
+            return None
         q = self.param
         same = " AND ".join(f"y.{c} IS NOT DISTINCT FROM x.{c}" for c in _COLUMNS)
         limit, params = ("", ()) if before is None else (f" AND x.line < {q}", (before,))
@@ -126,11 +142,14 @@ class ExtractSql:
         q = self.param
         o = SsidOutcome
         # The lines that repeat an earlier line's local id (rare): looked up, not worked out per line.
-        self._run(f"DROP TABLE IF EXISTS {_REPEATED}")
-        self._run(
-            f"CREATE TEMPORARY TABLE {_REPEATED} AS SELECT x.line FROM {_STAGE} x JOIN (SELECT local_id, MIN(line) AS first "
-            f"FROM {_STAGE} GROUP BY local_id HAVING COUNT(*) > 1) t ON t.local_id = x.local_id AND x.line > t.first"
-        )
+        repeated = "0"
+        if self._repeats is not False:
+            self._run(f"DROP TABLE IF EXISTS {_REPEATED}")
+            self._run(
+                f"CREATE TEMPORARY TABLE {_REPEATED} AS SELECT x.line FROM {_STAGE} x JOIN (SELECT local_id, MIN(line) AS first "
+                f"FROM {_STAGE} GROUP BY local_id HAVING COUNT(*) > 1) t ON t.local_id = x.local_id AND x.line > t.first"
+            )
+            repeated = f"CASE WHEN x.line IN (SELECT line FROM {_REPEATED}) THEN 1 ELSE 0 END"
         # SQLite: the staged lines read in local id order, so the students are looked up in the
         # order of their index and table (file order jumps across all of them: at 600,000 lines
         # the preview took twice as long). The preview lines are then stored in that order too,
@@ -143,7 +162,7 @@ class ExtractSql:
             f"{self._typed('swd')} AS swd, s.id AS student_id, "
             f"s.ssid AS cur_ssid, s.old_state_id AS cur_old, l.elas AS cur_elas, l.elas_start AS cur_start, "
             f"e.swd AS cur_swd, "
-            f"CASE WHEN x.line IN (SELECT line FROM {_REPEATED}) THEN 1 ELSE 0 END AS repeated "
+            f"{repeated} AS repeated "
             f"FROM {_STAGE} x{scan} LEFT JOIN student s ON s.local_id = x.local_id "
             f"LEFT JOIN language_status l ON l.student_id = s.id "
             f"LEFT JOIN special_education e ON e.student_id = s.id"
@@ -155,10 +174,11 @@ class ExtractSql:
             f"CASE WHEN j.cur_ssid IS NULL THEN '{o.NEW.value}' WHEN j.cur_ssid = j.ssid THEN '{o.UNCHANGED.value}' "
             f"WHEN {q} THEN '{o.REPLACE.value}' ELSE '{o.CONFLICT.value}' END"
         )
-        # MATERIALIZED: each line's outcome is worked out once (inlined, every CASE that reads
-        # ``kind`` would run the subqueries again).
+        # NOT MATERIALIZED: every line's outcome is read where it is decided whether the line is
+        # kept in full, and only the few lines kept so have their columns worked out (written out
+        # whole first, the outcome of 560,000 lines took 0.3 s more).
         outcome = (
-            f"WITH k AS MATERIALIZED (SELECT j.*, CASE WHEN j.repeated = 1 THEN '{o.REPEATED_LINE.value}' "
+            f"WITH k AS NOT MATERIALIZED (SELECT j.*, CASE WHEN j.repeated = 1 THEN '{o.REPEATED_LINE.value}' "
             f"WHEN j.student_id IS NULL THEN '{o.NO_LOCAL_STUDENT.value}' "
             f"WHEN (j.cur_ssid IS NULL OR (j.cur_ssid <> j.ssid AND {q})) AND {held} "
             f"THEN '{o.SSID_HELD_BY_ANOTHER.value}' ELSE {ssid_outcome} END AS kind FROM ({joined}) j) "
@@ -169,12 +189,14 @@ class ExtractSql:
         elas = f"k.elas IS DISTINCT FROM k.cur_elas AND k.elas IS NOT NULL AND k.elas <> '' AND {applied}"
         start = f"k.elas_start IS DISTINCT FROM k.cur_start AND k.elas_start IS NOT NULL AND {applied}"
         swd = f"k.swd = 'Y' AND k.cur_swd IS DISTINCT FROM 'Y' AND {applied}"
+        # An unchanged line that brings no new ELAS or SWD changes nothing: kept narrow (quiet,
+        # store.tables.QuietLineRow); every other line is a preview line, kept in the order
+        # worked out. (CASE: a condition may be NULL, e.g. a blank SWD; then it brings nothing.)
+        quiet = f"k.kind = '{o.UNCHANGED.value}' AND CASE WHEN {elas} OR {start} OR {swd} THEN 0 ELSE 1 END = 1"
         shown_old = ", ".join(f"'{x.value}'" for x in (o.NEW, o.REPLACE, o.CONFLICT, o.SSID_HELD_BY_ANOTHER))
         true, false = ("TRUE", "FALSE") if self.postgres else ("1", "0")
         self._run(
-            f"{outcome}INSERT INTO {_P} (batch_id, line, local_id, student_id, kind, applied, detail, "
-            "ssid_old, ssid_new, old_state_id_old, old_state_id_new, elas_old, elas_new, "
-            "elas_start_old, elas_start_new, swd_old, swd_new) "
+            f"{outcome}INSERT INTO {_P} (batch_id, line, local_id, student_id, kind, applied, detail, {', '.join(_PAIRS)}) "
             f"SELECT {q}, k.line, k.local_id, k.student_id, k.kind, CASE WHEN {applied} THEN {true} ELSE {false} END, '', "
             # Lines not applied show the file's SSID beside the student's found (none for a repeated
             # line); applied lines only what changes.
@@ -184,11 +206,17 @@ class ExtractSql:
             f"CASE WHEN {elas} THEN k.cur_elas END, CASE WHEN {elas} THEN k.elas END, "
             f"CASE WHEN {start} THEN k.cur_start END, CASE WHEN {start} THEN k.elas_start END, "
             f"CASE WHEN {swd} THEN k.cur_swd END, CASE WHEN {swd} THEN 'Y' END "
-            "FROM k",
+            f"FROM k WHERE NOT ({quiet})",
             overwrite, overwrite, batch_id,
         )
+        # Every staged line not kept as a preview line is quiet: read in the staged (file) order.
+        quiet_lines = self._run(
+            f"INSERT INTO {_Q} (batch_id, line, local_id, kind) SELECT {q}, x.line, x.local_id, '{o.UNCHANGED.value}' "
+            f"FROM {_STAGE} x WHERE x.line NOT IN (SELECT p.line FROM {_P} p WHERE p.batch_id = {q}) ORDER BY x.line",
+            batch_id, batch_id,
+        )
         self._keep_changing_lines(batch_id)
-        return self._counts(batch_id)
+        return self._counts(batch_id, quiet_lines)
 
     def _keep_changing_lines(self, batch_id: int) -> None:
         """Keep the file's values of every line whose preview changes a student (applied, with a
@@ -203,9 +231,11 @@ class ExtractSql:
             batch_id,
         )
 
-    def _counts(self, batch_id: int) -> tuple[ExtractCounts, int]:
+    def _counts(self, batch_id: int, quiet_lines: int) -> tuple[ExtractCounts, int]:
+        """The counts of the batch's preview lines and its ``quiet_lines`` (unchanged, changing nothing)."""
         q = self.param
         counts = ExtractCounts()
+        counts.unchanged = quiet_lines
         changes = 0
         cursor = self.database.execute_sql(  # type: ignore[no-untyped-call]
             "SELECT kind, COUNT(*), "
@@ -213,7 +243,7 @@ class ExtractSql:
             "SUM(CASE WHEN swd_new IS NOT NULL THEN 1 ELSE 0 END), "
             "SUM(CASE WHEN applied AND (ssid_new IS NOT NULL OR elas_new IS NOT NULL OR elas_start_new IS NOT NULL "
             "OR swd_new IS NOT NULL) THEN 1 ELSE 0 END) "
-            f"FROM {_P} WHERE batch_id = {q} GROUP BY kind",
+            f"FROM {stored_lines(self.postgres)} WHERE p.batch_id = {q} GROUP BY kind",
             (batch_id,),
         )
         for kind, lines, elas, swd, changed in cursor.fetchall():

@@ -24,9 +24,9 @@ from domain.planning.identity import FieldChange, FieldValue, IdentityField, Loc
 from domain.runs import PreviewItem
 from domain.values import LocalId, Ssid
 from store.bulk import insert_chunked, raw_rows
-from store.tables import BatchChangeRow, LanguageStatusRow, PreviewLineRow, SpecialEducationRow, StudentRow
+from store.tables import BatchChangeRow, LanguageStatusRow, PreviewLineRow, QuietLineRow, SpecialEducationRow, StudentRow
 
-__all__ = ["BatchSql", "insert_preview", "iter_preview_items", "preview_items", "stored_lines"]
+__all__ = ["BatchSql", "insert_preview", "iter_preview_items", "preview_items", "preview_columns", "every_line", "stored_lines"]
 
 ROW_CREATED = "*row*"
 
@@ -56,6 +56,7 @@ assert StudentRow._meta.table_name == "student"
 assert LanguageStatusRow._meta.table_name == "language_status"
 assert SpecialEducationRow._meta.table_name == "special_education"
 _P = PreviewLineRow._meta.table_name
+_Q = QuietLineRow._meta.table_name
 _J = BatchChangeRow._meta.table_name
 _CHANGING = "batch_changing_line"
 
@@ -92,14 +93,40 @@ def preview_items(batch_id: int, limit: int | None = None) -> list[PreviewItem]:
 def iter_preview_items(batch_id: int, limit: int | None = None) -> Iterator[PreviewItem]:
     """:func:`preview_items` made one at a time as the rows are read (a district's audit lists tens
     of thousands: read whole, they would make its memory grow with the district)."""
-    p = PreviewLineRow
-    pairs = [getattr(p, f"{f.column}_{end}") for f in _FIELDS for end in ("old", "new")]
-    # The driver's rows, not model rows (only dates converted).
-    query = p.select(p.line, p.local_id, p.kind, p.applied, p.detail, *pairs).where(p.batch == batch_id)
-    query = query.order_by(p.line, p.id)
+    return _listed(every_line(batch_id, PreviewLineRow.select(*preview_columns()), QuietLineRow.select()), limit)
+
+
+def _listed(query: peewee.SelectBase, limit: int | None) -> Iterator[PreviewItem]:
+    """The preview items of ``query`` (of :func:`every_line`), the first ``limit`` when given."""
     if limit is not None:
         query = query.limit(limit)
-    return _items(raw_rows(query))
+    # The driver's rows, not model rows (only dates converted); the last column is the ordering id.
+    return _items(row[:-1] for row in raw_rows(query))
+
+
+def preview_columns() -> list[peewee.Field[Any]]:
+    """The columns of a preview line as :func:`every_line` lists them: line, local id, kind,
+    applied, detail, each field's old and new value, and its id (the order of lines of one number)."""
+    p = PreviewLineRow
+    pairs = [getattr(p, f"{f.column}_{end}") for f in _FIELDS for end in ("old", "new")]
+    return [p.line, p.local_id, p.kind, p.applied, p.detail, *pairs, p.id]
+
+
+def every_line(
+    batch_id: int, lines: peewee.ModelSelect[PreviewLineRow], quiet: peewee.ModelSelect[QuietLineRow] | None
+) -> peewee.SelectBase:
+    """A batch's preview lines of ``lines`` (a select of :func:`preview_columns` of
+    :class:`PreviewLineRow`) and its quiet lines of ``quiet`` (a select of :class:`QuietLineRow`,
+    ``None``: none), in file order: one list, as if every line were a preview line (a quiet line
+    is applied, changes nothing and has no detail). Lines of one number come in the order stored."""
+    ordered = [peewee.SQL('"line"'), peewee.SQL('"id"')]
+    lines = lines.where(PreviewLineRow.batch == batch_id)
+    if quiet is None:
+        return lines.order_by(*ordered)
+    q = QuietLineRow
+    nothing = [peewee.SQL("NULL")] * (2 * len(_FIELDS))
+    quiet = quiet.select(q.line, q.local_id, q.kind, peewee.SQL("TRUE"), peewee.SQL("''"), *nothing, peewee.SQL("0"))
+    return (lines + quiet.where(q.batch_id == batch_id)).order_by(*ordered)
 
 
 def _items(rows: Iterable[tuple[Any, ...]]) -> Iterator[PreviewItem]:
@@ -184,14 +211,17 @@ class BatchSql:
         return self._picked(batch_id, f"p.applied AND ({changing})")
 
     def iter_applied(self, batch_id: int, applied: bool, limit: int | None = None) -> Iterator[PreviewItem]:
-        """The preview lines applied (or only listed: not applied), in file order."""
-        return self._picked(batch_id, "p.applied" if applied else "NOT p.applied", limit)
+        """The preview lines applied, the quiet lines among them (or only those listed: not
+        applied), in file order."""
+        p = PreviewLineRow
+        lines = p.select(*preview_columns()).where(p.applied == applied)
+        return _listed(every_line(batch_id, lines, QuietLineRow.select() if applied else None), limit)
 
-    def _picked(self, batch_id: int, where: str, limit: int | None = None) -> Iterator[PreviewItem]:
+    def _picked(self, batch_id: int, where: str) -> Iterator[PreviewItem]:
         q = self.param
         return _items(self._rows(
             f"SELECT p.line, p.local_id, p.kind, p.applied, p.detail, {', '.join(self._pairs)} FROM {self._stored} "
-            f"WHERE p.batch_id = {q} AND {where} ORDER BY p.line, p.id" + ("" if limit is None else f" LIMIT {int(limit)}"),
+            f"WHERE p.batch_id = {q} AND {where} ORDER BY p.line, p.id",
             batch_id,
         ))
 
@@ -199,8 +229,11 @@ class BatchSql:
         """The local ids of ``among`` (at most :data:`store.bulk.MAX_PARAMETERS`) on a line of the batch."""
         q = self.param
         marks = ", ".join([q] * len(among))
-        found = self._rows(f"SELECT DISTINCT p.local_id FROM {self._stored} WHERE p.batch_id = {q} AND p.local_id IN ({marks})",
-                           batch_id, *among)
+        found = self._rows(
+            f"SELECT p.local_id FROM {self._stored} WHERE p.batch_id = {q} AND p.local_id IN ({marks}) "
+            f"UNION SELECT q.local_id FROM {_Q} q WHERE q.batch_id = {q} AND q.local_id IN ({marks})",
+            batch_id, *among, batch_id, *among,
+        )
         return {local_id for (local_id,) in found}
 
     def elas_changes(self, batch_id: int) -> list[tuple[str, str | None, str | None]]:

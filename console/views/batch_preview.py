@@ -13,7 +13,8 @@ from flask import request
 from console.display import Person, people
 from console.views.workflow_support import workflow_store
 from domain.runs import Batch, BatchKind
-from store.tables import PreviewLineRow
+from store.tables import PreviewLineRow, QuietLineRow
+from store.workflow_batches import every_line, preview_columns
 
 __all__ = ["PER_PAGE", "PreviewKinds", "EXTRACT_KINDS", "REPLACEMENT_KINDS", "SELA_KINDS", "PreviewPage", "preview_page",
            "page_argument", "chosen_batch"]
@@ -108,19 +109,22 @@ class PreviewPage:
 
 def preview_page(batch_id: int, kinds: PreviewKinds, group: str | None, page: int) -> PreviewPage:
     """One page of a batch's preview lines: of one group when given, else all but quiet lines."""
-    p = PreviewLineRow
-    query = p.select().where(p.batch == batch_id)
+    p, q = PreviewLineRow, QuietLineRow
+    lines, quiet = p.select(*preview_columns()), q.select()
     if group is None or group not in kinds.groups:
         group = None
         if kinds.quiet:
             changes_something = p.elas_new.is_null(False) | p.elas_start_new.is_null(False) | p.swd_new.is_null(False)
-            query = query.where(p.kind.not_in(kinds.quiet) | changes_something)
+            lines = lines.where(p.kind.not_in(kinds.quiet) | changes_something)
+            quiet = quiet.where(q.kind.not_in(kinds.quiet))
     elif kinds.groups[group][1]:
-        query = query.where(p.kind.in_(kinds.groups[group][1]))
+        lines = lines.where(p.kind.in_(kinds.groups[group][1]))
+        quiet = quiet.where(q.kind.in_(kinds.groups[group][1]))
+    query = every_line(batch_id, lines, quiet)
     total = query.count()
-    lines = list(query.order_by(p.line, p.id).offset(page * PER_PAGE).limit(PER_PAGE))
+    shown = list(query.offset(page * PER_PAGE).limit(PER_PAGE))
     conflicts = int(PreviewLineRow.select().where((p.batch == batch_id) & (p.kind == "conflict")).count()) if "conflict" in kinds.labels else 0
-    return PreviewPage(lines, total, group, page, kinds, people([str(line.local_id) for line in lines if line.local_id]), conflicts)
+    return PreviewPage(shown, total, group, page, kinds, people([str(line.local_id) for line in shown if line.local_id]), conflicts)
 
 
 def page_argument() -> int:

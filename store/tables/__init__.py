@@ -15,7 +15,7 @@ from store.tables.students import SchoolRow, StudentRow, EnrollmentRow, Language
 from store.tables.district import SettingRow, CodeTranslationRow
 from store.tables.access import UserRow, SignInFailureRow
 from store.tables.runs import RunRow, RunTransitionRow, GeneratedFileRow, MatchRequestRow, MatchCandidateRow, MatchDecisionRow, DecisionLogRow
-from store.tables.batches import BatchRow, PreviewLineRow, BatchChangeRow, CalpadsHistoryRow
+from store.tables.batches import BatchRow, PreviewLineRow, QuietLineRow, BatchChangeRow, CalpadsHistoryRow
 from store.tables.operations import OutboxRow, JobRow
 from store.tables.exports import AppliedExtractLineRow, ExportRow, EXPORT_TABLES
 from store.tables.duplicates import CHECKED_STUDENT_COLUMNS, StudentDataVersionRow, one_data_change, DuplicateCheckRow, DuplicateCheckIssueRow, NotDuplicateMarkRow, DuplicateAcknowledgementRow, DuplicateResolutionRow, ASSISTANT_TABLES
@@ -36,6 +36,7 @@ ALL_TABLES: tuple[type[Table], ...] = (
     DecisionLogRow,
     BatchRow,
     PreviewLineRow,
+    QuietLineRow,
     BatchChangeRow,
     CalpadsHistoryRow,
     OutboxRow,
@@ -47,4 +48,4 @@ ALL_TABLES: tuple[type[Table], ...] = (
 )
 """Every table of the district database, parents before children."""
 
-__all__ = ["Table", "SchoolRow", "StudentRow", "EnrollmentRow", "LanguageStatusRow", "SpecialEducationRow", "GuardianRow", "AddressRow", "IdentityChangeRow", "STUDENT_TABLES", "SettingRow", "CodeTranslationRow", "UserRow", "SignInFailureRow", "RunRow", "RunTransitionRow", "GeneratedFileRow", "MatchRequestRow", "MatchCandidateRow", "MatchDecisionRow", "DecisionLogRow", "BatchRow", "PreviewLineRow", "BatchChangeRow", "CalpadsHistoryRow", "OutboxRow", "JobRow", "CHECKED_STUDENT_COLUMNS", "StudentDataVersionRow", "one_data_change", "DuplicateCheckRow", "DuplicateCheckIssueRow", "NotDuplicateMarkRow", "DuplicateAcknowledgementRow", "DuplicateResolutionRow", "ASSISTANT_TABLES", "AppliedExtractLineRow", "ExportRow", "EXPORT_TABLES", "ALL_TABLES"]
+__all__ = ["Table", "SchoolRow", "StudentRow", "EnrollmentRow", "LanguageStatusRow", "SpecialEducationRow", "GuardianRow", "AddressRow", "IdentityChangeRow", "STUDENT_TABLES", "SettingRow", "CodeTranslationRow", "UserRow", "SignInFailureRow", "RunRow", "RunTransitionRow", "GeneratedFileRow", "MatchRequestRow", "MatchCandidateRow", "MatchDecisionRow", "DecisionLogRow", "BatchRow", "PreviewLineRow", "QuietLineRow", "BatchChangeRow", "CalpadsHistoryRow", "OutboxRow", "JobRow", "CHECKED_STUDENT_COLUMNS", "StudentDataVersionRow", "one_data_change", "DuplicateCheckRow", "DuplicateCheckIssueRow", "NotDuplicateMarkRow", "DuplicateAcknowledgementRow", "DuplicateResolutionRow", "ASSISTANT_TABLES", "AppliedExtractLineRow", "ExportRow", "EXPORT_TABLES", "ALL_TABLES"]

@@ -53,3 +53,16 @@ def test_an_earlier_database_gets_the_review_order_index(database_url: str) -> N
     review_order = [i for i in db.get_indexes("match_request") if i.name == "match_request_run_id_line"]
     assert [(i.columns, i.unique) for i in review_order] == [(["run_id", "line"], False)]
     db.close()
+
+
+def test_an_earlier_database_gets_the_table_of_quiet_lines(database_url: str) -> None:
+    db = open_database(database_url)
+    init_schema(db)
+    db.execute_sql('DROP TABLE "batch_quiet_line"')  # type: ignore[no-untyped-call]  # as before version 9
+    db.execute_sql("DELETE FROM schema_version WHERE name = '0009_quiet_lines'")  # type: ignore[no-untyped-call]
+    assert init_schema(db) == SCHEMA_VERSION >= 9
+    assert [c.name for c in db.get_columns("batch_quiet_line")] == ["id", "batch_id", "line", "local_id", "kind"]
+    by_line = [i for i in db.get_indexes("batch_quiet_line") if i.name == "batch_quiet_line_batch_id_line"]
+    assert [(i.columns, i.unique) for i in by_line] == [(["batch_id", "line"], True)]
+    assert db.get_foreign_keys("batch_quiet_line") == []
+    db.close()
