@@ -237,6 +237,15 @@ class DatabaseWorkflowStore(AssistantTables):
         updated = RunRow.update(changes).where((RunRow.id == run_id) & (RunRow.state == old.value)).execute()
         return int(updated) == 1
 
+    def hold_run_state(self, run_id: int, state: RunState) -> bool:
+        query = RunRow.select(RunRow.id).where((RunRow.id == run_id) & (RunRow.state == state.value))
+        if isinstance(self.database, peewee.PostgresqlDatabase):
+            # A share lock: a transition's UPDATE waits for it (and it for the transition, then
+            # reads the state that transition left), other holders do not. SQLite's IMMEDIATE
+            # transaction already keeps every other writer out.
+            query = query.for_update("FOR SHARE")  # type: ignore[arg-type]  # peewee takes the clause; its stub says bool
+        return query.scalar() is not None
+
     def add_history(self, entry: HistoryEntry) -> None:
         RunTransitionRow.create(
             run=entry.run, at=entry.at, actor=entry.actor, event=entry.event, source=entry.source or "",
@@ -378,6 +387,15 @@ class DatabaseWorkflowStore(AssistantTables):
         d = MatchDecisionRow
         row = d.select(d.version, d.actor).where((d.run == run_id) & (d.local_id == local_id)).tuples().first()
         return (int(row[0]), str(row[1])) if row is not None else None
+
+    def lock_decision(self, run_id: int, local_id: LocalId, ssid: Ssid | None) -> None:
+        if not isinstance(self.database, peewee.PostgresqlDatabase):
+            return  # SQLite's IMMEDIATE transaction already keeps every other writer out
+        # Transaction-scoped advisory locks on the student and on the SSID selected, the student's
+        # taken first by every decision (no two decisions wait for each other in a circle).
+        keys = [f"decision:{run_id}:{local_id}", *([f"selection:{run_id}:{ssid}"] if ssid is not None else [])]
+        locks = ", ".join("pg_advisory_xact_lock(hashtextextended(%s, 0))" for _ in keys)
+        self.database.execute_sql(f"SELECT {locks}", keys)  # type: ignore[no-untyped-call]
 
     def save_decision(
         self, run_id: int, decision: dm.MatchDecision, *, warnings: Sequence[str], actor: str, at: dt.datetime
