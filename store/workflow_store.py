@@ -62,7 +62,7 @@ from store.tables import (
     StudentRow,
 )
 from store.assistant_store import AssistantTables, acknowledged_key
-from store.bulk import chunked, insert_chunked, tuples
+from store.bulk import answers, chunked, insert_chunked, tuples
 from store.codes import translations
 from store.extract_preview import ExtractSql
 from store.ods_audit_sql import OdsSql
@@ -265,13 +265,13 @@ class DatabaseWorkflowStore(AssistantTables):
         ]
 
     def run_counts(self, run_id: int) -> Mapping[str, int]:
-        return {
-            "requested": MatchRequestRow.select().where(MatchRequestRow.run == run_id).count(),
-            "decided": MatchDecisionRow.select().where(MatchDecisionRow.run == run_id).count(),
-            "candidates": MatchCandidateRow.select()
-            .where((MatchCandidateRow.run == run_id) & MatchCandidateRow.ssid.is_null(False))
-            .count(),
-        }
+        count, c = peewee.fn.COUNT(peewee.SQL("*")), MatchCandidateRow
+        requested, decided, candidates = answers(  # every Identifiers page asks: one statement
+            MatchRequestRow.select(count).where(MatchRequestRow.run == run_id),
+            MatchDecisionRow.select(count).where(MatchDecisionRow.run == run_id),
+            c.select(count).where((c.run == run_id) & c.ssid.is_null(False)),
+        )
+        return {"requested": int(requested), "decided": int(decided), "candidates": int(candidates)}
 
     # -- the local duplicate check ------------------------------------------------------------
     def retired_ssids(self) -> set[Ssid]:
