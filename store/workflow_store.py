@@ -6,8 +6,9 @@ connection and its transactions, and nothing is gained by splitting the rows' co
 
 Runs move by compare-and-set (``UPDATE run SET state=new WHERE id=? AND state=old``); on SQLite
 every workflow transaction starts ``BEGIN IMMEDIATE`` so two writers queue instead of failing
-half-way, on PostgreSQL the row lock of the compare-and-set does the same. Batches are applied
-and undone set-based (:mod:`store.workflow_batches`).
+half-way, on PostgreSQL the row lock of the compare-and-set does the same (reviewers' decisions
+hold the run's row with a share lock instead, and lock only their student and SSID, so they go
+on side by side). Batches are applied and undone set-based (:mod:`store.workflow_batches`).
 """
 
 from __future__ import annotations
