@@ -317,8 +317,9 @@ def check_consistency(db_url: str, run_id: int, recorded: Mapping[str, tuple[str
 def database_waits(db_url: str, every: float = 0.05) -> Iterator[dict[str, float]]:
     """While the block runs, sample what the database's busy sessions wait for (``pg_stat_activity``):
     on leaving, ``busy`` (sessions running a statement, on average), ``lock`` (of them, waiting for
-    a row or table lock: the run's row, which every decision's save takes) and ``client`` (idle in
-    a transaction: the server's Python between two statements of one transaction)."""
+    a lock: a row, a table, or a decision's lock on its student or SSID; until issue 20 every save
+    queued on the run's row) and ``client`` (idle in a transaction: the server's Python between two
+    statements of one transaction)."""
     import psycopg
 
     found: dict[str, float] = {}

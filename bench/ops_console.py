@@ -129,22 +129,23 @@ def review_decisions(ws: Workspace, students: int, requested: int, decisions: in
 
 # -- reviewers at once, on PostgreSQL ---------------------------------------------------------------
 
-_LOAD_DATABASE = "console_bench"
+_LOAD_DATABASE = "console_bench"  # after the bench's own database's name: engineers sharing a server keep apart
 _LOAD_STUDENTS = 20_000
 _LOAD_REQUESTED = 2_000
 
 
 def _load_database(ws: Workspace) -> str:
-    """``console_bench`` on the bench's PostgreSQL server, emptied: created from the server's
-    maintenance database, never inside another one."""
+    """``<own>_console_bench`` on the bench's PostgreSQL server (``<own>`` the bench's own
+    database), emptied: created from the server's maintenance database, never inside another one."""
     import psycopg
 
     assert ws.pg_url is not None
-    base = ws.pg_url.rsplit("/", 1)[0]
+    base, own = ws.pg_url.rsplit("/", 1)
+    name = f"{own}_{_LOAD_DATABASE}"
     with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{_LOAD_DATABASE}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{_LOAD_DATABASE}"')
-    return f"{base}/{_LOAD_DATABASE}"
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{name}"')
+    return f"{base}/{name}"
 
 
 def _review_on_postgres(ws: Workspace, url: str) -> list[str]:

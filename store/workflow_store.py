@@ -6,8 +6,9 @@ connection and its transactions, and nothing is gained by splitting the rows' co
 
 Runs move by compare-and-set (``UPDATE run SET state=new WHERE id=? AND state=old``); on SQLite
 every workflow transaction starts ``BEGIN IMMEDIATE`` so two writers queue instead of failing
-half-way, on PostgreSQL the row lock of the compare-and-set does the same. Batches are applied
-and undone set-based (:mod:`store.workflow_batches`).
+half-way, on PostgreSQL the row lock of the compare-and-set does the same (reviewers' decisions
+hold the run's row with a share lock instead, and lock only their student and SSID, so they go
+on side by side). Batches are applied and undone set-based (:mod:`store.workflow_batches`).
 """
 
 from __future__ import annotations
@@ -62,7 +63,7 @@ from store.tables import (
     StudentRow,
 )
 from store.assistant_store import AssistantTables, acknowledged_key
-from store.bulk import chunked, insert_chunked, tuples
+from store.bulk import answers, chunked, insert_chunked, tuples
 from store.codes import translations
 from store.extract_preview import ExtractSql
 from store.ods_audit_sql import OdsSql
@@ -237,6 +238,15 @@ class DatabaseWorkflowStore(AssistantTables):
         updated = RunRow.update(changes).where((RunRow.id == run_id) & (RunRow.state == old.value)).execute()
         return int(updated) == 1
 
+    def hold_run_state(self, run_id: int, state: RunState) -> bool:
+        query = RunRow.select(RunRow.id).where((RunRow.id == run_id) & (RunRow.state == state.value))
+        if isinstance(self.database, peewee.PostgresqlDatabase):
+            # A share lock: a transition's UPDATE waits for it (and it for the transition, then
+            # reads the state that transition left), other holders do not. SQLite's IMMEDIATE
+            # transaction already keeps every other writer out.
+            query = query.for_update("FOR SHARE")  # type: ignore[arg-type]  # peewee takes the clause; its stub says bool
+        return query.scalar() is not None
+
     def add_history(self, entry: HistoryEntry) -> None:
         RunTransitionRow.create(
             run=entry.run, at=entry.at, actor=entry.actor, event=entry.event, source=entry.source or "",
@@ -256,13 +266,13 @@ class DatabaseWorkflowStore(AssistantTables):
         ]
 
     def run_counts(self, run_id: int) -> Mapping[str, int]:
-        return {
-            "requested": MatchRequestRow.select().where(MatchRequestRow.run == run_id).count(),
-            "decided": MatchDecisionRow.select().where(MatchDecisionRow.run == run_id).count(),
-            "candidates": MatchCandidateRow.select()
-            .where((MatchCandidateRow.run == run_id) & MatchCandidateRow.ssid.is_null(False))
-            .count(),
-        }
+        count, c = peewee.fn.COUNT(peewee.SQL("*")), MatchCandidateRow
+        requested, decided, candidates = answers(  # every Identifiers page asks: one statement
+            MatchRequestRow.select(count).where(MatchRequestRow.run == run_id),
+            MatchDecisionRow.select(count).where(MatchDecisionRow.run == run_id),
+            c.select(count).where((c.run == run_id) & c.ssid.is_null(False)),
+        )
+        return {"requested": int(requested), "decided": int(decided), "candidates": int(candidates)}
 
     # -- the local duplicate check ------------------------------------------------------------
     def retired_ssids(self) -> set[Ssid]:
@@ -378,6 +388,15 @@ class DatabaseWorkflowStore(AssistantTables):
         d = MatchDecisionRow
         row = d.select(d.version, d.actor).where((d.run == run_id) & (d.local_id == local_id)).tuples().first()
         return (int(row[0]), str(row[1])) if row is not None else None
+
+    def lock_decision(self, run_id: int, local_id: LocalId, ssid: Ssid | None) -> None:
+        if not isinstance(self.database, peewee.PostgresqlDatabase):
+            return  # SQLite's IMMEDIATE transaction already keeps every other writer out
+        # Transaction-scoped advisory locks on the student and on the SSID selected, the student's
+        # taken first by every decision (no two decisions wait for each other in a circle).
+        keys = [f"decision:{run_id}:{local_id}", *([f"selection:{run_id}:{ssid}"] if ssid is not None else [])]
+        locks = ", ".join("pg_advisory_xact_lock(hashtextextended(%s, 0))" for _ in keys)
+        self.database.execute_sql(f"SELECT {locks}", keys)  # type: ignore[no-untyped-call]
 
     def save_decision(
         self, run_id: int, decision: dm.MatchDecision, *, warnings: Sequence[str], actor: str, at: dt.datetime

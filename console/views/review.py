@@ -34,7 +34,7 @@ from console.views.review_reasons import estimate_text, reasons
 from console.views.files import file_response
 from console.views.review_order import first_to_review, next_undecided, place, requested
 from console.display import school_label
-from console.views.tabs import newest_file, render_tab
+from console.views.tabs import newest_files, render_tab
 from console.views.workflow_support import acting, current_run, output_folder, run_or_404, workflow_store
 from domain.model import DecisionKind, MatchDecision
 from domain.records import MatchCandidate, SenrRecord
@@ -43,7 +43,7 @@ from workflows.run.machine import allowed_actions
 from domain.values import LocalId, Ssid
 from store.students import student_by_local_id
 from store.tables import GeneratedFileRow, MatchDecisionRow
-from workflows.errors import StepRefused
+from workflows.errors import NotFound, StepRefused
 from workflows.run.mid_warnings import decision_warnings
 from domain.matching import compare_candidates
 from workflows.run.results import SeenDecision, decide, partial_file
@@ -157,7 +157,8 @@ class ReviewView(GuardedView):
         row = MatchDecisionRow.get_or_none((MatchDecisionRow.run == run.id) & (MatchDecisionRow.local_id == local_id))
         decision = MatchDecision(local_id, DecisionKind(row.kind), Ssid(row.ssid) if row.ssid else None) if row else None
         at = place(run.id, wanted.line, toggles.undecided, listed_here=not toggles.undecided or row is None)
-        partial = newest_file(run.id, FileKind.PARTIAL) if RunAction.PARTIAL in allowed_actions(run.state) else None
+        files = newest_files(run.id)
+        partial = files.get(FileKind.PARTIAL) if RunAction.PARTIAL in allowed_actions(run.state) else None
         ours = compare_candidates(local, candidates)
         return render_tab(
             self,
@@ -174,7 +175,7 @@ class ReviewView(GuardedView):
             reasons=[reasons(o) for o in ours],
             weak=[o.percent < WEAK_BELOW for o in ours],
             weak_below=WEAK_BELOW,
-            next_undecided=next_undecided(run.id, wanted.line),
+            next_undecided=at.next_undecided,
             school=school_label(local.school),
             pending=_pending(run.id, local_id, candidates) if editable else None,
             decision=decision,
@@ -189,11 +190,11 @@ class ReviewView(GuardedView):
             DecisionKind=DecisionKind,
             partial=partial,
             partial_steps=partial_file_steps(partial.name) if partial is not None else None,
+            newest=files,
         )
 
     @expose("/<int:run_id>/decide", methods=("POST",))
     def decide(self, run_id: int) -> BaseResponse:
-        run_or_404(run_id)
         toggles = ReviewToggles.from_values(request.form)
         local_id = LocalId(request.form.get("local_id", ""))
         try:
@@ -206,6 +207,8 @@ class ReviewView(GuardedView):
         anyway = request.form.get("anyway") == "yes"
         try:
             decided = decide(workflow_store(), run_id, local_id, kind, acting(), ssid, shown, unless_warned=not anyway)
+        except NotFound:  # the run (the decision loads it once)
+            abort(404, description=f"There is no run {run_id}.")
         except StepRefused as refused:
             flash_refusal(refused.reason)
             return redirect(url_for(".index", student=local_id, **toggles.as_args()))
@@ -226,8 +229,7 @@ class ReviewView(GuardedView):
             for warning in decided.warnings:
                 flash(f"Warning: {warning}. The decision is recorded; change it here if it is a mistake.", "warning")
             return redirect(url_for(".index", student=local_id, **toggles.as_args()))
-        this = requested(run_id, local_id)
-        following = next_undecided(run_id, this.line) if this is not None else None
+        following = next_undecided(run_id, local_id)  # read after the commit: decisions just made count
         if following is None:
             flash("Every requested student has a decision: look them over here, then confirm all.", "info")
             return redirect(url_for("decisions.index"))

@@ -2,16 +2,17 @@
 order, all of them or only those without a decision yet.
 
 The database answers each question (the first undecided student, the one before and after, the
-position, how many are listed) with one small query: a run holds tens of thousands of students,
-and none of them is read into the page to find its neighbours.
+position, how many are listed) with one small subquery, and a page's questions travel together in
+one statement: a run holds tens of thousands of students, none of them is read into the page to
+find its neighbours, and a reviewer's page makes one round trip for them, not six.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-
 import peewee
 
+from store.bulk import answers
 from store.tables import MatchDecisionRow, MatchRequestRow
 
 __all__ = ["Place", "requested", "first_to_review", "next_undecided", "place"]
@@ -20,12 +21,15 @@ __all__ = ["Place", "requested", "first_to_review", "next_undecided", "place"]
 @dataclass(frozen=True)
 class Place:
     """A student's place among those listed: 1-based position (``None`` when not listed), how
-    many are listed, and the local ids before and after (``None`` at either end)."""
+    many are listed, the local ids before and after (``None`` at either end), and the next
+    student without a decision (after this one, wrapping round; ``None`` when every other
+    student is decided)."""
 
     position: int | None
     listed: int
     previous: str | None
     next: str | None
+    next_undecided: str | None
 
 
 def requested(run_id: int, local_id: str) -> MatchRequestRow | None:
@@ -43,34 +47,49 @@ def _listed(run_id: int, undecided_only: bool) -> peewee.ModelSelect[MatchReques
     return query
 
 
-def _first(query: peewee.ModelSelect[MatchRequestRow], ascending: bool = True) -> str | None:
+def _first(query: peewee.ModelSelect[MatchRequestRow], ascending: bool = True) -> peewee.ModelSelect[MatchRequestRow]:
     line = MatchRequestRow.line
-    found = query.order_by(line if ascending else line.desc()).limit(1).scalar()
-    return str(found) if found is not None else None
+    return query.order_by(line if ascending else line.desc()).limit(1)
+
+
+def _next_undecided(run_id: int, line: peewee.Node | int) -> peewee.Node:
+    undecided = _listed(run_id, True)
+    after, before = _first(undecided.where(MatchRequestRow.line > line)), _first(undecided.where(MatchRequestRow.line < line))
+    return peewee.fn.COALESCE(after, before)
 
 
 def first_to_review(run_id: int) -> str | None:
     """Where the review resumes: the first student without a decision, else the first of all."""
-    return _first(_listed(run_id, True)) or _first(_listed(run_id, False))
+    found = answers(peewee.fn.COALESCE(_first(_listed(run_id, True)), _first(_listed(run_id, False))))[0]
+    return str(found) if found is not None else None
 
 
-def next_undecided(run_id: int, line: int) -> str | None:
-    """The next student without a decision after request line ``line``, wrapping round to the
-    first (``None`` when every other student is decided)."""
-    undecided = _listed(run_id, True)
-    return _first(undecided.where(MatchRequestRow.line > line)) or _first(undecided.where(MatchRequestRow.line < line))
+def next_undecided(run_id: int, local_id: str) -> str | None:
+    """The next student without a decision after ``local_id`` in request order, wrapping round to
+    the first (``None`` when every other student is decided, or ``local_id`` is not requested)."""
+    r = MatchRequestRow
+    line = r.select(r.line).where((r.run == run_id) & (r.local_id == local_id))
+    found = answers(_next_undecided(run_id, line))[0]
+    return str(found) if found is not None else None
 
 
 def place(run_id: int, line: int, undecided_only: bool, listed_here: bool) -> Place:
     """The place of the student on request line ``line`` among those listed (``listed_here``:
     whether that student is among them)."""
     listed = _listed(run_id, undecided_only)
-    every = int(_listed(run_id, False).count())
-    if undecided_only:  # every decision is of a requested student: a subtraction, not a join
-        every -= int(MatchDecisionRow.select().where(MatchDecisionRow.run == run_id).count())
+    count = peewee.fn.COUNT(peewee.SQL("*"))
+    every = MatchRequestRow.select(count).where(MatchRequestRow.run == run_id)
+    decided = MatchDecisionRow.select(count).where(MatchDecisionRow.run == run_id)
+    before = listed.where(MatchRequestRow.line <= line).select(count).order_by()
+    every_n, decided_n, position, previous, following, undecided = answers(
+        every, decided, before, _first(listed.where(MatchRequestRow.line < line), ascending=False),
+        _first(listed.where(MatchRequestRow.line > line)), _next_undecided(run_id, line),
+    )
     return Place(
-        position=int(listed.where(MatchRequestRow.line <= line).count()) if listed_here else None,
-        listed=every,
-        previous=_first(listed.where(MatchRequestRow.line < line), ascending=False),
-        next=_first(listed.where(MatchRequestRow.line > line)),
+        position=int(position) if listed_here else None,
+        # every decision is of a requested student: a subtraction, not a join
+        listed=int(every_n) - (int(decided_n) if undecided_only else 0),
+        previous=previous,
+        next=following,
+        next_undecided=undecided,
     )

@@ -7,6 +7,7 @@ the stepper looks the same on every tab and always reflects the run as stored.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from flask import current_app, request
@@ -17,7 +18,7 @@ from console.views.workflow_support import STATE_LABELS, current_run, step_butto
 from domain.runs import FileKind, GeneratedFile, Run, RunState
 from workflows.run.machine import TRANSITIONS, allowed_actions, allowed_events, what_now
 from workflows.run.extract import pending_extract
-from workflows.run.lifecycle import run_status
+from workflows.run.lifecycle import status_of
 
 __all__ = ["TABS", "STEPPER_STATES", "render_tab", "newest_file", "newest_files", "state_index", "done_events"]
 
@@ -74,16 +75,24 @@ def done_events(reached: int) -> frozenset[str]:
     )
 
 
-def render_tab(view: BaseView, template: str, run: Run | None = None, active_tab: str | None = None, **context: Any) -> str:
+def render_tab(
+    view: BaseView,
+    template: str,
+    run: Run | None = None,
+    active_tab: str | None = None,
+    newest: Mapping[FileKind, GeneratedFile] | None = None,
+    **context: Any,
+) -> str:
     """Render one tab of the Identifiers page around ``run`` (default: the newest run); the tab
-    shown active is ``active_tab`` (default: the page's own endpoint)."""
+    shown active is ``active_tab`` (default: the page's own endpoint); ``newest``: the run's
+    :func:`newest_files` when the page has read them already."""
     run = run if run is not None else current_run()
-    status = run_status(workflow_store(), run.id) if run is not None else None
+    status = status_of(workflow_store(), run) if run is not None else None
     buttons = list(step_buttons(run, status.requested - status.decided)) if run is not None and status is not None else []
     reached = _reached(run) if run is not None else -1
     done = done_events(reached) if run is not None else frozenset()
     waiting = run is not None and run.state is RunState.UPDATED and pending_extract(workflow_store(), run.id) is not None
-    files = newest_files(run.id) if run is not None else {}
+    files = newest if newest is not None else newest_files(run.id) if run is not None else {}
     return str(
         view.render(
             template,

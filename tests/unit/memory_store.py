@@ -235,6 +235,9 @@ class MemoryStore:
                 return True
         return False
 
+    def hold_run_state(self, run_id: int, state: RunState) -> bool:
+        return any(run.id == run_id and run.state is state for run in self.state.runs)
+
     def run_counts(self, run_id: int) -> Mapping[str, int]:
         return {
             "requested": len(self.state.requests.get(run_id, [])),
@@ -287,6 +290,9 @@ class MemoryStore:
     def decision_version(self, run_id: int, local_id: LocalId) -> tuple[int, str] | None:
         kept = self.state.decisions.get((run_id, local_id))
         return (kept[1], kept[2]) if kept is not None else None
+
+    def lock_decision(self, run_id: int, local_id: LocalId, ssid: Ssid | None) -> None:
+        pass  # one thread
 
     def save_decision(
         self, run_id: int, decision: MatchDecision, *, warnings: Sequence[str], actor: str, at: dt.datetime

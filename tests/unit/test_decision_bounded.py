@@ -1,6 +1,7 @@
 """A review decision reads the rows of the student decided, never the whole run: the save runs
-under the run's row lock (the compare-and-set of :mod:`workflows.run.stepping`), and a run of
-20,000 requested students must not be read 20,000 ids at a time by every reviewer's click."""
+in a transaction that holds the run's state (:mod:`workflows.run.stepping`) while many reviewers
+decide, and a run of 20,000 requested students must not be read 20,000 ids at a time by every
+reviewer's click."""
 
 from __future__ import annotations
 

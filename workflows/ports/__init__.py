@@ -147,6 +147,11 @@ class Runs(Protocol):
         """``UPDATE run SET state=new WHERE id=run_id AND state=old``; whether one row changed."""
         ...
 
+    def hold_run_state(self, run_id: int, state: RunState) -> bool:
+        """Whether the run is in ``state``; if so it stays there until the transaction ends (a
+        transition waits for it), while other transactions holding it go on beside this one."""
+        ...
+
     def run_counts(self, run_id: int) -> Mapping[str, int]:
         """``requested``, ``decided`` and ``candidates`` (candidate SSIDs proposed) of the run."""
         ...
@@ -201,6 +206,11 @@ class Matches(Protocol):
 
     def decision_version(self, run_id: int, local_id: LocalId) -> tuple[int, str] | None:
         """The version of a student's current decision and who made it (``None`` when undecided)."""
+        ...
+
+    def lock_decision(self, run_id: int, local_id: LocalId, ssid: Ssid | None) -> None:
+        """Until the transaction ends, another transaction deciding this student, or selecting
+        ``ssid`` in this run, waits for this one (and then sees what it saved)."""
         ...
 
     def save_decision(

@@ -25,6 +25,7 @@ __all__ = [
     "acknowledge_issues",
     "cancel_run",
     "run_status",
+    "status_of",
     "run_history",
     "settings_problem",
 ]
@@ -133,8 +134,12 @@ def cancel_run(uow: UnitOfWork, run_id: int, actor: Actor) -> Run:
 
 def run_status(uow: UnitOfWork, run_id: int) -> RunStatus:
     """The run's state and its counts."""
-    run = load_run(uow.runs, run_id)
-    counts = uow.runs.run_counts(run_id)
+    return status_of(uow, load_run(uow.runs, run_id))
+
+
+def status_of(uow: UnitOfWork, run: Run) -> RunStatus:
+    """The counts of a run just loaded, beside it (a page that has read the run reads it once)."""
+    counts = uow.runs.run_counts(run.id)
     return RunStatus(
         run, counts.get("requested", 0), counts.get("decided", 0), counts.get("candidates", 0), replacements_loaded_at(uow)
     )

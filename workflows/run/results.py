@@ -146,8 +146,8 @@ def decide(
         raise StepRefused(f"student {local_id}: {error}", RunAction.DECIDE.value) from None
     with attempt(uow, run_id, RunAction.DECIDE, actor) as step:
         run = step.run
-        # Read before the run's row lock, which every reviewer's save waits for: the student's
-        # request line and candidates, and who holds the SSID, do not change while a run is in review.
+        # Read before the transaction: the student's request line and candidates, and who holds the
+        # SSID, do not change while a run is in review.
         record = uow.requests.request_record(run.id, local_id)
         if record is None:
             raise StepRefused(f"student {local_id} is not in run {run.id}'s request file", RunAction.DECIDE.value)
@@ -157,9 +157,11 @@ def decide(
                 f"student {local_id}: the SSID selected is not one of the student's candidates", RunAction.DECIDE.value
             )
         holders = [h for h in uow.students.local_ids_with_ssid(ssid) if h != local_id] if ssid is not None else []
-        with step.commit(log=False):  # decisions have their own log
-            # After the run's compare-and-set: concurrent saves are serialized, and what another
-            # reviewer decided meanwhile is seen.
+        # Reviewers deciding other students go on beside this decision (a transition such as Confirm
+        # all waits for it); one deciding this student, or selecting this SSID, waits for it and
+        # then sees what it saved.
+        with step.commit(log=False, beside_others=True):  # decisions have their own log
+            uow.matches.lock_decision(run.id, local_id, ssid)
             stale = _decided_meanwhile(uow.matches, run.id, local_id, seen) if seen is not None else None
             if stale is not None:
                 raise StepRefused(stale, RunAction.DECIDE.value)

@@ -12,7 +12,10 @@ with attempt(uow, run_id, RunEvent.APPLY_EXTRACT, actor) as step:  # loads the r
 An accepted step writes the new state (by compare-and-set on the old one; an action inside a
 state writes the same state back, which serializes it against a concurrent transition), its
 history row and the step's own data in ONE transaction; of two concurrent attempts exactly one
-finds the old state and wins, the other is refused ("the run changed meanwhile"). Whatever
+finds the old state and wins, the other is refused ("the run changed meanwhile"). An action that
+many people take at once (reviewers' decisions, each of its own student) holds the run's state
+instead of writing it back: a transition still waits for it, but the actions do not wait for each
+other; each serializes on what it changes itself. Whatever
 :class:`StepRefused` leaves the ``with attempt`` block is recorded in its own transaction, leaving
 the run's state and data as they were.
 """
@@ -109,15 +112,23 @@ class Attempt:
         self._recorded = Recorded(file_name, sha256, dict(counts))
 
     @contextmanager
-    def commit(self, *, log: bool = True) -> Iterator[None]:
+    def commit(self, *, log: bool = True, beside_others: bool = False) -> Iterator[None]:
         """The step's transaction: the run's compare-and-set, then the block's effects, then the
         history row (left out with ``log=False``: decisions keep their own log). A step not yet
-        checked is checked with :class:`NoFacts` (no guard beyond the order of states)."""
+        checked is checked with :class:`NoFacts` (no guard beyond the order of states).
+
+        With ``beside_others`` (an action that stays in the run's state) the state is held rather
+        than written back: transitions wait for the step, steps held beside it do not."""
         if self._dest is None:
             self.check(NoFacts())
         assert self._dest is not None
+        assert not beside_others or self._dest is self.run.state, "only an action within a state runs beside others"
         with self._uow.atomic():
-            if not self._uow.runs.set_run_state(self.run.id, self.run.state, self._dest):
+            if beside_others:
+                kept = self._uow.runs.hold_run_state(self.run.id, self.run.state)
+            else:
+                kept = self._uow.runs.set_run_state(self.run.id, self.run.state, self._dest)
+            if not kept:
                 raise _ChangedMeanwhile
             yield
             if log:
