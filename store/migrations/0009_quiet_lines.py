@@ -15,8 +15,12 @@ import peewee
 
 
 def up(migrator: Any, db: Any) -> None:
+    class Batch(peewee.Model):  # only named, for the foreign key (the table exists)
+        class Meta:
+            table_name = "batch"
+
     class QuietLine(peewee.Model):
-        batch_id = peewee.IntegerField()
+        batch = peewee.ForeignKeyField(Batch, on_delete="CASCADE", index=False)
         line = peewee.IntegerField()
         local_id = peewee.CharField(max_length=16)
         kind = peewee.CharField(max_length=20)
@@ -24,7 +28,7 @@ def up(migrator: Any, db: Any) -> None:
         class Meta:
             table_name = "batch_quiet_line"
 
-    with db.bind_ctx((QuietLine,)):
+    with db.bind_ctx((Batch, QuietLine)):
         db.create_tables([QuietLine], safe=True)
     # Named as the live model names it.
     db.execute_sql(

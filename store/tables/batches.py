@@ -90,20 +90,21 @@ class QuietLineRow(Table):
     row each, with one index (batch and line), they cost a fraction of a full preview line with its four
     indexes and its link to the student, which nothing reads for a line that changes nothing.
 
-    ``batch_id`` is the batch's id without a foreign key: PostgreSQL checks one row by row (2.6 s
-    of the 5.6 s these lines took to write at 560,000), and no batch is ever deleted. The lines
-    are written by the preview itself, in the transaction that adds their batch.
+    The lines go with their batch (a foreign key, deleted with it): SQLite gives a new batch the id
+    of a deleted one, which would otherwise find the old batch's lines under its own. The lines are
+    written by the preview itself, in the transaction that adds their batch.
     """
 
     id: int
-    batch_id = peewee.IntegerField()
+    batch_id: int
+    batch = peewee.ForeignKeyField(BatchRow, on_delete="CASCADE", index=False)  # (the unique index below leads with it)
     line = peewee.IntegerField()
     local_id = peewee.CharField(max_length=16)
     kind = peewee.CharField(max_length=20)
 
     class Meta:
         table_name = "batch_quiet_line"
-        indexes = ((("batch_id", "line"), True),)
+        indexes = ((("batch", "line"), True),)
 
 
 class BatchChangeRow(Table):

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import peewee
 import pytest
 
 from store.database import open_database, utc_now
 from store.schema import ALL_TABLES, SCHEMA_VERSION, init_schema, schema_version
-from store.tables import RunRow
+from store.tables import BatchRow, RunRow
 
 
 def test_init_schema_creates_every_table_and_records_the_version(database_url: str) -> None:
@@ -64,5 +65,16 @@ def test_an_earlier_database_gets_the_table_of_quiet_lines(database_url: str) ->
     assert [c.name for c in db.get_columns("batch_quiet_line")] == ["id", "batch_id", "line", "local_id", "kind"]
     by_line = [i for i in db.get_indexes("batch_quiet_line") if i.name == "batch_quiet_line_batch_id_line"]
     assert [(i.columns, i.unique) for i in by_line] == [(["batch_id", "line"], True)]
-    assert db.get_foreign_keys("batch_quiet_line") == []
+    assert [(k.column, k.dest_table, k.dest_column) for k in db.get_foreign_keys("batch_quiet_line")] == [("batch_id", "batch", "id")]
     db.close()
+
+
+def test_a_deleted_batch_takes_its_quiet_lines_with_it(database: peewee.Database) -> None:
+    """A batch deleted by hand (as the crash-recovery test starts over) left its unchanged lines
+    behind, and SQLite gave the next batch the same id: its load was refused with "UNIQUE constraint
+    failed: batch_quiet_line.batch_id, batch_quiet_line.line". The lines go with their batch."""
+    run: Any = database.execute_sql
+    batch = BatchRow.create(kind="ssid_extract", state="previewed", file_name="extract.txt", sha256="", loaded_by="ana")
+    run(f"INSERT INTO batch_quiet_line (batch_id, line, local_id, kind) VALUES ({batch.id}, 1, '100001', 'unchanged')")
+    BatchRow.delete().where(BatchRow.id == batch.id).execute()
+    assert run("SELECT COUNT(*) FROM batch_quiet_line").fetchone() == (0,)
