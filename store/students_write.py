@@ -171,10 +171,10 @@ def write_students(rows: StudentRows, *, keep_calpads_values: bool, fresh: bool 
     # The students held before the write (only they can have enrollments to replace): none when
     # the caller promises ``fresh`` ones, as in a new district's first roster.
     stored = {} if fresh else _stored_ids(local_ids)
-    new = _upsert_students(rows.students, keep_calpads_values)
-    if new is None:
-        new = _stored_ids([local_id for local_id in local_ids if local_id not in stored]) if len(stored) < len(local_ids) else {}
-    ids = [stored[local_id] if local_id in stored else new[local_id] for local_id in local_ids]
+    written = _upsert_students(rows.students, keep_calpads_values)  # every id, on PostgreSQL
+    if written is None:  # SQLite: the ids of the students just added, read after
+        written = {**stored, **_stored_ids([local_id for local_id in local_ids if local_id not in stored])}
+    ids = [written[local_id] for local_id in local_ids]
     _upsert_language([(sid, *language) for sid, language in zip(ids, rows.language)], keep_calpads_values)
     _upsert_special_education(list(zip(ids, rows.swd)), keep_calpads_values)
     enrollments = _replace_children(ids, list(stored.values()), rows)
