@@ -43,6 +43,13 @@ def _pg_base(ws: Workspace) -> str:
     return ws.pg_url.rsplit("/", 1)[0]
 
 
+def _pg_name(ws: Workspace, name: str) -> str:
+    """``name`` after the bench's own database (as :meth:`bench.data.Workspace.postgres_copy` names its
+    copies): two engineers benching on one server never drop each other's databases."""
+    assert ws.pg_url is not None
+    return f"{ws.pg_url.rsplit('/', 1)[1]}_{name}"
+
+
 def _pg_fresh(ws: Workspace, name: str, template: str | None = None) -> str:
     """An empty PostgreSQL database ``name`` (or a copy of ``template``) on the bench's server."""
     import psycopg
@@ -105,7 +112,7 @@ def _district(ws: Workspace, students: int, engine: str) -> str:
             _settle(ws, url, folder)
             shutil.move(partial, cached)
         return f"sqlite:///{ws.copy_of(cached, f'district_{students}')}"
-    template = f"scale_district_{students}_{ws.today:%Y%m%d}"
+    template = _pg_name(ws, f"scale_district_{students}_{ws.today:%Y%m%d}")
     if not _pg_exists(ws, template):
         url = _pg_fresh(ws, template)
         try:
@@ -115,7 +122,7 @@ def _district(ws: Workspace, students: int, engine: str) -> str:
         except BaseException:
             _pg_drop(ws, template)  # never a half-built district
             raise
-    return _pg_fresh(ws, "scale_work", template)
+    return _pg_fresh(ws, _pg_name(ws, "scale_work"), template)
 
 
 def _engines(ws: Workspace) -> list[str]:
@@ -124,7 +131,7 @@ def _engines(ws: Workspace) -> list[str]:
 
 def _empty(ws: Workspace, engine: str, name: str) -> tuple[str, Path]:
     folder = ws.scratch(f"{name}_{engine}")
-    url = f"sqlite:///{folder / 'ssid.db'}" if engine == "sqlite" else _pg_fresh(ws, f"scale_{name}")
+    url = f"sqlite:///{folder / 'ssid.db'}" if engine == "sqlite" else _pg_fresh(ws, _pg_name(ws, f"scale_{name}"))
     ws.ssid("db", "init", "--db", url)
     return url, folder
 
