@@ -51,6 +51,7 @@ from store.tables import (
     StudentRow,
 )
 from store.bulk import chunked, in_list, insert_chunked, rows_per_statement, tuples
+from store.fixed_sql import FixedQuery
 
 # The matching assistant (its name tables, the comparison) is imported where a method first needs it,
 # not by every command that opens the workflow store.
@@ -58,6 +59,12 @@ if TYPE_CHECKING:
     from domain.matching import FieldResult, PersonFacts
 
 __all__ = ["AssistantTables", "CHECK_CHUNK", "KEPT_CHECKS", "acknowledged_key"]
+
+_REQUEST_LINE: FixedQuery[MatchRequestRow] = FixedQuery(
+    lambda run_id, local_id: MatchRequestRow.select(MatchRequestRow.senr_line)
+    .where((MatchRequestRow.run == run_id) & (MatchRequestRow.local_id == local_id)).limit(1)
+)
+"""A student's line of the run's request file (every decision reads it): built once."""
 
 CHECK_CHUNK = 20_000
 """Students read per chunk by the local duplicate check."""
@@ -276,8 +283,7 @@ class AssistantTables:
     # -- what bulk decisions and the MID guards need -------------------------------------------------
     def request_record(self, run_id: int, local_id: LocalId) -> SenrRecord | None:
         """One student's record in the run's request file, as written (``None`` when not requested)."""
-        r = MatchRequestRow
-        row = r.select(r.senr_line).where((r.run == run_id) & (r.local_id == local_id)).first()
+        row = _REQUEST_LINE.first(run_id, local_id)
         return SenrRecord(*row.senr_line.split("^")) if row is not None else None
 
     def ssid_holders(self, ssids: Collection[Ssid]) -> dict[Ssid, list[LocalId]]:
