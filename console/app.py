@@ -142,6 +142,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from console.views import register_views
 
     register_views(admin)
+    from console.views.review_cells import init_review_cells
+
+    init_review_cells(app)
     init_static_files(app)  # after every blueprint with static files (Flask-Admin's) is registered
     return app
 
