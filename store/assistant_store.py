@@ -21,6 +21,7 @@ from collections.abc import Collection, Iterator, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+import peewee
 from peewee import EXCLUDED
 
 from domain.duplicates import (
@@ -65,6 +66,22 @@ _REQUEST_LINE: FixedQuery[MatchRequestRow] = FixedQuery(
     .where((MatchRequestRow.run == run_id) & (MatchRequestRow.local_id == local_id)).limit(1)
 )
 """A student's line of the run's request file (every decision reads it): built once."""
+
+
+def _holders(*ssids: str) -> peewee.ModelSelect[StudentRow]:
+    return StudentRow.select(StudentRow.ssid, StudentRow.local_id).where(StudentRow.ssid.in_(list(ssids))).order_by(StudentRow.local_id)
+
+
+_FEW_SSIDS = 16
+"""Up to this many SSIDs (a review page's candidates), the holders' statement is built once for each count."""
+_HOLDERS: dict[int, FixedQuery[tuple[Any, ...]]] = {}
+
+
+def _holders_of(count: int) -> FixedQuery[tuple[Any, ...]]:
+    query = _HOLDERS.get(count)
+    if query is None:
+        query = _HOLDERS[count] = FixedQuery(lambda *ssids: _holders(*ssids).tuples(), parameters=count)
+    return query
 
 CHECK_CHUNK = 20_000
 """Students read per chunk by the local duplicate check."""
@@ -290,8 +307,8 @@ class AssistantTables:
         """The local students holding each of ``ssids`` (SSIDs nobody holds are absent)."""
         found: dict[Ssid, list[LocalId]] = defaultdict(list)
         for chunk in chunked(sorted(set(ssids)), 5000):
-            query = StudentRow.select(StudentRow.ssid, StudentRow.local_id).where(StudentRow.ssid.in_(chunk))
-            for ssid, local_id in tuples(query.order_by(StudentRow.local_id)):
+            rows = _holders_of(len(chunk)).rows(*chunk) if len(chunk) <= _FEW_SSIDS else tuples(_holders(*chunk))
+            for ssid, local_id in rows:
                 found[Ssid(ssid)].append(LocalId(local_id))
         return dict(found)
 

@@ -62,13 +62,17 @@ class _Built:
 
 class FixedQuery(Generic[R]):
     """A query built once per kind of database by ``build`` (a function of the parameters, each a
-    text or a whole number), run with new values: ``rows(...)``, ``first(...)``, ``scalar(...)``.
+    text or a whole number; ``parameters`` says how many a ``build(*values)`` takes), run with new
+    values: ``rows(...)``, ``first(...)``, ``scalar(...)``.
     ``R`` is what a row is: the query's model, or ``tuple[Any, ...]`` for ``.tuples()`` queries."""
 
-    def __init__(self, build: Callable[..., peewee.BaseQuery]) -> None:
+    def __init__(self, build: Callable[..., peewee.BaseQuery], parameters: int | None = None) -> None:
         self._build = build
-        # The parameters without a default (one given a default is fixed when the query is built).
-        self._parameters = sum(1 for p in inspect.signature(build).parameters.values() if p.default is inspect.Parameter.empty)
+        # ``parameters`` for a ``build(*values)``; else its parameters without a default (one given
+        # a default is fixed when the query is built).
+        self._parameters = parameters if parameters is not None else sum(
+            1 for p in inspect.signature(build).parameters.values() if p.default is inspect.Parameter.empty
+        )
         self._built: dict[type[peewee.Database], _Built] = {}
         self._lock = threading.Lock()
 

@@ -144,6 +144,10 @@ def _files(run_id: int | None, include_retired: bool) -> peewee.ModelSelect[Gene
     return query.order_by(_newest(f))
 
 
+_SELECTED_FOR: FixedQuery[tuple[Any, ...]] = FixedQuery(
+    lambda run_id, ssid: MatchDecisionRow.select(MatchDecisionRow.local_id)
+    .where((MatchDecisionRow.run == run_id) & (MatchDecisionRow.ssid == ssid)).order_by(MatchDecisionRow.local_id).tuples()  # (run, ssid) index
+)
 _RUN_FILES: FixedQuery[GeneratedFileRow] = FixedQuery(lambda run_id: _files(run_id, include_retired=True))
 
 
@@ -438,9 +442,7 @@ class DatabaseWorkflowStore(AssistantTables):
         }
 
     def selected_for(self, run_id: int, ssid: Ssid) -> list[LocalId]:
-        d = MatchDecisionRow
-        query = d.select(d.local_id).where((d.run == run_id) & (d.ssid == ssid)).order_by(d.local_id)  # (run, ssid) index
-        return [LocalId(local_id) for (local_id,) in tuples(query)]
+        return [LocalId(local_id) for (local_id,) in _SELECTED_FOR.rows(run_id, ssid)]
 
     def decision_version(self, run_id: int, local_id: LocalId) -> tuple[int, str] | None:
         row = _DECISION_VERSION.first(run_id, local_id)

@@ -64,3 +64,12 @@ def test_a_parameter_a_field_converts_is_refused_when_built(database: peewee.Dat
     active: FixedQuery[UserRow] = FixedQuery(lambda flag: UserRow.select().where(UserRow.active == flag))
     with pytest.raises(FixedSqlError, match=r"parameter\(s\) \[0\] are not bound values as given"):
         active.first(1)
+
+
+def test_a_query_of_so_many_values_binds_each(database: peewee.Database) -> None:
+    _users()
+    named: FixedQuery[tuple[object, ...]] = FixedQuery(
+        lambda *names: UserRow.select(UserRow.name).where(UserRow.name.in_(list(names))).order_by(UserRow.name).tuples(), parameters=3
+    )
+    assert list(named.rows("user3", "user0", "nobody")) == [("user0",), ("user3",)]
+    assert list(named.rows("user1", "user1", "user2")) == [("user1",), ("user2",)]
