@@ -63,7 +63,7 @@ from store.tables import (
     StudentRow,
 )
 from store.assistant_store import AssistantTables, acknowledged_key
-from store.bulk import chunked, insert_chunked, tuples
+from store.bulk import chunked, insert_chunked, questions, tuples
 from store.codes import translations
 from store.extract_preview import ExtractSql
 from store.fixed_sql import FixedQuery
@@ -107,11 +107,11 @@ _HOLD_RUN_SHARED: FixedQuery[RunRow] = FixedQuery(
     lambda run_id, state: _holding(run_id, state).for_update("FOR SHARE")  # type: ignore[arg-type]  # peewee takes the clause; its stub says bool
 )
 _RUN_COUNTS: FixedQuery[tuple[Any, ...]] = FixedQuery(
-    lambda run_id: peewee.Select(columns=[  # every Identifiers page asks: one statement
+    lambda run_id: questions(  # every Identifiers page asks: one statement
         MatchRequestRow.select(_count()).where(MatchRequestRow.run == run_id),
         MatchDecisionRow.select(_count()).where(MatchDecisionRow.run == run_id),
         MatchCandidateRow.select(_count()).where((MatchCandidateRow.run == run_id) & MatchCandidateRow.ssid.is_null(False)),
-    ]).tuples()
+    )
 )
 
 

@@ -16,6 +16,7 @@ from typing import Any
 
 import peewee
 
+from store.bulk import questions
 from store.fixed_sql import FixedQuery
 from store.tables import MatchDecisionRow, MatchRequestRow
 
@@ -67,13 +68,8 @@ def _next_undecided(run_id: int, line: peewee.Node | int) -> peewee.Node:
     return peewee.fn.COALESCE(after, before)
 
 
-def _answers(*questions: peewee.Node) -> peewee.Select:
-    """Several small questions (each a subquery of one value) asked in one statement."""
-    return peewee.Select(columns=questions).tuples()
-
-
 _FIRST_TO_REVIEW: FixedQuery[tuple[Any, ...]] = FixedQuery(
-    lambda run_id: _answers(peewee.fn.COALESCE(_first(_listed(run_id, True)), _first(_listed(run_id, False))))
+    lambda run_id: questions(peewee.fn.COALESCE(_first(_listed(run_id, True)), _first(_listed(run_id, False))))
 )
 
 
@@ -85,7 +81,7 @@ def first_to_review(run_id: int) -> str | None:
 
 def _after(run_id: int, local_id: str) -> peewee.Select:
     r = MatchRequestRow
-    return _answers(_next_undecided(run_id, r.select(r.line).where((r.run == run_id) & (r.local_id == local_id))))
+    return questions(_next_undecided(run_id, r.select(r.line).where((r.run == run_id) & (r.local_id == local_id))))
 
 
 _NEXT_UNDECIDED: FixedQuery[tuple[Any, ...]] = FixedQuery(_after)
@@ -104,7 +100,7 @@ def _place(run_id: int, line: int, undecided_only: bool) -> peewee.Select:
     every = MatchRequestRow.select(count).where(MatchRequestRow.run == run_id)
     decided = MatchDecisionRow.select(count).where(MatchDecisionRow.run == run_id)
     before = listed.where(MatchRequestRow.line <= line).select(count).order_by()
-    return _answers(
+    return questions(
         every, decided, before, _first(listed.where(MatchRequestRow.line < line), ascending=False),
         _first(listed.where(MatchRequestRow.line > line)), _next_undecided(run_id, line),
     )
