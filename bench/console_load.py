@@ -12,7 +12,11 @@ browser does.
 
 Measured from the reviewers' side (queueing in the server included): every review page and every
 decision post, p50 and p95; errors (an answer other than the page or the redirect expected, a
-refused decision); requests per second. Checked after, in the database: every decision a
+refused decision); requests per second; the CPU time per request of the server (its worker
+processes' user and system time while the reviewers decide, sign-ins left out: on a shared machine
+a fairer figure than the times, which queue behind other work), of the database (its sessions on
+the bench's database) and of the reviewers themselves (this process: making the requests, reading
+the pages). Checked after, in the database: every decision a
 reviewer was told was recorded is there, by that reviewer, once in the decision log, and no
 attempt was refused.
 """
@@ -39,7 +43,7 @@ from bench.data import SSID
 
 __all__ = [
     "ReviewLoad", "Reviewer", "serving", "drive", "check_consistency", "decision_forms", "percentile", "add_reviewers",
-    "sessions_opened", "database_waits",
+    "sessions_opened", "database_waits", "server_cpu_seconds",
 ]
 
 _PASSWORD = "bench-reviewer-password"
@@ -66,6 +70,9 @@ class ReviewLoad:
     errors: list[str] = field(default_factory=list)
     recorded: dict[str, tuple[str, str | None, str]] = field(default_factory=dict)  # local id → kind, SSID, reviewer
     seconds: float = 0.0
+    server_cpu: float = 0.0  # seconds of the server's processes while the reviewers decided
+    database_cpu: float = 0.0  # seconds of the database's sessions on the bench's database, meanwhile
+    client_cpu: float = 0.0  # seconds of this process (the reviewers' threads), meanwhile
 
     def summary(self) -> dict[str, Any]:
         requests = len(self.pages) + len(self.decisions)
@@ -80,6 +87,9 @@ class ReviewLoad:
             "errors": len(self.errors),
             "first_errors": self.errors[:3],
             "requests_per_second": requests / self.seconds if self.seconds else 0.0,
+            "server_cpu_ms": self.server_cpu * 1000 / requests if requests else 0.0,
+            "database_cpu_ms": self.database_cpu * 1000 / requests if requests else 0.0,
+            "client_cpu_ms": self.client_cpu * 1000 / requests if requests else 0.0,
         }
 
 
@@ -180,8 +190,12 @@ def _review(reviewer: Reviewer, students: Sequence[str], load: ReviewLoad, lock:
             load.recorded[local_id] = (kind, fields.get("ssid"), reviewer.name)
 
 
-def drive(url: str, names: Sequence[str], shares: Sequence[Sequence[str]]) -> ReviewLoad:
-    """``names`` reviewers sign in one after another, then decide their ``shares`` all at once."""
+def drive(
+    url: str, names: Sequence[str], shares: Sequence[Sequence[str]], server: int | None = None, db_url: str | None = None
+) -> ReviewLoad:
+    """``names`` reviewers sign in one after another, then decide their ``shares`` all at once
+    (``server``: the pid of the server, ``db_url`` its database: their CPU time is taken while the
+    reviewers decide, and this process's)."""
     load = ReviewLoad(len(names))
     reviewers = [Reviewer(url, name) for name in names]
     for reviewer in reviewers:
@@ -195,11 +209,19 @@ def drive(url: str, names: Sequence[str], shares: Sequence[Sequence[str]]) -> Re
     ]
     for thread in threads:
         thread.start()
+    cpu = server_cpu_seconds(server) if server is not None else 0.0
+    sessions = _database_cpu(db_url) if db_url is not None else {}
+    client = time.process_time()
     start.wait()
     began = time.perf_counter()
     for thread in threads:
         thread.join()
     load.seconds = time.perf_counter() - began
+    load.client_cpu = time.process_time() - client
+    if server is not None:
+        load.server_cpu = server_cpu_seconds(server) - cpu
+    if db_url is not None:  # a session opened meanwhile counts from its start
+        load.database_cpu = sum(seconds - sessions.get(pid, 0.0) for pid, seconds in _database_cpu(db_url).items())
     for reviewer in reviewers:
         reviewer.close()
     return load
@@ -225,15 +247,45 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def _peak_mb(pid: int) -> float:
-    """The peak resident memory of a process and its children (the workers), in MB (Linux)."""
+def _with_children(pid: int) -> list[int]:
+    """``pid`` and its children (the server's workers; Linux)."""
     pids = [pid]
     children = f"/proc/{pid}/task/{pid}/children"
     if os.path.exists(children):
         with open(children) as listed:
             pids += [int(p) for p in listed.read().split()]
+    return pids
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User and system CPU seconds used so far by a process (Linux; 0 when it is gone)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rpartition(")")[2].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime (fields 14 and 15 of proc(5))
+
+
+def server_cpu_seconds(pid: int) -> float:
+    """User and system CPU seconds used so far by a process and its children (Linux)."""
+    return sum(_cpu_seconds(each) for each in _with_children(pid))
+
+
+def _database_cpu(db_url: str) -> dict[int, float]:
+    """CPU seconds so far of each database session on ``db_url``'s database (a server on this machine)."""
+    import psycopg
+
+    name = urlsplit(db_url).path.lstrip("/")
+    with psycopg.connect(db_url, autocommit=True) as connection:
+        rows = connection.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", (name,)).fetchall()
+    return {int(pid): _cpu_seconds(int(pid)) for (pid,) in rows}
+
+
+def _peak_mb(pid: int) -> float:
+    """The peak resident memory of a process and its children (the workers), in MB (Linux)."""
     peak = 0.0
-    for each in pids:
+    for each in _with_children(pid):
         try:
             with open(f"/proc/{each}/status") as status:
                 peak += next((float(line.split()[1]) / 1024 for line in status if line.startswith("VmHWM:")), 0.0)

@@ -183,7 +183,7 @@ def reviewers_at_once(ws: Workspace, counts: tuple[int, ...], each: int, workers
             offset += count * each
             before = sessions_opened(url)
             with database_waits(url) as waits:
-                load = drive(served.url, names[:count], shares)
+                load = drive(served.url, names[:count], shares, served.process.pid, url)
             opened = sessions_opened(url) - before
             recorded.update(load.recorded)
             problems = check_consistency(url, 1, recorded, names)
@@ -192,7 +192,9 @@ def reviewers_at_once(ws: Workspace, counts: tuple[int, ...], each: int, workers
             note = (
                 f"page p50/p95 {summary['page_p50'] * 1000:.0f}/{summary['page_p95'] * 1000:.0f} ms, decision p50/p95 "
                 f"{summary['decision_p50'] * 1000:.0f}/{summary['decision_p95'] * 1000:.0f} ms; {summary['pages']} pages, "
-                f"{summary['decisions']} decisions, {summary['requests_per_second']:.0f} requests/s, errors {summary['errors']}"
+                f"{summary['decisions']} decisions, {summary['requests_per_second']:.0f} requests/s, CPU a request: server "
+                f"{summary['server_cpu_ms']:.1f} ms, database {summary['database_cpu_ms']:.1f} ms, reviewers {summary['client_cpu_ms']:.1f} ms; "
+                f"errors {summary['errors']}"
                 f"{' ' + str(summary['first_errors']) if summary['errors'] else ''}; {opened} PostgreSQL sessions opened; "
                 f"database sessions running a statement {waits.get('busy', 0):.1f} on average, {waits.get('lock', 0):.1f} of "
                 f"them waiting for a lock, {waits.get('client', 0):.1f} idle in a transaction; "

@@ -15,6 +15,7 @@ from flask_admin.theme import Bootstrap4Theme
 from console.auth import DEFAULT_IDLE_MINUTES, DEFAULT_LIFETIME_HOURS, init_auth
 from console.display import init_display
 from console.jobs import JobRunner, sweep_abandoned
+from console.menu_cache import init_menu_cache
 from console.privacy import DEFAULT_MAX_UPLOAD_MB, ConsoleFlask, init_privacy
 from console.security import csp_nonce, init_security
 from console.static_files import init_static_files
@@ -129,6 +130,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     init_security(app, secure_cookie=app.config["SECURE_COOKIES"])
     init_auth(app)
     init_display(app)
+    init_menu_cache(app)
     app.extensions["ssid_jobs"] = JobRunner(workers=app.config["JOB_WORKERS"])
 
     admin = Admin(
@@ -142,6 +144,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from console.views import register_views
 
     register_views(admin)
+    from console.views.review_cells import init_review_cells
+
+    init_review_cells(app)
     init_static_files(app)  # after every blueprint with static files (Flask-Admin's) is registered
     return app
 

@@ -13,11 +13,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from pathlib import Path
+from typing import Any
 
 from flask import Flask, Response, g
 
 from domain.codes import CODE_SETS, CodeSet, PRIMARY_LANGUAGE
 from store.bulk import chunked, tuples
+from store.fixed_sql import FixedQuery
 from store.tables import EnrollmentRow, SchoolRow, StudentRow
 
 __all__ = ["Person", "people", "local_enrollments", "school_name", "school_label", "code_text", "code_meaning", "count_label", "distinct_counts", "init_display"]
@@ -96,10 +98,13 @@ def local_enrollments(
     return found
 
 
+_SCHOOLS: FixedQuery[tuple[Any, ...]] = FixedQuery(lambda: SchoolRow.select(SchoolRow.code, SchoolRow.name).tuples())
+
+
 def _school_names() -> dict[str, str]:
     names: dict[str, str] | None = g.get("_ssid_school_names")
     if names is None:
-        names = {str(code): str(name) for code, name in tuples(SchoolRow.select(SchoolRow.code, SchoolRow.name))}
+        names = {str(code): str(name) for code, name in _SCHOOLS.rows()}
         g._ssid_school_names = names
     return names
 

@@ -21,6 +21,7 @@ from collections.abc import Collection, Iterator, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+import peewee
 from peewee import EXCLUDED
 
 from domain.duplicates import (
@@ -51,6 +52,7 @@ from store.tables import (
     StudentRow,
 )
 from store.bulk import chunked, in_list, insert_chunked, rows_per_statement, tuples
+from store.fixed_sql import FixedQuery
 
 # The matching assistant (its name tables, the comparison) is imported where a method first needs it,
 # not by every command that opens the workflow store.
@@ -58,6 +60,28 @@ if TYPE_CHECKING:
     from domain.matching import FieldResult, PersonFacts
 
 __all__ = ["AssistantTables", "CHECK_CHUNK", "KEPT_CHECKS", "acknowledged_key"]
+
+_REQUEST_LINE: FixedQuery[MatchRequestRow] = FixedQuery(
+    lambda run_id, local_id: MatchRequestRow.select(MatchRequestRow.senr_line)
+    .where((MatchRequestRow.run == run_id) & (MatchRequestRow.local_id == local_id)).limit(1)
+)
+"""A student's line of the run's request file (every decision reads it): built once."""
+
+
+def _holders(*ssids: str) -> peewee.ModelSelect[StudentRow]:
+    return StudentRow.select(StudentRow.ssid, StudentRow.local_id).where(StudentRow.ssid.in_(list(ssids))).order_by(StudentRow.local_id)
+
+
+_FEW_SSIDS = 16
+"""Up to this many SSIDs (a review page's candidates), the holders' statement is built once for each count."""
+_HOLDERS: dict[int, FixedQuery[tuple[Any, ...]]] = {}
+
+
+def _holders_of(count: int) -> FixedQuery[tuple[Any, ...]]:
+    query = _HOLDERS.get(count)
+    if query is None:
+        query = _HOLDERS[count] = FixedQuery(lambda *ssids: _holders(*ssids).tuples(), parameters=count)
+    return query
 
 CHECK_CHUNK = 20_000
 """Students read per chunk by the local duplicate check."""
@@ -276,16 +300,15 @@ class AssistantTables:
     # -- what bulk decisions and the MID guards need -------------------------------------------------
     def request_record(self, run_id: int, local_id: LocalId) -> SenrRecord | None:
         """One student's record in the run's request file, as written (``None`` when not requested)."""
-        r = MatchRequestRow
-        row = r.select(r.senr_line).where((r.run == run_id) & (r.local_id == local_id)).first()
+        row = _REQUEST_LINE.first(run_id, local_id)
         return SenrRecord(*row.senr_line.split("^")) if row is not None else None
 
     def ssid_holders(self, ssids: Collection[Ssid]) -> dict[Ssid, list[LocalId]]:
         """The local students holding each of ``ssids`` (SSIDs nobody holds are absent)."""
         found: dict[Ssid, list[LocalId]] = defaultdict(list)
         for chunk in chunked(sorted(set(ssids)), 5000):
-            query = StudentRow.select(StudentRow.ssid, StudentRow.local_id).where(StudentRow.ssid.in_(chunk))
-            for ssid, local_id in tuples(query.order_by(StudentRow.local_id)):
+            rows = _holders_of(len(chunk)).rows(*chunk) if len(chunk) <= _FEW_SSIDS else tuples(_holders(*chunk))
+            for ssid, local_id in rows:
                 found[Ssid(ssid)].append(LocalId(local_id))
         return dict(found)
 

@@ -8,7 +8,7 @@ kind both drivers take as is (text, numbers, booleans, dates, integer keys).
 For statements with bound lists: SQLite allows 32,766 bound parameters per statement and
 PostgreSQL 65,535; chunks stay well under both so one code path serves the two.
 
-:func:`answers` asks several small questions in one statement: a page that needs a few counts and
+:func:`questions` asks several small questions in one statement: a page that needs a few counts and
 neighbours makes one round trip for them.
 """
 
@@ -23,7 +23,7 @@ import peewee
 
 from store.database import database_proxy
 
-__all__ = ["MAX_PARAMETERS", "chunked", "insert_chunked", "insert_rows", "upsert_chunked", "raw_rows", "in_list", "in_marks", "rows_per_statement", "tuples", "answers"]
+__all__ = ["MAX_PARAMETERS", "chunked", "insert_chunked", "insert_rows", "upsert_chunked", "raw_rows", "in_list", "in_marks", "rows_per_statement", "tuples", "questions"]
 
 MAX_PARAMETERS = 30_000
 """Bound parameters per statement: below SQLite's and PostgreSQL's limits."""
@@ -211,8 +211,8 @@ def tuples(query: peewee.SelectBase) -> Iterator[tuple[Any, ...]]:
     return iter(cast(Iterable[tuple[Any, ...]], query.tuples().iterator()))
 
 
-def answers(*questions: peewee.Node) -> tuple[Any, ...]:
-    """The answers to several small questions (each a subquery of one value: a count, the first
-    of something) asked in one statement on the bound database: one round trip, not one each."""
-    query = peewee.Select(columns=questions).bind(database_proxy)
-    return next(tuples(query))
+def questions(*asked: peewee.Node) -> peewee.Select:
+    """Several small questions (each a subquery of one value: a count, the first of something)
+    asked in one statement, whose one row (a tuple) answers them in order: one round trip, not one
+    each. Run it as a :class:`store.fixed_sql.FixedQuery` (its SQL built once)."""
+    return peewee.Select(columns=asked).tuples()

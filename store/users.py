@@ -10,6 +10,7 @@ import peewee
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from store.errors import NotFound, StoreError
+from store.fixed_sql import FixedQuery
 from store.tables import UserRow
 
 __all__ = [
@@ -134,8 +135,12 @@ def get_user(name: str) -> UserAccount | None:
     return _account(row) if row is not None else None
 
 
+_USER: FixedQuery[UserRow] = FixedQuery(lambda user_id: UserRow.select().where(UserRow.id == user_id).limit(1))
+"""Every signed-in request reads its user (the session's version, the role): built once."""
+
+
 def get_user_by_id(user_id: int) -> UserAccount | None:
-    row = UserRow.get_or_none(UserRow.id == user_id)
+    row = _USER.first(user_id)
     return _account(row) if row is not None else None
 
 

@@ -63,9 +63,10 @@ from store.tables import (
     StudentRow,
 )
 from store.assistant_store import AssistantTables, acknowledged_key
-from store.bulk import answers, chunked, insert_chunked, tuples
+from store.bulk import chunked, insert_chunked, questions, tuples
 from store.codes import translations
 from store.extract_preview import ExtractSql
+from store.fixed_sql import FixedQuery
 from store.ods_audit_sql import OdsSql
 from store.settings import DistrictSettings, read_settings
 from store.students import iter_students, students_without_ssid
@@ -83,6 +84,82 @@ def _newest(table: type[peewee.Model]) -> Any:
 
 def _run(row: RunRow) -> Run:
     return Run(id=row.id, state=RunState(row.state), opened_at=row.opened_at, opened_by=row.opened_by, summer=bool(row.summer))
+
+
+def _count() -> Any:
+    return peewee.fn.COUNT(peewee.SQL("*"))
+
+
+# The statements of every review page and decision, their SQL built once (store.fixed_sql).
+_RUN: FixedQuery[RunRow] = FixedQuery(lambda run_id: RunRow.select().where(RunRow.id == run_id).limit(1))
+_LATEST_RUN: FixedQuery[RunRow] = FixedQuery(lambda: RunRow.select().order_by(_newest(RunRow)).limit(1))
+
+
+def _holding(run_id: int, state: str) -> peewee.ModelSelect[RunRow]:
+    return RunRow.select(RunRow.id).where((RunRow.id == run_id) & (RunRow.state == state))
+
+
+_HOLD_RUN: FixedQuery[RunRow] = FixedQuery(_holding)
+# A share lock: a transition's UPDATE waits for it (and it for the transition, then reads the state
+# that transition left), other holders do not. SQLite's IMMEDIATE transaction already keeps every
+# other writer out.
+_HOLD_RUN_SHARED: FixedQuery[RunRow] = FixedQuery(
+    lambda run_id, state: _holding(run_id, state).for_update("FOR SHARE")  # type: ignore[arg-type]  # peewee takes the clause; its stub says bool
+)
+_RUN_COUNTS: FixedQuery[tuple[Any, ...]] = FixedQuery(
+    lambda run_id: questions(  # every Identifiers page asks: one statement
+        MatchRequestRow.select(_count()).where(MatchRequestRow.run == run_id),
+        MatchDecisionRow.select(_count()).where(MatchDecisionRow.run == run_id),
+        MatchCandidateRow.select(_count()).where((MatchCandidateRow.run == run_id) & MatchCandidateRow.ssid.is_null(False)),
+    )
+)
+
+
+def _candidates(run_id: int, local_id: str | None) -> peewee.ModelSelect[MatchCandidateRow]:
+    c = MatchCandidateRow
+    query = c.select().where(c.run == run_id)
+    if local_id is not None:
+        # One student's few lines by the (run, local id) index; "has an SSID" is checked by the
+        # caller, since as a condition it made SQLite read the whole run by its (run, SSID) index.
+        query = query.where(c.local_id == local_id)
+    else:
+        query = query.where(c.ssid.is_null(False))
+    return query.order_by(c.local_id, c.percent.desc(nulls="LAST"), c.line)
+
+
+_STUDENT_CANDIDATES: FixedQuery[MatchCandidateRow] = FixedQuery(_candidates)
+_DECISION_VERSION: FixedQuery[tuple[Any, ...]] = FixedQuery(
+    lambda run_id, local_id: MatchDecisionRow.select(MatchDecisionRow.version, MatchDecisionRow.actor)
+    .where((MatchDecisionRow.run == run_id) & (MatchDecisionRow.local_id == local_id)).limit(1).tuples()
+)
+
+
+def _files(run_id: int | None, include_retired: bool) -> peewee.ModelSelect[GeneratedFileRow]:
+    f = GeneratedFileRow
+    query = f.select(*(x for x in f._meta.sorted_fields if x is not f.content))
+    if run_id is not None:
+        query = query.where(f.run == run_id)
+    if not include_retired:
+        query = query.where(f.retired == False)  # noqa: E712
+    return query.order_by(_newest(f))
+
+
+_SELECTED_FOR: FixedQuery[tuple[Any, ...]] = FixedQuery(
+    lambda run_id, ssid: MatchDecisionRow.select(MatchDecisionRow.local_id)
+    .where((MatchDecisionRow.run == run_id) & (MatchDecisionRow.ssid == ssid)).order_by(MatchDecisionRow.local_id).tuples()  # (run, ssid) index
+)
+_RUN_FILES: FixedQuery[GeneratedFileRow] = FixedQuery(lambda run_id: _files(run_id, include_retired=True))
+
+
+def _batches(kind: str, run_id: int | None) -> peewee.ModelSelect[BatchRow]:
+    query = BatchRow.select().where(BatchRow.kind == kind)
+    if run_id is not None:
+        query = query.where(BatchRow.run == run_id)
+    return query.order_by(_newest(BatchRow))
+
+
+_BATCHES: FixedQuery[BatchRow] = FixedQuery(lambda kind: _batches(kind, None))
+_RUN_BATCHES: FixedQuery[BatchRow] = FixedQuery(_batches)
 
 
 def _counts(text: str) -> dict[str, int]:
@@ -216,11 +293,11 @@ class DatabaseWorkflowStore(AssistantTables):
             return _run(RunRow.create(state=RunState.NEW.value, opened_at=at, opened_by=actor, summer=summer)), True
 
     def get_run(self, run_id: int) -> Run | None:
-        row = RunRow.get_or_none(RunRow.id == run_id)
+        row = _RUN.first(run_id)
         return _run(row) if row is not None else None
 
     def latest_run(self) -> Run | None:
-        row = RunRow.select().order_by(_newest(RunRow)).first()
+        row = _LATEST_RUN.first()
         return _run(row) if row is not None else None
 
     def open_run(self) -> Run | None:
@@ -239,13 +316,8 @@ class DatabaseWorkflowStore(AssistantTables):
         return int(updated) == 1
 
     def hold_run_state(self, run_id: int, state: RunState) -> bool:
-        query = RunRow.select(RunRow.id).where((RunRow.id == run_id) & (RunRow.state == state.value))
-        if isinstance(self.database, peewee.PostgresqlDatabase):
-            # A share lock: a transition's UPDATE waits for it (and it for the transition, then
-            # reads the state that transition left), other holders do not. SQLite's IMMEDIATE
-            # transaction already keeps every other writer out.
-            query = query.for_update("FOR SHARE")  # type: ignore[arg-type]  # peewee takes the clause; its stub says bool
-        return query.scalar() is not None
+        query = _HOLD_RUN_SHARED if isinstance(self.database, peewee.PostgresqlDatabase) else _HOLD_RUN
+        return query.scalar(run_id, state.value) is not None
 
     def add_history(self, entry: HistoryEntry) -> None:
         RunTransitionRow.create(
@@ -266,12 +338,9 @@ class DatabaseWorkflowStore(AssistantTables):
         ]
 
     def run_counts(self, run_id: int) -> Mapping[str, int]:
-        count, c = peewee.fn.COUNT(peewee.SQL("*")), MatchCandidateRow
-        requested, decided, candidates = answers(  # every Identifiers page asks: one statement
-            MatchRequestRow.select(count).where(MatchRequestRow.run == run_id),
-            MatchDecisionRow.select(count).where(MatchDecisionRow.run == run_id),
-            c.select(count).where((c.run == run_id) & c.ssid.is_null(False)),
-        )
+        found = _RUN_COUNTS.first(run_id)
+        assert found is not None  # a select of counts answers one row
+        requested, decided, candidates = found
         return {"requested": int(requested), "decided": int(decided), "candidates": int(candidates)}
 
     # -- the local duplicate check ------------------------------------------------------------
@@ -349,16 +418,9 @@ class DatabaseWorkflowStore(AssistantTables):
         return stored
 
     def candidates(self, run_id: int, local_id: LocalId | None = None) -> dict[LocalId, list[MatchCandidate]]:
-        c = MatchCandidateRow
-        query = c.select().where(c.run == run_id)
-        if local_id is not None:
-            # One student's few lines by the (run, local id) index; "has an SSID" is checked below,
-            # since as a condition it made SQLite read the whole run by its (run, SSID) index.
-            query = query.where(c.local_id == local_id)
-        else:
-            query = query.where(c.ssid.is_null(False))
+        rows = _STUDENT_CANDIDATES.rows(run_id, local_id) if local_id is not None else _candidates(run_id, None)
         found: dict[LocalId, list[MatchCandidate]] = {}
-        for r in query.order_by(c.local_id, c.percent.desc(nulls="LAST"), c.line):
+        for r in rows:
             if r.ssid is None:
                 continue  # a line saying "no candidate"
             found.setdefault(LocalId(r.local_id), []).append(
@@ -380,13 +442,10 @@ class DatabaseWorkflowStore(AssistantTables):
         }
 
     def selected_for(self, run_id: int, ssid: Ssid) -> list[LocalId]:
-        d = MatchDecisionRow
-        query = d.select(d.local_id).where((d.run == run_id) & (d.ssid == ssid)).order_by(d.local_id)  # (run, ssid) index
-        return [LocalId(local_id) for (local_id,) in tuples(query)]
+        return [LocalId(local_id) for (local_id,) in _SELECTED_FOR.rows(run_id, ssid)]
 
     def decision_version(self, run_id: int, local_id: LocalId) -> tuple[int, str] | None:
-        d = MatchDecisionRow
-        row = d.select(d.version, d.actor).where((d.run == run_id) & (d.local_id == local_id)).tuples().first()
+        row = _DECISION_VERSION.first(run_id, local_id)
         return (int(row[0]), str(row[1])) if row is not None else None
 
     def lock_decision(self, run_id: int, local_id: LocalId, ssid: Ssid | None) -> None:
@@ -426,13 +485,8 @@ class DatabaseWorkflowStore(AssistantTables):
         return _file(row)
 
     def generated_files(self, run_id: int | None = None, include_retired: bool = False) -> list[GeneratedFile]:
-        f = GeneratedFileRow
-        query = f.select(*(x for x in f._meta.sorted_fields if x is not f.content))
-        if run_id is not None:
-            query = query.where(f.run == run_id)
-        if not include_retired:
-            query = query.where(f.retired == False)  # noqa: E712
-        return [_file(row) for row in query.order_by(_newest(f))]
+        rows = _RUN_FILES.rows(run_id) if run_id is not None and include_retired else _files(run_id, include_retired)
+        return [_file(row) for row in rows]
 
     def retire_files(self, run_id: int, kind: FileKind) -> int:
         f = GeneratedFileRow
@@ -489,10 +543,8 @@ class DatabaseWorkflowStore(AssistantTables):
         return _batch(row) if row is not None else None
 
     def batches_of(self, kind: BatchKind, run_id: int | None = None) -> list[Batch]:
-        query = BatchRow.select().where(BatchRow.kind == kind.value)
-        if run_id is not None:
-            query = query.where(BatchRow.run == run_id)
-        return [_batch(row) for row in query.order_by(_newest(BatchRow))]
+        rows = _BATCHES.rows(kind.value) if run_id is None else _RUN_BATCHES.rows(kind.value, run_id)
+        return [_batch(row) for row in rows]
 
     def preview(self, batch_id: int, applied: bool | None = None, limit: int | None = None) -> list[PreviewItem]:
         if applied is not None:  # a few lines of many, typically (the lines listed as not applied)

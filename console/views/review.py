@@ -41,6 +41,7 @@ from domain.records import MatchCandidate, SenrRecord
 from domain.runs import FileKind, RunAction, RunState
 from workflows.run.machine import allowed_actions
 from domain.values import LocalId, Ssid
+from store.fixed_sql import FixedQuery
 from store.students import student_by_local_id
 from store.tables import GeneratedFileRow, MatchDecisionRow
 from workflows.errors import NotFound, StepRefused
@@ -76,6 +77,12 @@ DECISION_LABELS: Mapping[DecisionKind, str] = {
     DecisionKind.NEW_SSID: "New SSID",
     DecisionKind.SELECT: "Select",
 }
+
+_DECISION: FixedQuery[MatchDecisionRow] = FixedQuery(
+    lambda run_id, local_id: MatchDecisionRow.select()
+    .where((MatchDecisionRow.run == run_id) & (MatchDecisionRow.local_id == local_id)).limit(1)
+)
+"""The student's decision, as the page shows it (its version is the page's ``seen``)."""
 
 _REVIEWED = frozenset({RunState.RESULTS_LOADED, RunState.ALL_CONFIRMED, RunState.UPDATED, RunState.EXTRACT_LOADED})
 
@@ -154,7 +161,7 @@ class ReviewView(GuardedView):
         held_by = {ssid: [other for other in ids if other != local_id] for ssid, ids in holders.items()}
         local = SenrRecord(*wanted.senr_line.split("^"))
         editable = RunAction.DECIDE in allowed_actions(run.state) and is_admin()
-        row = MatchDecisionRow.get_or_none((MatchDecisionRow.run == run.id) & (MatchDecisionRow.local_id == local_id))
+        row = _DECISION.first(run.id, local_id)
         decision = MatchDecision(local_id, DecisionKind(row.kind), Ssid(row.ssid) if row.ssid else None) if row else None
         at = place(run.id, wanted.line, toggles.undecided, listed_here=not toggles.undecided or row is None)
         files = newest_files(run.id)
