@@ -87,7 +87,6 @@ WINDOW = 12
 
 HEAD = 3
 """How many first letters of a surname part the ``date and surname`` key also keeps as written."""
-"""In a block larger than :data:`MAX_BLOCK`, how many sorted neighbours each member is compared with."""
 
 _SEXES = ("F", "M")
 _SOUND_BITS = 15  # a name sound as a number below 2**15; two of them make a 30-bit name key
