@@ -160,6 +160,10 @@ def _review_on_postgres(ws: Workspace, url: str) -> list[str]:
         query = "SELECT local_id FROM student WHERE ssid IS NULL AND active ORDER BY local_id LIMIT %s"
         keep = [row[0] for row in connection.execute(query, (_LOAD_REQUESTED,))]
     _into_review(ws, url, folder, keep, 5)
+    # Planner statistics, as a database in service has them (autovacuum analyzes after large loads;
+    # a fresh copy would otherwise be planned without any, as if its tables were empty).
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute("ANALYZE")
     with psycopg.connect(url) as connection:
         return [row[0] for row in connection.execute("SELECT local_id FROM match_request WHERE run_id = 1 ORDER BY line")]
 
