@@ -12,15 +12,13 @@ written as table rows (:func:`store.students_write.write_students`): no domain o
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import compress, count, repeat
 from pathlib import Path
 from typing import Any
 
-from store.bulk import MAX_PARAMETERS, chunked, in_list, insert_chunked, tuples
+from store.bulk import MAX_PARAMETERS, chunked, cycle_collection_paused, in_list, insert_chunked, tuples
 from store.database import database_proxy
 from store.roster_blocks import RosterBlock, read_roster_blocks
 from store.roster_csv import ROSTER_COLUMNS, RosterRow, read_roster
@@ -48,7 +46,7 @@ def import_roster(path: Path, *, chunk: int = 1000, actor: str = "unknown") -> R
     """
     journal = (f"roster import {path.name}", actor)
     students = enrollments = 0
-    with _no_cycle_collection(), database_proxy.atomic(), one_data_change():
+    with cycle_collection_paused(), database_proxy.atomic(), one_data_change():
         for block in read_roster_blocks(path):
             ensure_schools(block.columns["school"])
             rows, earlier = _block_students(block)
@@ -60,19 +58,6 @@ def import_roster(path: Path, *, chunk: int = 1000, actor: str = "unknown") -> R
             enrollments += len(block)
     refresh_planner_statistics()
     return RosterCounts(students, enrollments)
-
-
-@contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    """The cycle collector paused: the import makes millions of tuples and lists (none of them in
-    a reference cycle) and the collector kept walking them, 10-15 % of a 600,000-student import."""
-    paused = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if paused:
-            gc.enable()
 
 
 def _part(rows: StudentRows, start: int, stop: int) -> StudentRows:
