@@ -14,9 +14,8 @@ neighbours makes one round trip for them.
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager
 from itertools import chain, islice
 from typing import Any, TypeVar, cast
 
@@ -24,7 +23,7 @@ import peewee
 
 from store.database import database_proxy
 
-__all__ = ["MAX_PARAMETERS", "chunked", "cycle_collection_paused", "insert_chunked", "insert_rows", "upsert_chunked", "raw_rows", "in_list", "in_marks", "rows_per_statement", "tuples", "answers"]
+__all__ = ["MAX_PARAMETERS", "chunked", "insert_chunked", "insert_rows", "upsert_chunked", "raw_rows", "in_list", "in_marks", "rows_per_statement", "tuples", "answers"]
 
 MAX_PARAMETERS = 30_000
 """Bound parameters per statement: below SQLite's and PostgreSQL's limits."""
@@ -185,20 +184,6 @@ def _upsert_copied(
 
 def _unwrapped(database: peewee.Database | peewee.DatabaseProxy) -> peewee.Database:
     return database.obj if isinstance(database, peewee.DatabaseProxy) else database
-
-
-@contextmanager
-def cycle_collection_paused() -> Iterator[None]:
-    """Python's cycle collector paused for a bulk read and write: it walks the young objects every
-    few hundred allocations, and a load makes millions of tuples and lists, none in a reference
-    cycle (10-15 % of a 600,000-student roster import, about 0.3 s of a 185,000-line extract load)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def in_list(field: peewee.Field[Any], values: Sequence[Any]) -> peewee.ColumnBase:

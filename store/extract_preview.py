@@ -30,8 +30,7 @@ import peewee
 
 from domain.layouts import FieldKind, Layout, layouts_of_kind
 from domain.planning.extract import OUTCOME_COUNTS, ExtractCounts, SsidOutcome
-from domain.readers import CheckedLines
-from store.bulk import cycle_collection_paused
+from domain.readers import CheckedLines, collection_paused
 from store.tables import AppliedExtractLineRow, PreviewLineRow, QuietLineRow
 from store.workflow_batches import stored_lines
 
@@ -81,7 +80,7 @@ class ExtractSql:
         self._run(f"CREATE TEMPORARY TABLE {_STAGE} ({line}, " + ", ".join(f"{c} TEXT" for c in _COLUMNS) + ")")
         count = 0
         cursor = self.database.cursor()  # type: ignore[no-untyped-call]
-        with cycle_collection_paused():  # the file is read and checked as its lines are staged
+        with collection_paused():  # the file is read and checked as its lines are staged
             if self.postgres:
                 copy = f"COPY {_STAGE} ({', '.join(columns)}) FROM STDIN (FORMAT text, DELIMITER '^')"
                 for block in blocks:

@@ -18,7 +18,8 @@ from itertools import compress, count, repeat
 from pathlib import Path
 from typing import Any
 
-from store.bulk import MAX_PARAMETERS, chunked, cycle_collection_paused, in_list, insert_chunked, tuples
+from domain.readers import collection_paused
+from store.bulk import MAX_PARAMETERS, chunked, in_list, insert_chunked, tuples
 from store.database import database_proxy
 from store.roster_blocks import RosterBlock, read_roster_blocks
 from store.roster_csv import ROSTER_COLUMNS, RosterRow, read_roster
@@ -46,7 +47,7 @@ def import_roster(path: Path, *, chunk: int = 1000, actor: str = "unknown") -> R
     """
     journal = (f"roster import {path.name}", actor)
     students = enrollments = 0
-    with cycle_collection_paused(), database_proxy.atomic(), one_data_change():
+    with collection_paused(), database_proxy.atomic(), one_data_change():
         for block in read_roster_blocks(path):
             ensure_schools(block.columns["school"])
             rows, earlier = _block_students(block)
