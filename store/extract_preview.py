@@ -30,7 +30,7 @@ import peewee
 
 from domain.layouts import FieldKind, Layout, layouts_of_kind
 from domain.planning.extract import OUTCOME_COUNTS, ExtractCounts, SsidOutcome
-from domain.readers import CheckedLines
+from domain.readers import CheckedLines, collection_paused
 from store.tables import AppliedExtractLineRow, PreviewLineRow, QuietLineRow
 from store.workflow_batches import stored_lines
 
@@ -80,21 +80,22 @@ class ExtractSql:
         self._run(f"CREATE TEMPORARY TABLE {_STAGE} ({line}, " + ", ".join(f"{c} TEXT" for c in _COLUMNS) + ")")
         count = 0
         cursor = self.database.cursor()  # type: ignore[no-untyped-call]
-        if self.postgres:
-            copy = f"COPY {_STAGE} ({', '.join(columns)}) FROM STDIN (FORMAT text, DELIMITER '^')"
-            for block in blocks:
-                # A checked line holds no control character: only a backslash needs escaping.
-                text = "\n".join(block.lines)
-                with cursor.copy(copy) as rows:
-                    rows.write((text.replace("\\", "\\\\") if "\\" in text else text) + "\n")
-                local_ids.update(map(local_id, block.values))
-                count += len(block.lines)
-        else:
-            insert = f"INSERT INTO {_STAGE} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
-            for block in blocks:
-                cursor.executemany(insert, block.values)
-                local_ids.update(map(local_id, block.values))
-                count += len(block.values)
+        with collection_paused():  # the file is read and checked as its lines are staged
+            if self.postgres:
+                copy = f"COPY {_STAGE} ({', '.join(columns)}) FROM STDIN (FORMAT text, DELIMITER '^')"
+                for block in blocks:
+                    # A checked line holds no control character: only a backslash needs escaping.
+                    text = "\n".join(block.lines)
+                    with cursor.copy(copy) as rows:
+                        rows.write((text.replace("\\", "\\\\") if "\\" in text else text) + "\n")
+                    local_ids.update(map(local_id, block.values))
+                    count += len(block.lines)
+            else:
+                insert = f"INSERT INTO {_STAGE} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+                for block in blocks:
+                    cursor.executemany(insert, block.values)
+                    local_ids.update(map(local_id, block.values))
+                    count += len(block.values)
         if self.postgres:
             self._run(f"CREATE INDEX {_STAGE}_local_id ON {_STAGE} (local_id, line)")
             # The statistics the joins are planned by: of every column it took 0.37 s at 112,000 lines, of these 0.06 s.

@@ -32,6 +32,9 @@ _SSIDS = re.compile(r"(?:[0-9]{10})?(?:\n(?:[0-9]{10})?)*")
 _SCHOOLS = re.compile(r"[0-9]{7}(?:\n[0-9]{7})*")
 _CHOICES = {"swd": frozenset({"Y", "N", ""}), "active": frozenset({"Y", "N"})}
 _LOCAL_ID_LENGTH = 15
+# Columns whose checks below refuse a value of any length past the column's (a shape, a code set,
+# a date, the local id's 15 characters): their lengths need no look of their own.
+_SHAPED = frozenset({"local_id", "ssid", "school", "active", "swd", *_DATE_COLUMNS})
 _DAY = dt.timedelta(days=1)
 
 
@@ -71,7 +74,9 @@ def _pass(columns: Mapping[str, Sequence[str]], rows: list[list[str]], dates: di
     if has_control_character("".join(map("".join, rows))):
         return False
     for name, values in columns.items():
-        if (name in REQUIRED and "" in values) or max(map(len, values)) > MAX_LENGTH.get(name, 255):
+        if name in REQUIRED and "" in values:
+            return False
+        if name not in _SHAPED and max(map(len, values)) > MAX_LENGTH.get(name, 255):
             return False
     local_ids = columns["local_id"]
     if max(map(len, local_ids)) > _LOCAL_ID_LENGTH or "^" in "".join(local_ids):

@@ -12,14 +12,14 @@ written as table rows (:func:`store.students_write.write_students`): no domain o
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from itertools import compress, repeat
+from itertools import compress, count, repeat
 from pathlib import Path
 from typing import Any
 
-from domain.values import LocalId
-from store.bulk import insert_chunked
+from domain.readers import collection_paused
+from store.bulk import MAX_PARAMETERS, chunked, in_list, insert_chunked, tuples
 from store.database import database_proxy
 from store.roster_blocks import RosterBlock, read_roster_blocks
 from store.roster_csv import ROSTER_COLUMNS, RosterRow, read_roster
@@ -46,44 +46,43 @@ def import_roster(path: Path, *, chunk: int = 1000, actor: str = "unknown") -> R
     journaled as a roster import by ``actor``.
     """
     journal = (f"roster import {path.name}", actor)
-    pending = _empty()  # the students of the chunk being gathered, each with the enrollments of its rows so far
-    where: dict[str, int] = {}  # a pending student's local id → its place in ``pending``
     students = enrollments = 0
-    with database_proxy.atomic(), one_data_change():
+    with collection_paused(), database_proxy.atomic(), one_data_change():
         for block in read_roster_blocks(path):
-            new_students = _students(block)
-            for first, local_id, enrollment in zip(block.first, block.columns["local_id"], _enrollments(block)):
-                enrollments += 1
-                if first:
-                    students += 1
-                    student, language, swd, guardians, addresses = next(new_students)
-                    where[local_id] = len(pending.students)
-                    pending.students.append(student)
-                    pending.language.append(language)
-                    pending.swd.append(swd)
-                    pending.enrollments.append([enrollment])
-                    pending.guardians.append(guardians)
-                    pending.addresses.append(addresses)
-                    if len(where) >= chunk:
-                        _write(pending, journal)
-                        pending, where = _empty(), {}
-                elif local_id in where:
-                    pending.enrollments[where[local_id]].append(enrollment)
-                else:  # a later row of a student already written: add the enrollment
-                    _append_enrollment(local_id, enrollment)
-        if where:
-            _write(pending, journal)
+            ensure_schools(block.columns["school"])
+            rows, earlier = _block_students(block)
+            # The later records of students a block before wrote: their enrollments are added.
+            _append_enrollments(earlier)
+            for part in range(0, len(rows.students), chunk):
+                write_students(_part(rows, part, part + chunk), keep_calpads_values=True, journal=journal)
+            students += len(rows.students)
+            enrollments += len(block)
     refresh_planner_statistics()
     return RosterCounts(students, enrollments)
 
 
-def _empty() -> StudentRows:
-    return StudentRows(students=[], language=[], swd=[], enrollments=[], guardians=[], addresses=[])
+def _part(rows: StudentRows, start: int, stop: int) -> StudentRows:
+    return StudentRows(
+        students=rows.students[start:stop], language=rows.language[start:stop], swd=rows.swd[start:stop],
+        enrollments=rows.enrollments[start:stop], guardians=rows.guardians[start:stop], addresses=rows.addresses[start:stop],
+    )  # fmt: skip
 
 
-def _write(pending: StudentRows, journal: tuple[str, str]) -> None:
-    ensure_schools(e[0] for some in pending.enrollments for e in some)
-    write_students(pending, keep_calpads_values=True, journal=journal)
+def _block_students(block: RosterBlock) -> tuple[StudentRows, list[tuple[str, tuple[Any, ...]]]]:
+    """The students whose first record is in ``block``, each with the enrollments of its records in
+    the block (in file order); and the records (local id, enrollment) of students an earlier block
+    began."""
+    local_ids = block.columns["local_id"]
+    place = dict(zip(compress(local_ids, block.first), count()))  # a student's place among the block's
+    rows = _students(block)
+    earlier: list[tuple[str, tuple[Any, ...]]] = []
+    groups = rows.enrollments
+    for local_id, at, enrollment in zip(local_ids, map(place.get, local_ids), _enrollments(block)):
+        if at is None:
+            earlier.append((local_id, enrollment))
+        else:
+            groups[at].append(enrollment)
+    return rows, earlier
 
 
 def _enrollments(block: RosterBlock) -> Iterator[tuple[Any, ...]]:
@@ -96,44 +95,48 @@ def _enrollments(block: RosterBlock) -> Iterator[tuple[Any, ...]]:
     )  # fmt: skip
 
 
-def _students(block: RosterBlock) -> Iterator[tuple[tuple[Any, ...], tuple[Any, ...], str | None, list[tuple[str, str]], list[tuple[str, str, str, str]]]]:
-    """For each student's first row: its ``student`` row (STUDENT_FIELDS order), language status,
-    SWD, guardians and addresses."""
+def _students(block: RosterBlock) -> StudentRows:
+    """The students whose first record is in ``block`` as table rows, each without enrollments yet."""
     date = block.dates.__getitem__
 
     def column(name: str) -> Iterator[str]:
         return compress(block.columns[name], block.first)
 
-    students = zip(
+    students = list(zip(
         column("local_id"), [ssid or None for ssid in column("ssid")], repeat(None), column("legal_first"),
         column("legal_middle"), column("legal_last"), column("suffix"), column("alias_first"), column("alias_middle"),
         column("alias_last"), map(date, column("birth_date")), map(str.upper, column("gender")), column("birth_city"),
         map(str.upper, column("birth_state")), map(str.upper, column("birth_country")),
         [active.upper() == "Y" for active in column("active")], repeat(""),
-    )  # fmt: skip
-    languages = zip(
+    ))  # fmt: skip
+    languages = list(zip(
         [elas.upper() or None for elas in column("elas")], map(date, column("elas_date")),
         [language or None for language in column("primary_language")],
-    )  # fmt: skip
+    ))  # fmt: skip
     swds = [swd.upper() or None for swd in column("swd")]
-    guardians = [
+    guardians: list[Sequence[tuple[str, str]]] = [
         [guardian for guardian in ((first1, last1), (first2, last2)) if guardian[0] or guardian[1]]
         for first1, last1, first2, last2 in zip(
             column("guardian1_first"), column("guardian1_last"), column("guardian2_first"), column("guardian2_last")
         )
     ]
-    addresses = [
+    addresses: list[Sequence[tuple[str, str, str, str]]] = [
         [home] if any(home) else [] for home in zip(column("address"), column("city"), column("state"), column("zip"))
     ]
-    return zip(students, languages, swds, guardians, addresses)
+    enrollments: list[list[tuple[Any, ...]]] = [[] for _ in students]
+    return StudentRows(students=students, language=languages, swd=swds, enrollments=enrollments, guardians=guardians, addresses=addresses)
 
 
-def _append_enrollment(local_id: str, enrollment: tuple[Any, ...]) -> None:
-    ensure_schools([enrollment[0]])
-    student_id = StudentRow.get(StudentRow.local_id == LocalId(local_id)).id
+def _append_enrollments(records: list[tuple[str, tuple[Any, ...]]]) -> None:
+    """Add these enrollments (local id, enrollment) to the students, already written, they name."""
+    if not records:
+        return
+    ids: dict[str, int] = {}
+    for part in chunked(list(dict.fromkeys(local_id for local_id, _ in records)), MAX_PARAMETERS):
+        ids.update(tuples(StudentRow.select(StudentRow.local_id, StudentRow.id).where(in_list(StudentRow.local_id, part))))
     insert_chunked(
         EnrollmentRow,
         [EnrollmentRow.student, EnrollmentRow.school, EnrollmentRow.grade, EnrollmentRow.start_date,
          EnrollmentRow.status, EnrollmentRow.exit_date, EnrollmentRow.exit_reason],
-        [(student_id, *enrollment[:6])],
+        [(ids[local_id], *enrollment[:6]) for local_id, enrollment in records],
     )  # fmt: skip

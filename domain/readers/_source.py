@@ -9,8 +9,10 @@ data is a problem. ``ParsedFile`` is what every ``open_*`` reader returns.
 from __future__ import annotations
 
 import codecs
+import gc
 import os
 from collections.abc import Callable, Generator, Iterator
+from contextlib import contextmanager
 from itertools import chain
 from pathlib import Path
 from typing import IO, BinaryIO, Generic, TypeVar
@@ -18,7 +20,7 @@ from typing import IO, BinaryIO, Generic, TypeVar
 from domain.errors import FileProblem
 from domain.layouts import Layout
 
-__all__ = ["Source", "TextSource", "ParsedFile", "source_name", "utf8_lines"]
+__all__ = ["Source", "TextSource", "ParsedFile", "collection_paused", "source_name", "utf8_lines"]
 
 Source = Path | BinaryIO
 """A file path, or a binary stream (an upload) positioned at the file's first byte."""
@@ -248,3 +250,19 @@ def utf8_lines(handle: IO[bytes], name: str, at_once: int = 1) -> Iterator[str]:
         yield from [line + "\n" for line in ended]
         if not raws[-1].endswith(b"\n"):  # the file's last line, without a line end
             yield last
+
+
+@contextmanager
+def collection_paused() -> Iterator[None]:
+    """No cyclic garbage collection inside: for a step that reads a large file into rows and writes
+    them. A pass would find nothing to free (none of the rows is in a reference cycle), yet each
+    walks the rows still held: 0.4 s of loading a 100,000-line match result, about 0.3 s of reading
+    and staging a 185,000-line SSID Extract, 10-15 % of a 600,000-student roster import. Once the
+    step is done the rows are freed by their reference counts, unseen by the collector."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

@@ -54,8 +54,22 @@ def test_a_bad_value_is_refused_as_the_record_reading_refuses_it(tmp_path: Path,
 
 
 @pytest.mark.parametrize("size", [1, 2, 4096])
-def test_later_rows_that_differ_are_refused_as_the_record_reading_refuses_them(tmp_path: Path, size: int) -> None:
-    rows = [_student(1), _student(2), _student(1, enroll_start="2025-06-01"), _student(2, birth_date="2015-03-15")]
-    path = _write(tmp_path / "roster.csv", rows)
+@pytest.mark.parametrize(
+    ("later", "refused"),
+    [
+        # the differing row right after its student's row, or after another student's
+        ([_student(2), _student(1, enroll_start="2025-06-01"), _student(2, birth_date="2015-03-15")], (5, 3)),
+        ([_student(2), _student(2, gender="M"), _student(1, legal_last="Lopez")], (4, 3)),
+        ([_student(2), _student(1, legal_last="Lopez"), _student(3), _student(3, gender="M")], (4, 2)),
+        ([_student(2), _student(3), _student(3, alias_first="Mari"), _student(1, birth_city="Pasadena")], (5, 4)),
+    ],
+)
+def test_later_rows_that_differ_are_refused_as_the_record_reading_refuses_them(
+    tmp_path: Path, size: int, later: list[dict[str, str]], refused: tuple[int, int]
+) -> None:
+    path = _write(tmp_path / "roster.csv", [_student(1), *later])
     assert _refusal(read_roster_blocks(path, size)) == _refusal(read_roster(path))
-    assert _refusal(read_roster(path))[0] == "roster.csv, line 5, field 1 (local_id): student columns differ from line 3 for the same local_id"
+    line, first = refused
+    assert _refusal(read_roster(path))[0] == (
+        f"roster.csv, line {line}, field 1 (local_id): student columns differ from line {first} for the same local_id"
+    )

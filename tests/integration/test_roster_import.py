@@ -19,7 +19,7 @@ from store.roster_import import ROSTER_COLUMNS, RosterCounts, import_roster
 from store.bulk import tuples
 from store.schema import ALL_TABLES
 from store.students import student_by_local_id
-from store.tables import StudentRow
+from store.tables import EnrollmentRow, StudentRow
 
 BASE = {
     "local_id": "100234", "legal_first": "María", "legal_middle": "Elena", "legal_last": "López",
@@ -164,6 +164,20 @@ def test_a_students_later_rows_add_their_enrollments_across_chunks(database: pee
         Enrollment(CdsCode("1936145"), "04", dt.date(2025, 6, 1), "20"),
         Enrollment(CdsCode("6019715"), "05", dt.date(2025, 8, 13), "10"),
     )
+
+
+def test_a_students_later_row_thousands_of_records_on_adds_its_enrollment(database: peewee.Database, tmp_path: Path) -> None:
+    # Records are read a few thousand at a time: student 1 is written before its last row is read.
+    rows = [_student(n) for n in range(1, 5001)] + [_student(1, school="1936145", enroll_start="2025-06-01", grade="04")]
+    counts = import_roster(_roster(tmp_path / "roster.csv", rows))
+    assert (counts.students, counts.enrollments) == (5000, 5001)
+    first = student_by_local_id("100001")
+    assert first is not None
+    assert first.enrollments == (
+        Enrollment(CdsCode("1936145"), "04", dt.date(2025, 6, 1), "10"),
+        Enrollment(CdsCode("6019715"), "05", dt.date(2025, 8, 13), "10"),
+    )
+    assert EnrollmentRow.select().count() == 5001
 
 
 def test_a_header_without_the_roster_columns_is_refused(database: peewee.Database, tmp_path: Path) -> None:
