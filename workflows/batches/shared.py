@@ -10,15 +10,14 @@ belong to no run (Replacement SSIDs, SELA import) are loaded, applied and undone
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from pathlib import Path
 from operator import attrgetter
 from typing import Any, Protocol, TypeVar
 
 from domain.errors import FileProblem
+from domain.memory import collection_paused
 from domain.runs import (
     Batch,
     BatchKind,
@@ -217,21 +216,6 @@ def read_whole(
     """
     read, rows = read_planned(path, name, reader, list, progress, distinct=True)
     return read.name, read.sha256, rows
-
-
-@contextmanager
-def collection_paused() -> Iterator[None]:
-    """No cyclic garbage collection inside: for a step that keeps the rows of a file read whole
-    until it has written them. A pass would find nothing to free, yet each walks every row kept
-    (0.4 s of loading a 100,000-line match result); once the step is done they are freed by their
-    reference counts, unseen by the collector."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def other_lea_problem(
