@@ -9,15 +9,19 @@ import needs is kept of each user, so a large export fits in memory.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sys
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 
 from domain.errors import FileProblem, InvalidValue
 from domain.model import Guardian, PersonName
 from domain.oneroster._mapping import OneRosterMapping
-from domain.oneroster._schooling import read_grades
+from domain.oneroster._schooling import GradeLists, read_grades
 from domain.oneroster._source import ExportFiles
 from domain.oneroster._spec import (
+    BOOLEANS,
     DEMOGRAPHICS,
     GUARDIAN_ROLES,
     ROLE_TYPES,
@@ -28,8 +32,8 @@ from domain.oneroster._spec import (
     USERS,
     OneRosterVersion,
 )
-from domain.oneroster._table import Place, Record, read_table
-from domain.values import LocalId, Ssid, parse_local_id, parse_ssid
+from domain.oneroster._table import Block, Place, Record, read_blocks
+from domain.values import LocalId, Ssid, parse_iso_date, parse_local_id, parse_ssid
 
 __all__ = ["StudentUser", "BirthFacts", "People", "read_people", "read_demographics"]
 
@@ -75,13 +79,42 @@ class People:
 def _roles(files: ExportFiles) -> dict[str, frozenset[str]]:
     roles: dict[str, frozenset[str]] = {}
     combinations: dict[frozenset[str], frozenset[str]] = {}  # a few, each held once for every user
-    for record in read_table(files, ROLES, OneRosterVersion.V1_2):
-        record.token("roleType", ROLE_TYPES, required=True)
-        role = record.token("role", USER_ROLES[OneRosterVersion.V1_2], required=True)
-        user = record.text("userSourcedId", required=True)
-        held = roles.get(user, frozenset()) | {role}
-        roles[user] = combinations.setdefault(held, held)
+    steps: dict[tuple[frozenset[str], str], frozenset[str]] = {}  # the roles held, and one more → the roles then held
+    for block in read_blocks(files, ROLES, OneRosterVersion.V1_2):
+        if not _roles_pass(block):
+            for record in block.records():
+                _role(record, roles, combinations)
+            continue
+        for user, role in zip(block.column("userSourcedId"), block.column("role")):
+            before = roles.get(user, _NO_ROLE)
+            after = steps.get((before, role))
+            if after is None:
+                held = before | {role}
+                after = steps[(before, role)] = combinations.setdefault(held, held)
+            roles[user] = after
     return roles
+
+
+_NO_ROLE: frozenset[str] = frozenset()
+
+
+def _role(record: Record, roles: dict[str, frozenset[str]], combinations: dict[frozenset[str], frozenset[str]]) -> None:
+    """One ``roles.csv`` record, checked value by value (the reference reading of :func:`_roles`)."""
+    record.token("roleType", ROLE_TYPES, required=True)
+    role = record.token("role", USER_ROLES[OneRosterVersion.V1_2], required=True)
+    user = record.text("userSourcedId", required=True)
+    held = roles.get(user, frozenset()) | {role}
+    roles[user] = combinations.setdefault(held, held)
+
+
+def _roles_pass(block: Block) -> bool:
+    """Whether every record of the block passes :func:`_role`'s checks."""
+    return (
+        block.clean("userSourcedId", "roleType", "role")
+        and all(block.fits(name, required=True) for name in ("userSourcedId", "roleType", "role"))
+        and block.tokens("roleType", ROLE_TYPES)
+        and block.tokens("role", USER_ROLES[OneRosterVersion.V1_2])
+    )
 
 
 def _identifier(record: Record, field_name: str) -> str:
@@ -137,27 +170,164 @@ def read_people(files: ExportFiles, version: OneRosterVersion, mapping: OneRoste
     roles = _roles(files) if version is OneRosterVersion.V1_2 else {}
     people = People()
     local_ids: dict[str, int] = {}
-    for record in read_table(files, USERS, version):
-        sourced_id = record.text("sourcedId", required=True)
-        if sourced_id in people.users:
-            raise record.problem("sourcedId", "given twice in users.csv")
-        people.users.add(sourced_id)
-        if version is OneRosterVersion.V1_1:
-            held = frozenset({record.token("role", USER_ROLES[version], required=True)})
-        else:
-            held = roles.get(sourced_id, frozenset())
-        if "student" in held:
-            student = _student(record, mapping, version)
-            earlier = local_ids.setdefault(student.local_id, record.line)
-            if earlier != record.line:
-                raise record.problem(mapping.column(mapping.local_id), f"the same local id as line {earlier}")
-            people.students[sourced_id] = student
-        elif held & GUARDIAN_ROLES:
-            people.guardians[sourced_id] = Guardian(
-                record.text("givenName", longest=_LONGEST["first"], shared=True),
-                record.text("familyName", longest=_LONGEST["last"], shared=True),
-            )
+    grade_lists = GradeLists(version)
+    for block in read_blocks(files, USERS, version):
+        if not _users_block(block, people, roles, local_ids, mapping, grade_lists):
+            for record in block.records():
+                _user(record, people, roles, local_ids, mapping, version)
     return people
+
+
+def _user(
+    record: Record, people: People, roles: dict[str, frozenset[str]], local_ids: dict[str, int], mapping: OneRosterMapping,
+    version: OneRosterVersion,
+) -> None:  # fmt: skip
+    """One ``users.csv`` record, checked value by value (the reference reading of :func:`read_people`)."""
+    sourced_id = record.text("sourcedId", required=True)
+    if sourced_id in people.users:
+        raise record.problem("sourcedId", "given twice in users.csv")
+    people.users.add(sourced_id)
+    if version is OneRosterVersion.V1_1:
+        held = frozenset({record.token("role", USER_ROLES[version], required=True)})
+    else:
+        held = roles.get(sourced_id, frozenset())
+    if "student" in held:
+        student = _student(record, mapping, version)
+        earlier = local_ids.setdefault(student.local_id, record.line)
+        if earlier != record.line:
+            raise record.problem(mapping.column(mapping.local_id), f"the same local id as line {earlier}")
+        people.students[sourced_id] = student
+    elif held & GUARDIAN_ROLES:
+        people.guardians[sourced_id] = Guardian(
+            record.text("givenName", longest=_LONGEST["first"], shared=True),
+            record.text("familyName", longest=_LONGEST["last"], shared=True),
+        )
+
+
+# A column of values joined by newlines, each blank or ten digits (no value holds a newline once
+# the column is found free of control characters).
+_SSIDS = re.compile(r"(?:[0-9]{10})?(?:\n(?:[0-9]{10})?)*")
+_LOCAL_ID_LONGEST = 15
+_intern = sys.intern
+
+
+def _users_block(
+    block: Block, people: People, roles: dict[str, frozenset[str]], local_ids: dict[str, int], mapping: OneRosterMapping,
+    grade_lists: GradeLists,
+) -> bool:  # fmt: skip
+    """Read the block as :func:`_user` reads each of its records, when every check passes in bulk
+    (``False``, nothing read: a check found something, the records are to be read one by one)."""
+    version = block.version
+    sourced_ids = block.column("sourcedId")
+    if not (block.clean("sourcedId") and block.fits("sourcedId", required=True)):
+        return False
+    if len(set(sourced_ids)) != len(sourced_ids) or not people.users.isdisjoint(sourced_ids):
+        return False
+    if version is OneRosterVersion.V1_1:
+        if not (block.clean("role") and block.fits("role", required=True) and block.tokens("role", USER_ROLES[version])):
+            return False
+        helds = [frozenset({role}) for role in block.column("role")]
+    else:
+        helds = [roles.get(sourced_id, _NO_ROLE) for sourced_id in sourced_ids]
+    is_student = ["student" in held for held in helds]
+    is_guardian = [not student and not held.isdisjoint(GUARDIAN_ROLES) for student, held in zip(is_student, helds)]
+    students = block.subset(is_student)
+    guardians = block.subset(is_guardian)
+    read = _student_columns(students, mapping, local_ids, grade_lists)
+    if read is None or not _guardians_pass(guardians):
+        return False
+    people.users.update(sourced_ids)
+    for line, sourced_id, local_id, user in zip(students.lines, students.column("sourcedId"), read[0], read[1]):
+        local_ids[local_id] = line
+        people.students[sourced_id] = user
+    for sourced_id, first, last in zip(guardians.column("sourcedId"), guardians.column("givenName"), guardians.column("familyName")):
+        people.guardians[sourced_id] = Guardian(_intern(first), _intern(last))
+    return True
+
+
+def _guardians_pass(block: Block) -> bool:
+    return not block or (
+        block.clean("givenName", "familyName") and block.fits("givenName", _LONGEST["first"]) and block.fits("familyName", _LONGEST["last"])
+    )
+
+
+def _student_columns(
+    block: Block, mapping: OneRosterMapping, local_ids: dict[str, int], grade_lists: GradeLists,
+) -> tuple[Sequence[str], list[StudentUser]] | None:  # fmt: skip
+    """The local ids and users of the block's student records, when each passes :func:`_student`'s
+    checks and no local id repeats one read before (``None`` otherwise)."""
+    if not block:
+        return [], []
+    raw_ids = _field_values(block, mapping.local_id)
+    if "" in raw_ids or max(map(len, raw_ids)) > _LOCAL_ID_LONGEST or "^" in "".join(raw_ids):
+        return None  # the reader's values are stripped, and so are userIds entries: none is padded
+    if len(set(raw_ids)) != len(raw_ids) or not local_ids.keys().isdisjoint(raw_ids):
+        return None
+    ssids: Sequence[str] = [""] * len(block)
+    if mapping.ssid:
+        ssids = _field_values(block, mapping.ssid)
+        joined = "\n".join(ssids)
+        if joined.count("\n") != len(ssids) - 1 or not _SSIDS.fullmatch(joined):
+            return None
+    names = ("givenName", "familyName", "middleName")
+    preferred = ("preferredGivenName", "preferredFamilyName", "preferredMiddleName")
+    v12 = block.version is OneRosterVersion.V1_2
+    if not (
+        block.clean(*names, *(preferred if v12 else ()))
+        and block.fits("givenName", _LONGEST["first"], required=True)
+        and block.fits("familyName", _LONGEST["last"], required=True)
+        and block.fits("middleName", _LONGEST["middle"])
+        and (not v12 or (
+            block.fits("preferredGivenName", _LONGEST["first"]) and block.fits("preferredFamilyName", _LONGEST["last"])
+            and block.fits("preferredMiddleName", _LONGEST["middle"])
+        ))
+        and set(block.column("enabledUser")) <= BOOLEANS.keys()
+    ):  # fmt: skip
+        return None
+    grades = grade_lists.of(block.column("grades"))
+    if grades is None:
+        return None
+    firsts, lasts, middles = map(block.column, names)
+    aliases: Iterable[tuple[str, ...] | None] = zip(*map(block.column, preferred)) if v12 else repeat(None)
+    users = []
+    for line, local_id, ssid, first, last, middle, alias, enabled, grade, agents in zip(
+        block.lines, raw_ids, ssids, firsts, lasts, middles, aliases, block.column("enabledUser"), grades, block.column("agentSourcedIds"),
+    ):  # fmt: skip
+        legal = PersonName(_intern(first), _intern(last), _intern(middle))
+        users.append(StudentUser(
+            place=Place(block.name, line, block.positions),
+            local_id=LocalId(local_id),
+            ssid=Ssid(ssid) if ssid else None,
+            legal=legal,
+            alias=_alias(alias, legal),
+            active=BOOLEANS[enabled],
+            grades=grade,
+            agents=_items(agents),
+        ))  # fmt: skip
+    return raw_ids, users
+
+
+def _alias(preferred: tuple[str, ...] | None, legal: PersonName) -> PersonName | None:
+    """1.2's preferred name as the student's alias, as :func:`_student` gives it (none: the legal name)."""
+    if preferred is None or not any(preferred):
+        return None
+    first, last, middle = preferred
+    if (first, last, middle) == (legal.first, legal.last, legal.middle):
+        return None
+    return PersonName(first, last, middle)
+
+
+def _items(text: str) -> tuple[str, ...]:
+    """A list field as :meth:`Record.items` reads it."""
+    return tuple(v.strip() for v in text.split(",") if v.strip()) if text else ()
+
+
+def _field_values(block: Block, field_name: str) -> Sequence[str]:
+    """Each record's value of a users.csv id field (as :meth:`OneRosterMapping.value` gives it)."""
+    column = OneRosterMapping.column(field_name)
+    if column == field_name:
+        return block.column(column)
+    return [OneRosterMapping.typed_value(field_name, text) for text in block.column(column)]
 
 
 def _birth_state(record: Record, country: str) -> str:
@@ -173,24 +343,77 @@ def _birth_state(record: Record, country: str) -> str:
 def read_demographics(files: ExportFiles, version: OneRosterVersion, students: dict[str, StudentUser]) -> dict[str, BirthFacts]:
     """Birth facts of the students (rows of other users are not read further)."""
     facts: dict[str, BirthFacts] = {}
-    for record in read_table(files, DEMOGRAPHICS, version):
-        sourced_id = record.text("sourcedId", required=True)
-        if sourced_id not in students:
-            continue
-        if sourced_id in facts:
-            raise record.problem("sourcedId", "given twice in demographics.csv")
-        birth_date = record.date("birthDate", required=True)
-        assert birth_date is not None
-        sex = record.token("sex", SEXES[version])
-        if sex and sex not in SEX_TO_GENDER:
-            raise record.problem("sex", "must be male, female or other: CALPADS needs a gender")
-        country = sys.intern(record.text("countryOfBirthCode", longest=_LONGEST["country"]).upper())
-        facts[sourced_id] = BirthFacts(
-            birth_date,
-            SEX_TO_GENDER.get(sex, ""),
-            record.place,
-            record.text("cityOfBirth", longest=_LONGEST["city"], shared=True),
-            _birth_state(record, country),
-            country,
-        )
+    dates: dict[str, dt.date | None] = {}
+    for block in read_blocks(files, DEMOGRAPHICS, version):
+        if not _demographics_block(block, students, facts, dates):
+            for record in block.records():
+                _demographic(record, students, facts, version)
     return facts
+
+
+def _demographic(record: Record, students: dict[str, StudentUser], facts: dict[str, BirthFacts], version: OneRosterVersion) -> None:
+    """One ``demographics.csv`` record, checked value by value (the reference reading of :func:`read_demographics`)."""
+    sourced_id = record.text("sourcedId", required=True)
+    if sourced_id not in students:
+        return
+    if sourced_id in facts:
+        raise record.problem("sourcedId", "given twice in demographics.csv")
+    birth_date = record.date("birthDate", required=True)
+    assert birth_date is not None
+    sex = record.token("sex", SEXES[version])
+    if sex and sex not in SEX_TO_GENDER:
+        raise record.problem("sex", "must be male, female or other: CALPADS needs a gender")
+    country = sys.intern(record.text("countryOfBirthCode", longest=_LONGEST["country"]).upper())
+    facts[sourced_id] = BirthFacts(
+        birth_date,
+        SEX_TO_GENDER.get(sex, ""),
+        record.place,
+        record.text("cityOfBirth", longest=_LONGEST["city"], shared=True),
+        _birth_state(record, country),
+        country,
+    )
+
+
+def _demographics_block(
+    block: Block, students: dict[str, StudentUser], facts: dict[str, BirthFacts], dates: dict[str, dt.date | None]
+) -> bool:
+    """Read the block as :func:`_demographic` reads each of its records, when every check passes in
+    bulk (``False``, nothing read: the records are to be read one by one)."""
+    if not (block.clean("sourcedId") and block.fits("sourcedId", required=True)):
+        return False
+    block = block.subset(sourced_id in students for sourced_id in block.column("sourcedId"))
+    if not block:
+        return True
+    sourced_ids = block.column("sourcedId")
+    if len(set(sourced_ids)) != len(sourced_ids) or not facts.keys().isdisjoint(sourced_ids):
+        return False
+    columns = ("birthDate", "sex", "countryOfBirthCode", "stateOfBirthAbbreviation", "cityOfBirth")
+    if not (
+        block.clean(*columns)
+        and block.fits("birthDate", required=True) and block.fits("stateOfBirthAbbreviation")
+        and block.fits("countryOfBirthCode", _LONGEST["country"]) and block.fits("cityOfBirth", _LONGEST["city"])
+        and block.tokens("sex", SEXES[block.version]) and all(not sex or sex in SEX_TO_GENDER for sex in set(block.column("sex")))
+    ):  # fmt: skip
+        return False
+    for text in set(block.column("birthDate")).difference(dates):
+        try:
+            dates[text] = parse_iso_date(text)
+        except InvalidValue:
+            return False
+    places: dict[tuple[str, str], tuple[str, str]] = {}  # (state, country) as given → as read
+    for pair in set(zip(block.column("stateOfBirthAbbreviation"), block.column("countryOfBirthCode"))):
+        state, country = pair[0].upper(), _intern(pair[1].upper())
+        if state and "-" not in state:
+            state = f"{country or 'US'}-{state}"
+        if len(state) > _LONGEST["state"]:
+            return False
+        places[pair] = (_intern(state), country)
+    for line, sourced_id, birth, sex, city, place in zip(
+        block.lines, sourced_ids, block.column("birthDate"), block.column("sex"), block.column("cityOfBirth"),
+        zip(block.column("stateOfBirthAbbreviation"), block.column("countryOfBirthCode")),
+    ):  # fmt: skip
+        birth_date = dates[birth]
+        assert birth_date is not None
+        state, country = places[place]
+        facts[sourced_id] = BirthFacts(birth_date, SEX_TO_GENDER.get(sex, ""), Place(block.name, line, block.positions), _intern(city), state, country)
+    return True

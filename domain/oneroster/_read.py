@@ -7,18 +7,19 @@ from collections.abc import Iterable, Iterator
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from domain.errors import FileProblem
-from domain.model import Enrollment, Guardian, Student
+from domain.model import Enrollment, Guardian, PersonName, Student
 from domain.oneroster._manifest import read_manifest
 from domain.oneroster._mapping import OneRosterMapping
 from domain.oneroster._people import BirthFacts, People, StudentUser, read_demographics, read_people
 from domain.oneroster._schooling import Schooling, SchoolTerm, read_schooling
 from domain.oneroster._source import ExportFiles, ExportLimits
 from domain.oneroster._spec import CLASSES, SESSIONS, OneRosterVersion
-from domain.values import CdsCode
+from domain.values import CdsCode, LocalId, Ssid
 
-__all__ = ["OneRosterStudent", "OneRosterExport", "ExportStudents", "read_oneroster"]
+__all__ = ["OneRosterStudent", "OneRosterExport", "ExportStudents", "ExportedStudent", "read_oneroster"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +33,30 @@ class OneRosterStudent:
     student: Student
     enrolled: bool
     gender_missing: FileProblem | None = None
+
+
+class ExportedStudent(NamedTuple):
+    """A student as :class:`OneRosterStudent` gives them, in plain values (a writer's row without
+    a domain object per student): what the export gives, and ``gender_missing`` as there.
+
+    ``enrollments`` as :class:`domain.model.Enrollment` fields in their order (school, grade,
+    start, status, exit date, exit reason, completion status), ``guardians`` as (first, last).
+    """
+
+    sourced_id: str
+    local_id: LocalId
+    ssid: Ssid | None
+    legal: PersonName
+    alias: PersonName | None
+    birth_date: dt.date
+    gender: str
+    birth_city: str
+    birth_state: str
+    birth_country: str
+    active: bool
+    enrollments: tuple[tuple[CdsCode, str, dt.date, str, dt.date | None, str, str], ...]
+    guardians: tuple[tuple[str, str], ...]
+    gender_missing: FileProblem | None
 
 
 class ExportStudents:
@@ -48,6 +73,34 @@ class ExportStudents:
         people, terms = self._people, self._schooling.terms
         for sourced_id, user in people.students.items():
             yield _student(sourced_id, user, self._births, terms.get(sourced_id, {}), people.guardians, people.users, self._today)
+
+    def student(self, sourced_id: str) -> OneRosterStudent:
+        """One student as iterating gives them."""
+        people = self._people
+        user, terms = people.students[sourced_id], self._schooling.terms.get(sourced_id, {})
+        return _student(sourced_id, user, self._births, terms, people.guardians, people.users, self._today)
+
+    def plain(self) -> Iterator[ExportedStudent]:
+        """The students as iterating gives them (in that order), each in plain values."""
+        people, births, all_terms, today = self._people, self._births, self._schooling.terms, self._today
+        guardians = {sourced_id: (g.first, g.last) for sourced_id, g in people.guardians.items()}
+        status, exit_reason, completion = _ENROLLMENT.status, _ENROLLMENT.exit_reason, _ENROLLMENT.completion_status
+        for sourced_id, user in people.students.items():
+            birth = births[sourced_id]
+            terms = all_terms.get(sourced_id)
+            enrollments: tuple[tuple[CdsCode, str, dt.date, str, dt.date | None, str, str], ...] = ()
+            if terms:
+                only = user.grades[0] if len(user.grades) == 1 else ""  # read_oneroster checked each term has a grade
+                listed = [
+                    (t.school, t.grade or only, t.start, status, t.end if t.end is not None and t.end <= today else None, exit_reason, completion)
+                    for t in terms.values()
+                ]  # fmt: skip
+                enrollments = tuple(listed) if len(listed) == 1 else tuple(sorted(listed, key=_start_and_school))
+            yield ExportedStudent(
+                sourced_id, user.local_id, user.ssid, user.legal, user.alias, birth.birth_date, birth.gender, birth.city,
+                birth.state, birth.country, user.active, enrollments, tuple(guardians[a] for a in user.agents if a in guardians),
+                None if birth.gender else _gender_missing(birth),
+            )  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -147,5 +200,16 @@ def _student(
         enrollments=tuple(sorted(enrollments, key=lambda e: (e.start, e.school))),
         guardians=tuple(guardians[a] for a in user.agents if a in guardians),
     )
-    missing = None if birth.gender else birth.place.problem("sex", "is required for a student the workbench does not hold yet: CALPADS needs a gender")
+    missing = None if birth.gender else _gender_missing(birth)
     return OneRosterStudent(student, enrolled=bool(enrollments), gender_missing=missing)
+
+
+def _gender_missing(birth: BirthFacts) -> FileProblem:
+    return birth.place.problem("sex", "is required for a student the workbench does not hold yet: CALPADS needs a gender")
+
+
+_ENROLLMENT = Enrollment(CdsCode("0000000"), "", dt.date.min)  # an enrollment's defaults
+
+
+def _start_and_school(enrollment: tuple[CdsCode, str, dt.date, str, dt.date | None, str, str]) -> tuple[dt.date, str]:
+    return enrollment[2], enrollment[0]
