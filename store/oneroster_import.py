@@ -20,7 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from domain.memory import collection_paused
+from domain.model import Student
 from domain.oneroster import ExportedStudent, ExportLimits, ExportStudents, OneRosterExport, OneRosterMapping, merged_with_stored, read_oneroster
+from domain.values import LocalId
 from store.bulk import chunked
 from store.database import database_proxy
 from store.roster_import import RosterCounts
@@ -28,7 +30,7 @@ from store.settings import read_settings
 from store.statistics import refresh_planner_statistics
 from store.students import join_tags, students_by_local_id
 from store.students_write import StudentRows, ensure_schools, student_rows, write_students
-from store.tables import one_data_change
+from store.tables import StudentRow, one_data_change
 
 __all__ = ["import_oneroster"]
 
@@ -55,10 +57,12 @@ def import_oneroster(
         given = export.students
         assert isinstance(given, ExportStudents)  # as read_oneroster returns them
         with database_proxy.atomic(), one_data_change():
+            # Into a workbench holding no student, every student is new (the export's local ids are distinct).
+            fresh = not StudentRow.select().exists()
             for part in chunked(given.plain(), chunk):
-                rows = _rows(part, given, export)
+                rows = _rows(part, given, export, {} if fresh else students_by_local_id(student.local_id for student in part))
                 ensure_schools(e[0] for some in rows.enrollments for e in some)
-                enrollments += write_students(rows, keep_calpads_values=True, journal=journal)
+                enrollments += write_students(rows, keep_calpads_values=True, fresh=fresh, journal=journal)
                 students += len(part)
     refresh_planner_statistics()
     return RosterCounts(students, enrollments)
@@ -68,10 +72,9 @@ _NO_TAGS = join_tags(())
 _NO_LANGUAGE: tuple[Any, ...] = (None, None, None)  # domain.model.LanguageStatus()'s ELAS, its start, primary language
 
 
-def _rows(part: list[ExportedStudent], given: ExportStudents, export: OneRosterExport) -> StudentRows:
+def _rows(part: list[ExportedStudent], given: ExportStudents, export: OneRosterExport, stored: dict[LocalId, Student]) -> StudentRows:
     """The table rows of a chunk of the export's students: a new one as the export gives them, a
-    stored one merged with what the workbench holds (a new one without a gender is refused)."""
-    stored = students_by_local_id(student.local_id for student in part)
+    ``stored`` one merged with what the workbench holds (a new one without a gender is refused)."""
     rows = StudentRows(students=[], language=[], swd=[], enrollments=[], guardians=[], addresses=[])
     for student in part:
         known = stored.get(student.local_id)

@@ -13,10 +13,12 @@ import re
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import cast
 from itertools import repeat
+from operator import itemgetter
 
 from domain.errors import FileProblem, InvalidValue
-from domain.model import Guardian, PersonName
+from domain.model import PersonName
 from domain.oneroster._mapping import OneRosterMapping
 from domain.oneroster._schooling import GradeLists, read_grades
 from domain.oneroster._source import ExportFiles
@@ -72,7 +74,7 @@ class People:
     """Students by ``sourcedId`` (file order), parents/guardians by ``sourcedId``, every user's ``sourcedId``."""
 
     students: dict[str, StudentUser] = field(default_factory=dict)
-    guardians: dict[str, Guardian] = field(default_factory=dict)
+    guardians: dict[str, tuple[str, str]] = field(default_factory=dict)  # (first, last): a domain Guardian's fields
     users: set[str] = field(default_factory=set)
 
 
@@ -85,14 +87,22 @@ def _roles(files: ExportFiles) -> dict[str, frozenset[str]]:
             for record in block.records():
                 _role(record, roles, combinations)
             continue
-        for user, role in zip(block.column("userSourcedId"), block.column("role")):
+        users = block.column("userSourcedId")
+        if len(set(users)) == len(users) and roles.keys().isdisjoint(users):  # each user's first role
+            firsts = {role: _held(frozenset({role}), combinations) for role in set(block.column("role"))}
+            roles.update(zip(users, map(firsts.__getitem__, block.column("role"))))
+            continue
+        for user, role in zip(users, block.column("role")):
             before = roles.get(user, _NO_ROLE)
             after = steps.get((before, role))
             if after is None:
-                held = before | {role}
-                after = steps[(before, role)] = combinations.setdefault(held, held)
+                after = steps[(before, role)] = _held(before | {role}, combinations)
             roles[user] = after
     return roles
+
+
+def _held(roles: frozenset[str], combinations: dict[frozenset[str], frozenset[str]]) -> frozenset[str]:
+    return combinations.setdefault(roles, roles)
 
 
 _NO_ROLE: frozenset[str] = frozenset()
@@ -198,7 +208,7 @@ def _user(
             raise record.problem(mapping.column(mapping.local_id), f"the same local id as line {earlier}")
         people.students[sourced_id] = student
     elif held & GUARDIAN_ROLES:
-        people.guardians[sourced_id] = Guardian(
+        people.guardians[sourced_id] = (
             record.text("givenName", longest=_LONGEST["first"], shared=True),
             record.text("familyName", longest=_LONGEST["last"], shared=True),
         )
@@ -228,11 +238,11 @@ def _users_block(
             return False
         helds = [frozenset({role}) for role in block.column("role")]
     else:
-        helds = [roles.get(sourced_id, _NO_ROLE) for sourced_id in sourced_ids]
-    is_student = ["student" in held for held in helds]
-    is_guardian = [not student and not held.isdisjoint(GUARDIAN_ROLES) for student, held in zip(is_student, helds)]
-    students = block.subset(is_student)
-    guardians = block.subset(is_guardian)
+        helds = list(map(roles.get, sourced_ids, repeat(_NO_ROLE)))
+    # A student, a parent or guardian, or neither, by the roles held (a few combinations).
+    kinds = {held: ("student" in held, "student" not in held and not held.isdisjoint(GUARDIAN_ROLES)) for held in set(helds)}
+    students = block.subset(map(itemgetter(0), map(kinds.__getitem__, helds)))
+    guardians = block.subset(map(itemgetter(1), map(kinds.__getitem__, helds)))
     read = _student_columns(students, mapping, local_ids, grade_lists)
     if read is None or not _guardians_pass(guardians):
         return False
@@ -240,8 +250,8 @@ def _users_block(
     for line, sourced_id, local_id, user in zip(students.lines, students.column("sourcedId"), read[0], read[1]):
         local_ids[local_id] = line
         people.students[sourced_id] = user
-    for sourced_id, first, last in zip(guardians.column("sourcedId"), guardians.column("givenName"), guardians.column("familyName")):
-        people.guardians[sourced_id] = Guardian(_intern(first), _intern(last))
+    names = zip(map(_intern, guardians.column("givenName")), map(_intern, guardians.column("familyName")))
+    people.guardians.update(zip(guardians.column("sourcedId"), names))
     return True
 
 
@@ -287,29 +297,30 @@ def _student_columns(
     grades = grade_lists.of(block.column("grades"))
     if grades is None:
         return None
-    firsts, lasts, middles = map(block.column, names)
-    aliases: Iterable[tuple[str, ...] | None] = zip(*map(block.column, preferred)) if v12 else repeat(None)
+    firsts, lasts, middles = (map(_intern, block.column(name)) for name in names)
+    aliases: Iterable[tuple[str, ...] | None] = repeat(None)
+    if v12 and any("".join(block.column(name)) for name in preferred):
+        aliases = zip(*map(block.column, preferred))
+    places = map(Place, repeat(block.name), block.lines, repeat(block.positions))
+    actives = map(_ENABLED.__getitem__, block.column("enabledUser"))
     users = []
-    for line, local_id, ssid, first, last, middle, alias, enabled, grade, agents in zip(
-        block.lines, raw_ids, ssids, firsts, lasts, middles, aliases, block.column("enabledUser"), grades, block.column("agentSourcedIds"),
+    for place, local_id, ssid, first, last, middle, alias, active, grade, agents in zip(
+        places, cast(Sequence[LocalId], raw_ids), ssids, firsts, lasts, middles, aliases, actives, grades, block.column("agentSourcedIds"),
     ):  # fmt: skip
-        legal = PersonName(_intern(first), _intern(last), _intern(middle))
+        legal = PersonName(first, last, middle)
         users.append(StudentUser(
-            place=Place(block.name, line, block.positions),
-            local_id=LocalId(local_id),
-            ssid=Ssid(ssid) if ssid else None,
-            legal=legal,
-            alias=_alias(alias, legal),
-            active=BOOLEANS[enabled],
-            grades=grade,
-            agents=_items(agents),
+            place=place, local_id=local_id, ssid=cast(Ssid, ssid) if ssid else None, legal=legal,
+            alias=None if alias is None else _alias(alias, legal), active=active, grades=grade, agents=_items(agents) if agents else (),
         ))  # fmt: skip
     return raw_ids, users
 
 
-def _alias(preferred: tuple[str, ...] | None, legal: PersonName) -> PersonName | None:
+_ENABLED = dict(BOOLEANS)
+
+
+def _alias(preferred: tuple[str, ...], legal: PersonName) -> PersonName | None:
     """1.2's preferred name as the student's alias, as :func:`_student` gives it (none: the legal name)."""
-    if preferred is None or not any(preferred):
+    if not any(preferred):
         return None
     first, last, middle = preferred
     if (first, last, middle) == (legal.first, legal.last, legal.middle):
@@ -319,7 +330,7 @@ def _alias(preferred: tuple[str, ...] | None, legal: PersonName) -> PersonName |
 
 def _items(text: str) -> tuple[str, ...]:
     """A list field as :meth:`Record.items` reads it."""
-    return tuple(v.strip() for v in text.split(",") if v.strip()) if text else ()
+    return tuple(v.strip() for v in text.split(",") if v.strip())
 
 
 def _field_values(block: Block, field_name: str) -> Sequence[str]:
@@ -381,7 +392,7 @@ def _demographics_block(
     bulk (``False``, nothing read: the records are to be read one by one)."""
     if not (block.clean("sourcedId") and block.fits("sourcedId", required=True)):
         return False
-    block = block.subset(sourced_id in students for sourced_id in block.column("sourcedId"))
+    block = block.subset(map(students.__contains__, block.column("sourcedId")))
     if not block:
         return True
     sourced_ids = block.column("sourcedId")

@@ -83,7 +83,7 @@ class ExportStudents:
     def plain(self) -> Iterator[ExportedStudent]:
         """The students as iterating gives them (in that order), each in plain values."""
         people, births, all_terms, today = self._people, self._births, self._schooling.terms, self._today
-        guardians = {sourced_id: (g.first, g.last) for sourced_id, g in people.guardians.items()}
+        guardians = people.guardians
         status, exit_reason, completion = _ENROLLMENT.status, _ENROLLMENT.exit_reason, _ENROLLMENT.completion_status
         for sourced_id, user in people.students.items():
             birth = births[sourced_id]
@@ -98,7 +98,8 @@ class ExportStudents:
                 enrollments = tuple(listed) if len(listed) == 1 else tuple(sorted(listed, key=_start_and_school))
             yield ExportedStudent(
                 sourced_id, user.local_id, user.ssid, user.legal, user.alias, birth.birth_date, birth.gender, birth.city,
-                birth.state, birth.country, user.active, enrollments, tuple(guardians[a] for a in user.agents if a in guardians),
+                birth.state, birth.country, user.active, enrollments,
+                tuple(map(guardians.__getitem__, filter(guardians.__contains__, user.agents))),
                 None if birth.gender else _gender_missing(birth),
             )  # fmt: skip
 
@@ -177,7 +178,7 @@ def _student(
     user: StudentUser,
     births: dict[str, BirthFacts],
     terms: dict[tuple[CdsCode, int | None], SchoolTerm],
-    guardians: dict[str, Guardian],
+    guardians: dict[str, tuple[str, str]],
     users: AbstractSet[str],
     today: dt.date,
 ) -> OneRosterStudent:
@@ -198,7 +199,7 @@ def _student(
         ssid=user.ssid,
         active=user.active,
         enrollments=tuple(sorted(enrollments, key=lambda e: (e.start, e.school))),
-        guardians=tuple(guardians[a] for a in user.agents if a in guardians),
+        guardians=tuple(Guardian(*guardians[a]) for a in user.agents if a in guardians),
     )
     missing = None if birth.gender else _gender_missing(birth)
     return OneRosterStudent(student, enrolled=bool(enrollments), gender_missing=missing)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
 import sys
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from functools import lru_cache
@@ -126,13 +127,15 @@ class Block:
     """Consecutive data records of one file (blank ones and those marked ``tobedeleted`` left out):
     each record's line and values as read, and each column's values stripped (:meth:`column`)."""
 
-    __slots__ = ("name", "version", "header", "positions", "lines", "rows", "_raw", "_columns")
+    __slots__ = ("name", "version", "header", "positions", "lines", "rows", "_clean", "_raw", "_columns")
 
     def __init__(
         self, name: str, version: OneRosterVersion, header: list[str], positions: dict[str, int], lines: list[int], rows: list[list[str]],
+        *, clean: bool = False,
     ) -> None:  # fmt: skip
+        """``clean``: the caller found no control character in any value of the block."""
         self.name, self.version, self.header, self.positions = name, version, header, positions
-        self.lines, self.rows = lines, rows
+        self.lines, self.rows, self._clean = lines, rows, clean
         self._raw: list[tuple[str, ...]] | None = None
         self._columns: dict[str, tuple[str, ...]] = {}
 
@@ -150,7 +153,7 @@ class Block:
 
     def clean(self, *names: str) -> bool:
         """Whether no value of these columns holds a control character (one search for them all)."""
-        return not has_control_character("".join("".join(self.column(name)) for name in names))
+        return self._clean or not has_control_character("".join("".join(self.column(name)) for name in names))
 
     def fits(self, name: str, longest: int = 255, *, required: bool = False) -> bool:
         """Whether every value of the column is at most ``longest`` characters (and, ``required``, none blank)."""
@@ -165,7 +168,8 @@ class Block:
     def subset(self, chosen: Iterable[bool]) -> Block:
         """The block's records for which ``chosen`` is true."""
         chosen = list(chosen)
-        return Block(self.name, self.version, self.header, self.positions, list(compress(self.lines, chosen)), list(compress(self.rows, chosen)))
+        lines, rows = list(compress(self.lines, chosen)), list(compress(self.rows, chosen))
+        return Block(self.name, self.version, self.header, self.positions, lines, rows, clean=self._clean)
 
     def records(self) -> Iterator[Record]:
         """The block's records as :func:`read_table` gives them (the reference reading)."""
@@ -210,7 +214,7 @@ def read_blocks(files: ExportFiles, name: str, version: OneRosterVersion) -> Ite
             if rows is None:
                 yield from table.by_record(csv.reader(chain(chunk, chain.from_iterable(chunks))), done)
                 return
-            yield from table.block(rows, done)
+            yield from table.block(rows, done, chunk)
             done += len(chunk)
 
 
@@ -244,6 +248,10 @@ def _whole_records(lines: list[str]) -> list[list[str]] | None:
     return rows if len(rows) == len(lines) else None
 
 
+# A control character in lines each holding one record: one that is not the line's end.
+_CONTROL_IN_LINES = re.compile(r"[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f]|\r(?!\n)")
+
+
 class _Table:
     """Blocks of one file's records (its name, version and header)."""
 
@@ -251,11 +259,11 @@ class _Table:
         self.name, self.version, self.header, self.positions = name, version, header, positions
         self.width, self.status_at = len(header), positions["status"] - 1
 
-    def _block(self, lines: list[int], rows: list[list[str]]) -> Block:
-        return Block(self.name, self.version, self.header, self.positions, lines, rows)
+    def _block(self, lines: list[int], rows: list[list[str]], *, clean: bool = False) -> Block:
+        return Block(self.name, self.version, self.header, self.positions, lines, rows, clean=clean)
 
-    def block(self, rows: list[list[str]], before: int) -> Iterator[Block]:
-        """The block of records of consecutive lines, one per line, after line ``before``."""
+    def block(self, rows: list[list[str]], before: int, text: list[str]) -> Iterator[Block]:
+        """The block of records of consecutive lines (``text``), one per line, after line ``before``."""
         if not rows:
             return
         if len(rows[0]) != self.width or len(set(map(len, rows))) != 1:
@@ -268,7 +276,7 @@ class _Table:
             kept = [bool(text) and row[self.status_at].strip() != "tobedeleted" for text, row in zip(filled, rows)]
             lines, rows = list(compress(lines, kept)), list(compress(rows, kept))
         if rows:
-            yield self._block(lines, rows)
+            yield self._block(lines, rows, clean=not _CONTROL_IN_LINES.search("".join(text)))
 
     def by_record(self, reader: Iterator[list[str]], before: int) -> Iterator[Block]:
         """The rest of the file read record by record as :func:`read_table` reads it (``reader``:
