@@ -15,12 +15,14 @@ domain student and merged with the stored record (:func:`domain.oneroster.merged
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from itertools import repeat
+from operator import attrgetter, itemgetter
 from pathlib import Path
-
 from typing import Any
 
 from domain.memory import collection_paused
-from domain.model import Student
+from domain.model import PersonName, Student
 from domain.oneroster import ExportedStudent, ExportLimits, ExportStudents, OneRosterExport, OneRosterMapping, merged_with_stored, read_oneroster
 from domain.values import LocalId
 from store.bulk import chunked
@@ -75,6 +77,8 @@ _NO_LANGUAGE: tuple[Any, ...] = (None, None, None)  # domain.model.LanguageStatu
 def _rows(part: list[ExportedStudent], given: ExportStudents, export: OneRosterExport, stored: dict[LocalId, Student]) -> StudentRows:
     """The table rows of a chunk of the export's students: a new one as the export gives them, a
     ``stored`` one merged with what the workbench holds (a new one without a gender is refused)."""
+    if not stored and not any(map(_GENDER_MISSING, part)):
+        return _new_rows(part)
     rows = StudentRows(students=[], language=[], swd=[], enrollments=[], guardians=[], addresses=[])
     for student in part:
         known = stored.get(student.local_id)
@@ -98,3 +102,31 @@ def _rows(part: list[ExportedStudent], given: ExportStudents, export: OneRosterE
         rows.guardians.append(student.guardians)
         rows.addresses.append(())
     return rows
+
+
+_AT = {name: itemgetter(n) for n, name in enumerate(ExportedStudent._fields)}
+_GENDER_MISSING = _AT["gender_missing"]
+_FIRST, _MIDDLE, _LAST = attrgetter("first"), attrgetter("middle"), attrgetter("last")
+
+
+def _new_rows(part: list[ExportedStudent]) -> StudentRows:
+    """The table rows of new students (as :func:`_rows` gives them), a column at a time."""
+
+    def column(name: str) -> Iterator[Any]:
+        return map(_AT[name], part)
+
+    legal = list(column("legal"))
+    aliases = [alias or _NO_ALIAS for alias in column("alias")]
+    students = zip(
+        column("local_id"), column("ssid"), repeat(None), map(_FIRST, legal), map(_MIDDLE, legal), map(_LAST, legal), repeat(""),
+        map(_FIRST, aliases), map(_MIDDLE, aliases), map(_LAST, aliases), column("birth_date"), column("gender"),
+        column("birth_city"), column("birth_state"), column("birth_country"), column("active"), repeat(_NO_TAGS),
+    )  # fmt: skip
+    count = len(part)
+    return StudentRows(
+        students=list(students), language=[_NO_LANGUAGE] * count, swd=[None] * count,
+        enrollments=list(map(list, column("enrollments"))), guardians=list(column("guardians")), addresses=[()] * count,
+    )  # fmt: skip
+
+
+_NO_ALIAS = PersonName("", "", "")

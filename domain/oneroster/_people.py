@@ -247,9 +247,8 @@ def _users_block(
     if read is None or not _guardians_pass(guardians):
         return False
     people.users.update(sourced_ids)
-    for line, sourced_id, local_id, user in zip(students.lines, students.column("sourcedId"), read[0], read[1]):
-        local_ids[local_id] = line
-        people.students[sourced_id] = user
+    local_ids.update(zip(read[0], students.lines))
+    people.students.update(zip(students.column("sourcedId"), read[1]))
     names = zip(map(_intern, guardians.column("givenName")), map(_intern, guardians.column("familyName")))
     people.guardians.update(zip(guardians.column("sourcedId"), names))
     return True

@@ -6,6 +6,8 @@ import datetime as dt
 from collections.abc import Iterable, Iterator
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from itertools import chain
+from operator import attrgetter
 from pathlib import Path
 from typing import NamedTuple
 
@@ -142,8 +144,9 @@ def read_oneroster(
             files, version, people.students.keys(), people.users,
             with_sessions=SESSIONS in manifest.bulk, with_classes=CLASSES in manifest.bulk,
         )  # fmt: skip
-    for sourced_id, user in people.students.items():  # every student checked before anything is returned
-        _checked(sourced_id, user, births, schooling.terms.get(sourced_id, {}), people.users)
+    if not _all_pass(people, births, schooling):  # every student checked before anything is returned
+        for sourced_id, user in people.students.items():
+            _checked(sourced_id, user, births, schooling.terms.get(sourced_id, {}), people.users)
     students = ExportStudents(people, births, schooling, today)
     return OneRosterExport(
         version=version,
@@ -151,6 +154,19 @@ def read_oneroster(
         carries_alias=version is OneRosterVersion.V1_2,
         carries_guardians=bool(people.guardians),
     )
+
+
+def _all_pass(people: People, births: dict[str, BirthFacts], schooling: Schooling) -> bool:
+    """Whether every student passes :func:`_checked` (checked for them all at once)."""
+    students, users = people.students, people.users
+    if not births.keys() >= students.keys():
+        return False
+    if not all(map(users.__contains__, chain.from_iterable(map(attrgetter("agents"), students.values())))):
+        return False
+    for sourced_id in schooling.ungraded:  # a term whose classes give no grade takes the student's one grade
+        if len(students[sourced_id].grades) != 1 and any(term.grade is None for term in schooling.terms[sourced_id].values()):
+            return False
+    return True
 
 
 def _checked(

@@ -55,9 +55,12 @@ class _Org:
 
 @dataclass(slots=True, kw_only=True)
 class Schooling:
-    """Each student's school terms by ``userSourcedId``, in the order the export lists them."""
+    """Each student's school terms by ``userSourcedId``, in the order the export lists them;
+    ``ungraded``: the students with a term begun by a class enrollment that gives no grade (a
+    later one may give it)."""
 
     terms: dict[str, dict[tuple[CdsCode, int | None], SchoolTerm]] = field(default_factory=dict)
+    ungraded: set[str] = field(default_factory=set)
 
 
 def read_grades(record: Record, version: OneRosterVersion) -> tuple[str, ...]:
@@ -158,7 +161,7 @@ class _Enrollments:
         self, schooling: Schooling, students: AbstractSet[str], users: AbstractSet[str], orgs: dict[str, _Org],
         years: list[tuple[dt.date, dt.date]], class_grades: dict[str, str | None],
     ) -> None:  # fmt: skip
-        self._terms, self._students, self._users = schooling.terms, students, users
+        self._terms, self._ungraded, self._students, self._users = schooling.terms, schooling.ungraded, students, users
         self._orgs, self._years, self._class_grades = orgs, years, class_grades
         self._dates: dict[str, dt.date | None] = {"": None}
         self._year_of: dict[dt.date, int | None] = {}
@@ -227,6 +230,8 @@ class _Enrollments:
         term = terms.get((school, year))
         if term is None:
             terms[(school, year)] = SchoolTerm(school, begin, end, end is None, grade)
+            if grade is None:
+                self._ungraded.add(user)
             return
         term.start = min(term.start, begin)
         term.open = term.open or end is None
