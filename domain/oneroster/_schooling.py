@@ -216,16 +216,34 @@ class _Enrollments:
             assert begin is not None
             if end is not None and end < begin - _DAY:
                 return False
-        class_grades = self._class_grades
-        for user, school, begin, end, class_id in zip(block.column("userSourcedId"), block.column("schoolSourcedId"), begins, ends, block.column("classSourcedId")):
+        # As _add for each record, with the lookups of the block's schools, years and grades made once.
+        keys = zip(map(schools.__getitem__, block.column("schoolSourcedId")), map(self._year, begins))
+        grades = map(self._class_grades.get, block.column("classSourcedId"))
+        all_terms = self._terms
+        for user, key, begin, end, grade in zip(block.column("userSourcedId"), keys, begins, ends, grades):
             assert begin is not None
-            self._add(user, schools[school], begin, end, class_grades.get(class_id))
+            terms = all_terms.get(user)
+            if terms is None:
+                terms = all_terms[user] = {}
+            term = terms.get(key)
+            if term is None:
+                terms[key] = SchoolTerm(key[0], begin, end, end is None, grade)
+                if grade is None:
+                    self._ungraded.add(user)
+            else:
+                _merged(term, begin, end, grade)
         return True
 
-    def _add(self, user: str, school: CdsCode, begin: dt.date, end: dt.date | None, grade: str | None) -> None:
+    def _year(self, begin: dt.date | None) -> int | None:
+        """The school year (its place among the sessions) holding ``begin``."""
+        assert begin is not None
         year = self._year_of.get(begin, -1)
         if year == -1:
             year = self._year_of[begin] = next((n for n, (first, last) in enumerate(self._years) if first <= begin <= last), None)
+        return year
+
+    def _add(self, user: str, school: CdsCode, begin: dt.date, end: dt.date | None, grade: str | None) -> None:
+        year = self._year(begin)
         terms = self._terms.setdefault(user, {})
         term = terms.get((school, year))
         if term is None:
@@ -233,10 +251,15 @@ class _Enrollments:
             if grade is None:
                 self._ungraded.add(user)
             return
-        term.start = min(term.start, begin)
-        term.open = term.open or end is None
-        term.end = None if term.open else max(d for d in (term.end, end) if d is not None)
-        term.grade = term.grade or grade
+        _merged(term, begin, end, grade)
+
+
+def _merged(term: SchoolTerm, begin: dt.date, end: dt.date | None, grade: str | None) -> None:
+    """``term`` with one more class enrollment of the student at its school in its year."""
+    term.start = min(term.start, begin)
+    term.open = term.open or end is None
+    term.end = None if term.open else max(d for d in (term.end, end) if d is not None)
+    term.grade = term.grade or grade
 
 
 _DAY = dt.timedelta(days=1)
