@@ -127,7 +127,7 @@ class Block:
     """Consecutive data records of one file (blank ones and those marked ``tobedeleted`` left out):
     each record's line and values as read, and each column's values stripped (:meth:`column`)."""
 
-    __slots__ = ("name", "version", "header", "positions", "lines", "rows", "_clean", "_raw", "_columns")
+    __slots__ = ("name", "version", "header", "positions", "lines", "rows", "_clean", "_columns")
 
     def __init__(
         self, name: str, version: OneRosterVersion, header: list[str], positions: dict[str, int], lines: list[int], rows: list[list[str]],
@@ -136,7 +136,6 @@ class Block:
         """``clean``: the caller found no control character in any value of the block."""
         self.name, self.version, self.header, self.positions = name, version, header, positions
         self.lines, self.rows, self._clean = lines, rows, clean
-        self._raw: list[tuple[str, ...]] | None = None
         self._columns: dict[str, tuple[str, ...]] = {}
 
     def __len__(self) -> int:
@@ -146,9 +145,7 @@ class Block:
         """The column's value in each record, stripped, in order."""
         values = self._columns.get(name)
         if values is None:
-            if self._raw is None:
-                self._raw = list(zip(*self.rows)) or [() for _ in self.header]
-            values = self._columns[name] = tuple(map(str.strip, self._raw[self.positions[name] - 1]))
+            values = self._columns[name] = tuple(map(str.strip, map(itemgetter(self.positions[name] - 1), self.rows)))
         return values
 
     def clean(self, *names: str) -> bool:
