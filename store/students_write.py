@@ -16,8 +16,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import peewee
-
 from domain import model as dm
 from store.bulk import MAX_PARAMETERS, chunked, in_marks, insert_chunked, tuples, upsert_chunked
 from store.database import database_proxy
@@ -121,12 +119,8 @@ def _stored_ids(local_ids: list[str]) -> dict[str, int]:
     return ids
 
 
-_LANGUAGE_FIELDS: list[Any] = [LanguageStatusRow.student, LanguageStatusRow.elas, LanguageStatusRow.elas_start, LanguageStatusRow.primary_language]
-_SWD_FIELDS: list[Any] = [SpecialEducationRow.student, SpecialEducationRow.swd]
-
-
 def _upsert_language(rows: list[tuple[Any, ...]], keep_calpads_values: bool) -> None:
-    fields = _LANGUAGE_FIELDS
+    fields: list[Any] = [LanguageStatusRow.student, LanguageStatusRow.elas, LanguageStatusRow.elas_start, LanguageStatusRow.primary_language]
     update = {"elas": 'excluded."elas"', "elas_start": 'excluded."elas_start"', "primary_language": 'excluded."primary_language"'}
     if keep_calpads_values:
         # A blank ELAS keeps the current ELAS and its start date together.
@@ -137,7 +131,7 @@ def _upsert_language(rows: list[tuple[Any, ...]], keep_calpads_values: bool) -> 
 
 
 def _upsert_special_education(rows: list[tuple[Any, ...]], keep_calpads_values: bool) -> None:
-    fields = _SWD_FIELDS
+    fields: list[Any] = [SpecialEducationRow.student, SpecialEducationRow.swd]
     update = {"swd": _kept("swd", "special_education", keep_calpads_values)}
     upsert_chunked(SpecialEducationRow, fields, rows, SpecialEducationRow.student, update)
 
@@ -177,21 +171,12 @@ def write_students(rows: StudentRows, *, keep_calpads_values: bool, fresh: bool 
     # The students held before the write (only they can have enrollments to replace): none when
     # the caller promises ``fresh`` ones, as in a new district's first roster.
     stored = {} if fresh else _stored_ids(local_ids)
-    # New students on SQLite: plain many-row inserts (nothing to conflict with), not a per-row upsert.
-    inserted = fresh and not isinstance(database_proxy.obj, peewee.PostgresqlDatabase)
-    if inserted:
-        insert_chunked(StudentRow, STUDENT_FIELDS, rows.students)
-    written = None if inserted else _upsert_students(rows.students, keep_calpads_values)  # every id, on PostgreSQL
+    written = _upsert_students(rows.students, keep_calpads_values)  # every id, on PostgreSQL
     if written is None:  # SQLite: the ids of the students just added, read after
         written = {**stored, **_stored_ids([local_id for local_id in local_ids if local_id not in stored])}
     ids = [written[local_id] for local_id in local_ids]
-    languages = [(sid, *language) for sid, language in zip(ids, rows.language)]
-    if inserted:
-        insert_chunked(LanguageStatusRow, _LANGUAGE_FIELDS, languages)
-        insert_chunked(SpecialEducationRow, _SWD_FIELDS, zip(ids, rows.swd))
-    else:
-        _upsert_language(languages, keep_calpads_values)
-        _upsert_special_education(list(zip(ids, rows.swd)), keep_calpads_values)
+    _upsert_language([(sid, *language) for sid, language in zip(ids, rows.language)], keep_calpads_values)
+    _upsert_special_education(list(zip(ids, rows.swd)), keep_calpads_values)
     enrollments = _replace_children(ids, list(stored.values()), rows)
     if journal is not None:
         journal_since_snapshot(local_ids, *journal)
