@@ -30,7 +30,8 @@ import peewee
 
 from domain.layouts import FieldKind, Layout, layouts_of_kind
 from domain.planning.extract import OUTCOME_COUNTS, ExtractCounts, SsidOutcome
-from domain.readers import CheckedLines, collection_paused
+from domain.memory import collection_paused
+from domain.readers import CheckedLines
 from store.tables import AppliedExtractLineRow, PreviewLineRow, QuietLineRow
 from store.workflow_batches import stored_lines
 

@@ -18,7 +18,7 @@ from itertools import compress, count, repeat
 from pathlib import Path
 from typing import Any
 
-from domain.readers import collection_paused
+from domain.memory import collection_paused
 from store.bulk import MAX_PARAMETERS, chunked, in_list, insert_chunked, tuples
 from store.database import database_proxy
 from store.roster_blocks import RosterBlock, read_roster_blocks

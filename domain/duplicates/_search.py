@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import gc
 import random
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from itertools import groupby
 from operator import attrgetter
 from dataclasses import dataclass
@@ -35,6 +33,7 @@ from domain.matching import (
     verdict_at,
     prepare,
 )
+from domain.memory import collection_paused
 
 
 __all__ = [
@@ -84,25 +83,6 @@ class SuspectedDuplicate:
     evidence: Comparison
 
 
-@contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    """Pause Python's cycle collector while a search builds millions of small, acyclic objects.
-
-    Each collection walks every live object (600,000 people and their folded names), so with
-    the collector on, half the search time goes to walking them again and again; reference
-    counting frees everything the search makes, so nothing accumulates while it is paused. The
-    switch is process-wide: another thread's garbage waits for the search, and two overlapping
-    searches only re-enable it early.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 class DuplicateSearch:
     """Every compared pair of one population with its evidence in bits; ask it for pairs or groups.
 
@@ -124,7 +104,7 @@ class DuplicateSearch:
         """The weights and prior estimated from this population's compared pairs (:func:`~domain.matching.estimate_model`)."""
         steps = SEARCH_STEPS
         report = progress or (lambda done, total: None)
-        with _no_cycle_collection():
+        with collection_paused():
             self._prepared = [prepare(person) for person in facts]
             self._frequencies = population_frequencies(self._prepared)
             report(1, steps)
@@ -200,7 +180,7 @@ class DuplicateSearch:
         # margin keeps rounding at the boundary from dropping one.
         floor = bits_of(min(min_percent, HIGHEST_SHOWN_PERCENT)) - 1e-6
         found: list[SuspectedDuplicate] = []
-        with _no_cycle_collection():
+        with collection_paused():
             for left, right, bits in self.scored_pairs():
                 if bits >= floor:
                     evidence = compare_prepared(
@@ -218,7 +198,7 @@ class DuplicateSearch:
         ``min_percent`` (so a pair alone forms a group exactly when :meth:`suspected` lists it);
         see :mod:`domain.duplicates._groups`.
         """
-        with _no_cycle_collection():
+        with collection_paused():
             positions = average_linkage_groups(
                 len(self.ids), self.scored_pairs(), bits_of(min_percent), self._bits_between
             )

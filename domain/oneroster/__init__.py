@@ -23,7 +23,7 @@ from domain._entrance import names_on_demand
 if TYPE_CHECKING:
     from domain.oneroster._mapping import USER_ID_FIELDS, OneRosterMapping, parse_user_field
     from domain.oneroster._merge import merged_with_stored
-    from domain.oneroster._read import OneRosterExport, OneRosterStudent, read_oneroster
+    from domain.oneroster._read import ExportedStudent, ExportStudents, OneRosterExport, OneRosterStudent, read_oneroster
     from domain.oneroster._source import ExportLimits, is_export
     from domain.oneroster._spec import (
         BOOLEANS,
@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 _HOMES: dict[str, tuple[str, ...]] = {
     "domain.oneroster._mapping": ("USER_ID_FIELDS", "OneRosterMapping", "parse_user_field"),
     "domain.oneroster._merge": ("merged_with_stored",),
-    "domain.oneroster._read": ("OneRosterExport", "OneRosterStudent", "read_oneroster"),
+    "domain.oneroster._read": ("ExportedStudent", "ExportStudents", "OneRosterExport", "OneRosterStudent", "read_oneroster"),
     "domain.oneroster._source": ("ExportLimits", "is_export"),
     "domain.oneroster._spec": ("BOOLEANS", "GRADE_TO_CALPADS", "GRADES", "SEX_TO_GENDER", "SPEC_COLUMNS", "OneRosterVersion"),
 }
@@ -48,6 +48,8 @@ __all__ = [
     "OneRosterMapping",
     "OneRosterStudent",
     "OneRosterExport",
+    "ExportStudents",
+    "ExportedStudent",
     "ExportLimits",
     "USER_ID_FIELDS",
     "SPEC_COLUMNS",

@@ -51,6 +51,11 @@ class OneRosterMapping:
         """The field's value in one users.csv record (``""`` when the record has none)."""
         if not field.startswith("userIds:"):
             return values.get(field, "")
+        return OneRosterMapping.typed_value(field, values.get("userIds", ""))
+
+    @staticmethod
+    def typed_value(field: str, user_ids: str) -> str:
+        """A ``userIds:TYPE`` field's value in one record's ``userIds`` (``""`` when it has none)."""
         wanted = field.removeprefix("userIds:")
-        found = [v.strip() for t, v in _USER_IDS.findall(values.get("userIds", "")) if t.strip() == wanted]
+        found = [v.strip() for t, v in _USER_IDS.findall(user_ids) if t.strip() == wanted]
         return found[0] if found else ""

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
-from domain.errors import InvalidValue
+from domain.errors import FileProblem, InvalidValue
 from domain.oneroster._source import ExportFiles
 from domain.oneroster._spec import (
     CLASSES,
@@ -27,10 +28,10 @@ from domain.oneroster._spec import (
     SESSIONS,
     OneRosterVersion,
 )
-from domain.oneroster._table import Place, Record, read_table
-from domain.values import CdsCode, parse_cds_code
+from domain.oneroster._table import Block, Place, Record, read_blocks, read_table
+from domain.values import CdsCode, parse_cds_code, parse_iso_date
 
-__all__ = ["SchoolTerm", "Schooling", "read_grades", "read_schooling"]
+__all__ = ["GradeLists", "SchoolTerm", "Schooling", "read_grades", "read_schooling"]
 
 
 @dataclass(slots=True)
@@ -54,9 +55,12 @@ class _Org:
 
 @dataclass(slots=True, kw_only=True)
 class Schooling:
-    """Each student's school terms by ``userSourcedId``, in the order the export lists them."""
+    """Each student's school terms by ``userSourcedId``, in the order the export lists them;
+    ``ungraded``: the students with a term begun by a class enrollment that gives no grade (a
+    later one may give it)."""
 
     terms: dict[str, dict[tuple[CdsCode, int | None], SchoolTerm]] = field(default_factory=dict)
+    ungraded: set[str] = field(default_factory=set)
 
 
 def read_grades(record: Record, version: OneRosterVersion) -> tuple[str, ...]:
@@ -66,6 +70,25 @@ def read_grades(record: Record, version: OneRosterVersion) -> tuple[str, ...]:
         if grade not in GRADES and not (version is OneRosterVersion.V1_2 and grade.startswith("ext:")):
             raise record.problem("grades", "lists a value that is not a CEDS grade level (IT, PR, PK, TK, KG, 01-13, PS, UG, Other)")
     return tuple(sys.intern(GRADE_TO_CALPADS.get(g, g)) for g in grades)
+
+
+class GradeLists:
+    """``grades`` values as :func:`read_grades` reads them, each distinct text read once."""
+
+    def __init__(self, version: OneRosterVersion) -> None:
+        self._version = version
+        self._read: dict[str, tuple[str, ...] | None] = {}  # None: refused
+
+    def of(self, texts: Sequence[str]) -> list[tuple[str, ...]] | None:
+        """Each text's grades, or ``None`` when any lists a value :func:`read_grades` refuses."""
+        read = self._read
+        for text in set(texts).difference(read):
+            grades = tuple(v.strip() for v in text.split(",") if v.strip())
+            v12 = self._version is OneRosterVersion.V1_2
+            valid = all(grade in GRADES or (v12 and grade.startswith("ext:")) for grade in grades)
+            read[text] = tuple(sys.intern(GRADE_TO_CALPADS.get(g, g)) for g in grades) if valid else None
+        lists = [read[text] for text in texts]
+        return None if None in lists else lists  # type: ignore[return-value]
 
 
 def _orgs(files: ExportFiles, version: OneRosterVersion) -> dict[str, _Org]:
@@ -123,13 +146,34 @@ def read_schooling(
     years = _school_years(files, version) if with_sessions else []
     class_grades = _class_grades(files, version) if with_classes else {}
     schooling = Schooling()
-    for record in read_table(files, ENROLLMENTS, version):
+    reading = _Enrollments(schooling, students, users, orgs, years, class_grades)
+    for block in read_blocks(files, ENROLLMENTS, version):
+        if not reading.block(block):
+            for record in block.records():
+                reading.record(record)
+    return schooling
+
+
+class _Enrollments:
+    """Reading ``enrollments.csv`` into each student's school terms."""
+
+    def __init__(
+        self, schooling: Schooling, students: AbstractSet[str], users: AbstractSet[str], orgs: dict[str, _Org],
+        years: list[tuple[dt.date, dt.date]], class_grades: dict[str, str | None],
+    ) -> None:  # fmt: skip
+        self._terms, self._ungraded, self._students, self._users = schooling.terms, schooling.ungraded, students, users
+        self._orgs, self._years, self._class_grades = orgs, years, class_grades
+        self._dates: dict[str, dt.date | None] = {"": None}
+        self._year_of: dict[dt.date, int | None] = {}
+
+    def record(self, record: Record) -> None:
+        """One record, checked value by value (the reference reading)."""
         if record.text("role", required=True) != "student":
-            continue
+            return
         user = record.text("userSourcedId", required=True)
-        if user not in students:
-            raise record.problem("userSourcedId", "names a user who is not a student" if user in users else "names no user of users.csv")
-        org = orgs.get(record.text("schoolSourcedId", required=True))
+        if user not in self._students:
+            raise record.problem("userSourcedId", "names a user who is not a student" if user in self._users else "names no user of users.csv")
+        org = self._orgs.get(record.text("schoolSourcedId", required=True))
         if org is None:
             raise record.problem("schoolSourcedId", "names no org of orgs.csv")
         if org.type != "school":
@@ -137,17 +181,93 @@ def read_schooling(
         school = _school_code(org)
         begin, end = record.date("beginDate", required=True), record.date("endDate")
         assert begin is not None
-        if end is not None and end < begin - dt.timedelta(days=1):
+        if end is not None and end < begin - _DAY:
             raise record.problem("endDate", "is before beginDate")
-        year = next((n for n, (first, last) in enumerate(years) if first <= begin <= last), None)
-        grade = class_grades.get(record.text("classSourcedId"))
-        terms = schooling.terms.setdefault(user, {})
+        self._add(user, school, begin, end, self._class_grades.get(record.text("classSourcedId")))
+
+    def block(self, block: Block) -> bool:
+        """Read the block as :meth:`record` reads each of its records, when every check passes in
+        bulk (``False``, nothing read: the records are to be read one by one)."""
+        if not (block.clean("role") and block.fits("role", required=True)):
+            return False
+        block = block.subset(role == "student" for role in block.column("role"))
+        if not block:
+            return True
+        columns = ("userSourcedId", "schoolSourcedId", "beginDate", "endDate", "classSourcedId")
+        if not (block.clean(*columns) and all(block.fits(name, required=name != "endDate" and name != "classSourcedId") for name in columns)):
+            return False
+        if not all(map(self._students.__contains__, set(block.column("userSourcedId")))):
+            return False
+        schools: dict[str, CdsCode] = {}
+        for sourced_id in set(block.column("schoolSourcedId")):
+            org = self._orgs.get(sourced_id)
+            if org is None or org.type != "school" or not _valid_code(org):
+                return False
+            schools[sourced_id] = _school_code(org)
+        dates = self._dates
+        for text in set(block.column("beginDate")).union(block.column("endDate")).difference(dates):
+            try:
+                dates[text] = parse_iso_date(text)
+            except InvalidValue:
+                return False
+        begins = [dates[text] for text in block.column("beginDate")]
+        ends = [dates[text] for text in block.column("endDate")]
+        for begin, end in zip(begins, ends):
+            assert begin is not None
+            if end is not None and end < begin - _DAY:
+                return False
+        # As _add for each record, with the lookups of the block's schools, years and grades made once.
+        keys = zip(map(schools.__getitem__, block.column("schoolSourcedId")), map(self._year, begins))
+        grades = map(self._class_grades.get, block.column("classSourcedId"))
+        all_terms = self._terms
+        for user, key, begin, end, grade in zip(block.column("userSourcedId"), keys, begins, ends, grades):
+            assert begin is not None
+            terms = all_terms.get(user)
+            if terms is None:
+                terms = all_terms[user] = {}
+            term = terms.get(key)
+            if term is None:
+                terms[key] = SchoolTerm(key[0], begin, end, end is None, grade)
+                if grade is None:
+                    self._ungraded.add(user)
+            else:
+                _merged(term, begin, end, grade)
+        return True
+
+    def _year(self, begin: dt.date | None) -> int | None:
+        """The school year (its place among the sessions) holding ``begin``."""
+        assert begin is not None
+        year = self._year_of.get(begin, -1)
+        if year == -1:
+            year = self._year_of[begin] = next((n for n, (first, last) in enumerate(self._years) if first <= begin <= last), None)
+        return year
+
+    def _add(self, user: str, school: CdsCode, begin: dt.date, end: dt.date | None, grade: str | None) -> None:
+        year = self._year(begin)
+        terms = self._terms.setdefault(user, {})
         term = terms.get((school, year))
         if term is None:
             terms[(school, year)] = SchoolTerm(school, begin, end, end is None, grade)
-            continue
-        term.start = min(term.start, begin)
-        term.open = term.open or end is None
-        term.end = None if term.open else max(d for d in (term.end, end) if d is not None)
-        term.grade = term.grade or grade
-    return schooling
+            if grade is None:
+                self._ungraded.add(user)
+            return
+        _merged(term, begin, end, grade)
+
+
+def _merged(term: SchoolTerm, begin: dt.date, end: dt.date | None, grade: str | None) -> None:
+    """``term`` with one more class enrollment of the student at its school in its year."""
+    term.start = min(term.start, begin)
+    term.open = term.open or end is None
+    term.end = None if term.open else max(d for d in (term.end, end) if d is not None)
+    term.grade = term.grade or grade
+
+
+_DAY = dt.timedelta(days=1)
+
+
+def _valid_code(org: _Org) -> bool:
+    try:
+        _school_code(org)
+    except FileProblem:
+        return False
+    return True

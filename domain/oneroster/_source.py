@@ -11,12 +11,13 @@ from __future__ import annotations
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from itertools import chain
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import IO
 
 from domain.errors import FileProblem
-from domain.readers import utf8_lines
+from domain.readers import utf8_line_blocks
 
 __all__ = ["ExportLimits", "ExportFiles", "is_export"]
 
@@ -67,6 +68,12 @@ class ExportFiles:
     @contextmanager
     def lines(self, name: str) -> Iterator[Iterator[str]]:
         """The lines of ``name`` as text (a UTF-8 BOM dropped); a line that is not UTF-8 is refused by number."""
+        with self.line_blocks(name) as blocks:
+            yield chain.from_iterable(blocks)
+
+    @contextmanager
+    def line_blocks(self, name: str) -> Iterator[Iterator[list[str]]]:
+        """The lines of :meth:`lines`, in lists of the lines read at once."""
         member = self._members.get(name)
         if member is None:
             raise FileProblem(name, 1, f"is missing from the export {self._path.name}")
@@ -125,10 +132,11 @@ def _safe_member_name(name: str) -> bool:
     return ".." not in PurePosixPath(name).parts
 
 
-def _decoded(handle: IO[bytes], name: str, at_once: int) -> Iterator[str]:
+def _decoded(handle: IO[bytes], name: str, at_once: int) -> Iterator[list[str]]:
     number = 0
     try:
-        for number, line in enumerate(utf8_lines(handle, name, at_once), 1):
-            yield line
+        for lines in utf8_line_blocks(handle, name, at_once):
+            number += len(lines)
+            yield lines
     except zipfile.BadZipFile:
         raise FileProblem(name, number + 1, "is damaged in the zip archive") from None

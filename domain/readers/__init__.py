@@ -25,10 +25,10 @@ from domain.readers._caret import (
 )
 from domain.readers._detect import detect_kind
 from domain.readers._match_result import open_match_result, read_score
-from domain.readers._source import ParsedFile, Source, TextSource, collection_paused, utf8_lines
+from domain.readers._source import ParsedFile, Source, TextSource, utf8_line_blocks, utf8_lines
 
 __all__ = [
-    "collection_paused",
+    "utf8_line_blocks",
     "utf8_lines",
     "ParsedFile",
     "Source",

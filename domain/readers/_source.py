@@ -9,10 +9,8 @@ data is a problem. ``ParsedFile`` is what every ``open_*`` reader returns.
 from __future__ import annotations
 
 import codecs
-import gc
 import os
 from collections.abc import Callable, Generator, Iterator
-from contextlib import contextmanager
 from itertools import chain
 from pathlib import Path
 from typing import IO, BinaryIO, Generic, TypeVar
@@ -20,7 +18,7 @@ from typing import IO, BinaryIO, Generic, TypeVar
 from domain.errors import FileProblem
 from domain.layouts import Layout
 
-__all__ = ["Source", "TextSource", "ParsedFile", "collection_paused", "source_name", "utf8_lines"]
+__all__ = ["Source", "TextSource", "ParsedFile", "source_name", "utf8_line_blocks", "utf8_lines"]
 
 Source = Path | BinaryIO
 """A file path, or a binary stream (an upload) positioned at the file's first byte."""
@@ -227,6 +225,13 @@ def utf8_lines(handle: IO[bytes], name: str, at_once: int = 1) -> Iterator[str]:
     (one line by default: a zip member's damage is found by the read that reaches its end, and
     the lines before that read are handed on first; a plain file can be read a megabyte at once).
     (CALPADS' own files fall back to Windows-1252 instead: :class:`TextSource`.)"""
+    for lines in utf8_line_blocks(handle, name, at_once):
+        yield from lines
+
+
+def utf8_line_blocks(handle: IO[bytes], name: str, at_once: int = 1) -> Iterator[list[str]]:
+    """The lines of :func:`utf8_lines`, in lists of the lines decoded at once (a line that is not
+    UTF-8 is refused once the lines before it are handed on, each in a list of its own)."""
     number = 0  # lines read so far
     # Many lines decoded at once (a million-line roster spent a tenth of its reading in one decode
     # call per line); a block that is not UTF-8 is handed on line by line, up to the line to name.
@@ -241,28 +246,13 @@ def utf8_lines(handle: IO[bytes], name: str, at_once: int = 1) -> Iterator[str]:
             for raw in raws:
                 number += 1
                 try:
-                    yield raw.decode("utf-8")
+                    yield [raw.decode("utf-8")]
                 except UnicodeDecodeError:
                     raise FileProblem(name, number, "is not UTF-8 text") from None
             continue
         *ended, last = text.split("\n")
         number += len(raws)
-        yield from [line + "\n" for line in ended]
+        lines = [line + "\n" for line in ended]
         if not raws[-1].endswith(b"\n"):  # the file's last line, without a line end
-            yield last
-
-
-@contextmanager
-def collection_paused() -> Iterator[None]:
-    """No cyclic garbage collection inside: for a step that reads a large file into rows and writes
-    them. A pass would find nothing to free (none of the rows is in a reference cycle), yet each
-    walks the rows still held: 0.4 s of loading a 100,000-line match result, about 0.3 s of reading
-    and staging a 185,000-line SSID Extract, 10-15 % of a 600,000-student roster import. Once the
-    step is done the rows are freed by their reference counts, unseen by the collector."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
+            lines.append(last)
+        yield lines

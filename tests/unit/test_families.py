@@ -22,6 +22,8 @@ WHITE_BOX = {
     "tests/unit/test_duplicates_blocking.py": "pins the blocking window and block size, internals of the search",
     "tests/unit/test_duplicates_groups.py": "pins how many members a group samples, an internal of grouping",
     "tests/unit/test_oneroster_source.py": "pins how an export's files are found and refused (ExportFiles), internals of read_oneroster",
+    "tests/unit/test_oneroster_blocks.py": "reads exports with every block reading refused in bulk (Block, BLOCK_SIZE), internals of read_oneroster",
+    "tests/integration/test_oneroster_import_reference.py": "imports with every block reading refused in bulk (Block), the reference the import is compared with",
     "tests/unit/test_oneroster_table.py": "pins a file's records and manifest.csv value by value (read_table, Record, read_manifest), internals of read_oneroster",
     "tests/unit/test_checking.py": "pins field_rule's CALPADS rule ids and CaretChecker on a line 1 holding no LEA, internals of the checker",
     "tests/unit/test_layouts.py": "pins field_table's numbering of table rows and ods_senr's download of an SENR version, the internals the layout tables are built with",

@@ -19,7 +19,7 @@ from domain.runs import FileKind, GeneratedFile, Run, RunAction, RunEvent
 from domain.validation import errors_of, validate_senr
 from domain.values import LocalId, Ssid
 from workflows.errors import StepRefused
-from domain.readers import collection_paused
+from domain.memory import collection_paused
 from workflows.batches.shared import read_whole
 from workflows.files import Progress, check_out_dir, keep_file, local_stamp, note_loaded, senr_bytes, write_output
 from workflows.run.guards import ConfirmFacts, NoFacts, ResultsFacts
