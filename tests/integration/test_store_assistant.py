@@ -88,7 +88,11 @@ def test_the_check_reads_the_students_asked_for_alone(database: peewee.Database)
 def _triggers(database: peewee.Database) -> int:
     """How many of the data-version triggers the database holds (SQLite: six; PostgreSQL: two)."""
     if isinstance(database, peewee.PostgresqlDatabase):
-        sql = "SELECT count(*) FROM pg_trigger WHERE tgname IN ('student_changed', 'guardian_changed')"
+        # This test's own schema only: another schema on the server (a test run that was killed) has its own.
+        sql = (
+            "SELECT count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+            "WHERE c.relnamespace = current_schema()::regnamespace AND t.tgname IN ('student_changed', 'guardian_changed')"
+        )
     else:
         sql = "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND (name LIKE 'student_changed_%' OR name LIKE 'guardian_changed_%')"
     return int(database.execute_sql(sql).fetchone()[0])  # type: ignore[no-untyped-call]
