@@ -83,24 +83,13 @@ def _rows(part: list[ExportedStudent], given: ExportStudents, export: OneRosterE
     for student in part:
         known = stored.get(student.local_id)
         if known is not None:
-            merged = student_rows([merged_with_stored(given.student(student.sourced_id), known, export)])
-            for name in ("students", "language", "swd", "enrollments", "guardians", "addresses"):
-                getattr(rows, name).extend(getattr(merged, name))
-            continue
-        if student.gender_missing is not None:
+            these = student_rows([merged_with_stored(given.student(student.sourced_id), known, export)])
+        elif student.gender_missing is not None:
             raise student.gender_missing
-        legal, alias = student.legal, student.alias
-        rows.students.append((
-            student.local_id, student.ssid, None, legal.first, legal.middle, legal.last, "",
-            alias.first if alias else "", alias.middle if alias else "", alias.last if alias else "",
-            student.birth_date, student.gender, student.birth_city, student.birth_state, student.birth_country,
-            student.active, _NO_TAGS,
-        ))  # fmt: skip
-        rows.language.append(_NO_LANGUAGE)
-        rows.swd.append(None)
-        rows.enrollments.append(list(student.enrollments))
-        rows.guardians.append(student.guardians)
-        rows.addresses.append(())
+        else:
+            these = _new_rows([student])
+        for name in ("students", "language", "swd", "enrollments", "guardians", "addresses"):
+            getattr(rows, name).extend(getattr(these, name))
     return rows
 
 
