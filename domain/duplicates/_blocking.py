@@ -353,7 +353,26 @@ class _KeyKind:
     keys: Callable[[BlockingCodes], list[Hashable]]
     needs: Callable[[BlockingCodes], bool] | None = None  # only pairs with such a member count
     largest: int | None = None  # a larger block of this kind is not compared at all
+    # The kind's keys in parts that never share a key (so never a block), blocked one after the
+    # other: only one part's blocks are in memory at a time. By default the kind is one part.
+    parts: tuple[Callable[[BlockingCodes], list[Hashable]], ...] = ()
 
+    @property
+    def key_parts(self) -> tuple[Callable[[BlockingCodes], list[Hashable]], ...]:
+        """The kind's keys, part by part (see ``parts``)."""
+        return self.parts or (self.keys,)
+
+
+def _parted(*parts: Callable[[BlockingCodes], list[Hashable]]) -> Callable[[BlockingCodes], list[Hashable]]:
+    """The keys of every part, together."""
+    return lambda codes: [key for part in parts for key in part(codes)]
+
+
+_SURNAME_PARTS = (
+    _date_sex_keys(attrgetter("surname_sounds")),
+    _date_sex_keys(attrgetter("surname_heads")),
+    _date_sex_keys(attrgetter("written")),
+)
 
 KEY_KINDS: tuple[str, ...] = (
     "date",
@@ -374,7 +393,9 @@ KEY_KINDS: tuple[str, ...] = (
 _KINDS = (
     _KeyKind("date", _date_keys(lambda codes: codes.word_pairs)),
     _KeyKind("date and first", _date_keys(lambda codes: codes.first_sounds)),
-    _KeyKind("date and surname", _date_sex_keys(lambda codes: (*codes.surname_sounds, *codes.surname_heads, *codes.written))),
+    # A district's largest kind (about five keys a student): its surname sounds, first letters and
+    # names as written are numbered apart (sounds below 2**30, the others tagged), so never one key.
+    _KeyKind("date and surname", _parted(*_SURNAME_PARTS), parts=_SURNAME_PARTS),
     _KeyKind("date and initials", _date_sex_keys(attrgetter("initials"))),
     _KeyKind("date and one name", _date_keys(lambda codes: codes.lone_sounds), attrgetter("lacks_a_name")),
     _KeyKind("day typo", _typo_keys(lambda date: date.year << 4 | date.month)),
@@ -397,12 +418,15 @@ def blocking_keys(person: PreparedFacts) -> frozenset[tuple[str, Hashable]]:
     return frozenset((kind.name, key) for kind in _KINDS for key in kind.keys(codes))
 
 
-def _blocks(kind: _KeyKind, codes: Sequence[BlockingCodes]) -> dict[Hashable, int | list[int]]:
-    """Members of each block of one kind, in ascending order; for a kind that needs it, only blocks
-    with a needy member. A block of one member is its position alone: most blocks have one, and a
-    list for each of a district's millions of keys was most of a search's memory."""
+def _blocks(
+    kind: _KeyKind, codes: Sequence[BlockingCodes], keys_of: Callable[[BlockingCodes], list[Hashable]]
+) -> dict[Hashable, int | list[int]]:
+    """Members of each block of one kind (of the keys ``keys_of`` gives: the kind's, or one part's),
+    in ascending order; for a kind that needs it, only blocks with a needy member. A block of one
+    member is its position alone: most blocks have one, and a list for each of a district's
+    millions of keys was most of a search's memory."""
     blocks: dict[Hashable, int | list[int]] = {}
-    keys_of, needs = kind.keys, kind.needs
+    needs = kind.needs
     wanted = None if needs is None else {key for person in codes if needs(person) for key in keys_of(person)}
     if wanted is not None and not wanted:  # nobody needs the kind (a district whose records are complete)
         return blocks
@@ -444,11 +468,13 @@ def candidate_pairs(
     """For each key kind in turn, its name and the pairs of positions in ``codes`` it puts in one block.
 
     Pairs come packed as ``low << 32 | high``; a pair may come more than once (from several
-    keys). Kinds are searched one at a time so only one kind's blocks are in memory at once.
+    keys). Kinds are searched one at a time, the largest in parts, so only one kind's (or part's)
+    blocks are in memory at once.
     """
     for kind in _KINDS:
         pairs: list[int] = []
-        for members in _blocks(kind, codes).values():
-            if isinstance(members, list) and (kind.largest is None or len(members) <= kind.largest):  # 2 or more
-                pairs.extend(_block_pairs(members, codes, kind.needs, window if len(members) > max_block else max_block))
+        for keys_of in kind.key_parts:
+            for members in _blocks(kind, codes, keys_of).values():
+                if isinstance(members, list) and (kind.largest is None or len(members) <= kind.largest):  # 2 or more
+                    pairs.extend(_block_pairs(members, codes, kind.needs, window if len(members) > max_block else max_block))
         yield kind.name, pairs

@@ -220,3 +220,32 @@ def test_a_record_meets_others_under_its_alias_too_and_never_itself() -> None:
     assert "date" in kinds_shared(known_as, other) and "date" not in kinds_shared(LUPE, other)
     # The alias repeats the surname's sound: one person is in a block once, not a pair with itself.
     assert compared([replace(LUPE, alias_first="Lupita")]) == {}
+
+
+def _crowd() -> list[PersonFacts]:
+    """Children of a few names, days and towns, with aliases, surnames cut short and names moved between fields."""
+    firsts = ("Maria", "Jose", "Lupe", "Seth", "Wittchen", "Ana")
+    lasts = ("Garcia", "Broadby", "Broaby", "Wittchen", "De La Cruz", "Nguyen Tran", "Ewan")
+    days = (dt.date(2012, 4, 9), dt.date(2012, 9, 4), dt.date(2013, 4, 9))
+    people = []
+    for n in range(300):
+        child = PersonFacts(legal_first=firsts[n % 6], legal_last=lasts[n % 7], birth_date=days[n % 3],
+                            gender="FMX"[n % 3], birth_city=("Fresno", "Los Angeles", None)[n % 5 % 3])  # fmt: skip
+        if n % 11 == 0:
+            child = replace(child, alias_first=firsts[(n + 1) % 6], alias_last=lasts[(n + 2) % 7])
+        people.append(child)
+    return people
+
+
+def test_a_kind_blocked_in_parts_puts_together_the_same_pairs_as_blocked_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    codes = [blocking_codes(prepare(person)) for person in _crowd()]
+    parted = [kind for kind in _blocking._KINDS if len(kind.key_parts) > 1]
+    assert [kind.name for kind in parted] == ["date and surname"]
+    for kind in parted:  # no key of one part is a key of another, whoever has it
+        keys = [{key for person in codes for key in part(person)} for part in kind.key_parts]
+        assert all(keys) and sum(map(len, keys)) == len(set().union(*keys))
+    in_parts = list(candidate_pairs(codes))
+    monkeypatch.setattr(_blocking, "_KINDS", tuple(replace(kind, parts=()) for kind in _blocking._KINDS))
+    whole = list(candidate_pairs(codes))
+    assert [(kind, sorted(pairs)) for kind, pairs in in_parts] == [(kind, sorted(pairs)) for kind, pairs in whole]
+    assert len(dict(whole)["date and surname"]) > 1000
