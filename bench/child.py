@@ -6,8 +6,8 @@
 ``argv``: the command runs as this process's only child; its peak resident memory is the larger
 of ``RUSAGE_CHILDREN.ru_maxrss`` (the largest single process's own peak, as no other child ever ran
 here) and the highest sum, sampled every :data:`SAMPLE_SECONDS`, of the proportional set sizes of
-the command and every process it started (a duplicate search forks a helper that shares the
-parent's pages: each shared page counts once in all, never twice, never not at all).
+the command and every process it started (a process that forks a helper shares its pages with
+it: each shared page counts once in all, never twice, never not at all).
 ``cpu_seconds`` is the processor time it used (on a shared machine, wall time also counts the
 waits for a core). ``call``: a Python function ``module:function`` runs here, after its imports, and its peak is this
 process's ``ru_maxrss``. Either way ``seconds`` is wall time of the command or call alone, and the

@@ -393,8 +393,9 @@ KEY_KINDS: tuple[str, ...] = (
 _KINDS = (
     _KeyKind("date", _date_keys(lambda codes: codes.word_pairs)),
     _KeyKind("date and first", _date_keys(lambda codes: codes.first_sounds)),
-    # A district's largest kind (about five keys a student): its surname sounds, first letters and
-    # names as written are numbered apart (sounds below 2**30, the others tagged), so never one key.
+    # A district's largest kind (about five keys a student), in parts that never share a key: a
+    # surname's sounds are numbers below 2**15, its first letters and the names as written (these
+    # begin with "=") are numbered texts tagged with _WORD_TAG (see _word_number).
     _KeyKind("date and surname", _parted(*_SURNAME_PARTS), parts=_SURNAME_PARTS),
     _KeyKind("date and initials", _date_sex_keys(attrgetter("initials"))),
     _KeyKind("date and one name", _date_keys(lambda codes: codes.lone_sounds), attrgetter("lacks_a_name")),
