@@ -58,22 +58,23 @@ so the work grows with the population, not with its square.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Hashable, Iterator, Sequence
+import sys
+from array import array
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain
 from operator import attrgetter
-from typing import NamedTuple, TypeVar
+from typing import NamedTuple
 
 from domain.matching import PreparedFacts
 from domain.matching import NameForm
 from domain.matching import nickname_roots, phonetic_code, significant_words
 
 __all__ = [
-    "BlockingCodes", "KEY_KINDS", "MAX_BLOCK", "SMALL_BLOCK", "WINDOW", "blocking_codes", "blocking_keys", "candidate_pairs",
+    "BlockingCodes", "DAY_SHARES", "KEY_KINDS", "MAX_BLOCK", "SMALL_BLOCK", "WINDOW", "blocking_codes", "blocking_keys", "candidate_pairs",
 ]
 
-_Code = TypeVar("_Code")
 
 SMALL_BLOCK = 6
 """A block of a kind of key that says little about a person (a day and a town) is compared only
@@ -161,35 +162,63 @@ def _surname_heads_uncached(last: str) -> tuple[int, ...]:
 _surname_heads = lru_cache(maxsize=1 << 16)(_surname_heads_uncached)
 
 
+# The name codes of a person (of each of their name forms), by their place in BlockingCodes.packed
+# (the key functions slice it themselves: a property call per key was about a tenth of the
+# blocking's time):
+_SOUNDS_AT = 0  # the first name's and surname's own sounds (no nickname roots), for the place key
+# lower << 15 | higher of a first sound and a surname part's sound, for every first sound (nickname
+# roots too) and surname part: in either order, so swapped names meet too
+_NAME_PAIRS_AT = 1
+# lower << 15 | higher of a given-word sound (first or middle) and a surname part's sound, and the
+# first name's initial << 15 | a surname part's sound (a typo after the first letter)
+_WORD_PAIRS_AT = 2
+_FIRST_SOUNDS_AT = 3  # the first word of the first name
+_SURNAME_SOUNDS_AT = 4  # each significant surname part's sound
+_HEADS_AT = 5  # each significant surname part's first HEAD letters
+# "=" and the first name's first word, and "=" and each significant surname part, as written: a
+# name moved to the other field (the other one replaced) meets its place of old
+_WRITTEN_AT = 6
+_INITIALS_AT = 7  # lower << 15 | higher of the first name's and the surname's initials
+# the first name's sound and initial and the surname parts' sounds, each alone: keys a record
+# without first name or surname shares with complete ones
+_LONE_AT = 8
+_NAME_CODE_FIELDS = 9
+
+
+def _field(packed: array[int], field: int) -> array[int]:
+    """One name code of a packed form (see :class:`BlockingCodes`)."""
+    return packed[packed[field] : packed[field + 1]]
+
+
+def _packed(fields: Sequence[Iterable[int]]) -> array[int]:
+    """Name codes packed in one array: where each field starts (and where the last ends), then the values."""
+    packed = array("q", bytes(8 * (_NAME_CODE_FIELDS + 1)))
+    for field, values in enumerate(fields):
+        packed[field] = len(packed)
+        packed.extend(values)
+    packed[_NAME_CODE_FIELDS] = len(packed)
+    return packed
+
+
 class BlockingCodes(NamedTuple):
     """What one person's keys are made of: name sounds (as numbers), birth date, city, sort order.
 
     A NamedTuple, not a dataclass: 600,000 of them are built per search and tuples build fastest.
+    The name codes (see ``_SOUNDS_AT`` and the rest, read with :meth:`code`) are packed in one
+    array of machine integers per name form, shared by everyone with that name form: as tuples of
+    Python integers they were a third of a district-wide search's memory.
     """
 
-    # The first name's and surname's own sounds (no nickname roots), for the place key.
-    sounds: tuple[int, ...]
-    # lower << 15 | higher of a first sound and a surname part's sound, for every first sound
-    # (nickname roots too) and surname part: in either order, so swapped names meet too.
-    name_pairs: tuple[int, ...]
-    # lower << 15 | higher of a given-word sound (first or middle) and a surname part's sound, and
-    # the first name's initial << 15 | a surname part's sound (a typo after the first letter).
-    word_pairs: tuple[int, ...]
-    first_sounds: tuple[int, ...]  # the first word of the first name, of each name form
-    surname_sounds: tuple[int, ...]  # each significant surname part's sound, of each name form
-    surname_heads: tuple[int, ...]  # each significant surname part's first HEAD letters, of each name form
-    # "=" and the first name's first word, and "=" and each significant surname part, as written: a name
-    # moved to the other field (the other one replaced) meets its place of old.
-    written: tuple[int, ...]
-    initials: tuple[int, ...]  # lower << 15 | higher of the first name's and the surname's initials
-    # The first name's sound and initial and the surname parts' sounds, each alone: keys a record
-    # without first name or surname shares with complete ones.
-    lone_sounds: tuple[int, ...]
+    packed: array[int]  # the name codes: see _packed
     lacks_a_name: bool  # no first name or no surname
     sexes: tuple[str, ...]  # ("F",) or ("M",); both when the gender is missing or neither
     date: dt.date | None
     city: str
     order: NameForm
+
+    def code(self, field: int) -> array[int]:
+        """One of the name codes (``_SOUNDS_AT`` to ``_LONE_AT``), each value once."""
+        return _field(self.packed, field)
 
     @property
     def lacks_date(self) -> bool:
@@ -212,22 +241,8 @@ def _word_sounds_uncached(first: str, middle: str) -> tuple[int, ...]:
 _word_sounds = lru_cache(maxsize=1 << 16)(_word_sounds_uncached)
 
 
-class _NameCodes(NamedTuple):
-    """The codes one name form gives (see :class:`BlockingCodes`), each without repeats."""
-
-    sounds: tuple[int, ...]
-    name_pairs: tuple[int, ...]
-    word_pairs: tuple[int, ...]
-    first_sounds: tuple[int, ...]
-    surname_sounds: tuple[int, ...]
-    surname_heads: tuple[int, ...]
-    written: tuple[int, ...]
-    initials: tuple[int, ...]
-    lone_sounds: tuple[int, ...]
-
-
-def _name_codes_uncached(name: NameForm) -> _NameCodes:
-    """The codes of one name form."""
+def _name_codes_uncached(name: NameForm) -> array[int]:
+    """The codes of one name form, packed (see :class:`BlockingCodes`), each field without repeats."""
     own: list[int] = []
     firsts: list[int] = []
     words: list[int] = []
@@ -252,7 +267,7 @@ def _name_codes_uncached(name: NameForm) -> _NameCodes:
         min(word, last) << _SOUND_BITS | max(word, last) for word in _word_sounds(name.first, name.middle) for last in surname
     )
     # A key twice would put a person in one block twice, and pair them with themselves.
-    return _NameCodes(
+    return _packed((
         tuple(sound for sound in dict.fromkeys(own) if sound),
         tuple(dict.fromkeys(min(first, last) << _SOUND_BITS | max(first, last) for first in given for last in surname)),
         tuple(dict.fromkeys(words)),
@@ -262,16 +277,11 @@ def _name_codes_uncached(name: NameForm) -> _NameCodes:
         tuple(dict.fromkeys(_word_number("=" + word) for word in (first, *significant_words(name.last)[:3]) if word)),
         tuple(initials),
         tuple(sound for sound in dict.fromkeys(lone) if sound),
-    )
+    ))
 
 
 # A district repeats its name forms: the codes of each are worked out once.
 _name_codes = lru_cache(maxsize=1 << 17)(_name_codes_uncached)
-
-
-def _merged(mine: tuple[_Code, ...], its: tuple[_Code, ...]) -> tuple[_Code, ...]:
-    """The codes of two name forms, each once."""
-    return tuple(dict.fromkeys(chain(mine, its)))
 
 
 def blocking_codes(person: PreparedFacts) -> BlockingCodes:
@@ -279,35 +289,29 @@ def blocking_codes(person: PreparedFacts) -> BlockingCodes:
     codes = _name_codes(person.names[0])
     for name in person.names[1:]:  # an alias: each code of either form, once
         its = _name_codes(name)
-        codes = _NameCodes(
-            _merged(codes.sounds, its.sounds),
-            _merged(codes.name_pairs, its.name_pairs),
-            _merged(codes.word_pairs, its.word_pairs),
-            _merged(codes.first_sounds, its.first_sounds),
-            _merged(codes.surname_sounds, its.surname_sounds),
-            _merged(codes.surname_heads, its.surname_heads),
-            _merged(codes.written, its.written),
-            _merged(codes.initials, its.initials),
-            _merged(codes.lone_sounds, its.lone_sounds),
+        codes = _packed(
+            [dict.fromkeys(chain(_field(codes, field), _field(its, field))) for field in range(_NAME_CODE_FIELDS)]
         )
     return BlockingCodes(
-        *codes,
+        codes,
         not (person.names[0].first and person.names[0].last),
         (person.gender,) if person.gender in _SEXES else _SEXES,
         person.facts.birth_date,
-        person.place[0].replace(" ", ""),
+        sys.intern(person.place[0].replace(" ", "")),
         person.names[0],
     )
 
 
-def _date_keys(pairs: Callable[[BlockingCodes], tuple[int, ...]]) -> Callable[[BlockingCodes], list[Hashable]]:
-    """Keys of the exact birth date with the sounds ``pairs`` gives."""
+def _date_keys(field: int) -> Callable[[BlockingCodes], list[Hashable]]:
+    """Keys of the exact birth date with the sounds of one name code (its place in ``packed``)."""
 
     def keys(codes: BlockingCodes) -> list[Hashable]:
-        if codes.date is None:
+        date = codes.date
+        if date is None:
             return []
-        day = codes.date.toordinal() << 2 * _SOUND_BITS
-        return [day | pair for pair in pairs(codes)]
+        day = date.toordinal() << 2 * _SOUND_BITS
+        packed = codes.packed
+        return [day | pair for pair in packed[packed[field] : packed[field + 1]]]
 
     return keys
 
@@ -316,27 +320,45 @@ def _typo_keys(part: Callable[[dt.date], int]) -> Callable[[BlockingCodes], list
     """Keys of first and last name sounds with the part of the birth date a typo leaves intact."""
 
     def keys(codes: BlockingCodes) -> list[Hashable]:
-        if codes.date is None:
+        date = codes.date
+        if date is None:
             return []
-        prefix = part(codes.date) << 2 * _SOUND_BITS
-        return [prefix | pair for pair in codes.name_pairs]
+        prefix = part(date) << 2 * _SOUND_BITS
+        packed = codes.packed
+        return [prefix | pair for pair in packed[packed[_NAME_PAIRS_AT] : packed[_NAME_PAIRS_AT + 1]]]
 
     return keys
 
 
 def _names_keys(codes: BlockingCodes) -> list[Hashable]:
-    return list(dict.fromkeys(chain(codes.name_pairs, codes.word_pairs)))
+    return list(dict.fromkeys(chain(codes.code(_NAME_PAIRS_AT), codes.code(_WORD_PAIRS_AT))))
 
 
-def _date_sex_keys(values: Callable[[BlockingCodes], Sequence[int]]) -> Callable[[BlockingCodes], list[Hashable]]:
+def _date_sex_keys(values: Callable[[BlockingCodes], Iterable[int]]) -> Callable[[BlockingCodes], list[Hashable]]:
     """Keys of the exact birth date and sex with each of the ``values`` of a person (numbers below 2**41):
     one number each, not a tuple, as a district has millions of them."""
 
     def keys(codes: BlockingCodes) -> list[Hashable]:
-        if codes.date is None:
+        date = codes.date
+        if date is None:
             return []
-        day = codes.date.toordinal() << 42
+        day = date.toordinal() << 42
         return [day | (sex == "M") << 41 | value for sex in codes.sexes for value in values(codes)]
+
+    return keys
+
+
+def _date_sex_field_keys(field: int) -> Callable[[BlockingCodes], list[Hashable]]:
+    """:func:`_date_sex_keys` of one name code (its place in ``packed``)."""
+
+    def keys(codes: BlockingCodes) -> list[Hashable]:
+        date = codes.date
+        if date is None:
+            return []
+        day = date.toordinal() << 42
+        packed = codes.packed
+        values = packed[packed[field] : packed[field + 1]]
+        return [day | (sex == "M") << 41 | value for sex in codes.sexes for value in values]
 
     return keys
 
@@ -344,34 +366,50 @@ def _date_sex_keys(values: Callable[[BlockingCodes], Sequence[int]]) -> Callable
 def _place_keys(codes: BlockingCodes) -> list[Hashable]:
     if not codes.city:
         return []
-    return [(codes.city, sound) for sound in codes.sounds]
+    return [(codes.city, sound) for sound in codes.code(_SOUNDS_AT)]
+
+
+_Keys = Callable[[BlockingCodes], list[Hashable]]
+
+DAY_SHARES = 2
+"""Into how many shares of birth days the kinds of key with the most keys are blocked: keys of
+different days (or of different parts of a day a typo leaves intact) are never one key, so each
+share is blocked on its own (see ``_KeyKind.day``)."""
 
 
 @dataclass(frozen=True, slots=True)
 class _KeyKind:
     name: str
-    keys: Callable[[BlockingCodes], list[Hashable]]
+    keys: _Keys
     needs: Callable[[BlockingCodes], bool] | None = None  # only pairs with such a member count
     largest: int | None = None  # a larger block of this kind is not compared at all
     # The kind's keys in parts that never share a key (so never a block), blocked one after the
     # other: only one part's blocks are in memory at a time. By default the kind is one part.
-    parts: tuple[Callable[[BlockingCodes], list[Hashable]], ...] = ()
+    parts: tuple[_Keys, ...] = ()
+    # The number each key holds of the birth date, when the kind is blocked in DAY_SHARES shares
+    # of it (each part in each share, one at a time); only people with a birth date have keys.
+    day: Callable[[dt.date], int] | None = None
 
     @property
-    def key_parts(self) -> tuple[Callable[[BlockingCodes], list[Hashable]], ...]:
+    def key_parts(self) -> tuple[_Keys, ...]:
         """The kind's keys, part by part (see ``parts``)."""
         return self.parts or (self.keys,)
 
 
-def _parted(*parts: Callable[[BlockingCodes], list[Hashable]]) -> Callable[[BlockingCodes], list[Hashable]]:
+def _parted(*parts: _Keys) -> _Keys:
     """The keys of every part, together."""
     return lambda codes: [key for part in parts for key in part(codes)]
 
 
+def _typo_kind(name: str, day: Callable[[dt.date], int]) -> _KeyKind:
+    """A kind of key of first and last name sounds with the part ``day`` of the birth date a typo leaves intact."""
+    return _KeyKind(name, _typo_keys(day), day=day)
+
+
 _SURNAME_PARTS = (
-    _date_sex_keys(attrgetter("surname_sounds")),
-    _date_sex_keys(attrgetter("surname_heads")),
-    _date_sex_keys(attrgetter("written")),
+    _date_sex_field_keys(_SURNAME_SOUNDS_AT),
+    _date_sex_field_keys(_HEADS_AT),
+    _date_sex_field_keys(_WRITTEN_AT),
 )
 
 KEY_KINDS: tuple[str, ...] = (
@@ -391,21 +429,19 @@ KEY_KINDS: tuple[str, ...] = (
 """The kinds of blocking key, in the order their blocks are searched."""
 
 _KINDS = (
-    _KeyKind("date", _date_keys(lambda codes: codes.word_pairs)),
-    _KeyKind("date and first", _date_keys(lambda codes: codes.first_sounds)),
-    # A district's largest kind (about five keys a student), in parts that never share a key: a
-    # surname's sounds are numbers below 2**15, its first letters and the names as written (these
-    # begin with "=") are numbered texts tagged with _WORD_TAG (see _word_number).
-    _KeyKind("date and surname", _parted(*_SURNAME_PARTS), parts=_SURNAME_PARTS),
-    _KeyKind("date and initials", _date_sex_keys(attrgetter("initials"))),
-    _KeyKind("date and one name", _date_keys(lambda codes: codes.lone_sounds), attrgetter("lacks_a_name")),
-    _KeyKind("day typo", _typo_keys(lambda date: date.year << 4 | date.month)),
-    _KeyKind("month typo", _typo_keys(lambda date: date.year << 5 | date.day)),
-    _KeyKind(
-        "day/month swap",
-        _typo_keys(lambda date: date.year << 10 | min(date.month, date.day) << 5 | max(date.month, date.day)),
-    ),
-    _KeyKind("year typo", _typo_keys(lambda date: date.month << 5 | date.day)),
+    # The kinds with several keys a student are blocked in shares of birth days (of the part of
+    # the date a typo kind keeps), one share's blocks in memory at a time; "date and surname" also
+    # in parts: its surname's sounds (numbers below 2**15), first letters and names as written
+    # (numbered texts tagged with _WORD_TAG; the names as written begin with "="; see _word_number).
+    _KeyKind("date", _date_keys(_WORD_PAIRS_AT), day=dt.date.toordinal),
+    _KeyKind("date and first", _date_keys(_FIRST_SOUNDS_AT)),
+    _KeyKind("date and surname", _parted(*_SURNAME_PARTS), parts=_SURNAME_PARTS, day=dt.date.toordinal),
+    _KeyKind("date and initials", _date_sex_field_keys(_INITIALS_AT)),
+    _KeyKind("date and one name", _date_keys(_LONE_AT), attrgetter("lacks_a_name")),
+    _typo_kind("day typo", lambda date: date.year << 4 | date.month),
+    _typo_kind("month typo", lambda date: date.year << 5 | date.day),
+    _typo_kind("day/month swap", lambda date: date.year << 10 | min(date.month, date.day) << 5 | max(date.month, date.day)),
+    _typo_kind("year typo", lambda date: date.month << 5 | date.day),
     _KeyKind("names", _names_keys, attrgetter("lacks_date")),
     _KeyKind("date and place", _date_sex_keys(lambda codes: (_word_number(codes.city),) if codes.city else ()), None, SMALL_BLOCK),
     _KeyKind("place", _place_keys, attrgetter("lacks_date_or_name")),
@@ -420,18 +456,20 @@ def blocking_keys(person: PreparedFacts) -> frozenset[tuple[str, Hashable]]:
 
 
 def _blocks(
-    kind: _KeyKind, codes: Sequence[BlockingCodes], keys_of: Callable[[BlockingCodes], list[Hashable]]
+    kind: _KeyKind, codes: Sequence[BlockingCodes], keys_of: _Keys, share: Iterable[int] | None = None
 ) -> dict[Hashable, int | list[int]]:
-    """Members of each block of one kind (of the keys ``keys_of`` gives: the kind's, or one part's),
-    in ascending order; for a kind that needs it, only blocks with a needy member. A block of one
-    member is its position alone: most blocks have one, and a list for each of a district's
-    millions of keys was most of a search's memory."""
+    """Members of each block of one kind (of the keys ``keys_of`` gives: the kind's, or one part's;
+    of the people at the positions ``share`` alone, when given), in ascending order; for a kind
+    that needs it, only blocks with a needy member. A block of one member is its position alone:
+    most blocks have one, and a list for each of a district's millions of keys was most of a
+    search's memory."""
     blocks: dict[Hashable, int | list[int]] = {}
     needs = kind.needs
     wanted = None if needs is None else {key for person in codes if needs(person) for key in keys_of(person)}
     if wanted is not None and not wanted:  # nobody needs the kind (a district whose records are complete)
         return blocks
-    for index, person in enumerate(codes):
+    people = enumerate(codes) if share is None else ((index, codes[index]) for index in share)
+    for index, person in people:
         for key in keys_of(person):
             if wanted is not None and key not in wanted:
                 continue
@@ -469,13 +507,24 @@ def candidate_pairs(
     """For each key kind in turn, its name and the pairs of positions in ``codes`` it puts in one block.
 
     Pairs come packed as ``low << 32 | high``; a pair may come more than once (from several
-    keys). Kinds are searched one at a time, the largest in parts, so only one kind's (or part's)
-    blocks are in memory at once.
+    keys). Kinds are searched one at a time, the largest in parts and shares of birth days, so
+    only one kind's (or part's, or share's) blocks are in memory at once.
     """
     for kind in _KINDS:
         pairs: list[int] = []
+        shares = [None] if kind.day is None else _day_shares(codes, kind.day)
         for keys_of in kind.key_parts:
-            for members in _blocks(kind, codes, keys_of).values():
-                if isinstance(members, list) and (kind.largest is None or len(members) <= kind.largest):  # 2 or more
-                    pairs.extend(_block_pairs(members, codes, kind.needs, window if len(members) > max_block else max_block))
+            for share in shares:
+                for members in _blocks(kind, codes, keys_of, share).values():
+                    if isinstance(members, list) and (kind.largest is None or len(members) <= kind.largest):  # 2 or more
+                        pairs.extend(_block_pairs(members, codes, kind.needs, window if len(members) > max_block else max_block))
         yield kind.name, pairs
+
+
+def _day_shares(codes: Sequence[BlockingCodes], day: Callable[[dt.date], int]) -> list[array[int]]:
+    """The positions of the people with a birth date, by the share of their ``day`` (in ascending order)."""
+    shares = [array("i") for _ in range(DAY_SHARES)]
+    for index, person in enumerate(codes):
+        if person.date is not None:
+            shares[day(person.date) % DAY_SHARES].append(index)
+    return shares

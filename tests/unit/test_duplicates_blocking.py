@@ -9,7 +9,7 @@ import pytest
 
 from domain.duplicates import _blocking
 from domain.duplicates._blocking import (
-    KEY_KINDS, MAX_BLOCK, SMALL_BLOCK, WINDOW, blocking_codes, blocking_keys, candidate_pairs,
+    DAY_SHARES, KEY_KINDS, MAX_BLOCK, SMALL_BLOCK, WINDOW, blocking_codes, blocking_keys, candidate_pairs,
 )
 from domain.matching import PersonFacts, prepare
 
@@ -226,10 +226,10 @@ def _crowd() -> list[PersonFacts]:
     """Children of a few names, days and towns, with aliases, surnames cut short and names moved between fields."""
     firsts = ("Maria", "Jose", "Lupe", "Seth", "Wittchen", "Ana")
     lasts = ("Garcia", "Broadby", "Broaby", "Wittchen", "De La Cruz", "Nguyen Tran", "Ewan")
-    days = (dt.date(2012, 4, 9), dt.date(2012, 9, 4), dt.date(2013, 4, 9))
+    days = (dt.date(2012, 4, 9), dt.date(2012, 9, 4), dt.date(2013, 4, 9), dt.date(2012, 4, 10), dt.date(2012, 5, 9))
     people = []
     for n in range(300):
-        child = PersonFacts(legal_first=firsts[n % 6], legal_last=lasts[n % 7], birth_date=days[n % 3],
+        child = PersonFacts(legal_first=firsts[n % 6], legal_last=lasts[n % 7], birth_date=days[n % 5],
                             gender="FMX"[n % 3], birth_city=("Fresno", "Los Angeles", None)[n % 5 % 3])  # fmt: skip
         if n % 11 == 0:
             child = replace(child, alias_first=firsts[(n + 1) % 6], alias_last=lasts[(n + 2) % 7])
@@ -237,15 +237,25 @@ def _crowd() -> list[PersonFacts]:
     return people
 
 
-def test_a_kind_blocked_in_parts_puts_together_the_same_pairs_as_blocked_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_kind_blocked_in_parts_and_day_shares_puts_together_the_same_pairs_as_blocked_whole(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     codes = [blocking_codes(prepare(person)) for person in _crowd()]
-    parted = [kind for kind in _blocking._KINDS if len(kind.key_parts) > 1]
-    assert [kind.name for kind in parted] == ["date and surname"]
-    for kind in parted:  # no key of one part is a key of another, whoever has it
-        keys = [{key for person in codes for key in part(person)} for part in kind.key_parts]
-        assert all(keys) and sum(map(len, keys)) == len(set().union(*keys))
+    assert [(kind.name, len(kind.key_parts)) for kind in _blocking._KINDS if len(kind.key_parts) > 1] == [("date and surname", 3)]
+    assert [kind.name for kind in _blocking._KINDS if kind.day is not None] == [
+        "date", "date and surname", "day typo", "month typo", "day/month swap", "year typo",
+    ]
+    for kind in _blocking._KINDS:
+        parts = [{key for person in codes for key in part(person)} for part in kind.key_parts]
+        assert sum(map(len, parts)) == len(set().union(*parts))  # no key of one part is a key of another
+        if kind.day is not None:  # nor of one share of days and another
+            day = kind.day
+            shares = [{key for person in codes if person.date and day(person.date) % DAY_SHARES == share
+                       for key in kind.keys(person)} for share in range(DAY_SHARES)]  # fmt: skip
+            assert sum(map(len, shares)) == len(set().union(*shares))
     in_parts = list(candidate_pairs(codes))
-    monkeypatch.setattr(_blocking, "_KINDS", tuple(replace(kind, parts=()) for kind in _blocking._KINDS))
+    monkeypatch.setattr(_blocking, "_KINDS", tuple(replace(kind, parts=(), day=None) for kind in _blocking._KINDS))
     whole = list(candidate_pairs(codes))
     assert [(kind, sorted(pairs)) for kind, pairs in in_parts] == [(kind, sorted(pairs)) for kind, pairs in whole]
-    assert len(dict(whole)["date and surname"]) > 1000
+    assert len(dict(whole)["date and surname"]) > 1000 and len(dict(whole)["date"]) > 200
+    assert all(len(dict(whole)[kind]) > 100 for kind in ("day typo", "month typo", "year typo"))
