@@ -181,13 +181,12 @@ class DuplicateSearch:
         floor = bits_of(min(min_percent, HIGHEST_SHOWN_PERCENT)) - 1e-6
         found: list[SuspectedDuplicate] = []
         with collection_paused():
-            for left, right, bits in self.scored_pairs():
-                if bits >= floor:
-                    evidence = compare_prepared(
-                        self._prepared[left], self._prepared[right], self._frequencies, self.model
-                    )
-                    if evidence.percent >= min_percent:
-                        found.append(SuspectedDuplicate(self.ids[left], self.ids[right], evidence.percent, evidence))
+            # Few pairs reach the floor: found by their bits alone, unpacked only then.
+            for position in [position for position, bits in enumerate(self._bits) if bits >= floor]:
+                left, right = self._pairs[position] >> 32, self._pairs[position] & _LOW
+                evidence = compare_prepared(self._prepared[left], self._prepared[right], self._frequencies, self.model)
+                if evidence.percent >= min_percent:
+                    found.append(SuspectedDuplicate(self.ids[left], self.ids[right], evidence.percent, evidence))
         found.sort(key=lambda duplicate: (-duplicate.percent, duplicate.left, duplicate.right))
         return found
 
