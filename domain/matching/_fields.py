@@ -10,6 +10,7 @@ spellings are.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from enum import Enum, StrEnum
 from functools import lru_cache
 from typing import NamedTuple
@@ -367,12 +368,13 @@ def compare_codes(kind: str, left: str, right: str) -> Verdict:
     return _verdict(kind, Agreement.EXACT if left == right else Agreement.DIFFERENT)
 
 
-def compare_guardians(left: frozenset[frozenset[str]], right: frozenset[frozenset[str]]) -> Verdict:
+def compare_guardians(left: Collection[frozenset[str]], right: Collection[frozenset[str]]) -> Verdict:
     """Compare guardians given as word sets of folded full names (word order does not matter)."""
     if not left or not right:
         return MISSING
-    if not left.isdisjoint(right):
-        return _GUARDIAN_IN_COMMON
+    for one in left:
+        if one in right:
+            return _GUARDIAN_IN_COMMON
     # Loops, not a generator: a district search asks this of millions of pairs, most sharing no word.
     for one in left:
         for other in right:
