@@ -20,6 +20,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, replace
 
 from domain.duplicates._search import LIKELY_DUPLICATE_PERCENT, Progress, search_duplicates
+from domain.memory import collection_paused
 from domain.duplicates._local import CheckedStudent, IssueKey, IssueKind, LocalIssue, issue_key
 from domain.matching import FieldResult, PersonFacts
 from domain.model import Student
@@ -100,18 +101,10 @@ def _issue(
     return LocalIssue(issue_key(kind, ordered), kind, ordered, text, False, percent, evidence)
 
 
-def find_issues(
-    students: Iterable[CheckedStudent],
-    retired: Collection[Ssid],
-    *,
-    lookalike_percent: float = LOOKALIKE_PERCENT,
-    progress: Progress | None = None,
-) -> Findings:
-    """Every local issue among ``students``, in a stable order (by kind, then local ids).
-
-    Every student counts for shared and retired SSIDs; only active ones are compared for
-    look-alikes. ``progress``: see :func:`search_duplicates`.
-    """
+def _read(
+    students: Iterable[CheckedStudent], retired: Collection[Ssid]
+) -> tuple[list[LocalIssue], int, list[str], list[PersonFacts]]:
+    """The issues of shared and retired SSIDs, how many students were read, and the active ones' ids and facts."""
     by_ssid: defaultdict[Ssid, list[LocalId]] = defaultdict(list)
     # Two lists, not a pair per student: they are held through the search (600,000 students).
     active_ids: list[str] = []
@@ -132,9 +125,31 @@ def find_issues(
     for ids in by_ssid.values():
         if len(ids) > 1:
             issues.append(_issue(IssueKind.SHARED_SSID, ids, "students {ids} share one SSID"))
-    del by_ssid  # every SSID and a list per student: not held through the search (600,000 students)
-    search = search_duplicates(zip(active_ids, facts), progress=progress)
-    for pair in search.suspected(lookalike_percent):
+    return issues, count, active_ids, facts  # every SSID and a list per student left behind, not held through the search
+
+
+def find_issues(
+    students: Iterable[CheckedStudent],
+    retired: Collection[Ssid],
+    *,
+    lookalike_percent: float = LOOKALIKE_PERCENT,
+    progress: Progress | None = None,
+) -> Findings:
+    """Every local issue among ``students``, in a stable order (by kind, then local ids).
+
+    Every student counts for shared and retired SSIDs; only active ones are compared for
+    look-alikes. ``progress``: see :func:`search_duplicates`.
+    """
+    # The collector is paused while the students are read and compared, until what the search
+    # made is gone: millions of objects that live until then and die by reference counting, which
+    # the collector would walk again and again (600,000 students: 12.2 s of collections, 6.4 s with
+    # the search alone paused).
+    with collection_paused():
+        issues, count, active_ids, facts = _read(students, retired)
+        search = search_duplicates(zip(active_ids, facts), progress=progress)
+        suspected, compared = search.suspected(lookalike_percent), search.compared
+        del search, active_ids, facts
+    for pair in suspected:
         ids = [LocalId(pair.left), LocalId(pair.right)]
         # The evidence reads "first local id" against "second": swap the sides when left is the greater id.
         evidence = tuple(pair.evidence.fields.values())
@@ -143,7 +158,7 @@ def find_issues(
         message = f"students {{ids}} look like one child ({pair.percent:g} %)"
         issues.append(_issue(IssueKind.LOOKALIKE, ids, message, pair.percent, evidence))
     issues.sort(key=lambda issue: (issue.kind.value, issue.local_ids))
-    return Findings(issues, count, search.compared)
+    return Findings(issues, count, compared)
 
 
 def with_acknowledged(issues: Iterable[LocalIssue], acknowledged: Collection[IssueKey]) -> list[LocalIssue]:
