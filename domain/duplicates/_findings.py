@@ -125,7 +125,7 @@ def _read(
     for ids in by_ssid.values():
         if len(ids) > 1:
             issues.append(_issue(IssueKind.SHARED_SSID, ids, "students {ids} share one SSID"))
-    return issues, count, active_ids, facts  # every SSID and a list per student left behind, not held through the search
+    return issues, count, active_ids, facts  # by_ssid (every SSID, a list each) is not held through the search
 
 
 def find_issues(
@@ -142,8 +142,8 @@ def find_issues(
     """
     # The collector is paused while the students are read and compared, until what the search
     # made is gone: millions of objects that live until then and die by reference counting, which
-    # the collector would walk again and again (600,000 students: 12.2 s of collections, 6.4 s with
-    # the search alone paused).
+    # the collector would walk again and again (600,000 students: 10.4 s in 7,085 collections, 2.4 s
+    # in 4 once paused).
     with collection_paused():
         issues, count, active_ids, facts = _read(students, retired)
         search = search_duplicates(zip(active_ids, facts), progress=progress)
