@@ -173,6 +173,11 @@ class TextSource:
         except UnicodeDecodeError:
             return [self._decode_line(raw, done + i) for i, raw in enumerate(block.split(b"\n"), start=1)]
         if "\r" in text:
+            # Lines that all end CR LF (as CALPADS writes them) are cut there: replacing every CR LF
+            # first would copy the block once more (about 0.2 s of each 100 MB, more than the split).
+            lines = text.split("\r\n")
+            if len(lines) - 1 == block.count(b"\n"):  # no LF without its CR (counted in the bytes: faster)
+                return lines
             text = text.replace("\r\n", "\n")
         return text.split("\n")
 

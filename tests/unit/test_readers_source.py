@@ -115,8 +115,12 @@ def test_a_warning_is_recorded_once() -> None:
         (b"A\r\n\xef\xbb\xbfB\r\n", ["A", "\ufeffB"]),  # a BOM is dropped at the start only
         (b"A\r\n \r\n\t\r\n", ["A"]),  # lines of spaces at the end are blank lines
         (b"A\r\nJOS\xc9\r\n", ["A", "JOSÉ"]),
+        (b"A\rB\r\nC\r\n", ["A\rB", "C"]),  # every line ends CR LF, one holds a lone CR
+        (b"A\r\r\nB\r\n", ["A\r", "B"]),  # a CR before the CR LF stays in the line
+        (b"A\r\nB\nC\r\n", ["A", "B", "C"]),  # CR LF and LF mixed
+        (b"A\nB\rC\n", ["A", "B\rC"]),  # LF only, with a lone CR
     ],
-    ids=["bom-no-line-end", "lone-cr", "bom-later", "trailing-spaces", "cp1252"],
+    ids=["bom-no-line-end", "lone-cr", "bom-later", "trailing-spaces", "cp1252", "crlf-lone-cr", "cr-crlf", "mixed", "lf-lone-cr"],
 )
 def test_the_lines_of_a_file_are_exactly_its_text(data: bytes, lines: list[str]) -> None:
     assert list(TextSource(io.BytesIO(data)).lines()) == lines
