@@ -87,17 +87,17 @@ def _import_sela(ctx: CliContext, store: DatabaseWorkflowStore, planned: Planned
     return sela.apply_sela(store, preview.batch.id, actor).updated
 
 
-def _keep_audit(ctx: CliContext, store: DatabaseWorkflowStore, file: Path, actor: Actor, *, check: bool) -> tuple[int, int, int, int]:
-    """Plan, (with ``check``) pre-validate and keep the audit of ``file``, its review noted on stderr;
-    returns the audit's id and its deletes, replaces and adds. Only these outlive the call: the
-    plan and the review are as long as the district's audit, and the files are written after."""
+def _keep_audit(ctx: CliContext, store: DatabaseWorkflowStore, file: Path, actor: Actor, *, check: bool) -> ods_audit.OdsAuditReview:
+    """Plan, (with ``check``) pre-validate and keep the audit of ``file``, its review noted on
+    stderr and returned. The plan does not outlive the call: it is as long as the district's
+    audit, and the files are written after."""
     with progress_for(ctx, file, "reading SENR ODS download") as progress:
         planned = ods_audit.plan_ods_audit(store, file, actor, progress=progress)
     if check:
         ods_audit.check_pre_validation(planned)
     kept = ods_audit.keep_ods_audit(store, planned, actor)
     _note_review(kept)
-    return kept.audit.id, kept.deletes, kept.replaces, kept.adds
+    return kept
 
 
 @click.group("ods")
@@ -132,14 +132,15 @@ def audit_command(
         if not review:
             check_out_dir(out_dir)
         sela = _plan_sela(ctx, store, sela_file)
-        audit, deletes, replaces, adds = _keep_audit(ctx, store, file, actor, check=not review)
+        kept = _keep_audit(ctx, store, file, actor, check=not review)
+        audit, deletes, replaces, adds = kept.audit.id, kept.deletes, kept.replaces, kept.adds
         sela_updates = _import_sela(ctx, store, sela, actor)
         files: list[str] = []
         if not review:
-            ods_audit.evaluate_ods_audit(
-                store, audit, actor, deletes_reviewed=True, prior_year_reviewed=prior_year_reviewed
+            evaluated = ods_audit.evaluate_ods_audit(
+                store, audit, actor, deletes_reviewed=True, prior_year_reviewed=prior_year_reviewed, review=kept
             )
-            files = [str(f.path) for f in ods_audit.create_ods_files(store, audit, out_dir, actor).files]
+            files = [str(f.path) for f in ods_audit.create_ods_files(store, audit, out_dir, actor, review=evaluated).files]
     result: dict[str, Any] = {"files": files, "adds": adds, "replaces": replaces, "deletes": deletes, "sela_updates": sela_updates}
     human = f"ODS audit {audit}: {deletes} deletes, {replaces} replaces, {adds} adds"
     if review:
@@ -225,10 +226,11 @@ def create_files_command(ctx: CliContext, audit_id: int, out_dir: Path, deletes_
     with refused(ctx), tracked("ods_create_files", ctx.actor, f"ODS audit {audit_id}"):
         review = ods_audit.ods_audit_review(store, audit_id, actor)
         if review.audit.state == OdsAuditState.LOADED.value:
-            ods_audit.evaluate_ods_audit(
-                store, audit_id, actor, deletes_reviewed=deletes_reviewed, prior_year_reviewed=prior_year_reviewed
+            review = ods_audit.evaluate_ods_audit(
+                store, audit_id, actor, deletes_reviewed=deletes_reviewed, prior_year_reviewed=prior_year_reviewed,
+                review=review,
             )
-        made = ods_audit.create_ods_files(store, audit_id, out_dir, actor)
+        made = ods_audit.create_ods_files(store, audit_id, out_dir, actor, review=review)
     files = [str(f.path) for f in made.files]
     ctx.emit(
         {"files": files, "adds": review.adds, "replaces": review.replaces, "deletes": review.deletes},

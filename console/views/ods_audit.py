@@ -128,11 +128,11 @@ class OdsAuditView(GuardedView):
         try:
             review = ods_audit_review(store, audit_id, actor)
             if review.audit.state == OdsAuditState.LOADED.value:
-                evaluate_ods_audit(
+                review = evaluate_ods_audit(
                     store, audit_id, actor, deletes_reviewed=request.form.get("deletes_reviewed") == "yes",
-                    prior_year_reviewed=request.form.get("prior_year_reviewed") == "yes",
+                    prior_year_reviewed=request.form.get("prior_year_reviewed") == "yes", review=review,
                 )
-            made = create_ods_files(store, audit_id, output_folder(), actor)
+            made = create_ods_files(store, audit_id, output_folder(), actor, review=review)
         except StepRefused as refused:
             flash_refusal(refused.reason)
         else:

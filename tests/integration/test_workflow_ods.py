@@ -95,6 +95,32 @@ def test_an_audit_without_differences_creates_no_file(district: RunBuilder) -> N
     assert list(district.out("none").iterdir()) == []
 
 
+def test_the_review_handed_on_from_step_to_step_writes_the_same_files_and_a_stale_one_is_refused(
+    district: RunBuilder,
+) -> None:
+    store = district.store
+    download = _download(district, "ods")
+    made_again = ods_audit.load_ods_audit(store, download, actor())
+    ods_audit.evaluate_ods_audit(store, made_again.audit.id, actor(), deletes_reviewed=True)
+    again = ods_audit.create_ods_files(store, made_again.audit.id, district.out("again"), actor())
+    kept = ods_audit.load_ods_audit(store, download, actor())
+    evaluated = ods_audit.evaluate_ods_audit(store, kept.audit.id, actor(), deletes_reviewed=True, review=kept)
+    handed = ods_audit.create_ods_files(store, kept.audit.id, district.out("handed"), actor(), review=evaluated)
+    assert [f.path.read_bytes() for f in handed.files] == [f.path.read_bytes() for f in again.files]
+    assert handed.audit.state == "files_created"
+
+    # A review of the audit before it moved is refused, as when two people evaluate it at once.
+    stale = ods_audit.load_ods_audit(store, download, actor())
+    ods_audit.evaluate_ods_audit(store, stale.audit.id, actor("ana"), deletes_reviewed=True)
+    with pytest.raises(StepRefused) as refused:
+        ods_audit.evaluate_ods_audit(store, stale.audit.id, actor(), deletes_reviewed=True, review=stale)
+    assert refused.value.reason == f"the ODS audit {stale.audit.id} changed meanwhile; look at it again"
+    # A review of another audit is not taken for this one's (that audit has its files already).
+    made = ods_audit.create_ods_files(store, stale.audit.id, district.out("other"), actor(), review=evaluated)
+    assert (made.audit.id, made.audit.state) == (stale.audit.id, "files_created")
+    assert [f.path.read_bytes() for f in made.files] == [f.path.read_bytes() for f in again.files]
+
+
 def test_the_audit_needs_the_lea_and_year_and_a_download(district: RunBuilder) -> None:
     store = district.store
     before = snapshot(skip=(RunTransitionRow,))

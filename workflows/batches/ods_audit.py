@@ -448,6 +448,13 @@ def ods_audit_review(uow: UnitOfWork, audit_id: int, actor: Actor) -> OdsAuditRe
     return _with_duplicates(uow, _review_items(audit, uow.batches.iter_preview(audit.id), lea, year, _today(actor)))
 
 
+def _review_of(uow: UnitOfWork, audit_id: int, actor: Actor, review: OdsAuditReview | None) -> OdsAuditReview:
+    """``review`` when it is of the audit ``audit_id``, else the audit's review made now."""
+    if review is not None and review.audit.id == audit_id:
+        return review
+    return ods_audit_review(uow, audit_id, actor)
+
+
 def _with_duplicates(uow: UnitOfWork, review: OdsAuditReview) -> OdsAuditReview:
     """The review with its students without SSID that are possible duplicates (never advised to be requested)."""
     held = held_back(uow)
@@ -457,7 +464,8 @@ def _with_duplicates(uow: UnitOfWork, review: OdsAuditReview) -> OdsAuditReview:
 
 
 def evaluate_ods_audit(
-    uow: UnitOfWork, audit_id: int, actor: Actor, *, deletes_reviewed: bool, prior_year_reviewed: bool = False
+    uow: UnitOfWork, audit_id: int, actor: Actor, *, deletes_reviewed: bool, prior_year_reviewed: bool = False,
+    review: OdsAuditReview | None = None,
 ) -> OdsAuditReview:
     """A person evaluated the audit (``loaded → evaluated``): they reviewed its deletes, and the
     previous year's enrollments CALPADS still holds open.
@@ -465,8 +473,10 @@ def evaluate_ods_audit(
     Refused when the audit is not ``loaded``, when it has deletes and ``deletes_reviewed`` is
     false, when it lists previous-year enrollments not closed out and ``prior_year_reviewed`` is
     false, or when any record fails pre-validation (fix the local data and load the file again).
+    ``review`` is the audit's review when the caller just made it (kept or reviewed in the same
+    step), so that it is not made again; one of an audit that moved since is refused.
     """
-    review = ods_audit_review(uow, audit_id, actor)
+    review = _review_of(uow, audit_id, actor, review)
     event = OdsAuditEvent.EVALUATE.value
     with uow.atomic():
         move_batch(uow.batches, review.audit, OdsAuditEvent.EVALUATE, actor)
@@ -494,15 +504,18 @@ def _file_name(at: dt.datetime, label: str) -> str:
     return f"{local_stamp(at):%Y_%m_%d_%H%M%S}_SENR_ODS_{label}.txt"
 
 
-def create_ods_files(uow: UnitOfWork, audit_id: int, out_dir: Path, actor: Actor) -> OdsFiles:
+def create_ods_files(
+    uow: UnitOfWork, audit_id: int, out_dir: Path, actor: Actor, *, review: OdsAuditReview | None = None
+) -> OdsFiles:
     """Write the evaluated audit's SENR files in posting order (``evaluated → files_created``).
 
     Each file (deletes, then replaces, then adds; a kind without records has no file) is
     pre-validated, kept in the File Download list with its SHA-256 and noted in the CALPADS
-    History in one transaction, then written to ``out_dir``.
+    History in one transaction, then written to ``out_dir``. ``review`` as for
+    :func:`evaluate_ods_audit` (the one it returned).
     """
     check_out_dir(out_dir)
-    review = ods_audit_review(uow, audit_id, actor)
+    review = _review_of(uow, audit_id, actor, review)
     _refuse_errors(review.errors, OdsAuditEvent.CREATE_FILES.value)
     contents: list[tuple[str, FileKind, str, bytes, int]] = []
     files_of = {kind: (file_kind, label) for kind, file_kind, label in ODS_FILES}
