@@ -4,10 +4,10 @@ then compared with the local current-year enrollments.
 Part of the workflow's store (:mod:`store.workflow_store`). A ten-year download of a large
 district holds hundreds of thousands of current-year records; keeping them (and a domain student
 per local student) in memory made the audit's memory grow with the file. Here they go into a
-temporary table beside the local enrollments, and one pass over both in SSID order (each read
-through its index, one SSID at a time in memory) finds the students whose every current-year
-enrollment has exactly one CALPADS record of the same key (SSID, school, start date) with the
-same compared fields, and no other record: by the rules of :class:`domain.planning.ods.OdsReconciliation` their records are
+temporary table beside the local enrollments, and one statement over both (an SSID at a time,
+through their indexes; only a count and the students left over come back) finds the students
+whose every current-year enrollment has exactly one CALPADS record of the same key (SSID,
+school, start date) with the same compared fields, and no other record: by the rules of :class:`domain.planning.ods.OdsReconciliation` their records are
 unchanged, so only their count is needed. Every other student (and one holding a code with no
 CALPADS translation, which must be refused the same way) is handed to those rules as a domain
 student with the records under their SSID (``tests/integration/test_ods_staged.py`` checks the
@@ -18,8 +18,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
-from itertools import groupby
-from operator import itemgetter
 from typing import Any, cast
 
 import peewee
@@ -36,6 +34,7 @@ __all__ = ["OdsSql", "LEFT_OVER"]
 _STAGE = "ods_stage"
 _LOCAL = "ods_local"
 _RETIRED = "ods_retired"
+_GROUPS = "ods_groups"  # the noted enrollments an SSID, and whether they are settled
 _STUDENT_CODES = ("suffix", "gender", "birth_state", "birth_country")  # student columns senr_record translates
 _ENROLLMENT_CODES = ("grade", "enroll_status", "exit_reason", "completion_status")  # and enrollment columns
 _COMPARED = ("grade", "enroll_status", "exit_date", "exit_reason", "completion_status")  # as staged, in this order
@@ -96,6 +95,12 @@ class OdsSql:
         from domain.planning.ods import STAGED_FIELDS
 
         staged_columns = (*STAGED_FIELDS, "text")
+        if self.postgres and not self._tables_used():
+            # A session's temporary tables are read through its own buffers, 8 MB by default: the
+            # staged records and noted enrollments of a large district are many times that, and
+            # every scan and index probe would read them again from the files. Settable only
+            # before the session's first temporary table; the server takes it when one is needed.
+            self._run("SET temp_buffers = '64MB'")
         if not self.postgres and self._temp_store is None:
             # Temporary tables on disk while the audit runs: in memory (the connection's setting)
             # they would grow with the download. Changing it drops the connection's temporary tables.
@@ -150,6 +155,10 @@ class OdsSql:
                 self._run(f"ANALYZE {table}")
         return count
 
+    def _tables_used(self) -> bool:
+        """Whether this PostgreSQL session made a temporary table already."""
+        return bool(next(self._rows("SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE oid = pg_my_temp_schema())"))[0])
+
     def _schools(self, column: str, schools: Collection[str]) -> tuple[str, list[str]]:
         """``column IN (the selected schools)`` and its parameters (a district selects a handful)."""
         chosen = sorted(schools)
@@ -183,37 +192,56 @@ class OdsSql:
         A student is settled when their noted enrollments have distinct keys and are, compared
         field for field (local codes through ``translations``), exactly the staged records under
         their SSID; no other student holds that SSID, and none of their codes is ``untranslatable``.
-        Both sides are read once in SSID order and merged (memory for one SSID at a time).
+
+        Worked out in the database, an SSID at a time on both indexes: the noted enrollments under
+        an SSID are one student's, of distinct keys, as many as the staged records under it, and
+        each has a staged record equal to it. Their keys being distinct, the enrollments are then
+        distinct, so they are exactly the staged records. Only the count and the students left
+        to the rules come back (not a row an SSID).
         """
-        columns = ["l.school", "l.enroll_start"]
+        equal = ["s.ssid = l.ssid", "s.school = l.school", "s.enroll_start = l.enroll_start"]
         params: list[Any] = []
         for name in _COMPARED:
             expression, values = self._translated(name, translations)
-            columns.append(expression)
+            equal.append(f"s.{name} = {expression}")
             params += values
-        order = 'ssid COLLATE "C"' if self.postgres else "ssid"
-        mine = self._stream(f"SELECT l.ssid, l.sid, {', '.join(columns)} FROM {_LOCAL} l ORDER BY l.{order}", params)
-        theirs = self._stream(
-            f"SELECT ssid, school, enroll_start, {', '.join(_COMPARED)} FROM {_STAGE} ORDER BY {order}"
-        )
+        self._table(_GROUPS, "ssid TEXT NOT NULL, sid INTEGER NOT NULL, n INTEGER NOT NULL, settled INTEGER NOT NULL")
+        single = "MIN(l.sid) = MAX(l.sid) AND COUNT(DISTINCT l.school || '^' || l.enroll_start) = COUNT(*)"
+        each_equal = f"EXISTS (SELECT 1 FROM {_STAGE} s WHERE {' AND '.join(equal)})"
+        if self.postgres:
+            # PostgreSQL runs a correlated subquery of the select list once a row, and a COUNT
+            # (DISTINCT) with a sort a group: here every part is a hashed aggregate or anti-join.
+            sql = (
+                f"SELECT g.ssid, g.sid, g.n, CASE WHEN g.sid = g.last AND d.ssid IS NULL AND COALESCE(c.n, 0) = g.n "
+                f"AND b.ssid IS NULL THEN 1 ELSE 0 END "
+                f"FROM (SELECT ssid, MIN(sid) AS sid, MAX(sid) AS last, COUNT(*) AS n FROM {_LOCAL} GROUP BY ssid) g "
+                f"LEFT JOIN (SELECT ssid, COUNT(*) AS n FROM {_STAGE} GROUP BY ssid) c ON c.ssid = g.ssid "
+                f"LEFT JOIN (SELECT DISTINCT ssid FROM {_LOCAL} GROUP BY ssid, school, enroll_start HAVING COUNT(*) > 1) d "
+                f"ON d.ssid = g.ssid "
+                f"LEFT JOIN (SELECT DISTINCT l.ssid FROM {_LOCAL} l WHERE NOT {each_equal}) b ON b.ssid = g.ssid"
+            )
+        else:
+            # SQLite: a grouped scan of the noted enrollments' index, each probing the staged records' index.
+            sql = (
+                f"SELECT l.ssid, MIN(l.sid), COUNT(*), CASE WHEN {single} "
+                f"AND SUM(CASE WHEN {each_equal} THEN 1 ELSE 0 END) = COUNT(*) "
+                f"AND (SELECT COUNT(*) FROM {_STAGE} s WHERE s.ssid = l.ssid) = COUNT(*) THEN 1 ELSE 0 END "
+                f"FROM {_LOCAL} l GROUP BY l.ssid"
+            )
+        self._run(f"INSERT INTO {_GROUPS} (ssid, sid, n, settled) {sql}", params)
         refused = self._untranslatable(untranslatable)
-        unchanged = 0
-        unsettled: set[int] = set()
-        held_by = groupby(theirs, key=itemgetter(0))
-        pending = next(held_by, None)
-        for ssid, group in groupby(mine, key=itemgetter(0)):
-            ours = list(group)
-            while pending is not None and pending[0] < ssid:
-                pending = next(held_by, None)
-            held: list[tuple[Any, ...]] = []
-            if pending is not None and pending[0] == ssid:
-                held = [row[1:] for row in pending[1]]
-                pending = next(held_by, None)
-            sid = ours[0][1]
-            if _settled(ours, held) and sid not in refused:
-                unchanged += len(ours)
-            else:
-                unsettled.update(row[1] for row in ours)
+        q = self.param
+        unchanged = int(next(self._rows(f"SELECT COALESCE(SUM(n), 0) FROM {_GROUPS} WHERE settled = 1"))[0])
+        unsettled = {
+            int(sid)
+            for (sid,) in self._rows(
+                f"SELECT DISTINCT l.sid FROM {_LOCAL} l JOIN {_GROUPS} g ON g.ssid = l.ssid WHERE g.settled = 0"
+            )
+        }
+        for sid in refused:  # a student holding a code with no translation goes to the rules (which refuse it)
+            for (n,) in self._rows(f"SELECT n FROM {_GROUPS} WHERE settled = 1 AND sid = {q}", (sid,)):
+                unchanged -= int(n)
+                unsettled.add(sid)
         return unchanged, sorted(unsettled)
 
     def _untranslatable(self, codes: Collection[tuple[str, str]]) -> set[int]:
@@ -275,18 +303,5 @@ class OdsSql:
             self._run(f"PRAGMA temp_store = {self._temp_store}")
             self._temp_store = None
             return
-        for table in (_STAGE, _LOCAL, _RETIRED):
+        for table in (_STAGE, _LOCAL, _RETIRED, _GROUPS):
             self._run(f"DROP TABLE IF EXISTS {table}")
-
-
-def _settled(ours: list[tuple[Any, ...]], held: list[tuple[Any, ...]]) -> bool:
-    """Whether one SSID's noted enrollments (``ssid, sid, school, start, compared...``) are one
-    student's, of distinct keys, and exactly the staged records ``held`` (``school, start, compared...``)."""
-    if len(ours) != len(held):
-        return False
-    if len(ours) == 1:
-        return ours[0][2:] == held[0]
-    if len({row[1] for row in ours}) > 1:
-        return False
-    values = sorted(row[2:] for row in ours)
-    return len({value[:2] for value in values}) == len(values) and values == sorted(held)
