@@ -223,6 +223,7 @@ class OdsReconciliation:
     ) -> None:
         self.plan = OdsPlan()
         self._year = year
+        self._code = year.code  # compared with a field of every record (a property makes it each time)
         self._lea = lea
         self._today = today
         self._translate = translate
@@ -242,7 +243,7 @@ class OdsReconciliation:
         other record is counted (earlier years, other LEA, school not selected; the previous
         year's still-open enrollments listed) and left alone."""
         plan = self.plan
-        if values[_AT_YEAR] != self._year.code:
+        if values[_AT_YEAR] != self._code:
             plan.earlier_years += 1
             still_open = open_enrollment(values, lea=self._lea, previous=AcademicYear(self._year.start_year - 1))
             if still_open is not None:

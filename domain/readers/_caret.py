@@ -9,11 +9,12 @@ checked); Extract and Replacement rows are typed and every value is checked.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, fields
 from itertools import repeat
 from operator import itemgetter
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from domain.errors import FileProblem
 from domain.layouts import FieldKind, Layout
@@ -23,6 +24,10 @@ from domain.readers._source import ParsedFile, Source, TextSource
 from domain.records import ExtractRow, OdsSenrRecord, ReplacementRow, SelaRecord, SenrRecord
 
 __all__ = [
+    "OdsCheckedBlock",
+    "open_ods_checked_blocks",
+    "OdsYearBlock",
+    "open_ods_year_blocks",
     "open_senr", "open_ods_senr", "open_ods_year", "open_sela", "open_ssid_extract", "open_ssid_extract_blocks",
     "open_replacements", "line_problem", "CheckedLines", "CheckedBlocks", "extract_rows",
 ]
@@ -159,6 +164,109 @@ def open_ods_year(
                 yield checked[at_lea]
 
     return ParsedFile(text, layout, rows)
+
+
+OdsCheckedBlock = tuple[int, int, list[str], list[list[str]]]
+"""A block of an ODS download's lines, every one checked: how many lines it holds, how many of
+them are of the year asked for, every line's Reporting LEA, and the SENR values (in
+:class:`SenrRecord` order) of the lines of the other year asked for that have no exit date."""
+
+
+def open_ods_checked_blocks(source: Source, year: str, also: str, name: str | None = None) -> Iterator[OdsCheckedBlock]:
+    """Every line of an SSID Enrollment ODS download checked as :func:`open_ods_year` checks it
+    (a broken file raises the same problem at the same line), a block of the file at a time, with
+    what a reader of the lines of ``year`` (:func:`open_ods_year_blocks`) does not count: each
+    line's Reporting LEA, and the values of the lines of the year ``also`` (e.g. the previous one)
+    without an exit date (enrollments still open).
+    """
+    text = TextSource(source, name)
+    layout = expect(text, "SENR-R")
+    _dropped(text, layout, {*_SENR_ATTRS, "upload_date", "last_updated"})
+    values = _senr_values(layout)
+    captured = sorted(("academic_year", "reporting_lea", "exit_date"), key=lambda attr: layout.field(attr).number)
+    match = line_pattern(layout, False, tuple(captured)).fullmatch
+    year_of = itemgetter(captured.index("academic_year") + 1)
+    lea_of = itemgetter(captured.index("reporting_lea") + 1)
+    open_of = itemgetter(captured.index("academic_year") + 1, captured.index("exit_date") + 1)
+    still_open = (also, "")
+    delimiter = layout.delimiter
+    shown = text.name
+
+    def blocks() -> Iterator[OdsCheckedBlock]:
+        done = 0
+        for block in text.line_blocks():
+            # Each line through the check in C (map), not a Python step a line: most of a ten-year
+            # download is only counted.
+            checked = list(map(match, block))
+            if not all(checked):
+                at = checked.index(None)
+                raise line_problem(shown, done + at + 1, layout, block[at], False)
+            matched = cast("list[re.Match[str]]", checked)
+            years: list[str] = list(map(year_of, matched))
+            others = [values(line.split(delimiter)) for line, of in zip(block, map(open_of, matched)) if of == still_open]
+            done += len(block)
+            yield len(block), years.count(year), list(map(lea_of, matched)), others
+
+    return blocks()
+
+
+OdsYearBlock = tuple[int, list[list[str]]]
+"""A block of an ODS download's lines: how many lines it holds, and the SENR values (in
+:class:`SenrRecord` order) of those of the year asked for."""
+
+
+def open_ods_year_blocks(source: Source, year: str, name: str | None = None) -> Iterator[OdsYearBlock]:
+    """The records of one academic year (``CCYY-CCYY``) of an SSID Enrollment ODS download, a block
+    of the file at a time, for a reader whose every line is checked elsewhere (the ODS audit checks
+    them in a second process, with :func:`open_ods_year`).
+
+    Only the lines holding the year between two delimiters are decoded here, and checked for
+    their field count alone (a line of another count raises its :class:`FileProblem`); the rest of
+    each line's check, and every other line, are left to that reader. The count is of line ends
+    (and a last line without one): blank lines at the end count too.
+    """
+    text = TextSource(source, name)
+    layout = expect(text, "SENR-R")
+    at = layout.field("academic_year").number - 1
+    width = len(layout.fields)
+    # The year is neither the first nor the last field: a line of that year holds it between delimiters.
+    assert 0 < at < width - 1, "the academic year is an inner field of the ODS layout"
+    values = _senr_values(layout)
+    delimiter = layout.delimiter
+    needle = f"{delimiter}{year}{delimiter}".encode("ascii")
+    shown = text.name
+
+    def blocks() -> Iterator[OdsYearBlock]:
+        done = 0
+        for block, ends in text.byte_blocks():
+            records: list[list[str]] = []
+            find = block.find
+            found = find(needle)
+            while found >= 0:
+                start = block.rfind(b"\n", 0, found) + 1
+                end = find(b"\n", found)
+                raw = block[start:] if end < 0 else block[start:end]
+                # Decoded as TextSource decodes a line: UTF-8, else Windows-1252 (bytes that are
+                # neither become replacement characters here; the checking reader refuses the file).
+                if raw.endswith(b"\r"):
+                    raw = raw[:-1]
+                try:
+                    line = raw.decode("utf-8")
+                except UnicodeDecodeError:
+                    line = raw.decode("cp1252", errors="replace")
+                parts = line.split(delimiter)
+                if len(parts) != width:
+                    raise line_problem(shown, done + block.count(b"\n", 0, start) + 1, layout, line, False)
+                if parts[at] == year:
+                    records.append(values(parts))
+                if end < 0:
+                    break
+                found = find(needle, end)
+            lines = ends + (not block.endswith(b"\n"))
+            done += lines
+            yield lines, records
+
+    return blocks()
 
 
 def open_sela(source: Source, name: str | None = None) -> ParsedFile[SelaRecord]:

@@ -13,7 +13,7 @@ import os
 from collections.abc import Callable, Generator, Iterator
 from itertools import chain
 from pathlib import Path
-from typing import IO, BinaryIO, Generic, TypeVar
+from typing import IO, BinaryIO, Generic, Literal, TypeVar, overload
 
 from domain.errors import FileProblem
 from domain.layouts import Layout
@@ -94,23 +94,38 @@ class TextSource:
             raise FileProblem(self.name, 1, "the stream cannot be read again from its start")
         return self._open_blocks(digest)
 
+    def byte_blocks(self) -> Iterator[tuple[bytes, int]]:
+        """The file's bytes from line 1 on, in blocks of whole lines (the last may lack its line end;
+        a BOM at the start dropped), each with its number of line ends; undecoded and unchecked:
+        for a reader that decodes only the few lines it needs and has every line checked elsewhere."""
+        if self._pending is not None or (self._start is None and not isinstance(self._source, Path)):
+            raise FileProblem(self.name, 1, "the stream cannot be read again from its start")
+        return self._open_blocks(undecoded=True)
+
     def warn(self, message: str) -> None:
         """Record a warning once."""
         if message not in self.warnings:
             self.warnings.append(message)
 
-    def _open_blocks(self, digest: Callable[[bytes], None] | None = None) -> Generator[list[str], None, None]:
+    @overload
+    def _open_blocks(self, digest: Callable[[bytes], None] | None = None) -> Generator[list[str], None, None]: ...
+    @overload
+    def _open_blocks(self, *, undecoded: Literal[True]) -> Generator[tuple[bytes, int], None, None]: ...
+
+    def _open_blocks(
+        self, digest: Callable[[bytes], None] | None = None, *, undecoded: bool = False
+    ) -> Generator[list[str] | tuple[bytes, int], None, None]:
         if isinstance(self._source, Path):
             try:
                 stream: BinaryIO = open(self._source, "rb")
             except OSError as error:
                 raise FileProblem(self.name, 1, f"cannot be opened ({error.strerror})") from None
             with stream:
-                yield from self._blocks(stream, digest)
+                yield from self._cut(stream) if undecoded else self._blocks(stream, digest)
         else:
             if self._start is not None:
                 self._source.seek(self._start)
-            yield from self._blocks(self._source, digest)
+            yield from self._cut(self._source) if undecoded else self._blocks(self._source, digest)
 
     def _blocks(self, stream: BinaryIO, digest: Callable[[bytes], None] | None = None) -> Iterator[list[str]]:
         """The lines in non-empty lists, blank lines left out; a blank line followed by more data
@@ -138,8 +153,19 @@ class TextSource:
                 yield kept
 
     def _decoded(self, stream: BinaryIO, digest: Callable[[bytes], None] | None = None) -> Iterator[list[str]]:
-        carry = b""
         done = 0  # lines decoded so far
+        for block, ends in self._cut(stream, digest):
+            lines = self._decode_block(block, done, ends)
+            if block.endswith(b"\n"):
+                lines.pop()  # the block ends with a line end: the last piece is empty
+            done += len(lines)
+            yield lines
+
+    def _cut(self, stream: BinaryIO, digest: Callable[[bytes], None] | None = None) -> Iterator[tuple[bytes, int]]:
+        """The stream's bytes in blocks cut after a line end (the last block may end without
+        one), a BOM starting the first dropped; each with its number of line ends."""
+        carry = b""
+        done = 0  # line ends cut so far (a line too long is named by its number)
         first = True
         while True:
             chunk = stream.read(_BLOCK)
@@ -158,16 +184,15 @@ class TextSource:
             if first:
                 block = block.removeprefix(b"\xef\xbb\xbf")
                 first = False
-            lines = self._decode_block(block, done)
-            lines.pop()  # the block ends with a line end: the last piece is empty
-            done += len(lines)
-            yield lines
+            ends = block.count(b"\n")
+            done += ends
+            yield block, ends
         if carry:
             if first:
                 carry = carry.removeprefix(b"\xef\xbb\xbf")
-            yield self._decode_block(carry, done)
+            yield carry, 0
 
-    def _decode_block(self, block: bytes, done: int) -> list[str]:
+    def _decode_block(self, block: bytes, done: int, ends: int) -> list[str]:
         try:
             text = block.decode("utf-8")
         except UnicodeDecodeError:
@@ -176,7 +201,7 @@ class TextSource:
             # Lines that all end CR LF (as CALPADS writes them) are cut there: replacing every CR LF
             # first would copy the block once more (about 0.2 s of each 100 MB, more than the split).
             lines = text.split("\r\n")
-            if len(lines) - 1 == block.count(b"\n"):  # no LF without its CR (counted in the bytes: faster)
+            if len(lines) - 1 == ends:  # no LF without its CR
                 return lines
             text = text.replace("\r\n", "\n")
         return text.split("\n")

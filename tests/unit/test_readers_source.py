@@ -315,3 +315,40 @@ def test_a_delimiter_whose_reading_fails_gives_way_to_the_next() -> None:
     # csv module's field size limit (an error), so only ';' reads it, and it gives the 13 columns or more.
     values = ["x" * 99] * 1400
     assert split_csv_line(";".join(values)) == (";", values)
+
+
+# --- the ODS audit's own reading: the audited year's lines, a block at a time -----------------
+
+
+def _ods_line(year: str, local_id: str, name: str = "MARIA") -> str:
+    from tests.unit.test_checking import SENR_R, _line
+
+    return _line(SENR_R, f7=year, f9=local_id, f11=name)
+
+
+@pytest.mark.parametrize("end", ["\r\n", "\n"], ids=["crlf", "lf"])
+def test_the_audited_years_lines_read_in_blocks_are_those_the_line_for_line_reader_gives(end: str) -> None:
+    years = ["2025-2026", "2016-2017", "2024-2025", "2025-2026"]
+    lines = [_ods_line(years[n % 4], f"1{n:05d}", "JOSÉ" if n % 7 == 0 else "MARIA") for n in range(9_000)]  # over 1 MiB
+    data = ("\ufeff" + end.join(lines) + end + end).encode("utf-8")  # a BOM, and a blank line at the end
+    blocks = list(readers.open_ods_year_blocks(io.BytesIO(data), "2025-2026"))
+    expected = [v for v in readers.open_ods_year(io.BytesIO(data), "2025-2026") if isinstance(v, list)]
+    assert len(blocks) > 1
+    assert [values for _, records in blocks for values in records] == expected
+    assert len(expected) == 4_500
+    assert sum(count for count, _ in blocks) == 9_001  # line ends: the blank line at the end counts here
+    cp1252 = (end.join([lines[0], lines[0].replace("MARIA", "JOS\xc9")]) + end).encode("cp1252")
+    assert [v for _, r in readers.open_ods_year_blocks(io.BytesIO(cp1252), "2025-2026") for v in r] == [
+        v for v in readers.open_ods_year(io.BytesIO(cp1252), "2025-2026") if isinstance(v, list)
+    ]
+
+
+def test_an_audited_year_line_of_another_field_count_is_named_by_its_line() -> None:
+    lines = [_ods_line("2016-2017", "100001"), _ods_line("2025-2026", "100002"), _ods_line("2025-2026", "100003") + "^X"]
+    data = ("\r\n".join(lines) + "\r\n").encode()
+    with pytest.raises(FileProblem) as problem:
+        list(readers.open_ods_year_blocks(io.BytesIO(data), "2025-2026", "ods.txt"))
+    with pytest.raises(FileProblem) as alone:
+        list(readers.open_ods_year(io.BytesIO(data), "2025-2026", "ods.txt"))
+    assert str(problem.value) == str(alone.value)
+    assert str(problem.value).startswith("ods.txt, line 3: ")

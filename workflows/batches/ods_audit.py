@@ -22,20 +22,21 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from itertools import count, groupby
 from operator import attrgetter
 from pathlib import Path
 
-from domain.errors import TranslationMissing, WriteRefused
+from domain.errors import FileProblem, TranslationMissing, WriteRefused
 from domain.planning.ods import DeleteReason, OdsOpenEnrollment, OdsPlan, OdsReconciliation, staged_record
 from domain.planning.translation import CodeTranslator
-from domain.readers import open_ods_year
+from domain.readers import OdsYearBlock, open_ods_year_blocks
 from domain.records import SenrRecord
 from domain.runs import Batch, BatchKind, FileKind, GeneratedFile, PreviewItem
 from domain.validation import Severity, Violation, validate_senr
 from domain.values import AcademicYear, CdsCode, LocalId
 from workflows.batches.machines import OdsAuditEvent
+from workflows.batches.ods_check import OdsLineCheck, OdsLinesChecked
 from workflows.batches.shared import ReadFile, get_batch, load_batch, move_batch, read_planned
 from workflows.errors import StepRefused
 from workflows.files import Progress, check_out_dir, keep_file, local_stamp, senr_bytes, write_output
@@ -182,9 +183,6 @@ def audit_scope(uow: UnitOfWork, actor: Actor) -> tuple[CdsCode, AcademicYear, f
     return lea, year, schools, today
 
 
-_AT_LEA = [f.name for f in fields(SenrRecord)].index("reporting_lea")
-
-
 NOT_TEN_YEARS = (
     "{name}: it holds no record of an academic year before {year}, so it is not the ten-year download "
     "(an \"Active Student\" download would make every enrollment look missing). In CALPADS, request the "
@@ -204,7 +202,10 @@ def plan_ods_audit(
     when it holds no earlier academic year (not the ten-year Date Range download), or when a
     local code has no CALPADS translation.
 
-    The current-year records are staged in the database and compared there
+    Every line of the file is checked in a second process (:mod:`workflows.batches.ods_check`)
+    while this one reads only the audited year's lines; the file's first problem, if any, is the
+    refusal, whatever this process found first. The current-year records are staged in the
+    database and compared there
     (:class:`~workflows.ports.ods.OdsStaging`): only the students whose records are not all
     unchanged become domain students, so memory stays flat however long the download.
     """
@@ -215,37 +216,54 @@ def plan_ods_audit(
     )
     staging = uow.ods_staging
     shown = name or path.name
-    leas: dict[str, int] = {}
     counted = reconciliation.plan
+    # Every line is checked in a second process (ods_check) while this one reads the audited year.
+    check = OdsLineCheck(path, shown, year, lea)
+    checked: OdsLinesChecked | None = None
 
-    def staged(ods: Iterable[list[str] | str]) -> Iterator[tuple[str, ...]]:
-        earlier = 0  # counted here, not on the plan: a step per line of millions
+    def checked_lines() -> OdsLinesChecked:
+        nonlocal checked
+        if checked is None:
+            checked = check.result()
+        return checked
+
+    def staged(blocks: Iterable[OdsYearBlock]) -> Iterator[tuple[str, ...]]:
+        for _, records in blocks:
+            for values in records:
+                if reconciliation.calpads_record(values):
+                    yield staged_record(values)
+
+    def plan(blocks: Iterable[OdsYearBlock]) -> OdsPlan:
         try:
-            for line in ods:
-                if isinstance(line, str):  # a line of an earlier year (not the previous one): only its Reporting LEA
-                    leas[line] = leas.get(line, 0) + 1
-                    earlier += 1
-                    continue
-                reporting = line[_AT_LEA]
-                leas[reporting] = leas.get(reporting, 0) + 1
-                if reconciliation.calpads_record(line):
-                    yield staged_record(line)
-        finally:
-            counted.earlier_years += earlier
+            staging.stage(staged(blocks), year.first_day, year.last_day, schools)
+            reconciled = _reconciled(staging, reconciliation, translations, year, schools)
+        except (FileProblem, TranslationMissing) as found:
+            # A file problem of a line read first, or none: the file's first problem wins, as when
+            # one process read every line before comparing.
+            raise checked_lines().problem or found from None
+        lines = checked_lines()
+        if lines.problem is not None:
+            raise lines.problem
+        counted.earlier_years += lines.earlier_years
+        counted.prior_year_open.extend(lines.prior_year_open)
+        return reconciled
 
-    def plan(ods: Iterable[list[str] | str]) -> OdsPlan:
-        staging.stage(staged(ods), year.first_day, year.last_day, schools)
-        return _reconciled(staging, reconciliation, translations, year, schools)
+    def reader(source: Path, shown: str) -> Iterable[OdsYearBlock]:
+        return open_ods_year_blocks(source, year.code, shown)
 
-    def reader(source: Path, shown: str) -> Iterable[list[str] | str]:
-        return open_ods_year(source, year.code, shown, also=AcademicYear(year.start_year - 1).code)
+    def lines_of(block: OdsYearBlock) -> int:
+        return block[0]
 
     try:
-        read, planned = read_planned(path, shown, reader, plan, progress)
+        read, planned = read_planned(path, shown, reader, plan, progress, lines_of=lines_of)
     except TranslationMissing as missing:
         raise StepRefused.of(missing) from None
     finally:
+        check.cancel()
         staging.clear()
+    # The lines as the checking reader counts them (blank lines at the end left out).
+    read = replace(read, lines=checked_lines().lines)
+    leas = checked_lines().leas
     if leas and lea not in leas:  # another district's download: comparing it would add everyone
         other = max(leas, key=lambda code: leas[code])
         raise StepRefused(f"{shown}: none of its records is of LEA {lea}; it is the download of LEA {other}")

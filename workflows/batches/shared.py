@@ -178,16 +178,25 @@ def read_planned(
     progress: Progress | None = None,
     *,
     distinct: bool = False,
+    lines_of: Callable[[R], int] | None = None,
 ) -> tuple[ReadFile, P]:
     """Stream a file's rows through ``plan`` before anything is written; a broken file (or a
     :class:`FileProblem` the plan raises) is a refusal naming the file, line and field. A file
     cut off in its last line is refused too, and with ``distinct`` one that repeats a line exactly.
+    A reader whose rows are blocks of lines says how many lines each holds with ``lines_of``.
     """
     shown = name or path.name
     lines = 0
 
     def rows() -> Iterable[R]:
         nonlocal lines
+        if lines_of is not None:
+            for block in reader(path, shown):
+                yield block
+                lines += (held := lines_of(block))
+                if progress is not None:
+                    progress(held)
+            return
         read = counted(reader(path, shown), progress)
         for lines, row in enumerate(_repeats_refused(read, shown) if distinct else read, start=1):
             yield row
