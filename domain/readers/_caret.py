@@ -218,7 +218,7 @@ OdsYearBlock = tuple[int, list[list[str]]]
 def open_ods_year_blocks(source: Source, year: str, name: str | None = None) -> Iterator[OdsYearBlock]:
     """The records of one academic year (``CCYY-CCYY``) of an SSID Enrollment ODS download, a block
     of the file at a time, for a reader whose every line is checked elsewhere (the ODS audit checks
-    them in a second process, with :func:`open_ods_year`).
+    them in a second process, with :func:`open_ods_checked_blocks`).
 
     Only the lines holding the year between two delimiters are decoded here, and checked for
     their field count alone (a line of another count raises its :class:`FileProblem`); the rest of
