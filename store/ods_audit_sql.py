@@ -193,9 +193,8 @@ class OdsSql:
         field for field (local codes through ``translations``), exactly the staged records under
         their SSID; no other student holds that SSID, and none of their codes is ``untranslatable``.
 
-        Worked out in the database, an SSID at a time on both indexes: the noted enrollments under
-        an SSID are one student's, of distinct keys, as many as the staged records under it, and
-        each has a staged record equal to it. Their keys being distinct, the enrollments are then
+        Worked out in the database: the noted enrollments under an SSID are one student's, of
+        distinct keys, as many as the staged records under it, and each has a staged record equal to it. Their keys being distinct, the enrollments are then
         distinct, so they are exactly the staged records. Only the count and the students left
         to the rules come back (not a row an SSID).
         """
@@ -206,7 +205,6 @@ class OdsSql:
             equal.append(f"s.{name} = {expression}")
             params += values
         self._table(_GROUPS, "ssid TEXT NOT NULL, sid INTEGER NOT NULL, n INTEGER NOT NULL, settled INTEGER NOT NULL")
-        single = "MIN(l.sid) = MAX(l.sid) AND COUNT(DISTINCT l.school || '^' || l.enroll_start) = COUNT(*)"
         each_equal = f"EXISTS (SELECT 1 FROM {_STAGE} s WHERE {' AND '.join(equal)})"
         if self.postgres:
             # PostgreSQL runs a correlated subquery of the select list once a row, and a COUNT
@@ -223,7 +221,8 @@ class OdsSql:
         else:
             # SQLite: a grouped scan of the noted enrollments' index, each probing the staged records' index.
             sql = (
-                f"SELECT l.ssid, MIN(l.sid), COUNT(*), CASE WHEN {single} "
+                f"SELECT l.ssid, MIN(l.sid), COUNT(*), CASE WHEN MIN(l.sid) = MAX(l.sid) "
+                f"AND COUNT(DISTINCT l.school || '^' || l.enroll_start) = COUNT(*) "
                 f"AND SUM(CASE WHEN {each_equal} THEN 1 ELSE 0 END) = COUNT(*) "
                 f"AND (SELECT COUNT(*) FROM {_STAGE} s WHERE s.ssid = l.ssid) = COUNT(*) THEN 1 ELSE 0 END "
                 f"FROM {_LOCAL} l GROUP BY l.ssid"

@@ -20,8 +20,8 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, replace
 
 from domain.duplicates._search import LIKELY_DUPLICATE_PERCENT, Progress, search_duplicates
-from domain.memory import collection_paused
 from domain.duplicates._local import CheckedStudent, IssueKey, IssueKind, LocalIssue, issue_key
+from domain.memory import collection_paused
 from domain.matching import FieldResult, PersonFacts
 from domain.model import Student
 from domain.values import LocalId, Ssid

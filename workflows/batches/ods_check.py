@@ -28,7 +28,7 @@ import sys
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from domain.errors import FileProblem
 from domain.planning.ods import OdsOpenEnrollment, open_enrollment
@@ -46,7 +46,7 @@ _ROOT = str(Path(__file__).resolve().parents[2])  # the folder holding the proje
 class OdsLinesChecked:
     """What the audit needs of a download's lines besides the audited year's records.
 
-    ``lines`` are those read before ``problem`` (all of them when it is ``None``); ``leas`` counts
+    ``lines`` counts the lines (of no use once there is a ``problem``); ``leas`` counts
     every line's Reporting LEA; ``earlier_years`` the lines of another year than the audited one;
     ``prior_year_open`` the previous year's enrollments at ``lea`` without an exit date, in file
     order; ``apart`` whether the second process gave the answer.
@@ -118,8 +118,8 @@ class OdsLineCheck:
                 [*_COMMAND, str(path), name, year.code, lea],
                 stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env,
             )
-        except OSError:  # no second process (or it died at once): the check runs here when asked for
-            self.cancel()
+        except OSError:
+            pass  # no second process: the check runs here when its answer is asked for
 
     def result(self) -> OdsLinesChecked:
         """The check's answer: the second process's, or (when it gave none) the check run here."""
@@ -142,11 +142,11 @@ class OdsLineCheck:
                 process.communicate()
 
 
-def main(argv: list[str] | None = None, answer: IO[bytes] | None = None) -> None:
+def main() -> None:
     """Answer one question, ``path name year lea`` as arguments, with :class:`OdsLinesChecked` as JSON."""
-    path, name, year, lea = sys.argv[1:] if argv is None else argv
+    path, name, year, lea = sys.argv[1:]
     checked = check_ods_lines(Path(path), name, AcademicYear.parse(year), CdsCode(lea))
-    (answer or sys.stdout.buffer).write(json.dumps(_as_json(checked)).encode("utf-8"))
+    sys.stdout.buffer.write(json.dumps(_as_json(checked)).encode("utf-8"))
 
 
 if __name__ == "__main__":
