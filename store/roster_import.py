@@ -8,11 +8,14 @@ column, and the transaction leaves the database exactly as it was.
 
 The rows are read and checked in blocks, a column at a time (:mod:`store.roster_blocks`), and
 written as table rows (:func:`store.students_write.write_students`): no domain object per row.
+A large roster is read and checked in a second process while this one writes
+(:mod:`store.roster_apart`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
+from contextlib import closing
 from dataclasses import dataclass
 from itertools import compress, count, repeat
 from pathlib import Path
@@ -21,13 +24,14 @@ from typing import Any
 from domain.memory import collection_paused
 from store.bulk import MAX_PARAMETERS, chunked, in_list, insert_chunked, tuples
 from store.database import database_proxy
+from store.roster_apart import APART_BYTES, read_apart
 from store.roster_blocks import RosterBlock, read_roster_blocks
 from store.roster_csv import ROSTER_COLUMNS, RosterRow, read_roster
 from store.statistics import refresh_planner_statistics
 from store.students_write import StudentRows, ensure_schools, write_students
 from store.tables import EnrollmentRow, StudentRow, one_data_change
 
-__all__ = ["ROSTER_COLUMNS", "RosterCounts", "RosterRow", "import_roster", "read_roster"]
+__all__ = ["ROSTER_COLUMNS", "RosterCounts", "RosterRow", "import_roster", "read_roster", "roster_blocks"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,27 +42,43 @@ class RosterCounts:
     enrollments: int
 
 
-def import_roster(path: Path, *, chunk: int = 1000, actor: str = "unknown") -> RosterCounts:
+def import_roster(path: Path, *, chunk: int = 1000, actor: str = "unknown", apart: bool | None = None) -> RosterCounts:
     """Upsert the roster's students by local id, with their enrollments; all or nothing.
 
     A student's enrollments are replaced by the roster's. A blank SSID, ELAS or SWD does not
     erase one the workbench already holds (it came from CALPADS); one the roster changes is
     journaled as a roster import by ``actor``.
+
+    ``apart``: read the file in a second process while this one writes (:mod:`store.roster_apart`);
+    by default when it is larger than :data:`~store.roster_apart.APART_BYTES`.
     """
     journal = (f"roster import {path.name}", actor)
     students = enrollments = 0
-    with collection_paused(), database_proxy.atomic(), one_data_change():
-        for block in read_roster_blocks(path):
-            ensure_schools(block.columns["school"])
-            rows, earlier = _block_students(block)
+    if apart is None:
+        apart = path.stat().st_size > APART_BYTES
+    blocks = read_apart(path) if apart else roster_blocks(path)
+    # closing: a refused or failed import stops the second process at once.
+    with closing(blocks), collection_paused(), database_proxy.atomic(), one_data_change():
+        for schools, records, rows, earlier in blocks:
+            ensure_schools(schools)
             # The later records of students a block before wrote: their enrollments are added.
             _append_enrollments(earlier)
             for part in range(0, len(rows.students), chunk):
                 write_students(_part(rows, part, part + chunk), keep_calpads_values=True, journal=journal)
             students += len(rows.students)
-            enrollments += len(block)
+            enrollments += records
     refresh_planner_statistics()
     return RosterCounts(students, enrollments)
+
+
+def roster_blocks(
+    path: Path,
+) -> Generator[tuple[tuple[str, ...], int, StudentRows, list[tuple[str, tuple[Any, ...]]]], None, None]:
+    """Each checked block of the roster as the writer needs it: its school codes, its record count,
+    the rows of the students it begins and the records of students an earlier block began
+    (:func:`_block_students`). No database: the second process of :mod:`store.roster_apart` runs it."""
+    for block in read_roster_blocks(path):
+        yield tuple(block.columns["school"]), len(block), *_block_students(block)
 
 
 def _part(rows: StudentRows, start: int, stop: int) -> StudentRows:
