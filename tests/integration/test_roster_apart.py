@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Generator
 from pathlib import Path
+from typing import Any
 
 import peewee
 import pytest
@@ -116,7 +118,7 @@ def test_a_roster_is_read_apart_from_four_megabytes_on(database: peewee.Database
     started: list[Path] = []
     real = roster_apart.read_apart
 
-    def watched(path: Path):  # type: ignore[no-untyped-def]
+    def watched(path: Path) -> Generator[Any, None, None]:
         started.append(path)
         return real(path)
 
