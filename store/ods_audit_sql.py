@@ -194,9 +194,10 @@ class OdsSql:
         their SSID; no other student holds that SSID, and none of their codes is ``untranslatable``.
 
         Worked out in the database: the noted enrollments under an SSID are one student's, of
-        distinct keys, as many as the staged records under it, and each has a staged record equal to it. Their keys being distinct, the enrollments are then
-        distinct, so they are exactly the staged records. Only the count and the students left
-        to the rules come back (not a row an SSID).
+        distinct keys, as many as the staged records under it, and each has a staged record equal
+        to it. Their keys being distinct, the enrollments are then distinct, so they are exactly
+        the staged records. Only the count and the students left to the rules come back (not a
+        row an SSID).
         """
         equal = ["s.ssid = l.ssid", "s.school = l.school", "s.enroll_start = l.enroll_start"]
         params: list[Any] = []

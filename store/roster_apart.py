@@ -95,6 +95,8 @@ def main() -> None:
     ``end``, or the first problem."""
     from store.roster_import import roster_blocks
 
+    if len(sys.argv) != 2:
+        raise SystemExit("usage: python -m store.roster_apart ROSTER.csv (the roster import starts it)")
     out = sys.stdout.buffer
     with collection_paused():
         try:

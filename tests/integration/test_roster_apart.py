@@ -130,3 +130,12 @@ def test_a_roster_is_read_apart_from_four_megabytes_on(database: peewee.Database
     monkeypatch.setattr("store.roster_import.APART_BYTES", small.stat().st_size - 1)
     import_roster(small)
     assert started == [small]
+
+
+def test_the_second_process_run_by_hand_without_a_roster_says_how_it_is_used() -> None:
+    import subprocess
+
+    done = subprocess.run([sys.executable, "-m", "store.roster_apart"], capture_output=True, text=True, check=False)
+    assert (done.returncode, done.stdout, done.stderr) == (
+        1, "", "usage: python -m store.roster_apart ROSTER.csv (the roster import starts it)\n"
+    )

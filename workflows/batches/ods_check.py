@@ -144,6 +144,8 @@ class OdsLineCheck:
 
 def main() -> None:
     """Answer one question, ``path name year lea`` as arguments, with :class:`OdsLinesChecked` as JSON."""
+    if len(sys.argv) != 5:
+        raise SystemExit("usage: python -m workflows.batches.ods_check PATH NAME YEAR LEA (the ODS audit starts it)")
     path, name, year, lea = sys.argv[1:]
     checked = check_ods_lines(Path(path), name, AcademicYear.parse(year), CdsCode(lea))
     sys.stdout.buffer.write(json.dumps(_as_json(checked)).encode("utf-8"))
