@@ -50,6 +50,7 @@ if TYPE_CHECKING:
         possible_duplicate_text,
         possible_duplicates,
     )
+    from domain.duplicates._apart import APART_PEOPLE
     from domain.duplicates._search import (
         LIKELY_DUPLICATE_PERCENT,
         UNRELATED_PAIRS,
@@ -64,6 +65,7 @@ if TYPE_CHECKING:
     )
 
 _HOMES: dict[str, tuple[str, ...]] = {
+    "domain.duplicates._apart": ("APART_PEOPLE",),
     "domain.duplicates._blocking": ("KEY_KINDS",),
     "domain.duplicates._findings": (
         "LOOKALIKE_PERCENT", "Findings", "checked_student", "find_issues", "person_facts", "student_facts",
@@ -92,6 +94,7 @@ __all__ = [
     "NAMESAKE_PAIRS",
     "SCORING_STEPS",
     "SEARCH_STEPS",
+    "APART_PEOPLE",
     "find_duplicates",
     "search_duplicates",
     "KEY_KINDS",

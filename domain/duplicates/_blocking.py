@@ -63,7 +63,7 @@ from array import array
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import chain
+from itertools import chain, groupby, islice
 from operator import attrgetter
 from typing import NamedTuple
 
@@ -73,6 +73,7 @@ from domain.matching import nickname_roots, phonetic_code, significant_words
 
 __all__ = [
     "BlockingCodes", "DAY_SHARES", "KEY_KINDS", "MAX_BLOCK", "SMALL_BLOCK", "WINDOW", "blocking_codes", "blocking_keys", "candidate_pairs",
+    "BlockingInput", "blocking_inputs", "codes_of", "fresh_pairs", "forget_name_codes", "name_ranks", "population_codes",
 ]
 
 
@@ -214,7 +215,7 @@ class BlockingCodes(NamedTuple):
     sexes: tuple[str, ...]  # ("F",) or ("M",); both when the gender is missing or neither
     date: dt.date | None
     city: str
-    order: NameForm
+    order: int  # the person's rank in name order (name_ranks)
 
     def code(self, field: int) -> array[int]:
         """One of the name codes (``_SOUNDS_AT`` to ``_LONE_AT``), each value once."""
@@ -284,21 +285,60 @@ def _name_codes_uncached(name: NameForm) -> array[int]:
 _name_codes = lru_cache(maxsize=1 << 17)(_name_codes_uncached)
 
 
-def blocking_codes(person: PreparedFacts) -> BlockingCodes:
-    """The name sounds, date, city and sort order the blocking keys of ``person`` are made of."""
-    codes = _name_codes(person.names[0])
-    for name in person.names[1:]:  # an alias: each code of either form, once
+BlockingInput = tuple[tuple[NameForm, ...], str, dt.date | None, str, int]
+"""What a person's blocking codes are made of (:func:`codes_of`'s arguments): their name forms
+(legal first), gender, birth date, birth city and rank in name order; plain values a second
+process is sent."""
+
+
+def blocking_inputs(people: Sequence[PreparedFacts]) -> Iterator[BlockingInput]:
+    """What the codes of each of ``people`` are made of, in their order, each with its rank among
+    them (:func:`name_ranks`)."""
+    for person, rank in zip(people, name_ranks(people)):
+        yield person.names, person.gender, person.facts.birth_date, person.place[0], rank
+
+
+def name_ranks(people: Sequence[PreparedFacts]) -> list[int]:
+    """Each person's place among ``people`` sorted by legal name form, people of one name in their
+    order: a large block's members sorted by it are in name order (:func:`_block_pairs`)."""
+    ranks = [0] * len(people)
+    for rank, index in enumerate(sorted(range(len(people)), key=lambda index: people[index].names[0])):
+        ranks[index] = rank
+    return ranks
+
+
+def forget_name_codes() -> None:
+    """Let go of the name forms whose codes were worked out (the codes made keep theirs): a
+    process holding the codes of a district needs them no longer."""
+    _name_codes.cache_clear()
+
+
+def population_codes(people: Sequence[PreparedFacts]) -> list[BlockingCodes]:
+    """The blocking codes of every person of a population, their ranks in name order among them."""
+    return [codes_of(*made_of) for made_of in blocking_inputs(people)]
+
+
+def blocking_codes(person: PreparedFacts, rank: int = 0) -> BlockingCodes:
+    """The name sounds, date, city and sort order the blocking keys of ``person`` are made of;
+    ``rank``: their place in name order in a population (:func:`population_codes`)."""
+    return codes_of(person.names, person.gender, person.facts.birth_date, person.place[0], rank)
+
+
+def codes_of(names: tuple[NameForm, ...], gender: str, birth_date: dt.date | None, city: str, rank: int) -> BlockingCodes:
+    """The codes of a person made of these (a :data:`BlockingInput`)."""
+    codes = _name_codes(names[0])
+    for name in names[1:]:  # an alias: each code of either form, once
         its = _name_codes(name)
         codes = _packed(
             [dict.fromkeys(chain(_field(codes, field), _field(its, field))) for field in range(_NAME_CODE_FIELDS)]
         )
     return BlockingCodes(
         codes,
-        not (person.names[0].first and person.names[0].last),
-        (person.gender,) if person.gender in _SEXES else _SEXES,
-        person.facts.birth_date,
-        sys.intern(person.place[0].replace(" ", "")),
-        person.names[0],
+        not (names[0].first and names[0].last),
+        (gender,) if gender in _SEXES else _SEXES,
+        birth_date,
+        sys.intern(city.replace(" ", "")),
+        rank,
     )
 
 
@@ -371,7 +411,7 @@ def _place_keys(codes: BlockingCodes) -> list[Hashable]:
 
 _Keys = Callable[[BlockingCodes], list[Hashable]]
 
-DAY_SHARES = 2
+DAY_SHARES = 8
 """Into how many shares of birth days the kinds of key with the most keys are blocked: keys of
 different days (or of different parts of a day a typo leaves intact) are never one key, so each
 share is blocked on its own (see ``_KeyKind.day``)."""
@@ -429,21 +469,25 @@ KEY_KINDS: tuple[str, ...] = (
 """The kinds of blocking key, in the order their blocks are searched."""
 
 _KINDS = (
-    # The kinds with several keys a student are blocked in shares of birth days (of the part of
-    # the date a typo kind keeps), one share's blocks in memory at a time; "date and surname" also
+    # The kinds whose keys hold the birth date (or the part of it a typo kind keeps) are blocked in
+    # shares of birth days, one share's blocks in memory at a time (not "date and one name": only
+    # a few blocks of it are kept, those of people who lack a name); "date and surname" also
     # in parts: its surname's sounds (numbers below 2**15), first letters and names as written
     # (numbered texts tagged with _WORD_TAG; the names as written begin with "="; see _word_number).
     _KeyKind("date", _date_keys(_WORD_PAIRS_AT), day=dt.date.toordinal),
-    _KeyKind("date and first", _date_keys(_FIRST_SOUNDS_AT)),
+    _KeyKind("date and first", _date_keys(_FIRST_SOUNDS_AT), day=dt.date.toordinal),
     _KeyKind("date and surname", _parted(*_SURNAME_PARTS), parts=_SURNAME_PARTS, day=dt.date.toordinal),
-    _KeyKind("date and initials", _date_sex_field_keys(_INITIALS_AT)),
+    _KeyKind("date and initials", _date_sex_field_keys(_INITIALS_AT), day=dt.date.toordinal),
     _KeyKind("date and one name", _date_keys(_LONE_AT), attrgetter("lacks_a_name")),
     _typo_kind("day typo", lambda date: date.year << 4 | date.month),
     _typo_kind("month typo", lambda date: date.year << 5 | date.day),
     _typo_kind("day/month swap", lambda date: date.year << 10 | min(date.month, date.day) << 5 | max(date.month, date.day)),
     _typo_kind("year typo", lambda date: date.month << 5 | date.day),
     _KeyKind("names", _names_keys, attrgetter("lacks_date")),
-    _KeyKind("date and place", _date_sex_keys(lambda codes: (_word_number(codes.city),) if codes.city else ()), None, SMALL_BLOCK),
+    _KeyKind(
+        "date and place", _date_sex_keys(lambda codes: (_word_number(codes.city),) if codes.city else ()), None, SMALL_BLOCK,
+        day=dt.date.toordinal,
+    ),
     _KeyKind("place", _place_keys, attrgetter("lacks_date_or_name")),
 )
 assert tuple(kind.name for kind in _KINDS) == KEY_KINDS
@@ -519,6 +563,67 @@ def candidate_pairs(
                     if isinstance(members, list) and (kind.largest is None or len(members) <= kind.largest):  # 2 or more
                         pairs.extend(_block_pairs(members, codes, kind.needs, window if len(members) > max_block else max_block))
         yield kind.name, pairs
+
+
+def fresh_pairs(codes: Sequence[BlockingCodes]) -> Iterator[array[int]]:
+    """For each key kind in turn (:data:`KEY_KINDS`), the pairs of :func:`candidate_pairs` no
+    earlier kind put together, each once, in ascending order: every pair to compare, once."""
+    seen = _PairSet()
+    for _, pairs in candidate_pairs(codes):
+        # Each pair once, in place: no set of a kind's million pairs beside the list; the list
+        # emptied before the next kind's blocks.
+        pairs.sort()
+        fresh = seen.added(packed for packed, _ in groupby(pairs))
+        pairs.clear()
+        yield fresh
+
+
+class _PairSet:
+    """The packed pairs found so far, in an open-addressing table of machine integers (0: a free
+    slot; no pair packs to 0): 8 bytes a slot at most half full, where a set of Python integers
+    took about 70 bytes a pair (600,000 students: 1.8 million pairs in 34 MB rather than about 126 MB)."""
+
+    _SLICE = 1 << 16  # how many pairs are added between two checks that the table has room
+
+    def __init__(self) -> None:
+        self._table = array("q", bytes(8 * self._SLICE * 2))
+        self._count = 0
+
+    def added(self, pairs: Iterable[int]) -> array[int]:
+        """Those of ``pairs`` (distinct) not held yet, in their order; they are held from now on."""
+        fresh = array("q")
+        given = iter(pairs)
+        while part := list(islice(given, self._SLICE)):
+            while 2 * (self._count + len(part)) > len(self._table):
+                self._grow()
+            before = len(fresh)
+            self._insert(part, fresh)
+            self._count += len(fresh) - before
+        return fresh
+
+    def _insert(self, pairs: Iterable[int], fresh: array[int]) -> None:
+        table = self._table
+        mask = len(table) - 1
+        keep = fresh.append
+        for packed in pairs:
+            slot = (packed * _SPREAD >> 24) & mask  # the pair's bits spread over the slots
+            while True:
+                held = table[slot]
+                if held == packed:
+                    break
+                if held == 0:
+                    table[slot] = packed
+                    keep(packed)
+                    break
+                slot = (slot + 1) & mask
+
+    def _grow(self) -> None:
+        held = self._table
+        self._table = array("q", bytes(16 * len(held)))
+        self._insert(filter(None, held), array("q"))
+
+
+_SPREAD = 0x9E3779B97F4A7C15  # 2**64 divided by the golden ratio: Knuth's multiplicative hashing
 
 
 def _day_shares(codes: Sequence[BlockingCodes], day: Callable[[dt.date], int]) -> list[array[int]]:

@@ -6,13 +6,14 @@ import random
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from itertools import groupby
 from operator import attrgetter
 from dataclasses import dataclass
 
-from domain.duplicates._blocking import KEY_KINDS, blocking_codes, candidate_pairs
+from domain.duplicates._apart import APART_PEOPLE, PairsFoundApart, can_find_apart
+from domain.duplicates._blocking import KEY_KINDS, fresh_pairs, population_codes
 from domain.duplicates._groups import average_linkage_groups
 from domain.matching import (
+    forget_name_comparisons,
     DEFAULT_MODEL,
     GUARDIANS_SAME_SURNAME,
     HIGHEST_SHOWN_PERCENT,
@@ -92,7 +93,9 @@ class DuplicateSearch:
     pair the blocking keys put together with its score.
     """
 
-    def __init__(self, people: Iterable[tuple[str, PersonFacts]], progress: Progress | None = None) -> None:
+    def __init__(
+        self, people: Iterable[tuple[str, PersonFacts]], progress: Progress | None = None, *, apart: bool | None = None
+    ) -> None:
         ids: list[str] = []
         facts: list[PersonFacts] = []
         for person_id, person in people:
@@ -100,52 +103,79 @@ class DuplicateSearch:
             facts.append(person)
         self.ids: tuple[str, ...] = tuple(ids)
         self._bits = array("d")
+        self._pairs = array("q")
         self.model: MatchModel = DEFAULT_MODEL
         """The weights and prior estimated from this population's compared pairs (:func:`~domain.matching.estimate_model`)."""
+        self.found_apart = False
+        """Whether the pairs were found in a second process while they were compared (:mod:`domain.duplicates._apart`)."""
         steps = SEARCH_STEPS
         report = progress or (lambda done, total: None)
+        if apart is None:
+            apart = len(facts) >= APART_PEOPLE
         with collection_paused():
             self._prepared = [prepare(person) for person in facts]
-            self._frequencies = population_frequencies(self._prepared)
             report(1, steps)
-            self._pairs: array[int] = _candidates(self._prepared, lambda done: report(1 + done, steps))
-            self._score_candidates(lambda done: report(1 + len(KEY_KINDS) + done, steps))
+            tally = _Tally()
+            if apart and can_find_apart():
+                with PairsFoundApart(self._prepared) as found:
+                    # While the second process works out the people's codes and its first pairs.
+                    self._frequencies = population_frequencies(self._prepared)
+                    unrelated = _unrelated_levels(self._prepared)
+                    forget_name_comparisons()  # the random pairs' names: room for the compared pairs'
+                    reported = 0
+                    for kinds, pairs in found:
+                        self._pairs.extend(pairs)
+                        self._score(pairs, tally)
+                        for done in range(reported + 1, kinds + 1):
+                            report(1 + done, steps)
+                        reported = kinds
+                self.found_apart = found.received_all
+                for done in range(1, SCORING_STEPS + 1):
+                    report(1 + len(KEY_KINDS) + done, steps)
+            else:
+                self._frequencies = population_frequencies(self._prepared)
+                unrelated = _unrelated_levels(self._prepared)
+                forget_name_comparisons()
+                self._pairs = _candidates(self._prepared, lambda done: report(1 + done, steps))
+                chunk = -(-len(self._pairs) // SCORING_STEPS) or 1
+                for done in range(1, SCORING_STEPS + 1):
+                    self._score(self._pairs[(done - 1) * chunk : done * chunk], tally)
+                    report(1 + len(KEY_KINDS) + done, steps)
+            self._estimate(tally, unrelated)
 
-    def _score_candidates(self, chunks_done: Callable[[int], None]) -> None:
+    def _score(self, pairs: array[int], tally: _Tally) -> None:
+        """Compare these pairs; keep each one's bits, pattern and rare-value adjustments."""
         prepared, frequencies = self._prepared, self._frequencies
-        patterns: dict[tuple[Pattern, bool], int] = {}
-        indexed: dict[tuple[tuple[object, ...], bool], int] = {}
-        defaults: dict[tuple[int, Level], float] = {}
-        adjustments = array("d")
-        pattern_at = array("i")
-        chunk = -(-len(self._pairs) // SCORING_STEPS) or 1
-        for done in range(1, SCORING_STEPS + 1):
-            for packed in self._pairs[(done - 1) * chunk : done * chunk]:
-                evaluation = evaluate(prepared[packed >> 32], prepared[packed & _LOW], frequencies)
-                # The agreements and weights alone, read in C, find the pattern of most pairs.
-                seen_as = (tuple(map(_AGREEMENT_AND_WEIGHT, evaluation.verdicts)), evaluation.is_twin_pattern)
-                index = indexed.get(seen_as)
+        patterns, indexed, defaults = tally.patterns, tally.indexed, tally.defaults
+        pattern_at, adjustments, bits = tally.pattern_at, tally.adjustments, self._bits
+        for packed in pairs:
+            evaluation = evaluate(prepared[packed >> 32], prepared[packed & _LOW], frequencies)
+            # The agreements and weights alone, read in C, find the pattern of most pairs.
+            seen_as = (tuple(map(_AGREEMENT_AND_WEIGHT, evaluation.verdicts)), evaluation.is_twin_pattern)
+            index = indexed.get(seen_as)
+            if index is None:
+                key = (pattern_of(evaluation.verdicts), evaluation.is_twin_pattern)
+                index = patterns.get(key)
                 if index is None:
-                    key = (pattern_of(evaluation.verdicts), evaluation.is_twin_pattern)
-                    index = patterns.get(key)
-                    if index is None:
-                        index = patterns[key] = len(patterns)
-                        for position, level in enumerate(key[0]):
-                            if level is not None:
-                                defaults.setdefault((position, level), verdict_at(evaluation.verdicts, position).weight)
-                    indexed[seen_as] = index
-                pattern_at.append(index)
-                adjustments.append(sum(evaluation.adjustments))
-                self._bits.append(evaluation.bits)
-            chunks_done(done)
-        counts = Counter(pattern_at)
+                    index = patterns[key] = len(patterns)
+                    for position, level in enumerate(key[0]):
+                        if level is not None:
+                            defaults.setdefault((position, level), verdict_at(evaluation.verdicts, position).weight)
+                indexed[seen_as] = index
+            pattern_at.append(index)
+            adjustments.append(sum(evaluation.adjustments))
+            bits.append(evaluation.bits)
+
+    def _estimate(self, tally: _Tally, unrelated: dict[int, Counter[Level]]) -> None:
+        """The model estimated from every compared pair's pattern; the pairs rescored under it."""
+        counts = Counter(tally.pattern_at)
         by_levels: Counter[Pattern] = Counter()
-        for (pattern, _), index in patterns.items():
+        for (pattern, _), index in tally.patterns.items():
             by_levels[pattern] += counts[index]
-        count = len(prepared)
-        self.model = estimate_model(by_levels, defaults, _unrelated_levels(prepared), count)
+        count = len(self._prepared)
+        self.model = estimate_model(by_levels, tally.defaults, unrelated, count)
         if not self.model.is_default:
-            self._rescore(patterns, pattern_at, adjustments)
+            self._rescore(tally.patterns, tally.pattern_at, tally.adjustments)
 
     def _rescore(
         self, patterns: dict[tuple[Pattern, bool], int], pattern_at: array[int], adjustments: array[float]
@@ -204,23 +234,29 @@ class DuplicateSearch:
         return [tuple(self.ids[position] for position in group) for group in positions]
 
 
+class _Tally:
+    """What comparing the pairs gathers for estimating the model: each pattern (found by the
+    agreements and weights of its verdicts too), each level's first weight, and per pair its
+    pattern and rare-value adjustments."""
+
+    def __init__(self) -> None:
+        self.patterns: dict[tuple[Pattern, bool], int] = {}
+        self.indexed: dict[tuple[tuple[object, ...], bool], int] = {}
+        self.defaults: dict[tuple[int, Level], float] = {}
+        self.adjustments = array("d")
+        self.pattern_at = array("i")
+
+
 def _candidates(prepared: list[PreparedFacts], kinds_done: Callable[[int], None]) -> array[int]:
     """Every pair the blocking keys put together, once, packed ``low << 32 | high``: kind by kind, each
-    kind's new pairs sorted (the same order every run).
+    kind's new pairs sorted (the same order every run; :func:`~domain.duplicates._blocking.fresh_pairs`).
 
-    Found before any pair is compared, so the people's blocking codes and the set of pairs seen are
-    freed before the comparing begins: at 600,000 people they are a third of a search's memory.
+    Found before any pair is compared, so the people's blocking codes and the pairs seen are
+    freed before the comparing begins.
     """
     found = array("q")
-    seen: set[int] = set()
-    for done, (_, pairs) in enumerate(candidate_pairs([blocking_codes(person) for person in prepared]), 1):
-        # Each pair once, in place: no set of a kind's million pairs beside the list; the list
-        # emptied before the next kind's blocks.
-        pairs.sort()
-        fresh = [packed for packed, _ in groupby(pairs) if packed not in seen]
-        pairs.clear()
-        seen.update(fresh)
-        found.extend(fresh)
+    for done, pairs in enumerate(fresh_pairs(population_codes(prepared)), 1):
+        found.extend(pairs)
         kinds_done(done)
     return found
 
@@ -261,14 +297,17 @@ def _unrelated_levels(prepared: list[PreparedFacts]) -> dict[int, Counter[Level]
 
 
 def search_duplicates(
-    people: Iterable[tuple[str, PersonFacts]], *, progress: Progress | None = None
+    people: Iterable[tuple[str, PersonFacts]], *, progress: Progress | None = None, apart: bool | None = None
 ) -> DuplicateSearch:
     """Compare every pair of ``people`` (id, facts) that shares a blocking key; see :class:`DuplicateSearch`.
 
     ``progress``, when given, is called with (steps done, steps in all) as the search advances
-    (folding the people, then each kind of blocking key), for a progress bar.
+    (folding the people, then each kind of blocking key), for a progress bar. ``apart``: find the
+    pairs in a second process while they are compared, where this process may fork
+    (:mod:`domain.duplicates._apart`); by default from :data:`~domain.duplicates._apart.APART_PEOPLE`
+    people on. The pairs, their order and every result are the same either way.
     """
-    return DuplicateSearch(people, progress)
+    return DuplicateSearch(people, progress, apart=apart)
 
 
 def find_duplicates(

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from domain.matching._compare import Comparison, Evidence, FieldResult, candidate_facts, compare, compare_prepared
 from domain.matching._facts import PersonFacts, PreparedFacts, population_frequencies, prepare
-from domain.matching._fields import Agreement, MatchField
+from domain.matching._fields import Agreement, MatchField, forget_name_comparisons
 from domain.matching._frequencies import ValueFrequencies
 from domain.matching._model import DEFAULT_MODEL, GUARDIANS_SAME_SURNAME, MIN_PAIRS, MIN_PEOPLE, PRIOR_PAIRS, PRIOR_SHARE, TYPICAL_M, Level, MatchModel, Pattern, estimate_model, model_bits, pattern_of, verdict_at
 from domain.matching._names import NameForm
@@ -68,6 +68,7 @@ __all__ = [
     "nickname_roots",
     "phonetic_code",
     "significant_words",
+    "forget_name_comparisons",
     "squash",
     "compare_candidates",
     "request_facts",

@@ -9,7 +9,7 @@ import pytest
 
 from domain.duplicates import _blocking
 from domain.duplicates._blocking import (
-    DAY_SHARES, KEY_KINDS, MAX_BLOCK, SMALL_BLOCK, WINDOW, blocking_codes, blocking_keys, candidate_pairs,
+    DAY_SHARES, KEY_KINDS, MAX_BLOCK, SMALL_BLOCK, WINDOW, blocking_codes, blocking_keys, candidate_pairs, population_codes,
 )
 from domain.matching import PersonFacts, prepare
 
@@ -26,7 +26,7 @@ def kinds_shared(left: PersonFacts, right: PersonFacts) -> set[str]:
 
 
 def pairs_of(people: list[PersonFacts]) -> dict[str, set[tuple[int, int]]]:
-    codes = [blocking_codes(prepare(person)) for person in people]
+    codes = population_codes([prepare(person) for person in people])
     return {kind: {(packed >> 32, packed & 0xFFFFFFFF) for packed in pairs} for kind, pairs in candidate_pairs(codes)}
 
 
@@ -240,10 +240,11 @@ def _crowd() -> list[PersonFacts]:
 def test_a_kind_blocked_in_parts_and_day_shares_puts_together_the_same_pairs_as_blocked_whole(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    codes = [blocking_codes(prepare(person)) for person in _crowd()]
+    codes = population_codes([prepare(person) for person in _crowd()])
     assert [(kind.name, len(kind.key_parts)) for kind in _blocking._KINDS if len(kind.key_parts) > 1] == [("date and surname", 3)]
     assert [kind.name for kind in _blocking._KINDS if kind.day is not None] == [
-        "date", "date and surname", "day typo", "month typo", "day/month swap", "year typo",
+        "date", "date and first", "date and surname", "date and initials", "day typo", "month typo", "day/month swap",
+        "year typo", "date and place",
     ]
     for kind in _blocking._KINDS:
         parts = [{key for person in codes for key in part(person)} for part in kind.key_parts]
