@@ -85,12 +85,7 @@ class PairsFoundApart:
             return
         assert self._process.stdin is not None and self._process.stdout is not None
         self._pipe = self._process.stdout.fileno()
-        try:
-            import fcntl
-
-            fcntl.fcntl(self._pipe, getattr(fcntl, "F_SETPIPE_SZ", 1031), _PIPE_BYTES)
-        except (ImportError, OSError):  # not Linux, or a smaller limit: the default size serves
-            pass
+        self._widen_pipe()
         os.set_blocking(self._pipe, False)
         try:
             with self._process.stdin as sending:
@@ -114,6 +109,20 @@ class PairsFoundApart:
         if not self.received_all:
             for kinds, pairs in enumerate(islice(fresh_pairs(population_codes(self._people)), self._kinds, None), self._kinds + 1):
                 yield kinds, pairs
+
+    def _widen_pipe(self) -> None:
+        """Let the pipe hold more than a few thousand pairs (Linux only; elsewhere, or above the
+        system's limit, its default size serves)."""
+        try:
+            import fcntl
+        except ImportError:
+            return
+        setting = getattr(fcntl, "F_SETPIPE_SZ", None)
+        if setting is not None:
+            try:
+                fcntl.fcntl(self._pipe, setting, _PIPE_BYTES)
+            except OSError:
+                pass
 
     def _message(self) -> array[int] | None:
         """The next kind's pairs, waiting for them; ``None`` at the end (:attr:`received_all` says
