@@ -20,9 +20,7 @@ is dropped for that reason). The reader never touches the database.
 from __future__ import annotations
 
 import logging
-import os
 import pickle
-import subprocess
 import sys
 from collections.abc import Generator
 from itertools import islice
@@ -31,6 +29,7 @@ from typing import Any
 
 from domain.errors import FileProblem
 from domain.memory import collection_paused
+from domain.processes import helper_command, start_helper
 
 __all__ = ["APART_BYTES", "read_apart"]
 
@@ -39,8 +38,7 @@ APART_BYTES = 4 * 1024 * 1024
 starting one (a new interpreter importing the reader) costs a few tenths of a second."""
 
 _log = logging.getLogger(__name__)
-_ROOT = str(Path(__file__).resolve().parents[1])
-_COMMAND = (sys.executable, "-m", "store.roster_apart")
+_COMMAND = helper_command("store.roster_apart")
 
 Block = tuple[Any, ...]
 
@@ -50,11 +48,8 @@ def read_apart(path: Path) -> Generator[Block, None, None]:
     process; its :class:`~domain.errors.FileProblem` is raised here, in its place."""
     from store.roster_import import roster_blocks
 
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [_ROOT, os.environ.get("PYTHONPATH")]))}
     try:
-        reader = subprocess.Popen(
-            [*_COMMAND, str(path)], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env
-        )
+        reader = start_helper([*_COMMAND, str(path)])
     except OSError:
         _log.warning("the roster is read in the import's own process: no second process could be started")
         yield from roster_blocks(path)

@@ -33,12 +33,12 @@ import sys
 from array import array
 from collections.abc import Iterator, Sequence
 from itertools import islice
-from pathlib import Path
 from types import TracebackType
 
 from domain.duplicates._blocking import BlockingCodes, blocking_inputs, codes_of, forget_name_codes, fresh_pairs, population_codes
 from domain.matching import PreparedFacts
 from domain.memory import collection_paused
+from domain.processes import helper_command, start_helper
 
 __all__ = ["APART_PEOPLE", "PairsFoundApart", "can_find_apart"]
 
@@ -50,8 +50,7 @@ SLICE = 8192
 """How many pairs :class:`PairsFoundApart` gives at a time: the pipe is emptied before each slice."""
 
 _SENT = 20_000  # people a message: the second process works out their codes while the next is sent
-_ROOT = str(Path(__file__).resolve().parents[2])
-_COMMAND = (sys.executable, "-m", "domain.duplicates._apart")
+_COMMAND = helper_command("domain.duplicates._apart")
 _HEADER = 8  # a message's length (little-endian, signed): a kind's pairs as machine integers; -1 for the end
 _END = -1
 _PIPE_BYTES = 1 << 20  # Linux lets a pipe hold this much without privileges (the default is 64 KB)
@@ -74,12 +73,9 @@ class PairsFoundApart:
         self._ended = False  # the pipe is at its end
         self.received_all = False
         """Whether the second process found every pair (none was found here)."""
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [_ROOT, os.environ.get("PYTHONPATH")]))}
         self._process: subprocess.Popen[bytes] | None
         try:
-            self._process = subprocess.Popen(
-                _COMMAND, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env
-            )
+            self._process = start_helper(_COMMAND, sends=True)
         except OSError:  # no process to be had (no interpreter there, a process limit): found here
             self._process = None
             return
@@ -183,7 +179,6 @@ def main() -> None:
         codes: list[BlockingCodes] = []
         while (people := pickle.load(receiving)) is not None:
             codes.extend(codes_of(*person) for person in people)
-        del people
         forget_name_codes()
         for pairs in fresh_pairs(codes):
             sending.write((len(pairs) * pairs.itemsize).to_bytes(_HEADER, "little", signed=True))

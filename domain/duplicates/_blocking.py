@@ -295,7 +295,11 @@ def blocking_inputs(people: Sequence[PreparedFacts]) -> Iterator[BlockingInput]:
     """What the codes of each of ``people`` are made of, in their order, each with its rank among
     them (:func:`name_ranks`)."""
     for person, rank in zip(people, name_ranks(people)):
-        yield person.names, person.gender, person.facts.birth_date, person.place[0], rank
+        yield _made_of(person, rank)
+
+
+def _made_of(person: PreparedFacts, rank: int) -> BlockingInput:
+    return person.names, person.gender, person.facts.birth_date, person.place[0], rank
 
 
 def name_ranks(people: Sequence[PreparedFacts]) -> list[int]:
@@ -321,7 +325,7 @@ def population_codes(people: Sequence[PreparedFacts]) -> list[BlockingCodes]:
 def blocking_codes(person: PreparedFacts, rank: int = 0) -> BlockingCodes:
     """The name sounds, date, city and sort order the blocking keys of ``person`` are made of;
     ``rank``: their place in name order in a population (:func:`population_codes`)."""
-    return codes_of(person.names, person.gender, person.facts.birth_date, person.place[0], rank)
+    return codes_of(*_made_of(person, rank))
 
 
 def codes_of(names: tuple[NameForm, ...], gender: str, birth_date: dt.date | None, city: str, rank: int) -> BlockingCodes:

@@ -6,6 +6,7 @@ import random
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import nullcontext
 from operator import attrgetter
 from dataclasses import dataclass
 
@@ -116,12 +117,13 @@ class DuplicateSearch:
             self._prepared = [prepare(person) for person in facts]
             report(1, steps)
             tally = _Tally()
-            if apart and can_find_apart():
-                with PairsFoundApart(self._prepared) as found:
-                    # While the second process works out the people's codes and its first pairs.
-                    self._frequencies = population_frequencies(self._prepared)
-                    unrelated = _unrelated_levels(self._prepared)
-                    forget_name_comparisons()  # the random pairs' names: room for the compared pairs'
+            found = PairsFoundApart(self._prepared) if apart and can_find_apart() else None
+            with found or nullcontext():
+                # While a second process works out the people's codes and its first pairs.
+                self._frequencies = population_frequencies(self._prepared)
+                unrelated = _unrelated_levels(self._prepared)
+                forget_name_comparisons()  # the random pairs' names: room for the compared pairs'
+                if found is not None:
                     reported = 0
                     for kinds, pairs in found:
                         self._pairs.extend(pairs)
@@ -129,18 +131,15 @@ class DuplicateSearch:
                         for done in range(reported + 1, kinds + 1):
                             report(1 + done, steps)
                         reported = kinds
-                self.found_apart = found.received_all
-                for done in range(1, SCORING_STEPS + 1):
-                    report(1 + len(KEY_KINDS) + done, steps)
-            else:
-                self._frequencies = population_frequencies(self._prepared)
-                unrelated = _unrelated_levels(self._prepared)
-                forget_name_comparisons()
-                self._pairs = _candidates(self._prepared, lambda done: report(1 + done, steps))
-                chunk = -(-len(self._pairs) // SCORING_STEPS) or 1
-                for done in range(1, SCORING_STEPS + 1):
-                    self._score(self._pairs[(done - 1) * chunk : done * chunk], tally)
-                    report(1 + len(KEY_KINDS) + done, steps)
+                    self.found_apart = found.received_all
+                    for done in range(1, SCORING_STEPS + 1):
+                        report(1 + len(KEY_KINDS) + done, steps)
+                else:
+                    self._pairs = _candidates(self._prepared, lambda done: report(1 + done, steps))
+                    chunk = -(-len(self._pairs) // SCORING_STEPS) or 1
+                    for done in range(1, SCORING_STEPS + 1):
+                        self._score(self._pairs[(done - 1) * chunk : done * chunk], tally)
+                        report(1 + len(KEY_KINDS) + done, steps)
             self._estimate(tally, unrelated)
 
     def _score(self, pairs: array[int], tally: _Tally) -> None:

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import subprocess
 import sys
 from collections import Counter
@@ -31,15 +30,15 @@ from pathlib import Path
 from typing import Any
 
 from domain.errors import FileProblem
+from domain.processes import helper_command, start_helper
 from domain.planning.ods import OdsOpenEnrollment, open_enrollment
 from domain.readers import open_ods_checked_blocks
 from domain.values import AcademicYear, CdsCode, LocalId
 
 __all__ = ["OdsLinesChecked", "check_ods_lines", "OdsLineCheck"]
 
-_COMMAND = [sys.executable, "-m", __name__]
+_COMMAND = helper_command(__name__)
 _log = logging.getLogger(__name__)
-_ROOT = str(Path(__file__).resolve().parents[2])  # the folder holding the project's packages
 
 
 @dataclass(frozen=True)
@@ -112,12 +111,8 @@ class OdsLineCheck:
     def __init__(self, path: Path, name: str, year: AcademicYear, lea: CdsCode) -> None:
         self._question = (path, name, year, lea)
         self._process: subprocess.Popen[bytes] | None = None
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [_ROOT, os.environ.get("PYTHONPATH")]))}
         try:
-            self._process = subprocess.Popen(
-                [*_COMMAND, str(path), name, year.code, lea],
-                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env,
-            )
+            self._process = start_helper([*_COMMAND, str(path), name, year.code, lea])
         except OSError:
             pass  # no second process: the check runs here when its answer is asked for
 
