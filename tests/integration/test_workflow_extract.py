@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from dataclasses import dataclass, field
 from collections.abc import Callable
 from pathlib import Path
 
@@ -25,7 +26,7 @@ from store.tables import (
     StudentRow,
 )
 from tests.integration.workflow_builder import RunBuilder, actor, snapshot
-from workflows.run import extract
+from workflows.run import extract, extract_check
 from workflows.errors import StepRefused
 
 FIELDS = ("ssid", "old_state_id", "elas", "elas_start", "swd")
@@ -160,7 +161,37 @@ def test_a_conflicting_ssid_is_listed_and_not_applied_unless_overwrite(at_update
 # order is the one refused, whichever check finds it, also across blocks; both layouts give the same
 # preview; the values kept for the SIS are the file's, quotes and backslashes included.
 
+# Each test below runs twice: the lines checked here as they are staged, and checked in a second
+# process while this one stages them (workflows.run.extract_check, used from APART_BYTES on).
+
 _AT = {"lea": 0, "local_id": 3, "last": 4, "birth": 8}
+CHECKED = ("here", "apart")
+
+
+@dataclass
+class Checked:
+    """Where a test's loads check the lines, and per load whether a second process answered."""
+
+    apart: bool
+    answers: list[bool] = field(default_factory=list)
+
+    def were_where_asked(self, loads: int) -> bool:
+        return self.answers == ([True] * loads if self.apart else [])
+
+
+@pytest.fixture(params=CHECKED)
+def checked(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Checked:
+    where = Checked(apart=request.param == "apart")
+    monkeypatch.setattr(extract_check, "APART_BYTES", 0 if where.apart else 2**62)
+    result = extract_check.ExtractLineCheck.result
+
+    def noted(check: extract_check.ExtractLineCheck) -> extract_check.ExtractLinesChecked:
+        answer = result(check)
+        where.answers.append(answer.apart)
+        return answer
+
+    monkeypatch.setattr(extract_check.ExtractLineCheck, "result", noted)
+    return where
 
 
 def _lines(builder: RunBuilder) -> list[str]:
@@ -208,24 +239,42 @@ def _other_lea_then_repeat(lines: list[str]) -> None:
     lines[5] = lines[0]
 
 
+def _bad_date_then_extra_field(lines: list[str]) -> None:
+    lines[2] = _with(lines[2], "birth", "20230230")
+    lines[4] = lines[4] + "^"
+
+
+def _control_characters(lines: list[str]) -> None:
+    lines[3] = _with(lines[3], "last", "Ab\x00c")
+    lines[5] = _with(lines[5], "last", "Ab\rc")
+
+
+def _carriage_return(lines: list[str]) -> None:
+    lines[5] = _with(lines[5], "last", "Ab\rc")
+
+
 REPEAT = "case.txt, line 4: repeats line 1 exactly (was the file pasted or saved twice?); download it again"
 CASES: dict[str, tuple[Callable[[list[str]], None], str]] = {
     "repeat_then_bad_date": (_repeat_then_bad_date, REPEAT),
     "bad_date_then_repeat": (_bad_date_then_repeat, "case.txt, line 3, field 9 (Student Birth Date): is not a real calendar date"),
     "repeat_then_other_lea": (_repeat_then_other_lea, REPEAT),
     "other_lea_then_repeat": (_other_lea_then_repeat, "case.txt, line 3, field 1 (Reporting LEA): LEA 1111111 is not ours (1964212)"),
+    "bad_date_then_extra_field": (_bad_date_then_extra_field, "case.txt, line 3, field 9 (Student Birth Date): is not a real calendar date"),
+    "control_characters": (_control_characters, "case.txt, line 4, field 5 (Student Legal Last Name): contains a control character"),
+    "carriage_return": (_carriage_return, "case.txt, line 6, field 5 (Student Legal Last Name): contains a line break"),
 }
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
-def test_the_first_problem_in_line_order_is_the_one_refused(at_updated: RunBuilder, case: str) -> None:
+def test_the_first_problem_in_line_order_is_the_one_refused(at_updated: RunBuilder, case: str, checked: Checked) -> None:
     lines = _lines(at_updated)
     change, expected = CASES[case]
     change(lines)
     assert _refusal(at_updated, _write(at_updated, "case.txt", lines)) == expected
+    assert checked.were_where_asked(loads=1)
 
 
-def test_a_repeat_in_a_later_block_comes_before_a_broken_line_after_it(at_updated: RunBuilder) -> None:
+def test_a_repeat_in_a_later_block_comes_before_a_broken_line_after_it(at_updated: RunBuilder, checked: Checked) -> None:
     first = _lines(at_updated)[0]
     # Over a megabyte: the file is read in more than one block. Unknown local ids change nobody.
     lines = [_with(first, "local_id", f"9{n:07d}") for n in range(15_000)]
@@ -236,6 +285,7 @@ def test_a_repeat_in_a_later_block_comes_before_a_broken_line_after_it(at_update
     lines[12_000] = _with(lines[12_000], "local_id", "99999999")
     reason = _refusal(at_updated, _write(at_updated, "long.txt", lines))
     assert reason == "long.txt, line 14001: has 17 fields; SSID Extract current (16 columns) has 16"
+    assert checked.were_where_asked(loads=2)
 
 
 def _preview(builder: RunBuilder, path: Path) -> list[tuple[object, ...]]:
@@ -243,7 +293,7 @@ def _preview(builder: RunBuilder, path: Path) -> list[tuple[object, ...]]:
     return [(i.line, i.local_id, i.kind, i.applied, i.changes) for i in builder.store.preview(loaded.batch.id)]
 
 
-def test_both_layouts_give_the_same_preview(at_updated: RunBuilder) -> None:
+def test_both_layouts_give_the_same_preview(at_updated: RunBuilder, checked: Checked) -> None:
     rows = list(open_ssid_extract(at_updated.files["extract"]))
     StudentRow.update(ssid=None).where(StudentRow.local_id.in_([r.local_id for r in rows[:5]])).execute()
     old = io.BytesIO()
@@ -256,9 +306,10 @@ def test_both_layouts_give_the_same_preview(at_updated: RunBuilder) -> None:
     newest = at_updated.store.batches_of(BatchKind.EXTRACT)[0]  # the 2019 file's
     kept = AppliedExtractLineRow.select().where(AppliedExtractLineRow.batch == newest.id).limit(1).get()
     assert kept.legal_middle is None and kept.swd is None  # the 2019 layout has neither column
+    assert checked.were_where_asked(loads=2)
 
 
-def test_the_lines_kept_for_the_sis_hold_the_values_as_written(at_updated: RunBuilder) -> None:
+def test_the_lines_kept_for_the_sis_hold_the_values_as_written(at_updated: RunBuilder, checked: Checked) -> None:
     lines = _lines(at_updated)
     local_id = lines[1].split("^")[3]
     StudentRow.update(ssid=None).where(StudentRow.local_id == local_id).execute()
@@ -271,3 +322,4 @@ def test_the_lines_kept_for_the_sis_hold_the_values_as_written(at_updated: RunBu
         row.local_id, row.ssid, row.birth_date, row.enroll_start, row.elas, row.elas_start, row.swd
     )
     assert isinstance(kept.birth_date, dt.date)
+    assert checked.were_where_asked(loads=1)

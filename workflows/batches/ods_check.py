@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import json
 import logging
-import subprocess
 import sys
 from collections import Counter
 from dataclasses import dataclass
@@ -30,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from domain.errors import FileProblem
-from domain.processes import helper_command, start_helper
+from domain.processes import HelperAnswer, helper_command
 from domain.planning.ods import OdsOpenEnrollment, open_enrollment
 from domain.readers import open_ods_checked_blocks
 from domain.values import AcademicYear, CdsCode, LocalId
@@ -110,31 +109,20 @@ class OdsLineCheck:
 
     def __init__(self, path: Path, name: str, year: AcademicYear, lea: CdsCode) -> None:
         self._question = (path, name, year, lea)
-        self._process: subprocess.Popen[bytes] | None = None
-        try:
-            self._process = start_helper([*_COMMAND, str(path), name, year.code, lea])
-        except OSError:
-            pass  # no second process: the check runs here when its answer is asked for
+        self._helper = HelperAnswer([*_COMMAND, str(path), name, year.code, lea])
 
     def result(self) -> OdsLinesChecked:
         """The check's answer: the second process's, or (when it gave none) the check run here."""
-        process, self._process = self._process, None
-        if process is not None:
-            with process:
-                out, _ = process.communicate()
-            if process.returncode == 0 and out:
-                return _of_json(json.loads(out))
+        answer = self._helper.answer()
+        if answer is not None:
+            return _of_json(answer)
         _log.warning("the ODS download's lines are checked in the audit's process: the second process gave no answer")
         path, name, year, lea = self._question
         return check_ods_lines(path, name, year, lea)
 
     def cancel(self) -> None:
         """Stop the second process (the audit ended early); no answer is waited for."""
-        process, self._process = self._process, None
-        if process is not None:
-            with process:
-                process.kill()
-                process.communicate()
+        self._helper.cancel()
 
 
 def main() -> None:

@@ -20,7 +20,6 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass
-from operator import itemgetter
 from pathlib import Path
 
 from domain.errors import FileProblem
@@ -29,17 +28,18 @@ from domain.planning.elas import ElasWarning, elas_warnings
 from domain.planning.extract import ExtractCounts
 from domain.readers import CheckedLines, open_ssid_extract_blocks
 from domain.runs import Batch, BatchKind, BatchState, FileKind, NewBatch, Run, RunAction, RunEvent
-from domain.values import CdsCode, LocalId
+from domain.values import LocalId
 from workflows.batches.shared import (
     ReadFile,
     apply_batch,
     check_line_end,
     note_batch_loaded,
-    other_lea_problem,
     undo_batch,
 )
 from workflows.errors import StepRefused
 from workflows.files import Progress
+from workflows.run import extract_check
+from workflows.run.extract_check import ExtractLineCheck, lea_checked_blocks
 from workflows.run.guards import NOT_THIS_RUNS_ANSWER, ExtractFacts, UndoFacts
 from workflows.mail import send_apply_summary
 from workflows.ports import Batches, UnitOfWork
@@ -143,20 +143,6 @@ def pending_extract(batches: Batches, run_id: int) -> Batch | None:
     return found[0] if found and found[0].state is BatchState.LOADED else None
 
 
-def _lea_checked(blocks: Iterable[CheckedLines], lea: CdsCode | None, name: str) -> Iterator[CheckedLines]:
-    """``blocks`` as they stream, refusing a download of another LEA (field 1, Reporting LEA) at
-    its first such line (the lines before it are handed on first)."""
-    at_lea = itemgetter(0)
-    for block in blocks:
-        if lea is not None and set(map(at_lea, block.values)) != {lea}:
-            other = next(i for i, values in enumerate(block.values) if values[0] != lea)
-            if other:
-                yield CheckedLines(block.first, block.lines[:other], block.values[:other])
-            line = block.first + other
-            raise other_lea_problem(name, line, block.values[other][0], lea)
-        yield block
-
-
 def _progressed(blocks: Iterable[CheckedLines], progress: Progress | None) -> Iterator[CheckedLines]:
     for block in blocks:
         yield block
@@ -173,23 +159,38 @@ def stage_extract_file(uow: UnitOfWork, path: Path, name: str, progress: Progres
     """Read the SSID Extract once, checked a block of lines at a time, into the store's staging
     (nothing about students is written). Refused, naming the file, line and field, at the first
     problem in file order: a line that is not a good line of the layout, one of another LEA, one
-    repeating an earlier line exactly; then a file cut off in its last line."""
+    repeating an earlier line exactly; then a file cut off in its last line.
+
+    A file of :data:`~workflows.run.extract_check.APART_BYTES` or more is checked in a second
+    process while this one stages its lines (:mod:`workflows.run.extract_check`); the staged
+    lines are only used once that check has found no problem."""
     lea = uow.settings.district_settings().lea
     staging = uow.extract_staging
     digest = hashlib.sha256()
+    check: ExtractLineCheck | None = None
     try:
         opened = open_ssid_extract_blocks(path, name)
+        check = ExtractLineCheck(path, name, lea) if path.stat().st_size >= extract_check.APART_BYTES else None
+        problem: FileProblem | None = None
+        lines = 0
         try:
-            blocks = _progressed(_lea_checked(opened.blocks(digest.update), lea, name), progress)
-            lines = staging.stage_extract(opened.layout, blocks)
-        except FileProblem as problem:  # an earlier line repeating another is the first problem
-            repeat = staging.first_repeated_line(before=problem.line)
-            raise problem if repeat is None else _repeat_problem(name, repeat) from None
-        repeat = staging.first_repeated_line()
+            blocks = lea_checked_blocks(opened.blocks(digest.update), lea, name) if check is None else opened.split_blocks(digest.update)
+            lines = staging.stage_extract(opened.layout, _progressed(blocks, progress))
+        except FileProblem as raised:
+            problem = raised
+        if check is not None:  # the whole check's first problem comes first (this process checked only field counts)
+            problem = check.result().problem or problem
+        # A line repeating an earlier one is the first problem when it comes before the one found.
+        repeat = staging.first_repeated_line(before=None if problem is None else problem.line)
         if repeat is not None:
             raise _repeat_problem(name, repeat)
+        if problem is not None:
+            raise problem
     except FileProblem as problem:
         raise StepRefused.of(problem) from None
+    finally:
+        if check is not None:
+            check.cancel()
     check_line_end(path, name, lines)
     return ReadFile(name, digest.hexdigest(), lines)
 
