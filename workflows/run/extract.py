@@ -178,7 +178,7 @@ def stage_extract_file(uow: UnitOfWork, path: Path, name: str, progress: Progres
             lines = staging.stage_extract(opened.layout, _progressed(blocks, progress))
         except FileProblem as raised:
             problem = raised
-        if check is not None:  # the whole check's first problem comes first (this process checked only field counts)
+        if check is not None:  # the whole check's first problem comes first (here only field counts and characters)
             problem = check.result().problem or problem
         # A line repeating an earlier one is the first problem when it comes before the one found.
         repeat = staging.first_repeated_line(before=None if problem is None else problem.line)
