@@ -58,6 +58,11 @@ class FileProblem(DomainError):
             where += f", {label}"
         super().__init__(f"{where}: {message}")
 
+    def as_fields(self) -> tuple[str, int, str, int | None, str | None]:
+        """What it was made of, in the constructor's order (``FileProblem(*p.as_fields())`` is the
+        same problem): for handing it from one process to another, as JSON."""
+        return (self.file, self.line, self.message, self.field_number, self.field_name)
+
 
 class WrongFileKind(FileProblem):
     """The file is of another kind than the one expected (e.g. an SENR file given as SSID Extract)."""

@@ -87,7 +87,7 @@ def _as_json(checked: OdsLinesChecked) -> dict[str, Any]:
         "leas": checked.leas,
         "earlier_years": checked.earlier_years,
         "prior_year_open": [[e.local_id, e.school, e.enroll_start, e.academic_year] for e in checked.prior_year_open],
-        "problem": None if problem is None else [problem.file, problem.line, problem.message, problem.field_number, problem.field_name],
+        "problem": None if problem is None else list(problem.as_fields()),
     }
 
 

@@ -82,7 +82,7 @@ def check_extract_lines(path: Path, name: str, lea: CdsCode | None) -> ExtractLi
 
 def _as_json(checked: ExtractLinesChecked) -> dict[str, Any]:
     problem = checked.problem
-    shown = None if problem is None else [problem.file, problem.line, problem.message, problem.field_number, problem.field_name]
+    shown = None if problem is None else list(problem.as_fields())
     return {"lines": checked.lines, "problem": shown}
 
 
