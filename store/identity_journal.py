@@ -16,7 +16,7 @@ from typing import Any
 
 import peewee
 
-from store.bulk import MAX_PARAMETERS, chunked, in_list, in_marks, insert_chunked, tuples
+from store.bulk import MAX_PARAMETERS, chunked, in_list, in_marks, insert_rows, tuples
 from store.database import database_proxy, utc_now
 from store.tables import (
     BatchChangeRow,
@@ -28,7 +28,7 @@ from store.tables import (
 )
 
 __all__ = [
-    "IDENTITY_FIELDS", "IdentityEvent", "identity_values", "journal_differences", "identity_history", "snapshot_identity",
+    "IDENTITY_FIELDS", "IdentityEvent", "Values", "identity_values", "journal_differences", "identity_history", "snapshot_identity",
     "journal_since_snapshot",
 ]
 
@@ -143,16 +143,21 @@ def journal_since_snapshot(local_ids: Sequence[str], source: str, actor: str, at
 
 def journal_differences(before: Values, after: Values, source: str, actor: str, at: dt.datetime | None = None) -> int:
     """Journal every identity field that differs between ``before`` and ``after``; returns how many."""
-    when = at or utc_now()
+    i = IdentityChangeRow
+    when = i.at.db_value(at or utc_now())  # as the database stores it, once for every row
     rows: list[tuple[Any, ...]] = []
-    for local_id in sorted(set(before) | set(after)):
+    if not before:  # new students (a first roster journals up to four fields of each): every value given
+        for local_id in sorted(after):
+            new = after[local_id]
+            rows += [(when, actor, source, local_id, name, None, new[name]) for name in IDENTITY_FIELDS if new.get(name)]
+    for local_id in sorted(set(before) | set(after)) if before else ():
         old, new = before.get(local_id, {}), after.get(local_id, {})
         for name in IDENTITY_FIELDS:
             if (old.get(name) or None) != (new.get(name) or None):
                 rows.append((when, actor, source, local_id, name, old.get(name) or None, new.get(name) or None))
-    i = IdentityChangeRow
-    # The bulk writer (executemany / COPY): a roster import journals up to four fields per student.
-    return insert_chunked(i, [i.at, i.actor, i.source, i.local_id, i.field_name, i.old_value, i.new_value], rows) if rows else 0
+    # The bulk writer (multi-row INSERT / COPY), the values as they are (text, and the time converted above).
+    columns = [f.column_name for f in (i.at, i.actor, i.source, i.local_id, i.field_name, i.old_value, i.new_value)]
+    return insert_rows(database_proxy.obj, i._meta.table_name, columns, rows) if rows else 0
 
 
 def _batch_events(local_id: str) -> list[IdentityEvent]:

@@ -31,7 +31,7 @@ from store.roster_import import RosterCounts
 from store.settings import read_settings
 from store.statistics import refresh_planner_statistics
 from store.students import join_tags, students_by_local_id
-from store.students_write import StudentRows, ensure_schools, student_rows, write_students
+from store.students_write import StudentRows, ensure_schools, into_empty_district, student_rows, write_students
 from store.tables import StudentRow, one_data_change
 
 __all__ = ["import_oneroster"]
@@ -61,11 +61,12 @@ def import_oneroster(
         with database_proxy.atomic(), one_data_change():
             # Into a workbench holding no student, every student is new (the export's local ids are distinct).
             fresh = not StudentRow.select().exists()
-            for part in chunked(given.plain(), chunk):
-                rows = _rows(part, given, export, {} if fresh else students_by_local_id(student.local_id for student in part))
-                ensure_schools(e[0] for some in rows.enrollments for e in some)
-                enrollments += write_students(rows, keep_calpads_values=True, fresh=fresh, journal=journal)
-                students += len(part)
+            with into_empty_district(fresh):
+                for part in chunked(given.plain(), chunk):
+                    rows = _rows(part, given, export, {} if fresh else students_by_local_id(student.local_id for student in part))
+                    ensure_schools(e[0] for some in rows.enrollments for e in some)
+                    enrollments += write_students(rows, keep_calpads_values=True, fresh=fresh, journal=journal)
+                    students += len(part)
     refresh_planner_statistics()
     return RosterCounts(students, enrollments)
 

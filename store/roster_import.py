@@ -28,7 +28,7 @@ from store.roster_apart import APART_BYTES, read_apart
 from store.roster_blocks import RosterBlock, read_roster_blocks
 from store.roster_csv import ROSTER_COLUMNS, RosterRow, read_roster
 from store.statistics import refresh_planner_statistics
-from store.students_write import StudentRows, ensure_schools, write_students
+from store.students_write import StudentRows, ensure_schools, into_empty_district, write_students
 from store.tables import EnrollmentRow, StudentRow, one_data_change
 
 __all__ = ["ROSTER_COLUMNS", "RosterCounts", "RosterRow", "import_roster", "read_roster", "roster_blocks"]
@@ -42,7 +42,7 @@ class RosterCounts:
     enrollments: int
 
 
-def import_roster(path: Path, *, chunk: int = 1000, actor: str = "unknown", apart: bool | None = None) -> RosterCounts:
+def import_roster(path: Path, *, chunk: int = 4096, actor: str = "unknown", apart: bool | None = None) -> RosterCounts:
     """Upsert the roster's students by local id, with their enrollments; all or nothing.
 
     A student's enrollments are replaced by the roster's. A blank SSID, ELAS or SWD does not
@@ -59,14 +59,18 @@ def import_roster(path: Path, *, chunk: int = 1000, actor: str = "unknown", apar
     blocks = read_apart(path) if apart else roster_blocks(path)
     # closing: a refused or failed import stops the second process at once.
     with closing(blocks), collection_paused(), database_proxy.atomic(), one_data_change():
-        for schools, records, rows, earlier in blocks:
-            ensure_schools(schools)
-            # The later records of students a block before wrote: their enrollments are added.
-            _append_enrollments(earlier)
-            for part in range(0, len(rows.students), chunk):
-                write_students(_part(rows, part, part + chunk), keep_calpads_values=True, journal=journal)
-            students += len(rows.students)
-            enrollments += records
+        # Into a workbench holding no student, every student is new (a student's first record is
+        # in one block only): nothing of theirs to replace.
+        fresh = not StudentRow.select().exists()
+        with into_empty_district(fresh):
+            for schools, records, rows, earlier in blocks:
+                ensure_schools(schools)
+                # The later records of students a block before wrote: their enrollments are added.
+                _append_enrollments(earlier)
+                for part in range(0, len(rows.students), chunk):
+                    write_students(_part(rows, part, part + chunk), keep_calpads_values=True, fresh=fresh, journal=journal)
+                students += len(rows.students)
+                enrollments += records
     refresh_planner_statistics()
     return RosterCounts(students, enrollments)
 

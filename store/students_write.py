@@ -13,13 +13,15 @@ roster exported before the SSID Extract was applied must not undo it.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from typing import Any
 
 from domain import model as dm
 from store.bulk import MAX_PARAMETERS, chunked, in_marks, insert_chunked, tuples, upsert_chunked
 from store.database import database_proxy
-from store.identity_journal import journal_since_snapshot, snapshot_identity
+from store.foreign_keys import foreign_keys_checked_at_end
+from store.identity_journal import Values, journal_differences, journal_since_snapshot, snapshot_identity
 from store.students import student_columns
 from store.tables import (
     AddressRow,
@@ -32,7 +34,10 @@ from store.tables import (
     one_data_change,
 )
 
-__all__ = ["SaveCounts", "STUDENT_FIELDS", "StudentRows", "ensure_schools", "save_students", "student_rows", "write_students"]
+__all__ = [
+    "SaveCounts", "STUDENT_FIELDS", "StudentRows", "ensure_schools", "into_empty_district", "save_students", "student_rows",
+    "write_students",
+]
 
 STUDENT_FIELDS: list[Any] = [
     StudentRow.local_id, StudentRow.ssid, StudentRow.old_state_id, StudentRow.legal_first, StudentRow.legal_middle,
@@ -161,12 +166,20 @@ def _replace_children(ids: list[int], stored: list[int], rows: StudentRows) -> i
     return enrollments
 
 
+def into_empty_district(fresh: bool) -> AbstractContextManager[None]:
+    """Around the writes of an import, inside its transaction: when the district holds no student
+    yet (``fresh``), the foreign keys of the tables :func:`write_students` fills are checked once
+    at the end, not row by row (:mod:`store.foreign_keys`; PostgreSQL)."""
+    children = (EnrollmentRow, LanguageStatusRow, SpecialEducationRow, GuardianRow, AddressRow)
+    return foreign_keys_checked_at_end(children) if fresh else nullcontext()
+
+
 def write_students(rows: StudentRows, *, keep_calpads_values: bool, fresh: bool = False, journal: tuple[str, str] | None = None) -> int:
     """Upsert these students and replace their enrollments, guardians and addresses, inside the
     caller's transaction (as :func:`save_students` does for one chunk); returns the enrollments
     written. At most :data:`store.bulk.MAX_PARAMETERS` students."""
     local_ids = [row[0] for row in rows.students]
-    if journal is not None:
+    if journal is not None and not fresh:
         snapshot_identity(local_ids)
     # The students held before the write (only they can have enrollments to replace): none when
     # the caller promises ``fresh`` ones, as in a new district's first roster.
@@ -179,8 +192,19 @@ def write_students(rows: StudentRows, *, keep_calpads_values: bool, fresh: bool 
     _upsert_special_education(list(zip(ids, rows.swd)), keep_calpads_values)
     enrollments = _replace_children(ids, list(stored.values()), rows)
     if journal is not None:
-        journal_since_snapshot(local_ids, *journal)
+        if fresh:  # nothing held before: each value given is a change, journaled without reading it back
+            journal_differences({}, _identity_given(rows), *journal)
+        else:
+            journal_since_snapshot(local_ids, *journal)
     return enrollments
+
+
+def _identity_given(rows: StudentRows) -> Values:
+    """local id → the identity fields the rows give (what new students are stored with)."""
+    return {
+        student[0]: {"ssid": student[1], "old_state_id": student[2], "elas": language[0], "swd": swd}
+        for student, language, swd in zip(rows.students, rows.language, rows.swd)
+    }
 
 
 def save_students(

@@ -255,3 +255,32 @@ def test_a_first_roster_deletes_nothing_and_a_second_replaces_the_enrollments(
         assert deletes() == ['DELETE FROM "enrollment"', 'DELETE FROM "guardian"', 'DELETE FROM "address"']
     assert database.execute_sql("SELECT COUNT(*) FROM enrollment").fetchone() == (3,)  # type: ignore[no-untyped-call]
     assert database.execute_sql("SELECT COUNT(*) FROM guardian").fetchone() == (2,)  # type: ignore[no-untyped-call]
+
+
+def test_a_first_roster_journals_what_a_roster_of_new_students_journals_beside_others(
+    database: peewee.Database, tmp_path: Path
+) -> None:
+    """Into an empty district the journal is made from the rows written, without reading them back:
+    it holds what the same students get journaled when the district already holds others."""
+    from store.tables import IdentityChangeRow
+
+    rows = [_student(1, ssid="1234567897"), _student(2, elas="", elas_date="", swd=""), _student(3, ssid="2000000002", swd="Y"),
+            _student(1, ssid="1234567897", school="1936145", enroll_start="2025-06-01")]  # fmt: skip
+    roster = _roster(tmp_path / "roster.csv", rows)
+
+    def journal() -> list[tuple[Any, ...]]:
+        i = IdentityChangeRow
+        fields = (i.actor, i.source, i.local_id, i.field_name, i.old_value, i.new_value)
+        return list(tuples(i.select(*fields).order_by(i.id)))
+
+    import_roster(roster, actor="rosa")
+    fresh = journal()
+    assert fresh[:3] == [("rosa", "roster import roster.csv", "100001", "ssid", None, "1234567897"),
+                         ("rosa", "roster import roster.csv", "100001", "elas", None, "EL"),
+                         ("rosa", "roster import roster.csv", "100001", "swd", None, "N")]  # fmt: skip
+    database.execute_sql("DELETE FROM student")
+    database.execute_sql("DELETE FROM identity_change")
+    import_roster(_roster(tmp_path / "other.csv", [_student(99)]), actor="rosa")
+    database.execute_sql("DELETE FROM identity_change")
+    import_roster(roster, actor="rosa")
+    assert journal() == fresh and len(fresh) == 3 + 0 + 3

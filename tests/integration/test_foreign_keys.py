@@ -1,0 +1,88 @@
+"""A first roster into an empty district has its foreign keys checked once, at the end, on PostgreSQL
+(store.foreign_keys): the keys the database holds afterwards are the ones it held before, a refused
+roster leaves them and the district as they were, and a row naming a missing row is still refused."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import peewee
+import pytest
+
+from domain.errors import FileProblem
+from store.database import database_proxy
+from store.foreign_keys import foreign_keys_checked_at_end
+from store.roster_import import RosterCounts, import_roster
+from store.schema import ALL_TABLES
+from store.tables import EnrollmentRow, SchoolRow, StudentRow
+from tests.integration.test_roster_import import _roster, _student
+
+
+def _keys(database: peewee.Database) -> list[tuple[str, ...]]:
+    """Every foreign key of every table: on PostgreSQL its table, name and definition as the
+    database prints it (ON DELETE included); on SQLite table, column, table and column referenced."""
+    if isinstance(database, peewee.PostgresqlDatabase):
+        cursor = database.execute_sql(  # type: ignore[no-untyped-call]
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE contype = 'f' AND connamespace = current_schema()::regnamespace"
+        )
+        return sorted(cursor.fetchall())
+    found: list[tuple[str, ...]] = []
+    for table in ALL_TABLES:
+        name = table._meta.table_name
+        found += [(name, key.column, key.dest_table, key.dest_column) for key in database.get_foreign_keys(name)]
+    return sorted(found)
+
+
+def _altered(caplog: pytest.LogCaptureFixture) -> list[str]:
+    sent = [record.getMessage() for record in caplog.records if record.name == "peewee"]
+    caplog.clear()
+    return [" ".join(sql.split()[:6]) for sql in sent if sql.startswith("ALTER TABLE")]
+
+
+def test_a_first_roster_checks_its_keys_once_and_a_second_row_by_row(
+    database: peewee.Database, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    before = _keys(database)
+    assert len(before) >= 8
+    roster = _roster(tmp_path / "roster.csv", [_student(1), _student(2), _student(1, school="1936145", enroll_start="2025-06-01")])
+    with caplog.at_level(logging.DEBUG, logger="peewee"):
+        assert import_roster(roster) == RosterCounts(2, 3)
+        first = _altered(caplog)
+        assert import_roster(roster) == RosterCounts(2, 3)
+        second = _altered(caplog)
+    if isinstance(database, peewee.PostgresqlDatabase):
+        # Dropped, then added back a table at a time (enrollment's two keys in one statement).
+        assert first[:2] == ['ALTER TABLE "enrollment" DROP CONSTRAINT "enrollment_school_fkey"', 'ALTER TABLE "enrollment" DROP CONSTRAINT "enrollment_student_id_fkey"']
+        assert len(first) == 6 + 5 and first[6].startswith('ALTER TABLE "enrollment" ADD CONSTRAINT')
+    else:
+        assert first == []
+    assert second == []  # students are held now: their keys stay, checked row by row
+    assert _keys(database) == before
+    assert EnrollmentRow.select().count() == 3
+
+
+def test_a_first_roster_refused_late_leaves_the_keys_and_an_empty_district(database: peewee.Database, tmp_path: Path) -> None:
+    before = _keys(database)
+    # Records are read a few thousand at a time: the first blocks are written before line 6,002 is read.
+    rows = [_student(n) for n in range(1, 6001)] + [_student(6001, birth_date="2015-02-30")]
+    with pytest.raises(FileProblem) as refused:
+        import_roster(_roster(tmp_path / "roster.csv", rows), apart=False)
+    assert str(refused.value) == "roster.csv, line 6002, field 9 (birth_date): is not a real calendar date"
+    assert _keys(database) == before
+    assert (StudentRow.select().count(), EnrollmentRow.select().count(), SchoolRow.select().count()) == (0, 0, 0)
+
+
+def test_a_row_naming_a_missing_student_is_refused_when_the_keys_are_checked(database: peewee.Database) -> None:
+    before = _keys(database)
+    SchoolRow.create(code="6019715", name="")
+    with pytest.raises(peewee.IntegrityError) as refused, database_proxy.atomic():
+        with foreign_keys_checked_at_end([EnrollmentRow]):
+            database_proxy.execute_sql(
+                "INSERT INTO enrollment (student_id, school, grade, start_date, status, exit_reason, completion_status) "
+                "VALUES (999, '6019715', '05', '2025-08-13', '10', '', '')"
+            )
+    assert "FOREIGN KEY" in str(refused.value).upper()
+    assert _keys(database) == before
+    assert EnrollmentRow.select().count() == 0
