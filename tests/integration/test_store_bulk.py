@@ -16,7 +16,7 @@ _FIELDS = [IdentityChangeRow.at, IdentityChangeRow.actor, IdentityChangeRow.sour
            IdentityChangeRow.old_value, IdentityChangeRow.new_value]  # fmt: skip
 
 
-@pytest.mark.parametrize("blocks", [0.5, 1, 2.5])
+@pytest.mark.parametrize("blocks", [0.0003, 0.5, 1, 2.5])
 def test_every_row_is_stored_once_in_order(database: peewee.Database, blocks: float) -> None:
     per = rows_per_statement(len(_FIELDS))
     count = int(per * blocks)
