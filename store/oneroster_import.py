@@ -44,7 +44,7 @@ def import_oneroster(
     actor: str = "unknown",
     mapping: OneRosterMapping | None = None,
     limits: ExportLimits | None = None,
-    chunk: int = 1000,
+    chunk: int = 4096,
 ) -> RosterCounts:
     """Upsert the export's students by local id, with their enrollments and guardians; all or nothing.
 

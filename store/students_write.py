@@ -20,13 +20,14 @@ from typing import Any
 from domain import model as dm
 from store.bulk import MAX_PARAMETERS, chunked, in_marks, insert_chunked, tuples, upsert_chunked
 from store.database import database_proxy
-from store.foreign_keys import foreign_keys_checked_at_end
 from store.identity_journal import Values, journal_differences, journal_since_snapshot, snapshot_identity
+from store.load_first import keys_and_indexes_at_end
 from store.students import student_columns
 from store.tables import (
     AddressRow,
     EnrollmentRow,
     GuardianRow,
+    IdentityChangeRow,
     LanguageStatusRow,
     SchoolRow,
     SpecialEducationRow,
@@ -108,7 +109,9 @@ def student_rows(students: Iterable[dm.Student]) -> StudentRows:
 
 
 def _upsert_students(rows: list[tuple[Any, ...]], keep_calpads_values: bool) -> dict[str, int] | None:
-    """Upsert the student rows; on PostgreSQL, the id of each by local id (``None``: read them after)."""
+    """Upsert the student rows; on PostgreSQL, the id of each by local id (``None``: read them after).
+
+    Fresh ones too: inserted as plain rows they took 10.5 s against 7.9 s of 600,000 on SQLite."""
     update = {f.column_name: f'excluded."{f.column_name}"' for f in STUDENT_FIELDS if f is not StudentRow.local_id}
     for field in (StudentRow.ssid, StudentRow.old_state_id):
         update[field.column_name] = _kept(field.column_name, "student", keep_calpads_values)
@@ -124,8 +127,11 @@ def _stored_ids(local_ids: list[str]) -> dict[str, int]:
     return ids
 
 
-def _upsert_language(rows: list[tuple[Any, ...]], keep_calpads_values: bool) -> None:
+def _upsert_language(rows: list[tuple[Any, ...]], keep_calpads_values: bool, fresh: bool) -> None:
     fields: list[Any] = [LanguageStatusRow.student, LanguageStatusRow.elas, LanguageStatusRow.elas_start, LanguageStatusRow.primary_language]
+    if fresh:
+        insert_chunked(LanguageStatusRow, fields, rows)
+        return
     update = {"elas": 'excluded."elas"', "elas_start": 'excluded."elas_start"', "primary_language": 'excluded."primary_language"'}
     if keep_calpads_values:
         # A blank ELAS keeps the current ELAS and its start date together.
@@ -135,8 +141,11 @@ def _upsert_language(rows: list[tuple[Any, ...]], keep_calpads_values: bool) -> 
     upsert_chunked(LanguageStatusRow, fields, rows, LanguageStatusRow.student, update)
 
 
-def _upsert_special_education(rows: list[tuple[Any, ...]], keep_calpads_values: bool) -> None:
+def _upsert_special_education(rows: list[tuple[Any, ...]], keep_calpads_values: bool, fresh: bool) -> None:
     fields: list[Any] = [SpecialEducationRow.student, SpecialEducationRow.swd]
+    if fresh:
+        insert_chunked(SpecialEducationRow, fields, rows)
+        return
     update = {"swd": _kept("swd", "special_education", keep_calpads_values)}
     upsert_chunked(SpecialEducationRow, fields, rows, SpecialEducationRow.student, update)
 
@@ -168,16 +177,18 @@ def _replace_children(ids: list[int], stored: list[int], rows: StudentRows) -> i
 
 def into_empty_district(fresh: bool) -> AbstractContextManager[None]:
     """Around the writes of an import, inside its transaction: when the district holds no student
-    yet (``fresh``), the foreign keys of the tables :func:`write_students` fills are checked once
-    at the end, not row by row (:mod:`store.foreign_keys`; PostgreSQL)."""
-    children = (EnrollmentRow, LanguageStatusRow, SpecialEducationRow, GuardianRow, AddressRow)
-    return foreign_keys_checked_at_end(children) if fresh else nullcontext()
+    yet (``fresh``), the foreign keys and plain indexes of the tables :func:`write_students` fills
+    are made once at the end, not row by row (:mod:`store.load_first`; PostgreSQL)."""
+    filled = (StudentRow, EnrollmentRow, LanguageStatusRow, SpecialEducationRow, GuardianRow, AddressRow, IdentityChangeRow)
+    return keys_and_indexes_at_end(filled) if fresh else nullcontext()
 
 
 def write_students(rows: StudentRows, *, keep_calpads_values: bool, fresh: bool = False, journal: tuple[str, str] | None = None) -> int:
     """Upsert these students and replace their enrollments, guardians and addresses, inside the
     caller's transaction (as :func:`save_students` does for one chunk); returns the enrollments
-    written. At most :data:`store.bulk.MAX_PARAMETERS` students."""
+    written. At most :data:`store.bulk.MAX_PARAMETERS` students. ``fresh``: the caller promises
+    that the database holds none of them (a first roster): they are inserted, not upserted, and
+    nothing of theirs is looked for to replace."""
     local_ids = [row[0] for row in rows.students]
     if journal is not None and not fresh:
         snapshot_identity(local_ids)
@@ -188,8 +199,8 @@ def write_students(rows: StudentRows, *, keep_calpads_values: bool, fresh: bool 
     if written is None:  # SQLite: the ids of the students just added, read after
         written = {**stored, **_stored_ids([local_id for local_id in local_ids if local_id not in stored])}
     ids = [written[local_id] for local_id in local_ids]
-    _upsert_language([(sid, *language) for sid, language in zip(ids, rows.language)], keep_calpads_values)
-    _upsert_special_education(list(zip(ids, rows.swd)), keep_calpads_values)
+    _upsert_language([(sid, *language) for sid, language in zip(ids, rows.language)], keep_calpads_values, fresh)
+    _upsert_special_education(list(zip(ids, rows.swd)), keep_calpads_values, fresh)
     enrollments = _replace_children(ids, list(stored.values()), rows)
     if journal is not None:
         if fresh:  # nothing held before: each value given is a change, journaled without reading it back

@@ -278,9 +278,9 @@ def test_a_first_roster_journals_what_a_roster_of_new_students_journals_beside_o
     assert fresh[:3] == [("rosa", "roster import roster.csv", "100001", "ssid", None, "1234567897"),
                          ("rosa", "roster import roster.csv", "100001", "elas", None, "EL"),
                          ("rosa", "roster import roster.csv", "100001", "swd", None, "N")]  # fmt: skip
-    database.execute_sql("DELETE FROM student")
-    database.execute_sql("DELETE FROM identity_change")
+    StudentRow.delete().execute()  # their enrollments and the rest go with them (ON DELETE CASCADE)
+    IdentityChangeRow.delete().execute()
     import_roster(_roster(tmp_path / "other.csv", [_student(99)]), actor="rosa")
-    database.execute_sql("DELETE FROM identity_change")
+    IdentityChangeRow.delete().execute()
     import_roster(roster, actor="rosa")
     assert journal() == fresh and len(fresh) == 3 + 0 + 3
