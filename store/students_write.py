@@ -187,8 +187,9 @@ def write_students(rows: StudentRows, *, keep_calpads_values: bool, fresh: bool 
     """Upsert these students and replace their enrollments, guardians and addresses, inside the
     caller's transaction (as :func:`save_students` does for one chunk); returns the enrollments
     written. At most :data:`store.bulk.MAX_PARAMETERS` students. ``fresh``: the caller promises
-    that the database holds none of them (a first roster): they are inserted, not upserted, and
-    nothing of theirs is looked for to replace."""
+    that the database holds none of them (a first roster): nothing of theirs is looked for to
+    replace, their language status and special education are inserted, not upserted, and their
+    journal is made from the rows, not read back."""
     local_ids = [row[0] for row in rows.students]
     if journal is not None and not fresh:
         snapshot_identity(local_ids)
@@ -230,7 +231,7 @@ def save_students(
 
     Each student's enrollments, guardians and addresses are replaced by the ones given; language
     status and special education are upserted. Schools named by enrollments must exist (see
-    :func:`ensure_schools`). ``fresh=True`` promises the students are new (skips the deletes).
+    :func:`ensure_schools`). ``fresh=True`` promises the students are new and distinct (see :func:`write_students`).
     A local id given twice in one chunk keeps the last one. ``journal=(source, actor)`` records
     every SSID, Old State ID, ELAS and SWD the save changed (:mod:`store.identity_journal`).
     The save moves the student data version once (:func:`store.tables.one_data_change`).
