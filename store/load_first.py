@@ -12,7 +12,8 @@ its table, each index built by one sort.
 an upsert needs them) of the tables named, runs the block, and creates the very same keys and
 indexes again (their definitions as the database printed them), all inside the caller's
 transaction: if the block or a key's check fails, the transaction rolls back and the keys and
-indexes are as they were. Dropping them locks each table, and the tables its keys reference,
+indexes are as they were. Only a role owning the tables may drop them: for any other, the block
+runs with its keys and indexes kept row by row. Dropping them locks each table, and the tables its keys reference,
 against every reader until the transaction ends, so it is only for loads into an empty district
 (no one can be reviewing students that do not exist yet). On SQLite, whose checks cost little, it
 does nothing.
@@ -43,11 +44,11 @@ def keys_and_indexes_at_end(tables: Sequence[type[peewee.Model]]) -> Iterator[No
     ``tables`` are dropped for the block and created again at its end, each key checked then over
     the whole table (a row naming a missing row raises ``peewee.IntegrityError`` there). On SQLite:
     just the block."""
-    if not isinstance(database_proxy.obj, peewee.PostgresqlDatabase):
+    names = [table._meta.table_name for table in tables]
+    if not isinstance(database_proxy.obj, peewee.PostgresqlDatabase) or not _owned(names):
         yield
         return
     assert database_proxy.in_transaction(), "keys and indexes are only dropped inside a transaction that can roll them back"
-    names = [table._meta.table_name for table in tables]
     keys = {table: _rows(_KEYS, table) for table in names}
     indexes = [definition for table in names for _, definition in _rows(_INDEXES, table)]
     for table, table_keys in keys.items():
@@ -63,6 +64,17 @@ def keys_and_indexes_at_end(tables: Sequence[type[peewee.Model]]) -> Iterator[No
         if table_keys:
             added = ", ".join(f'ADD CONSTRAINT "{name}" {definition}' for name, definition in table_keys)
             database_proxy.execute_sql(f'ALTER TABLE "{table}" {added}')
+
+
+def _owned(tables: Sequence[str]) -> bool:
+    """Whether the connection's role may drop and create the keys and indexes of ``tables``: it
+    owns them (or acts as their owner). A role that only reads and writes them (a district may run
+    the workbench so) gets the row-by-row checks instead of an error."""
+    cursor: Any = database_proxy.execute_sql(
+        "SELECT bool_and(pg_has_role(c.relowner, 'USAGE')) FROM pg_class AS c WHERE c.oid = ANY(%s::regclass[])",
+        ([f'"{table}"' for table in tables],),
+    )
+    return bool(cursor.fetchone()[0])
 
 
 def _rows(sql: str, table: str) -> list[tuple[str, str]]:

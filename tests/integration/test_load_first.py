@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any
 
 import peewee
 import pytest
@@ -94,3 +95,29 @@ def test_a_row_naming_a_missing_student_is_refused_when_the_keys_are_checked(dat
     assert "FOREIGN KEY" in str(refused.value).upper()
     assert _keys(database) == before
     assert EnrollmentRow.select().count() == 0
+
+
+def test_a_role_that_does_not_own_the_tables_loads_a_first_roster_row_by_row(
+    database: peewee.Database, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A district may run the workbench as a role that reads and writes the tables but does not own
+    them: it may not drop keys or indexes, so its first roster keeps them rather than failing."""
+    if not isinstance(database, peewee.PostgresqlDatabase):
+        pytest.skip("PostgreSQL's roles")
+    run: Any = database.execute_sql
+    run("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'ssid_test_clerk') THEN CREATE ROLE ssid_test_clerk NOLOGIN; END IF; END $$")
+    schema = run("SELECT current_schema()").fetchone()[0]
+    run(f'GRANT USAGE ON SCHEMA "{schema}" TO ssid_test_clerk')
+    run(f'GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA "{schema}" TO ssid_test_clerk')
+    run(f'GRANT USAGE ON ALL SEQUENCES IN SCHEMA "{schema}" TO ssid_test_clerk')
+    before = _keys(database)
+    roster = _roster(tmp_path / "roster.csv", [_student(1), _student(2), _student(1, school="1936145", enroll_start="2025-06-01")])
+    run("SET ROLE ssid_test_clerk")
+    try:
+        with caplog.at_level(logging.DEBUG, logger="peewee"):
+            assert import_roster(roster) == RosterCounts(2, 3)
+            assert _altered(caplog) == []
+    finally:
+        run("RESET ROLE")
+    assert _keys(database) == before
+    assert EnrollmentRow.select().count() == 3
