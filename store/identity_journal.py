@@ -150,11 +150,12 @@ def journal_differences(before: Values, after: Values, source: str, actor: str, 
         for local_id in sorted(after):
             new = after[local_id]
             rows += [(when, actor, source, local_id, name, None, new[name]) for name in IDENTITY_FIELDS if new.get(name)]
-    for local_id in sorted(set(before) | set(after)) if before else ():
-        old, new = before.get(local_id, {}), after.get(local_id, {})
-        for name in IDENTITY_FIELDS:
-            if (old.get(name) or None) != (new.get(name) or None):
-                rows.append((when, actor, source, local_id, name, old.get(name) or None, new.get(name) or None))
+    else:
+        for local_id in sorted(set(before) | set(after)):
+            old, new = before.get(local_id, {}), after.get(local_id, {})
+            for name in IDENTITY_FIELDS:
+                if (old.get(name) or None) != (new.get(name) or None):
+                    rows.append((when, actor, source, local_id, name, old.get(name) or None, new.get(name) or None))
     # The bulk writer (multi-row INSERT / COPY), the values as they are (text, and the time converted above).
     columns = [f.column_name for f in (i.at, i.actor, i.source, i.local_id, i.field_name, i.old_value, i.new_value)]
     return insert_rows(database_proxy.obj, i._meta.table_name, columns, rows) if rows else 0

@@ -13,10 +13,10 @@ an upsert needs them) of the tables named, runs the block, and creates the very 
 indexes again (their definitions as the database printed them), all inside the caller's
 transaction: if the block or a key's check fails, the transaction rolls back and the keys and
 indexes are as they were. Only a role owning the tables may drop them: for any other, the block
-runs with its keys and indexes kept row by row. Dropping them locks each table, and the tables its keys reference,
-against every reader until the transaction ends, so it is only for loads into an empty district
-(no one can be reviewing students that do not exist yet). On SQLite, whose checks cost little, it
-does nothing.
+runs with its keys and indexes kept row by row. Dropping them locks each table, and the tables its
+keys reference, against every reader until the transaction ends, so it is only for loads into an
+empty district (no one can be reviewing students that do not exist yet). On SQLite, whose checks
+cost little, it does nothing.
 """
 
 from __future__ import annotations
@@ -50,15 +50,14 @@ def keys_and_indexes_at_end(tables: Sequence[type[peewee.Model]]) -> Iterator[No
         return
     assert database_proxy.in_transaction(), "keys and indexes are only dropped inside a transaction that can roll them back"
     keys = {table: _rows(_KEYS, table) for table in names}
-    indexes = [definition for table in names for _, definition in _rows(_INDEXES, table)]
+    indexes = [index for table in names for index in _rows(_INDEXES, table)]
     for table, table_keys in keys.items():
         for name, _ in table_keys:
             database_proxy.execute_sql(f'ALTER TABLE "{table}" DROP CONSTRAINT "{name}"')
-    for table in names:
-        for name, _ in _rows(_INDEXES, table):
-            database_proxy.execute_sql(f'DROP INDEX "{name}"')
+    for name, _ in indexes:
+        database_proxy.execute_sql(f'DROP INDEX "{name}"')
     yield
-    for definition in indexes:
+    for _, definition in indexes:
         database_proxy.execute_sql(definition)
     for table, table_keys in keys.items():  # one ALTER a table: its keys checked in one pass
         if table_keys:

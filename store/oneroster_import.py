@@ -31,8 +31,8 @@ from store.roster_import import RosterCounts
 from store.settings import read_settings
 from store.statistics import refresh_planner_statistics
 from store.students import join_tags, students_by_local_id
-from store.students_write import StudentRows, ensure_schools, into_empty_district, student_rows, write_students
-from store.tables import StudentRow, one_data_change
+from store.students_write import StudentRows, ensure_schools, holds_no_student, into_empty_district, student_rows, write_students
+from store.tables import one_data_change
 
 __all__ = ["import_oneroster"]
 
@@ -60,7 +60,7 @@ def import_oneroster(
         assert isinstance(given, ExportStudents)  # as read_oneroster returns them
         with database_proxy.atomic(), one_data_change():
             # Into a workbench holding no student, every student is new (the export's local ids are distinct).
-            fresh = not StudentRow.select().exists()
+            fresh = holds_no_student()
             with into_empty_district(fresh):
                 for part in chunked(given.plain(), chunk):
                     rows = _rows(part, given, export, {} if fresh else students_by_local_id(student.local_id for student in part))

@@ -28,7 +28,7 @@ from store.roster_apart import APART_BYTES, read_apart
 from store.roster_blocks import RosterBlock, read_roster_blocks
 from store.roster_csv import ROSTER_COLUMNS, RosterRow, read_roster
 from store.statistics import refresh_planner_statistics
-from store.students_write import StudentRows, ensure_schools, into_empty_district, write_students
+from store.students_write import StudentRows, ensure_schools, holds_no_student, into_empty_district, write_students
 from store.tables import EnrollmentRow, StudentRow, one_data_change
 
 __all__ = ["ROSTER_COLUMNS", "RosterCounts", "RosterRow", "import_roster", "read_roster", "roster_blocks"]
@@ -61,7 +61,7 @@ def import_roster(path: Path, *, chunk: int = 4096, actor: str = "unknown", apar
     with closing(blocks), collection_paused(), database_proxy.atomic(), one_data_change():
         # Into a workbench holding no student, every student is new (a student's first record is
         # in one block only): nothing of theirs to replace.
-        fresh = not StudentRow.select().exists()
+        fresh = holds_no_student()
         with into_empty_district(fresh):
             for schools, records, rows, earlier in blocks:
                 ensure_schools(schools)

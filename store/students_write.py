@@ -36,8 +36,8 @@ from store.tables import (
 )
 
 __all__ = [
-    "SaveCounts", "STUDENT_FIELDS", "StudentRows", "ensure_schools", "into_empty_district", "save_students", "student_rows",
-    "write_students",
+    "SaveCounts", "STUDENT_FIELDS", "StudentRows", "ensure_schools", "holds_no_student", "into_empty_district", "save_students",
+    "student_rows", "write_students",
 ]
 
 STUDENT_FIELDS: list[Any] = [
@@ -173,6 +173,11 @@ def _replace_children(ids: list[int], stored: list[int], rows: StudentRows) -> i
         ((sid, n, *a) for sid, some in zip(ids, rows.addresses) for n, a in enumerate(some, 1)),
     )
     return enrollments
+
+
+def holds_no_student() -> bool:
+    """Whether the workbench holds no student yet: an import's students are then all new."""
+    return not StudentRow.select().exists()
 
 
 def into_empty_district(fresh: bool) -> AbstractContextManager[None]:
