@@ -395,8 +395,11 @@ class CheckedBlocks:
         number = 0
         for lines in self._text.line_blocks(digest):
             values = list(map(split, lines, repeat(layout.delimiter)))
-            # The block's lines searched joined: one pass over the text, far faster than line by line.
-            if set(map(len, values)) != count or control(layout.delimiter.join(lines)) is not None:
+            # The block's lines searched joined: one pass over the text, far faster than line by line;
+            # and searched only when some character is not printable (every control character is
+            # not, and isprintable() is several times faster than the search).
+            joined = layout.delimiter.join(lines)
+            if set(map(len, values)) != count or (not joined.isprintable() and control(joined) is not None):
                 cut = next(i for i, parts in enumerate(values) if len(parts) not in count or control(lines[i]))
                 if cut:
                     yield CheckedLines(number + 1, lines[:cut], values[:cut])

@@ -310,6 +310,31 @@ def test_checked_blocks_number_their_lines_across_the_blocks_of_a_3_mib_extract(
     assert [line for b in got for line in b.lines] == lines[:35_000]
 
 
+@pytest.mark.parametrize(
+    ("character", "refused"),
+    [("\x1f", True), ("\x85", True), ("\x7f", True), ("\xa0", False), ("\xad", False), ("\u2060", False)],
+    ids=["unit-separator", "next-line", "delete", "no-break-space", "soft-hyphen", "word-joiner"],
+)
+def test_split_blocks_refuse_a_control_character_and_leave_other_unprintable_ones_to_the_whole_check(
+    character: str, refused: bool
+) -> None:
+    # Split blocks check only what a bulk load needs (field counts, no control character); a
+    # character that is not printable but no control character is the whole check's to judge.
+    lines = [EXTRACT_16.replace("100234", f"{n:06d}") for n in range(1, 9)]
+    lines[5] = lines[5].replace("LOPEZ", f"LO{character}PEZ")
+    opened = open_ssid_extract_blocks(io.BytesIO(("\r\n".join(lines) + "\r\n").encode()), "x.txt")
+    got: list[str] = []
+    if refused:
+        with pytest.raises(FileProblem) as caught:
+            for block in opened.split_blocks():
+                got.extend(block.lines)
+        assert str(caught.value) == "x.txt, line 6, field 5 (Student Legal Last Name): contains a control character"
+        assert got == lines[:5]
+    else:
+        got = [line for block in opened.split_blocks() for line in block.lines]
+        assert got == lines
+
+
 def test_a_delimiter_whose_reading_fails_gives_way_to_the_next() -> None:
     # 1,400 values of 99 characters joined by ';': read at ',' or a tab, the line is one value over the
     # csv module's field size limit (an error), so only ';' reads it, and it gives the 13 columns or more.
