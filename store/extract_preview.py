@@ -23,7 +23,7 @@ test_extract_preview.py`` checks that both give the same preview line for line):
 from __future__ import annotations
 
 from collections.abc import Iterable
-from itertools import chain
+from itertools import chain, repeat
 from operator import itemgetter
 from typing import Any
 
@@ -32,7 +32,7 @@ import peewee
 from domain.layouts import FieldKind, Layout, layouts_of_kind
 from domain.planning.extract import OUTCOME_COUNTS, ExtractCounts, SsidOutcome
 from domain.memory import collection_paused
-from domain.readers import CheckedLines
+from domain.readers import CheckedLines, LineBlock
 from store.tables import AppliedExtractLineRow, PreviewLineRow, QuietLineRow
 from store.workflow_batches import stored_lines
 
@@ -70,53 +70,66 @@ class ExtractSql:
     def _run(self, sql: str, *params: Any) -> int:
         return int(self.database.execute_sql(sql, params).rowcount)  # type: ignore[no-untyped-call]
 
-    def stage(self, layout: Layout, blocks: Iterable[CheckedLines]) -> int:
+    def stage(self, layout: Layout, blocks: Iterable[LineBlock]) -> int:
         """Replace the staged lines by ``blocks`` of an extract of ``layout`` (a temporary table of
         this connection, the file's text as it is; numbered by their line); how many."""
         columns = [spec.attr for spec in layout.fields]
-        local_id = itemgetter(columns.index("local_id"))
-        # Almost never a local id twice: then the statements that look for repeated lines are skipped.
-        local_ids: set[str] = set()
         self._repeats = None
         self._run(f"DROP TABLE IF EXISTS {_STAGE}")
         # The line number is the row's own number, counted from 1 in the order the lines arrive.
         line = "line BIGINT GENERATED ALWAYS AS IDENTITY" if self.postgres else "line INTEGER PRIMARY KEY"
         self._run(f"CREATE TEMPORARY TABLE {_STAGE} ({line}, " + ", ".join(f"{c} TEXT" for c in _COLUMNS) + ")")
-        count = 0
         cursor = self.database.cursor()  # type: ignore[no-untyped-call]
         with collection_paused():  # the file is read and checked as its lines are staged
             if self.postgres:
-                copy = f"COPY {_STAGE} ({', '.join(columns)}) FROM STDIN (FORMAT text, DELIMITER '^')"
-                for block in blocks:
-                    # A checked line holds no control character: only a backslash needs escaping.
-                    text = "\n".join(block.lines)
-                    with cursor.copy(copy) as rows:
-                        rows.write((text.replace("\\", "\\\\") if "\\" in text else text) + "\n")
-                    local_ids.update(map(local_id, block.values))
-                    count += len(block.lines)
+                count = self._copy(cursor, columns, blocks)
             else:
-                # Lines inserted _ROWS to a statement, in file order (each row's number is one more than
-                # the last): a statement per line made the load of 560,000 lines 12 % longer (13.3 s, 11.7 s).
-                one = f"({', '.join('?' * len(columns))})"
-                insert = f"INSERT INTO {_STAGE} ({', '.join(columns)}) VALUES "
-                many, flat = insert + ", ".join([one] * _ROWS), chain.from_iterable
-                for block in blocks:
-                    values = block.values
-                    whole = len(values) - len(values) % _ROWS
-                    cursor.executemany(many, (tuple(flat(values[at : at + _ROWS])) for at in range(0, whole, _ROWS)))
-                    if whole < len(values):
-                        cursor.executemany(insert + one, values[whole:])
-                    local_ids.update(map(local_id, values))
-                    count += len(values)
-        if self.postgres:
-            self._run(f"CREATE INDEX {_STAGE}_local_id ON {_STAGE} (local_id, line)")
-            # The statistics the joins are planned by: of every column it took 0.37 s at 112,000 lines, of these 0.06 s.
-            self._run(f"ANALYZE {_STAGE} (local_id, line)")
-        else:
-            # Also holding what the preview reads of each line (_PREVIEWED): read in local id order
-            # (see preview), the lines then never need their table rows, which that order would
-            # visit at random (at 112,000 lines the preview's join took 0.26 s instead of 0.12 s).
-            self._run(f"CREATE INDEX {_STAGE}_local_id ON {_STAGE} (local_id, line, {', '.join(_PREVIEWED)})")
+                count = self._insert(cursor, layout, columns, blocks)
+        return count
+
+    def _copy(self, cursor: Any, columns: list[str], blocks: Iterable[LineBlock]) -> int:
+        """PostgreSQL: the lines' text copied as it is (the server splits it into the columns)."""
+        count = 0
+        copy = f"COPY {_STAGE} ({', '.join(columns)}) FROM STDIN (FORMAT text, DELIMITER '^')"
+        for block in blocks:
+            # A checked line holds no control character: only a backslash needs escaping.
+            text = "\n".join(block.lines)
+            with cursor.copy(copy) as rows:
+                rows.write((text.replace("\\", "\\\\") if "\\" in text else text) + "\n")
+            count += len(block.lines)
+        # No index: the preview's joins are hash joins of the whole table (at 186,836 lines an
+        # index on the local id took 0.16 s to build and made the load no shorter).
+        # The statistics the joins are planned by: of every column it took 0.37 s at 112,000 lines, of this one 0.05 s.
+        self._run(f"ANALYZE {_STAGE} (local_id)")
+        # Almost never a local id twice: then the statements that look for repeated lines are skipped.
+        self._repeats = self.database.execute_sql(  # type: ignore[no-untyped-call]
+            f"SELECT EXISTS (SELECT 1 FROM {_STAGE} GROUP BY local_id HAVING COUNT(*) > 1)"
+        ).fetchone()[0]
+        return count
+
+    def _insert(self, cursor: Any, layout: Layout, columns: list[str], blocks: Iterable[LineBlock]) -> int:
+        """SQLite: the lines split into their fields, inserted ``_ROWS`` to a statement in file order
+        (each row's number is one more than the last): a statement per line made the load of
+        560,000 lines 12 % longer (13.3 s, 11.7 s)."""
+        count = 0
+        local_id = itemgetter(columns.index("local_id"))
+        # Almost never a local id twice: then the statements that look for repeated lines are skipped.
+        local_ids: set[str] = set()
+        one = f"({', '.join('?' * len(columns))})"
+        insert = f"INSERT INTO {_STAGE} ({', '.join(columns)}) VALUES "
+        many, flat, split = insert + ", ".join([one] * _ROWS), chain.from_iterable, str.split
+        for block in blocks:
+            values = block.values if isinstance(block, CheckedLines) else list(map(split, block.lines, repeat(layout.delimiter)))
+            whole = len(values) - len(values) % _ROWS
+            cursor.executemany(many, (tuple(flat(values[at : at + _ROWS])) for at in range(0, whole, _ROWS)))
+            if whole < len(values):
+                cursor.executemany(insert + one, values[whole:])
+            local_ids.update(map(local_id, values))
+            count += len(values)
+        # Also holding what the preview reads of each line (_PREVIEWED): read in local id order
+        # (see preview), the lines then never need their table rows, which that order would
+        # visit at random (at 112,000 lines the preview's join took 0.26 s instead of 0.12 s).
+        self._run(f"CREATE INDEX {_STAGE}_local_id ON {_STAGE} (local_id, line, {', '.join(_PREVIEWED)})")
         self._repeats = len(local_ids) < count
         return count
 

@@ -25,7 +25,7 @@ from domain import model as dm
 from domain.planning.extract import ExtractCounts
 from domain.planning.identity import LocalIdentity
 from domain.layouts import Layout
-from domain.readers import CheckedLines
+from domain.readers import LineBlock
 from domain.records import MatchCandidate, MatchCategory, MatchResultRow, SenrRecord
 from domain.runs import (
     CLOSED_RUN_STATES,
@@ -526,7 +526,11 @@ class DatabaseWorkflowStore(AssistantTables):
         insert_preview(row.id, items)
         return _batch(row)
 
-    def stage_extract(self, layout: Layout, blocks: Iterable[CheckedLines]) -> int:
+    @property
+    def binds_fields(self) -> bool:
+        return not self._extract.postgres  # PostgreSQL copies the lines' text
+
+    def stage_extract(self, layout: Layout, blocks: Iterable[LineBlock]) -> int:
         return self._extract.stage(layout, blocks)
 
     def first_repeated_line(self, before: int | None = None) -> tuple[int, int] | None:

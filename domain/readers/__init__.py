@@ -14,6 +14,7 @@ from __future__ import annotations
 from domain.readers._caret import (
     CheckedBlocks,
     CheckedLines,
+    LineBlock,
     extract_rows,
     open_ods_senr,
     open_ods_year,
@@ -46,6 +47,7 @@ __all__ = [
     "OdsCheckedBlock",
     "open_ssid_extract",
     "open_ssid_extract_blocks",
+    "LineBlock",
     "CheckedLines",
     "CheckedBlocks",
     "extract_rows",

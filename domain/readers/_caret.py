@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, fields
 from itertools import repeat
-from operator import itemgetter
+from operator import itemgetter, methodcaller
 from typing import Any, TypeVar, cast
 
 from domain.errors import FileProblem
@@ -29,7 +29,7 @@ __all__ = [
     "OdsYearBlock",
     "open_ods_year_blocks",
     "open_senr", "open_ods_senr", "open_ods_year", "open_sela", "open_ssid_extract", "open_ssid_extract_blocks",
-    "open_replacements", "line_problem", "CheckedLines", "CheckedBlocks", "extract_rows",
+    "open_replacements", "line_problem", "LineBlock", "CheckedLines", "CheckedBlocks", "extract_rows",
 ]
 
 R = TypeVar("R")
@@ -337,14 +337,21 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True, slots=True)
-class CheckedLines:
-    """Consecutive lines of a file, every one checked against the file's typed layout (field count,
-    digits, codes, lengths, real calendar dates): ``first`` is the file line number of
-    ``lines[0]``, ``values`` each line's fields, text exactly as in the file. (Those of
-    :meth:`CheckedBlocks.split_blocks` are checked only in part, the rest being checked elsewhere.)"""
+class LineBlock:
+    """Consecutive lines of a file, text exactly as in the file: ``first`` is the file line number
+    of ``lines[0]``. Those of :meth:`CheckedBlocks.load_blocks` are checked only in part (their
+    number of fields, no control character), the rest being checked elsewhere."""
 
     first: int
     lines: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class CheckedLines(LineBlock):
+    """A :class:`LineBlock` every line of which is checked against the file's typed layout (field
+    count, digits, codes, lengths, real calendar dates), with ``values``, each line's fields.
+    (Those of :meth:`CheckedBlocks.load_blocks` with ``fields`` only as far as it says.)"""
+
     values: list[list[str]]
 
 
@@ -383,28 +390,35 @@ class CheckedBlocks:
                 raise line_problem(self.name, number + cut + 1, layout, lines[cut], True)
             number += len(lines)
 
-    def split_blocks(self, digest: Callable[[bytes], None] | None = None) -> Iterator[CheckedLines]:
-        """The file's lines in the blocks :meth:`blocks` yields, split into fields, with only their
-        number of fields checked, and that they hold no control character (no line of the layout
-        does; a database's bulk load may take one for a line end): for a reader whose whole check
-        of the same lines runs elsewhere (a second process, :mod:`workflows.run.extract_check`)
-        and who keeps nothing until it answers. Raises :class:`domain.errors.FileProblem` at the
-        first line failing these, after yielding the lines before it."""
-        layout, split, control = self.layout, str.split, _CONTROL.search
-        count = {len(layout.fields)}
+    def load_blocks(self, digest: Callable[[bytes], None] | None = None, *, fields: bool = False) -> Iterator[LineBlock]:
+        """The file's lines in the blocks :meth:`blocks` yields, with only what a database's bulk
+        load needs checked: their number of fields, and that they hold no control character (no
+        line of the layout does; a bulk load may take one for a line end). For a reader whose
+        whole check of the same lines runs elsewhere (a second process,
+        :mod:`workflows.run.extract_check`) and who keeps nothing until it answers.
+
+        With ``fields`` the blocks are :class:`CheckedLines` (each line split into its fields, for
+        a load that binds them one by one); without, the lines' text alone (a bulk load of the
+        text needs no fields: splitting them was about a fifth of the reading). Raises
+        :class:`domain.errors.FileProblem` at the first line failing these checks, after yielding
+        the lines before it."""
+        layout, control, split = self.layout, _CONTROL.search, str.split
+        delimiters = methodcaller("count", layout.delimiter)
+        width = len(layout.fields)
         number = 0
         for lines in self._text.line_blocks(digest):
-            values = list(map(split, lines, repeat(layout.delimiter)))
+            values = list(map(split, lines, repeat(layout.delimiter))) if fields else []
+            wide = set(map(len, values)) if fields else {n + 1 for n in set(map(delimiters, lines))}
             # The block's lines searched joined: one pass over the text, far faster than line by line;
             # and searched only when some character is not printable (every control character is
             # not, and isprintable() is several times faster than the search).
             joined = layout.delimiter.join(lines)
-            if set(map(len, values)) != count or (not joined.isprintable() and control(joined) is not None):
-                cut = next(i for i, parts in enumerate(values) if len(parts) not in count or control(lines[i]))
+            if wide != {width} or (not joined.isprintable() and control(joined) is not None):
+                cut = next(i for i, line in enumerate(lines) if delimiters(line) + 1 != width or control(line))
                 if cut:
-                    yield CheckedLines(number + 1, lines[:cut], values[:cut])
+                    yield CheckedLines(number + 1, lines[:cut], values[:cut]) if fields else LineBlock(number + 1, lines[:cut])
                 raise line_problem(self.name, number + cut + 1, layout, lines[cut], True)
-            yield CheckedLines(number + 1, lines, values)
+            yield CheckedLines(number + 1, lines, values) if fields else LineBlock(number + 1, lines)
             number += len(lines)
 
     def _first_unreal_date(self, values: list[list[str]], real: set[str]) -> int | None:

@@ -32,7 +32,7 @@ from domain.model import MatchDecision, Student
 from domain.planning.extract import ExtractCounts, reference_extract_plan
 from domain.planning.identity import IdentityField, LocalIdentity
 from domain.layouts import Layout
-from domain.readers import CheckedLines, extract_rows
+from domain.readers import CheckedLines, LineBlock, extract_rows
 from domain.records import ExtractRow, MatchCandidate, MatchResultRow, SenrRecord
 from domain.runs import (
     CLOSED_RUN_STATES,
@@ -429,9 +429,15 @@ class MemoryStore:
         return len(journal)
 
     # -- the SSID Extract's staging, by the reference planner -------------------------------------------
-    def stage_extract(self, layout: Layout, blocks: Iterable[CheckedLines]) -> int:
+    @property
+    def binds_fields(self) -> bool:
+        return True
+
+    def stage_extract(self, layout: Layout, blocks: Iterable[LineBlock]) -> int:
         self._staged = []
         for block in blocks:
+            if not isinstance(block, CheckedLines):
+                block = CheckedLines(block.first, block.lines, [line.split(layout.delimiter) for line in block.lines])
             self._staged += extract_rows(layout, block)
         return len(self._staged)
 

@@ -13,7 +13,7 @@ import pytest
 from domain.errors import FileProblem, WrongFileKind
 from domain.layouts import layout
 from domain import readers
-from domain.readers import CheckedLines, TextSource, detect_kind, open_ssid_extract_blocks, utf8_lines
+from domain.readers import CheckedLines, LineBlock, TextSource, detect_kind, open_ssid_extract_blocks, utf8_lines
 from domain.readers._detect import Detected, detect, split_csv_line
 from tests.unit.test_readers import EXTRACT_16, SENR, SELA, _OneWay
 
@@ -310,15 +310,16 @@ def test_checked_blocks_number_their_lines_across_the_blocks_of_a_3_mib_extract(
     assert [line for b in got for line in b.lines] == lines[:35_000]
 
 
+@pytest.mark.parametrize("split", [False, True], ids=["text", "fields"])
 @pytest.mark.parametrize(
     ("character", "refused"),
     [("\x1f", True), ("\x85", True), ("\x7f", True), ("\xa0", False), ("\xad", False), ("\u2060", False)],
     ids=["unit-separator", "next-line", "delete", "no-break-space", "soft-hyphen", "word-joiner"],
 )
-def test_split_blocks_refuse_a_control_character_and_leave_other_unprintable_ones_to_the_whole_check(
-    character: str, refused: bool
+def test_load_blocks_refuse_a_control_character_and_leave_other_unprintable_ones_to_the_whole_check(
+    character: str, refused: bool, split: bool
 ) -> None:
-    # Split blocks check only what a bulk load needs (field counts, no control character); a
+    # Load blocks check only what a bulk load needs (field counts, no control character); a
     # character that is not printable but no control character is the whole check's to judge.
     lines = [EXTRACT_16.replace("100234", f"{n:06d}") for n in range(1, 9)]
     lines[5] = lines[5].replace("LOPEZ", f"LO{character}PEZ")
@@ -326,13 +327,34 @@ def test_split_blocks_refuse_a_control_character_and_leave_other_unprintable_one
     got: list[str] = []
     if refused:
         with pytest.raises(FileProblem) as caught:
-            for block in opened.split_blocks():
+            for block in opened.load_blocks(fields=split):
                 got.extend(block.lines)
         assert str(caught.value) == "x.txt, line 6, field 5 (Student Legal Last Name): contains a control character"
         assert got == lines[:5]
     else:
-        got = [line for block in opened.split_blocks() for line in block.lines]
+        got = [line for block in opened.load_blocks(fields=split) for line in block.lines]
         assert got == lines
+
+
+@pytest.mark.parametrize("split", [False, True], ids=["text", "fields"])
+@pytest.mark.parametrize(("change", "fields"), [("^", 17), ("", 15)], ids=["one-field-more", "one-field-fewer"])
+def test_load_blocks_number_their_lines_across_blocks_and_stop_at_a_line_of_another_width(
+    change: str, fields: int, split: bool
+) -> None:
+    lines = [EXTRACT_16.replace("100234", f"{n:06d}") for n in range(1, 36_001)]
+    lines[35_000] = lines[35_000] + "^" if change else lines[35_000].rsplit("^", 1)[0]
+    opened = open_ssid_extract_blocks(io.BytesIO(("\r\n".join(lines) + "\r\n").encode()), "x.txt")
+    got: list[LineBlock] = []
+    with pytest.raises(FileProblem) as caught:
+        for block in opened.load_blocks(fields=split):
+            got.append(block)
+    assert str(caught.value) == f"x.txt, line 35001: has {fields} fields; SSID Extract current (16 columns) has 16"
+    assert len(got) == 4 and [b.first for b in got] == list(accumulate([1, *(len(b.lines) for b in got[:-1])]))
+    assert [line for b in got for line in b.lines] == lines[:35_000]
+    if split:  # each line's fields, as split
+        assert all(isinstance(b, CheckedLines) and b.values == [line.split("^") for line in b.lines] for b in got)
+    else:  # the text alone
+        assert {type(b) for b in got} == {LineBlock}
 
 
 def test_a_delimiter_whose_reading_fails_gives_way_to_the_next() -> None:

@@ -23,7 +23,7 @@ from domain.model import MatchDecision, Student
 from domain.planning.extract import ExtractCounts
 from domain.planning.identity import LocalIdentity
 from domain.layouts import Layout
-from domain.readers import CheckedLines
+from domain.readers import LineBlock
 from domain.records import MatchCandidate, MatchResultRow, SenrRecord
 from domain.runs import (
     Batch,
@@ -312,9 +312,16 @@ class BatchChanges(Protocol):
 class ExtractStaging(Protocol):
     """An SSID Extract's rows kept in the database and previewed there, set-based."""
 
-    def stage_extract(self, layout: Layout, blocks: Iterable[CheckedLines]) -> int:
-        """Keep an SSID Extract's checked lines (of ``layout``) for :meth:`preview_staged_extract`
-        (this connection only, replacing lines staged before); returns how many."""
+    @property
+    def binds_fields(self) -> bool:
+        """Whether :meth:`stage_extract` binds each line's fields one by one (it is then best
+        handed :class:`~domain.readers.CheckedLines`, split once) or loads the lines' text in bulk."""
+        ...
+
+    def stage_extract(self, layout: Layout, blocks: Iterable[LineBlock]) -> int:
+        """Keep an SSID Extract's lines (of ``layout``; :class:`~domain.readers.CheckedLines`, or
+        lines whose whole check runs elsewhere) for :meth:`preview_staged_extract` (this connection
+        only, replacing lines staged before); returns how many."""
         ...
 
     def first_repeated_line(self, before: int | None = None) -> tuple[int, int] | None:

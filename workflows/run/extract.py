@@ -26,7 +26,7 @@ from domain.errors import FileProblem
 from domain.model import DecisionKind
 from domain.planning.elas import ElasWarning, elas_warnings
 from domain.planning.extract import ExtractCounts
-from domain.readers import CheckedLines, open_ssid_extract_blocks
+from domain.readers import LineBlock, open_ssid_extract_blocks
 from domain.runs import Batch, BatchKind, BatchState, FileKind, NewBatch, Run, RunAction, RunEvent
 from domain.values import LocalId
 from workflows.batches.shared import (
@@ -143,7 +143,7 @@ def pending_extract(batches: Batches, run_id: int) -> Batch | None:
     return found[0] if found and found[0].state is BatchState.LOADED else None
 
 
-def _progressed(blocks: Iterable[CheckedLines], progress: Progress | None) -> Iterator[CheckedLines]:
+def _progressed(blocks: Iterable[LineBlock], progress: Progress | None) -> Iterator[LineBlock]:
     for block in blocks:
         yield block
         if progress is not None:
@@ -174,7 +174,10 @@ def stage_extract_file(uow: UnitOfWork, path: Path, name: str, progress: Progres
         problem: FileProblem | None = None
         lines = 0
         try:
-            blocks = lea_checked_blocks(opened.blocks(digest.update), lea, name) if check is None else opened.split_blocks(digest.update)
+            blocks: Iterable[LineBlock] = (
+                lea_checked_blocks(opened.blocks(digest.update), lea, name) if check is None
+                else opened.load_blocks(digest.update, fields=staging.binds_fields)
+            )
             lines = staging.stage_extract(opened.layout, _progressed(blocks, progress))
         except FileProblem as raised:
             problem = raised

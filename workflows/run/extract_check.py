@@ -4,8 +4,8 @@
 Loading an extract reads each line, checks it against the layout (field count, digits, codes,
 lengths, real calendar dates) and its Reporting LEA, and stages it in the database. In one
 process the checking took about a third of the load's reading and staging. From
-:data:`APART_BYTES` on, the load's own process only reads, splits and stages the lines
-(:meth:`domain.readers.CheckedBlocks.split_blocks`) while this module's process, on the other
+:data:`APART_BYTES` on, the load's own process only reads and stages the lines
+(:meth:`domain.readers.CheckedBlocks.load_blocks`) while this module's process, on the other
 core, reads the same file with the whole check and hands back its first problem, if any. Nothing
 is kept before that answer: the staged lines are a temporary table, and a refused file is refused
 at the same line with the same words as when one process read it all.
