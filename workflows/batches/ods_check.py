@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from domain.errors import FileProblem
+from domain.memory import collection_paused
 from domain.processes import HelperAnswer, helper_command
 from domain.planning.ods import OdsOpenEnrollment, open_enrollment
 from domain.readers import open_ods_checked_blocks
@@ -67,14 +68,15 @@ def check_ods_lines(path: Path, name: str, year: AcademicYear, lea: CdsCode) -> 
     still_open: list[OdsOpenEnrollment] = []
     problem: FileProblem | None = None
     try:
-        for held, audited, reporting, others in open_ods_checked_blocks(path, year.code, previous.code, name):
-            lines += held
-            earlier += held - audited
-            leas.update(reporting)
-            for values in others:
-                found = open_enrollment(values, lea=lea, previous=previous)
-                if found is not None:
-                    still_open.append(found)
+        with collection_paused():  # each line's match and values are freed as they go: no cycle to collect
+            for held, audited, reporting, others in open_ods_checked_blocks(path, year.code, previous.code, name):
+                lines += held
+                earlier += held - audited
+                leas.update(reporting)
+                for values in others:
+                    found = open_enrollment(values, lea=lea, previous=previous)
+                    if found is not None:
+                        still_open.append(found)
     except FileProblem as raised:
         problem = raised
     return OdsLinesChecked(lines, dict(leas), earlier, still_open, problem)
