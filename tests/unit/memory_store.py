@@ -436,8 +436,7 @@ class MemoryStore:
     def stage_extract(self, layout: Layout, blocks: Iterable[LineBlock]) -> int:
         self._staged = []
         for block in blocks:
-            if not isinstance(block, CheckedLines):
-                block = CheckedLines(block.first, block.lines, [line.split(layout.delimiter) for line in block.lines])
+            assert isinstance(block, CheckedLines), "binds_fields: the workflow hands CheckedLines"
             self._staged += extract_rows(layout, block)
         return len(self._staged)
 
