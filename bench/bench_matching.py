@@ -30,7 +30,9 @@ from bench.linkage_evaluation import evaluate_at_threshold, evaluate_duplicates,
 from domain.duplicates import (
     KEY_KINDS, LIKELY_DUPLICATE_PERCENT, LOOKALIKE_PERCENT, NAMESAKE_PAIRS, UNRELATED_PAIRS, person_facts, search_duplicates,
 )
-from domain.matching import EVEN_ODDS_BITS, MIN_PAIRS, MIN_PEOPLE, PRIOR_PAIRS, PRIOR_SHARE, TWIN_CAP_PERCENT, MatchModel, PersonFacts
+from domain.matching import (
+    EVEN_ODDS_BITS, MIN_PAIRS, MIN_PEOPLE, PRIOR_PAIRS, PRIOR_SHARE, TWIN_CAP_PERCENT, MatchModel, PersonFacts, percent_of,
+)
 from seed.demo import generate_district
 
 __all__ = ["main", "DATASETS", "dataset_report", "model_parameters"]
@@ -117,7 +119,9 @@ def model_parameters() -> list[str]:
         "the default weights "
         f"(hand-set table WEIGHTS) at even odds at {EVEN_ODDS_BITS:g} bits",
         "  rare/common values (first name, last name, birth date, city): counted in the population searched, no labels",
-        f"  twin pattern cap: {TWIN_CAP_PERCENT:g} % (TWIN_CAP_PERCENT, hand-set)",
+        "  twin pattern cap (same birth date and surname, another first name): EM, the share of one-person pairs among "
+        "those pairs (the pairs of the same birth date and surname without the pattern, times m of another first name); "
+        f"the default model and a population without such a pair: {TWIN_CAP_PERCENT:g} % (TWIN_CAP_PERCENT, hand-set)",
         f"  blocking keys: {len(KEY_KINDS)} kinds, hand-chosen: {', '.join(KEY_KINDS)}",
         f"  shipped threshold: {LOOKALIKE_PERCENT:g} % (domain.duplicates.LOOKALIKE_PERCENT, the local check); "
         f"library default {LIKELY_DUPLICATE_PERCENT:g} % (LIKELY_DUPLICATE_PERCENT)",
@@ -129,7 +133,7 @@ def _model_line(model: MatchModel) -> str:
         return "the default weights at even odds (too few compared pairs to estimate from)"
     return (
         f"estimated from {model.estimated_from:,} compared pairs: prior {model.prior_bits:.2f} bits "
-        f"(one pair in {1 / (model.share or 1):,.0f} is one person)"
+        f"(one pair in {1 / (model.share or 1):,.0f} is one person); twin pattern capped at {percent_of(model.twin_bits):.2f} %"
     )
 
 

@@ -18,7 +18,6 @@ from domain.matching import (
     DEFAULT_MODEL,
     GUARDIANS_SAME_SURNAME,
     HIGHEST_SHOWN_PERCENT,
-    TWIN_CAP_BITS,
     Level,
     Pattern,
     Comparison,
@@ -169,10 +168,11 @@ class DuplicateSearch:
         """The model estimated from every compared pair's pattern; the pairs rescored under it."""
         counts = Counter(tally.pattern_at)
         by_levels: Counter[Pattern] = Counter()
-        for (pattern, _), index in tally.patterns.items():
-            by_levels[pattern] += counts[index]
+        twins: Counter[Pattern] = Counter()
+        for (pattern, is_twin), index in tally.patterns.items():
+            (twins if is_twin else by_levels)[pattern] += counts[index]
         count = len(self._prepared)
-        self.model = estimate_model(by_levels, tally.defaults, unrelated, count)
+        self.model = estimate_model(by_levels, tally.defaults, unrelated, count, twins)
         if not self.model.is_default:
             self._rescore(tally.patterns, tally.pattern_at, tally.adjustments)
 
@@ -181,6 +181,7 @@ class DuplicateSearch:
     ) -> None:
         """Every pair's evidence under the estimated model: its pattern's weights plus its rare-value adjustments."""
         model = self.model
+        cap = model.twin_bits
         base = [0.0] * len(patterns)
         twin = [False] * len(patterns)
         for (pattern, is_twin), index in patterns.items():
@@ -189,7 +190,7 @@ class DuplicateSearch:
         bits = self._bits
         for position, index in enumerate(pattern_at):
             value = base[index] + adjustments[position]
-            bits[position] = TWIN_CAP_BITS if twin[index] and value > TWIN_CAP_BITS else value
+            bits[position] = cap if twin[index] and value > cap else value
 
     def _bits_between(self, left: int, right: int) -> float:
         return model_bits(self.model, evaluate(self._prepared[left], self._prepared[right], self._frequencies))

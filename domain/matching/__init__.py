@@ -7,8 +7,10 @@ and so on. The agreements add up, as bits of evidence, to the percent used to ra
 
 Two rules sit above the sum. A blank field is neutral: it neither helps nor hurts. Same birth
 date and surname with a clearly different first name is the pattern of twins, which is strong
-evidence *against* (:attr:`Comparison.is_twin_pattern`): the percent is capped low
-(:data:`TWIN_CAP_PERCENT`) however much else agrees.
+evidence *against* (:attr:`Comparison.is_twin_pattern`): the percent is capped however much
+else agrees, at :data:`TWIN_CAP_PERCENT` by default, and in a duplicate search at the share of
+one-child pairs its population shows among such pairs (:attr:`MatchModel.twin_bits`). A pair with
+the pattern is never accepted in bulk.
 
 For a review page: iterate ``comparison.fields.values()`` (display order) and show, per
 :class:`FieldResult`, ``field.label`` ("First name"), ``label`` ("nickname") and ``evidence``

@@ -25,18 +25,34 @@ default model (:data:`DEFAULT_MODEL`): the default weights, and even odds at
 :data:`~domain.matching._score.EVEN_ODDS_BITS` bits.
 
 Rare and common values (:class:`~domain.matching.ValueFrequencies`) adjust an exact agreement
-after the estimate, as in splink's term-frequency adjustments; the twin cap applies as always.
+after the estimate, as in splink's term-frequency adjustments.
+
+**The twin pattern** (same birth date and surname, another first name) is the one pattern whose
+two people are not independent: twins agree on everything a family shares, so multiplying the
+fields' weights would call them one child. A pair with the pattern gets at most the estimated
+share of one-child pairs among the population's pairs with the pattern
+(:attr:`MatchModel.twin_bits`), also by EM: of the children compared with the same birth date and
+surname, those without the pattern show how many one-child pairs there are; the ``m`` of a
+different first name (estimated with the rest) says how many of them would show the pattern;
+the pairs with the pattern beyond that are twins. Where first names are rarely mistyped and twins
+are many (a district) the share is small; where records often carry another first name (an
+archive of transcribed records) it is large. The default model caps the pattern at
+:data:`~domain.matching._score.TWIN_CAP_PERCENT`. Whatever the percent, the twin pattern is never
+accepted in bulk (:attr:`~domain.matching.Comparison.agrees_on_every_field`).
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from itertools import chain
 from dataclasses import dataclass
 from types import MappingProxyType
 
 from domain.matching._fields import Agreement, Verdict
-from domain.matching._score import TWIN_CAP_BITS, EVEN_ODDS_BITS, Evaluation
+from domain.matching._score import (
+    EVEN_ODDS_BITS, HIGHEST_SHOWN_PERCENT, TWIN_CAP_BITS, TWIN_CAP_PERCENT, Evaluation, bits_of,
+)
 
 __all__ = [
     "Level",
@@ -117,7 +133,10 @@ def level_of(verdict: Verdict) -> Level | None:
     return verdict.agreement, round(verdict.weight)
 
 
+FIRST = 0
 SURNAME = 2
+BIRTH_DATE = 3
+GENDER = 4
 GUARDIANS = 8
 GUARDIANS_SAME_SURNAME = 9
 """The position, after the fields, of the guardians of two people with the same surname.
@@ -152,13 +171,18 @@ class MatchModel:
 
     ``weights`` lacks a level the estimate never saw; such a level weighs its default.
     ``estimated_from`` is how many compared pairs the estimate used (0 for the default model);
-    ``share`` the estimated share of compared pairs that are one person (``None`` for the default).
+    ``share`` the estimated share of all pairs that are one person (``None`` for the default);
+    ``twin_bits`` the most evidence a pair with the twin pattern gets: the estimated share of
+    one-person pairs among the compared pairs with the pattern, on the scale of
+    :func:`~domain.matching._score.percent_of` (:data:`~domain.matching._score.TWIN_CAP_BITS` for
+    the default model, and for an estimate whose population has no pair with the pattern).
     """
 
     weights: Mapping[tuple[int, Level], float]
     prior_bits: float = -EVEN_ODDS_BITS
     estimated_from: int = 0
     share: float | None = None
+    twin_bits: float = TWIN_CAP_BITS
 
     @property
     def is_default(self) -> bool:
@@ -205,6 +229,7 @@ def estimate_model(
     default_weights: Mapping[tuple[int, Level], float],
     unrelated: Mapping[int, Mapping[Level, int]],
     people: int,
+    twins: Mapping[Pattern, int] | None = None,
 ) -> MatchModel:
     """Estimate ``m`` and the share of one-person pairs from compared pairs, without labels.
 
@@ -212,19 +237,22 @@ def estimate_model(
     seen its default weight; ``unrelated`` counts, per field position, the levels of pairs drawn
     at random from the population (``u``: two people drawn at random are two people);
     ``people`` is how many people the population has (of all their pairs, the compared ones are
-    those the blocking keys chose; every pair not compared is taken to be two people). Returns
+    those the blocking keys chose; every pair not compared is taken to be two people); ``twins``
+    counts the compared pairs with the twin pattern by their levels (not in ``patterns``: they are
+    one person in the share the estimate gives them, see the module). Returns
     :data:`DEFAULT_MODEL` when there are fewer than :data:`MIN_PAIRS` compared pairs or
     :data:`MIN_PEOPLE` people, or the estimate
     is not a model of matches (see the module).
     """
-    total = sum(patterns.values())
+    twins = twins or {}
+    total = sum(patterns.values()) + sum(twins.values())
     if total < MIN_PAIRS or people < MIN_PEOPLE:
         return DEFAULT_MODEL
     population_pairs = people * (people - 1) // 2
     weight = max(PRIOR_PAIRS, PRIOR_SHARE * people)
-    fields = len(next(iter(patterns)))
+    fields = len(next(iter(patterns or twins)))
     levels: list[set[Level]] = [set(unrelated.get(position, ())) for position in range(fields)]
-    for pattern in patterns:
+    for pattern in chain(patterns, twins):
         for position, level in enumerate(pattern):
             if level is not None:
                 levels[position].add(level)
@@ -242,23 +270,42 @@ def estimate_model(
     slot_of = {slot: index for index, slot in enumerate(slots)}
     groups = [[slot_of[(position, level)] for level in sorted(levels[position], key=_order)] for position in range(fields)]
     coded = [
-        ([slot_of[(position, level)] for position, level in enumerate(pattern) if level is not None], count)
+        (
+            [slot_of[(position, level)] for position, level in enumerate(pattern) if level is not None],
+            count,
+            _twin_kin(pattern),
+        )
         for pattern, count in patterns.items()
     ]
+    twins_coded = [
+        [slot_of[(position, level)] for position, level in enumerate(pattern) if level is not None] for pattern in twins
+    ]
+    twin_counts = list(twins.values())
+    twin_total = sum(twin_counts)
+    showing_twins = _twin_slots(slots)
     u_flat = [u[position][level] for position, level in slots]
     m_first = [m_start[position][level] for position, level in slots]
     m_flat = list(m_first)
     share = _start_share(coded, [m / v for m, v in zip(m_first, u_flat)], population_pairs)
+    twin_share = TWIN_CAP_PERCENT / 100.0
     for _ in range(_ITERATIONS):
         ratios = [m / v for m, v in zip(m_flat, u_flat)]
         counts = [0.0] * len(slots)
         matched = 0.0
+        kin = 0.0  # one-person pairs among the same birth date and surname, first names filled, without the pattern
         odds_prior = share / (1.0 - share)
-        for members, count in coded:
+        for members, count, same_family in coded:
             odds = odds_prior
             for slot in members:
                 odds *= ratios[slot]
             same = count * odds / (1.0 + odds) if odds != math.inf else float(count)
+            matched += same
+            if same_family:
+                kin += same
+            for slot in members:
+                counts[slot] += same
+        for members, count in zip(twins_coded, twin_counts):
+            same = count * twin_share
             matched += same
             for slot in members:
                 counts[slot] += same
@@ -267,8 +314,11 @@ def estimate_model(
             mass = sum(counts[slot] for slot in group) + weight
             for slot in group:
                 m_flat[slot] = (counts[slot] + weight * m_first[slot]) / mass
-        settled = abs(math.log(new_share) - math.log(share)) < _SETTLED
-        share = new_share
+        new_twin_share = _twin_share(kin, _showing_twins(showing_twins, m_flat), twin_total)
+        settled = (
+            abs(math.log(new_share) - math.log(share)) < _SETTLED and abs(new_twin_share - twin_share) < _SETTLED
+        )
+        share, twin_share = new_share, new_twin_share
         if settled:
             break
     m_now: list[dict[Level, float]] = [{} for _ in range(fields)]
@@ -281,7 +331,8 @@ def estimate_model(
     }
     if share * population_pairs < 1.0 or not _is_a_match_model(weights):
         return DEFAULT_MODEL
-    return MatchModel(MappingProxyType(weights), math.log2(share / (1.0 - share)), total, share)
+    twin_bits = bits_of(100.0 * twin_share) if twin_total else TWIN_CAP_BITS
+    return MatchModel(MappingProxyType(weights), math.log2(share / (1.0 - share)), total, share, twin_bits)
 
 
 def _typical_m(
@@ -307,9 +358,49 @@ def _default(default_weights: Mapping[tuple[int, Level], float], position: int, 
     return float(level[1]) if found is None else found
 
 
-def _start_share(coded: list[tuple[list[int], int]], ratios: list[float], population_pairs: int) -> float:
+def _twin_kin(pattern: Pattern) -> bool:
+    """Whether a pair without the twin pattern could have shown it: the same birth date and surname
+    (:func:`~domain.matching._score.evaluate`'s test), first names filled on both sides."""
+    first, last, born = pattern[FIRST], pattern[SURNAME], pattern[BIRTH_DATE]
+    return (
+        first is not None
+        and born is not None
+        and born[0] is Agreement.EXACT
+        and last is not None
+        and last[0] in (Agreement.EXACT, Agreement.COMPOUND_SURNAME_PART)
+    )
+
+
+def _twin_slots(slots: Sequence[tuple[int, Level]]) -> tuple[list[int], list[int], list[int]]:
+    """Where ``m`` holds the levels a one-person pair shows the twin pattern by: a first name
+    that is another name; a first name spelled alike with clearly opposite sexes (both needed)."""
+    def where(position: int, agreement: Agreement, most: int = 99) -> list[int]:
+        return [
+            index for index, (at, level) in enumerate(slots) if at == position and level[0] is agreement and level[1] <= most
+        ]
+
+    return where(FIRST, Agreement.DIFFERENT), where(FIRST, Agreement.SPELLING_VARIANT), where(GENDER, Agreement.DIFFERENT, -3)
+
+
+def _showing_twins(showing: tuple[list[int], list[int], list[int]], m: Sequence[float]) -> float:
+    """How often a one-person pair of the same birth date and surname shows the twin pattern, under ``m``."""
+    different, alike, opposite = showing
+    return sum(m[index] for index in different) + sum(m[index] for index in alike) * sum(m[index] for index in opposite)
+
+
+def _twin_share(kin: float, showing: float, twin_total: int) -> float:
+    """The share of one-person pairs among the ``twin_total`` pairs with the twin pattern: ``kin``
+    one-person pairs of the same birth date and surname did not show it, so about
+    ``kin · showing / (1 - showing)`` did (at most the share :data:`HIGHEST_SHOWN_PERCENT` stands for)."""
+    if not twin_total:
+        return TWIN_CAP_PERCENT / 100.0
+    showing = min(showing, 0.5)
+    return min(kin * showing / (1.0 - showing) / twin_total, HIGHEST_SHOWN_PERCENT / 100.0)
+
+
+def _start_share(coded: list[tuple[list[int], int, bool]], ratios: list[float], population_pairs: int) -> float:
     """The share of all pairs the starting weights favour as one person (one pair at least)."""
-    likely = sum(count for members, count in coded if math.prod(ratios[slot] for slot in members) >= 1.0)
+    likely = sum(count for members, count, _ in coded if math.prod(ratios[slot] for slot in members) >= 1.0)
     return min(max(likely, 1) / population_pairs, 0.5)
 
 
@@ -333,6 +424,6 @@ def model_bits(model: MatchModel, evaluation: Evaluation) -> float:
     if model.is_default:
         return evaluation.bits
     bits = EVEN_ODDS_BITS + model.prior_bits + sum(evaluation.adjustments) + sum(model.field_weights(evaluation.verdicts))
-    if evaluation.is_twin_pattern and bits > TWIN_CAP_BITS:
-        bits = TWIN_CAP_BITS
+    if evaluation.is_twin_pattern and bits > model.twin_bits:
+        bits = model.twin_bits
     return bits

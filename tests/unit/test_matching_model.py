@@ -6,6 +6,7 @@ import datetime as dt
 import math
 import random
 from collections import Counter
+from dataclasses import replace
 
 import pytest
 
@@ -14,6 +15,7 @@ from domain.matching import (
     DEFAULT_MODEL,
     EVEN_ODDS_BITS,
     TWIN_CAP_BITS,
+    TWIN_CAP_PERCENT,
     Agreement,
     Level,
     MatchField,
@@ -25,6 +27,7 @@ from domain.matching import (
     estimate_model,
     evaluate,
     model_bits,
+    bits_of,
     percent_of,
     prepare,
 )
@@ -141,6 +144,72 @@ def test_twins_stay_capped_under_an_estimated_model() -> None:
     generous = MatchModel({(3, (Agreement.EXACT, 9)): 40.0}, prior_bits=0.0, estimated_from=5000, share=0.5)
     assert model_bits(generous, evaluation) == TWIN_CAP_BITS
     assert compare_prepared(left, right, None, generous).percent == 5.0
+    # An estimate's own share of one-child pairs among its twin patterns caps them instead.
+    archive = MatchModel(
+        {(3, (Agreement.EXACT, 9)): 40.0}, prior_bits=0.0, estimated_from=5000, share=0.5, twin_bits=bits_of(80.0)
+    )
+    assert model_bits(archive, evaluation) == bits_of(80.0)
+    assert compare_prepared(left, right, None, archive).percent == 80.0
+    assert compare_prepared(left, right, None, archive).is_twin_pattern
+
+
+FIRST_SAME: Level = (Agreement.EXACT, 5)
+FIRST_OTHER: Level = (Agreement.DIFFERENT, -4)
+
+
+def _family_pattern(first: Level, date: Level, last: Level) -> Pattern:
+    return (first, None, last, date, None, None, None, None, None, None)
+
+
+def _twin_population(renamed: int, twins: int) -> tuple[Counter[Pattern], Counter[Pattern], dict[int, dict[Level, int]]]:
+    """3,000 children entered twice: 1,000 with the same birth date and surname (900 with the same
+    first name, the rest would show the twin pattern), 2,000 with the birth date mistyped, of whom
+    ``renamed`` carry another first name; 9,000 look-alike pairs of two children; and ``twins``
+    pairs of twins, whose birth date and surname agree and first names do not."""
+    patterns: Counter[Pattern] = Counter()
+    patterns[_family_pattern(FIRST_SAME, EXACT, NAME_SAME)] += 900
+    patterns[_family_pattern(FIRST_OTHER, SWAPPED, NAME_SAME)] += renamed
+    patterns[_family_pattern(FIRST_SAME, SWAPPED, NAME_SAME)] += 2000 - renamed
+    patterns[_family_pattern(FIRST_OTHER, DIFFERENT, NAME_OTHER)] += 6000
+    patterns[_family_pattern(FIRST_OTHER, EXACT, NAME_OTHER)] += 3000
+    with_pattern: Counter[Pattern] = Counter({_family_pattern(FIRST_OTHER, EXACT, NAME_SAME): twins + 100})
+    unrelated = {
+        0: {FIRST_SAME: 300, FIRST_OTHER: 9700},
+        DATE: {EXACT: 10, SWAPPED: 2, DIFFERENT: 9988},
+        LAST: {NAME_SAME: 10, NAME_OTHER: 9990},
+    }
+    return patterns, with_pattern, unrelated
+
+
+def _m_of_another_first_name(model: MatchModel) -> float:
+    u = (9700 + 0.5) / (10000 + 1.0)
+    return float(u * 2 ** model.weights[(0, FIRST_OTHER)])
+
+
+def test_the_twin_pattern_weighs_as_the_share_of_one_child_pairs_among_its_pairs() -> None:
+    defaults = {**DEFAULTS, (0, FIRST_SAME): 5.0, (0, FIRST_OTHER): -4.0}
+    # A district: duplicates rarely carry another first name, twins are many. Of the 1,000 one-child
+    # pairs with the same birth date and surname, the model expects a few to show the pattern: the
+    # thousand twins are nearly all two children, well below the default 5 %.
+    patterns, with_pattern, unrelated = _twin_population(renamed=20, twins=1000)
+    district = estimate_model(patterns, defaults, unrelated, PEOPLE, with_pattern)
+    assert not district.is_default and district.estimated_from == 11900 + 1100
+    q = _m_of_another_first_name(district)
+    assert q < 0.05
+    expected = 900 * q / (1 - q) / 1100
+    assert percent_of(district.twin_bits) == pytest.approx(100 * expected, rel=0.02)
+    assert percent_of(district.twin_bits) < TWIN_CAP_PERCENT
+    # An archive of transcribed records: a third of the duplicates carry another first name and no
+    # twin is there. The 100 pairs with the pattern are one child each, most likely.
+    patterns, with_pattern, unrelated = _twin_population(renamed=700, twins=0)
+    archive = estimate_model(patterns, defaults, unrelated, PEOPLE, with_pattern)
+    q = _m_of_another_first_name(archive)
+    assert q > 0.15
+    assert percent_of(archive.twin_bits) == pytest.approx(min(100 * 900 * q / (1 - q) / 100, 99.9), rel=0.02)
+    assert percent_of(archive.twin_bits) > 90.0
+    # Without a pair with the pattern there is nothing to estimate: the default cap.
+    patterns, _, unrelated = _twin_population(renamed=700, twins=0)
+    assert estimate_model(patterns, defaults, unrelated, PEOPLE).twin_bits == TWIN_CAP_BITS
 
 
 def _district(children: int) -> list[tuple[str, PersonFacts]]:
@@ -186,3 +255,25 @@ def test_short_first_names_one_letter_apart_are_the_weakest_spelling_variant_not
 def test_short_names_two_letters_apart_stay_different() -> None:
     comparison = compare(_child("Kim", "Reyes", dt.date(2014, 2, 2)), _child("Lia", "Reyes", dt.date(2014, 2, 2)))
     assert comparison.fields[MatchField.LEGAL_FIRST].agreement is Agreement.DIFFERENT and comparison.is_twin_pattern
+
+
+def test_twins_in_a_district_stay_unlisted_and_below_the_default_cap() -> None:
+    people = _district(3000)
+    twins = {}
+    for person_id, person in list(people):
+        if person_id.startswith("S") and int(person_id[1:]) % 7 == 0:
+            other = "Rosa" if person.legal_first != "Rosa" else "Elena"
+            twins[person_id] = f"T{person_id[1:]}"
+            people.append((twins[person_id], replace(person, legal_first=other)))
+    search = search_duplicates(people)
+    assert not search.model.is_default
+    cap = percent_of(search.model.twin_bits)
+    assert cap < TWIN_CAP_PERCENT
+    listed = {(pair.left, pair.right) for pair in search.suspected()}
+    assert not any(left.startswith("T") or right.startswith("T") for left, right in listed)
+    ids = search.ids
+    twin_pairs = {frozenset(pair) for pair in twins.items()}
+    shown = [
+        percent_of(bits) for left, right, bits in search.scored_pairs() if frozenset((ids[left], ids[right])) in twin_pairs
+    ]
+    assert len(shown) == len(twins) and max(shown) <= cap + 1e-9
