@@ -22,7 +22,7 @@ from domain._entrance import names_on_demand
 # only reads or stores issues (their keys, kinds and decisions) does not pay at start for the
 # duplicate search and the matching assistant it builds on.
 if TYPE_CHECKING:
-    from domain.duplicates._blocking import KEY_KINDS
+    from domain.duplicates._blocking import KEY_KINDS, MAX_BLOCK, RARE_PAIRS, RARE_SHARE
     from domain.duplicates._findings import (
         LOOKALIKE_PERCENT,
         Findings,
@@ -66,7 +66,7 @@ if TYPE_CHECKING:
 
 _HOMES: dict[str, tuple[str, ...]] = {
     "domain.duplicates._apart": ("APART_PEOPLE",),
-    "domain.duplicates._blocking": ("KEY_KINDS",),
+    "domain.duplicates._blocking": ("KEY_KINDS", "MAX_BLOCK", "RARE_PAIRS", "RARE_SHARE"),
     "domain.duplicates._findings": (
         "LOOKALIKE_PERCENT", "Findings", "checked_student", "find_issues", "person_facts", "student_facts",
         "with_acknowledged",
@@ -98,6 +98,9 @@ __all__ = [
     "find_duplicates",
     "search_duplicates",
     "KEY_KINDS",
+    "MAX_BLOCK",
+    "RARE_PAIRS",
+    "RARE_SHARE",
     "IssueKind",
     "IssueKey",
     "LocalIssue",

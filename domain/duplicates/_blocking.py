@@ -37,6 +37,10 @@ key                    made of                                                  
                        a block of at most :data:`SMALL_BLOCK`                   name or mistyped
 ``place``              birth city + any one name sound (one side lacks a date   little else is known
                        or a name)
+``rare value``         one name sound, the birth date, the birth city or its     every other field is
+                       sound alone, in a block of at most :data:`MAX_BLOCK` and  mistyped or missing but
+                       :data:`RARE_SHARE` of the people (a block larger is not   one value, shared by few
+                       compared at all)
 =====================  ======================================================  =========================
 
 A name sound is the Soundex code of a word. For the first name it is also the sound of the formal
@@ -49,6 +53,14 @@ same letter: such a block is one family's children of one sex born on one day, s
 pair, triplets three, and the sex halves the block of a day's children of a common surname; a
 brother and a sister born the same day are not compared. The kinds marked "one side lacks" only
 pair a person who lacks the field with everyone in the block.
+
+A value few people share is evidence enough to compare them all (``rare value``): a name sound
+in a town's archive, a birth date at the edge of a district's grades, a small town. Few means at
+most :data:`MAX_BLOCK` people and at most :data:`RARE_SHARE` of the population, and the kind's
+blocks are taken smallest first up to :data:`RARE_PAIRS` pairs in all. In a district
+almost every name sound, birth date and birth city is shared by more than :data:`MAX_BLOCK`
+students, so the kind adds few pairs there (798 in the 600,000-student bench district); in a
+smaller or more varied population it finds the pairs whose every other field was changed.
 
 A block larger than :data:`MAX_BLOCK` (every "Jose Garcia" born in one year) is not dropped: its
 members are sorted by name and each is compared with its next :data:`WINDOW` neighbours only,
@@ -72,7 +84,7 @@ from domain.matching import NameForm
 from domain.matching import nickname_roots, phonetic_code, significant_words
 
 __all__ = [
-    "BlockingCodes", "DAY_SHARES", "KEY_KINDS", "MAX_BLOCK", "SMALL_BLOCK", "WINDOW", "blocking_codes", "blocking_keys", "candidate_pairs",
+    "BlockingCodes", "DAY_SHARES", "KEY_KINDS", "MAX_BLOCK", "RARE_PAIRS", "RARE_SHARE", "SMALL_BLOCK", "WINDOW", "blocking_codes", "blocking_keys", "candidate_pairs",
     "BlockingInput", "blocking_inputs", "codes_of", "fresh_pairs", "forget_name_codes", "name_ranks", "population_codes",
 ]
 
@@ -86,6 +98,18 @@ MAX_BLOCK = 40
 
 WINDOW = 12
 """In a block larger than :data:`MAX_BLOCK`, how many sorted neighbours each member is compared with."""
+
+RARE_SHARE = 0.01
+"""A value is rare (the ``rare value`` key) when at most this share of the people searched hold it
+(and at most :data:`MAX_BLOCK`): two people sharing it is then worth comparing for it alone. A
+name held by one child in twenty is not; in a population of a few hundred nothing held by more
+than two or three children is."""
+
+RARE_PAIRS = 250_000
+"""The most pairs the ``rare value`` key puts together, its smallest blocks (the rarest values)
+first: about 5 s of comparing on the bench machine (20 µs a pair), a twelfth of the minute a
+district's check may take. A district of 200,000 students has about 35 children born on each day,
+a rare value by count and share, and comparing all of them would be 3 million pairs more."""
 
 HEAD = 3
 """How many first letters of a surname part the ``date and surname`` key also keeps as written."""
@@ -415,6 +439,34 @@ def _place_keys(codes: BlockingCodes) -> list[Hashable]:
 
 _Keys = Callable[[BlockingCodes], list[Hashable]]
 
+
+def _rare_sound_keys(codes: BlockingCodes) -> list[Hashable]:
+    return list(codes.code(_SOUNDS_AT))  # numbers below 2**15
+
+
+def _rare_date_keys(codes: BlockingCodes) -> list[Hashable]:
+    return [] if codes.date is None else [codes.date.toordinal() << 16]  # from 2**16, below 2**40
+
+
+def _rare_city_keys(codes: BlockingCodes) -> list[Hashable]:
+    return [_word_number(codes.city)] if codes.city else []  # from 2**40 (_WORD_TAG)
+
+
+def _rare_city_sound_keys(codes: BlockingCodes) -> list[Hashable]:
+    return [_city_sound(codes.city)] if codes.city else []
+
+
+def _city_sound_uncached(city: str) -> int:
+    """A number for the sound of a birth city (its spaces left out; a town mistyped sounds the same),
+    distinct from every name sound's and every town's as written."""
+    return _word_number("@" + phonetic_code(city))
+
+
+_city_sound = lru_cache(maxsize=1 << 12)(_city_sound_uncached)
+
+
+_RARE_PARTS = (_rare_sound_keys, _rare_date_keys, _rare_city_keys, _rare_city_sound_keys)
+
 DAY_SHARES = 8
 """Into how many shares of birth days the kinds of key with the most keys are blocked: keys of
 different days (or of different parts of a day a typo leaves intact) are never one key, so each
@@ -427,12 +479,24 @@ class _KeyKind:
     keys: _Keys
     needs: Callable[[BlockingCodes], bool] | None = None  # only pairs with such a member count
     largest: int | None = None  # a larger block of this kind is not compared at all
+    # ... nor one of more than this share of the people searched (at least 2: a pair), when set
+    largest_share: float | None = None
+    # When set, the kind's blocks (of every part) are compared smallest first, only while their
+    # pairs come to at most this many.
+    budget: int | None = None
     # The kind's keys in parts that never share a key (so never a block), blocked one after the
     # other: only one part's blocks are in memory at a time. By default the kind is one part.
     parts: tuple[_Keys, ...] = ()
     # The number each key holds of the birth date, when the kind is blocked in DAY_SHARES shares
     # of it (each part in each share, one at a time); only people with a birth date have keys.
     day: Callable[[dt.date], int] | None = None
+
+    def most(self, people: int) -> int | None:
+        """The largest block of this kind compared in a population of ``people`` (``None``: any)."""
+        if self.largest_share is None:
+            return self.largest
+        most = max(2, int(people * self.largest_share))
+        return most if self.largest is None else min(self.largest, most)
 
     @property
     def key_parts(self) -> tuple[_Keys, ...]:
@@ -469,6 +533,7 @@ KEY_KINDS: tuple[str, ...] = (
     "names",
     "date and place",
     "place",
+    "rare value",
 )
 """The kinds of blocking key, in the order their blocks are searched."""
 
@@ -493,6 +558,9 @@ _KINDS = (
         day=dt.date.toordinal,
     ),
     _KeyKind("place", _place_keys, attrgetter("lacks_date_or_name")),
+    # Its parts (a name sound, a birth date, a birth city, its sound) are blocked one after the
+    # other (a key of one part is never one of another); a block larger than MAX_BLOCK is not compared at all.
+    _KeyKind("rare value", _parted(*_RARE_PARTS), None, MAX_BLOCK, RARE_SHARE, RARE_PAIRS, parts=_RARE_PARTS),
 )
 assert tuple(kind.name for kind in _KINDS) == KEY_KINDS
 
@@ -561,12 +629,29 @@ def candidate_pairs(
     for kind in _KINDS:
         pairs: list[int] = []
         shares = [None] if kind.day is None else _day_shares(codes, kind.day)
-        for keys_of in kind.key_parts:
-            for share in shares:
-                for members in _blocks(kind, codes, keys_of, share).values():
-                    if isinstance(members, list) and (kind.largest is None or len(members) <= kind.largest):  # 2 or more
-                        pairs.extend(_block_pairs(members, codes, kind.needs, window if len(members) > max_block else max_block))
+        largest = kind.most(len(codes))
+        blocks = (
+            members
+            for keys_of in kind.key_parts
+            for share in shares
+            for members in _blocks(kind, codes, keys_of, share).values()
+            if isinstance(members, list) and (largest is None or len(members) <= largest)  # 2 or more
+        )
+        for members in blocks if kind.budget is None else _smallest_within(list(blocks), kind.budget):
+            pairs.extend(_block_pairs(members, codes, kind.needs, window if len(members) > max_block else max_block))
         yield kind.name, pairs
+
+
+def _smallest_within(blocks: list[list[int]], budget: int) -> list[list[int]]:
+    """The smallest of ``blocks`` (ties in the order of their members) while their pairs come to at most ``budget``."""
+    blocks.sort(key=lambda members: (len(members), members))
+    chosen: list[list[int]] = []
+    for members in blocks:
+        budget -= len(members) * (len(members) - 1) // 2
+        if budget < 0:
+            break
+        chosen.append(members)
+    return chosen
 
 
 def fresh_pairs(codes: Sequence[BlockingCodes]) -> Iterator[array[int]]:

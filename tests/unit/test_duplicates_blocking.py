@@ -9,7 +9,7 @@ import pytest
 
 from domain.duplicates import _blocking
 from domain.duplicates._blocking import (
-    DAY_SHARES, KEY_KINDS, MAX_BLOCK, SMALL_BLOCK, WINDOW, blocking_codes, blocking_keys, candidate_pairs, population_codes,
+    DAY_SHARES, KEY_KINDS, MAX_BLOCK, RARE_SHARE, SMALL_BLOCK, WINDOW, blocking_codes, blocking_keys, candidate_pairs, population_codes,
 )
 from domain.matching import PersonFacts, prepare
 
@@ -19,15 +19,24 @@ LUPE = PersonFacts(
 )
 
 
-def kinds_shared(left: PersonFacts, right: PersonFacts) -> set[str]:
+RARE = "rare value"
+"""In a population of a few people every value is rare, and this kind pairs everyone who shares
+one: the tests of the other kinds leave it out (``rare=False``); it is tested on its own below."""
+
+
+def kinds_shared(left: PersonFacts, right: PersonFacts, *, rare: bool = False) -> set[str]:
     """The key kinds under which two people land in one block."""
     shared = blocking_keys(prepare(left)) & blocking_keys(prepare(right))
-    return {kind for kind, _ in shared}
+    return {kind for kind, _ in shared if rare or kind != RARE}
 
 
-def pairs_of(people: list[PersonFacts]) -> dict[str, set[tuple[int, int]]]:
+def pairs_of(people: list[PersonFacts], *, rare: bool = False) -> dict[str, set[tuple[int, int]]]:
     codes = population_codes([prepare(person) for person in people])
-    return {kind: {(packed >> 32, packed & 0xFFFFFFFF) for packed in pairs} for kind, pairs in candidate_pairs(codes)}
+    return {
+        kind: {(packed >> 32, packed & 0xFFFFFFFF) for packed in pairs}
+        for kind, pairs in candidate_pairs(codes)
+        if rare or kind != RARE
+    }
 
 
 @pytest.mark.parametrize(
@@ -109,7 +118,77 @@ def test_a_day_and_town_is_compared_only_in_a_small_block(size: int, all_pairs: 
 def test_different_children_share_no_key() -> None:
     other = PersonFacts(legal_first="Kevin", legal_last="Nguyen", birth_date=dt.date(2009, 11, 30), birth_city="Salinas")
     assert kinds_shared(LUPE, other) == set()
-    assert set(KEY_KINDS) == set(pairs_of([LUPE, other]))
+    assert set(KEY_KINDS) == set(pairs_of([LUPE, other], rare=True))
+    # But the two share a town: among a few people that is a rare value, and they are compared.
+    assert kinds_shared(LUPE, other, rare=True) == {RARE}
+    assert compared([LUPE, other], rare=True) == {RARE: {(0, 1)}}
+    assert compared([LUPE, replace(other, birth_city="Fresno")], rare=True) == {}
+
+
+def _strangers(count: int, **shared: object) -> list[PersonFacts]:
+    """``count`` people whose names sound unlike each other's, with their own birth dates, initials
+    and towns, but for what they all share (``shared``)."""
+
+    def word(initials: str, n: int) -> str:  # Soundex: the initial and a digit for each consonant
+        digits = "bdlmr"
+        return initials[n % len(initials)] + "".join("a" + digits[n // len(initials) // 5**i % 5] for i in range(3))
+
+    people = []
+    for n in range(count):
+        person = PersonFacts(
+            legal_first=word("NOPRSTVWZ", n), legal_last=word("ABCDEFGHIJKLM", n),
+            birth_date=dt.date(1990, 1, 1) + dt.timedelta(days=37 * n), birth_city=word("ABCDEFGHIJ", n) + "ton",
+        )
+        people.append(replace(person, **shared))  # type: ignore[arg-type]
+    return people
+
+
+def _within(pairs: dict[str, set[tuple[int, int]]], size: int) -> dict[str, set[tuple[int, int]]]:
+    """The pairs among the first ``size`` people, kinds that put none left out."""
+    inside = {kind: {pair for pair in found if pair[1] < size} for kind, found in pairs.items()}
+    return {kind: found for kind, found in inside.items() if found}
+
+
+@pytest.mark.parametrize(
+    ("size", "population", "all_pairs"),
+    [(2, 2, True), (MAX_BLOCK, 100 * MAX_BLOCK, True), (MAX_BLOCK + 1, 100 * (MAX_BLOCK + 1), False),
+     (MAX_BLOCK, 100 * MAX_BLOCK - 1, False), (3, 299, False)],
+    ids=["a pair", "MAX_BLOCK among 100 times as many", "past MAX_BLOCK", "past RARE_SHARE", "three among 299"],
+)
+@pytest.mark.parametrize(
+    "shared",
+    [{"legal_last": "Xochicale"}, {"birth_date": dt.date(2003, 2, 28)}, {"birth_city": "Xochimilco"}],
+    ids=["surname", "birth date", "town"],
+)
+def test_a_value_shared_by_few_compares_them_all_by_many_none(
+    size: int, population: int, all_pairs: bool, shared: dict[str, object]
+) -> None:
+    # One value in common and nothing else: compared under "rare value" when at most MAX_BLOCK people
+    # and RARE_SHARE of the population hold it; otherwise not at all.
+    assert RARE_SHARE == 0.01
+    people = _strangers(size, **shared) + _strangers(population)[size:]
+    expected = {(a, b) for a in range(size) for b in range(a + 1, size)} if all_pairs else set()
+    found = _within(pairs_of(people, rare=True), size)
+    assert found == ({RARE: expected} if expected else {})
+
+
+@pytest.mark.parametrize(("budget", "expected"), [(0, set()), (1, {(0, 1)}), (3, {(0, 1)}), (4, {(0, 1), (2, 3), (2, 4), (3, 4)})])
+def test_rare_values_are_compared_rarest_first_up_to_a_number_of_pairs(
+    monkeypatch: pytest.MonkeyPatch, budget: int, expected: set[tuple[int, int]]
+) -> None:
+    # Two people share one surname, three another: a pair, then three pairs.
+    people = [*_strangers(2, legal_last="Xochicale"), *_strangers(5, legal_last="Yzaguirre")[2:], *_strangers(300)[5:]]
+    assert _blocking.RARE_PAIRS == 250_000
+    kinds = tuple(replace(kind, budget=budget) if kind.name == RARE else kind for kind in _blocking._KINDS)
+    monkeypatch.setattr(_blocking, "_KINDS", kinds)
+    assert _within(pairs_of(people, rare=True), 5) == ({RARE: expected} if expected else {})
+
+
+def test_a_town_mistyped_is_a_rare_value_by_its_sound() -> None:
+    left, right = _strangers(2)
+    left, right = replace(left, birth_city="Ringwood"), replace(right, birth_city="Ringwoid")
+    assert compared([left, right], rare=True) == {RARE: {(0, 1)}}
+    assert compared([left, replace(right, birth_city="Penguin")], rare=True) == {}
 
 
 def test_a_large_block_is_compared_within_a_window() -> None:
@@ -121,9 +200,9 @@ def test_a_large_block_is_compared_within_a_window() -> None:
     assert (0, 1) in date_pairs and (0, WINDOW + 1) not in date_pairs
 
 
-def compared(people: list[PersonFacts]) -> dict[str, set[tuple[int, int]]]:
+def compared(people: list[PersonFacts], *, rare: bool = False) -> dict[str, set[tuple[int, int]]]:
     """The pairs each key kind puts together, kinds that put none left out."""
-    return {kind: pairs for kind, pairs in pairs_of(people).items() if pairs}
+    return {kind: pairs for kind, pairs in pairs_of(people, rare=rare).items() if pairs}
 
 
 def named(first: str | None, last: str | None, born: dt.date | None = dt.date(2012, 4, 9), middle: str | None = None) -> PersonFacts:
@@ -241,7 +320,9 @@ def test_a_kind_blocked_in_parts_and_day_shares_puts_together_the_same_pairs_as_
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     codes = population_codes([prepare(person) for person in _crowd()])
-    assert [(kind.name, len(kind.key_parts)) for kind in _blocking._KINDS if len(kind.key_parts) > 1] == [("date and surname", 3)]
+    assert [(kind.name, len(kind.key_parts)) for kind in _blocking._KINDS if len(kind.key_parts) > 1] == [
+        ("date and surname", 3), ("rare value", 4),
+    ]
     assert [kind.name for kind in _blocking._KINDS if kind.day is not None] == [
         "date", "date and first", "date and surname", "date and initials", "day typo", "month typo", "day/month swap",
         "year typo", "date and place",
