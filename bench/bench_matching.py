@@ -28,7 +28,8 @@ import time
 from bench.linkage_datasets import FEBRL_DATASETS, LabelledPerson, datasets_folder, read_febrl, read_historical
 from bench.linkage_evaluation import evaluate_at_threshold, evaluate_duplicates, evaluate_ranking
 from domain.duplicates import (
-    KEY_KINDS, LIKELY_DUPLICATE_PERCENT, MAX_BLOCK, RARE_PAIRS, RARE_SHARE, LOOKALIKE_PERCENT, NAMESAKE_PAIRS, UNRELATED_PAIRS, person_facts, search_duplicates,
+    KEY_KINDS, LIKELY_DUPLICATE_PERCENT, LOOKALIKE_PERCENT, MAX_BLOCK, NAMESAKE_PAIRS, RARE_PAIRS, RARE_SHARE, UNRELATED_PAIRS,
+    person_facts, search_duplicates,
 )
 from domain.matching import (
     EVEN_ODDS_BITS, MIN_PAIRS, MIN_PEOPLE, PRIOR_PAIRS, PRIOR_SHARE, TWIN_CAP_PERCENT, MatchModel, PersonFacts, percent_of,
@@ -123,8 +124,8 @@ def model_parameters() -> list[str]:
         "those pairs (the pairs of the same birth date and surname without the pattern, times m of another first name); "
         f"the default model and a population without such a pair: {TWIN_CAP_PERCENT:g} % (TWIN_CAP_PERCENT, hand-set)",
         f"  blocking keys: {len(KEY_KINDS)} kinds, hand-chosen: {', '.join(KEY_KINDS)}; blocks compared in full up to "
-        f"{MAX_BLOCK} people (MAX_BLOCK, hand-set), a rare value's only up to {RARE_SHARE:.0%} of the population (RARE_SHARE, hand-set), "
-        f"rarest first up to {RARE_PAIRS:,} pairs (RARE_PAIRS, set by cost)",
+        f"{MAX_BLOCK} people (MAX_BLOCK, hand-set), a rare value's only up to {RARE_SHARE * 100:g} % of the population "
+        f"(RARE_SHARE, hand-set), rarest first up to {RARE_PAIRS:,} pairs (RARE_PAIRS, set by cost)",
         f"  shipped threshold: {LOOKALIKE_PERCENT:g} % (domain.duplicates.LOOKALIKE_PERCENT, the local check); "
         f"library default {LIKELY_DUPLICATE_PERCENT:g} % (LIKELY_DUPLICATE_PERCENT)",
     ]

@@ -9,7 +9,8 @@ import pytest
 
 from domain.duplicates import _blocking
 from domain.duplicates._blocking import (
-    DAY_SHARES, KEY_KINDS, MAX_BLOCK, RARE_SHARE, SMALL_BLOCK, WINDOW, blocking_codes, blocking_keys, candidate_pairs, population_codes,
+    DAY_SHARES, KEY_KINDS, MAX_BLOCK, RARE_SHARE, SMALL_BLOCK, WINDOW, blocking_codes, blocking_keys, candidate_pairs,
+    population_codes,
 )
 from domain.matching import PersonFacts, prepare
 
@@ -172,12 +173,16 @@ def test_a_value_shared_by_few_compares_them_all_by_many_none(
     assert found == ({RARE: expected} if expected else {})
 
 
-@pytest.mark.parametrize(("budget", "expected"), [(0, set()), (1, {(0, 1)}), (3, {(0, 1)}), (4, {(0, 1), (2, 3), (2, 4), (3, 4)})])
+@pytest.mark.parametrize(
+    ("budget", "expected"), [(0, set()), (1, {(0, 1)}), (3, {(0, 1)}), (4, {(0, 1), (2, 3), (2, 4), (3, 4)})]
+)
 def test_rare_values_are_compared_rarest_first_up_to_a_number_of_pairs(
     monkeypatch: pytest.MonkeyPatch, budget: int, expected: set[tuple[int, int]]
 ) -> None:
     # Two people share one surname, three another: a pair, then three pairs.
-    people = [*_strangers(2, legal_last="Xochicale"), *_strangers(5, legal_last="Yzaguirre")[2:], *_strangers(300)[5:]]
+    people = [
+        *_strangers(2, legal_last="Xochicale"), *_strangers(5, legal_last="Yzaguirre")[2:], *_strangers(300)[5:],
+    ]
     assert _blocking.RARE_PAIRS == 250_000
     kinds = tuple(replace(kind, budget=budget) if kind.name == RARE else kind for kind in _blocking._KINDS)
     monkeypatch.setattr(_blocking, "_KINDS", kinds)
