@@ -51,7 +51,8 @@ from types import MappingProxyType
 
 from domain.matching._fields import Agreement, Verdict
 from domain.matching._score import (
-    EVEN_ODDS_BITS, HIGHEST_SHOWN_PERCENT, TWIN_CAP_BITS, TWIN_CAP_PERCENT, Evaluation, bits_of,
+    EVEN_ODDS_BITS, FAMILY_SURNAME, HIGHEST_SHOWN_PERCENT, OPPOSITE_SEXES_BITS, TWIN_CAP_BITS, TWIN_CAP_PERCENT, Evaluation,
+    bits_of,
 )
 
 __all__ = [
@@ -331,8 +332,8 @@ def estimate_model(
     }
     if share * population_pairs < 1.0 or not _is_a_match_model(weights):
         return DEFAULT_MODEL
-    twin_bits = bits_of(100.0 * twin_share) if twin_total else TWIN_CAP_BITS
-    return MatchModel(MappingProxyType(weights), math.log2(share / (1.0 - share)), total, share, twin_bits)
+    # Without a pair with the pattern the share stayed TWIN_CAP_PERCENT: the cap is TWIN_CAP_BITS.
+    return MatchModel(MappingProxyType(weights), math.log2(share / (1.0 - share)), total, share, bits_of(100.0 * twin_share))
 
 
 def _typical_m(
@@ -367,19 +368,20 @@ def _twin_kin(pattern: Pattern) -> bool:
         and born is not None
         and born[0] is Agreement.EXACT
         and last is not None
-        and last[0] in (Agreement.EXACT, Agreement.COMPOUND_SURNAME_PART)
+        and last[0] in FAMILY_SURNAME
     )
 
 
 def _twin_slots(slots: Sequence[tuple[int, Level]]) -> tuple[list[int], list[int], list[int]]:
     """Where ``m`` holds the levels a one-person pair shows the twin pattern by: a first name
     that is another name; a first name spelled alike with clearly opposite sexes (both needed)."""
-    def where(position: int, agreement: Agreement, most: int = 99) -> list[int]:
+    def where(position: int, agreement: Agreement, most: float = math.inf) -> list[int]:
         return [
             index for index, (at, level) in enumerate(slots) if at == position and level[0] is agreement and level[1] <= most
         ]
 
-    return where(FIRST, Agreement.DIFFERENT), where(FIRST, Agreement.SPELLING_VARIANT), where(GENDER, Agreement.DIFFERENT, -3)
+    opposite = where(GENDER, Agreement.DIFFERENT, OPPOSITE_SEXES_BITS)
+    return where(FIRST, Agreement.DIFFERENT), where(FIRST, Agreement.SPELLING_VARIANT), opposite
 
 
 def _showing_twins(showing: tuple[list[int], list[int], list[int]], m: Sequence[float]) -> float:

@@ -90,16 +90,23 @@ class Evaluation(NamedTuple):
     is_twin_pattern: bool
 
 
+FAMILY_SURNAME = frozenset({Agreement.EXACT, Agreement.COMPOUND_SURNAME_PART})
+"""The surname agreements of one family's children: with the same birth date, the ground of the twin pattern."""
+
+OPPOSITE_SEXES_BITS = -3.0
+"""A gender verdict weighing this much or less says the two are clearly of opposite sexes."""
+
+
 def _is_twin_pattern(names: NameVerdicts, birth: Verdict, gender: Verdict) -> bool:
     """Same birth date and surname, first names that are not one name (or only alike, opposite sexes)."""
     if birth.agreement is not Agreement.EXACT:
         return False
-    if names.last.agreement not in (Agreement.EXACT, Agreement.COMPOUND_SURNAME_PART):
+    if names.last.agreement not in FAMILY_SURNAME:
         return False
     first = names.first.agreement
     if first is Agreement.DIFFERENT:
         return True
-    opposite_sexes = gender.agreement is Agreement.DIFFERENT and gender.weight <= -3.0
+    opposite_sexes = gender.agreement is Agreement.DIFFERENT and gender.weight <= OPPOSITE_SEXES_BITS
     return first is Agreement.SPELLING_VARIANT and opposite_sexes
 
 
